@@ -1,0 +1,77 @@
+"""accountframe: a public body's accountability framework for live contracts, as code.
+
+The public API is re-exported here; everything else is internal.
+
+Example:
+    >>> import accountframe as af
+    >>> portfolio = af.Portfolio.from_dict({"organisation": "Ministry of Example"})
+    >>> portfolio.organisation
+    'Ministry of Example'
+"""
+
+from accountframe._version import __version__
+from accountframe.errors import (
+    AccountframeError,
+    CelCompileError,
+    CelError,
+    CelEvaluationError,
+    Diagnostic,
+    LoadError,
+    Location,
+    PortfolioError,
+    UsageError,
+)
+from accountframe.load import LoadLimits, load_portfolio
+from accountframe.model import (
+    KPI,
+    Amendment,
+    AppliedConsequence,
+    Assignment,
+    Contract,
+    Effect,
+    Period,
+    Person,
+    Portfolio,
+    Rating,
+    Report,
+    Review,
+    Source,
+    Stage,
+    Transaction,
+    Value,
+    Waiver,
+)
+from accountframe.schema import portfolio_schema
+
+__all__ = [
+    "KPI",
+    "AccountframeError",
+    "Amendment",
+    "AppliedConsequence",
+    "Assignment",
+    "CelCompileError",
+    "CelError",
+    "CelEvaluationError",
+    "Contract",
+    "Diagnostic",
+    "Effect",
+    "LoadError",
+    "LoadLimits",
+    "Location",
+    "Period",
+    "Person",
+    "Portfolio",
+    "PortfolioError",
+    "Rating",
+    "Report",
+    "Review",
+    "Source",
+    "Stage",
+    "Transaction",
+    "UsageError",
+    "Value",
+    "Waiver",
+    "__version__",
+    "load_portfolio",
+    "portfolio_schema",
+]

@@ -1,0 +1,40 @@
+"""The CEL boundary: the only part of accountframe that imports cel-python.
+
+Compile an expression once, evaluate it many times with plain Python values::
+
+    >>> from accountframe import cel
+    >>> program = cel.compile("add_months(start, 1) <= now")
+    >>> import datetime
+    >>> program.evaluate({"start": datetime.date(2026, 1, 31), "now": datetime.date(2026, 3, 1)})
+    True
+
+Variables go in as bool, int, float, str, bytes, None, list/tuple, dict, `datetime.date`
+(a timestamp at 00:00:00Z), timezone-aware `datetime` and `timedelta`; results come out as the
+same plain types (timestamps as UTC-aware datetimes). `bindings()` converts variables once for
+evaluating many programs against the same subject.
+
+Errors: `compile` raises `CelCompileError` (code `af-cel-syntax` or `af-cel-limit`, with a
+`Diagnostic` pointing into the file when `location` is given); `Program.evaluate` raises
+`CelEvaluationError` with CEL's message. No celpy or Python exception escapes.
+
+Functions beyond standard CEL are listed in `FUNCTIONS`: `days`, `days_between`,
+`add_months` and `date`.
+"""
+
+from __future__ import annotations
+
+from accountframe.cel._engine import TREE_LEVELS_PER_DEPTH, Program, compile
+from accountframe.cel.functions import FUNCTIONS
+from accountframe.cel.limits import DEFAULT_LIMITS, Limits
+from accountframe.cel.values import Bindings, bindings
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "FUNCTIONS",
+    "TREE_LEVELS_PER_DEPTH",
+    "Bindings",
+    "Limits",
+    "Program",
+    "bindings",
+    "compile",
+]

@@ -1,0 +1,447 @@
+"""The one wrapper around cel-python: parsing, limits, evaluation and error translation.
+
+Nothing outside `accountframe.cel` touches celpy, and nothing from celpy (an exception, a value
+type, a message with an activation dump) leaves this package.
+
+cel-python 0.5.0 facts this module is built around (measured; `tests/unit/test_cel_engine_facts.py`
+pins them):
+
+* `celpy.Environment()` calls `sys.setrecursionlimit(2500)`. We create one environment, lazily,
+  under a lock, and put the process's limit back straight afterwards.
+* The lark parser is cached process-wide on `CELParser.CEL_PARSER`, built with the tree class
+  of the first environment created; `CELParser.parse` stores the text on the instance and
+  `Environment.program` stores the runner on the environment. We call the cached lark parser
+  directly, under a lock, and build runners ourselves; we never call `Environment.program`.
+* The CompiledRunner shares state between threads, mishandles `!has(x)` and cannot call our
+  functions, so only the interpreter is used. `InterpretedRunner.evaluate` builds a fresh
+  `Evaluator` and `Activation` per call, so one `Program` may be evaluated from many threads
+  at once (tested with 8 threads against serial results).
+* `1 == 1.0` and `2 > 1.5` are errors (no cross-type numeric comparison).
+* `duration()` on data strings backtracks exponentially: `functions.duration`/`timestamp`
+  replace the built-ins with pre-validated versions.
+
+Recursion. celpy's evaluator recurses once per parse-tree node, and the lark tree has about ten
+single-child levels per parenthesis (expr → conditionalor → … → primary → paren_expr → expr).
+Measured under the default recursion limit of 1000, from a stack already 100 frames deep,
+the stock evaluator could not evaluate even `((((1))))` 64 levels deep, 64 nested lists, or
+`1 + 1 + … + 1` with 100 terms. Instead of raising the process-wide limit we evaluate with
+`_Evaluator`, which (a) steps over pass-through nodes in a loop (a one-child `expr`, `addition`,
+…, a `primary` holding a literal or a parenthesised expression) and (b) visits children without
+lark's extra frames. That brings the cost to about 3 Python frames per *visited level* (from
+about 6 per node plus ten nodes per bracket): 64 nested parens cost nothing, 64 nested lists are
+129 visited levels.
+
+The tree guard: after parsing, `_visited_depth` computes (iteratively, by the same stepping rule)
+the deepest chain of levels the evaluator will visit, and `compile` rejects more than
+`TREE_LEVELS_PER_DEPTH * limits.max_depth` (3 x 64 = 192 by default, about 600 frames). Measured
+under the default limit 1000, from stacks 100 and 300 frames deep, the largest expression of each
+shape that passes the guard evaluates: 64 nested parens, lists, maps, calls and macros, a 96-term
+sum, 191 `!`, 191 member selections or indexes, 192 `&&` terms. Whatever happens anyway, a
+`RecursionError` during evaluation becomes `CelEvaluationError`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import celpy
+import lark
+import lark.exceptions
+from celpy.celparser import CELParser
+from celpy.evaluation import CELEvalError, Evaluator
+
+from accountframe.cel.functions import CEL_FUNCTIONS
+from accountframe.cel.limits import DEFAULT_LIMITS, Limits, bracket_depth
+from accountframe.cel.values import Bindings, bindings, from_cel
+from accountframe.errors import CelCompileError, CelEvaluationError, Diagnostic, Location
+
+__all__ = ["TREE_LEVELS_PER_DEPTH", "Program", "compile"]
+
+#: Evaluator levels allowed per unit of `Limits.max_depth` (see the module docstring).
+TREE_LEVELS_PER_DEPTH = 3
+
+#: The file name given to a syntax error's Location when the expression's file is unknown.
+EXPRESSION_FILE = "<expression>"
+
+# Nodes the evaluator passes straight through when they have a single child.
+_PASS_THROUGH = frozenset(
+    {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication",
+     "unary", "member"}
+)  # fmt: skip
+
+
+def _step_over(tree: Any) -> Any:
+    """The first node below `tree` that does real work (see the module docstring)."""
+    while True:
+        children = tree.children
+        if len(children) == 1:
+            if tree.data in _PASS_THROUGH:
+                tree = children[0]
+                continue
+            if tree.data == "primary":
+                child = children[0]
+                if child.data == "paren_expr":
+                    tree = child.children[0]
+                    continue
+                if child.data == "literal":
+                    tree = child
+                    continue
+        return tree
+
+
+class _Evaluator(Evaluator):
+    """celpy's interpreter, stepping over pass-through nodes and lark's helper frames.
+
+    Semantics are unchanged: every node stepped over would have returned its only child's value.
+    """
+
+    def visit(self, tree: Any) -> Any:
+        return self._visit_tree(tree)
+
+    def _visit_tree(self, tree: Any) -> Any:
+        tree = _step_over(tree)
+        return getattr(self, tree.data)(tree)
+
+    def visit_children(self, tree: Any) -> list[Any]:
+        results = []
+        for child in tree.children:
+            results.append(self._visit_tree(child) if isinstance(child, lark.Tree) else child)
+        return results
+
+    def sub_evaluator(self, ast: Any) -> Any:
+        # Macros (all, exists, map, ...) evaluate their bodies in a sub-evaluator.
+        return _Evaluator(ast, activation=self.activation)
+
+
+class _Runner(celpy.InterpretedRunner):
+    def evaluate(self, context: Any) -> Any:
+        # A fresh evaluator and activation per call: nothing shared between threads.
+        return _Evaluator(ast=self.ast, activation=self.new_activation()).evaluate(context)
+
+
+def _visited_depth(tree: Any) -> int:
+    """The deepest chain of nodes `_Evaluator` visits, computed without recursion.
+
+    A `primary` evaluates its child inline (the child's own children are visited), and a
+    function call's argument list is visited item by item, so neither adds a level.
+    """
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        node = _step_over(node)
+        deepest = max(deepest, depth)
+        children = [child for child in node.children if isinstance(child, lark.Tree)]
+        if node.data == "primary" and children:
+            inline = children[0]
+            children = [c for c in inline.children if isinstance(c, lark.Tree)]
+            if inline.data == "ident_arg":
+                children = [c for lst in children for c in lst.children if isinstance(c, lark.Tree)]
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+@attrs.frozen
+class _Engine:
+    """The celpy environment and the lark parser, created once per process."""
+
+    environment: Any
+    parser: Any
+    parse_lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+
+_ENGINE_LOCK = threading.Lock()
+_engine: _Engine | None = None
+
+
+def _get_engine() -> _Engine:
+    global _engine  # the one piece of module state: created once, under the lock
+    with _ENGINE_LOCK:
+        if _engine is None:
+            limit = sys.getrecursionlimit()
+            try:
+                environment = celpy.Environment()
+            finally:
+                sys.setrecursionlimit(limit)
+            _engine = _Engine(environment=environment, parser=CELParser.CEL_PARSER)
+        return _engine
+
+
+@attrs.frozen
+class Program:
+    """A compiled CEL expression, ready to evaluate any number of times, from any thread.
+
+    Build one with `compile()`.
+
+    Attributes:
+        source: The expression text.
+        location: Where the expression's first character sits in its file, if known.
+
+    Example:
+        >>> program = compile("tier >= 2 && 'urgent' in tags")
+        >>> program.evaluate({"tier": 3, "tags": ["urgent"]})
+        True
+    """
+
+    source: str
+    location: Location | None = None
+    _runner: Any = attrs.field(default=None, repr=False, eq=False)
+
+    def evaluate(self, values: Mapping[str, Any] | Bindings) -> Any:
+        """Evaluate with the given variables and return the result as plain Python.
+
+        Args:
+            values: Variable name to plain Python value, or a `Bindings` from `bindings()`
+                (converted once, cheaper when many programs read the same variables).
+
+        Returns:
+            bool, int, float, str, bytes, None, list, dict, UTC-aware datetime or timedelta.
+
+        Raises:
+            CelEvaluationError: The expression failed (unknown variable, no such field, no
+                matching overload, division by zero, ...) or a value cannot be converted.
+
+        Example:
+            >>> compile("days_between(date(start), date(end))").evaluate(
+            ...     {"start": "2026-01-01", "end": "2026-03-01"})
+            59
+            >>> compile("missing + 1").evaluate({})
+            Traceback (most recent call last):
+            ...
+            accountframe.errors.CelEvaluationError: undeclared reference to 'missing'
+        """
+        activation = bindings(values)
+        try:
+            result = self._runner.evaluate(activation)
+        except CELEvalError as error:
+            raise self._failure(cel_message(error)) from error
+        except RecursionError as error:
+            raise self._failure("expression or data is nested too deeply to evaluate") from error
+        except Exception as error:  # any celpy or Python failure is an evaluation error
+            raise self._failure(f"evaluation failed: {cel_message(error)}") from error
+        if isinstance(result, CELEvalError):
+            raise self._failure(cel_message(result))
+        try:
+            return from_cel(result)
+        except CelEvaluationError as error:
+            raise self._failure(error.cel_message) from error
+
+    def _failure(self, message: str) -> CelEvaluationError:
+        return CelEvaluationError(message, source=self.source, location=self.location)
+
+
+def compile(
+    source: str,
+    *,
+    location: Location | None = None,
+    indent: int = 0,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Program:
+    """Parse a CEL expression into a `Program`, checking the size limits first.
+
+    Args:
+        source: The CEL expression.
+        location: Where the expression's first character sits in its file (1-based line and
+            column). Error positions are mapped into the file; without it they are positions
+            inside the expression, with the expression's line for a caret display.
+        indent: The column (0-based) at which the expression's second and later lines start in
+            the file, for a block scalar: line k > 1 of the expression maps to file column
+            `indent + col`.
+        limits: Length and nesting bounds.
+
+    Returns:
+        A `Program`.
+
+    Raises:
+        CelCompileError: `af-cel-syntax` if it does not parse, `af-cel-limit` if it is too long
+            or too deeply nested; `diagnostic` says where.
+
+    Example:
+        >>> compile("1 + 2").evaluate({})
+        3
+        >>> try:
+        ...     compile("(1")
+        ... except CelCompileError as error:
+        ...     print(error.diagnostic.render())
+        <expression>:1:3: af-cel-syntax: unexpected end of expression; expected ')'
+            (1
+              ^
+    """
+    place = _Placer(source if isinstance(source, str) else "", location, indent)
+    if not isinstance(source, str):
+        raise place.error(
+            "af-cel-syntax", f"expression must be a string (got {type(source).__name__})", 0
+        )
+    if len(source) > limits.max_length:
+        raise place.error(
+            "af-cel-limit",
+            f"expression is {len(source)} characters long; the limit is {limits.max_length}",
+            0,
+        )
+    depth, offset = bracket_depth(source)
+    if depth > limits.max_depth:
+        raise place.error(
+            "af-cel-limit",
+            f"expression is nested {depth} brackets deep; the limit is {limits.max_depth}",
+            offset,
+        )
+    engine = _get_engine()
+    try:
+        with engine.parse_lock:
+            tree = engine.parser.parse(source)
+    except lark.exceptions.UnexpectedInput as error:
+        message, offset = _syntax_message(error, source)
+        raise place.error("af-cel-syntax", message, offset) from error
+    except Exception as error:  # lark or celpy failing in an unexpected way is still bad input
+        raise place.error("af-cel-syntax", f"cannot parse: {error}", 0) from error
+    levels = _visited_depth(tree)
+    bound = TREE_LEVELS_PER_DEPTH * limits.max_depth
+    if levels > bound:
+        raise place.error(
+            "af-cel-limit",
+            f"expression is nested {levels} operations deep; the limit is {bound}",
+            0,
+        )
+    runner = _Runner(engine.environment, tree, dict(CEL_FUNCTIONS))
+    return Program(source, location, runner)
+
+
+@attrs.frozen
+class _Placer:
+    """Maps an offset in the expression to a Location in its file."""
+
+    source: str
+    location: Location | None
+    indent: int
+
+    def error(self, code: str, message: str, offset: int) -> CelCompileError:
+        offset = max(0, min(offset, len(self.source)))
+        line = self.source.count("\n", 0, offset) + 1
+        column = offset - (self.source.rfind("\n", 0, offset) + 1) + 1
+        if self.location is None:
+            source_line = self.source.split("\n")[line - 1]
+            where = Location(file=EXPRESSION_FILE, line=line, column=column)
+            diagnostic = Diagnostic(code, message, where, source_line=source_line)
+        else:
+            base = self.location
+            if line == 1:
+                file_line, file_column = (base.line or 1), (base.column or 1) + column - 1
+            else:
+                file_line, file_column = (base.line or 1) + line - 1, self.indent + column
+            where = Location(file=base.file, line=file_line, column=file_column, path=base.path)
+            diagnostic = Diagnostic(code, message, where)
+        return CelCompileError(message, source=self.source, diagnostic=diagnostic)
+
+
+# Terminals that can start an operand: a syntax error expecting them wants an expression.
+_OPERAND_TERMINALS = frozenset(
+    {"IDENT", "INT_LIT", "UINT_LIT", "FLOAT_LIT", "STRING_LIT", "MLSTRING_LIT", "BYTES_LIT",
+     "BOOL_LIT", "NULL_LIT", "BANG", "MINUS", "DOT", "LPAR", "LSQB", "LBRACE"}
+)  # fmt: skip
+_MAX_LISTED = 6
+
+
+def _syntax_message(error: Exception, source: str) -> tuple[str, int]:
+    """A readable message for a lark error and the offset it points at."""
+    offset = _offset(source, getattr(error, "line", None), getattr(error, "column", None))
+    if isinstance(error, lark.exceptions.UnexpectedCharacters):
+        char = error.char
+        if char in "'\"":
+            return "unterminated string", offset
+        return f"unexpected character {char!r}", offset
+    token = getattr(error, "token", None)
+    if token is None or token.type == "$END":
+        found = "unexpected end of expression"
+        offset = len(source.rstrip())
+    else:
+        found = f"unexpected {str(token)!r}"
+    expected = _expected(set(getattr(error, "expected", None) or ()))
+    return (f"{found}; expected {expected}" if expected else found), offset
+
+
+def _expected(names: set[str]) -> str:
+    symbols = sorted(
+        {_symbol(name) for name in names if name not in _OPERAND_TERMINALS and name != "$END"}
+    )
+    if names & {"IDENT", "INT_LIT"}:
+        return " or ".join(["an expression", *(repr(s) for s in symbols)][:_MAX_LISTED])
+    if not symbols:
+        return ""
+    if len(symbols) > _MAX_LISTED:
+        return "an operator or the end of the expression"
+    if len(symbols) == 1:
+        return repr(symbols[0])
+    return "one of " + ", ".join(repr(s) for s in symbols)
+
+
+def _symbol(terminal: str) -> str:
+    """The text of a punctuation terminal, from the grammar's own pattern."""
+    try:
+        pattern = _get_engine().parser.get_terminal(terminal).pattern.value
+    except Exception:  # an unknown terminal name: show the name
+        return terminal.lower()
+    return re.sub(r"\\(.)", r"\1", str(pattern))
+
+
+def _offset(source: str, line: object, column: object) -> int:
+    if not (isinstance(line, int) and isinstance(column, int)) or line < 1 or column < 1:
+        return 0
+    lines = source.split("\n")
+    if line > len(lines):
+        return len(source)
+    return sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+
+
+# --- Cleaning celpy's messages for people ----------------------------------------------------
+
+_ACTIVATION = re.compile(r"\s*\(in activation '.*\Z", re.DOTALL)
+_OVERLOAD = re.compile(
+    r"found no matching overload for (?:Token\('RULE', '(?P<rule>\w+)'\)|(?P<name>\S+)) "
+    r"applied to '\((?P<types>.*)\)'",
+    re.DOTALL,
+)
+_CLASS = re.compile(r"<class '(?:[\w.]+\.)?(\w+)'>")
+_RULE_OPERATORS = {
+    "relation_eq": "==", "relation_ne": "!=", "relation_lt": "<", "relation_le": "<=",
+    "relation_gt": ">", "relation_ge": ">=", "relation_in": "in",
+    "addition_add": "+", "addition_sub": "-",
+    "multiplication_mul": "*", "multiplication_div": "/", "multiplication_mod": "%",
+    "unary_not": "!", "unary_neg": "-",
+    "_?_:_": "?:", "_||_": "||", "_&&_": "&&",
+}  # fmt: skip
+_CLASS_NAMES = {
+    "BoolType": "bool", "IntType": "int", "UintType": "uint", "DoubleType": "double",
+    "StringType": "string", "BytesType": "bytes", "ListType": "list", "MapType": "map",
+    "TimestampType": "timestamp", "DurationType": "duration", "NoneType": "null_type",
+    "TypeType": "type", "CELEvalError": "error", "MessageType": "map",
+}  # fmt: skip
+
+
+def cel_message(error: BaseException) -> str:
+    """celpy's message for `error`, without activation dumps and Python reprs.
+
+    Example:
+        >>> cel_message(CELEvalError("undeclared reference to 'x' (in activation 'Activation(...)')"))
+        "undeclared reference to 'x'"
+    """  # noqa: E501 - the doctest is one line
+    first = error.args[0] if error.args else ""
+    text = first if isinstance(first, str) else str(error)
+    text = _ACTIVATION.sub("", text)
+
+    def overload(match: re.Match[str]) -> str:
+        name = match["rule"] or match["name"]
+        operator = _RULE_OPERATORS.get(name, name)
+        types = _CLASS.sub(lambda m: _CLASS_NAMES.get(m[1], m[1]), match["types"])
+        return f"no matching overload for {operator!r} applied to ({types})"
+
+    text = _OVERLOAD.sub(overload, text)
+    text = _CLASS.sub(lambda m: _CLASS_NAMES.get(m[1], m[1]), text)
+    token = getattr(error, "token", None)
+    if text == "no such overload" and token is not None:
+        text = f"no matching overload for {str(token)!r}"
+    return text or type(error).__name__

@@ -1,0 +1,113 @@
+"""Size limits for CEL expressions, checked before anything is parsed.
+
+An expression from a policy file is untrusted text. cel-python's parser and evaluator are
+recursive, so an expression that is long or deeply nested could exhaust the Python stack and
+surface as a `RecursionError` far from its cause. `Limits` bounds both, and the checks here run on
+the raw text before the parser sees it; `accountframe.cel._engine` adds a guard on the parsed tree
+for nesting that has no brackets (`1 + 1 + ... + 1`, `!!!...!x`).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "bracket_depth"]
+
+_OPENERS = frozenset("([{")
+_CLOSERS = frozenset(")]}")
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    # bool is an int subclass; `Limits(max_depth=True)` is a mistake, not a depth of 1.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{attribute.name} must be a positive int (got {value!r})")
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on one CEL expression.
+
+    Attributes:
+        max_length: The longest expression accepted, in characters.
+        max_depth: The deepest bracket nesting accepted: `(`, `[` and `{` count, brackets inside
+            string literals and comments do not. Operator chains without brackets are bounded
+            separately, at `TREE_LEVELS_PER_DEPTH * max_depth` evaluator levels (see `_engine`).
+
+    Example:
+        >>> Limits()
+        Limits(max_length=4096, max_depth=64)
+        >>> Limits(max_depth=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: max_depth must be a positive int (got 0)
+    """
+
+    max_length: int = attrs.field(default=4096, validator=_positive)
+    max_depth: int = attrs.field(default=64, validator=_positive)
+
+
+#: The limits SPEC §5 names: 4,096 characters, nesting depth 64.
+DEFAULT_LIMITS = Limits()
+
+
+def bracket_depth(source: str) -> tuple[int, int]:
+    """The deepest bracket nesting in `source`, and the offset of the bracket that first reaches it.
+
+    A linear scan that skips string literals (single, double and triple quoted, raw or not) and
+    `//` comments, so `"(((("` counts as depth 0. It does not check that brackets balance; the
+    parser reports that.
+
+    Args:
+        source: CEL expression text.
+
+    Returns:
+        `(depth, offset)`; the offset is 0 when there are no brackets.
+
+    Example:
+        >>> bracket_depth("f([1, (2)], {'(': 3})")
+        (3, 6)
+        >>> bracket_depth("'((((' + x")
+        (0, 0)
+    """
+    depth = deepest = deepest_at = 0
+    index = 0
+    length = len(source)
+    while index < length:
+        char = source[index]
+        if char in "'\"":
+            index = _skip_string(source, index)
+            continue
+        if char == "/" and source.startswith("//", index):
+            newline = source.find("\n", index)
+            index = length if newline < 0 else newline
+            continue
+        if char in _OPENERS:
+            depth += 1
+            if depth > deepest:
+                deepest, deepest_at = depth, index
+        elif char in _CLOSERS:
+            depth = max(depth - 1, 0)
+        index += 1
+    return deepest, deepest_at
+
+
+def _skip_string(source: str, start: int) -> int:
+    """The offset just past the string literal that opens at `start` (or the end of text)."""
+    quote = source[start]
+    # A raw prefix (r, R, possibly after b/B) turns off backslash escapes.
+    prefix = source[max(start - 2, 0) : start].lower()
+    raw = prefix.endswith("r") and (len(prefix) < 2 or not prefix[0].isalnum() or prefix == "br")
+    delimiter = quote * 3 if source.startswith(quote * 3, start) else quote
+    index = start + len(delimiter)
+    length = len(source)
+    while index < length:
+        if not raw and source[index] == "\\":
+            index += 2
+            continue
+        if source.startswith(delimiter, index):
+            return index + len(delimiter)
+        if len(delimiter) == 1 and source[index] == "\n":
+            # Single-quoted strings cannot span lines; let the parser report it.
+            return index
+        index += 1
+    return length

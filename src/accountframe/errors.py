@@ -1,0 +1,231 @@
+"""Errors, locations and diagnostics: the one error vocabulary of accountframe.
+
+Every exception accountframe raises on purpose derives from `AccountframeError`; nothing else
+may escape the public API for bad input. The tree:
+
+```text
+AccountframeError
+├── LoadError                 input could not be loaded; carries every Diagnostic found
+│   └── PortfolioError        a portfolio file or mapping is invalid
+├── CelError                  anything from the CEL boundary (accountframe.cel)
+│   ├── CelCompileError       a syntax error or a limit exceeded, raised by compile()
+│   └── CelEvaluationError    an expression failed while being evaluated
+└── UsageError                the caller asked for something that cannot be done
+```
+
+Loaders and checkers *collect* problems as `Diagnostic` values (a stable code, a message that
+says what was expected and what was found, and a `Location`), sort them by location, and raise
+once with all of them. `Diagnostic.render()` gives the one message grammar used everywhere:
+
+```text
+portfolio.yaml:11:5: af-key: contracts[0].teir: unknown key 'teir' (did you mean 'tier'?)
+        teir: gold
+        ^
+```
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "ERROR_CODES",
+    "AccountframeError",
+    "CelCompileError",
+    "CelError",
+    "CelEvaluationError",
+    "Diagnostic",
+    "LoadError",
+    "Location",
+    "PortfolioError",
+    "UsageError",
+    "closest",
+    "did_you_mean",
+]
+
+#: Stable error codes with what each means. Codes never change meaning once published.
+ERROR_CODES: dict[str, str] = {
+    "af-io": "the file cannot be read (missing, a folder, no permission)",
+    "af-encoding": "the file is not valid UTF-8 text",
+    "af-syntax": "the file is not well-formed YAML or JSON",
+    "af-empty": "the file holds no document",
+    "af-document": "the document is not a single mapping",
+    "af-unsafe": "a YAML tag that would construct an object, or an unsupported YAML feature",
+    "af-limit": "a configured limit was exceeded (size, nesting, alias expansion)",
+    "af-format": "the format marker names another format or version",
+    "af-key": "a key that the format does not define",
+    "af-missing": "a required key is absent",
+    "af-value": "a value of the wrong type or out of range",
+    "af-date": "a value that is not an ISO 8601 date",
+    "af-enum": "a value outside the allowed set",
+    "af-duplicate": "an id or key that is used twice",
+    "af-reference": "a reference (person id, policy id) that resolves to nothing",
+    "af-cel-syntax": "a CEL expression that does not parse",
+    "af-cel-limit": "a CEL expression longer or more deeply nested than the configured limit",
+    "af-cel-eval": "a CEL expression failed while being evaluated",
+}
+
+
+@attrs.frozen(order=False)
+class Location:
+    """Where a value came from: a file position and the path of keys leading to it.
+
+    `line` and `column` are 1-based. Either part may be missing: values built in Python have a
+    path but no file; a file-level problem (bad encoding) has a file but no path.
+
+    Example:
+        >>> str(Location(file="p.yaml", line=3, column=7, path="contracts[0].id"))
+        'p.yaml:3:7'
+        >>> str(Location(path="contracts[0].id"))
+        'contracts[0].id'
+    """
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str = ""
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.path or "<input>"
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column or 1}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order by file, then position, then path; unknown positions sort first."""
+        return (self.file or "", self.line or 0, self.column or 0, self.path)
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem found while loading or checking, with a stable `code`.
+
+    Example:
+        >>> d = Diagnostic("af-key", "unknown key 'tierr' (did you mean 'tier'?)",
+        ...                Location(file="p.yaml", line=4, column=5, path="contracts[0]"))
+        >>> d.render()
+        "p.yaml:4:5: af-key: contracts[0]: unknown key 'tierr' (did you mean 'tier'?)"
+    """
+
+    code: str
+    message: str
+    location: Location = attrs.field(factory=Location)
+    #: The text of the source line the location points into, for the caret display.
+    source_line: str | None = None
+
+    def render(self) -> str:
+        """The one message grammar: `where: code: path: message`, then source line and caret."""
+        loc = self.location
+        prefix = f"{loc}: {self.code}: "
+        if loc.file is not None and loc.path:
+            prefix += f"{loc.path}: "
+        text = prefix + self.message
+        if self.source_line is not None and loc.column is not None:
+            line, column = _window(self.source_line.rstrip("\n"), loc.column)
+            # Keep tabs so that the caret lines up under the same visual column.
+            pad = "".join("\t" if ch == "\t" else " " for ch in line[: column - 1])
+            text += f"\n    {line}\n    {pad}^"
+        return text
+
+    def sort_key(self) -> tuple[tuple[str, int, int, str], str, str]:
+        return (self.location.sort_key(), self.code, self.message)
+
+
+_SHOWN = 100  # the widest source excerpt shown under a message, in characters
+
+
+def _window(line: str, column: int) -> tuple[str, int]:
+    """Cut a long source line to an excerpt around `column`; return it and the new column."""
+    if len(line) <= _SHOWN:
+        return line, column
+    start = max(0, min(column - 1 - _SHOWN // 2, len(line) - _SHOWN))
+    excerpt = line[start : start + _SHOWN]
+    if start > 0:
+        excerpt = "..." + excerpt
+        column = column - start + 3
+    if start + _SHOWN < len(line):
+        excerpt += "..."
+    return excerpt, column
+
+
+class AccountframeError(Exception):
+    """The root of every error accountframe raises for bad input or a failed evaluation."""
+
+
+class LoadError(AccountframeError):
+    """Input could not be loaded. `diagnostics` holds every problem found, sorted by location."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], *, summary: str | None = None) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(
+            sorted(diagnostics, key=Diagnostic.sort_key)
+        )
+        count = len(self.diagnostics)
+        self.summary = summary or f"{count} problem{'s' if count != 1 else ''} found"
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """Every diagnostic rendered, one block each, in location order."""
+        return "\n".join(d.render() for d in self.diagnostics) or self.summary
+
+
+class PortfolioError(LoadError):
+    """A portfolio file or mapping is invalid."""
+
+
+class CelError(AccountframeError):
+    """An error from the CEL boundary. `cel_message` is CEL's own description of the problem."""
+
+    def __init__(self, cel_message: str, *, source: str = "", location: Location | None = None):
+        self.cel_message = cel_message
+        self.source = source
+        self.location = location
+        where = f"{location}: " if location is not None else ""
+        super().__init__(f"{where}{cel_message}")
+
+
+class CelCompileError(CelError):
+    """A CEL expression does not parse, or exceeds a configured limit.
+
+    `diagnostic` gives the problem as a Diagnostic (code `af-cel-syntax` or `af-cel-limit`), with
+    the position inside the expression mapped to the file it came from where that is known.
+    """
+
+    def __init__(self, cel_message: str, *, source: str, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+        super().__init__(cel_message, source=source, location=diagnostic.location)
+
+
+class CelEvaluationError(CelError):
+    """A CEL expression failed at evaluation time (missing field, no such overload, ...)."""
+
+
+class UsageError(AccountframeError):
+    """The caller asked for something that cannot be done (bad option, unknown name)."""
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `word`, if any is close enough to be a likely typo.
+
+    Example:
+        >>> closest("lve", ["live", "exit"])
+        'live'
+    """
+    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, candidates: Sequence[str] | Iterable[str]) -> str:
+    """A ` (did you mean 'x'?)` suffix for the closest candidate, or '' if none is close.
+
+    Example:
+        >>> did_you_mean("tierr", ["tier", "title", "stage"])
+        " (did you mean 'tier'?)"
+        >>> did_you_mean("zzz", ["tier"])
+        ''
+    """
+    match = closest(word, candidates)
+    return f" (did you mean {match!r}?)" if match else ""

@@ -1,0 +1,564 @@
+"""Reading YAML and JSON documents with a position for every value, and loading portfolios.
+
+Only plain data is read: YAML tags that would construct objects are refused, duplicate keys are
+errors (YAML would silently keep the last), alias expansion and nesting are bounded so that a
+hostile file cannot exhaust memory or the stack, and every problem carries `file:line:col`.
+
+Example:
+    >>> doc = parse_document("organisation: Ministry of Example\\npeople: []\\n", file="p.yaml")
+    >>> doc.data
+    {'organisation': 'Ministry of Example', 'people': []}
+    >>> str(doc.locate(("people",)))
+    'p.yaml:2:9'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path as FilePath
+from typing import Any, Literal
+
+import attrs
+import yaml
+
+from accountframe._structure import Path, Problem, format_path
+from accountframe.errors import Diagnostic, LoadError, Location, PortfolioError
+from accountframe.model import Portfolio, structure_portfolio
+
+__all__ = ["Document", "LoadLimits", "load_portfolio", "parse_document", "read_document"]
+
+Format = Literal["yaml", "json"]
+
+# Plain scalar tags only: no !!binary, !!python/..., or application tags.
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:str",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# The C parser is several times faster on large portfolios; the pure-Python one is identical.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _positive(instance: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{attribute.name} must be a positive whole number (got {value!r})")
+
+
+@attrs.frozen
+class LoadLimits:
+    """Bounds on what a document may cost to read; beyond them, an `af-limit` error.
+
+    Attributes:
+        max_bytes: the largest file read (default 100 MiB).
+        max_depth: the deepest nesting of lists and mappings (default 64).
+        max_alias_values: how many values alias expansion may add beyond the document's own
+            (default 100,000); this is what stops a "billion laughs" document.
+    """
+
+    max_bytes: int = attrs.field(default=100 * 1024 * 1024, validator=_positive)
+    max_depth: int = attrs.field(default=64, validator=_positive)
+    max_alias_values: int = attrs.field(default=100_000, validator=_positive)
+
+
+DEFAULT_LIMITS = LoadLimits()
+
+
+class Document:
+    """Parsed plain data with the position of every value and key, for error messages.
+
+    Positions are only needed to report problems, so a document parsed on the fast path finds
+    them on first use, by reading its text again with the position-recording walk.
+    """
+
+    def __init__(
+        self,
+        data: Any,
+        file: str,
+        lines: tuple[str, ...] = (),
+        *,
+        problems: tuple[Problem, ...] = (),
+        positions: tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]] | None = None,
+        text: str | None = None,
+        limits: LoadLimits = DEFAULT_LIMITS,
+    ) -> None:
+        self.data = data
+        self.file = file
+        self.lines = lines
+        self.problems = problems
+        self._positions = positions
+        self._text = text
+        self._limits = limits
+
+    def __repr__(self) -> str:
+        return f"Document(file={self.file!r}, problems={len(self.problems)})"
+
+    @property
+    def positions(self) -> Mapping[Path, tuple[int, int]]:
+        """Path → (line, column) of each value."""
+        return self._located()[0]
+
+    @property
+    def key_positions(self) -> Mapping[Path, tuple[int, int]]:
+        """Path → (line, column) of the key that introduces each value in a mapping."""
+        return self._located()[1]
+
+    def _located(self) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
+        if self._positions is None:
+            self._positions = _positions_of(self._text or "", self._limits)
+        return self._positions
+
+    def locate(self, path: Path, *, at_key: bool = False) -> Location:
+        """The location of the value (or key) at `path`, else of its nearest located parent."""
+        found = self.key_positions.get(path) if at_key else None
+        probe = path
+        while found is None:
+            found = self.positions.get(probe)
+            if found is None:
+                if not probe:
+                    break
+                probe = probe[:-1]
+        line, column = found if found is not None else (None, None)
+        return Location(file=self.file, line=line, column=column, path=format_path(path))
+
+    def diagnostic(self, problem: Problem) -> Diagnostic:
+        """A located Diagnostic for a problem found in this document's data."""
+        location = self.locate(problem.path, at_key=problem.at_key)
+        if problem.position is not None:
+            location = attrs.evolve(location, line=problem.position[0], column=problem.position[1])
+        return Diagnostic(problem.code, problem.message, location, self.source_line(location))
+
+    def source_line(self, location: Location) -> str | None:
+        if location.line is None or not 0 < location.line <= len(self.lines):
+            return None
+        return self.lines[location.line - 1]
+
+
+class _Abort(Exception):
+    """Stops a walk that must not go on (a limit); carries the problem and where it is."""
+
+    def __init__(self, code: str, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.mark = mark
+
+
+class _Walker:
+    """Turns a composed YAML node tree into plain values, recording positions and problems."""
+
+    def __init__(self, loader: Any, limits: LoadLimits) -> None:
+        self.loader = loader
+        self.limits = limits
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.key_positions: dict[Path, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.visited: set[int] = set()
+        self.visits = 0
+        self.alias_root: Any = None
+
+    @staticmethod
+    def at(mark: Any) -> tuple[int, int]:
+        return (mark.line + 1, mark.column + 1)
+
+    def value(self, node: Any, path: Path, depth: int) -> Any:
+        if depth > self.limits.max_depth:
+            raise _Abort(
+                "af-limit",
+                f"nesting is deeper than {self.limits.max_depth} levels",
+                node.start_mark,
+            )
+        self.visits += 1
+        if id(node) in self.visited and self.alias_root is None:
+            # Entering an alias: report a blow-up at the anchor being expanded.
+            self.alias_root = node
+            try:
+                return self.value(node, path, depth)
+            finally:
+                self.alias_root = None
+        self.visited.add(id(node))
+        if self.visits - len(self.visited) > self.limits.max_alias_values:
+            raise _Abort(
+                "af-limit",
+                f"aliases expand the document by more than {self.limits.max_alias_values} "
+                "values (expanding the anchor defined here)",
+                (self.alias_root or node).start_mark,
+            )
+        self.positions.setdefault(path, self.at(node.start_mark))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in _SCALAR_TAGS:
+                self.problems.append(Problem("af-unsafe", _tag_message(node.tag), path))
+                return None
+            try:
+                return self.loader.construct_object(node)
+            except (yaml.YAMLError, ValueError, OverflowError) as error:
+                # e.g. a timestamp like 2026-02-30, which YAML resolves but cannot build.
+                self.problems.append(
+                    Problem("af-value", f"cannot read {node.value!r}: {error}", path)
+                )
+                return None
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                self.problems.append(Problem("af-unsafe", _tag_message(node.tag), path))
+                return None
+            return [self.value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag != _MAP_TAG:
+            self.problems.append(Problem("af-unsafe", _tag_message(node.tag), path))
+            return None
+        return self.mapping(node, path, depth)
+
+    def mapping(self, node: Any, path: Path, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first_seen: dict[Any, int] = {}
+        merges: list[Any] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merges.append(value_node)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                self.problems.append(Problem("af-value", "mapping keys must be plain text", path))
+                continue
+            key = self.loader.construct_object(key_node)
+            key_path = (*path, str(key))
+            if key in first_seen:
+                self.problems.append(
+                    Problem(
+                        "af-duplicate",
+                        f"duplicate key {key!r} (first at line {first_seen[key]})",
+                        key_path,
+                        at_key=True,
+                        position=self.at(key_node.start_mark),
+                    )
+                )
+                continue
+            first_seen[key] = key_node.start_mark.line + 1
+            self.key_positions[key_path] = self.at(key_node.start_mark)
+            result[key] = self.value(value_node, key_path, depth + 1)
+        # Merge keys (<<) add only what the mapping does not say itself.
+        for merge_node in merges:
+            sources = (
+                merge_node.value if isinstance(merge_node, yaml.SequenceNode) else [merge_node]
+            )
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    self.problems.append(
+                        Problem("af-value", "a merge key (<<) must name a mapping", path)
+                    )
+                    continue
+                for key, item in self.mapping(source, path, depth).items():
+                    result.setdefault(key, item)
+        return result
+
+
+def _tag_message(tag: str) -> str:
+    short = tag.replace("tag:yaml.org,2002:", "!!")
+    return f"YAML tag {short!r} is not allowed: accountframe reads plain data only"
+
+
+def parse_document(
+    text: str | bytes,
+    *,
+    file: str = "<input>",
+    format: Format | None = None,
+    limits: LoadLimits = DEFAULT_LIMITS,
+    error: type[LoadError] = LoadError,
+) -> Document:
+    """Parse YAML or JSON text into a Document, or raise `error` with every problem found.
+
+    `format` defaults to JSON for a file ending in `.json` and YAML otherwise. Problems in the
+    data that do not stop parsing (a refused tag, a duplicate key) are kept in
+    `Document.problems` for the caller to report together with its own.
+    """
+    if isinstance(text, bytes):
+        raw = text
+        if len(raw) > limits.max_bytes:
+            raise error([_file_problem(file, "af-limit", _size_message(len(raw), limits))])
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as decode_error:
+            raise error([_decode_diagnostic(file, raw, decode_error)]) from None
+    fmt: Format = format or ("json" if file.lower().endswith(".json") else "yaml")
+    lines = tuple(text.splitlines())
+    if not text.strip():
+        raise error(
+            [_file_problem(file, "af-empty", "the file is empty; expected a mapping of keys")]
+        )
+    data = _fast_parse(text, fmt, limits)
+    if data is not _WALK:
+        document = Document(data, file, lines, text=text, limits=limits)
+        return _require_mapping(document, error)
+    return _walk_document(text, file=file, fmt=fmt, lines=lines, limits=limits, error=error)
+
+
+def _walk_document(
+    text: str,
+    *,
+    file: str,
+    fmt: Format,
+    lines: tuple[str, ...],
+    limits: LoadLimits,
+    error: type[LoadError],
+) -> Document:
+    """The careful path: every value walked with its position, every problem reported."""
+    walker = _Walker(_Loader(text), limits)
+    try:
+        try:
+            root = walker.loader.get_single_node()
+            data = walker.value(root, (), 0) if root is not None else None
+        finally:
+            walker.loader.dispose()
+    except yaml.MarkedYAMLError as yaml_error:
+        if fmt == "json":
+            # Valid JSON that PyYAML cannot read (a rare escape): values without positions.
+            return _require_mapping(_parse_json(text, file=file, lines=lines, error=error), error)
+        mark = yaml_error.problem_mark or yaml_error.context_mark
+        message = (
+            " ".join(part for part in (yaml_error.context, yaml_error.problem) if part)
+            or "not well-formed YAML"
+        )
+        raise error([_marked(file, lines, "af-syntax", message, mark)]) from None
+    except yaml.YAMLError as yaml_error:
+        raise error([_file_problem(file, "af-syntax", str(yaml_error))]) from None
+    except _Abort as abort:
+        raise error([_marked(file, lines, abort.code, abort.message, abort.mark)]) from None
+    except RecursionError:
+        raise error([_file_problem(file, "af-limit", "nesting is too deep to read")]) from None
+    if root is None:
+        raise error([_file_problem(file, "af-empty", "the file holds no document")])
+    if fmt == "json":
+        # JSON values come from the JSON parser (YAML 1.1 reads `1e5` as text); positions and
+        # duplicate keys come from the walk above, which reads JSON as the YAML it also is.
+        data = _parse_json(text, file=file, lines=lines, error=error).data
+    document = Document(
+        data,
+        file,
+        lines,
+        problems=tuple(walker.problems),
+        positions=(walker.positions, walker.key_positions),
+    )
+    return _require_mapping(document, error)
+
+
+_WALK: Any = object()  # _fast_parse's answer when only the careful walk will do
+
+
+class _NeedsWalk(Exception):
+    """Something the fast path does not judge itself: an alias, a tag, a repeated key."""
+
+
+class _FastLoader(_Loader):  # type: ignore[misc]
+    """libyaml's parser with PyYAML's safe constructors, refusing anything unusual."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _NeedsWalk  # an alias: the walk bounds its expansion
+        if node.tag not in _SCALAR_TAGS and node.tag not in (_MAP_TAG, _SEQ_TAG):
+            raise _NeedsWalk
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                raise _NeedsWalk  # merge keys (<<) and complex keys included
+            # The scalar constructor itself: construct_object would record the key node as
+            # built, and its second visit below would look like an alias.
+            key = self.yaml_constructors[key_node.tag](self, key_node)
+            if key in seen:
+                raise _NeedsWalk
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _unique_pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(items)
+    if len(result) != len(items):
+        raise _NeedsWalk
+    return result
+
+
+def _fast_parse(text: str, fmt: Format, limits: LoadLimits) -> Any:
+    """Plain data from well-behaved text, or _WALK when only the careful walk can tell."""
+    try:
+        if fmt == "json":
+            data = json.loads(text, object_pairs_hook=_unique_pairs)
+        else:
+            loader = _FastLoader(text)
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
+    except (_NeedsWalk, yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError):
+        return _WALK  # json.JSONDecodeError is a ValueError
+    if data is None or _deeper_than(data, limits.max_depth):
+        return _WALK
+    return data
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    pending = [(data, 0)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            pending.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+    return False
+
+
+def _positions_of(
+    text: str, limits: LoadLimits
+) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
+    """Positions of a document that already parsed cleanly (so the walk cannot fail)."""
+    walker = _Walker(_Loader(text), limits)
+    try:
+        try:
+            root = walker.loader.get_single_node()
+            if root is not None:
+                walker.value(root, (), 0)
+        finally:
+            walker.loader.dispose()
+    except (yaml.YAMLError, _Abort, RecursionError):
+        pass  # e.g. valid JSON that YAML cannot read: what was found so far still helps
+    return walker.positions, walker.key_positions
+
+
+def _require_mapping(document: Document, error: type[LoadError]) -> Document:
+    if not isinstance(document.data, Mapping):
+        kind = "a list" if isinstance(document.data, list) else "a single value"
+        problem = Problem("af-document", f"expected a mapping at the top (got {kind})", ())
+        raise error([document.diagnostic(problem)])
+    return document
+
+
+def _parse_json(
+    text: str, *, file: str, lines: tuple[str, ...], error: type[LoadError]
+) -> Document:
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                duplicates.append(key)
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as json_error:
+        location = Location(file=file, line=json_error.lineno, column=json_error.colno)
+        source = lines[json_error.lineno - 1] if 0 < json_error.lineno <= len(lines) else None
+        raise error([Diagnostic("af-syntax", json_error.msg, location, source)]) from None
+    except RecursionError:
+        raise error([_file_problem(file, "af-limit", "nesting is too deep to read")]) from None
+    problems = tuple(Problem("af-duplicate", f"duplicate key {key!r}", ()) for key in duplicates)
+    return Document(data, file, lines, problems=problems, positions=({}, {}))
+
+
+def read_document(
+    path: str | os.PathLike[str],
+    *,
+    format: Format | None = None,
+    limits: LoadLimits = DEFAULT_LIMITS,
+    error: type[LoadError] = LoadError,
+) -> Document:
+    """Read and parse a YAML or JSON file; see `parse_document`."""
+    name = os.fspath(path)
+    file_path = FilePath(name)
+    try:
+        size = file_path.stat().st_size
+        if size > limits.max_bytes:
+            raise error([_file_problem(name, "af-limit", _size_message(size, limits))])
+        raw = file_path.read_bytes()
+    except IsADirectoryError:
+        raise error([_file_problem(name, "af-io", "is a folder, not a file")]) from None
+    except FileNotFoundError:
+        raise error([_file_problem(name, "af-io", "no such file")]) from None
+    except OSError as os_error:
+        raise error([_file_problem(name, "af-io", os_error.strerror or str(os_error))]) from None
+    return parse_document(raw, file=name, format=format, limits=limits, error=error)
+
+
+def load_portfolio(
+    source: str | os.PathLike[str] | Mapping[str, Any],
+    *,
+    limits: LoadLimits = DEFAULT_LIMITS,
+) -> Portfolio:
+    """Load a portfolio from a YAML or JSON file (or a mapping) and check it completely.
+
+    Raises:
+        PortfolioError: every problem found, each as `file:line:col: code: path: message`.
+
+    Example:
+        >>> load_portfolio("no/such/file.yaml")
+        Traceback (most recent call last):
+        ...
+        accountframe.errors.PortfolioError: no/such/file.yaml: af-io: no such file
+    """
+    if isinstance(source, Mapping):
+        return Portfolio.from_dict(source)
+    document = read_document(source, limits=limits, error=PortfolioError)
+    return portfolio_from_document(document)
+
+
+def portfolio_from_document(document: Document) -> Portfolio:
+    """Structure a parsed document into a Portfolio, locating every problem in its file."""
+    portfolio, problems = structure_portfolio(document.data)
+    # A refused value (an unsafe tag) was read as null; saying so again would only confuse.
+    refused = [problem.path for problem in document.problems if problem.code == "af-unsafe"]
+    problems = [
+        *document.problems,
+        *(p for p in problems if p.at_key or not _below_any(p.path, refused)),
+    ]
+    if portfolio is None or problems:
+        raise PortfolioError(_dedupe(document.diagnostic(problem) for problem in problems))
+    return portfolio
+
+
+def _below_any(path: Path, prefixes: list[Path]) -> bool:
+    return any(path[: len(prefix)] == prefix for prefix in prefixes)
+
+
+def _dedupe(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: dict[Diagnostic, None] = {}
+    for diagnostic in diagnostics:
+        seen.setdefault(diagnostic, None)
+    return list(seen)
+
+
+def _file_problem(file: str, code: str, message: str) -> Diagnostic:
+    return Diagnostic(code, message, Location(file=file))
+
+
+def _size_message(size: int, limits: LoadLimits) -> str:
+    return f"the file is {size:,} bytes; the limit is {limits.max_bytes:,}"
+
+
+def _marked(file: str, lines: tuple[str, ...], code: str, message: str, mark: Any) -> Diagnostic:
+    if mark is None:
+        return _file_problem(file, code, message)
+    line = mark.line + 1
+    location = Location(file=file, line=line, column=mark.column + 1)
+    return Diagnostic(code, message, location, lines[line - 1] if line <= len(lines) else None)
+
+
+def _decode_diagnostic(file: str, raw: bytes, decode_error: UnicodeDecodeError) -> Diagnostic:
+    before = raw[: decode_error.start]
+    line = before.count(b"\n") + 1
+    column = decode_error.start - (before.rfind(b"\n") + 1) + 1
+    return Diagnostic(
+        "af-encoding",
+        f"the file is not UTF-8 text (byte 0x{raw[decode_error.start]:02x} "
+        f"at offset {decode_error.start})",
+        Location(file=file, line=line, column=column),
+    )

@@ -1,0 +1,31 @@
+"""Shared test configuration: golden-file regeneration and the shared data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the expected output of golden cases from what the code produces now",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def shared_data() -> Path:
+    """The shared data folder: $ACCOUNTFRAME_SHARED_DATA, else ../shared/data beside the repo."""
+    configured = os.environ.get("ACCOUNTFRAME_SHARED_DATA")
+    return Path(configured) if configured else ROOT.parent / "shared" / "data"

@@ -1,0 +1,148 @@
+"""CEL specification conformance cases, read in place from the shared data folder.
+
+Tagged values (see the folder's README) become plain Python: uint becomes int (accountframe has
+no unsigned type, so `1u == 1` here), timestamps become UTC datetimes, durations timedeltas.
+A `type` expectation cannot be compared with a plain Python result: such cases are still
+evaluated (to prove nothing but an AccountframeError escapes) and counted as unsupported.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accountframe import cel
+from accountframe.errors import AccountframeError, CelError
+
+pytestmark = pytest.mark.conformance
+
+#: Measured with accountframe's engine (cel-python 0.5.0 behind accountframe.cel).
+CORE_PASS_FLOOR = 943  # measured: 943 of 1171
+ALL_PASS_FLOOR = 1034  # measured: 1034 of 1795
+
+_EXTENSION_FILES = {"optionals", "block_ext", "bindings_ext", "macros2"}
+
+
+def _cases_path() -> Path:
+    shared = os.environ.get("ACCOUNTFRAME_SHARED_DATA")
+    root = (
+        Path(shared) if shared else Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    )
+    return root / "cel-conformance" / "simple.jsonl"
+
+
+class Unsupported(Exception):
+    """A tagged value with no plain Python form (a CEL type)."""
+
+
+def plain(tagged: dict[str, Any]) -> Any:
+    ((tag, value),) = tagged.items()
+    if tag == "null":
+        return None
+    if tag == "bool":
+        return bool(value)
+    if tag in ("int", "uint"):
+        return int(value)
+    if tag == "double":
+        return float(value)
+    if tag == "string":
+        return value
+    if tag == "bytes":
+        return base64.b64decode(value)
+    if tag == "list":
+        return [plain(item) for item in value]
+    if tag == "map":
+        return {plain(key): plain(item) for key, item in value}
+    if tag == "timestamp":
+        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(
+            datetime.UTC
+        )
+    if tag == "duration":
+        return _duration(value)
+    raise Unsupported(tag)
+
+
+def _duration(text: str) -> datetime.timedelta:
+    match = re.fullmatch(r"(-?)(\d+(?:\.\d+)?)s", text)
+    assert match, text
+    seconds = datetime.timedelta(seconds=float(match[2]))
+    return -seconds if match[1] else seconds
+
+
+def same(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, float) and isinstance(actual, float):
+        return expected == actual or (math.isnan(expected) and math.isnan(actual))
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(map(same, expected, actual))
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return expected.keys() == actual.keys() and all(
+            same(v, actual[k]) for k, v in expected.items()
+        )
+    return type(expected) is type(actual) and expected == actual
+
+
+def run_case(case: dict[str, Any]) -> str:
+    """'pass', 'fail' or 'unsupported'; anything but an AccountframeError propagates."""
+    try:
+        values = {name: plain(value) for name, value in case.get("bindings", {}).items()}
+    except Unsupported:
+        return "unsupported"
+    expect = case["expect"]
+    try:
+        expected = plain(expect["value"]) if "value" in expect else None
+        supported = True
+    except Unsupported:
+        supported = False
+    try:
+        result = cel.compile(case["expr"]).evaluate(values)
+    except CelError:
+        return "pass" if expect.get("error") else ("fail" if supported else "unsupported")
+    if not supported:
+        return "unsupported"
+    if expect.get("error"):
+        return "fail"
+    return "pass" if same(expected, result) else "fail"
+
+
+def test_conformance(capsys: pytest.CaptureFixture[str]) -> None:
+    path = _cases_path()
+    if not path.is_file():
+        pytest.skip(
+            "../shared/data/cel-conformance not present: "
+            "conformance cases are read in place from the shared data folder"
+        )
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    counts = {"core": [0, 0], "all": [0, 0]}
+    unsupported = 0
+    offenders: list[str] = []
+    for case in cases:
+        core = not (case["file"].endswith("_ext") or case["file"] in _EXTENSION_FILES)
+        try:
+            outcome = run_case(case)
+        except AccountframeError:
+            outcome = "fail"
+        except Exception as error:  # the point of the test: collect, then fail
+            offenders.append(f"{case['file']}/{case['name']}: {type(error).__name__}: {error}")
+            outcome = "fail"
+        unsupported += outcome == "unsupported"
+        for group in ("core", "all") if core else ("all",):
+            counts[group][1] += 1
+            counts[group][0] += outcome == "pass"
+    with capsys.disabled():
+        print(
+            f"\nCEL conformance: core {counts['core'][0]}/{counts['core'][1]}, "
+            f"all {counts['all'][0]}/{counts['all'][1]} ({unsupported} unsupported expectations)"
+        )
+    assert offenders == [], "\n".join(offenders)
+    assert counts["core"][0] >= CORE_PASS_FLOOR
+    assert counts["all"][0] >= ALL_PASS_FLOOR

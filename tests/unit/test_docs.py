@@ -1,0 +1,56 @@
+"""The documentation is tested: its examples run, and its tables match the code."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from pathlib import Path
+
+import pytest
+
+import accountframe as af
+from accountframe.errors import ERROR_CODES
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+PYCON = re.compile(r"```pycon\n(.*?)```", re.DOTALL)
+PAGES_WITH_EXAMPLES = [page for page in PAGES if PYCON.search(page.read_text())]
+
+
+def test_there_are_examples_to_run() -> None:
+    assert sum(len(PYCON.findall(page.read_text())) for page in PAGES) >= 8
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES, ids=lambda page: page.name)
+def test_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page's examples run in order in one namespace, as a reader follows them."""
+    monkeypatch.chdir(ROOT)  # examples name files relative to the repository, as users run them
+    namespace: dict[str, object] = {}
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    output: list[str] = []
+    for index, block in enumerate(PYCON.findall(page.read_text())):
+        name = f"{page.name}#{index}"
+        test = doctest.DocTestParser().get_doctest(block, namespace, name, str(page), 0)
+        runner.run(test, out=output.append, clear_globs=False)
+        namespace = test.globs  # DocTest copies its globals: carry them to the next block
+    assert runner.tries > 0
+    assert runner.failures == 0, "".join(output)
+
+
+def test_portfolio_page_documents_every_field() -> None:
+    text = (ROOT / "docs" / "portfolio.md").read_text()
+    schema = af.portfolio_schema()
+    classes = {"Portfolio": schema, **schema["$defs"]}
+    missing = [
+        f"{name}.{field}"
+        for name, definition in classes.items()
+        for field in definition["properties"]
+        if f"`{field}`" not in text
+    ]
+    assert missing == []
+
+
+def test_errors_page_lists_every_code_with_its_meaning() -> None:
+    text = (ROOT / "docs" / "errors.md").read_text()
+    rows = dict(re.findall(r"^\| `(af-[a-z-]+)` \| (.+?) \|$", text, re.MULTILINE))
+    assert rows == ERROR_CODES

@@ -59,8 +59,12 @@ def generate(contracts: int, seed: int) -> dict[str, Any]:
                     for role in ("sro", "contract_manager")
                 ],
                 "reviews": [
-                    {"date": day(rng), "forum": rng.choice(["sro_review", "board"]),
-                     "chair": rng.choice(ids), "attendees": [rng.choice(ids)]}
+                    {
+                        "date": day(rng),
+                        "forum": rng.choice(["sro_review", "board"]),
+                        "chair": rng.choice(ids),
+                        "attendees": [rng.choice(ids)],
+                    }
                     for _ in range(6)
                 ],
                 "reports": [
@@ -69,12 +73,18 @@ def generate(contracts: int, seed: int) -> dict[str, Any]:
                         "received": day(rng),
                         "source": rng.choice(["supplier", "authority"]),
                         "kpis": [
-                            {"name": f"kpi-{k}", "target": 0.95, "actual": rng.random(),
-                             "rating": rng.choice(["good", "approaching_target", "inadequate"])}
+                            {
+                                "name": f"kpi-{k}",
+                                "target": 0.95,
+                                "actual": rng.random(),
+                                "rating": rng.choice(["good", "approaching_target", "inadequate"]),
+                            }
                             for k in range(3)
                         ],
-                        "figures": {"billed_units": rng.randrange(10**5),
-                                    "own_record_units": rng.randrange(10**5)},
+                        "figures": {
+                            "billed_units": rng.randrange(10**5),
+                            "own_record_units": rng.randrange(10**5),
+                        },
                     }
                     for _ in range(6)
                 ],
@@ -83,8 +93,12 @@ def generate(contracts: int, seed: int) -> dict[str, Any]:
                 ],
                 "amendments": [{"date": day(rng), "rationale": "change", "value_change": 1000}],
                 "consequences": [
-                    {"date": day(rng), "effect": "sanction", "kind": "service_credit",
-                     "amount": 5000}
+                    {
+                        "date": day(rng),
+                        "effect": "sanction",
+                        "kind": "service_credit",
+                        "amount": 5000,
+                    }
                 ],
             }
         )
@@ -122,14 +136,18 @@ def main() -> None:
         portfolio = af.load_portfolio(json_path)  # also proves the generated data is valid
         values = sum(1 for _ in json.dumps(document).split(","))
 
-        print(f"accountframe {af.__version__}: loading a portfolio of "
-              f"{len(portfolio.contracts):,} contracts, {len(portfolio.people):,} people "
-              f"(about {values:,} values); best of {options.repeat}")
+        print(
+            f"accountframe {af.__version__}: loading a portfolio of "
+            f"{len(portfolio.contracts):,} contracts, {len(portfolio.people):,} people "
+            f"(about {values:,} values); best of {options.repeat}"
+        )
         for label, path in (("YAML", yaml_path), ("JSON", json_path)):
             seconds = best_of(options.repeat, lambda p=path: af.load_portfolio(p))  # type: ignore[misc]
             size = path.stat().st_size
-            print(f"  load_portfolio {label}: {seconds:7.2f} s  ({size / 2**20:6.1f} MiB, "
-                  f"{seconds / len(portfolio.contracts) * 1e6:6.0f} µs per contract)")
+            print(
+                f"  load_portfolio {label}: {seconds:7.2f} s  ({size / 2**20:6.1f} MiB, "
+                f"{seconds / len(portfolio.contracts) * 1e6:6.0f} µs per contract)"
+            )
         seconds = best_of(options.repeat, lambda: af.Portfolio.from_dict(document))
         print(f"  Portfolio.from_dict:  {seconds:7.2f} s  (structuring and checks only)")
 

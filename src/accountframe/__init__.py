@@ -16,11 +16,13 @@ from accountframe.errors import (
     CelError,
     CelEvaluationError,
     Diagnostic,
+    FrameworkError,
     LoadError,
     Location,
     PortfolioError,
     UsageError,
 )
+from accountframe.frameworks import bundled, framework_schema, load_framework
 from accountframe.load import LoadLimits, load_portfolio
 from accountframe.model import (
     KPI,
@@ -41,6 +43,19 @@ from accountframe.model import (
     Value,
     Waiver,
 )
+from accountframe.policy import (
+    Duration,
+    Framework,
+    OversightCadence,
+    PersonalResponsibility,
+    RequiredInformation,
+    Reward,
+    Role,
+    Rule,
+    Sanction,
+    Scope,
+    Severity,
+)
 from accountframe.schema import portfolio_schema
 
 __all__ = [
@@ -54,17 +69,29 @@ __all__ = [
     "CelEvaluationError",
     "Contract",
     "Diagnostic",
+    "Duration",
     "Effect",
+    "Framework",
+    "FrameworkError",
     "LoadError",
     "LoadLimits",
     "Location",
+    "OversightCadence",
     "Period",
     "Person",
+    "PersonalResponsibility",
     "Portfolio",
     "PortfolioError",
     "Rating",
     "Report",
+    "RequiredInformation",
     "Review",
+    "Reward",
+    "Role",
+    "Rule",
+    "Sanction",
+    "Scope",
+    "Severity",
     "Source",
     "Stage",
     "Transaction",
@@ -72,6 +99,9 @@ __all__ = [
     "Value",
     "Waiver",
     "__version__",
+    "bundled",
+    "framework_schema",
+    "load_framework",
     "load_portfolio",
     "portfolio_schema",
 ]

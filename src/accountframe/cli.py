@@ -7,22 +7,45 @@ standard error as `error: ...`; no input, however bad, produces a Python traceba
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
+import re
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 import accountframe as af
+from accountframe import report
+from accountframe.schema import assessment_schema
+
+if TYPE_CHECKING:
+    # Assessment is not re-exported by the package yet; the annotation needs no import at run time.
+    from accountframe.assessment import Assessment
 
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_INVALID = 2
 EXIT_ERROR = 3
 
-SCHEMAS = {"portfolio": af.portfolio_schema}
+DEFAULT_FRAMEWORK = "uk-central-government"
+#: The bundled example portfolio, relative to the bundle root (`policies/` in the source tree).
+EXAMPLE_PORTFOLIO = Path("examples", "ministry-of-example.yaml")
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "assessment": assessment_schema,
+    "framework": af.framework_schema,
+    "portfolio": af.portfolio_schema,
+}
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
@@ -63,10 +86,192 @@ def validate(portfolios: Sequence[str]) -> None:
 
 
 @cli.command()
+@click.argument("portfolio", required=False, metavar="[PORTFOLIO]")
+@click.option(
+    "-f",
+    "--framework",
+    default=DEFAULT_FRAMEWORK,
+    show_default=True,
+    metavar="FRAMEWORK",
+    help="A framework folder, or the name of a bundled framework.",
+)
+@click.option("--as-of", metavar="DATE", help="Assess as of this date, YYYY-MM-DD.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(list(report.FORMATS)),
+    default=report.DEFAULT_FORMAT,
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout.")
+@click.option(
+    "--fail-on",
+    type=click.Choice([*SEVERITIES, "never"]),
+    default="high",
+    show_default=True,
+    help="Exit 1 when a finding fails at or above this severity.",
+)
+def check(
+    portfolio: str | None,
+    framework: str,
+    as_of: str | None,
+    format_: str,
+    output: str | None,
+    fail_on: str,
+) -> int:
+    """Assess a portfolio against a framework and report every finding.
+
+    With no PORTFOLIO, the bundled example portfolio is assessed. The date is --as-of, else
+    the portfolio's `as_of`, else today.
+
+    Exits 3 if any finding is an `error`, 1 if a finding fails at or above --fail-on, 2 if
+    the input is invalid (nothing is assessed), 0 otherwise.
+    """
+    date = _parse_date(as_of) if as_of is not None else None
+    fw = _load_framework(framework)
+    if portfolio is None:
+        example = _bundle_root() / EXAMPLE_PORTFOLIO
+        if not example.is_file():
+            _fail(
+                f"no PORTFOLIO given and the bundled example portfolio is missing ({example}); "
+                "give a portfolio file"
+            )
+        facts = _load_portfolio(str(example))
+        described = f"bundled example ({EXAMPLE_PORTFOLIO.name})"
+    else:
+        facts = _load_portfolio(portfolio)
+        described = portfolio
+    date_source = "--as-of" if date else "the portfolio" if facts.as_of else "today"
+    date = date or facts.as_of or datetime.date.today()
+    click.echo(
+        f"framework: {fw.name} {fw.version}; portfolio: {described}; "
+        f"as of {date} (from {date_source})",
+        err=True,
+    )
+    assessment = fw.evaluate(facts, as_of=date)
+    text = report.render(assessment, format_)
+    if output is not None:
+        _write_atomically(Path(output), text)
+    elif format_ == "table" and sys.stdout.isatty():
+        from rich.console import Console
+
+        from accountframe.report import table
+
+        Console(highlight=False).print(table.renderable(assessment))
+    else:
+        click.echo(text, nl=False)
+    return _exit_code(assessment, fail_on)
+
+
+def _exit_code(assessment: Assessment, fail_on: str) -> int:
+    """SPEC section 9: first match wins; `warn` and `waived` never fail the run."""
+    if assessment.errors:
+        return EXIT_ERROR
+    if fail_on != "never":
+        threshold = SEVERITIES.index(fail_on)
+        if any(finding.severity.rank >= threshold for finding in assessment.failures):
+            return EXIT_FAIL
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("framework", required=False, default=DEFAULT_FRAMEWORK, metavar="[FRAMEWORK]")
+def lint(framework: str) -> None:
+    """Load and compile a framework; print every problem.
+
+    Every CEL expression is compiled, so syntax errors are found before anything runs.
+
+    FRAMEWORK is a folder or the name of a bundled framework (default
+    uk-central-government). Exits 0 when it is sound and 2 when it is not.
+    """
+    fw = _load_framework(framework)
+    try:
+        fw.compiled  # noqa: B018 (compiling is the check: it raises on every problem)
+    except af.AccountframeError as error:
+        _report(error, framework)
+    count = len(fw.policies)
+    click.echo(f"ok: {fw.name} {fw.version}: {_count(count, 'policy', 'policies')}")
+
+
+@cli.command()
 @click.argument("name", type=click.Choice(sorted(SCHEMAS)))
 def schema(name: str) -> None:
     """Print the JSON Schema of a format."""
     click.echo(json.dumps(SCHEMAS[name](), indent=2, ensure_ascii=False))
+
+
+def _parse_date(text: str) -> datetime.date:
+    try:
+        if _ISO_DATE.fullmatch(text):
+            return datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    _fail(f"--as-of must be a date like 2026-11-25 (got {text!r})")
+
+
+def _bundle_root() -> Path:
+    """Where bundled frameworks and examples live: inside the wheel, else the source tree."""
+    package = Path(af.__file__).parent
+    installed = package / "_bundled"
+    return installed if installed.is_dir() else package.parents[1] / "policies"
+
+
+def _load_framework(name: str) -> af.Framework:
+    """A framework folder if `name` is a path that exists, else a bundled framework by name."""
+    if Path(name).exists():
+        try:
+            return af.load_framework(name)
+        except af.AccountframeError as error:
+            _report(error, name)
+    try:
+        return af.bundled(name)
+    except af.LoadError as error:
+        _report(error, f"bundled framework {name}")
+    except af.AccountframeError as error:
+        _fail(f"{name!r} is not a framework folder, and {error}")
+
+
+def _load_portfolio(name: str) -> af.Portfolio:
+    try:
+        return af.load_portfolio(name)
+    except af.AccountframeError as error:
+        _report(error, name)
+
+
+def _report(error: af.AccountframeError, what: str) -> NoReturn:
+    """Print every diagnostic of a load or compile error, then a one-line summary; exit 2."""
+    if isinstance(error, af.LoadError):
+        click.echo(error.render(), err=True)
+        count = len(error.diagnostics)
+        _fail(f"{what}: {count} problem{'s' if count != 1 else ''} found")
+    if isinstance(error, af.CelCompileError):
+        click.echo(error.diagnostic.render(), err=True)
+        _fail(f"{what}: 1 problem found")
+    _fail(f"{what}: {error}")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside the target, then rename over it: a reader never sees half a report."""
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror or error}")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        # A temporary file is private (0600); give the report the mode a new file would get.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        _fail(f"cannot write {path}: {error.strerror or error}")
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:

@@ -6,7 +6,8 @@ may escape the public API for bad input. The tree:
 ```text
 AccountframeError
 ├── LoadError                 input could not be loaded; carries every Diagnostic found
-│   └── PortfolioError        a portfolio file or mapping is invalid
+│   ├── PortfolioError        a portfolio file or mapping is invalid
+│   └── FrameworkError        a framework folder, file or composition is invalid
 ├── CelError                  anything from the CEL boundary (accountframe.cel)
 │   ├── CelCompileError       a syntax error or a limit exceeded, raised by compile()
 │   └── CelEvaluationError    an expression failed while being evaluated
@@ -38,6 +39,7 @@ __all__ = [
     "CelError",
     "CelEvaluationError",
     "Diagnostic",
+    "FrameworkError",
     "LoadError",
     "Location",
     "PortfolioError",
@@ -63,9 +65,12 @@ ERROR_CODES: dict[str, str] = {
     "af-enum": "a value outside the allowed set",
     "af-duplicate": "an id or key that is used twice",
     "af-reference": "a reference (person id, policy id) that resolves to nothing",
+    "af-cycle": "a chain that loops back on itself (extends, roles reporting lines)",
+    "af-extends": "override or remove given in a framework that does not extend another",
     "af-cel-syntax": "a CEL expression that does not parse",
     "af-cel-limit": "a CEL expression longer or more deeply nested than the configured limit",
     "af-cel-eval": "a CEL expression failed while being evaluated",
+    "af-definition": "a definition that uses itself or one defined after it",
 }
 
 
@@ -174,6 +179,10 @@ class LoadError(AccountframeError):
 
 class PortfolioError(LoadError):
     """A portfolio file or mapping is invalid."""
+
+
+class FrameworkError(LoadError):
+    """A framework folder, file or composition (extends, override, remove) is invalid."""
 
 
 class CelError(AccountframeError):

@@ -86,6 +86,7 @@ class Document:
         *,
         problems: tuple[Problem, ...] = (),
         positions: tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]] | None = None,
+        scalar_styles: dict[Path, str | None] | None = None,
         text: str | None = None,
         limits: LoadLimits = DEFAULT_LIMITS,
     ) -> None:
@@ -94,6 +95,7 @@ class Document:
         self.lines = lines
         self.problems = problems
         self._positions = positions
+        self._scalar_styles = scalar_styles if scalar_styles is not None else {}
         self._text = text
         self._limits = limits
 
@@ -110,9 +112,20 @@ class Document:
         """Path → (line, column) of the key that introduces each value in a mapping."""
         return self._located()[1]
 
+    @property
+    def scalar_styles(self) -> Mapping[Path, str | None]:
+        """Path → YAML style of each scalar value: None (plain), `'`, `"`, `|` or `>`.
+
+        Empty for a document read as JSON without the walk (JSON values have no styles).
+        """
+        self._located()
+        return self._scalar_styles
+
     def _located(self) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
         if self._positions is None:
-            self._positions = _positions_of(self._text or "", self._limits)
+            walker = _walk_positions(self._text or "", self._limits)
+            self._positions = (walker.positions, walker.key_positions)
+            self._scalar_styles = walker.scalar_styles
         return self._positions
 
     def locate(self, path: Path, *, at_key: bool = False) -> Location:
@@ -159,6 +172,8 @@ class _Walker:
         self.limits = limits
         self.positions: dict[Path, tuple[int, int]] = {}
         self.key_positions: dict[Path, tuple[int, int]] = {}
+        #: Path → style of a scalar: None (plain), "'", '"', "|" (literal) or ">" (folded).
+        self.scalar_styles: dict[Path, str | None] = {}
         self.problems: list[Problem] = []
         self.visited: set[int] = set()
         self.visits = 0
@@ -193,6 +208,7 @@ class _Walker:
             )
         self.positions.setdefault(path, self.at(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
+            self.scalar_styles.setdefault(path, node.style or None)
             if node.tag not in _SCALAR_TAGS:
                 self.problems.append(Problem("af-unsafe", _tag_message(node.tag), path))
                 return None
@@ -342,6 +358,7 @@ def _walk_document(
         lines,
         problems=tuple(walker.problems),
         positions=(walker.positions, walker.key_positions),
+        scalar_styles=walker.scalar_styles,
     )
     return _require_mapping(document, error)
 
@@ -415,10 +432,8 @@ def _deeper_than(data: Any, limit: int) -> bool:
     return False
 
 
-def _positions_of(
-    text: str, limits: LoadLimits
-) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]:
-    """Positions of a document that already parsed cleanly (so the walk cannot fail)."""
+def _walk_positions(text: str, limits: LoadLimits) -> _Walker:
+    """Positions (and scalar styles) of a document that already parsed cleanly."""
     walker = _Walker(_Loader(text), limits)
     try:
         try:
@@ -429,7 +444,7 @@ def _positions_of(
             walker.loader.dispose()
     except (yaml.YAMLError, _Abort, RecursionError):
         pass  # e.g. valid JSON that YAML cannot read: what was found so far still helps
-    return walker.positions, walker.key_positions
+    return walker
 
 
 def _require_mapping(document: Document, error: type[LoadError]) -> Document:

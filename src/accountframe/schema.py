@@ -13,9 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from accountframe._structure import json_schema
+from accountframe.assessment import ASSESSMENT_FORMAT, ConsequenceStatus, Status
 from accountframe.model import PORTFOLIO_FORMAT, Portfolio
+from accountframe.policy import KINDS, Severity
 
-__all__ = ["SCHEMA_BASE", "portfolio_schema"]
+__all__ = ["SCHEMA_BASE", "assessment_schema", "portfolio_schema"]
 
 SCHEMA_BASE = "https://accountframe.dev/schema"
 
@@ -29,4 +31,139 @@ def portfolio_schema() -> dict[str, Any]:
         "description": "Format marker; optional.",
         "const": PORTFOLIO_FORMAT,
     }
+    return schema
+
+
+def assessment_schema() -> dict[str, Any]:
+    """The JSON Schema of the `accountframe/assessment/1` document (`Assessment.to_dict()`).
+
+    Written out by hand, as the document is: every key, with the enums of statuses, severities
+    and consequence statuses; `evidence` is a free object.
+
+    Example:
+        >>> schema = assessment_schema()
+        >>> schema["properties"]["format"]["const"]
+        'accountframe/assessment/1'
+        >>> schema["$defs"]["Finding"]["properties"]["status"]["enum"]
+        ['pass', 'warn', 'fail', 'error', 'waived', 'not_applicable']
+    """
+    statuses = [status.value for status in Status]
+    severities = [severity.value for severity in Severity]
+    consequence_statuses = [status.value for status in ConsequenceStatus]
+    text: dict[str, Any] = {"type": "string"}
+    date: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    digest: dict[str, Any] = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+    count: dict[str, Any] = {"type": "integer", "minimum": 0}
+
+    def ref(name: str) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{name}"}
+
+    def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [schema, {"type": "null"}]}
+
+    def counts(keys: list[str], doc: str) -> dict[str, Any]:
+        return _closed(dict.fromkeys(keys, count), doc=doc)
+
+    defs: dict[str, Any] = {
+        "Subject": _closed(
+            {"type": {"enum": ["contract", "person"]}, "id": text},
+            doc="What a finding or consequence is about.",
+        ),
+        "Accountable": _closed(
+            {
+                "role": text,
+                "person": nullable(text),
+                "name": nullable(text),
+                "fallback_from": {"type": "array", "items": text, "minItems": 1},
+            },
+            optional=("fallback_from",),
+            doc="The role that owns it and the person holding it (null: no one holds it). "
+            "`fallback_from` lists the vacant roles passed on the way up the chain.",
+        ),
+        "Waiver": _closed(
+            {
+                "reason": text,
+                "approved_by": text,
+                "approved_on": date,
+                "expires": date,
+                "original_status": {"enum": ["warn", "fail"]},
+            },
+            doc="The waiver that made a warn or fail finding `waived`.",
+        ),
+        "Finding": _closed(
+            {
+                "policy": text,
+                "kind": {"enum": list(KINDS)},
+                "subject": ref("Subject"),
+                "status": {"enum": statuses},
+                "severity": {"enum": severities},
+                "accountable": ref("Accountable"),
+                "message": text,
+                "due": nullable(date),
+                "evidence": {"type": "object", "description": "Free: depends on the kind."},
+                "tags": {"type": "array", "items": text},
+                "waiver": ref("Waiver"),
+            },
+            optional=("waiver",),
+            doc="The result of one policy for one subject; `waiver` only when waived.",
+        ),
+        "Consequence": _closed(
+            {
+                "policy": text,
+                "effect": {"enum": ["sanction", "reward"]},
+                "subject": ref("Subject"),
+                "status": {"enum": consequence_statuses},
+                "action": text,
+                "amount": nullable({"type": "number"}),
+                "accountable": ref("Accountable"),
+                "due": nullable(date),
+                "message": text,
+                "severity": {"enum": severities},
+            },
+            doc="A sanction or reward for one subject; `accountable` must apply it.",
+        ),
+        "WaiverUnused": _closed(
+            {"policy": text, "subject": text, "reason": text},
+            doc="A waiver that matched no warn or fail finding.",
+        ),
+    }
+    schema = _closed(
+        {
+            "format": {"const": ASSESSMENT_FORMAT},
+            "framework": _closed({"name": text, "version": text, "digest": digest}),
+            "portfolio": _closed({"organisation": text, "digest": digest}),
+            "as_of": date,
+            "generated_by": text,
+            "summary": _closed(
+                {
+                    "status": counts(statuses, "Findings per status, zeros included."),
+                    "failures_by_severity": counts(severities, "`fail` findings per severity."),
+                    "consequences": counts(consequence_statuses, "Consequences per status."),
+                }
+            ),
+            "findings": {"type": "array", "items": ref("Finding")},
+            "consequences": {"type": "array", "items": ref("Consequence")},
+            "waivers_unused": {"type": "array", "items": ref("WaiverUnused")},
+        },
+        doc="All findings and consequences of one framework over one portfolio on one date.",
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_BASE}/assessment-1.json",
+        "title": "accountframe assessment/1",
+        **schema,
+        "$defs": defs,
+    }
+
+
+def _closed(
+    properties: dict[str, Any], *, optional: tuple[str, ...] = (), doc: str = ""
+) -> dict[str, Any]:
+    """An object schema with exactly these keys, all required but the `optional` ones."""
+    schema: dict[str, Any] = {"type": "object"}
+    if doc:
+        schema["description"] = doc
+    schema["properties"] = properties
+    schema["required"] = [key for key in properties if key not in optional]
+    schema["additionalProperties"] = False
     return schema

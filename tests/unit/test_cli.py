@@ -1,6 +1,6 @@
 """The CLI through its real entry point, against golden files of its exact output.
 
-Each folder under tests/golden/validate and tests/golden/cli holds `args` (the command line,
+Each folder under tests/golden/validate, tests/golden/cli and tests/golden/check holds `args` (the command line,
 run in that folder) and `expected.txt` (exit code, stdout and stderr). Regenerate them with
 `pytest tests/unit/test_cli.py --update-golden` and review the diff.
 """
@@ -22,7 +22,10 @@ import accountframe as af
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 SCRIPT = Path(sys.executable).parent / ("accountframe.exe" if os.name == "nt" else "accountframe")
 CASES = sorted(
-    path for group in ("validate", "cli") for path in (GOLDEN / group).iterdir() if path.is_dir()
+    path
+    for group in ("validate", "cli", "check")
+    for path in (GOLDEN / group).iterdir()
+    if path.is_dir()
 )
 
 

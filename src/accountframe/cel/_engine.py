@@ -124,6 +124,52 @@ class _Runner(celpy.InterpretedRunner):
         return _Evaluator(ast=self.ast, activation=self.new_activation()).evaluate(context)
 
 
+_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
+
+
+def _bound_name(tree: Any) -> str | None:
+    """The identifier an expression consists of, if it is a bare identifier."""
+    while isinstance(tree, lark.Tree):
+        if tree.data == "ident":
+            return str(tree.children[0])
+        if len(tree.children) != 1:
+            return None
+        tree = tree.children[0]
+    return None
+
+
+def _references(tree: Any) -> frozenset[str]:
+    """Free identifiers of a parse tree, walked iteratively with macro scopes."""
+    found: set[str] = set()
+    pending: list[tuple[Any, frozenset[str]]] = [(tree, frozenset())]
+    while pending:
+        node, bound = pending.pop()
+        if not isinstance(node, lark.Tree):
+            continue
+        if node.data == "ident":
+            name = str(node.children[0])
+            if name not in bound:
+                found.add(name)
+            continue
+        children = node.children
+        if (
+            node.data == "member_dot_arg"
+            and len(children) == 3
+            and str(children[1]) in _MACROS
+            and isinstance(children[2], lark.Tree)
+            and children[2].children
+        ):
+            # target.exists(var, body...): `var` is bound inside the body only.
+            variable, *bodies = children[2].children
+            bound_name = _bound_name(variable)
+            inner = bound | {bound_name} if bound_name else bound
+            pending.append((children[0], bound))
+            pending.extend((body, inner) for body in bodies)
+            continue
+        pending.extend((child, bound) for child in children)
+    return frozenset(found)
+
+
 def _visited_depth(tree: Any) -> int:
     """The deepest chain of nodes `_Evaluator` visits, computed without recursion.
 
@@ -191,6 +237,15 @@ class Program:
     source: str
     location: Location | None = None
     _runner: Any = attrs.field(default=None, repr=False, eq=False)
+
+    def references(self) -> frozenset[str]:
+        """The variables the expression reads: free identifiers, not macro-bound ones.
+
+        Example:
+            >>> sorted(compile("contract.reviews.exists(r, r.date > now) && is_major").references())
+            ['contract', 'is_major', 'now']
+        """
+        return _references(self._runner.ast)
 
     def evaluate(self, values: Mapping[str, Any] | Bindings) -> Any:
         """Evaluate with the given variables and return the result as plain Python.

@@ -39,13 +39,27 @@ from accountframe.model import (
     Value,
     Waiver,
 )
+from accountframe.policy import (
+    Framework,
+    OversightCadence,
+    PersonalResponsibility,
+    Policy,
+    RequiredInformation,
+    Reward,
+    Role,
+    Rule,
+    Sanction,
+)
 
 __all__ = [
     "contracts",
     "dates",
+    "durations",
+    "frameworks",
     "free_maps",
     "money",
     "people",
+    "policies",
     "portfolios",
     "texts",
 ]
@@ -277,4 +291,108 @@ def portfolios(draw: st.DrawFn, *, max_contracts: int = 4, max_people: int = 5) 
         people=persons,
         contracts=tuple(contract_list),
         waivers=tuple(waivers),
+    )
+
+
+#: Boolean CEL conditions over a contract that always type-check; some read optional fields
+#: and so may fail at evaluation time (which must give `error`, never a crash).
+CONTRACT_CONDITIONS = (
+    "true",
+    "false",
+    'contract.tier == "gold"',
+    'contract.stage in ["mobilisation", "live", "exit"]',
+    "contract.strategic",
+    "contract.spent <= 1000000.0",
+    "contract.value.total > 1000.0",
+    "size(contract.reviews) > 1",
+    "has(contract.accountable.sro)",
+    "contract.reports.exists(r, r.verified)",
+)
+REVIEW_CONDITIONS = ("true", 'review.forum == "sro_review"', "has(review.chair)")
+REPORT_CONDITIONS = (
+    "true",
+    "report.verified",
+    "size(report.kpis) >= 1",
+    'report.source != "supplier"',
+)
+FINDINGS_CONDITIONS = (
+    'findings.exists(f, f.status == "fail")',
+    'findings.all(f, f.status in ["pass", "not_applicable"])',
+    "size(findings) > 2",
+    "false",
+)
+
+
+def durations() -> st.SearchStrategy[str]:
+    """Duration texts in both accepted spellings."""
+    return st.one_of(
+        st.builds(
+            lambda n, unit: f"{n} {unit}{'s' if n != 1 else ''}",
+            st.integers(min_value=0, max_value=40),
+            st.sampled_from(["day", "week", "month", "year"]),
+        ),
+        st.builds(lambda n: f"P{n}M", st.integers(min_value=1, max_value=24)),
+    )
+
+
+@st.composite
+def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
+    """One policy of any of the six kinds, with valid fields and CEL that compiles."""
+    common = {
+        "id": policy_id,
+        "title": f"Policy {policy_id}",
+        "severity": draw(st.sampled_from(["info", "low", "medium", "high", "critical"])),
+        "applies_to": draw(st.sampled_from(CONTRACT_CONDITIONS[:5])),
+    }
+    kind = draw(st.sampled_from(["cadence", "information", "responsibility", "rule",
+                                 "sanction", "reward", "person-rule"]))  # fmt: skip
+    if kind == "cadence":
+        return OversightCadence(
+            **common, every=draw(durations().filter(lambda d: d not in ("0 days",))),
+            grace=draw(durations()), warn_before=draw(durations()),
+            counts_if=draw(st.sampled_from(REVIEW_CONDITIONS)),
+        )  # fmt: skip
+    if kind == "information":
+        return RequiredInformation(
+            **common, report=draw(st.sampled_from(["performance", "cost", "billing"])),
+            max_age=draw(durations()), grace=draw(durations()),
+            require=draw(st.none() | st.sampled_from(REPORT_CONDITIONS)),
+        )  # fmt: skip
+    if kind == "responsibility":
+        return PersonalResponsibility(
+            **common, role=draw(st.sampled_from(["sro", "contract_manager"])),
+            max_vacancy=draw(durations()),
+            eligible=draw(st.none() | st.just('has(person.grade) && person.grade != "G7"')),
+        )  # fmt: skip
+    if kind == "rule":
+        return Rule(**common, require=draw(st.sampled_from(CONTRACT_CONDITIONS)))
+    if kind == "person-rule":
+        return Rule(
+            **{**common, "applies_to": "true"}, scope="person",
+            require=draw(st.sampled_from(["size(contracts) <= 2", 'has(person.grade)', "true"])),
+        )  # fmt: skip
+    effect = Sanction if kind == "sanction" else Reward
+    return effect(
+        **common,
+        scope=draw(st.sampled_from(["contract", "person"])),
+        trigger=draw(st.sampled_from(FINDINGS_CONDITIONS)),
+        action="Act",
+        within=draw(st.none() | durations()),
+    )
+
+
+@st.composite
+def frameworks(draw: st.DrawFn, *, max_policies: int = 6) -> Framework:
+    """Valid frameworks: unique ids, the standard roles chain, policies of every kind."""
+    count = draw(st.integers(min_value=1, max_value=max_policies))
+    return Framework(
+        name="generated",
+        version="1",
+        roles=[
+            Role("accounting_officer"),
+            Role("sro", reports_to="accounting_officer"),
+            Role("contract_manager", reports_to="sro"),
+        ],
+        definitions={"is_live": 'contract.stage in ["mobilisation", "live", "exit"]'},
+        policies=[draw(policies(f"P{index}")) for index in range(count)],
     )

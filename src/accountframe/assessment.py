@@ -1,0 +1,316 @@
+"""Assessments: every finding and consequence of one framework over one portfolio on one date.
+
+Plain data: frozen attrs classes with `to_dict()` and `to_json()` in the
+`accountframe/assessment/1` format. The same framework, portfolio and date give byte-identical
+JSON.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from accountframe.policy import Severity
+
+__all__ = [
+    "ASSESSMENT_FORMAT",
+    "Accountable",
+    "Assessment",
+    "Consequence",
+    "ConsequenceStatus",
+    "Finding",
+    "Status",
+    "Subject",
+    "WaiverApplied",
+    "WaiverUnused",
+]
+
+ASSESSMENT_FORMAT = "accountframe/assessment/1"
+
+
+class Status(enum.StrEnum):
+    """The result of one policy for one subject."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def badness(self) -> int:
+        """Order for "worst first": error, fail, warn, waived, pass, not_applicable."""
+        return _BADNESS[self]
+
+
+_BADNESS = {
+    Status.ERROR: 5,
+    Status.FAIL: 4,
+    Status.WARN: 3,
+    Status.WAIVED: 2,
+    Status.PASS: 1,
+    Status.NOT_APPLICABLE: 0,
+}
+
+
+class ConsequenceStatus(enum.StrEnum):
+    """Whether a sanction or reward is due, already applied, not triggered, or unknown."""
+
+    DUE = "due"
+    APPLIED = "applied"
+    NOT_TRIGGERED = "not_triggered"
+    #: An expression of the consequence failed: it may or may not be due (fail closed).
+    ERROR = "error"
+
+
+@attrs.frozen
+class Subject:
+    """What a finding is about: a contract or a person, by id."""
+
+    type: str
+    id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "id": self.id}
+
+
+@attrs.frozen
+class Accountable:
+    """Who owns a finding: the role, and the person holding it (None when no one does).
+
+    `fallback_from` names the roles that were vacant on the way up the chain.
+    """
+
+    role: str
+    person: str | None
+    name: str | None = None
+    fallback_from: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"role": self.role, "person": self.person, "name": self.name}
+        if self.fallback_from:
+            data["fallback_from"] = list(self.fallback_from)
+        return data
+
+
+@attrs.frozen
+class WaiverApplied:
+    """The waiver that turned a warn or fail into `waived`, and what the status was."""
+
+    reason: str
+    approved_by: str
+    approved_on: datetime.date
+    expires: datetime.date
+    original_status: Status
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "approved_by": self.approved_by,
+            "approved_on": self.approved_on.isoformat(),
+            "expires": self.expires.isoformat(),
+            "original_status": self.original_status.value,
+        }
+
+
+@attrs.frozen
+class Finding:
+    """The result of one policy for one subject."""
+
+    policy: str
+    kind: str
+    subject: Subject
+    status: Status
+    severity: Severity
+    accountable: Accountable
+    message: str
+    due: datetime.date | None = None
+    evidence: Mapping[str, Any] = attrs.field(factory=dict)
+    waiver: WaiverApplied | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """True exactly when the status is `fail` (a waived failure is not failed)."""
+        return self.status is Status.FAIL
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "policy": self.policy,
+            "kind": self.kind,
+            "subject": self.subject.to_dict(),
+            "status": self.status.value,
+            "severity": self.severity.value,
+            "accountable": self.accountable.to_dict(),
+            "message": self.message,
+            "due": self.due.isoformat() if self.due else None,
+            "evidence": _plain(self.evidence),
+            "tags": list(self.tags),
+        }
+        if self.waiver is not None:
+            data["waiver"] = self.waiver.to_dict()
+        return data
+
+
+@attrs.frozen
+class Consequence:
+    """A sanction or reward for one subject, and whether it is due."""
+
+    policy: str
+    effect: str
+    subject: Subject
+    status: ConsequenceStatus
+    action: str
+    accountable: Accountable
+    amount: float | None = None
+    due: datetime.date | None = None
+    message: str = ""
+    severity: Severity = Severity.MEDIUM
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "effect": self.effect,
+            "subject": self.subject.to_dict(),
+            "status": self.status.value,
+            "action": self.action,
+            "amount": self.amount,
+            "accountable": self.accountable.to_dict(),
+            "due": self.due.isoformat() if self.due else None,
+            "message": self.message,
+            "severity": self.severity.value,
+        }
+
+
+@attrs.frozen
+class WaiverUnused:
+    """A waiver that matched no warn or fail finding on the assessment date."""
+
+    policy: str
+    subject: str
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"policy": self.policy, "subject": self.subject, "reason": self.reason}
+
+
+@attrs.frozen
+class Assessment:
+    """All findings and consequences of one framework over one portfolio as of one date."""
+
+    framework: str
+    framework_version: str
+    framework_digest: str
+    organisation: str
+    portfolio_digest: str
+    as_of: datetime.date
+    generated_by: str
+    findings: tuple[Finding, ...]
+    consequences: tuple[Consequence, ...] = ()
+    waivers_unused: tuple[WaiverUnused, ...] = ()
+
+    @property
+    def failures(self) -> tuple[Finding, ...]:
+        """The findings whose status is `fail`, in report order."""
+        return tuple(finding for finding in self.findings if finding.failed)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings whose status is `error` (an expression failed: fail closed)."""
+        return tuple(finding for finding in self.findings if finding.status is Status.ERROR)
+
+    @property
+    def due(self) -> tuple[Consequence, ...]:
+        """The consequences that are due and not yet applied."""
+        return tuple(c for c in self.consequences if c.status is ConsequenceStatus.DUE)
+
+    def status_counts(self) -> dict[str, int]:
+        """A count for each of the six statuses, zeros included, in a fixed order."""
+        counts = {status.value: 0 for status in Status}
+        for finding in self.findings:
+            counts[finding.status.value] += 1
+        return counts
+
+    def failures_by_severity(self) -> dict[str, int]:
+        """A count of `fail` findings for each severity, zeros included."""
+        counts = {severity.value: 0 for severity in Severity}
+        for finding in self.failures:
+            counts[finding.severity.value] += 1
+        return counts
+
+    def by_person(self) -> dict[str | None, list[Finding]]:
+        """Findings grouped by accountable person id (None: no one holds the role).
+
+        People are ordered by their worst finding (status, then severity), worst first; each
+        person's findings keep report order.
+        """
+        groups: dict[str | None, list[Finding]] = {}
+        for finding in self.findings:
+            groups.setdefault(finding.accountable.person, []).append(finding)
+
+        def worst(item: tuple[str | None, list[Finding]]) -> tuple[int, int, str]:
+            person, findings = item
+            top = max((f.status.badness, f.severity.rank) for f in findings)
+            return (-top[0], -top[1], person or "")
+
+        return dict(sorted(groups.items(), key=worst))
+
+    def by_contract(self) -> dict[str, list[Finding]]:
+        """Contract-scope findings grouped by contract id, in portfolio order."""
+        groups: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            if finding.subject.type == "contract":
+                groups.setdefault(finding.subject.id, []).append(finding)
+        return groups
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `accountframe/assessment/1` document."""
+        return {
+            "format": ASSESSMENT_FORMAT,
+            "framework": {
+                "name": self.framework,
+                "version": self.framework_version,
+                "digest": self.framework_digest,
+            },
+            "portfolio": {"organisation": self.organisation, "digest": self.portfolio_digest},
+            "as_of": self.as_of.isoformat(),
+            "generated_by": self.generated_by,
+            "summary": {
+                "status": self.status_counts(),
+                "failures_by_severity": self.failures_by_severity(),
+                "consequences": {
+                    status.value: sum(1 for c in self.consequences if c.status is status)
+                    for status in ConsequenceStatus
+                },
+            },
+            "findings": [finding.to_dict() for finding in self.findings],
+            "consequences": [consequence.to_dict() for consequence in self.consequences],
+            "waivers_unused": [waiver.to_dict() for waiver in self.waivers_unused],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The assessment as JSON text: byte-identical for the same inputs."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
+
+
+def _plain(value: Any) -> Any:
+    """Evidence as JSON-ready data: dates as ISO text, tuples as lists, sets sorted."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(_plain(item) for item in value)
+    return value

@@ -1,0 +1,234 @@
+"""Framework → CompiledFramework: every CEL program built once, durations and roles resolved.
+
+Compiling never sees facts; evaluating never parses. Every problem of a framework (a syntax
+error, a limit, a definition used before it is defined, a duration parameter that is not a
+duration, an accountable role outside the roles chain) is collected and raised at once as a
+`FrameworkError`. A `CompiledFramework` is immutable and safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from accountframe import cel
+from accountframe.errors import CelCompileError, Diagnostic, FrameworkError, Location, did_you_mean
+from accountframe.policy import (
+    Duration,
+    Framework,
+    PersonalResponsibility,
+    Policy,
+    Scope,
+    param_reference,
+)
+
+if TYPE_CHECKING:
+    from accountframe.assessment import Assessment
+    from accountframe.model import Portfolio
+
+__all__ = ["CompiledFramework", "CompiledPolicy", "compile_framework"]
+
+
+@attrs.frozen
+class CompiledPolicy:
+    """A policy with its programs compiled and its durations resolved."""
+
+    policy: Policy
+    accountable_role: str
+    programs: Mapping[str, cel.Program]
+    durations: Mapping[str, Duration]
+
+    @property
+    def id(self) -> str:
+        return self.policy.id
+
+    def where(self, field: str) -> str:
+        """Where an expression field was written, for messages (`file:line:col` or its path)."""
+        program = self.programs.get(field)
+        if program is not None and program.location is not None:
+            return str(program.location)
+        return f"{self.policy.id}.{field}"
+
+
+@attrs.frozen
+class CompiledFramework:
+    """A framework ready to evaluate any number of portfolios, from any number of threads."""
+
+    framework: Framework
+    #: (name, program), in order.
+    definitions: tuple[tuple[str, cel.Program], ...]
+    policies: tuple[CompiledPolicy, ...]
+    #: Role id → the role it reports to.
+    reports_to: Mapping[str, str | None]
+
+    def evaluate(self, portfolio: Portfolio, as_of: datetime.date | None = None) -> Assessment:
+        """Assess `portfolio` as of `as_of` (default: the portfolio's `as_of`, else today)."""
+        from accountframe.evaluate import evaluate
+
+        return evaluate(self, portfolio, as_of)
+
+
+def compile_framework(framework: Framework) -> CompiledFramework:
+    """Compile every expression of `framework` and resolve its durations and roles.
+
+    Raises:
+        FrameworkError: every problem found, each located in its file where known.
+    """
+    compiler = _Compiler(framework)
+    definitions = compiler.definitions()
+    policies = tuple(compiler.policy(policy) for policy in framework.policies)
+    if compiler.diagnostics:
+        raise FrameworkError(compiler.diagnostics)
+    return CompiledFramework(
+        framework=framework,
+        definitions=definitions,
+        policies=policies,
+        reports_to={role.id: role.reports_to for role in framework.roles},
+    )
+
+
+class _Compiler:
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        self.diagnostics: list[Diagnostic] = []
+        self.role_ids = [role.id for role in framework.roles]
+
+    def problem(self, code: str, message: str, key: tuple[str, ...], path: str) -> None:
+        location, _ = self._source(key)
+        if location is None:
+            location = Location(path=path)
+        else:
+            location = attrs.evolve(location, path=location.path or path)
+        self.diagnostics.append(
+            Diagnostic(code, message, location, _source_line(location.file, location.line))
+        )
+
+    def _source(self, key: tuple[str, ...]) -> tuple[Location | None, int]:
+        source = self.framework.sources.get(key)
+        if source is None:
+            return None, 0
+        location, indent = source
+        return location, indent
+
+    def program(self, text: str, key: tuple[str, ...], path: str) -> cel.Program | None:
+        location, indent = self._source(key)
+        try:
+            return cel.compile(text, location=location, indent=indent)
+        except CelCompileError as error:
+            diagnostic = error.diagnostic
+            where = diagnostic.location
+            if location is None:
+                # Built in Python: the position is inside the expression; name the field too.
+                diagnostic = attrs.evolve(diagnostic, location=attrs.evolve(where, path=path))
+            elif diagnostic.source_line is None:
+                diagnostic = attrs.evolve(
+                    diagnostic, source_line=_source_line(where.file, where.line)
+                )
+            self.diagnostics.append(diagnostic)
+            return None
+
+    def definitions(self) -> tuple[tuple[str, cel.Program], ...]:
+        compiled: list[tuple[str, cel.Program]] = []
+        names = list(self.framework.definitions)
+        for position, (name, text) in enumerate(self.framework.definitions.items()):
+            key, path = ("definitions", name), f"definitions.{name}"
+            program = self.program(text, key, path)
+            if program is None:
+                continue
+            references = program.references()
+            for used in sorted(references & set(names)):
+                if used == name:
+                    self.problem("af-definition", f"definition {name!r} uses itself", key, path)
+                elif names.index(used) > position:
+                    self.problem(
+                        "af-definition",
+                        f"definition {name!r} uses {used!r}, which is defined after it; "
+                        "definitions may use only earlier ones",
+                        key,
+                        path,
+                    )
+            compiled.append((name, program))
+        return tuple(compiled)
+
+    def duration(self, policy: Policy, field: str) -> Duration | None:
+        text = getattr(policy, field)
+        if text is None:
+            return None
+        key, path = ("policies", policy.id, field), f"{policy.id}.{field}"
+        name = param_reference(text)
+        if name is not None:
+            if name not in self.framework.params:
+                self.problem(
+                    "af-reference",
+                    f"unknown parameter {name!r}{did_you_mean(name, self.framework.params)}",
+                    key,
+                    path,
+                )
+                return None
+            text = self.framework.params[name]
+        try:
+            return Duration.parse(text)
+        except ValueError as error:
+            message = str(error).replace("expected", "must be", 1)
+            self.problem("af-value", f"'{field}' {message}", key, path)
+            return None
+
+    def policy(self, policy: Policy) -> CompiledPolicy:
+        programs: dict[str, cel.Program] = {}
+        for field in policy.expressions:
+            text = getattr(policy, field)
+            if text is not None:
+                key, path = ("policies", policy.id, field), f"{policy.id}.{field}"
+                program = self.program(text, key, path)
+                if program is not None:
+                    programs[field] = program
+        durations = {
+            field: duration
+            for field in policy.durations
+            if (duration := self.duration(policy, field)) is not None
+        }
+        role = policy.default_accountable(self.framework.roles)
+        if policy.scope is Scope.CONTRACT and self.role_ids:
+            key, path = ("policies", policy.id, "accountable"), f"{policy.id}.accountable"
+            if role not in self.role_ids:
+                self.problem(
+                    "af-reference",
+                    f"accountable role {role!r} is not in the roles chain"
+                    f"{did_you_mean(role, self.role_ids)}",
+                    key,
+                    path,
+                )
+            if isinstance(policy, PersonalResponsibility) and policy.role not in self.role_ids:
+                self.problem(
+                    "af-reference",
+                    f"role {policy.role!r} is not in the roles chain"
+                    f"{did_you_mean(policy.role, self.role_ids)}",
+                    ("policies", policy.id, "role"),
+                    f"{policy.id}.role",
+                )
+        return CompiledPolicy(
+            policy=policy,
+            accountable_role=role,
+            programs=programs,
+            durations=durations,
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _file_lines(file: str) -> tuple[str, ...]:
+    try:
+        return tuple(Path(file).read_text(encoding="utf-8-sig").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def _source_line(file: str | None, line: int | None) -> str | None:
+    if file is None or line is None:
+        return None
+    lines = _file_lines(file)
+    return lines[line - 1] if 0 < line <= len(lines) else None

@@ -1,0 +1,673 @@
+"""CompiledFramework, Portfolio and as_of → Assessment (SPEC sections 4 and 6).
+
+Guarantees:
+
+- one finding per (policy, subject) for the finding kinds, and one consequence per
+  (policy, subject) for sanctions and rewards: nothing is dropped;
+- fail closed: an expression that errors, or gives the wrong type, makes the finding `error`
+  (or the consequence `error`), never `pass`, and every other finding is still produced;
+- no wall clock: everything is computed as of the given date (only the public entry point
+  defaults a missing date to today);
+- deterministic order: policy order, then subject order (portfolio order).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from accountframe import cel
+from accountframe._structure import plain
+from accountframe._version import __version__
+from accountframe.assessment import (
+    Accountable,
+    Assessment,
+    Consequence,
+    ConsequenceStatus,
+    Finding,
+    Status,
+    Subject,
+    WaiverApplied,
+    WaiverUnused,
+)
+from accountframe.compile import CompiledFramework, CompiledPolicy
+from accountframe.errors import CelError
+from accountframe.model import Contract, Person, Portfolio, Waiver
+from accountframe.policy import Consequence as ConsequencePolicy
+from accountframe.policy import (
+    OversightCadence,
+    PersonalResponsibility,
+    RequiredInformation,
+    Rule,
+    Scope,
+)
+
+__all__ = ["evaluate"]
+
+
+# A failed definition is left unbound, so CEL's own rules decide whether it matters
+# (`true || failed` is true); when it does, this is the error CEL gives.
+_UNBOUND = re.compile(r"undeclared reference to '([A-Za-z_][A-Za-z0-9_]*)'")
+
+
+def _failed_definition(error: CelError, failed: Mapping[str, str]) -> str | None:
+    match = _UNBOUND.search(error.cel_message)
+    if match and match.group(1) in failed:
+        return match.group(1)
+    return None
+
+
+class _Failed(Exception):
+    """An expression failed: the finding becomes `error` with this message."""
+
+
+@attrs.frozen
+class _Outcome:
+    status: Status
+    message: str
+    due: datetime.date | None = None
+    evidence: dict[str, Any] = attrs.field(factory=dict)
+
+
+def evaluate(
+    compiled: CompiledFramework, portfolio: Portfolio, as_of: datetime.date | None = None
+) -> Assessment:
+    """Assess `portfolio` against a compiled framework as of `as_of`.
+
+    `as_of` defaults to the portfolio's own `as_of`, else today: the one place a clock is read.
+    """
+    if as_of is None:
+        as_of = portfolio.as_of or datetime.date.today()
+    return _Run(compiled, portfolio, as_of).assessment()
+
+
+class _Run:
+    """One assessment: the portfolio's values converted once, then every policy applied."""
+
+    def __init__(self, compiled: CompiledFramework, portfolio: Portfolio, as_of: datetime.date):
+        self.compiled = compiled
+        self.portfolio = portfolio
+        self.as_of = as_of
+        self.people = {person.id: person for person in portfolio.people}
+        self.base = cel.bindings(
+            {
+                "people": portfolio.people_view(),
+                "params": plain(compiled.framework.params),
+                "now": as_of,
+                "portfolio": {
+                    "organisation": portfolio.organisation,
+                    "roles": dict(portfolio.roles),
+                    "as_of": as_of,
+                },
+            }
+        )
+        self._contracts: dict[str, tuple[cel.Bindings, dict[str, str]]] = {}
+        self._people: dict[str, cel.Bindings] = {}
+        self._waivers = _index_waivers(portfolio.waivers)
+        self._used_waivers: set[int] = set()
+
+    # -- subjects --------------------------------------------------------------------------
+
+    def contract_scope(self, contract: Contract) -> tuple[cel.Bindings, dict[str, str]]:
+        """A contract's bindings with its definitions, computed once; and failed definitions."""
+        cached = self._contracts.get(contract.id)
+        if cached is not None:
+            return cached
+        bound = self.base.merged({"contract": contract.view(self.as_of)})
+        failed: dict[str, str] = {}
+        for name, program in self.compiled.definitions:
+            try:
+                bound = bound.merged({name: program.evaluate(bound)})
+            except CelError as error:
+                used = _failed_definition(error, failed)
+                failed[name] = (
+                    f"uses definition {used!r}, which failed: {failed[used]}"
+                    if used
+                    else f"{error.cel_message} (at {_where(program, 'definition ' + name)})"
+                )
+        self._contracts[contract.id] = (bound, failed)
+        return bound, failed
+
+    def person_scope(self, person: Person) -> cel.Bindings:
+        """A person's bindings: `person`, and `contracts` on which they hold any role."""
+        cached = self._people.get(person.id)
+        if cached is None:
+            holding = [
+                # The contract's value as already converted for its own scope: no second copy.
+                self.contract_scope(contract)[0]["contract"]
+                for contract in self.portfolio.contracts
+                if person.id in contract.accountable(self.as_of).values()
+            ]
+            cached = self.base.merged({"person": plain(person), "contracts": holding})
+            self._people[person.id] = cached
+        return cached
+
+    # -- expressions -----------------------------------------------------------------------
+
+    def run(
+        self,
+        policy: CompiledPolicy,
+        field: str,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        expected: type | tuple[type, ...],
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Evaluate one expression field; raise _Failed with a message on any problem."""
+        program = policy.programs[field]
+        try:
+            value = program.evaluate(bound.merged(extra) if extra else bound)
+        except CelError as error:
+            used = _failed_definition(error, failed)
+            if used:
+                raise _Failed(f"{field}: definition {used!r} failed: {failed[used]}") from None
+            where = policy.where(field)
+            raise _Failed(f"{field} failed: {error.cel_message} (at {where})") from None
+        if isinstance(value, bool) and expected in (int, float, (int, float)):
+            value = None  # a bool is not a number here
+        if value is None or not isinstance(value, expected):
+            raise _Failed(
+                f"{field} must give {_type_name(expected)} (got {_describe(value)}) "
+                f"(at {policy.where(field)})"
+            )
+        return value
+
+    def test(
+        self,
+        policy: CompiledPolicy,
+        field: str,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        extra: Mapping[str, Any] | None = None,
+    ) -> bool:
+        result: bool = self.run(policy, field, bound, failed, bool, extra)
+        return result
+
+    def message(
+        self,
+        policy: CompiledPolicy,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        default: str,
+    ) -> str:
+        """The policy's `message`, if it gives non-empty text; else the default."""
+        if "message" not in policy.programs:
+            return default
+        try:
+            text = self.run(policy, "message", bound, failed, str)
+        except _Failed:
+            return default
+        return str(text) if str(text).strip() else default
+
+    # -- accountability --------------------------------------------------------------------
+
+    def accountable(self, policy: CompiledPolicy, contract: Contract | None) -> Accountable:
+        """The holder of the policy's role, falling back up the chain to the organisation."""
+        role: str | None = policy.accountable_role
+        holders = contract.accountable(self.as_of) if contract is not None else {}
+        vacant: list[str] = []
+        seen: set[str] = set()
+        while role is not None and role not in seen:
+            seen.add(role)
+            person = holders.get(role) or self.portfolio.roles.get(role)
+            if person is not None:
+                return self._named(role, person, vacant)
+            vacant.append(role)
+            role = self.compiled.reports_to.get(role)
+        # At the top of the chain: the organisation's Accounting Officer.
+        top = "accounting_officer"
+        person = self.portfolio.roles.get(top)
+        below = tuple(role for role in vacant if role != top)
+        if person is not None:
+            return self._named(top, person, list(below))
+        return Accountable(role=top, person=None, fallback_from=below)
+
+    def _named(self, role: str, person: str, vacant: list[str]) -> Accountable:
+        found = self.people.get(person)
+        return Accountable(
+            role=role,
+            person=person,
+            name=found.name if found else None,
+            fallback_from=tuple(vacant),
+        )
+
+    # -- the assessment --------------------------------------------------------------------
+
+    def assessment(self) -> Assessment:
+        findings: list[Finding] = []
+        consequence_policies: list[CompiledPolicy] = []
+        for policy in self.compiled.policies:
+            if isinstance(policy.policy, ConsequencePolicy):
+                consequence_policies.append(policy)
+                continue
+            for subject, bound, failed, contract in self.subjects(policy):
+                findings.append(self.finding(policy, subject, bound, failed, contract))
+        consequences = [
+            self.consequence(policy, subject, bound, failed, contract, findings)
+            for policy in consequence_policies
+            for subject, bound, failed, contract in self.subjects(policy)
+        ]
+        framework = self.compiled.framework
+        return Assessment(
+            framework=framework.name,
+            framework_version=framework.version,
+            framework_digest=framework.digest,
+            organisation=self.portfolio.organisation,
+            portfolio_digest=_digest(self.portfolio),
+            as_of=self.as_of,
+            generated_by=f"accountframe {__version__}",
+            findings=tuple(findings),
+            consequences=tuple(consequences),
+            waivers_unused=tuple(self.unused_waivers()),
+        )
+
+    def subjects(
+        self, policy: CompiledPolicy
+    ) -> Iterable[tuple[Subject, cel.Bindings, Mapping[str, str], Contract | None]]:
+        if policy.policy.scope is Scope.PERSON:
+            for person in self.portfolio.people:
+                yield Subject("person", person.id), self.person_scope(person), {}, None
+        else:
+            for contract in self.portfolio.contracts:
+                bound, failed = self.contract_scope(contract)
+                yield Subject("contract", contract.id), bound, failed, contract
+
+    def finding(
+        self,
+        policy: CompiledPolicy,
+        subject: Subject,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        contract: Contract | None,
+    ) -> Finding:
+        accountable = self.accountable(policy, contract)
+        try:
+            if not self.test(policy, "applies_to", bound, failed):
+                outcome = _Outcome(Status.NOT_APPLICABLE, "does not apply")
+            else:
+                outcome = self.judge(policy, bound, failed, contract)
+        except _Failed as failure:
+            outcome = _Outcome(Status.ERROR, str(failure))
+        message = outcome.message
+        if outcome.status not in (Status.ERROR, Status.NOT_APPLICABLE):
+            message = self.message(policy, bound, failed, message)
+        finding = Finding(
+            policy=policy.id,
+            kind=policy.policy.kind,
+            subject=subject,
+            status=outcome.status,
+            severity=policy.policy.severity,
+            accountable=accountable,
+            message=message,
+            due=outcome.due,
+            evidence=outcome.evidence,
+            tags=policy.policy.tags,
+        )
+        return self.waive(finding)
+
+    def judge(
+        self,
+        policy: CompiledPolicy,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        contract: Contract | None,
+    ) -> _Outcome:
+        kind = policy.policy
+        if isinstance(kind, Rule):
+            if self.test(policy, "require", bound, failed):
+                return _Outcome(Status.PASS, f"met: {kind.title}")
+            return _Outcome(Status.FAIL, f"not met: {kind.title}")
+        assert contract is not None  # only rules, sanctions and rewards take person scope
+        if isinstance(kind, OversightCadence):
+            return self.cadence(policy, bound, failed, contract)
+        if isinstance(kind, RequiredInformation):
+            return self.information(policy, bound, failed, contract)
+        if isinstance(kind, PersonalResponsibility):
+            return self.responsibility(policy, kind, bound, failed, contract)
+        raise AssertionError(f"no judge for {kind.kind}")  # pragma: no cover
+
+    # -- the kinds -------------------------------------------------------------------------
+
+    def freshness(
+        self,
+        policy: CompiledPolicy,
+        every: str,
+        events: list[datetime.date],
+        start: datetime.date | None,
+        what: str,
+    ) -> tuple[Status, datetime.date | None, str]:
+        """SPEC section 4's due arithmetic: base + every, warn_before, grace."""
+        durations = policy.durations
+        last = max(events) if events else None
+        # An event dated before the contract started does not restart the clock earlier than
+        # the start itself; without this, adding such an event could worsen a finding, which
+        # SPEC section 6 rules out. Events after the start (the normal case) count as written.
+        base = max(last, start) if last and start else (last or start)
+        if base is None:
+            return Status.FAIL, None, f"no {what} on record and no contract start date"
+        due = durations[every].after(base)
+        warn_from = durations["warn_before"].before(due)
+        fail_after = durations["grace"].after(due)
+        since = f"last {what} on {last.isoformat()}" if last else f"no {what} since the start"
+        if self.as_of <= warn_from:
+            return Status.PASS, due, f"{since}; next due by {due.isoformat()}"
+        if self.as_of <= due:
+            days = (due - self.as_of).days
+            when = "today" if days == 0 else f"in {_days(days)}"
+            return Status.WARN, due, f"{since}; due by {due.isoformat()} ({when})"
+        overdue = (self.as_of - due).days
+        if self.as_of <= fail_after:
+            return (
+                Status.WARN,
+                due,
+                f"{since}; was due on {due.isoformat()}, {_days(overdue)} overdue, "
+                f"in grace until {fail_after.isoformat()}",
+            )
+        return Status.FAIL, due, f"{since}; was due on {due.isoformat()}, {_days(overdue)} overdue"
+
+    def qualifying(
+        self,
+        policy: CompiledPolicy,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        name: str,
+        items: list[dict[str, Any]],
+        date_key: str,
+    ) -> list[datetime.date]:
+        dates: list[datetime.date] = []
+        for item in items:
+            if "counts_if" not in policy.programs or self.test(
+                policy, "counts_if", bound, failed, {name: item}
+            ):
+                dates.append(item[date_key])
+        return dates
+
+    def cadence(
+        self,
+        policy: CompiledPolicy,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        contract: Contract,
+    ) -> _Outcome:
+        reviews = [plain(r) for r in contract.reviews if r.date <= self.as_of]
+        dates = self.qualifying(policy, bound, failed, "review", reviews, "date")
+        status, due, message = self.freshness(policy, "every", dates, contract.start, "review")
+        return _Outcome(
+            status,
+            message,
+            due,
+            {
+                "last": max(dates) if dates else None,
+                "due": due,
+                "days_overdue": max(0, (self.as_of - due).days) if due else None,
+                "qualifying": len(dates),
+            },
+        )
+
+    def information(
+        self,
+        policy: CompiledPolicy,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        contract: Contract,
+    ) -> _Outcome:
+        kind = policy.policy
+        assert isinstance(kind, RequiredInformation)
+        reports = [
+            plain(r) for r in contract.reports if r.kind == kind.report and r.received <= self.as_of
+        ]
+        dates = self.qualifying(policy, bound, failed, "report", reports, "received")
+        what = f"{kind.report} report"
+        status, due, message = self.freshness(policy, "max_age", dates, contract.start, what)
+        failed_check = "freshness" if status is not Status.PASS else None
+        latest = contract.latest(self.as_of).get(kind.report)
+        if "require" in policy.programs and latest is not None:
+            report = plain(latest)
+            if not self.test(policy, "require", bound, failed, {"report": report}):
+                failed_check = "require" if status is Status.PASS else "freshness and require"
+                message = (
+                    f"{message}; the latest {what} ({latest.received.isoformat()}) "
+                    "does not meet the requirement"
+                )
+                status = Status.FAIL
+        return _Outcome(
+            status,
+            message,
+            due,
+            {
+                "last_received": max(dates) if dates else None,
+                "due": due,
+                "days_overdue": max(0, (self.as_of - due).days) if due else None,
+                "failed_check": failed_check,
+            },
+        )
+
+    def responsibility(
+        self,
+        policy: CompiledPolicy,
+        kind: PersonalResponsibility,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        contract: Contract,
+    ) -> _Outcome:
+        current = contract.current_assignments(self.as_of).get(kind.role)
+        if current is None:
+            ended = [
+                a.end
+                for a in contract.assignments
+                if a.role == kind.role and a.end is not None and a.end < self.as_of
+            ]
+            if not ended:
+                return _Outcome(
+                    Status.FAIL,
+                    f"no one holds the role {kind.role!r}, and no one has held it",
+                    evidence={"person": None, "since": None, "vacant_since": None},
+                )
+            last_end = max(ended)
+            vacant_since = last_end + datetime.timedelta(days=1)
+            limit = policy.durations["max_vacancy"].after(last_end)
+            vacancy: dict[str, Any] = {"person": None, "since": None, "vacant_since": vacant_since}
+            if self.as_of <= limit:
+                return _Outcome(
+                    Status.WARN,
+                    f"the role {kind.role!r} has been vacant since {vacant_since.isoformat()}; "
+                    f"it must be filled by {limit.isoformat()}",
+                    due=limit,
+                    evidence=vacancy,
+                )
+            return _Outcome(
+                Status.FAIL,
+                f"the role {kind.role!r} has been vacant since {vacant_since.isoformat()}, "
+                f"longer than the {policy.durations['max_vacancy']} allowed",
+                due=limit,
+                evidence=vacancy,
+            )
+        evidence = {
+            "person": current.person,
+            "since": current.start,
+            "vacant_since": None,
+        }
+        person = self.people.get(current.person)
+        if person is None:
+            return _Outcome(
+                Status.ERROR,
+                f"the holder {current.person!r} of {kind.role!r} is not in people",
+                evidence=evidence,
+            )
+        name = f"{person.name} ({person.id})"
+        if "eligible" in policy.programs and not self.test(
+            policy,
+            "eligible",
+            bound,
+            failed,
+            {"person": plain(person), "assignment": plain(current)},
+        ):
+            return _Outcome(
+                Status.FAIL, f"{name} holds {kind.role!r} but is not eligible", evidence=evidence
+            )
+        return _Outcome(
+            Status.PASS,
+            f"{name} holds {kind.role!r} since {current.start.isoformat()}",
+            evidence=evidence,
+        )
+
+    # -- waivers ---------------------------------------------------------------------------
+
+    def waive(self, finding: Finding) -> Finding:
+        candidates = self._waivers.get((finding.policy, finding.subject.id), [])
+        if finding.status not in (Status.WARN, Status.FAIL) or not candidates:
+            return finding
+        active = [(i, w) for i, w in candidates if w.approved_on <= self.as_of <= w.expires]
+        if active:
+            index, waiver = max(active, key=lambda item: (item[1].expires, item[0]))
+            self._used_waivers.add(index)
+            return attrs.evolve(
+                finding,
+                status=Status.WAIVED,
+                waiver=WaiverApplied(
+                    reason=waiver.reason,
+                    approved_by=waiver.approved_by,
+                    approved_on=waiver.approved_on,
+                    expires=waiver.expires,
+                    original_status=finding.status,
+                ),
+            )
+        expired = [w for _, w in candidates if w.expires < self.as_of]
+        if expired:
+            last = max(w.expires for w in expired)
+            return attrs.evolve(
+                finding, message=f"{finding.message} (a waiver expired on {last.isoformat()})"
+            )
+        return finding
+
+    def unused_waivers(self) -> Iterable[WaiverUnused]:
+        known = {policy.id for policy in self.compiled.policies}
+        for index, waiver in enumerate(self.portfolio.waivers):
+            if index in self._used_waivers:
+                continue
+            if not waiver.approved_on <= self.as_of <= waiver.expires:
+                continue  # not in force: neither used nor unused today
+            reason = (
+                "no policy with this id in the framework"
+                if waiver.policy not in known
+                else "nothing to waive: no warn or fail finding for this policy and subject"
+            )
+            yield WaiverUnused(policy=waiver.policy, subject=waiver.subject, reason=reason)
+
+    # -- consequences ----------------------------------------------------------------------
+
+    def consequence(
+        self,
+        policy: CompiledPolicy,
+        subject: Subject,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        contract: Contract | None,
+        findings: list[Finding],
+    ) -> Consequence:
+        kind = policy.policy
+        assert isinstance(kind, ConsequencePolicy)
+        accountable = self.accountable(policy, contract)
+        relevant = [
+            _finding_value(f)
+            for f in findings
+            if (f.subject == subject)
+            or (subject.type == "person" and f.accountable.person == subject.id)
+        ]
+        scope = bound.merged({"findings": relevant})
+        amount: float | None = None
+        due: datetime.date | None = None
+        try:
+            if not self.test(policy, "applies_to", scope, failed):
+                status, message = ConsequenceStatus.NOT_TRIGGERED, "does not apply"
+            elif not self.test(policy, "trigger", scope, failed):
+                status, message = ConsequenceStatus.NOT_TRIGGERED, "not triggered"
+            else:
+                if "amount" in policy.programs:
+                    amount = float(self.run(policy, "amount", scope, failed, (int, float)))
+                applied = "applied_if" in policy.programs and self.test(
+                    policy, "applied_if", scope, failed
+                )
+                if applied:
+                    status, message = ConsequenceStatus.APPLIED, "triggered and already applied"
+                else:
+                    within = policy.durations.get("within")
+                    due = within.after(self.as_of) if within else None
+                    status = ConsequenceStatus.DUE
+                    message = f"triggered; apply by {due.isoformat()}" if due else "triggered"
+                message = self.message(policy, scope, failed, message)
+        except _Failed as failure:
+            status, message, amount, due = ConsequenceStatus.ERROR, str(failure), None, None
+        return Consequence(
+            policy=policy.id,
+            effect=kind.effect,
+            subject=subject,
+            status=status,
+            action=kind.action,
+            accountable=accountable,
+            amount=amount,
+            due=due,
+            message=message,
+            severity=kind.severity,
+        )
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' * (count != 1)}"
+
+
+def _finding_value(finding: Finding) -> dict[str, Any]:
+    """A finding as the `findings` variable shows it to sanctions and rewards."""
+    return {
+        "policy": finding.policy,
+        "kind": finding.kind,
+        "status": finding.status.value,
+        "severity": finding.severity.value,
+        "tags": list(finding.tags),
+        "subject": finding.subject.id,
+        "subject_type": finding.subject.type,
+        "accountable": finding.accountable.person or "",
+        "evidence": {key: value for key, value in finding.evidence.items() if value is not None},
+    }
+
+
+def _index_waivers(waivers: Iterable[Waiver]) -> dict[tuple[str, str], list[tuple[int, Waiver]]]:
+    index: dict[tuple[str, str], list[tuple[int, Waiver]]] = {}
+    for position, waiver in enumerate(waivers):
+        index.setdefault((waiver.policy, waiver.subject), []).append((position, waiver))
+    return index
+
+
+def _digest(portfolio: Portfolio) -> str:
+    text = json.dumps(portfolio.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _where(program: cel.Program, fallback: str) -> str:
+    return str(program.location) if program.location is not None else fallback
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    if expected is bool:
+        return "a bool"
+    if expected is str:
+        return "a string"
+    return "a number"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"bool {str(value).lower()}"
+    if isinstance(value, str):
+        return f"string {value!r}"
+    if isinstance(value, int | float):
+        return f"{type(value).__name__} {value!r}"
+    return type(value).__name__

@@ -1,0 +1,97 @@
+"""The `junit` format: JUnit XML, so that CI systems show an assessment as test results.
+
+`testsuites` holds one `testsuite` per policy (in report order), each holding one `testcase` per
+finding (`classname` the policy id, `name` the subject id). `fail` gives a `<failure>`, `error`
+an `<error>`, `waived` and `not_applicable` a `<skipped>`; `pass` and `warn` pass (a warning is
+written to `<system-out>`). No timestamps or times: the same assessment gives the same bytes.
+
+Example:
+    >>> import datetime
+    >>> from accountframe.assessment import Assessment
+    >>> empty = Assessment(
+    ...     framework="demo", framework_version="1", framework_digest="0" * 64,
+    ...     organisation="Ministry of Example", portfolio_digest="0" * 64,
+    ...     as_of=datetime.date(2026, 11, 25), generated_by="accountframe 0", findings=(),
+    ... )
+    >>> text = render(empty)
+    >>> text.splitlines()[0]
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    >>> ET.fromstring(text).attrib["tests"], ET.fromstring(text).attrib["name"]
+    ('0', 'demo 1: Ministry of Example as of 2026-11-25')
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from accountframe.assessment import Assessment, Finding, Status
+from accountframe.report._common import accountable_text, date_text
+
+__all__ = ["render"]
+
+_SKIPPED = (Status.WAIVED, Status.NOT_APPLICABLE)
+
+
+def render(assessment: Assessment) -> str:
+    """The assessment as a JUnit XML document (UTF-8 declared, indented, newline-terminated)."""
+    suites: dict[str, list[Finding]] = {}
+    for finding in assessment.findings:
+        suites.setdefault(finding.policy, []).append(finding)
+    root = ET.Element(
+        "testsuites",
+        _counts(
+            assessment.findings,
+            name=f"{assessment.framework} {assessment.framework_version}: "
+            f"{assessment.organisation} as of {assessment.as_of}",
+        ),
+    )
+    for policy, findings in suites.items():
+        suite = ET.SubElement(root, "testsuite", _counts(findings, name=policy))
+        for finding in findings:
+            _testcase(suite, finding)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _counts(findings: Sequence[Finding], *, name: str) -> dict[str, str]:
+    # Attribute order is insertion order (ElementTree keeps it), so the output is stable.
+    return {
+        "name": name,
+        "tests": str(len(findings)),
+        "failures": str(sum(1 for f in findings if f.status is Status.FAIL)),
+        "errors": str(sum(1 for f in findings if f.status is Status.ERROR)),
+        "skipped": str(sum(1 for f in findings if f.status in _SKIPPED)),
+    }
+
+
+def _testcase(suite: ET.Element, finding: Finding) -> None:
+    attributes = {"classname": finding.policy, "name": finding.subject.id}
+    case = ET.SubElement(suite, "testcase", attributes)
+    details = "\n".join(
+        line
+        for line in (
+            f"{finding.subject.type} {finding.subject.id}: {finding.message}",
+            f"severity: {finding.severity.value}",
+            f"accountable: {accountable_text(finding.accountable)}",
+            f"due: {date_text(finding.due)}" if finding.due else "",
+        )
+        if line
+    )
+    if finding.status is Status.FAIL:
+        failure = ET.SubElement(
+            case, "failure", {"message": finding.message, "type": finding.severity.value}
+        )
+        failure.text = details
+    elif finding.status is Status.ERROR:
+        error = ET.SubElement(case, "error", {"message": finding.message, "type": "error"})
+        error.text = details
+    elif finding.status is Status.WAIVED:
+        waiver = finding.waiver
+        reason = f"waived ({waiver.original_status.value}): {waiver.reason}" if waiver else "waived"
+        ET.SubElement(case, "skipped", {"message": reason})
+    elif finding.status is Status.NOT_APPLICABLE:
+        ET.SubElement(case, "skipped", {"message": f"not applicable: {finding.message}"})
+    elif finding.status is Status.WARN:
+        ET.SubElement(case, "system-out").text = f"warn: {details}"

@@ -1,0 +1,203 @@
+"""The `table` format: an assessment for a terminal, grouped by accountable person, worst first.
+
+`render` gives plain text (no colour, 100 columns) so that the same assessment always gives the
+same bytes; `renderable` gives the same content as a `rich` renderable that a terminal prints in
+colour (one colour per status).
+
+Example:
+    >>> import datetime
+    >>> from accountframe.assessment import Assessment
+    >>> empty = Assessment(
+    ...     framework="demo", framework_version="1", framework_digest="0" * 64,
+    ...     organisation="Ministry of Example", portfolio_digest="0" * 64,
+    ...     as_of=datetime.date(2026, 11, 25), generated_by="accountframe 0", findings=(),
+    ... )
+    >>> print(render(empty), end="")
+    Ministry of Example: assessment as of 2026-11-25
+    framework demo 1
+    0 findings: 0 error, 0 fail, 0 warn, 0 waived, 0 pass, 0 not_applicable
+    <BLANKLINE>
+    No findings.
+    <BLANKLINE>
+    Consequences due: none.
+    <BLANKLINE>
+    Unused waivers: none.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from accountframe.assessment import Assessment, ConsequenceStatus, Finding, Status
+from accountframe.report._common import (
+    accountable_text,
+    action_text,
+    amount_text,
+    date_text,
+    person_heading,
+    subject_text,
+    worst_first,
+)
+
+__all__ = ["STATUS_STYLES", "WIDTH", "render", "renderable"]
+
+#: Columns of the plain-text rendering.
+WIDTH = 100
+
+#: The colour of each status on a terminal.
+STATUS_STYLES: dict[str, str] = {
+    Status.ERROR: "bold magenta",
+    Status.FAIL: "bold red",
+    Status.WARN: "yellow",
+    Status.WAIVED: "cyan",
+    Status.PASS: "green",
+    Status.NOT_APPLICABLE: "dim",
+    ConsequenceStatus.DUE: "bold red",
+    ConsequenceStatus.APPLIED: "green",
+    ConsequenceStatus.NOT_TRIGGERED: "dim",
+}
+# ConsequenceStatus.ERROR has the same value as Status.ERROR, so it shares its style.
+
+
+def render(assessment: Assessment) -> str:
+    """The assessment as plain text, 100 columns wide: deterministic, no colour codes."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=WIDTH,
+        color_system=None,
+        force_terminal=False,
+        force_jupyter=False,
+        legacy_windows=False,
+        emoji=False,
+        highlight=False,
+        markup=False,
+    )
+    console.print(renderable(assessment))
+    # Table cells are padded to the column width; trailing blanks are noise in files and diffs.
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def renderable(assessment: Assessment) -> RenderableType:
+    """The assessment as a `rich` renderable, for printing in colour to a terminal."""
+    parts: list[RenderableType] = [_headline(assessment), Text()]
+    groups = assessment.by_person()
+    if not groups:
+        parts += [Text("No findings."), Text()]
+    widths = _widths(assessment.findings)
+    for person, findings in groups.items():
+        heading = Text(person_heading(person, findings), style="bold")
+        parts += [heading, _findings(findings, widths), Text()]
+    parts += [_consequences(assessment), Text(), _waivers(assessment)]
+    return Group(*parts)
+
+
+def _widths(findings: Sequence[Finding]) -> dict[str, int]:
+    """The same width for the short columns of every person's table, so that they line up."""
+    statuses = [_status_text(f).plain for f in findings]
+    return {
+        "status": max(map(len, statuses), default=6),
+        "severity": len("severity"),
+        "policy": max((len(f.policy) for f in findings), default=6),
+        "subject": max((len(subject_text(f.subject)) for f in findings), default=7),
+        "due": len("YYYY-MM-DD"),
+    }
+
+
+def _headline(assessment: Assessment) -> Text:
+    counts = assessment.status_counts()
+    ordered = sorted(Status, key=lambda status: -status.badness)
+    total = len(assessment.findings)
+    text = Text(f"{assessment.organisation}: assessment as of {assessment.as_of}\n", style="bold")
+    text.append(f"framework {assessment.framework} {assessment.framework_version}\n")
+    text.append(f"{total} finding{'s' if total != 1 else ''}: ")
+    for index, status in enumerate(ordered):
+        if index:
+            text.append(", ")
+        count = counts[status.value]
+        text.append(f"{count} {status.value}", style=STATUS_STYLES[status] if count else "")
+    return text
+
+
+def _table(*headers: str, widths: Mapping[str, int] | None = None) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for header in headers:
+        # `fold` breaks a long id across lines instead of cutting it short with an ellipsis.
+        table.add_column(
+            header,
+            overflow="fold",
+            ratio=3 if header in _WIDE else None,
+            min_width=(widths or {}).get(header),
+        )
+    return table
+
+
+_WIDE = frozenset({"message", "action", "reason"})
+
+
+def _styled(value: str) -> Text:
+    return Text(value, style=STATUS_STYLES.get(value, ""))
+
+
+def _status_text(finding: Finding) -> Text:
+    status = _styled(finding.status.value)
+    if finding.waiver is not None:
+        status.append(f" ({finding.waiver.original_status.value})")
+    return status
+
+
+def _findings(findings: Sequence[Finding], widths: Mapping[str, int]) -> Table:
+    table = _table("status", "severity", "policy", "subject", "message", "due", widths=widths)
+    for finding in worst_first(findings):
+        table.add_row(
+            _status_text(finding),
+            Text(finding.severity.value),
+            Text(finding.policy),
+            Text(subject_text(finding.subject)),
+            Text(finding.message),
+            Text(date_text(finding.due)),
+        )
+    return table
+
+
+def _consequences(assessment: Assessment) -> RenderableType:
+    shown = [
+        c
+        for c in assessment.consequences
+        if c.status in (ConsequenceStatus.DUE, ConsequenceStatus.ERROR)
+    ]
+    others = {
+        status.value: sum(1 for c in assessment.consequences if c.status is status)
+        for status in (ConsequenceStatus.APPLIED, ConsequenceStatus.NOT_TRIGGERED)
+    }
+    counted = ", ".join(f"{count} {name}" for name, count in others.items() if count)
+    heading = "Consequences due" + (f" (not listed: {counted})" if counted else "")
+    if not shown:
+        return Text(f"{heading}: none.", style="bold")
+    table = _table("status", "policy", "subject", "action", "amount", "who must apply it", "due")
+    for consequence in shown:
+        table.add_row(
+            _styled(consequence.status.value),
+            Text(consequence.policy),
+            Text(subject_text(consequence.subject)),
+            Text(action_text(consequence)),
+            Text(amount_text(consequence), justify="right"),
+            Text(accountable_text(consequence.accountable)),
+            Text(date_text(consequence.due)),
+        )
+    return Group(Text(heading, style="bold"), table)
+
+
+def _waivers(assessment: Assessment) -> RenderableType:
+    if not assessment.waivers_unused:
+        return Text("Unused waivers: none.", style="bold")
+    table = _table("policy", "subject", "reason")
+    for waiver in assessment.waivers_unused:
+        table.add_row(Text(waiver.policy), Text(waiver.subject), Text(waiver.reason))
+    return Group(Text("Unused waivers", style="bold"), table)

@@ -1,0 +1,400 @@
+"""The renderers, against golden files of a hand-built assessment that covers every case.
+
+The assessment has every finding status, a waived failure, an accountable person reached by
+falling back from a vacant role, a role no one holds, a person-scope finding, consequences in
+every status, an unused waiver, and text that could break a format (`|`, quotes, newlines,
+markup). Regenerate the golden files with `pytest tests/unit/test_report.py --update-golden`
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import accountframe as af
+from accountframe import report
+from accountframe.assessment import (
+    Accountable,
+    Assessment,
+    Consequence,
+    ConsequenceStatus,
+    Finding,
+    Status,
+    Subject,
+    WaiverApplied,
+    WaiverUnused,
+)
+from accountframe.policy import Severity
+from accountframe.report import csvfmt
+from accountframe.schema import assessment_schema
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report"
+SUFFIX = {"table": "txt", "json": "json", "markdown": "md", "csv": "csv", "junit": "xml"}
+
+SRO = Accountable(role="sro", person="p-sro", name="Sam Owner")
+CM = Accountable(role="contract_manager", person="p-cm", name="Chris Manager")
+# The SRO role is vacant on EM-002: the finding goes up the chain to the Accounting Officer.
+AO_FALLBACK = Accountable(
+    role="accounting_officer", person="p-ps", name="Alex Permanent", fallback_from=("sro",)
+)
+NO_ONE = Accountable(role="commercial_director", person=None)
+
+
+def finding(
+    policy: str,
+    subject: str,
+    status: Status,
+    accountable: Accountable = SRO,
+    *,
+    kind: str = "rule",
+    severity: Severity = Severity.MEDIUM,
+    message: str = "",
+    due: datetime.date | None = None,
+    subject_type: str = "contract",
+    **extra: object,
+) -> Finding:
+    return Finding(
+        policy=policy,
+        kind=kind,
+        subject=Subject(subject_type, subject),
+        status=status,
+        severity=severity,
+        accountable=accountable,
+        message=message or f"{policy} is {status.value} for {subject}",
+        due=due,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def sample() -> Assessment:
+    findings = (
+        finding(
+            "CAD-GOLD-SRO",
+            "EM-001",
+            Status.FAIL,
+            kind="oversight_cadence",
+            severity=Severity.HIGH,
+            message="no SRO review since 2026-08-01: 56 days overdue",
+            due=datetime.date(2026, 9, 1),
+            evidence={"last": "2026-08-01", "due": "2026-09-01", "days_overdue": 85},
+        ),
+        finding(
+            "CAD-GOLD-SRO",
+            "EM-002",
+            Status.PASS,
+            AO_FALLBACK,
+            kind="oversight_cadence",
+            severity=Severity.HIGH,
+            due=datetime.date(2026, 12, 20),
+        ),
+        finding(
+            "INF-PERF",
+            "EM-001",
+            Status.WARN,
+            CM,
+            kind="required_information",
+            message="performance report due within 5 days",
+            due=datetime.date(2026, 11, 30),
+        ),
+        finding(
+            "INF-PERF",
+            "EM-002",
+            Status.WAIVED,
+            AO_FALLBACK,
+            kind="required_information",
+            message="no performance report received",
+            waiver=WaiverApplied(
+                reason="supplier in administration; reports from the administrator",
+                approved_by="p-ps",
+                approved_on=datetime.date(2026, 6, 1),
+                expires=datetime.date(2027, 1, 31),
+                original_status=Status.FAIL,
+            ),
+        ),
+        finding(
+            "RULE-BILLING",
+            "EM-001",
+            Status.ERROR,
+            severity=Severity.CRITICAL,
+            message="require: no such key: 'billed_units' (policies.yaml:12:14)",
+        ),
+        finding(
+            "RULE-BILLING",
+            "EM-002",
+            Status.FAIL,
+            AO_FALLBACK,
+            severity=Severity.CRITICAL,
+            message='billed | own records differ by 7.2% — "[red]not markup[/red]"\nsee the note',
+        ),
+        finding(
+            "RESP-COMMERCIAL",
+            "EM-001",
+            Status.FAIL,
+            NO_ONE,
+            kind="personal_responsibility",
+            severity=Severity.LOW,
+            message="no one holds the commercial_director role, vacant since 2026-01-01, "
+            "which is longer than the 3 months allowed for a vacancy on a gold contract",
+        ),
+        finding(
+            "RESP-COMMERCIAL",
+            "EM-002",
+            Status.NOT_APPLICABLE,
+            NO_ONE,
+            kind="personal_responsibility",
+            severity=Severity.LOW,
+            message="applies only to gold contracts",
+        ),
+        finding(
+            "RULE-SRO-LOAD",
+            "p-sro",
+            Status.PASS,
+            AO_FALLBACK,
+            subject_type="person",
+            message="holds 1 gold contract (at most 4)",
+            tags=("workload",),
+        ),
+    )
+    consequences = (
+        Consequence(
+            policy="SAN-CREDIT",
+            effect="sanction",
+            subject=Subject("contract", "EM-001"),
+            status=ConsequenceStatus.DUE,
+            action="Claim the service credit for late tagging",
+            accountable=SRO,
+            amount=120000.0,
+            due=datetime.date(2026, 12, 25),
+        ),
+        Consequence(
+            policy="SAN-ESCALATE",
+            effect="sanction",
+            subject=Subject("person", "p-sro"),
+            status=ConsequenceStatus.APPLIED,
+            action="Escalate to the Accounting Officer",
+            accountable=AO_FALLBACK,
+        ),
+        Consequence(
+            policy="REW-EXTEND",
+            effect="reward",
+            subject=Subject("contract", "EM-002"),
+            status=ConsequenceStatus.NOT_TRIGGERED,
+            action="Offer a contract extension",
+            accountable=AO_FALLBACK,
+        ),
+        Consequence(
+            policy="SAN-CREDIT",
+            effect="sanction",
+            subject=Subject("contract", "EM-002"),
+            status=ConsequenceStatus.ERROR,
+            action="Claim the service credit for late tagging",
+            accountable=AO_FALLBACK,
+            message="amount: division by zero",
+            severity=Severity.HIGH,
+        ),
+    )
+    return Assessment(
+        framework="uk-central-government",
+        framework_version="2026.1",
+        framework_digest="a" * 64,
+        organisation="Ministry of Example",
+        portfolio_digest="b" * 64,
+        as_of=datetime.date(2026, 11, 25),
+        generated_by="accountframe 0.1.0",
+        findings=findings,
+        consequences=consequences,
+        waivers_unused=(WaiverUnused("INF-OPEN-BOOK", "EM-001", "open-book audit postponed"),),
+    )
+
+
+def test_sample_covers_every_case() -> None:
+    assessment = sample()
+    assert {f.status for f in assessment.findings} == set(Status)
+    assert {c.status for c in assessment.consequences} == set(ConsequenceStatus)
+    assert any(f.accountable.fallback_from for f in assessment.findings)
+    assert any(f.accountable.person is None for f in assessment.findings)
+
+
+@pytest.mark.parametrize("name", sorted(report.FORMATS))
+def test_golden(name: str, update_golden: bool) -> None:
+    actual = report.render(sample(), name).encode()
+    expected = GOLDEN / f"sample.{SUFFIX[name]}"
+    if update_golden:
+        expected.write_bytes(actual)
+    assert actual == expected.read_bytes()
+
+
+@pytest.mark.parametrize("name", sorted(report.FORMATS))
+def test_deterministic(name: str) -> None:
+    assert report.render(sample(), name) == report.render(sample(), name)
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    with pytest.raises(af.UsageError, match=r"unknown report format 'jsn'.*did you mean 'json'"):
+        report.render(sample(), "jsn")
+
+
+def test_default_format_is_table() -> None:
+    assert report.render(sample()) == report.FORMATS["table"](sample())
+
+
+def test_json_is_the_assessment_document_and_valid_against_the_schema() -> None:
+    text = report.render(sample(), "json")
+    assert text == sample().to_json() + "\n"
+    document = json.loads(text)
+    schema = assessment_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(document)
+
+
+def test_schema_rejects_what_the_document_never_holds() -> None:
+    validator = jsonschema.Draft202012Validator(assessment_schema())
+    document = sample().to_dict()
+    assert validator.is_valid(document)
+    broken = json.loads(json.dumps(document))
+    broken["findings"][0]["status"] = "failed"
+    broken["findings"][1]["colour"] = "red"
+    broken["summary"]["status"].pop("pass")
+    broken["consequences"][0]["status"] = "overdue"
+    broken["as_of"] = "25/11/2026"
+    paths = sorted(
+        "/".join(str(p) for p in error.absolute_path) for error in validator.iter_errors(broken)
+    )
+    assert paths == [
+        "as_of",
+        "consequences/0/status",
+        "findings/0/status",
+        "findings/1",
+        "summary/status",
+    ]
+
+
+def test_csv_parses_back_to_the_findings() -> None:
+    assessment = sample()
+    text = report.render(assessment, "csv")
+    assert "\r\n" in text
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert tuple(rows[0]) == csvfmt.COLUMNS
+    assert len(rows) == len(assessment.findings)
+    for row, f in zip(rows, assessment.findings, strict=True):
+        assert row == {
+            "policy": f.policy,
+            "kind": f.kind,
+            "subject_type": f.subject.type,
+            "subject": f.subject.id,
+            "status": f.status.value,
+            "severity": f.severity.value,
+            "accountable_role": f.accountable.role,
+            "accountable_person": f.accountable.person or "",
+            "accountable_name": f.accountable.name or "",
+            "due": f.due.isoformat() if f.due else "",
+            "message": f.message,
+            "waived_from": f.waiver.original_status.value if f.waiver else "",
+        }
+    assert rows[3]["waived_from"] == "fail"
+    assert rows[5]["message"].endswith("\nsee the note")
+
+
+def test_junit_counts_match_the_findings() -> None:
+    root = ET.fromstring(report.render(sample(), "junit"))
+    assert root.tag == "testsuites"
+    assert dict(root.attrib) == {
+        "name": "uk-central-government 2026.1: Ministry of Example as of 2026-11-25",
+        "tests": "9",
+        "failures": "3",
+        "errors": "1",
+        "skipped": "2",
+    }
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [
+        "CAD-GOLD-SRO",
+        "INF-PERF",
+        "RULE-BILLING",
+        "RESP-COMMERCIAL",
+        "RULE-SRO-LOAD",
+    ]
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert suite.get("tests") == str(len(cases))
+        assert suite.get("failures") == str(sum(c.find("failure") is not None for c in cases))
+        assert suite.get("errors") == str(sum(c.find("error") is not None for c in cases))
+        assert suite.get("skipped") == str(sum(c.find("skipped") is not None for c in cases))
+        assert {c.get("classname") for c in cases} == {suite.get("name")}
+    billing = root.find("testsuite[@name='RULE-BILLING']")
+    assert billing is not None
+    failure = billing.find("testcase[@name='EM-002']/failure")
+    assert failure is not None
+    assert failure.get("type") == "critical"
+    assert failure.get("message", "").startswith("billed | own records")
+    waived = root.find("testsuite[@name='INF-PERF']/testcase[@name='EM-002']/skipped")
+    assert waived is not None
+    assert waived.get("message", "").startswith("waived (fail): supplier in administration")
+
+
+def _table_rows(lines: list[str]) -> list[list[str]]:
+    """Split Markdown table rows into cells, honouring `\\|` escapes."""
+    rows = []
+    for line in lines:
+        if line.startswith("|"):
+            cells = line.replace("\\\\", "\0").replace("\\|", "\1").strip("|").split("|")
+            rows.append([c.replace("\1", "|").replace("\0", "\\").strip() for c in cells])
+    return rows
+
+
+def test_markdown_tables_have_consistent_columns() -> None:
+    text = report.render(sample(), "markdown")
+    blocks = [block.splitlines() for block in text.split("\n\n")]
+    tables = [_table_rows(block) for block in blocks if block and block[0].startswith("|")]
+    assert len(tables) == 7  # status, severity, 3 people, consequences, waivers
+    for rows in tables:
+        assert len({len(row) for row in rows}) == 1, rows
+        assert set(rows[1]) <= {"---", "---:"}
+    messages = [row[4] for rows in tables for row in rows if len(row) == 6]
+    assert 'billed | own records differ by 7.2% — "[red]not markup[/red]"<br>see the note' in (
+        messages
+    )
+
+
+def test_markdown_lists_only_failures_and_errors_by_person() -> None:
+    text = report.render(sample(), "markdown")
+    assert "### Sam Owner (p-sro): sro" in text
+    assert "### Alex Permanent (p-ps): accounting_officer (for vacant sro)" in text
+    assert "### No one holds: commercial_director" in text
+    assert "RULE-SRO-LOAD" not in text  # a pass
+    assert "INF-PERF" not in text.split("## Failures")[1].split("## Consequences")[0]
+
+
+def test_table_groups_by_person_worst_first_and_keeps_ids_whole() -> None:
+    text = report.render(sample(), "table")
+    headings = [
+        line for line in text.splitlines() if line.startswith(("Sam", "Alex", "Chris", "No one"))
+    ]
+    assert headings == [
+        "Sam Owner (p-sro): sro",  # an error
+        "Alex Permanent (p-ps): accounting_officer (for vacant sro)",  # a critical fail
+        "No one holds: commercial_director",  # a low fail
+        "Chris Manager (p-cm): contract_manager",  # a warn
+    ]
+    assert "[red]not" in text  # not read as rich markup
+    assert "\x1b[" not in text
+    assert all(len(line) <= 100 for line in text.splitlines())
+    for identifier in ("RESP-COMMERCIAL", "RULE-SRO-LOAD", "person p-sro", "CAD-GOLD-SRO"):
+        assert identifier in text
+    sam = text.split("Sam Owner (p-sro): sro")[1].split("Alex Permanent")[0]
+    assert sam.index("RULE-BILLING") < sam.index("CAD-GOLD-SRO")  # error before fail
+    alex = text.split("Alex Permanent (p-ps)")[1].split("No one holds")[0]
+    order = ["RULE-BILLING", "INF-PERF", "CAD-GOLD-SRO", "person p-sro"]  # fail, waived, pass...
+    assert [alex.index(policy_or_subject) for policy_or_subject in order] == sorted(
+        alex.index(policy_or_subject) for policy_or_subject in order
+    )
+    assert "waived (fail)" in text
+    assert "120,000.00" in text
+    assert "INF-OPEN-BOOK" in text

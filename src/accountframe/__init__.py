@@ -10,6 +10,15 @@ Example:
 """
 
 from accountframe._version import __version__
+from accountframe.assessment import (
+    Accountable,
+    Assessment,
+    Consequence,
+    ConsequenceStatus,
+    Finding,
+    Status,
+    Subject,
+)
 from accountframe.errors import (
     AccountframeError,
     CelCompileError,
@@ -22,6 +31,7 @@ from accountframe.errors import (
     PortfolioError,
     UsageError,
 )
+from accountframe.explain import Explanation, explain
 from accountframe.frameworks import bundled, framework_schema, load_framework
 from accountframe.load import LoadLimits, load_portfolio
 from accountframe.model import (
@@ -56,21 +66,28 @@ from accountframe.policy import (
     Scope,
     Severity,
 )
-from accountframe.schema import portfolio_schema
+from accountframe.policytest import TestReport, run_tests
+from accountframe.schema import assessment_schema, portfolio_schema
 
 __all__ = [
     "KPI",
+    "Accountable",
     "AccountframeError",
     "Amendment",
     "AppliedConsequence",
+    "Assessment",
     "Assignment",
     "CelCompileError",
     "CelError",
     "CelEvaluationError",
+    "Consequence",
+    "ConsequenceStatus",
     "Contract",
     "Diagnostic",
     "Duration",
     "Effect",
+    "Explanation",
+    "Finding",
     "Framework",
     "FrameworkError",
     "LoadError",
@@ -94,14 +111,20 @@ __all__ = [
     "Severity",
     "Source",
     "Stage",
+    "Status",
+    "Subject",
+    "TestReport",
     "Transaction",
     "UsageError",
     "Value",
     "Waiver",
     "__version__",
+    "assessment_schema",
     "bundled",
+    "explain",
     "framework_schema",
     "load_framework",
     "load_portfolio",
     "portfolio_schema",
+    "run_tests",
 ]

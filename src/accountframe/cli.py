@@ -21,7 +21,6 @@ import click
 
 import accountframe as af
 from accountframe import report
-from accountframe.schema import assessment_schema
 
 if TYPE_CHECKING:
     # Assessment is not re-exported by the package yet; the annotation needs no import at run time.
@@ -42,7 +41,7 @@ CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
-    "assessment": assessment_schema,
+    "assessment": af.assessment_schema,
     "framework": af.framework_schema,
     "portfolio": af.portfolio_schema,
 }
@@ -194,11 +193,94 @@ def lint(framework: str) -> None:
     click.echo(f"ok: {fw.name} {fw.version}: {_count(count, 'policy', 'policies')}")
 
 
+@cli.command("test")
+@click.argument("framework", required=False, default=DEFAULT_FRAMEWORK, metavar="[FRAMEWORK]")
+@click.option(
+    "-k", "keyword", metavar="SUBSTRING", help="Run only the cases whose name contains this."
+)
+def policy_tests(framework: str, keyword: str | None) -> int:
+    """Run a framework's policy tests (tests/*.yaml) and show what they cover.
+
+    Prints each case, what differs for each failing one, the statuses each policy's cases
+    reach and the policies no case names. FRAMEWORK is a folder or the name of a bundled
+    framework (default uk-central-government).
+
+    Exits 0 when every case passes, 1 when one fails, 2 when a test file or the framework is
+    invalid (every problem is printed; nothing runs).
+    """
+    try:
+        results = af.run_tests(framework, keyword=keyword)
+    except af.UsageError as error:
+        _fail(str(error))
+    except af.AccountframeError as error:
+        _report(error, framework)
+    click.echo(results.render())
+    return EXIT_OK if results.passed else EXIT_FAIL
+
+
 @cli.command()
 @click.argument("name", type=click.Choice(sorted(SCHEMAS)))
 def schema(name: str) -> None:
     """Print the JSON Schema of a format."""
     click.echo(json.dumps(SCHEMAS[name](), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("policy")
+@click.argument("subject")
+@click.argument("portfolio", required=False, metavar="[PORTFOLIO]")
+@click.option(
+    "-f",
+    "--framework",
+    default=DEFAULT_FRAMEWORK,
+    show_default=True,
+    metavar="FRAMEWORK",
+    help="A framework folder, or the name of a bundled framework.",
+)
+@click.option("--as-of", metavar="DATE", help="Assess as of this date, YYYY-MM-DD.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def explain(
+    policy: str,
+    subject: str,
+    portfolio: str | None,
+    framework: str,
+    as_of: str | None,
+    format_: str,
+) -> None:
+    """Show why POLICY gives SUBJECT (a contract, or a person) its status.
+
+    Shows the values the policy's expressions read, each sub-condition's value, the kind's
+    computation (due dates, holders, the findings a sanction saw), the waivers considered and
+    the accountable person. PORTFOLIO, FRAMEWORK and the date default as for `check`.
+
+    Exits 0, or 2 if the input is invalid or there is no such policy or subject.
+    """
+    date = _parse_date(as_of) if as_of is not None else None
+    fw = _load_framework(framework)
+    if portfolio is None:
+        example = _bundle_root() / EXAMPLE_PORTFOLIO
+        if not example.is_file():
+            _fail(f"no PORTFOLIO given and the bundled example portfolio is missing ({example})")
+        facts = _load_portfolio(str(example))
+    else:
+        facts = _load_portfolio(portfolio)
+    try:
+        why = af.explain(fw, facts, policy, subject, as_of=date)
+    except af.UsageError as error:
+        _fail(str(error))
+    except af.AccountframeError as error:
+        _report(error, framework)
+    if format_ == "json":
+        click.echo(json.dumps(why.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(why.render(), nl=False)
 
 
 def _parse_date(text: str) -> datetime.date:

@@ -2,8 +2,10 @@
 
 Compiling never sees facts; evaluating never parses. Every problem of a framework (a syntax
 error, a limit, a definition used before it is defined, a duration parameter that is not a
-duration, an accountable role outside the roles chain) is collected and raised at once as a
-`FrameworkError`. A `CompiledFramework` is immutable and safe to share between threads.
+duration, an accountable role outside the roles chain, and every type error the checker finds:
+an unknown variable, field or function, operands no overload accepts, a result of the wrong
+type) is collected and raised at once as a `FrameworkError`. A `CompiledFramework` is
+immutable and safe to share between threads.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from accountframe import cel
+from accountframe.cel.types import DYN, Type
+from accountframe.environment import Environment
 from accountframe.errors import CelCompileError, Diagnostic, FrameworkError, Location, did_you_mean
 from accountframe.policy import (
     Duration,
@@ -97,6 +101,10 @@ class _Compiler:
         self.framework = framework
         self.diagnostics: list[Diagnostic] = []
         self.role_ids = [role.id for role in framework.roles]
+        self.environment = Environment(params=framework.params)
+        # A definition's inferred type becomes its variable's type. Every name is known from the
+        # start (as dyn), so a forward reference is reported once, as af-definition.
+        self.definition_types: dict[str, Type] = dict.fromkeys(framework.definitions, DYN)
 
     def problem(self, code: str, message: str, key: tuple[str, ...], path: str) -> None:
         location, _ = self._source(key)
@@ -120,17 +128,41 @@ class _Compiler:
         try:
             return cel.compile(text, location=location, indent=indent)
         except CelCompileError as error:
-            diagnostic = error.diagnostic
-            where = diagnostic.location
-            if location is None:
-                # Built in Python: the position is inside the expression; name the field too.
-                diagnostic = attrs.evolve(diagnostic, location=attrs.evolve(where, path=path))
-            elif diagnostic.source_line is None:
-                diagnostic = attrs.evolve(
-                    diagnostic, source_line=_source_line(where.file, where.line)
-                )
-            self.diagnostics.append(diagnostic)
+            self._expression_problem(error.diagnostic, location, path)
             return None
+
+    def _expression_problem(
+        self, diagnostic: Diagnostic, location: Location | None, path: str
+    ) -> None:
+        where = diagnostic.location
+        if location is None:
+            # Built in Python: the position is inside the expression; name the field too.
+            diagnostic = attrs.evolve(diagnostic, location=attrs.evolve(where, path=path))
+        elif diagnostic.source_line is None:
+            diagnostic = attrs.evolve(diagnostic, source_line=_source_line(where.file, where.line))
+        self.diagnostics.append(diagnostic)
+
+    def check(
+        self,
+        program: cel.Program,
+        key: tuple[str, ...],
+        path: str,
+        variables: Mapping[str, Type],
+        expected: str | None,
+    ) -> Type:
+        """Type-check a compiled expression; record its problems and return its type."""
+        location, indent = self._source(key)
+        checked = cel.check(
+            program,
+            variables,
+            expected=cel.TYPES[expected] if expected else None,
+            field=key[-1],
+            indent=indent,
+            hints=self.environment.hints(variables, self.framework.definitions),
+        )
+        for diagnostic in checked.diagnostics:
+            self._expression_problem(diagnostic, location, path)
+        return checked.type
 
     def definitions(self) -> tuple[tuple[str, cel.Program], ...]:
         compiled: list[tuple[str, cel.Program]] = []
@@ -152,6 +184,8 @@ class _Compiler:
                         key,
                         path,
                     )
+            variables = self.environment.variables(definitions=self.definition_types)
+            self.definition_types[name] = self.check(program, key, path, variables, None)
             compiled.append((name, program))
         return tuple(compiled)
 
@@ -186,6 +220,10 @@ class _Compiler:
                 key, path = ("policies", policy.id, field), f"{policy.id}.{field}"
                 program = self.program(text, key, path)
                 if program is not None:
+                    variables = self.environment.variables(
+                        policy, field, definitions=self.definition_types
+                    )
+                    self.check(program, key, path, variables, policy.expressions[field])
                     programs[field] = program
         durations = {
             field: duration

@@ -71,6 +71,9 @@ ERROR_CODES: dict[str, str] = {
     "af-cel-limit": "a CEL expression longer or more deeply nested than the configured limit",
     "af-cel-eval": "a CEL expression failed while being evaluated",
     "af-definition": "a definition that uses itself or one defined after it",
+    "af-type": "a CEL expression that cannot type-check: an unknown field, a wrong number of "
+    "arguments, operand types no overload accepts, a result of the wrong type",
+    "af-unknown": "a CEL expression that names a variable or function that does not exist",
 }
 
 

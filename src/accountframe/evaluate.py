@@ -37,7 +37,7 @@ from accountframe.assessment import (
     WaiverUnused,
 )
 from accountframe.compile import CompiledFramework, CompiledPolicy
-from accountframe.errors import CelError
+from accountframe.errors import CelError, UsageError, did_you_mean
 from accountframe.model import Contract, Person, Portfolio, Waiver
 from accountframe.policy import Consequence as ConsequencePolicy
 from accountframe.policy import (
@@ -48,7 +48,7 @@ from accountframe.policy import (
     Scope,
 )
 
-__all__ = ["evaluate"]
+__all__ = ["Judgement", "Step", "evaluate", "judge_one"]
 
 
 # A failed definition is left unbound, so CEL's own rules decide whether it matters
@@ -65,6 +65,39 @@ def _failed_definition(error: CelError, failed: Mapping[str, str]) -> str | None
 
 class _Failed(Exception):
     """An expression failed: the finding becomes `error` with this message."""
+
+
+@attrs.frozen
+class Step:
+    """One thing worked out while judging, recorded only when a judgement is explained.
+
+    `name` is an expression field (`applies_to`, `require`, `counts_if`, ...: `values` holds
+    `extra`, the item it was evaluated for, and `value` and/or `error`) or a piece of the
+    computation (`event`, `freshness`, `freshness_result`, `latest`, `vacancy`, `holder`,
+    `findings`).
+    """
+
+    name: str
+    values: Mapping[str, Any]
+
+
+@attrs.frozen
+class Judgement:
+    """One policy judged for one subject, with every step recorded (see `judge_one`)."""
+
+    policy: CompiledPolicy
+    result: Finding | Consequence
+    #: The subject's variables as the policy saw them (with `findings` for a consequence).
+    bindings: cel.Bindings
+    #: Definitions that failed for this subject: name → message.
+    failed: Mapping[str, str]
+    steps: tuple[Step, ...]
+    contract: Contract | None
+
+    def cel_error(self, error: CelError) -> str:
+        """CEL's message for an error, or the failed definition that caused it."""
+        used = _failed_definition(error, self.failed)
+        return f"definition {used!r} failed: {self.failed[used]}" if used else error.cel_message
 
 
 @attrs.frozen
@@ -87,6 +120,64 @@ def evaluate(
     return _Run(compiled, portfolio, as_of).assessment()
 
 
+def judge_one(
+    compiled: CompiledFramework,
+    portfolio: Portfolio,
+    as_of: datetime.date,
+    policy_id: str,
+    subject_id: str,
+) -> Judgement:
+    """Judge one policy for one subject, recording every step, by the code `evaluate` runs.
+
+    A sanction or reward sees the findings of the whole assessment, so those are assessed first.
+
+    Raises:
+        UsageError: no such policy, or no such subject in the policy's scope (with a suggestion).
+    """
+    policy = next((p for p in compiled.policies if p.id == policy_id), None)
+    if policy is None:
+        compiled.framework.policy(policy_id)  # raises, with a suggestion
+        raise AssertionError(policy_id)  # pragma: no cover - the line above always raises
+    run = _Run(compiled, portfolio, as_of)
+    subjects = {
+        subject.id: (subject, bound, failed, c)
+        for subject, bound, failed, c in run.subjects(policy)
+    }
+    if subject_id not in subjects:
+        scope, other = ("person", "contract")
+        if policy.policy.scope is not Scope.PERSON:
+            scope, other = other, scope
+        others = portfolio.people if other == "person" else portfolio.contracts
+        hint = (
+            f": {subject_id!r} is a {other}, and {policy_id} is about each {scope}"
+            if any(subject.id == subject_id for subject in others)
+            else did_you_mean(subject_id, list(subjects))
+        )
+        raise UsageError(f"no {scope} {subject_id!r} in the portfolio{hint}")
+    subject, bound, failed, contract = subjects[subject_id]
+    result: Finding | Consequence
+    steps: list[Step] = []
+    if isinstance(policy.policy, ConsequencePolicy):
+        findings = list(_Run(compiled, portfolio, as_of).assessment().findings)
+        run.steps = steps
+        result = run.consequence(policy, subject, bound, failed, contract, findings)
+        seen: list[dict[str, Any]] = next(
+            (step.values["findings"] for step in steps if step.name == "findings"), []
+        )
+        bound = bound.merged({"findings": seen})
+    else:
+        run.steps = steps
+        result = run.finding(policy, subject, bound, failed, contract)
+    return Judgement(
+        policy=policy,
+        result=result,
+        bindings=bound,
+        failed=dict(failed),
+        steps=tuple(steps),
+        contract=contract,
+    )
+
+
 class _Run:
     """One assessment: the portfolio's values converted once, then every policy applied."""
 
@@ -107,16 +198,24 @@ class _Run:
                 },
             }
         )
-        self._contracts: dict[str, tuple[cel.Bindings, dict[str, str]]] = {}
-        self._people: dict[str, cel.Bindings] = {}
+        # Keyed by object identity: a portfolio built in Python may repeat an id.
+        self._contracts: dict[int, tuple[cel.Bindings, dict[str, str]]] = {}
+        self._people: dict[int, cel.Bindings] = {}
         self._waivers = _index_waivers(portfolio.waivers)
         self._used_waivers: set[int] = set()
+        #: Recorded steps, when explaining; None (nothing recorded) when assessing.
+        self.steps: list[Step] | None = None
+
+    def note(self, name: str, **values: Any) -> None:
+        """Record a step of the judgement, if one is being explained."""
+        if self.steps is not None:
+            self.steps.append(Step(name, values))
 
     # -- subjects --------------------------------------------------------------------------
 
     def contract_scope(self, contract: Contract) -> tuple[cel.Bindings, dict[str, str]]:
         """A contract's bindings with its definitions, computed once; and failed definitions."""
-        cached = self._contracts.get(contract.id)
+        cached = self._contracts.get(id(contract))
         if cached is not None:
             return cached
         bound = self.base.merged({"contract": contract.view(self.as_of)})
@@ -131,12 +230,12 @@ class _Run:
                     if used
                     else f"{error.cel_message} (at {_where(program, 'definition ' + name)})"
                 )
-        self._contracts[contract.id] = (bound, failed)
+        self._contracts[id(contract)] = (bound, failed)
         return bound, failed
 
     def person_scope(self, person: Person) -> cel.Bindings:
         """A person's bindings: `person`, and `contracts` on which they hold any role."""
-        cached = self._people.get(person.id)
+        cached = self._people.get(id(person))
         if cached is None:
             holding = [
                 # The contract's value as already converted for its own scope: no second copy.
@@ -145,7 +244,7 @@ class _Run:
                 if person.id in contract.accountable(self.as_of).values()
             ]
             cached = self.base.merged({"person": plain(person), "contracts": holding})
-            self._people[person.id] = cached
+            self._people[id(person)] = cached
         return cached
 
     # -- expressions -----------------------------------------------------------------------
@@ -166,16 +265,23 @@ class _Run:
         except CelError as error:
             used = _failed_definition(error, failed)
             if used:
-                raise _Failed(f"{field}: definition {used!r} failed: {failed[used]}") from None
-            where = policy.where(field)
-            raise _Failed(f"{field} failed: {error.cel_message} (at {where})") from None
+                failure = _Failed(f"{field}: definition {used!r} failed: {failed[used]}")
+            else:
+                where = policy.where(field)
+                failure = _Failed(f"{field} failed: {error.cel_message} (at {where})")
+            self.note(field, extra=extra, error=str(failure))
+            raise failure from None
+        given = value
         if isinstance(value, bool) and expected in (int, float, (int, float)):
             value = None  # a bool is not a number here
         if value is None or not isinstance(value, expected):
-            raise _Failed(
+            failure = _Failed(
                 f"{field} must give {_type_name(expected)} (got {_describe(value)}) "
                 f"(at {policy.where(field)})"
             )
+            self.note(field, extra=extra, value=given, error=str(failure))
+            raise failure
+        self.note(field, extra=extra, value=value)
         return value
 
     def test(
@@ -350,10 +456,23 @@ class _Run:
         # SPEC section 6 rules out. Events after the start (the normal case) count as written.
         base = max(last, start) if last and start else (last or start)
         if base is None:
+            self.note("freshness", last=None, start=None, base=None)
             return Status.FAIL, None, f"no {what} on record and no contract start date"
         due = durations[every].after(base)
         warn_from = durations["warn_before"].before(due)
         fail_after = durations["grace"].after(due)
+        self.note(
+            "freshness",
+            last=last,
+            start=start,
+            base=base,
+            every=durations[every],
+            due=due,
+            warn_before=durations["warn_before"],
+            warn_from=warn_from,
+            grace=durations["grace"],
+            fail_after=fail_after,
+        )
         since = f"last {what} on {last.isoformat()}" if last else f"no {what} since the start"
         if self.as_of <= warn_from:
             return Status.PASS, due, f"{since}; next due by {due.isoformat()}"
@@ -382,9 +501,11 @@ class _Run:
     ) -> list[datetime.date]:
         dates: list[datetime.date] = []
         for item in items:
-            if "counts_if" not in policy.programs or self.test(
+            counts = "counts_if" not in policy.programs or self.test(
                 policy, "counts_if", bound, failed, {name: item}
-            ):
+            )
+            self.note("event", variable=name, item=item, counts=counts)
+            if counts:
                 dates.append(item[date_key])
         return dates
 
@@ -398,6 +519,7 @@ class _Run:
         reviews = [plain(r) for r in contract.reviews if r.date <= self.as_of]
         dates = self.qualifying(policy, bound, failed, "review", reviews, "date")
         status, due, message = self.freshness(policy, "every", dates, contract.start, "review")
+        self.note("freshness_result", status=status, message=message)
         return _Outcome(
             status,
             message,
@@ -425,8 +547,10 @@ class _Run:
         dates = self.qualifying(policy, bound, failed, "report", reports, "received")
         what = f"{kind.report} report"
         status, due, message = self.freshness(policy, "max_age", dates, contract.start, what)
+        self.note("freshness_result", status=status, message=message)
         failed_check = "freshness" if status is not Status.PASS else None
         latest = contract.latest(self.as_of).get(kind.report)
+        self.note("latest", report=plain(latest) if latest is not None else None)
         if "require" in policy.programs and latest is not None:
             report = plain(latest)
             if not self.test(policy, "require", bound, failed, {"report": report}):
@@ -464,6 +588,7 @@ class _Run:
                 if a.role == kind.role and a.end is not None and a.end < self.as_of
             ]
             if not ended:
+                self.note("vacancy", last_end=None)
                 return _Outcome(
                     Status.FAIL,
                     f"no one holds the role {kind.role!r}, and no one has held it",
@@ -472,6 +597,13 @@ class _Run:
             last_end = max(ended)
             vacant_since = last_end + datetime.timedelta(days=1)
             limit = policy.durations["max_vacancy"].after(last_end)
+            self.note(
+                "vacancy",
+                last_end=last_end,
+                vacant_since=vacant_since,
+                max_vacancy=policy.durations["max_vacancy"],
+                limit=limit,
+            )
             vacancy: dict[str, Any] = {"person": None, "since": None, "vacant_since": vacant_since}
             if self.as_of <= limit:
                 return _Outcome(
@@ -494,6 +626,7 @@ class _Run:
             "vacant_since": None,
         }
         person = self.people.get(current.person)
+        self.note("holder", assignment=plain(current), known=person is not None)
         if person is None:
             return _Outcome(
                 Status.ERROR,
@@ -581,6 +714,7 @@ class _Run:
             or (subject.type == "person" and f.accountable.person == subject.id)
         ]
         scope = bound.merged({"findings": relevant})
+        self.note("findings", findings=relevant)
         amount: float | None = None
         due: datetime.date | None = None
         try:

@@ -138,17 +138,21 @@ def test_waivers_never_turn_a_pass_into_anything_else(
     if not portfolio.people or not portfolio.contracts:
         return
     policy_ids = [p.id for p in framework.policies]
-    waivers = [
-        af.Waiver(
-            policy=data.draw(st.sampled_from(policy_ids)),
-            subject=data.draw(st.sampled_from([c.id for c in portfolio.contracts])),
-            reason="property test",
-            approved_by=portfolio.people[0].id,
-            approved_on=as_of - datetime.timedelta(days=data.draw(st.integers(0, 30))),
-            expires=as_of + datetime.timedelta(days=data.draw(st.integers(-5, 30))),
+    waivers = []
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
+        # Approved up to 60 days before as_of (or 5 after: not yet in force), lasting up to 90
+        # days: some in force, some expired, some not yet approved.
+        approved_on = as_of + datetime.timedelta(days=data.draw(st.integers(-60, 5)))
+        waivers.append(
+            af.Waiver(
+                policy=data.draw(st.sampled_from(policy_ids)),
+                subject=data.draw(st.sampled_from([c.id for c in portfolio.contracts])),
+                reason="property test",
+                approved_by=portfolio.people[0].id,
+                approved_on=approved_on,
+                expires=approved_on + datetime.timedelta(days=data.draw(st.integers(0, 90))),
+            )
         )
-        for _ in range(data.draw(st.integers(min_value=1, max_value=4)))
-    ]
     before = assess(framework, attrs.evolve(portfolio, waivers=()), as_of)
     after = assess(framework, attrs.evolve(portfolio, waivers=waivers), as_of)
     for old, new in zip(before.findings, after.findings, strict=True):

@@ -54,6 +54,7 @@ def portfolio(**contract: object) -> af.Portfolio:
                     ],
                     "reviews": [{"date": "2026-11-01", "forum": "sro_review"}],
                     "reports": [{"kind": "performance", "received": "2026-11-01"}],
+                    "attributes": {"count": 1},
                     **contract,
                 },
                 {"id": "C2", "title": "Two", "stage": "live"},
@@ -71,7 +72,9 @@ BAD = "contract.attributes.nothing_here"  # an expression that errors at evaluat
         pytest.param(Rule(id="P", title="t", require="true", applies_to=BAD), id="applies_to"),
         pytest.param(Rule(id="P", title="t", require=BAD), id="rule-require"),
         pytest.param(
-            OversightCadence(id="P", title="t", every="1 month", counts_if="review." + BAD[9:]),
+            OversightCadence(
+                id="P", title="t", every="1 month", counts_if=f"review.forum == {BAD}"
+            ),
             id="counts_if",
         ),
         pytest.param(
@@ -88,7 +91,9 @@ BAD = "contract.attributes.nothing_here"  # an expression that errors at evaluat
             PersonalResponsibility(id="P", title="t", role="sro", eligible="person.attributes.x"),
             id="eligible",
         ),
-        pytest.param(Rule(id="P", title="t", require="1"), id="non-bool-result"),
+        # attributes are dyn: the checker accepts it; at evaluation it is a number, not a bool.
+        pytest.param(Rule(id="P", title="t", require="contract.attributes.count"),
+                     id="non-bool-result"),
         pytest.param(Rule(id="P", title="t", require="broken", applies_to="true"), id="definition"),
     ],
 )

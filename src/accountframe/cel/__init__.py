@@ -17,6 +17,9 @@ Errors: `compile` raises `CelCompileError` (code `af-cel-syntax` or `af-cel-limi
 `Diagnostic` pointing into the file when `location` is given); `Program.evaluate` raises
 `CelEvaluationError` with CEL's message. No celpy or Python exception escapes.
 
+`check(program, variables)` type-checks a program against typed variables (`Type`, from
+`accountframe.cel.types`) before anything runs; see `accountframe.cel.checker`.
+
 Functions beyond standard CEL are listed in `FUNCTIONS`: `days`, `days_between`,
 `add_months` and `date`.
 """
@@ -24,17 +27,27 @@ Functions beyond standard CEL are listed in `FUNCTIONS`: `days`, `days_between`,
 from __future__ import annotations
 
 from accountframe.cel._engine import TREE_LEVELS_PER_DEPTH, Program, compile
+from accountframe.cel.checker import Checked, check
+from accountframe.cel.explain import Subcondition, paths, subconditions
 from accountframe.cel.functions import FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits
+from accountframe.cel.types import TYPES, Type
 from accountframe.cel.values import Bindings, bindings
 
 __all__ = [
     "DEFAULT_LIMITS",
     "FUNCTIONS",
     "TREE_LEVELS_PER_DEPTH",
+    "TYPES",
     "Bindings",
+    "Checked",
     "Limits",
     "Program",
+    "Subcondition",
+    "Type",
     "bindings",
+    "check",
     "compile",
+    "paths",
+    "subconditions",
 ]

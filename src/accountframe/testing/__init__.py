@@ -4,6 +4,9 @@ This module needs the `test` extra (`pip install 'accountframe[test]'`), which b
 hypothesis. Every strategy generates *valid* values: references resolve, ids are unique, ends
 follow starts, and everything survives a round trip through `to_dict`, YAML and JSON.
 
+The policy-test runner (`run_tests`, `load_tests`, `TestReport`, ...) is re-exported here from
+`accountframe.policytest`, which does not need hypothesis.
+
 Example:
     >>> from hypothesis import given
     >>> from accountframe.testing import portfolios
@@ -50,17 +53,35 @@ from accountframe.policy import (
     Rule,
     Sanction,
 )
+from accountframe.policytest import (
+    CaseResult,
+    Expectation,
+    Mismatch,
+    PolicyTest,
+    TestReport,
+    discover_tests,
+    load_tests,
+    run_tests,
+)
 
 __all__ = [
+    "CaseResult",
+    "Expectation",
+    "Mismatch",
+    "PolicyTest",
+    "TestReport",
     "contracts",
     "dates",
+    "discover_tests",
     "durations",
     "frameworks",
     "free_maps",
+    "load_tests",
     "money",
     "people",
     "policies",
     "portfolios",
+    "run_tests",
     "texts",
 ]
 
@@ -372,9 +393,12 @@ def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
             require=draw(st.sampled_from(["size(contracts) <= 2", 'has(person.grade)', "true"])),
         )  # fmt: skip
     effect = Sanction if kind == "sanction" else Reward
+    scope = draw(st.sampled_from(["contract", "person"]))
+    if scope == "person":
+        common["applies_to"] = "true"  # no `contract` in person scope
     return effect(
         **common,
-        scope=draw(st.sampled_from(["contract", "person"])),
+        scope=scope,
         trigger=draw(st.sampled_from(FINDINGS_CONDITIONS)),
         action="Act",
         within=draw(st.none() | durations()),

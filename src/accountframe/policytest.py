@@ -1,0 +1,853 @@
+"""Policy tests: the cases in a framework's `tests/*.yaml`, run against the framework (SPEC §8).
+
+A test file is a mapping with one key, `tests:`, a list of cases. Each case names a portfolio
+(a file path relative to the test file, or an inline mapping), the date to assess it on, and the
+results it expects: findings under `expect`, sanctions and rewards under `expect_consequences`.
+
+```yaml
+tests:
+  - name: a gold contract not reviewed for 40 days is overdue
+    as_of: 2026-11-25
+    portfolio: fixtures/gold.yaml
+    expect:
+      - {policy: CAD-GOLD-SRO, subject: EM-001, status: fail, message_contains: overdue}
+      - {policy: RESP-SRO, subject: EM-001, status: pass, accountable: p-ps}
+    expect_consequences:
+      - {policy: SAN-ESCALATE, subject: p-sro, status: due}
+```
+
+Loading checks every file completely before anything runs: unknown keys (with suggestions),
+policy ids the framework does not have, subjects the case's portfolio does not have, statuses
+that are not statuses, missing or invalid portfolios. Every problem of every file is raised at
+once as a `FrameworkError`, each located `file:line:col`. Nothing here imports hypothesis: the
+command line runs policy tests without the `test` extra.
+
+Example:
+    >>> report = run_tests("tests/fixtures/policytests/passing")
+    >>> report.passed, len(report.cases)
+    (True, 3)
+    >>> sorted(report.coverage["SAN-ESCALATE"])
+    ['due', 'not_triggered']
+    >>> report.untested
+    ('RULE-STRATEGIC',)
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path as FilePath
+from typing import Any, ClassVar
+
+import attrs
+
+from accountframe._structure import Path, Problem, describe, meta, structure
+from accountframe.assessment import ConsequenceStatus, Status
+from accountframe.errors import (
+    Diagnostic,
+    FrameworkError,
+    LoadError,
+    PortfolioError,
+    UsageError,
+    did_you_mean,
+)
+from accountframe.frameworks import FRAMEWORK_FILE, _bundled_folder, bundled, load_framework
+from accountframe.load import (
+    DEFAULT_LIMITS,
+    Document,
+    LoadLimits,
+    portfolio_from_document,
+    read_document,
+)
+from accountframe.model import Portfolio, structure_portfolio
+from accountframe.policy import Consequence as ConsequencePolicy
+from accountframe.policy import Framework, Policy, Scope
+
+__all__ = [
+    "TESTS_FOLDER",
+    "CaseResult",
+    "Expectation",
+    "Mismatch",
+    "PolicyTest",
+    "TestReport",
+    "discover_tests",
+    "load_tests",
+    "run_tests",
+]
+
+#: The folder of a framework that holds its policy tests.
+TESTS_FOLDER = "tests"
+_SUFFIXES = (".yaml", ".yml")
+_PASS_MARK, _FAIL_MARK = "✓", "✗"
+
+
+# -- the file format, as written -------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _ExpectEntry:
+    """An expected finding: a policy's status for one subject."""
+
+    policy: str = attrs.field(metadata=meta("The policy id.", nonempty=True))
+    subject: str = attrs.field(metadata=meta("A contract id or person id.", nonempty=True))
+    status: Status = attrs.field(metadata=meta("The expected status."))
+    accountable: str | None = attrs.field(
+        default=None, metadata=meta("The person id expected to own the finding.")
+    )
+    message_contains: str | None = attrs.field(
+        default=None, metadata=meta("Text the finding's message must contain.")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _ConsequenceEntry:
+    """An expected sanction or reward for one subject."""
+
+    policy: str = attrs.field(metadata=meta("The sanction or reward id.", nonempty=True))
+    subject: str = attrs.field(metadata=meta("A contract id or person id.", nonempty=True))
+    status: ConsequenceStatus = attrs.field(metadata=meta("The expected status."))
+
+
+@attrs.frozen(kw_only=True)
+class _CaseEntry:
+    """One case; its expectations are structured one by one, so each reports its problems."""
+
+    name: str = attrs.field(metadata=meta("What the case shows, in words.", nonempty=True))
+    portfolio: Any = attrs.field(
+        metadata=meta("A portfolio file, relative to the test file, or an inline portfolio.")
+    )
+    as_of: datetime.date | None = attrs.field(
+        default=None, metadata=meta("The assessment date; default: the portfolio's as_of.")
+    )
+    expect: tuple[Any, ...] = attrs.field(default=(), metadata=meta("Expected findings."))
+    expect_consequences: tuple[Any, ...] = attrs.field(
+        default=(), metadata=meta("Expected sanctions and rewards.")
+    )
+
+
+# -- loaded cases ----------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Expectation:
+    """One result a case expects: a policy's status for a subject, and optional extra checks.
+
+    Attributes:
+        policy: The policy id.
+        subject: The contract id or person id the result is about.
+        status: The expected status: a finding status, or a consequence status when
+            `consequence` is true.
+        accountable: The person id expected to own the finding, if the case says.
+        message_contains: Text the finding's message must contain, if the case says.
+        consequence: True for an entry of `expect_consequences`.
+        line: The line of the test file the expectation is on.
+
+    Example:
+        >>> Expectation(policy="CAD-SRO", subject="EM-001", status="fail").label
+        'CAD-SRO on EM-001'
+    """
+
+    policy: str
+    subject: str
+    status: str
+    accountable: str | None = None
+    message_contains: str | None = None
+    consequence: bool = False
+    line: int | None = None
+
+    @property
+    def label(self) -> str:
+        """`POLICY on SUBJECT`, as the failure diff names it."""
+        return f"{self.policy} on {self.subject}"
+
+
+@attrs.frozen(kw_only=True)
+class Mismatch:
+    """One way an actual result differs from an expectation.
+
+    Attributes:
+        expectation: The expectation that was not met.
+        field: What differs: `status`, `accountable` or `message`.
+        expected: What the case expects, as text.
+        actual: What the assessment gave, as text.
+    """
+
+    expectation: Expectation
+    field: str
+    expected: str
+    actual: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.expectation.policy,
+            "subject": self.expectation.subject,
+            "line": self.expectation.line,
+            "field": self.field,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class CaseResult:
+    """The outcome of one case: every mismatch between its expectations and the assessment.
+
+    Example:
+        >>> result = CaseResult(name="overdue", file="tests/cases.yaml", line=2)
+        >>> result.passed, result.location
+        (True, 'tests/cases.yaml:2')
+    """
+
+    name: str
+    file: str
+    line: int | None
+    mismatches: tuple[Mismatch, ...] = ()
+    expectations: tuple[Expectation, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        """True exactly when every expectation was met."""
+        return not self.mismatches
+
+    @property
+    def location(self) -> str:
+        """`file:line` of the case."""
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def diff(self) -> str:
+        """Expected and actual for each mismatching expectation; empty when the case passed.
+
+        Example:
+            >>> expectation = Expectation(policy="R1", subject="C-1", status="pass", line=7)
+            >>> mismatch = Mismatch(expectation=expectation, field="status", expected="pass",
+            ...                     actual="fail")
+            >>> print(CaseResult(name="n", file="t.yaml", line=3, mismatches=(mismatch,)).diff())
+            R1 on C-1 (t.yaml:7)
+              status: expected pass, got fail
+        """
+        lines: list[str] = []
+        current: Expectation | None = None
+        for mismatch in self.mismatches:
+            if mismatch.expectation is not current:
+                current = mismatch.expectation
+                where = f"{self.file}:{current.line}" if current.line is not None else self.file
+                lines.append(f"{current.label} ({where})")
+            lines.append(f"  {mismatch.field}: expected {mismatch.expected}, got {mismatch.actual}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "file": self.file,
+            "line": self.line,
+            "passed": self.passed,
+            "mismatches": [mismatch.to_dict() for mismatch in self.mismatches],
+        }
+
+
+@attrs.frozen(kw_only=True)
+class PolicyTest:
+    """One checked case, ready to run against the framework it was checked against.
+
+    Attributes:
+        name: The case's name.
+        file: The test file it is in.
+        line: The line the case starts on.
+        portfolio: The portfolio it assesses.
+        as_of: The date it assesses on.
+        expectations: What it expects, `expect` entries first.
+    """
+
+    name: str
+    file: str
+    line: int | None
+    portfolio: Portfolio = attrs.field(repr=False, eq=False)
+    as_of: datetime.date
+    expectations: tuple[Expectation, ...]
+
+    def run(self, framework: Framework) -> CaseResult:
+        """Assess the portfolio and compare every expectation with the result.
+
+        Example:
+            >>> fw = load_framework("tests/fixtures/policytests/passing")
+            >>> case = load_tests(fw, ["tests/fixtures/policytests/passing/tests/cases.yaml"])[0]
+            >>> case.run(fw).passed
+            True
+        """
+        assessment = framework.evaluate(self.portfolio, as_of=self.as_of)
+        findings = {(f.policy, f.subject.id): f for f in assessment.findings}
+        consequences = {(c.policy, c.subject.id): c for c in assessment.consequences}
+        mismatches: list[Mismatch] = []
+        for expectation in self.expectations:
+            key = (expectation.policy, expectation.subject)
+
+            def differs(field: str, expected: str, actual: str, what: Expectation) -> None:
+                mismatches.append(
+                    Mismatch(expectation=what, field=field, expected=expected, actual=actual)
+                )
+
+            if expectation.consequence:
+                consequence = consequences.get(key)
+                actual = consequence.status.value if consequence else "no consequence"
+                if actual != expectation.status:
+                    differs("status", expectation.status, actual, expectation)
+                continue
+            finding = findings.get(key)
+            if finding is None:
+                differs("status", expectation.status, "no finding", expectation)
+                continue
+            if finding.status.value != expectation.status:
+                differs("status", expectation.status, finding.status.value, expectation)
+            person = finding.accountable.person
+            if expectation.accountable is not None and person != expectation.accountable:
+                actual_person = f"{person} ({finding.accountable.role})" if person else "no one"
+                differs("accountable", expectation.accountable, actual_person, expectation)
+            wanted = expectation.message_contains
+            if wanted is not None and wanted not in finding.message:
+                differs("message", f"to contain {wanted!r}", repr(finding.message), expectation)
+        return CaseResult(
+            name=self.name,
+            file=self.file,
+            line=self.line,
+            mismatches=tuple(mismatches),
+            expectations=self.expectations,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class TestReport:
+    """Every case run, and which policies and statuses the cases exercise.
+
+    Attributes:
+        framework: The framework's name.
+        version: Its version.
+        files: The test files read.
+        cases: One result per case run, in file order.
+        coverage: Policy id → the statuses its expectations name, for every policy some
+            expectation names, in framework order.
+        untested: The ids of the policies no expectation names, in framework order.
+        deselected: How many cases the keyword left out.
+    """
+
+    __test__: ClassVar[bool] = False  # not a pytest test class, whatever its name says
+
+    framework: str
+    version: str
+    files: tuple[str, ...]
+    cases: tuple[CaseResult, ...]
+    coverage: Mapping[str, frozenset[str]]
+    untested: tuple[str, ...]
+    deselected: int = 0
+
+    @property
+    def passed(self) -> bool:
+        """True exactly when every case run passed."""
+        return all(case.passed for case in self.cases)
+
+    @property
+    def failures(self) -> tuple[CaseResult, ...]:
+        """The cases that failed, in file order."""
+        return tuple(case for case in self.cases if not case.passed)
+
+    def render(self) -> str:
+        """The report as text: each case, the diff of each failure, coverage, the counts.
+
+        Example:
+            >>> report = run_tests("tests/fixtures/policytests/passing", keyword="spend")
+            >>> print(report.render())  # doctest: +ELLIPSIS
+            policytest-passing 1: 1 case in 2 files (2 deselected)
+            ✓ overspending fails the spend rule (tests/.../passing/tests/more.yaml:3)
+            <BLANKLINE>
+            coverage: 1 of 4 policies exercised
+              RULE-SPEND  fail
+            untested: CAD-SRO, RULE-STRATEGIC, SAN-ESCALATE
+            <BLANKLINE>
+            1 passed
+        """
+        cases = _count(len(self.cases), "case")
+        files = _count(len(self.files), "file")
+        others = f" ({self.deselected} deselected)" if self.deselected else ""
+        lines = [f"{self.framework} {self.version}: {cases} in {files}{others}"]
+        for case in self.cases:
+            mark = _PASS_MARK if case.passed else _FAIL_MARK
+            lines.append(f"{mark} {case.name} ({case.location})")
+            if not case.passed:
+                lines.extend("    " + line for line in case.diff().splitlines())
+        exercised = len(self.coverage)
+        total = exercised + len(self.untested)
+        lines += ["", f"coverage: {exercised} of {_count(total, 'policy', 'policies')} exercised"]
+        width = max((len(policy) for policy in self.coverage), default=0)
+        for policy, statuses in self.coverage.items():
+            lines.append(f"  {policy.ljust(width)}  {', '.join(_status_order(statuses))}")
+        lines.append(f"untested: {', '.join(self.untested) or 'none'}")
+        failed = len(self.failures)
+        summary = f"{len(self.cases) - failed} passed" + (f", {failed} failed" if failed else "")
+        lines += ["", summary]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data (statuses in status order)."""
+        return {
+            "framework": {"name": self.framework, "version": self.version},
+            "passed": self.passed,
+            "files": list(self.files),
+            "cases": [case.to_dict() for case in self.cases],
+            "coverage": {p: _status_order(s) for p, s in self.coverage.items()},
+            "untested": list(self.untested),
+            "deselected": self.deselected,
+        }
+
+
+def _status_order(statuses: Iterable[str]) -> list[str]:
+    order = [status.value for status in Status] + [s.value for s in ConsequenceStatus]
+    return sorted(set(statuses), key=lambda status: (order.index(status), status))
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+# -- public API ------------------------------------------------------------------------------
+
+
+def discover_tests(folder: str | os.PathLike[str]) -> list[FilePath]:
+    """The test files of a framework folder: `tests/*.yaml` (and `*.yml`), by name.
+
+    Example:
+        >>> files = discover_tests("tests/fixtures/policytests/passing")
+        >>> [path.name for path in files] == ["cases.yaml", "more.yaml"]
+        True
+    """
+    tests = FilePath(os.fspath(folder)) / TESTS_FOLDER
+    if not tests.is_dir():
+        return []
+    return sorted(
+        (entry for entry in tests.iterdir() if entry.suffix in _SUFFIXES and entry.is_file()),
+        key=lambda entry: entry.name,
+    )
+
+
+def load_tests(
+    framework: Framework,
+    files: Iterable[str | os.PathLike[str]],
+    *,
+    limits: LoadLimits = DEFAULT_LIMITS,
+) -> tuple[PolicyTest, ...]:
+    """Read and check test files against a framework; every problem is raised at once.
+
+    Args:
+        framework: The framework the cases name policies of.
+        files: The test files, in the order their cases run.
+        limits: Bounds on each file read (test files and portfolio files).
+
+    Returns:
+        Every case of every file, in order, ready to `run`.
+
+    Raises:
+        FrameworkError: every problem of every file, each located `file:line:col`.
+
+    Example:
+        >>> fw = load_framework("tests/fixtures/policytests/invalid")
+        >>> try:
+        ...     load_tests(fw, ["tests/fixtures/policytests/invalid/tests/other.yaml"])
+        ... except FrameworkError as error:
+        ...     for diagnostic in error.diagnostics:
+        ...         print(diagnostic.location.line, diagnostic.code, diagnostic.message)
+        1 af-missing missing required key 'tests' (a list of cases)
+        1 af-key unknown key 'tset'; a test file holds only `tests:`, a list of cases
+    """
+    loader = _TestLoader(framework, limits)
+    cases = [case for file in files for case in loader.file(_shown(FilePath(os.fspath(file))))]
+    if loader.diagnostics:
+        raise FrameworkError(dict.fromkeys(loader.diagnostics))
+    return tuple(cases)
+
+
+def run_tests(
+    framework: Framework | str | os.PathLike[str],
+    test_files: Iterable[str | os.PathLike[str]] | None = None,
+    *,
+    keyword: str | None = None,
+    limits: LoadLimits = DEFAULT_LIMITS,
+) -> TestReport:
+    """Run a framework's policy tests and measure which policies they exercise.
+
+    Args:
+        framework: A framework folder (or its `framework.yaml`), the name of a bundled
+            framework, or a `Framework` (then `test_files` must be given).
+        test_files: The test files to run; default: the folder's `tests/*.yaml`.
+        keyword: Run only the cases whose name contains this text (ignoring case).
+        limits: Bounds on each file read.
+
+    Returns:
+        A `TestReport`; `report.passed` says whether every case passed.
+
+    Raises:
+        FrameworkError: the framework or a test file is invalid (every problem, located).
+        CelCompileError: an expression of the framework does not compile.
+        UsageError: there are no tests, no case matches `keyword`, or no bundled
+            framework has that name.
+
+    Example:
+        >>> run_tests("tests/fixtures/policytests/failing").failures[0].name
+        'the wrong status, person and message'
+        >>> run_tests("tests/fixtures/policytests/passing", keyword="no such case")
+        Traceback (most recent call last):
+        ...
+        accountframe.errors.UsageError: no case name contains 'no such case' (3 cases in 2 files)
+    """
+    fw, folder = _resolve(framework, limits)
+    if test_files is not None:
+        files = [FilePath(os.fspath(file)) for file in test_files]
+    elif folder is not None:
+        files = discover_tests(folder)
+        if not files:
+            where = _shown(folder / TESTS_FOLDER)
+            raise UsageError(f"no policy tests: {where} holds no *.yaml files")
+    else:
+        raise UsageError("give test_files with a Framework object: it does not know its folder")
+    fw.compiled  # noqa: B018 (compile first: a broken expression is a framework problem)
+    cases = load_tests(fw, files, limits=limits)
+    selected = [c for c in cases if keyword is None or keyword.casefold() in c.name.casefold()]
+    if not selected and keyword is not None:
+        raise UsageError(
+            f"no case name contains {keyword!r} "
+            f"({_count(len(cases), 'case')} in {_count(len(files), 'file')})"
+        )
+    results = tuple(case.run(fw) for case in selected)
+    reached: dict[str, set[str]] = {}
+    for result in results:
+        for expectation in result.expectations:
+            reached.setdefault(expectation.policy, set()).add(expectation.status)
+    ids = [policy.id for policy in fw.policies]
+    return TestReport(
+        framework=fw.name,
+        version=fw.version,
+        files=tuple(str(_shown(file)) for file in files),
+        cases=results,
+        coverage={policy: frozenset(reached[policy]) for policy in ids if policy in reached},
+        untested=tuple(policy for policy in ids if policy not in reached),
+        deselected=len(cases) - len(selected),
+    )
+
+
+def _resolve(
+    framework: Framework | str | os.PathLike[str], limits: LoadLimits
+) -> tuple[Framework, FilePath | None]:
+    """The framework, and its folder when it has one."""
+    if isinstance(framework, Framework):
+        return framework, None
+    given = FilePath(os.fspath(framework))
+    if not given.exists() and isinstance(framework, str) and os.sep not in framework:
+        # A bare name that is not a path: a bundled framework (UsageError if there is none).
+        folder = _bundled_folder(framework)
+        if folder is None:
+            bundled(framework)  # raises, naming the bundled frameworks there are
+        else:
+            given = folder
+    folder = given.parent if given.name == FRAMEWORK_FILE else given
+    return load_framework(given, limits=limits), _shown(folder)
+
+
+def _shown(path: FilePath) -> FilePath:
+    """A path as messages show it: relative to the working folder when it is inside it."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(FilePath.cwd())
+        except ValueError:
+            return path
+    return path
+
+
+# -- checking test files ---------------------------------------------------------------------
+
+
+class _TestLoader:
+    """Reads test files, collecting every problem; a portfolio file is read once."""
+
+    def __init__(self, framework: Framework, limits: LoadLimits) -> None:
+        self.framework = framework
+        self.limits = limits
+        self.policies: dict[str, Policy] = {policy.id: policy for policy in framework.policies}
+        self.diagnostics: list[Diagnostic] = []
+        self.portfolios: dict[FilePath, Portfolio | None] = {}
+
+    def report(self, document: Document, code: str, message: str, path: Path) -> None:
+        self.diagnostics.append(document.diagnostic(Problem(code, message, path)))
+
+    def file(self, path: FilePath) -> list[PolicyTest]:
+        try:
+            document = read_document(path, limits=self.limits, error=FrameworkError)
+        except FrameworkError as error:
+            self.diagnostics.extend(error.diagnostics)
+            return []
+        self.diagnostics.extend(document.diagnostic(problem) for problem in document.problems)
+        data = document.data
+        for key in data:
+            if key != "tests":
+                name = str(key)
+                self.diagnostics.append(
+                    document.diagnostic(
+                        Problem(
+                            "af-key",
+                            f"unknown key {name!r}{did_you_mean(name, ['tests'])}; a test file "
+                            "holds only `tests:`, a list of cases",
+                            (name,),
+                            at_key=True,
+                        )
+                    )
+                )
+        entries = data.get("tests")
+        if "tests" not in data:
+            self.report(
+                document, "af-missing", "missing required key 'tests' (a list of cases)", ()
+            )
+            return []
+        if not isinstance(entries, list) or not entries:
+            found = "an empty list" if isinstance(entries, list) else describe(entries)
+            self.report(document, "af-value", f"expected a list of cases (got {found})", ("tests",))
+            return []
+        cases: list[PolicyTest] = []
+        names: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            case = self.case(document, ("tests", index), entry, names)
+            if case is not None:
+                cases.append(case)
+        return cases
+
+    def case(
+        self, document: Document, path: Path, entry: Any, names: dict[str, int]
+    ) -> PolicyTest | None:
+        if not isinstance(entry, Mapping):
+            self.report(
+                document,
+                "af-value",
+                "expected a case: a mapping with name, portfolio and expect "
+                f"(got {describe(entry)})",
+                path,
+            )
+            return None
+        before = len(self.diagnostics)
+        spec, problems = structure(_CaseEntry, entry, path)
+        self.diagnostics.extend(document.diagnostic(problem) for problem in problems)
+        # The parts below are checked from the raw entry too, so that one problem in a case
+        # does not hide the others.
+        name = entry.get("name")
+        if isinstance(name, str) and name in names:
+            self.report(
+                document,
+                "af-duplicate",
+                f"duplicate case name {name!r} (first at tests[{names[name]}])",
+                (*path, "name"),
+            )
+        elif isinstance(name, str):
+            names[name] = int(path[-1])
+        portfolio = (
+            self.portfolio(document, (*path, "portfolio"), entry["portfolio"])
+            if "portfolio" in entry
+            else None
+        )
+        expectations = [
+            *self.expectations(document, path, "expect", entry, portfolio),
+            *self.expectations(document, path, "expect_consequences", entry, portfolio),
+        ]
+        if spec is None:
+            return None
+        if not spec.expect and not spec.expect_consequences:
+            self.report(
+                document,
+                "af-missing",
+                "a case needs at least one expectation, under expect or expect_consequences",
+                path,
+            )
+        as_of = spec.as_of or (portfolio.as_of if portfolio is not None else None)
+        # An as_of that YAML could not read is already reported; do not call it missing too.
+        if as_of is None and portfolio is not None and "as_of" not in entry:
+            self.report(
+                document,
+                "af-missing",
+                "missing 'as_of': give it here or in the portfolio, so that the case does not "
+                "depend on today's date",
+                path,
+            )
+        if portfolio is None or as_of is None or len(self.diagnostics) > before:
+            return None
+        return PolicyTest(
+            name=spec.name,
+            file=document.file,
+            line=document.locate(path).line,
+            portfolio=portfolio,
+            as_of=as_of,
+            expectations=tuple(expectations),
+        )
+
+    def portfolio(self, document: Document, path: Path, value: Any) -> Portfolio | None:
+        if isinstance(value, Mapping):
+            portfolio, problems = structure_portfolio(value)
+            for problem in problems:
+                located = attrs.evolve(problem, path=(*path, *problem.path))
+                self.diagnostics.append(document.diagnostic(located))
+            return portfolio if not problems else None
+        if not isinstance(value, str) or not value.strip():
+            self.report(
+                document,
+                "af-value",
+                "expected a portfolio file (a path relative to this test file) or an inline "
+                f"portfolio mapping (got {describe(value)})",
+                path,
+            )
+            return None
+        file = FilePath(document.file).parent / value
+        if not file.is_file():
+            self.missing_portfolio(document, path, value, file)
+            return None
+        if file not in self.portfolios:
+            # Read once however many cases share it; its problems are reported once, too.
+            try:
+                portfolio_document = read_document(file, limits=self.limits, error=PortfolioError)
+                self.portfolios[file] = portfolio_from_document(portfolio_document)
+            except LoadError as error:  # every problem, located in the portfolio file
+                self.diagnostics.extend(error.diagnostics)
+                self.portfolios[file] = None
+        return self.portfolios[file]
+
+    def missing_portfolio(self, document: Document, path: Path, value: str, file: FilePath) -> None:
+        reason = "is a folder, not a file" if file.is_dir() else "does not exist"
+        nearby = file.parent
+        candidates = (
+            [str(FilePath(value).parent / entry.name) for entry in nearby.iterdir()]
+            if nearby.is_dir() and not file.is_dir()
+            else []
+        )
+        hint = did_you_mean(value, [c for c in candidates if FilePath(c).suffix in _SUFFIXES])
+        self.report(
+            document,
+            "af-io",
+            f"portfolio file {value!r} {reason} (looked for {file}){hint}",
+            path,
+        )
+
+    def expectations(
+        self,
+        document: Document,
+        case_path: Path,
+        key: str,
+        case: Mapping[str, Any],
+        portfolio: Portfolio | None,
+    ) -> list[Expectation]:
+        entries = case.get(key)
+        if not isinstance(entries, list):
+            return []  # absent, or reported as not a list when the case was structured
+        consequence = key == "expect_consequences"
+        cls: type[_ExpectEntry | _ConsequenceEntry] = (
+            _ConsequenceEntry if consequence else _ExpectEntry
+        )
+        found: list[Expectation] = []
+        for index, entry in enumerate(entries):
+            path = (*case_path, key, index)
+            if not isinstance(entry, Mapping):
+                self.report(
+                    document,
+                    "af-value",
+                    f"expected a mapping with policy, subject and status (got {describe(entry)})",
+                    path,
+                )
+                continue
+            spec, problems = structure(cls, entry, path)
+            self.diagnostics.extend(document.diagnostic(problem) for problem in problems)
+            policy, subject, accountable = (
+                value if isinstance(value := entry.get(name), str) else None
+                for name in ("policy", "subject", "accountable")
+            )
+            if policy is not None:
+                self.check_policy(document, path, policy, consequence)
+            if subject is not None and portfolio is not None:
+                self.check_subject(document, path, policy, subject, portfolio)
+            if accountable is not None and portfolio is not None and not consequence:
+                people = [person.id for person in portfolio.people]
+                if accountable not in people:
+                    self.report(
+                        document,
+                        "af-reference",
+                        f"accountable {accountable!r} is not a person in this case's portfolio"
+                        f"{did_you_mean(accountable, people)}",
+                        (*path, "accountable"),
+                    )
+            if spec is not None:
+                found.append(
+                    Expectation(
+                        policy=spec.policy,
+                        subject=spec.subject,
+                        status=spec.status.value,
+                        accountable=getattr(spec, "accountable", None),
+                        message_contains=getattr(spec, "message_contains", None),
+                        consequence=consequence,
+                        line=document.locate(path).line,
+                    )
+                )
+        return found
+
+    def check_policy(
+        self, document: Document, path: Path, policy_id: str, consequence: bool
+    ) -> None:
+        policy = self.policies.get(policy_id)
+        if policy is None:
+            self.report(
+                document,
+                "af-reference",
+                f"no policy {policy_id!r} in {self.framework.name}"
+                f"{did_you_mean(policy_id, self.policies)}",
+                (*path, "policy"),
+            )
+        elif isinstance(policy, ConsequencePolicy) and not consequence:
+            self.report(
+                document,
+                "af-value",
+                f"{policy_id} is a {policy.kind}: expect its status under expect_consequences",
+                (*path, "policy"),
+            )
+        elif consequence and not isinstance(policy, ConsequencePolicy):
+            self.report(
+                document,
+                "af-value",
+                f"{policy_id} is a {policy.kind} policy, not a sanction or reward: expect its "
+                "status under expect",
+                (*path, "policy"),
+            )
+
+    def check_subject(
+        self,
+        document: Document,
+        path: Path,
+        policy_id: str | None,
+        subject: str,
+        portfolio: Portfolio,
+    ) -> None:
+        contracts = [contract.id for contract in portfolio.contracts]
+        people = [person.id for person in portfolio.people]
+        policy = self.policies.get(policy_id) if policy_id is not None else None
+        if subject not in contracts and subject not in people:
+            self.report(
+                document,
+                "af-reference",
+                f"subject {subject!r} is neither a contract nor a person in this case's "
+                f"portfolio{did_you_mean(subject, [*contracts, *people])}",
+                (*path, "subject"),
+            )
+        elif policy is not None and policy.scope is Scope.PERSON and subject not in people:
+            self.report(
+                document,
+                "af-reference",
+                f"{policy_id} is about people, and {subject!r} is a contract"
+                f"{did_you_mean(subject, people)}",
+                (*path, "subject"),
+            )
+        elif policy is not None and policy.scope is Scope.CONTRACT and subject not in contracts:
+            self.report(
+                document,
+                "af-reference",
+                f"{policy_id} is about contracts, and {subject!r} is a person"
+                f"{did_you_mean(subject, contracts)}",
+                (*path, "subject"),
+            )

@@ -386,3 +386,24 @@ def test_contract_type_covers_the_view() -> None:
 
 def test_docs_list_every_field_of_the_environment() -> None:
     assert reference_table() in (ROOT / "docs" / "cel.md").read_text()
+
+
+def test_ternary_branches_of_different_types_are_flagged() -> None:
+    framework = af.Framework(
+        name="f",
+        version="1",
+        policies=[
+            Rule(id="R1", title="t", require="-(contract.strategic ? contract.id : false) == 1"),
+            # dyn or null on one side is fine: nothing is known to be wrong.
+            Rule(
+                id="R2", title="t", require="(contract.strategic ? contract.attributes.x : 1) == 1"
+            ),
+            Rule(id="R3", title="t", require="(contract.strategic ? 2.0 : contract.spent) > 1.0"),
+        ],
+    )
+    with pytest.raises(FrameworkError) as raised:
+        compile_framework(framework)
+    assert [d.render().split("\n")[0] for d in raised.value.diagnostics] == [
+        "<expression>:1:24: af-type: R1.require: the branches of ?: have different types "
+        "(string and bool)"
+    ]

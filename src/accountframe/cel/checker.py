@@ -280,7 +280,19 @@ class _Walker:
             self.need_bool(condition, children[0], "the condition of ?:")
             first = yield children[1], scope
             second = yield children[2], scope
-            return join(first, second)
+            joined = join(first, second)
+            concrete = not (first.is_dyn or second.is_dyn) and NULL not in (first, second)
+            if joined.is_dyn and concrete:
+                # Standard CEL (`_?_:_` takes both branches of one type) rejects this; the
+                # result's type would be unknown to every expression that uses it.
+                # Point at a branch lark located (a `true`/`false` token carries no position).
+                located = [c for c in children[1:] if _position(c) != (1, 1)] or [children[0]]
+                return self.report(
+                    "af-type",
+                    f"the branches of ?: have different types ({first} and {second})",
+                    located[0],
+                )
+            return joined
         if data in ("conditionalor", "conditionaland") and len(children) == 2:
             operator = "||" if data == "conditionalor" else "&&"
             for operand in children:

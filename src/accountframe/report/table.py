@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -152,18 +153,25 @@ def _status_text(finding: Finding) -> Text:
     return status
 
 
-def _findings(findings: Sequence[Finding], widths: Mapping[str, int]) -> Table:
-    table = _table("status", "severity", "policy", "subject", "message", "due", widths=widths)
+def _findings(findings: Sequence[Finding], widths: Mapping[str, int]) -> RenderableType:
+    """Each finding as a line of short aligned fields, then its message at full width.
+
+    Messages are the long part; in a table column they wrap into slivers on a terminal.
+    """
+    lines: list[RenderableType] = []
     for finding in worst_first(findings):
-        table.add_row(
-            _status_text(finding),
-            Text(finding.severity.value),
-            Text(finding.policy),
-            Text(subject_text(finding.subject)),
-            Text(finding.message),
-            Text(date_text(finding.due)),
-        )
-    return table
+        status = _status_text(finding)
+        line = Text("  ")
+        line.append_text(status)
+        line.append(" " * (widths["status"] - len(status.plain) + 2))
+        line.append(finding.severity.value.ljust(widths["severity"] + 2))
+        line.append(finding.policy.ljust(widths["policy"] + 2))
+        line.append(subject_text(finding.subject).ljust(widths["subject"]))
+        if finding.due is not None:
+            line.append(f"  due {date_text(finding.due)}")
+        lines.append(line)
+        lines.append(Padding(Text(finding.message), (0, 0, 0, 6)))
+    return Group(*lines)
 
 
 def _consequences(assessment: Assessment) -> RenderableType:
@@ -180,18 +188,26 @@ def _consequences(assessment: Assessment) -> RenderableType:
     heading = "Consequences due" + (f" (not listed: {counted})" if counted else "")
     if not shown:
         return Text(f"{heading}: none.", style="bold")
-    table = _table("status", "policy", "subject", "action", "amount", "who must apply it", "due")
+    lines: list[RenderableType] = [Text(heading, style="bold")]
+    status_width = max(len(c.status.value) for c in shown)
+    policy_width = max(len(c.policy) for c in shown)
+    subject_width = max(len(subject_text(c.subject)) for c in shown)
     for consequence in shown:
-        table.add_row(
-            _styled(consequence.status.value),
-            Text(consequence.policy),
-            Text(subject_text(consequence.subject)),
-            Text(action_text(consequence)),
-            Text(amount_text(consequence), justify="right"),
-            Text(accountable_text(consequence.accountable)),
-            Text(date_text(consequence.due)),
+        line = Text("  ")
+        line.append(_styled(consequence.status.value))
+        line.append(" " * (status_width - len(consequence.status.value) + 2))
+        line.append(consequence.policy.ljust(policy_width + 2))
+        line.append(subject_text(consequence.subject).ljust(subject_width))
+        if consequence.amount is not None:
+            line.append(f"  amount {amount_text(consequence)}")
+        if consequence.due is not None:
+            line.append(f"  due {date_text(consequence.due)}")
+        lines.append(line)
+        detail = (
+            f"{action_text(consequence)}; applied by {accountable_text(consequence.accountable)}"
         )
-    return Group(Text(heading, style="bold"), table)
+        lines.append(Padding(Text(detail), (0, 0, 0, 6)))
+    return Group(*lines)
 
 
 def _waivers(assessment: Assessment) -> RenderableType:

@@ -19,6 +19,7 @@ from accountframe.assessment import (
     Status,
     Subject,
 )
+from accountframe.docs import write_docs
 from accountframe.errors import (
     AccountframeError,
     CelCompileError,
@@ -53,6 +54,7 @@ from accountframe.model import (
     Value,
     Waiver,
 )
+from accountframe.ocds import ImportResult, ImportSummary, OcdsError
 from accountframe.policy import (
     Duration,
     Framework,
@@ -90,9 +92,12 @@ __all__ = [
     "Finding",
     "Framework",
     "FrameworkError",
+    "ImportResult",
+    "ImportSummary",
     "LoadError",
     "LoadLimits",
     "Location",
+    "OcdsError",
     "OversightCadence",
     "Period",
     "Person",
@@ -127,4 +132,5 @@ __all__ = [
     "load_portfolio",
     "portfolio_schema",
     "run_tests",
+    "write_docs",
 ]

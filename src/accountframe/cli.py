@@ -52,6 +52,18 @@ def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     raise SystemExit(code)
 
 
+# Options shared by the commands that assess: one definition, the same help everywhere.
+_framework_option = click.option(
+    "-f",
+    "--framework",
+    default=DEFAULT_FRAMEWORK,
+    show_default=True,
+    metavar="FRAMEWORK",
+    help="A framework folder, or the name of a bundled framework.",
+)
+_as_of_option = click.option("--as-of", metavar="DATE", help="Assess as of this date, YYYY-MM-DD.")
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(af.__version__, "--version", prog_name="accountframe")
 def cli() -> None:
@@ -86,15 +98,8 @@ def validate(portfolios: Sequence[str]) -> None:
 
 @cli.command()
 @click.argument("portfolio", required=False, metavar="[PORTFOLIO]")
-@click.option(
-    "-f",
-    "--framework",
-    default=DEFAULT_FRAMEWORK,
-    show_default=True,
-    metavar="FRAMEWORK",
-    help="A framework folder, or the name of a bundled framework.",
-)
-@click.option("--as-of", metavar="DATE", help="Assess as of this date, YYYY-MM-DD.")
+@_framework_option
+@_as_of_option
 @click.option(
     "--format",
     "format_",
@@ -219,6 +224,32 @@ def policy_tests(framework: str, keyword: str | None) -> int:
 
 
 @cli.command()
+@click.argument("framework", required=False, default=DEFAULT_FRAMEWORK, metavar="[FRAMEWORK]")
+@click.option("-o", "--output", required=True, metavar="DIR", help="The folder to write.")
+def docs(framework: str, output: str) -> None:
+    """Write a framework's documentation as Markdown pages for mkdocs.
+
+    An overview (roles, policies by kind), who reviews what how often, the sanctions and
+    rewards ladder, the parameters and a page per policy with the policy tests that name it.
+    DIR is replaced atomically: a failed run leaves the old pages. FRAMEWORK is a folder or
+    the name of a bundled framework (default uk-central-government).
+
+    Exits 0, or 2 if the framework or its tests are invalid or DIR cannot be written.
+    """
+    fw = _load_framework(framework)
+    folder = Path(framework) if Path(framework).exists() else _bundle_root() / framework
+    if folder.is_file():  # the framework's framework.yaml
+        folder = folder.parent
+    try:
+        pages = af.write_docs(fw, output, tests=folder)
+    except af.UsageError as error:
+        _fail(str(error))
+    except af.AccountframeError as error:
+        _report(error, f"{framework} tests")
+    click.echo(f"ok: {fw.name} {fw.version}: {_count(len(pages), 'page')} written to {output}")
+
+
+@cli.command()
 @click.argument("name", type=click.Choice(sorted(SCHEMAS)))
 def schema(name: str) -> None:
     """Print the JSON Schema of a format."""
@@ -229,15 +260,8 @@ def schema(name: str) -> None:
 @click.argument("policy")
 @click.argument("subject")
 @click.argument("portfolio", required=False, metavar="[PORTFOLIO]")
-@click.option(
-    "-f",
-    "--framework",
-    default=DEFAULT_FRAMEWORK,
-    show_default=True,
-    metavar="FRAMEWORK",
-    help="A framework folder, or the name of a bundled framework.",
-)
-@click.option("--as-of", metavar="DATE", help="Assess as of this date, YYYY-MM-DD.")
+@_framework_option
+@_as_of_option
 @click.option(
     "--format",
     "format_",
@@ -281,6 +305,50 @@ def explain(
         click.echo(json.dumps(why.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(why.render(), nl=False)
+
+
+@cli.group("import")
+def import_() -> None:
+    """Start a portfolio from data published elsewhere."""
+
+
+@import_.command("ocds")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "-o", "--output", required=True, metavar="PORTFOLIO", help="Write here (.json, else YAML)."
+)
+@click.option("--organisation", metavar="NAME", help="The portfolio's organisation name.")
+@click.option("--buyer", metavar="ID", help="Keep only the contracts of this buyer id.")
+def import_ocds(
+    files: Sequence[str], output: str, organisation: str | None, buyer: str | None
+) -> None:
+    """Import OCDS releases, records or packages (JSON, JSON Lines, gzip) as a portfolio.
+
+    One contract per OCDS contract, or per award where an ocid has no contracts. People,
+    assignments and reviews are not in OCDS: add them to the written portfolio. The summary
+    (counts per publisher, and what could not be mapped, per reason) goes to standard error.
+
+    Exits 0, or 2 if a file cannot be read (nothing is written).
+    """
+    from accountframe import ocds
+
+    try:
+        result = ocds.to_portfolio(files, organisation=organisation, buyer=buyer)
+    except af.AccountframeError as error:
+        _report(error, "import ocds")
+    target = Path(output)
+    if target.suffix.lower() == ".json":
+        text = result.portfolio.to_json() + "\n"
+    else:
+        import yaml
+
+        text = yaml.safe_dump(
+            result.portfolio.to_dict(), sort_keys=False, allow_unicode=True, width=100
+        )
+    _write_atomically(target, text)
+    click.echo(result.summary.render(), err=True)
+    count = len(result.portfolio.contracts)
+    click.echo(f"ok: {output}: {_count(count, 'contract')}", err=True)
 
 
 def _parse_date(text: str) -> datetime.date:

@@ -490,6 +490,10 @@ class _Run:
             )
         return Status.FAIL, due, f"{since}; was due on {due.isoformat()}, {_days(overdue)} overdue"
 
+    def days_overdue(self, due: datetime.date | None) -> int | None:
+        """Whole days past `due` on the assessment date, never negative; None without a due."""
+        return max(0, (self.as_of - due).days) if due is not None else None
+
     def qualifying(
         self,
         policy: CompiledPolicy,
@@ -527,7 +531,7 @@ class _Run:
             {
                 "last": max(dates) if dates else None,
                 "due": due,
-                "days_overdue": max(0, (self.as_of - due).days) if due else None,
+                "days_overdue": self.days_overdue(due),
                 "qualifying": len(dates),
             },
         )
@@ -567,7 +571,7 @@ class _Run:
             {
                 "last_received": max(dates) if dates else None,
                 "due": due,
-                "days_overdue": max(0, (self.as_of - due).days) if due else None,
+                "days_overdue": self.days_overdue(due),
                 "failed_check": failed_check,
             },
         )

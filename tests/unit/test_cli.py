@@ -23,7 +23,7 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 SCRIPT = Path(sys.executable).parent / ("accountframe.exe" if os.name == "nt" else "accountframe")
 CASES = sorted(
     path
-    for group in ("validate", "cli", "check", "lint", "explain", "test")
+    for group in ("validate", "cli", "check", "lint", "explain", "test", "import")
     for path in (GOLDEN / group).iterdir()
     if path.is_dir()
 )

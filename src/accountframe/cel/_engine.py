@@ -138,6 +138,24 @@ def _bound_name(tree: Any) -> str | None:
     return None
 
 
+def macro_parts(node: Any) -> tuple[Any, Any, list[Any]] | None:
+    """For `target.exists(var, body...)` and the other macros: (target, var, bodies); else None.
+
+    `var` is bound inside the bodies only, which is what every scope-aware walk needs to know.
+    """
+    children = node.children
+    if (
+        node.data == "member_dot_arg"
+        and len(children) == 3
+        and str(children[1]) in _MACROS
+        and isinstance(children[2], lark.Tree)
+        and children[2].children
+    ):
+        variable, *bodies = children[2].children
+        return children[0], variable, bodies
+    return None
+
+
 def _references(tree: Any) -> frozenset[str]:
     """Free identifiers of a parse tree, walked iteratively with macro scopes."""
     found: set[str] = set()
@@ -151,22 +169,15 @@ def _references(tree: Any) -> frozenset[str]:
             if name not in bound:
                 found.add(name)
             continue
-        children = node.children
-        if (
-            node.data == "member_dot_arg"
-            and len(children) == 3
-            and str(children[1]) in _MACROS
-            and isinstance(children[2], lark.Tree)
-            and children[2].children
-        ):
-            # target.exists(var, body...): `var` is bound inside the body only.
-            variable, *bodies = children[2].children
+        macro = macro_parts(node)
+        if macro is not None:
+            target, variable, bodies = macro
             bound_name = _bound_name(variable)
             inner = bound | {bound_name} if bound_name else bound
-            pending.append((children[0], bound))
+            pending.append((target, bound))
             pending.extend((body, inner) for body in bodies)
             continue
-        pending.extend((child, bound) for child in children)
+        pending.extend((child, bound) for child in node.children)
     return frozenset(found)
 
 

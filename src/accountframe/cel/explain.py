@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 import lark
 
-from accountframe.cel._engine import Program, compile
+from accountframe.cel._engine import Program, compile, macro_parts
 from accountframe.errors import CelCompileError, Location
 
 __all__ = ["Subcondition", "paths", "subconditions"]
@@ -39,7 +39,6 @@ _PASS_THROUGH = frozenset(
     {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication",
      "unary", "member"}
 )  # fmt: skip
-_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 
 
 @attrs.frozen
@@ -112,23 +111,16 @@ def paths(program: Program) -> tuple[str, ...]:
             if chain.partition(".")[0] not in bound:
                 found.setdefault(chain, None)
             continue
-        children = node.children
-        if (
-            node.data == "member_dot_arg"
-            and len(children) == 3
-            and str(children[1]) in _MACROS
-            and isinstance(children[2], lark.Tree)
-            and children[2].children
-        ):
-            # target.exists(var, body...): `var` is bound inside the body only.
-            variable, *bodies = children[2].children
+        macro = macro_parts(node)
+        if macro is not None:
+            target, variable, bodies = macro
             name = _chain(variable)
             inner = bound | {name} if name else bound
             # Pushed in reverse: the stack pops them in source order.
             pending.extend((body, inner) for body in reversed(bodies))
-            pending.append((children[0], bound))
+            pending.append((target, bound))
             continue
-        pending.extend((child, bound) for child in reversed(children))
+        pending.extend((child, bound) for child in reversed(node.children))
     return tuple(found)
 
 

@@ -30,9 +30,11 @@ import attrs
 from accountframe.errors import closest, did_you_mean
 
 __all__ = [
+    "MAX_FREE_DEPTH",
     "Path",
     "Problem",
     "format_path",
+    "free_problems",
     "json_schema",
     "meta",
     "plain",
@@ -45,6 +47,9 @@ T = TypeVar("T")
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INVALID: Any = object()  # sentinel: the value had a problem, already recorded
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: The deepest nesting accepted inside one free value (`attributes`, `figures`, `params`).
+MAX_FREE_DEPTH = 64
 
 
 @attrs.frozen
@@ -200,9 +205,15 @@ class _Structurer:
     def number(self, data: Any, path: Path) -> Any:
         if isinstance(data, bool) or not isinstance(data, int | float):
             return self.problem("af-value", f"expected a number (got {describe(data)})", path)
-        if not math.isfinite(data):
+        try:
+            number = float(data)
+        except OverflowError:  # an int beyond a double's range: math.isfinite would raise too
+            return self.problem(
+                "af-value", f"expected a number (got a {len(str(abs(data)))}-digit number)", path
+            )
+        if not math.isfinite(number):
             return self.problem("af-value", f"expected a finite number (got {data!r})", path)
-        return float(data)
+        return number
 
     def date(self, data: Any, path: Path) -> Any:
         if isinstance(data, datetime.datetime):
@@ -254,25 +265,57 @@ class _Structurer:
             return _INVALID
         return result
 
-    def free(self, data: Any, path: Path) -> Any:
-        """A JSON-like value in a free map: scalars, lists and string-keyed mappings."""
+    def free(self, data: Any, path: Path, depth: int = 0) -> Any:
+        """A JSON-like value in a free map: scalars, lists and string-keyed mappings.
+
+        Bounded so that every accepted value can reach CEL: whole numbers fit in 64 bits
+        (CEL's int), and nesting is at most `MAX_FREE_DEPTH` levels (data given in Python has
+        not been through the file reader's nesting limit).
+        """
         if data is None or isinstance(data, bool | str):
             return data
-        if isinstance(data, int | float):
-            return self.number(data, path) if isinstance(data, float) else data
+        if isinstance(data, float):
+            return self.number(data, path)
+        if isinstance(data, int):
+            if not _INT64_MIN <= data <= _INT64_MAX:
+                digits = len(str(abs(data)))
+                return self.problem(
+                    "af-value",
+                    f"whole numbers must fit in 64 bits, as CEL's int does (got a {digits}-digit "
+                    "number); quote it to keep it as text",
+                    path,
+                )
+            return data
         if isinstance(data, datetime.date) and not isinstance(data, datetime.datetime):
             return data
+        if isinstance(data, list | tuple | Mapping) and depth >= MAX_FREE_DEPTH:
+            return self.problem(
+                "af-limit", f"nesting is deeper than {MAX_FREE_DEPTH} levels", path
+            )
         if isinstance(data, list | tuple):
-            items = [self.free(item, (*path, index)) for index, item in enumerate(data)]
+            items = [
+                self.free(item, (*path, index), depth + 1) for index, item in enumerate(data)
+            ]
             return _INVALID if any(item is _INVALID for item in items) else items
         if isinstance(data, Mapping):
-            return self.mapping(Any, data, path)
+            return self.free_mapping(data, path, depth)
         return self.problem(
             "af-value",
             f"expected text, a number, a boolean, a date, a list or a mapping "
             f"(got {describe(data)})",
             path,
         )
+
+    def free_mapping(self, data: Mapping[Any, Any], path: Path, depth: int) -> Any:
+        result: dict[str, Any] = {}
+        for key, item in data.items():
+            if not isinstance(key, str):
+                self.problem("af-value", f"keys must be strings (got {describe(key)})", path)
+                continue
+            result[key] = self.free(item, (*path, key), depth + 1)
+        if any(item is _INVALID for item in result.values()) or len(result) != len(data):
+            return _INVALID
+        return result
 
     def instance(self, cls: type[T], data: Any, path: Path) -> T:
         if not isinstance(data, Mapping):
@@ -317,6 +360,13 @@ class _Structurer:
         except (TypeError, ValueError) as error:
             # Cross-field validators (an end before a start) speak about the whole object.
             return typing.cast(T, self.problem("af-value", str(error), path))
+
+
+def free_problems(data: Any, path: Path = ()) -> list[Problem]:
+    """The problems of a free value (as in `attributes` or `params`), or [] if it is sound."""
+    structurer = _Structurer()
+    structurer.free(data, path)
+    return structurer.problems
 
 
 def structure(cls: type[T], data: Any, path: Path = ()) -> tuple[T | None, list[Problem]]:

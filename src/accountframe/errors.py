@@ -56,7 +56,8 @@ ERROR_CODES: dict[str, str] = {
     "af-empty": "the file holds no document",
     "af-document": "the document is not a single mapping",
     "af-unsafe": "a YAML tag that would construct an object, or an unsupported YAML feature",
-    "af-limit": "a configured limit was exceeded (size, nesting, alias expansion)",
+    "af-limit": "a configured limit was exceeded (file size, nesting, alias expansion, "
+    "number of policies)",
     "af-format": "the format marker names another format or version",
     "af-key": "a key that the format does not define",
     "af-missing": "a required key is absent",

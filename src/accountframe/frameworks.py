@@ -357,6 +357,7 @@ class _FolderLoader:
             entries += self.policy_file(document, params)
         removed = {item.id for item in header.remove} if header is not None else set()
         self.duplicates(entries, base, removed)
+        self.too_many(entries, base, removed)
         if header is None or (header.extends is not None and base is None):
             self.fail()  # nothing to compose with; the reason is already reported
         self.override_and_remove(header_document, header, base, params or {})
@@ -564,6 +565,21 @@ class _FolderLoader:
                     "change it with override, or remove it first",
                     (*entry.path, "id"),
                 )
+
+    def too_many(self, entries: list[_Entry], base: Framework | None, removed: set[str]) -> None:
+        """An af-limit error at the first policy beyond `LoadLimits.max_policies`."""
+        limit = self.limits.max_policies
+        inherited = [p for p in base.policies if p.id not in removed] if base is not None else []
+        if len(inherited) + len(entries) <= limit:
+            return
+        first_over = entries[max(limit - len(inherited), 0)]
+        self.report(
+            first_over.document,
+            "af-limit",
+            f"the framework holds {len(inherited) + len(entries):,} policies "
+            f"({len(inherited):,} inherited); the limit is {limit:,}",
+            first_over.path,
+        )
 
     # -- composition ------------------------------------------------------------------------
 

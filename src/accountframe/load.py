@@ -61,11 +61,18 @@ class LoadLimits:
         max_depth: the deepest nesting of lists and mappings (default 64).
         max_alias_values: how many values alias expansion may add beyond the document's own
             (default 100,000); this is what stops a "billion laughs" document.
+        max_policies: the most policies a framework may hold once composed, inherited ones
+            included (default 10,000); read by `load_framework` and `bundled`.
+
+    Example:
+        >>> LoadLimits(max_policies=500)
+        LoadLimits(max_bytes=104857600, max_depth=64, max_alias_values=100000, max_policies=500)
     """
 
     max_bytes: int = attrs.field(default=100 * 1024 * 1024, validator=_positive)
     max_depth: int = attrs.field(default=64, validator=_positive)
     max_alias_values: int = attrs.field(default=100_000, validator=_positive)
+    max_policies: int = attrs.field(default=10_000, validator=_positive)
 
 
 DEFAULT_LIMITS = LoadLimits()
@@ -501,6 +508,8 @@ def read_document(
         raise error([_file_problem(name, "af-io", "no such file")]) from None
     except OSError as os_error:
         raise error([_file_problem(name, "af-io", os_error.strerror or str(os_error))]) from None
+    except ValueError as value_error:  # a name the OS cannot take, e.g. with a NUL byte
+        raise error([_file_problem(name, "af-io", str(value_error))]) from None
     return parse_document(raw, file=name, format=format, limits=limits, error=error)
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from accountframe._structure import meta, unstructure
+from accountframe._structure import format_path, free_problems, meta, unstructure
 from accountframe.errors import UsageError, did_you_mean
 
 if TYPE_CHECKING:
@@ -139,12 +139,19 @@ class Duration:
         )
 
     def after(self, date: datetime.date) -> datetime.date:
-        """`date` plus this duration: months first (clamped to the month's end), then days."""
-        return _add_months(date, self.months) + datetime.timedelta(days=self.days)
+        """`date` plus this duration: months first (clamped to the month's end), then days.
+
+        A result beyond the calendar is clamped to its last day, 9999-12-31 (and, for a negative
+        duration, its first): a due date that far away is simply never reached.
+
+        >>> Duration.parse("9000 years").after(datetime.date(2026, 11, 25))
+        datetime.date(9999, 12, 31)
+        """
+        return _shift(date, self.months, self.days)
 
     def before(self, date: datetime.date) -> datetime.date:
-        """`date` minus this duration: months first (clamped), then days."""
-        return _add_months(date, -self.months) - datetime.timedelta(days=self.days)
+        """`date` minus this duration: months first (clamped), then days; clamped as `after`."""
+        return _shift(date, -self.months, -self.days)
 
     def __str__(self) -> str:
         parts = []
@@ -157,6 +164,18 @@ class Duration:
         if self.days or not parts:
             parts.append(f"{self.days} day{'s' * (self.days != 1)}")
         return " ".join(parts)
+
+
+def _shift(date: datetime.date, months: int, days: int) -> datetime.date:
+    """`date` moved by months, then days, clamped to the calendar (date.min, date.max)."""
+    try:
+        moved = _add_months(date, months)
+    except OverflowError:
+        return datetime.date.max if months > 0 else datetime.date.min
+    try:
+        return moved + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.max if days > 0 else datetime.date.min
 
 
 def _add_months(date: datetime.date, months: int) -> datetime.date:
@@ -560,9 +579,15 @@ class Framework:
                 found.append(f"definition name {name!r} must be an identifier like is_major")
             elif name in RESERVED:
                 found.append(f"definition name {name!r} is a built-in variable; choose another")
-        for name in self.params:
+        for name, value in self.params.items():
             if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
                 found.append(f"parameter name {name!r} must be an identifier like review_every")
+                continue
+            # Every value must reach CEL as params.NAME: no sets, no 100-digit ints.
+            found.extend(
+                f"parameter {format_path(problem.path)}: {problem.message}"
+                for problem in free_problems(value, ("params", name))
+            )
         return found
 
     # -- reading ---------------------------------------------------------------------------

@@ -81,7 +81,9 @@ def main() -> None:
                 name = "framework.yaml" if provider.ConsumeBool() else "policies.yaml"
                 for file, raw in small_files.items():
                     if file == name:
-                        raw = mutate.mutate(raw, chooser) if use_real else provider.ConsumeBytes(2048)
+                        raw = (
+                            mutate.mutate(raw, chooser) if use_real else provider.ConsumeBytes(2048)
+                        )
                     (folder / file).write_bytes(raw)
                 loaded = af.load_framework(folder)
                 loaded.compiled  # noqa: B018

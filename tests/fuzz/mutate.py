@@ -58,9 +58,9 @@ HOSTILE_SCALARS: tuple[str, ...] = (
     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
     '"' + "(" * 70 + "1" + ")" * 70 + '"',
     '"' + " + ".join(["1"] * 400) + '"',
-    '"duration(\'' + "1" * 60 + "!')\"",
-    "\"contract.reviews.all(r, contract.reviews.all(s, contract.reviews.all(t, true)))\"",
-    "\"1 / 0 == 1\"",
+    "\"duration('" + "1" * 60 + "!')\"",
+    '"contract.reviews.all(r, contract.reviews.all(s, contract.reviews.all(t, true)))"',
+    '"1 / 0 == 1"',
     "\"contract.teir == 'gold'\"",
     "P99999999Y",
     "999999999999 days",
@@ -109,7 +109,9 @@ def swap_scalars(raw: bytes, chooser: Chooser) -> bytes:
     matches = list(_SCALAR.finditer(raw))
     if len(matches) < 2:
         return raw
-    first, second = sorted((pick(chooser, matches), pick(chooser, matches)), key=lambda m: m.start())
+    first, second = sorted(
+        (pick(chooser, matches), pick(chooser, matches)), key=lambda m: m.start()
+    )
     if first.start() == second.start():
         return raw
     return (

@@ -3,7 +3,7 @@
 The invariant (SPEC section 1 of the common rules, issue 9): only `AccountframeError` escapes
 the public API, and the CLI exits 0-3 without a traceback or an "internal error". Where an
 input loads, the next stage must cope with it too: a loaded portfolio is assessed, a loaded
-framework is compiled and assessed, and nothing is dropped (findings == policies × subjects).
+framework is compiled and assessed, and nothing is dropped (findings == policies x subjects).
 
 Each target runs `FUZZ_EXAMPLES` examples (default 200; CI runs them derandomized, see
 tests/conftest.py). For a longer run: `ACCOUNTFRAME_FUZZ_EXAMPLES=5000 pytest tests/fuzz`;
@@ -24,7 +24,6 @@ from typing import Any
 
 import mutate
 import pytest
-from conftest import FIXTURES, shared_data
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +35,7 @@ from accountframe.errors import ERROR_CODES
 from accountframe.load import parse_document
 from accountframe.ocds import to_portfolio
 from accountframe.testing import portfolios
+from conftest import FIXTURES, shared_data
 
 FUZZ_EXAMPLES = int(os.environ.get("ACCOUNTFRAME_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
@@ -72,7 +72,9 @@ def folder() -> Iterator[Path]:
         yield Path(name)
 
 
-def nothing_dropped(assessment: Assessment, framework: af.Framework, portfolio: af.Portfolio) -> None:
+def nothing_dropped(
+    assessment: Assessment, framework: af.Framework, portfolio: af.Portfolio
+) -> None:
     """One result per (policy, subject), and every status a known one."""
     expected_findings = expected_consequences = 0
     for policy in framework.policies:
@@ -120,8 +122,10 @@ def test_any_bytes_load_or_raise_portfolio_error(raw: bytes) -> None:
 
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | st.dates(),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=3)
+    ),
     max_leaves=20,
 )
 
@@ -134,13 +138,17 @@ def test_portfolio_from_generated_mapping(data: st.DataObject) -> None:
     target: Any = base
     path = []
     while isinstance(target, dict | list) and target and data.draw(st.booleans()):
-        key = data.draw(st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target))))
+        key = data.draw(
+            st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target)))
+        )
         path.append(key)
         if not isinstance(target[key], dict | list):
             break
         target = target[key]
     if isinstance(target, dict | list) and target:
-        key = data.draw(st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target))))
+        key = data.draw(
+            st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target)))
+        )
         target[key] = data.draw(json_like)
     try:
         af.Portfolio.from_dict(base)
@@ -236,8 +244,13 @@ plain_values = st.recursive(
 
 
 @FUZZ
-@given(source=cel_sources(), values=st.dictionaries(st.sampled_from(["x", "contract", "review", "now"]), plain_values))
-def test_cel_compile_and_evaluate_raise_only_cel_errors(source: str, values: dict[str, Any]) -> None:
+@given(
+    source=cel_sources(),
+    values=st.dictionaries(st.sampled_from(["x", "contract", "review", "now"]), plain_values),
+)
+def test_cel_compile_and_evaluate_raise_only_cel_errors(
+    source: str, values: dict[str, Any]
+) -> None:
     try:
         program = cel.compile(source)
     except af.CelCompileError as error:
@@ -254,16 +267,18 @@ def test_cel_compile_and_evaluate_raise_only_cel_errors(source: str, values: dic
 
 
 @FUZZ
-@given(source=cel_sources(), portfolio=portfolios(max_contracts=2, max_people=2), field=st.sampled_from(["require", "applies_to", "message"]))
+@given(
+    source=cel_sources(),
+    portfolio=portfolios(max_contracts=2, max_people=2),
+    field=st.sampled_from(["require", "applies_to", "message"]),
+)
 def test_cel_in_a_framework_compiles_checks_and_fails_closed(
     source: str, portfolio: af.Portfolio, field: str
 ) -> None:
     """A generated expression in a rule: a located compile or type error, or a full result."""
     base = af.load_framework(SMALL_FRAMEWORK)
     fields = {"require": "true", field: source}
-    framework = base.extend(
-        "fuzz", policies=[af.Rule(id="R-FUZZ", title="fuzzed", **fields)]
-    )
+    framework = base.extend("fuzz", policies=[af.Rule(id="R-FUZZ", title="fuzzed", **fields)])
     try:
         framework.compiled  # noqa: B018
     except af.FrameworkError as error:
@@ -285,7 +300,9 @@ OCDS_FILES = mutate.ocds_files(shared_data())
 @pytest.mark.skipif(not OCDS_FILES, reason=f"no OCDS data under {shared_data() / 'ocds'}")
 @FUZZ
 @given(data=st.data())
-def test_mutated_ocds_imports_or_raises_accountframe_error(data: st.DataObject, folder: Path) -> None:
+def test_mutated_ocds_imports_or_raises_accountframe_error(
+    data: st.DataObject, folder: Path
+) -> None:
     source = data.draw(st.sampled_from(OCDS_FILES))
     raw = mutate.mutate(source.read_bytes(), DataChooser(data))
     path = folder / source.name
@@ -319,12 +336,12 @@ def assert_clean_exit(code: int, err: str) -> None:
 
 @FUZZ
 @given(data=st.data())
-def test_cli_never_crashes_on_mutated_files(
-    data: st.DataObject, folder: Path
-) -> None:
+def test_cli_never_crashes_on_mutated_files(data: st.DataObject, folder: Path) -> None:
     chooser = DataChooser(data)
     portfolio = folder / "cli-portfolio.yaml"
-    portfolio.write_bytes(mutate.mutate(EXAMPLE_BYTES, chooser) if data.draw(st.booleans()) else EXAMPLE_BYTES)
+    portfolio.write_bytes(
+        mutate.mutate(EXAMPLE_BYTES, chooser) if data.draw(st.booleans()) else EXAMPLE_BYTES
+    )
     framework = folder / "cli-fw"
     shutil.rmtree(framework, ignore_errors=True)
     shutil.copytree(SMALL_FRAMEWORK, framework)
@@ -337,7 +354,16 @@ def test_cli_never_crashes_on_mutated_files(
             [
                 ["validate", str(portfolio)],
                 ["check", str(portfolio), "-f", str(framework), "--format", "json"],
-                ["check", str(portfolio), "-f", str(framework), "--format", "csv", "-o", str(output)],
+                [
+                    "check",
+                    str(portfolio),
+                    "-f",
+                    str(framework),
+                    "--format",
+                    "csv",
+                    "-o",
+                    str(output),
+                ],
                 ["lint", str(framework)],
                 ["explain", "CAD-SRO", "EM-001", str(portfolio), "-f", str(framework)],
                 ["import", "ocds", str(portfolio), "-o", str(output) + ".yaml"],
@@ -347,9 +373,24 @@ def test_cli_never_crashes_on_mutated_files(
     extra = data.draw(
         st.lists(
             st.sampled_from(
-                ["--as-of", "2026-02-30", "--as-of", "9999-12-31", "--fail-on", "never",
-                 "--format", "nope", "-o", "", "--", "-", "\udcff", "\x00", "--as-of"]
-            ),  # fmt: skip
+                [
+                    "--as-of",
+                    "2026-02-30",
+                    "--as-of",
+                    "9999-12-31",
+                    "--fail-on",
+                    "never",
+                    "--format",
+                    "nope",
+                    "-o",
+                    "",
+                    "--",
+                    "-",
+                    "\udcff",
+                    "\x00",
+                    "--as-of",
+                ]
+            ),
             max_size=3,
         )
     )
@@ -362,19 +403,28 @@ def test_cli_never_crashes_on_mutated_files(
 
 HOSTILE_FILES = {
     "deep-yaml": b"organisation: x\nattributes: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
-    "deep-block-yaml": b"organisation: x\nx:\n" + b"".join(b"  " * i + b"- \n" for i in range(3000)),
+    "deep-block-yaml": b"organisation: x\nx:\n"
+    + b"".join(b"  " * i + b"- \n" for i in range(3000)),
     "billion-laughs": b"\n".join(
         [b"a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-        + [f"a{i}: &a{i} [".encode() + b", ".join([f"*a{i - 1}".encode()] * 10) + b"]" for i in range(1, 10)]
-    ) + b"\norganisation: x\n",
+        + [
+            f"a{i}: &a{i} [".encode() + b", ".join([f"*a{i - 1}".encode()] * 10) + b"]"
+            for i in range(1, 10)
+        ]
+    )
+    + b"\norganisation: x\n",
     "invalid-utf8": b"organisation: \xff\xfe\n",
     "nul": b"organisation: \x00\n",
-    "huge-number": b"organisation: x\ncontracts:\n- {id: c, title: t, supplier: s, stage: live, value: {total: " + b"9" * 5000 + b"}}\n",
+    "huge-number": b"organisation: x\ncontracts:\n- {id: c, title: t, supplier: s, stage: live, value: {total: "
+    + b"9" * 5000
+    + b"}}\n",
 }
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
-def test_the_executable_reports_hostile_portfolios_as_invalid_input(name: str, tmp_path: Path) -> None:
+def test_the_executable_reports_hostile_portfolios_as_invalid_input(
+    name: str, tmp_path: Path
+) -> None:
     import subprocess
     import sys
 

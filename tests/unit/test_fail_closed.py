@@ -4,7 +4,7 @@ For each place, one policy whose expression there errors at evaluation time (it 
 `attributes` are dyn) is put between healthy policies. Its result must be `error` for every
 subject (for `message`, the documented fallback: the default message) and never `pass`; the
 other policies' results must be exactly what they are without it, and nothing is dropped:
-findings == finding policies × their subjects, consequences likewise.
+findings == finding policies x their subjects, consequences likewise.
 """
 
 from __future__ import annotations

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -20,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 import accountframe as af
-from accountframe import report
+from accountframe import atomic, report
 
 if TYPE_CHECKING:
     # Assessment is not re-exported by the package yet; the annotation needs no import at run time.
@@ -404,23 +402,8 @@ def _report(error: af.AccountframeError, what: str) -> NoReturn:
 def _write_atomically(path: Path, text: str) -> None:
     """Write beside the target, then rename over it: a reader never sees half a report."""
     try:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
+        atomic.write_text(path, text)
     except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        # A temporary file is private (0600); give the report the mode a new file would get.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         _fail(f"cannot write {path}: {error.strerror or error}")
 
 

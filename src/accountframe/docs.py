@@ -32,12 +32,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from accountframe import atomic
 from accountframe.errors import UsageError
 from accountframe.policy import (
     KINDS,
@@ -637,8 +636,9 @@ def write_docs(
 ) -> list[Path]:
     """Write the framework's pages (see `render_docs`) to `directory`, atomically.
 
-    The pages are written into a temporary folder beside `directory`, which then replaces it:
-    if anything fails, `directory` is as it was. A folder that exists already is replaced only
+    The pages are written into a temporary folder beside `directory`, which then replaces it
+    (`accountframe.atomic.replace_folder`): if anything fails, or the process is killed,
+    `directory` is as it was. A folder that exists already is replaced only
     if it is empty or was written by `write_docs` (it holds the `.accountframe-docs` marker).
 
     Args:
@@ -668,25 +668,18 @@ def write_docs(
             f"{target} exists and was not written by accountframe docs; choose an empty or "
             "new folder (it would be replaced)"
         )
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-    except OSError as error:
-        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
-    try:
+
+    def fill(staging: Path) -> None:
         for name, text in pages.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         (staging / MARKER).write_text("written by accountframe docs\n", encoding="utf-8")
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; pages are public
-        _swap(staging, target)
+
+    try:
+        atomic.replace_folder(target, fill)
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
         raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return [target / name for name in pages]
 
 
@@ -694,25 +687,3 @@ def _replaceable(target: Path) -> bool:
     if not target.is_dir():
         return False
     return (target / MARKER).is_file() or not any(target.iterdir())
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Put `staging` where `target` is; the old `target` is removed only once it is replaced."""
-    if not target.exists():
-        os.replace(staging, target)
-        return
-    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old."))
-    os.replace(target, old / "pages")
-    try:
-        os.replace(staging, target)
-    except OSError:
-        os.replace(old / "pages", target)  # put the old pages back
-        shutil.rmtree(old, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask

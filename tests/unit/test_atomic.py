@@ -19,10 +19,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
 from accountframe import atomic
 from accountframe.cli import main
+from conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and fork are POSIX")
 
@@ -148,7 +148,8 @@ def test_docs_killed_mid_write_leave_the_old_pages(tmp_path: Path) -> None:
     child = run_until_stopped("pages", ["docs", framework, "-o", str(site)])
     assert tree(site) == before
     (staging,) = [tmp_path / entry for entry in hidden(tmp_path)]
-    assert staging.is_dir() and any(staging.rglob("*.md"))
+    assert staging.is_dir()
+    assert any(staging.rglob("*.md"))
     kill(child)
     assert tree(site) == before
     assert atomic.leftovers(site) == [staging]
@@ -185,7 +186,9 @@ def test_a_leftover_of_a_running_process_is_kept(tmp_path: Path) -> None:
     unrelated = tmp_path / ".report.json.notes"
     unrelated.write_text("not ours")
     atomic.write_text(target, "new\n")
-    assert mine.exists() and parent.exists() and unrelated.exists()
+    assert mine.exists()
+    assert parent.exists()
+    assert unrelated.exists()
     assert atomic.leftovers(target) == []
 
 

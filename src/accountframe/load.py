@@ -338,14 +338,17 @@ def _walk_document(
         finally:
             walker.loader.dispose()
     except yaml.MarkedYAMLError as yaml_error:
-        if fmt == "json":
-            # Valid JSON that PyYAML cannot read (a rare escape): values without positions.
-            return _require_mapping(_parse_json(text, file=file, lines=lines, error=error), error)
         mark = yaml_error.problem_mark or yaml_error.context_mark
         message = (
             " ".join(part for part in (yaml_error.context, yaml_error.problem) if part)
             or "not well-formed YAML"
         )
+        if "maximum nesting depth" in message:  # libyaml's own bound (1,000), above ours
+            limit = f"nesting is deeper than {limits.max_depth} levels"
+            raise error([_marked(file, lines, "af-limit", limit, mark)]) from None
+        if fmt == "json":
+            # Valid JSON that PyYAML cannot read (a rare escape): values without positions.
+            return _require_mapping(_parse_json(text, file=file, lines=lines, error=error), error)
         raise error([_marked(file, lines, "af-syntax", message, mark)]) from None
     except yaml.YAMLError as yaml_error:
         raise error([_file_problem(file, "af-syntax", str(yaml_error))]) from None

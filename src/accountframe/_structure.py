@@ -67,9 +67,15 @@ class Problem:
     position: tuple[int, int] | None = None
 
 
-def meta(doc: str, *, key: str | None = None, nonempty: bool = False) -> dict[str, Any]:
-    """Field metadata understood by the structurer and the schema generator."""
-    return {"doc": doc, "key": key, "nonempty": nonempty}
+def meta(
+    doc: str, *, key: str | None = None, nonempty: bool = False, code: str | None = None
+) -> dict[str, Any]:
+    """Field metadata understood by the structurer and the schema generator.
+
+    `code`, if given, is the error code for a value the field's validator rejects (checked
+    at the field, before the object is built), in place of `af-value`.
+    """
+    return {"doc": doc, "key": key, "nonempty": nonempty, "code": code}
 
 
 def format_path(path: Path) -> str:
@@ -346,6 +352,12 @@ class _Structurer:
                     self.problem("af-missing", f"missing required key {key!r}", path)
                 continue
             value = self.value(tp, data[key], (*path, key), bool(field.metadata.get("nonempty")))
+            code = field.metadata.get("code")
+            if code is not None and value is not _INVALID and field.validator is not None:
+                try:
+                    field.validator(None, field, value)
+                except ValueError as error:
+                    value = self.problem(code, str(error), (*path, key))
             if value is _INVALID:
                 valid = False
             elif value is not None or not _is_required(field):

@@ -11,7 +11,6 @@ immutable and safe to share between threads.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -257,8 +256,9 @@ class _Compiler:
         )
 
 
-@functools.lru_cache(maxsize=64)
 def _file_lines(file: str) -> tuple[str, ...]:
+    # Read afresh each time (only when there is a problem to show): a process-wide cache keyed
+    # by file name showed stale lines once a file changed, or a relative name meant another.
     try:
         return tuple(Path(file).read_text(encoding="utf-8-sig").splitlines())
     except (OSError, UnicodeDecodeError):

@@ -213,7 +213,13 @@ class CelCompileError(CelError):
 
 
 class CelEvaluationError(CelError):
-    """A CEL expression failed at evaluation time (missing field, no such overload, ...)."""
+    """A CEL expression failed at evaluation time (missing field, no such overload, ...).
+
+    In an assessment this is not raised: the finding becomes `error` with the message. Its
+    `code` is `af-cel-eval`, for embedders that report errors by code.
+    """
+
+    code = "af-cel-eval"
 
 
 class UsageError(AccountframeError):

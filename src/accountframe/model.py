@@ -399,7 +399,7 @@ class Portfolio:
     format: str = attrs.field(
         default=PORTFOLIO_FORMAT,
         validator=_check_format,
-        metadata=meta("Format marker; must be portfolio/1.", key="accountframe"),
+        metadata=meta("Format marker; must be portfolio/1.", key="accountframe", code="af-format"),
     )
     as_of: datetime.date | None = attrs.field(
         default=None, metadata=meta("Default assessment date; the CLI's --as-of wins.")

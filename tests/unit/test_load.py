@@ -87,7 +87,7 @@ INVALID = [
     ),
     pytest.param(
         "accountframe: portfolio/2\norganisation: X\n",
-        ["p.yaml:1:1: af-value: expected 'portfolio/1' (got 'portfolio/2')"],
+        ["p.yaml:1:15: af-format: accountframe: expected 'portfolio/1' (got 'portfolio/2')"],
         id="wrong-format-marker",
     ),
     pytest.param(

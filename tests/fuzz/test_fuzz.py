@@ -292,6 +292,37 @@ def test_cel_in_a_framework_compiles_checks_and_fails_closed(
     event(f"assessed: {sorted({f.status.value for f in fuzzed})}")
 
 
+# -- policy tests ------------------------------------------------------------------------------
+
+POLICY_TESTS = FIXTURES / "policytests"
+POLICY_TEST_FILES = ["tests/cases.yaml", "tests/more.yaml", "tests/fixtures/gold.yaml"]
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_policy_tests_run_or_raise_accountframe_error(
+    data: st.DataObject, folder: Path
+) -> None:
+    """`accountframe test` on a framework whose test files (cases, fixtures) are mutated."""
+    target = folder / "policytests"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(POLICY_TESTS / "base", target / "base")
+    shutil.copytree(POLICY_TESTS / "passing", target / "passing")
+    name = data.draw(st.sampled_from(POLICY_TEST_FILES))
+    path = target / "passing" / name
+    path.write_bytes(mutate.mutate(path.read_bytes(), DataChooser(data)))
+    try:
+        report = af.run_tests(target / "passing")
+    except af.AccountframeError as error:
+        event(f"rejected: {type(error).__name__}")
+        return
+    event(f"ran: passed={report.passed}")
+    assert report.render()
+    code, _, err = run_cli(["test", str(target / "passing")])
+    assert_clean_exit(code, err)
+    assert code == (0 if report.passed else 1)
+
+
 # -- the OCDS import -------------------------------------------------------------------------
 
 OCDS_FILES = mutate.ocds_files(shared_data())

@@ -295,13 +295,9 @@ class _Structurer:
         if isinstance(data, datetime.date) and not isinstance(data, datetime.datetime):
             return data
         if isinstance(data, list | tuple | Mapping) and depth >= MAX_FREE_DEPTH:
-            return self.problem(
-                "af-limit", f"nesting is deeper than {MAX_FREE_DEPTH} levels", path
-            )
+            return self.problem("af-limit", f"nesting is deeper than {MAX_FREE_DEPTH} levels", path)
         if isinstance(data, list | tuple):
-            items = [
-                self.free(item, (*path, index), depth + 1) for index, item in enumerate(data)
-            ]
+            items = [self.free(item, (*path, index), depth + 1) for index, item in enumerate(data)]
             return _INVALID if any(item is _INVALID for item in items) else items
         if isinstance(data, Mapping):
             return self.free_mapping(data, path, depth)

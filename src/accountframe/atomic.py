@@ -9,6 +9,9 @@ output or the new one, never a mixture.
 A run killed with SIGKILL (or a power cut) cannot remove its temporary file. Its name records
 the process that made it (`.report.json.<pid>.<random>.tmp`), and the next write to the same
 target removes any such leftover whose process is no longer running, so they do not pile up.
+A folder cannot be swapped in one step: between its two renames the target is briefly absent
+(the old folder is kept aside as `.<name>.<pid>.<random>.old`). A run killed in that instant
+leaves the old folder aside, and the next run puts it back before doing anything else.
 
 Example:
     >>> import tempfile
@@ -81,7 +84,10 @@ def leftovers(target: str | os.PathLike[str]) -> list[Path]:
 
 def _sweep(target: Path) -> None:
     for entry in leftovers(target):
-        if entry.is_dir() and not entry.is_symlink():
+        if entry.name.endswith(".old") and not target.exists() and not target.is_symlink():
+            # Killed between the two renames of replace_folder: the old folder goes back.
+            os.replace(entry, target)
+        elif entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
         else:
             entry.unlink(missing_ok=True)

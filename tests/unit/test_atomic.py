@@ -201,3 +201,22 @@ def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
         os.umask(umask)
     assert (tmp_path / "report.txt").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755
+
+
+def test_a_folder_set_aside_by_a_killed_swap_is_put_back(tmp_path: Path) -> None:
+    """Killed between replace_folder's two renames: the target is absent, the old set aside."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # its pid: a process now gone
+    dead.wait()
+    site = tmp_path / "site"
+    aside = tmp_path / f".site.{dead.pid}.0123abcd.old"
+    aside.mkdir()
+    (aside / "index.md").write_text("the old overview\n")
+    assert atomic.leftovers(site) == [aside]
+
+    def fail(staging: Path) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        atomic.replace_folder(site, fail)
+    assert (site / "index.md").read_text() == "the old overview\n"
+    assert hidden(tmp_path) == []

@@ -34,7 +34,6 @@ __all__ = [
     "Path",
     "Problem",
     "format_path",
-    "free_problems",
     "json_schema",
     "meta",
     "plain",
@@ -368,13 +367,6 @@ class _Structurer:
         except (TypeError, ValueError) as error:
             # Cross-field validators (an end before a start) speak about the whole object.
             return typing.cast(T, self.problem("af-value", str(error), path))
-
-
-def free_problems(data: Any, path: Path = ()) -> list[Problem]:
-    """The problems of a free value (as in `attributes` or `params`), or [] if it is sound."""
-    structurer = _Structurer()
-    structurer.free(data, path)
-    return structurer.problems
 
 
 def structure(cls: type[T], data: Any, path: Path = ()) -> tuple[T | None, list[Problem]]:

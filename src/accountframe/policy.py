@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from accountframe._structure import format_path, free_problems, meta, unstructure
+from accountframe._structure import meta, unstructure
 from accountframe.errors import UsageError, did_you_mean
 
 if TYPE_CHECKING:
@@ -164,6 +164,18 @@ class Duration:
         if self.days or not parts:
             parts.append(f"{self.days} day{'s' * (self.days != 1)}")
         return " ".join(parts)
+
+
+def _params_problems(params: Mapping[str, Any]) -> list[str]:
+    """Why `params` cannot reach CEL as `params.NAME` (a set, a 100-digit int, ...), if so."""
+    from accountframe import cel
+    from accountframe.errors import CelEvaluationError
+
+    try:
+        cel.bindings({"params": dict(params)})
+    except CelEvaluationError as error:
+        return [f"parameter {error.cel_message}"]
+    return []
 
 
 def _shift(date: datetime.date, months: int, days: int) -> datetime.date:
@@ -579,15 +591,11 @@ class Framework:
                 found.append(f"definition name {name!r} must be an identifier like is_major")
             elif name in RESERVED:
                 found.append(f"definition name {name!r} is a built-in variable; choose another")
-        for name, value in self.params.items():
+        for name in self.params:
             if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
                 found.append(f"parameter name {name!r} must be an identifier like review_every")
-                continue
-            # Every value must reach CEL as params.NAME: no sets, no 100-digit ints.
-            found.extend(
-                f"parameter {format_path(problem.path)}: {problem.message}"
-                for problem in free_problems(value, ("params", name))
-            )
+        if not found:
+            found.extend(_params_problems(self.params))
         return found
 
     # -- reading ---------------------------------------------------------------------------

@@ -300,8 +300,16 @@ def test_numbers_beyond_cel_are_load_errors() -> None:
         "does (got a 19-digit number); quote it to keep it as text",
         "contracts[0].value.total: af-value: expected a number (got a 401-digit number)",
     ]
-    with pytest.raises(ValueError, match=r"parameter params\.big: whole numbers must fit"):
+    with pytest.raises(
+        ValueError,
+        match=r"parameter params\['big'\]: int -18446744073709551616 does not fit in 64 bits",
+    ):
         af.Framework(name="x", version="1", params={"big": -(2**64)})
+    deep: object = 1
+    for _ in range(5_000):
+        deep = [deep]
+    with pytest.raises(ValueError, match="parameter params: value is nested too deeply to convert"):
+        af.Framework(name="x", version="1", params={"deep": deep})
 
 
 def test_durations_beyond_the_calendar_clamp_to_its_ends() -> None:

@@ -1,0 +1,89 @@
+"""No module-level mutable state, except what docs/developer.md ("Thread safety") accounts for.
+
+A static audit of src/: module-level lists, dicts and sets are never mutated, `global` is used
+only for the CEL engine (created once, under a lock), and the only caches are on pure
+functions of types. Adding state is a decision: document it in the developer guide, then here.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SOURCE = Path(__file__).resolve().parents[2] / "src" / "accountframe"
+MUTATORS = {"append", "extend", "update", "add", "setdefault", "pop", "popitem", "clear",
+            "remove", "insert", "discard", "__setitem__"}  # fmt: skip
+#: (file, name) -> why it is safe; see docs/developer.md, "Thread safety".
+ALLOWED_GLOBALS = {("cel/_engine.py", "_engine"): "created once under _ENGINE_LOCK"}
+ALLOWED_CACHES = {
+    ("_structure.py", "_optional_inner"): "a pure function of a type annotation",
+    ("_structure.py", "_fields"): "a pure function of an attrs class",
+    ("_structure.py", "_shape"): "a pure function of a type annotation",
+}
+CONTAINERS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+
+
+def module_containers(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        builds = isinstance(value, ast.Call) and getattr(value.func, "id", "") in (
+            "dict", "list", "set", "defaultdict",
+        )  # fmt: skip
+        if isinstance(value, CONTAINERS) or builds:
+            names.update(target.id for target in targets if isinstance(target, ast.Name))
+    return names
+
+
+def findings() -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]]]:
+    mutated: list[str] = []
+    globals_used: list[tuple[str, str]] = []
+    caches: list[tuple[str, str]] = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        name = path.relative_to(SOURCE).as_posix()
+        tree = ast.parse(path.read_text())
+        containers = module_containers(tree)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in containers
+                and node.func.attr in MUTATORS
+            ):
+                mutated.append(f"{name}:{node.lineno}: {node.func.value.id}.{node.func.attr}()")
+            targets = (
+                node.targets if isinstance(node, ast.Assign)
+                else [node.target] if isinstance(node, ast.AugAssign) else []
+            )  # fmt: skip
+            for target in targets:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id in containers
+                ):
+                    mutated.append(f"{name}:{node.lineno}: {target.value.id}[...] =")
+            if isinstance(node, ast.Global):
+                globals_used.extend((name, used) for used in node.names)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for decorator in node.decorator_list:
+                    text = ast.unparse(decorator)
+                    if "cache" in text and "cached_property" not in text:
+                        caches.append((name, node.name))
+    return mutated, globals_used, caches
+
+
+def test_no_module_level_container_is_mutated() -> None:
+    mutated, _, _ = findings()
+    assert mutated == []
+
+
+def test_global_state_and_caches_are_the_documented_ones() -> None:
+    _, globals_used, caches = findings()
+    assert set(globals_used) == set(ALLOWED_GLOBALS)
+    assert set(caches) == set(ALLOWED_CACHES)

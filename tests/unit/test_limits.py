@@ -402,3 +402,14 @@ def test_duration_and_timestamp_on_hostile_data_return_at_once() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["32", "['error']"]
+
+
+def test_a_path_the_os_cannot_take_is_an_io_error() -> None:
+    """A regression: a NUL byte in a path escaped as ValueError."""
+    with pytest.raises(af.PortfolioError) as caught:
+        af.load_portfolio("portfolio\x00.yaml")
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [
+        ("af-io", "embedded null byte")
+    ]
+    with pytest.raises(af.FrameworkError, match="af-io"):
+        af.load_framework("framework\x00")

@@ -10,9 +10,9 @@ an overdue one, on `as_of` (`as_of + every`).
 Statuses of an item, as of the date:
 
 - `overdue`: the due date has passed (`due < as_of`, grace or not);
-- `due_soon`: not overdue, and inside the policy's warning window (`due - warn_before < as_of`,
-  the window in which `check` warns), or within 14 days of the due date when the policy has no
-  `warn_before`;
+- `due_soon`: not overdue, and inside the policy's warning window: `due - warn_before < as_of`
+  (fewer than `warn_before` left: exactly when `check` warns), or `due - 14 days < as_of` when
+  the policy has no `warn_before`;
 - `planned`: later than that;
 - `unscheduled`: no due date can be worked out (the finding is `error`, or there is no review
   or report on record and no contract start). These come first: someone must look.

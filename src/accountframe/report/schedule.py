@@ -35,6 +35,7 @@ import datetime
 import io
 from collections.abc import Callable, Mapping, Sequence
 
+from accountframe.assessment import Status
 from accountframe.errors import UsageError, did_you_mean
 from accountframe.report._common import accountable_text, date_text
 from accountframe.scheduling import Schedule, ScheduleItem
@@ -104,9 +105,12 @@ def _person(person: str | None, items: Sequence[ScheduleItem]) -> str:
 
 
 def _status_text(item: ScheduleItem) -> str:
+    text = item.status.value
     if item.days_overdue:
-        return f"{item.status.value} {item.days_overdue}d"
-    return item.status.value
+        text += f" {item.days_overdue}d"
+    if item.finding_status is Status.WAIVED:
+        text += " (waived)"
+    return text
 
 
 def render_csv(plan: Schedule) -> str:
@@ -188,8 +192,10 @@ def render_ics(plan: Schedule) -> str:
 
 def _summary(item: ScheduleItem) -> str:
     what = f"{item.what} {item.kind}" if item.what else item.kind
-    prefix = {"overdue": "OVERDUE: ", "due_soon": "Due soon: "}.get(item.status.value, "")
-    return f"{prefix}{what} for {item.contract} ({item.policy})"
+    prefix = {"overdue": "OVERDUE", "due_soon": "Due soon"}.get(item.status.value, "")
+    if prefix and item.finding_status is Status.WAIVED:
+        prefix += " (waived)"
+    return f"{prefix + ': ' if prefix else ''}{what} for {item.contract} ({item.policy})"
 
 
 def _description(item: ScheduleItem, plan: Schedule) -> str:

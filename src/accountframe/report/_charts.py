@@ -77,10 +77,11 @@ _RC: dict[str, Any] = {
     "text.parse_math": False,
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
-    "font.size": 10,
+    "font.size": 11,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.titlesize": 11,
+    "axes.titlesize": 12,
+    "legend.fontsize": 10,
 }
 _METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
@@ -153,9 +154,15 @@ def _svg(figure: Figure, chart_id: str, title: str, desc: str) -> Chart:
     text = _IDS.sub(lambda m: f"{m.group(1)}{chart_id}-{m.group(2)}", text)
     root = _ROOT.search(text)
     assert root is not None  # matplotlib always writes one <svg> root
-    view_box = re.search(r'viewBox="([^"]+)"', root.group(0))
+    size = {
+        name: match.group(1)
+        for name in ("width", "height", "viewBox")
+        if (match := re.search(rf'\b{name}="([^"]+)"', root.group(0)))
+    }
+    # Drawn at its natural size (text as large as the page's), shrunk to fit narrower screens.
     opening = (
-        f'<svg viewBox="{view_box.group(1) if view_box else ""}" version="1.1" '
+        f'<svg viewBox="{size.get("viewBox", "")}" width="{size.get("width", "")}" '
+        f'height="{size.get("height", "")}" version="1.1" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'class="chart" id="{chart_id}">\n'
         f' <title id="{chart_id}-title">{html.escape(title)}</title>\n'
@@ -179,7 +186,7 @@ def stacked_bars(
     Each segment wide enough to hold it is labelled with its count.
     """
     with _rc():
-        figure = _figure(8.0, 0.9 + 0.42 * max(len(rows), 1))
+        figure = _figure(9.0, 1.1 + 0.45 * max(len(rows), 1))
         axes: Axes = figure.subplots()
         positions = list(range(len(rows)))
         left = [0] * len(rows)
@@ -195,11 +202,11 @@ def stacked_bars(
                         str(value),
                         ha="center",
                         va="center",
-                        fontsize=8,
+                        fontsize=10,
                         color="white" if colour in _DARK else "black",
                     )
             left = [a + b for a, b in zip(left, values, strict=True)]
-        axes.set_yticks(positions, [_label(row) for row in rows])
+        axes.set_yticks(positions, [_label(row) for row in rows], fontsize=10)
         axes.invert_yaxis()
         axes.set_xlabel(xlabel)
         axes.legend(
@@ -207,7 +214,6 @@ def stacked_bars(
             bbox_to_anchor=(0.5, 1.0),
             ncols=min(len(series), 6),
             frameon=False,
-            fontsize=8,
         )
         from matplotlib.ticker import MaxNLocator
 
@@ -228,14 +234,14 @@ def bars(
 ) -> Chart:
     """Horizontal bars, one per label (top to bottom), each labelled with its value."""
     with _rc():
-        figure = _figure(8.0, 0.9 + 0.3 * max(len(labels), 1))
+        figure = _figure(9.0, 1.0 + 0.34 * max(len(labels), 1))
         axes: Axes = figure.subplots()
         positions = list(range(len(labels)))
         axes.barh(positions, values, color=list(colours), height=0.7)
         longest = max(values, default=1) or 1
         for position, value in enumerate(values):
-            axes.text(value + longest * 0.01, position, f"{value:,}", va="center", fontsize=8)
-        axes.set_yticks(positions, [_label(label) for label in labels], fontsize=8)
+            axes.text(value + longest * 0.01, position, f"{value:,}", va="center", fontsize=10)
+        axes.set_yticks(positions, [_label(label) for label in labels], fontsize=10)
         axes.invert_yaxis()
         axes.set_xlim(0, longest * 1.12)
         axes.set_xlabel(xlabel)
@@ -246,7 +252,6 @@ def bars(
                 handles=[Patch(color=colour, label=name) for name, colour in legend],
                 loc="lower right",
                 frameon=False,
-                fontsize=8,
             )
         return _svg(figure, chart_id, title, desc)
 
@@ -269,7 +274,7 @@ def heatmap(
         from matplotlib.patches import Patch
 
         # At least wide enough for the legend's six entries in one row.
-        figure = _figure(max(6.5, 2.6 + 0.42 * len(columns)), 1.6 + 0.27 * len(rows))
+        figure = _figure(max(7.5, 3.0 + 0.5 * len(columns)), 1.9 + 0.32 * len(rows))
         axes: Axes = figure.subplots()
         colours = [*STATUS_COLOURS.values(), "#ffffff"]
         grid = [[names.index(c) if c is not None else len(names) for c in row] for row in cells]
@@ -291,13 +296,15 @@ def heatmap(
                         letter,
                         ha="center",
                         va="center",
-                        fontsize=7,
+                        fontsize=9,
                         color="white" if STATUS_COLOURS[status or ""] in _DARK else "black",
                     )
         axes.set_xticks(
-            [x + 0.5 for x in range(len(columns))], [_label(c) for c in columns], fontsize=8
+            [x + 0.5 for x in range(len(columns))], [_label(c) for c in columns], fontsize=10
         )
-        axes.set_yticks([y + 0.5 for y in range(len(rows))], [_label(r) for r in rows], fontsize=8)
+        axes.set_yticks(
+            [y + 0.5 for y in range(len(rows))], [_label(r) for r in rows], fontsize=10
+        )
         axes.xaxis.tick_top()
         axes.tick_params(axis="x", labelrotation=90, length=0)
         axes.tick_params(axis="y", length=0)
@@ -313,6 +320,5 @@ def heatmap(
             bbox_to_anchor=(0.5, 0.0),
             ncols=6,
             frameon=False,
-            fontsize=8,
         )
         return _svg(figure, chart_id, title, desc)

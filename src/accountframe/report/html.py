@@ -191,16 +191,18 @@ def _subject(subject_id: str, subject_type: str, titles: Mapping[str, str]) -> s
 
 
 def _evidence(finding: Finding) -> str:
+    # Each term and its value in a <div> (allowed in a <dl>), so that they wrap together.
     items = [
-        f"<dt>{_e(key)}</dt><dd>{_e(_value(value))}</dd>"
+        f"<div><dt>{_e(key)}</dt><dd>{_e(_value(value))}</dd></div>"
         for key, value in finding.evidence.items()
         if value is not None
     ]
     if finding.waiver is not None:
         waiver = finding.waiver
         items.append(
-            f"<dt>waiver</dt><dd>{_e(waiver.reason)} (approved by {_e(waiver.approved_by)} on "
-            f"{waiver.approved_on}, expires {waiver.expires})</dd>"
+            f"<div><dt>waiver</dt><dd>{_e(waiver.reason)} (approved by "
+            f"{_e(waiver.approved_by)} on {waiver.approved_on}, expires {waiver.expires})"
+            "</dd></div>"
         )
     return f'<dl class="evidence">{"".join(items)}</dl>' if items else ""
 
@@ -682,10 +684,10 @@ tbody tr:nth-child(even) { background: var(--bg-alt); }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.findings { width: 100%; }
 table.grid { font-size: 0.75rem; }
-.evidence { display: flex; flex-wrap: wrap; gap: 0 0.8rem; margin: 0.2rem 0 0;
-  font-size: 0.8rem; color: var(--muted); }
-.evidence dt::after { content: ":"; }
-.evidence dd { margin: 0 0 0 -0.6rem; }
+.evidence { margin: 0.2rem 0 0; font-size: 0.8rem; color: var(--muted); }
+.evidence div { display: inline-block; margin-right: 0.9rem; }
+.evidence dt, .evidence dd { display: inline; margin: 0; }
+.evidence dt::after { content: ": "; }
 .st { display: inline-block; border-radius: 0.2rem; padding: 0 0.35rem; font-size: 0.8rem;
   font-weight: 600; white-space: nowrap; }
 .st-error { background: #6a3d9a; color: #fff; }

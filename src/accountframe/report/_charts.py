@@ -302,9 +302,7 @@ def heatmap(
         axes.set_xticks(
             [x + 0.5 for x in range(len(columns))], [_label(c) for c in columns], fontsize=10
         )
-        axes.set_yticks(
-            [y + 0.5 for y in range(len(rows))], [_label(r) for r in rows], fontsize=10
-        )
+        axes.set_yticks([y + 0.5 for y in range(len(rows))], [_label(r) for r in rows], fontsize=10)
         axes.xaxis.tick_top()
         axes.tick_params(axis="x", labelrotation=90, length=0)
         axes.tick_params(axis="y", length=0)

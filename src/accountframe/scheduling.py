@@ -34,12 +34,12 @@ Example:
     ...     "people": [{"id": "p-sro", "name": "Sam Owner"}],
     ...     "contracts": [{"id": "C1", "title": "Tagging", "stage": "live", "start": "2026-01-01",
     ...         "assignments": [{"role": "sro", "person": "p-sro", "start": "2026-01-01"}],
-    ...         "reviews": [{"date": "2026-11-10", "forum": "sro_review"}]}],
+    ...         "reviews": [{"date": "2026-11-05", "forum": "sro_review"}]}],
     ... })
     >>> plan = af.schedule(fw, portfolio, as_of=datetime.date(2026, 11, 25),
     ...                    until=datetime.date(2027, 1, 31))
     >>> [(item.due.isoformat(), item.status.value, item.what) for item in plan.items]
-    [('2026-12-10', 'due_soon', 'sro_review'), ('2027-01-10', 'planned', 'sro_review')]
+    [('2026-12-05', 'due_soon', 'sro_review'), ('2027-01-05', 'planned', 'sro_review')]
 """
 
 from __future__ import annotations

@@ -75,6 +75,12 @@ SECTIONS: dict[str, str] = {
 KINDS = ("oversight_cadence", "required_information", "personal_responsibility", "rule")
 #: Bars in the days-overdue chart at most; the table below it lists every one.
 MAX_OVERDUE_BARS = 30
+#: Contracts (columns) in the heatmap at most: those with the most exceptions.
+MAX_HEATMAP_CONTRACTS = 40
+#: People in the failures chart at most, in "worst first" order.
+MAX_PEOPLE_BARS = 30
+#: Entries a chart's text alternative names at most (the table has every one).
+MAX_DESC_ITEMS = 20
 _STATUSES = sorted(Status, key=lambda status: -status.badness)
 
 
@@ -409,20 +415,30 @@ def _heatmap(assessment: Assessment, titles: Mapping[str, str]) -> str:
         for c, found in exceptions.items()
         if found
     ]
+    shown = contracts
+    if len(contracts) > MAX_HEATMAP_CONTRACTS:
+        # The contracts with the most exceptions, kept in portfolio order.
+        ranked = sorted(range(len(contracts)), key=lambda i: -len(exceptions[contracts[i]]))
+        shown = [contracts[i] for i in sorted(ranked[:MAX_HEATMAP_CONTRACTS])]
     desc = (
         f"The status of each of {len(policies)} policies (rows) for each of "
-        f"{len(contracts)} contracts (columns); letters: E error, F fail, W warn, V waived, "
+        f"{len(shown)} contracts (columns); letters: E error, F fail, W warn, V waived, "
         f"P pass, blank not applicable. "
-        + ("Exceptions: " + "; ".join(problems) + "." if problems else "No exceptions.")
     )
+    if len(shown) < len(contracts):
+        desc += (
+            f"The chart shows the {len(shown)} of {len(contracts)} contracts with the most "
+            "exceptions; the table lists all. "
+        )
+    desc += _listed("Exceptions", problems) if problems else "No exceptions."
     chart = _charts.heatmap(
         "chart-heatmap",
         heading,
         desc,
         policies,
-        contracts,
+        shown,
         [
-            [cells[(p, c)].status.value if (p, c) in cells else None for c in contracts]
+            [cells[(p, c)].status.value if (p, c) in cells else None for c in shown]
             for p in policies
         ],
     )
@@ -448,19 +464,29 @@ def _people_chart(assessment: Assessment) -> str:
     )
     if not people:
         return _figure(heading, None, data, "No failures.")
-    desc = "; ".join(f"{label}: {sum(values)} failures" for label, values in people.items())
+    desc = _listed("Failures", [f"{label}: {sum(values)}" for label, values in people.items()])
+    shown = dict(list(people.items())[:MAX_PEOPLE_BARS])
+    if len(shown) < len(people):
+        desc += f" The chart shows the first {len(shown)} people; the table lists all."
     chart = _charts.stacked_bars(
         "chart-people",
         heading,
-        desc + ".",
-        list(people),
+        desc,
+        list(shown),
         [
-            (s.value, _charts.SEVERITY_COLOURS[s.value], [v[i] for v in people.values()])
+            (s.value, _charts.SEVERITY_COLOURS[s.value], [v[i] for v in shown.values()])
             for i, s in enumerate(severities)
         ],
         xlabel="fail findings",
     )
     return _figure(heading, chart, data, "")
+
+
+def _listed(what: str, entries: Sequence[str]) -> str:
+    """`What: a; b; c.`, naming at most MAX_DESC_ITEMS entries."""
+    text = f"{what}: " + "; ".join(entries[:MAX_DESC_ITEMS])
+    more = len(entries) - MAX_DESC_ITEMS
+    return text + (f"; and {more} more (see the table)." if more > 0 else ".")
 
 
 def _person_label(person: str | None, findings: Sequence[Finding]) -> str:

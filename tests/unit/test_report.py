@@ -466,3 +466,19 @@ def test_table_groups_by_person_worst_first_and_keeps_ids_whole() -> None:
     assert "waived (fail)" in text
     assert "120,000.00" in text
     assert "INF-OPEN-BOOK" in text
+
+
+def test_board_paper_of_the_bundled_example(update_golden: bool) -> None:
+    """The markdown board paper of the bundled example as of 2026-11-25, byte for byte."""
+    root = Path(__file__).resolve().parents[2]
+    portfolio = af.load_portfolio(root / "policies" / "examples" / "ministry-of-example.yaml")
+    assessment = af.bundled("uk-central-government").evaluate(
+        portfolio, as_of=datetime.date(2026, 11, 25)
+    )
+    actual = report.render(assessment, "markdown", portfolio=portfolio).encode()
+    expected = root / "tests" / "golden" / "reports" / "example.md"
+    if update_golden:
+        expected.write_bytes(actual)
+    assert actual == expected.read_bytes()
+    summary = actual.decode().split("## Exceptions")[0]
+    assert len(summary.splitlines()) < 60  # the summary fits on a page

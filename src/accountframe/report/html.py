@@ -148,14 +148,16 @@ def _table(
     headers: Sequence[str],
     rows: Iterable[Sequence[str]],
     *,
-    row_headers: bool = True,
     numeric: Sequence[int] = (),
     css: str = "",
 ) -> str:
-    """A table of already-escaped cells; the first cell of each row is its row header."""
+    """A table; `caption` and the cells are already-escaped HTML, the headers plain text.
+
+    The first cell of each row is its row header; the columns in `numeric` align right.
+    """
     head = "".join(f'<th scope="col"{_num(i, numeric)}>{_e(h)}</th>' for i, h in enumerate(headers))
     lines = [
-        f"<table{f' class={chr(34)}{css}{chr(34)}' if css else ''}>",
+        f'<table class="{css}">' if css else "<table>",
         f"<caption>{caption}</caption>",
         f"<thead><tr>{head}</tr></thead>",
         "<tbody>",
@@ -163,7 +165,7 @@ def _table(
     for row in rows:
         cells = []
         for index, cell in enumerate(row):
-            if index == 0 and row_headers:
+            if index == 0:
                 cells.append(f'<th scope="row"{_num(index, numeric)}>{cell}</th>')
             else:
                 cells.append(f"<td{_num(index, numeric)}>{cell}</td>")

@@ -570,6 +570,7 @@ def _consequences(assessment: Assessment) -> str:
         ["policy", "status", "effect", "subject", "action", "amount", "who must apply it", "by"],
         rows,
         numeric=[5],
+        css="consequences",
     )
     return _section("consequences", table)
 
@@ -710,7 +711,8 @@ th, td { border-bottom: 1px solid var(--rule); padding: 0.3rem 0.5rem; text-alig
 thead th { border-bottom: 2px solid var(--fg); }
 tbody tr:nth-child(even) { background: var(--bg-alt); }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
-table.findings { width: 100%; }
+table.findings, table.consequences { width: 100%; }
+table.consequences td:nth-child(5) { min-width: 12rem; }
 table.grid { font-size: 0.75rem; }
 .evidence { margin: 0.2rem 0 0; font-size: 0.8rem; color: var(--muted); }
 .evidence div { display: inline-block; margin-right: 0.9rem; }

@@ -69,6 +69,7 @@ from accountframe.policy import (
     Severity,
 )
 from accountframe.policytest import TestReport, run_tests
+from accountframe.scheduling import ItemStatus, Schedule, ScheduleItem, schedule
 from accountframe.schema import assessment_schema, portfolio_schema
 
 __all__ = [
@@ -94,6 +95,7 @@ __all__ = [
     "FrameworkError",
     "ImportResult",
     "ImportSummary",
+    "ItemStatus",
     "LoadError",
     "LoadLimits",
     "Location",
@@ -112,6 +114,8 @@ __all__ = [
     "Role",
     "Rule",
     "Sanction",
+    "Schedule",
+    "ScheduleItem",
     "Scope",
     "Severity",
     "Source",
@@ -132,5 +136,6 @@ __all__ = [
     "load_portfolio",
     "portfolio_schema",
     "run_tests",
+    "schedule",
     "write_docs",
 ]

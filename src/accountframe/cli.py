@@ -19,6 +19,7 @@ import click
 
 import accountframe as af
 from accountframe import atomic, report
+from accountframe.report import schedule as schedule_report
 
 if TYPE_CHECKING:
     # Assessment is not re-exported by the package yet; the annotation needs no import at run time.
@@ -152,7 +153,10 @@ def check(
         err=True,
     )
     assessment = fw.evaluate(facts, as_of=date)
-    text = report.render(assessment, format_)
+    try:
+        text = report.render(assessment, format_, portfolio=facts)
+    except af.UsageError as error:  # an optional dependency of the format is missing
+        _fail(str(error))
     if output is not None:
         _write_atomically(Path(output), text)
     elif format_ == "table" and sys.stdout.isatty():
@@ -175,6 +179,63 @@ def _exit_code(assessment: Assessment, fail_on: str) -> int:
         if any(finding.severity.rank >= threshold for finding in assessment.failures):
             return EXIT_FAIL
     return EXIT_OK
+
+
+@cli.command("schedule")
+@click.argument("portfolio", required=False, metavar="[PORTFOLIO]")
+@_framework_option
+@click.option("--as-of", metavar="DATE", help="The schedule's date, YYYY-MM-DD.")
+@click.option(
+    "--until", metavar="DATE", help="List items due up to this date (default: 3 months on)."
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(list(schedule_report.FORMATS)),
+    default=schedule_report.DEFAULT_FORMAT,
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write the schedule to FILE, not stdout.")
+def schedule_command(
+    portfolio: str | None,
+    framework: str,
+    as_of: str | None,
+    until: str | None,
+    format_: str,
+    output: str | None,
+) -> None:
+    """List the reviews and reports due under the framework, by accountable person.
+
+    Every review (oversight_cadence policies) and report (required_information policies)
+    due from the date up to --until, and every overdue one, with its status: overdue,
+    due_soon, planned, or unscheduled when no due date can be worked out. PORTFOLIO,
+    FRAMEWORK and the date default as for `check`. `--format ics` writes an iCalendar file.
+
+    Exits 0, or 2 if the input is invalid.
+    """
+    date = _parse_date(as_of) if as_of is not None else None
+    end = _parse_date(until, "--until") if until is not None else None
+    fw = _load_framework(framework)
+    facts, described = _portfolio_or_example(portfolio)
+    date_source = "--as-of" if date else "the portfolio" if facts.as_of else "today"
+    date = date or facts.as_of or datetime.date.today()
+    try:
+        plan = af.schedule(fw, facts, as_of=date, until=end)
+        text = schedule_report.render(plan, format_)
+    except af.UsageError as error:
+        _fail(str(error))
+    except af.AccountframeError as error:
+        _report(error, framework)
+    click.echo(
+        f"framework: {fw.name} {fw.version}; portfolio: {described}; "
+        f"from {date} (from {date_source}) to {plan.until}",
+        err=True,
+    )
+    if output is not None:
+        _write_atomically(Path(output), text)
+    else:
+        click.echo(text, nl=False)
 
 
 @cli.command()
@@ -349,13 +410,26 @@ def import_ocds(
     click.echo(f"ok: {output}: {_count(count, 'contract')}", err=True)
 
 
-def _parse_date(text: str) -> datetime.date:
+def _parse_date(text: str, option: str = "--as-of") -> datetime.date:
     try:
         if _ISO_DATE.fullmatch(text):
             return datetime.date.fromisoformat(text)
     except ValueError:
         pass
-    _fail(f"--as-of must be a date like 2026-11-25 (got {text!r})")
+    _fail(f"{option} must be a date like 2026-11-25 (got {text!r})")
+
+
+def _portfolio_or_example(portfolio: str | None) -> tuple[af.Portfolio, str]:
+    """The named portfolio, or the bundled example; and how to describe it on stderr."""
+    if portfolio is not None:
+        return _load_portfolio(portfolio), portfolio
+    example = _bundle_root() / EXAMPLE_PORTFOLIO
+    if not example.is_file():
+        _fail(
+            f"no PORTFOLIO given and the bundled example portfolio is missing ({example}); "
+            "give a portfolio file"
+        )
+    return _load_portfolio(str(example)), f"bundled example ({EXAMPLE_PORTFOLIO.name})"
 
 
 def _bundle_root() -> Path:

@@ -13,6 +13,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -37,7 +38,17 @@ from accountframe.report import csvfmt
 from accountframe.schema import assessment_schema
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report"
-SUFFIX = {"table": "txt", "json": "json", "markdown": "md", "csv": "csv", "junit": "xml"}
+SUFFIX = {
+    "table": "txt",
+    "json": "json",
+    "markdown": "md",
+    "html": "html",
+    "csv": "csv",
+    "junit": "xml",
+}
+# A chart's SVG drawing changes with every matplotlib release: the html golden file keeps each
+# chart's opening tag and text alternative (test_report_html.py checks the drawings).
+SVG = re.compile(r"(<svg\b[^>]*>\s*<title\b.*?</title>\s*<desc\b.*?</desc>).*?</svg>", re.DOTALL)
 
 SRO = Accountable(role="sro", person="p-sro", name="Sam Owner")
 CM = Accountable(role="contract_manager", person="p-cm", name="Chris Manager")
@@ -225,7 +236,10 @@ def test_sample_covers_every_case() -> None:
 
 @pytest.mark.parametrize("name", sorted(report.FORMATS))
 def test_golden(name: str, update_golden: bool) -> None:
-    actual = report.render(sample(), name).encode()
+    text = report.render(sample(), name)
+    if name == "html":
+        text = SVG.sub(r"\1 <!-- drawing -->\n</svg>", text)
+    actual = text.encode()
     expected = GOLDEN / f"sample.{SUFFIX[name]}"
     if update_golden:
         expected.write_bytes(actual)
@@ -353,7 +367,8 @@ def test_markdown_tables_have_consistent_columns() -> None:
     text = report.render(sample(), "markdown")
     blocks = [block.splitlines() for block in text.split("\n\n")]
     tables = [_table_rows(block) for block in blocks if block and block[0].startswith("|")]
-    assert len(tables) == 7  # status, severity, 3 people, consequences, waivers
+    # top risks, who should be worried, consequences, 4 people's exceptions, unused waivers
+    assert len(tables) == 8
     for rows in tables:
         assert len({len(row) for row in rows}) == 1, rows
         assert set(rows[1]) <= {"---", "---:"}
@@ -363,13 +378,66 @@ def test_markdown_tables_have_consistent_columns() -> None:
     )
 
 
-def test_markdown_lists_only_failures_and_errors_by_person() -> None:
+def test_markdown_is_a_board_paper_summary_first_then_exceptions_only() -> None:
     text = report.render(sample(), "markdown")
-    assert "### Sam Owner (p-sro): sro" in text
-    assert "### Alex Permanent (p-ps): accounting_officer (for vacant sro)" in text
-    assert "### No one holds: commercial_director" in text
-    assert "RULE-SRO-LOAD" not in text  # a pass
-    assert "INF-PERF" not in text.split("## Failures")[1].split("## Consequences")[0]
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Contract accountability assessment: Ministry of Example",
+        "## Summary",
+        "### Top risks",
+        "### Who should be worried",
+        "### Consequences due",
+        "## Exceptions",
+        "### Sam Owner (p-sro): sro",
+        "### Alex Permanent (p-ps): accounting_officer (for vacant sro)",
+        "### No one holds: commercial_director",
+        "### Chris Manager (p-cm): contract_manager",
+        "## Unused waivers",
+    ]
+    summary = text[text.index("## Summary") : text.index("### Top risks")]
+    assert "**9 findings** on 2 contracts and 1 person: **3 fail, 1 error**, 1 warn, 1 waived" in (
+        summary
+    )
+    assert "Failures by severity: 1 critical, 1 high, 1 low." in summary
+    exceptions = text[text.index("## Exceptions") : text.index("## Unused waivers")]
+    assert "RULE-SRO-LOAD" not in exceptions  # a pass
+    assert "applies only to gold contracts" not in exceptions  # not applicable
+    assert "| waived (fail) | medium | INF-PERF | EM-002 |" in exceptions
+    assert "waived until 2027-01-31, approved by p-ps: supplier in administration" in exceptions
+    assert "| warn | medium | INF-PERF | EM-001 |" in exceptions
+    assert "2 pass and 1 not applicable findings are not listed" in exceptions
+    risks = _table_rows(text[text.index("### Top risks") :].split("\n\n")[1].splitlines())
+    assert [row[3] for row in risks[2:]] == [
+        "RULE-BILLING",  # error critical
+        "RULE-BILLING",  # fail critical
+        "CAD-GOLD-SRO",  # fail high
+        "RESP-COMMERCIAL",  # fail low
+        "INF-PERF",  # warn
+    ]
+
+
+def test_markdown_who_should_be_worried_follows_the_definition() -> None:
+    text = report.render(sample(), "markdown")
+    section = text[text.index("### Who should be worried") : text.index("### Consequences due")]
+    rows = _table_rows([line for line in section.splitlines() if line.startswith("|")])
+    assert [row[1] for row in rows[2:]] == [
+        "Sam Owner (p-sro): sro",  # an error outranks any fail
+        "Alex Permanent (p-ps): accounting_officer (for vacant sro)",  # a critical fail
+        "No one holds: commercial_director",  # a low fail
+        "Chris Manager (p-cm): contract_manager",  # a warn
+    ]
+
+
+def test_markdown_shows_contract_titles_with_the_portfolio() -> None:
+    portfolio = af.Portfolio.from_dict(
+        {
+            "organisation": "Ministry of Example",
+            "contracts": [{"id": "EM-001", "title": "Electronic | monitoring", "stage": "live"}],
+        }
+    )
+    text = report.render(sample(), "markdown", portfolio=portfolio)
+    assert "| EM-001: Electronic \\| monitoring |" in text
+    assert report.render(sample(), "csv", portfolio=portfolio) == report.render(sample(), "csv")
 
 
 def test_table_groups_by_person_worst_first_and_keeps_ids_whole() -> None:
@@ -398,3 +466,19 @@ def test_table_groups_by_person_worst_first_and_keeps_ids_whole() -> None:
     assert "waived (fail)" in text
     assert "120,000.00" in text
     assert "INF-OPEN-BOOK" in text
+
+
+def test_board_paper_of_the_bundled_example(update_golden: bool) -> None:
+    """The markdown board paper of the bundled example as of 2026-11-25, byte for byte."""
+    root = Path(__file__).resolve().parents[2]
+    portfolio = af.load_portfolio(root / "policies" / "examples" / "ministry-of-example.yaml")
+    assessment = af.bundled("uk-central-government").evaluate(
+        portfolio, as_of=datetime.date(2026, 11, 25)
+    )
+    actual = report.render(assessment, "markdown", portfolio=portfolio).encode()
+    expected = root / "tests" / "golden" / "reports" / "example.md"
+    if update_golden:
+        expected.write_bytes(actual)
+    assert actual == expected.read_bytes()
+    summary = actual.decode().split("## Exceptions")[0]
+    assert len(summary.splitlines()) < 60  # the summary fits on a page

@@ -4,11 +4,13 @@
 |---|---|
 | `table` | a terminal (the default): findings by accountable person, worst first |
 | `json` | other programs: the `accountframe/assessment/1` document |
-| `markdown` | board papers: summary, failures and errors by person, consequences due |
+| `markdown` | board papers: a one-page summary, then the exceptions by person |
+| `html` | people: one self-contained page with charts (needs the `html` extra) |
 | `csv` | spreadsheets: one row per finding |
 | `junit` | CI systems: JUnit XML, one test suite per policy |
 
-Every renderer is deterministic: the same assessment gives the same text.
+Every renderer is deterministic: the same assessment gives the same text. The `markdown` and
+`html` renderers also take the portfolio (keyword `portfolio`), to show contract titles.
 
 Example:
     >>> import datetime
@@ -19,7 +21,7 @@ Example:
     ...     as_of=datetime.date(2026, 11, 25), generated_by="accountframe 0", findings=(),
     ... )
     >>> sorted(FORMATS)
-    ['csv', 'json', 'junit', 'markdown', 'table']
+    ['csv', 'html', 'json', 'junit', 'markdown', 'table']
     >>> render(empty, "csv").splitlines()[0].split(",")[:3]
     ['policy', 'kind', 'subject_type']
 """
@@ -30,7 +32,8 @@ from collections.abc import Callable, Mapping
 
 from accountframe.assessment import Assessment
 from accountframe.errors import UsageError, did_you_mean
-from accountframe.report import csvfmt, jsonfmt, junit, markdown, table
+from accountframe.model import Portfolio
+from accountframe.report import csvfmt, html, jsonfmt, junit, markdown, table
 
 __all__ = ["DEFAULT_FORMAT", "FORMATS", "Renderer", "render"]
 
@@ -42,18 +45,31 @@ FORMATS: Mapping[str, Renderer] = {
     "table": table.render,
     "json": jsonfmt.render,
     "markdown": markdown.render,
+    "html": html.render,
     "csv": csvfmt.render,
     "junit": junit.render,
 }
 
 DEFAULT_FORMAT = "table"
 
+# The renderers that can say more with the portfolio at hand (contract titles).
+_WITH_PORTFOLIO: Mapping[str, Callable[[Assessment, Portfolio | None], str]] = {
+    "markdown": markdown.render,
+    "html": html.render,
+}
 
-def render(assessment: Assessment, format: str = DEFAULT_FORMAT) -> str:
+
+def render(
+    assessment: Assessment, format: str = DEFAULT_FORMAT, *, portfolio: Portfolio | None = None
+) -> str:
     """The assessment rendered in the named format.
 
+    `portfolio`, the one assessed, lets `markdown` and `html` show contract titles; the other
+    formats do not use it.
+
     Raises:
-        UsageError: no such format, with a suggestion.
+        UsageError: no such format (with a suggestion), or the format's optional dependency
+            is not installed (with what to install).
     """
     try:
         renderer = FORMATS[format]
@@ -62,4 +78,6 @@ def render(assessment: Assessment, format: str = DEFAULT_FORMAT) -> str:
             f"unknown report format {format!r}; expected one of {', '.join(FORMATS)}"
             f"{did_you_mean(format, list(FORMATS))}"
         ) from None
+    if portfolio is not None and format in _WITH_PORTFOLIO:
+        return _WITH_PORTFOLIO[format](assessment, portfolio)
     return renderer(assessment)

@@ -5,18 +5,39 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from accountframe.assessment import Accountable, Consequence, ConsequenceStatus, Finding, Subject
+import attrs
+
+from accountframe.assessment import (
+    Accountable,
+    Assessment,
+    Consequence,
+    ConsequenceStatus,
+    Finding,
+    Status,
+    Subject,
+)
 
 __all__ = [
+    "EXCEPTIONS",
+    "OPEN",
+    "Concern",
     "accountable_text",
     "action_text",
     "amount_text",
+    "concerns",
     "date_text",
+    "days_overdue",
     "person_heading",
     "roles_text",
     "subject_text",
+    "top_risks",
     "worst_first",
 ]
+
+#: Findings still to be dealt with: the "who should be worried" table counts these.
+OPEN = (Status.ERROR, Status.FAIL, Status.WARN)
+#: What a board paper lists: the open findings and the waived ones (a waiver is a decision).
+EXCEPTIONS = (*OPEN, Status.WAIVED)
 
 
 def worst_first(findings: Iterable[Finding]) -> list[Finding]:
@@ -81,3 +102,79 @@ def amount_text(consequence: Consequence) -> str:
 def date_text(date: datetime.date | None) -> str:
     """ISO 8601, or empty."""
     return date.isoformat() if date is not None else ""
+
+
+def days_overdue(finding: Finding) -> int:
+    """The finding's `days_overdue` evidence (cadence and information kinds), else 0."""
+    value = finding.evidence.get("days_overdue")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _risk(finding: Finding) -> tuple[int, int, int]:
+    return (finding.status.badness, finding.severity.rank, days_overdue(finding))
+
+
+def top_risks(assessment: Assessment) -> list[Finding]:
+    """The open findings, worst first: by status, then severity, then days overdue (stable)."""
+    return sorted((f for f in assessment.findings if f.status in OPEN), key=_risk, reverse=True)
+
+
+@attrs.frozen
+class Concern:
+    """One row of "who should be worried": an accountable person and their open findings."""
+
+    #: The person's id; None for findings whose role no one holds.
+    person: str | None
+    heading: str
+    #: Their open findings (error, fail, warn), worst first.
+    open: tuple[Finding, ...]
+    #: Sanctions due against them (person-scope consequences whose subject they are).
+    sanctions_due: tuple[Consequence, ...]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for finding in self.open if finding.status is status)
+
+    @property
+    def worst(self) -> Finding:
+        return self.open[0]
+
+    @property
+    def serious_failures(self) -> int:
+        """`fail` findings of severity high or critical."""
+        return sum(1 for f in self.open if f.status is Status.FAIL and f.severity.rank >= 3)
+
+    @property
+    def most_days_overdue(self) -> int:
+        return max((days_overdue(f) for f in self.open), default=0)
+
+
+def concerns(assessment: Assessment) -> list[Concern]:
+    """Accountable people with open findings, the most worrying first.
+
+    Each person's open findings (`error`, `fail`, `warn`; waived ones are not open) are
+    sorted worst first by status (error, fail, warn), then severity. People are ordered by
+    comparing these lists item by item: the worst finding decides; if equal, the next worst;
+    a person with one more finding at an equal level comes first. Ties are broken by the most
+    days overdue, then by person id (findings no one holds come after people with an id).
+    """
+    rows: list[tuple[tuple[object, ...], Concern]] = []
+    for person, findings in assessment.by_person().items():
+        open_ = sorted(
+            (f for f in findings if f.status in OPEN),
+            key=lambda f: (f.status.badness, f.severity.rank),
+            reverse=True,
+        )
+        if not open_:
+            continue
+        sanctions = tuple(
+            c
+            for c in assessment.due
+            if c.effect == "sanction" and c.subject == Subject("person", person or "")
+        )
+        concern = Concern(person, person_heading(person, findings), tuple(open_), sanctions)
+        # Negated so that ascending order is worst first; (0, 0) ends each list, so that a
+        # longer list of equal findings sorts before its prefix.
+        levels = [(-f.status.badness, -f.severity.rank) for f in open_] + [(0, 0)]
+        key = (levels, -concern.most_days_overdue, person is None, person or "")
+        rows.append((key, concern))
+    return [concern for _, concern in sorted(rows, key=lambda row: row[0])]

@@ -1,8 +1,13 @@
-"""The `markdown` format: an assessment for board papers, as GitHub-flavoured Markdown.
+"""The `markdown` format: an assessment as a board paper, in GitHub-flavoured Markdown.
 
-A title, a summary of counts, then the failures and errors grouped by accountable person (worst
-first), the consequences due and the unused waivers. Text in table cells is escaped: `|`, `\\`
-and HTML characters cannot break the table, and line breaks become `<br>`.
+Page one is a summary a board can read in a minute: the headline counts, the top risks (the
+worst open findings), who should be worried, and the consequences due. After it come the
+exceptions only (findings that are `error`, `fail`, `warn` or `waived`; passes are counted,
+not listed), grouped by accountable person, worst first, then the unused waivers. It reads
+as plain text too: short lines of prose, and tables with a header row.
+
+Text in table cells is escaped: `|`, `\\` and HTML characters cannot break the table, and
+line breaks become `<br>`.
 
 Example:
     >>> import datetime
@@ -20,21 +25,29 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from accountframe.assessment import Assessment, ConsequenceStatus, Finding, Status
+from accountframe.model import Portfolio
 from accountframe.policy import Severity
 from accountframe.report._common import (
+    EXCEPTIONS,
     accountable_text,
     action_text,
     amount_text,
+    concerns,
     date_text,
+    days_overdue,
     person_heading,
     subject_text,
+    top_risks,
     worst_first,
 )
 
-__all__ = ["escape", "render"]
+__all__ = ["SUMMARY_ROWS", "escape", "render"]
+
+#: Rows at most in each table of the one-page summary; the rest are in the exceptions.
+SUMMARY_ROWS = 5
 
 
 def escape(text: str) -> str:
@@ -56,36 +69,35 @@ def _row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render(assessment: Assessment) -> str:
-    """The assessment as a Markdown document for a board paper."""
+def render(assessment: Assessment, portfolio: Portfolio | None = None) -> str:
+    """The assessment as a Markdown board paper; with `portfolio`, contracts show their titles."""
+    titles = {c.id: c.title for c in portfolio.contracts} if portfolio is not None else {}
     lines = [
         f"# Contract accountability assessment: {escape(assessment.organisation)}",
         "",
-        f"As of **{assessment.as_of}**, against framework **{escape(assessment.framework)} "
-        f"{escape(assessment.framework_version)}** ({escape(assessment.generated_by)}).",
+        f"Board paper as of **{assessment.as_of}**, against framework "
+        f"**{escape(assessment.framework)} {escape(assessment.framework_version)}** "
+        f"({escape(assessment.generated_by)}).",
         "",
         "## Summary",
         "",
+        *_headline(assessment),
+        "",
+        "### Top risks",
+        "",
+        *_top_risks(assessment, titles),
+        "### Who should be worried",
+        "",
+        *_worried(assessment),
+        "### Consequences due",
+        "",
+        *_consequences(assessment),
+        "## Exceptions",
+        "",
+        *_exceptions(assessment, titles),
+        "## Unused waivers",
+        "",
     ]
-    counts = assessment.status_counts()
-    ordered = sorted(Status, key=lambda status: -status.badness)
-    lines += _table(
-        ["status", "findings"],
-        [*((s.value, str(counts[s.value])) for s in ordered), ("total", str(sum(counts.values())))],
-        right=1,
-    )
-    by_severity = assessment.failures_by_severity()
-    lines += [""]
-    lines += _table(
-        ["severity", "failures"],
-        [(s.value, str(by_severity[s.value])) for s in sorted(Severity, key=lambda s: -s.rank)],
-        right=1,
-    )
-    lines += ["", "## Failures and errors by accountable person", ""]
-    lines += _failures(assessment)
-    lines += ["## Consequences due", ""]
-    lines += _consequences(assessment)
-    lines += ["## Unused waivers", ""]
     if assessment.waivers_unused:
         lines += _table(
             ["policy", "subject", "reason"],
@@ -96,28 +108,142 @@ def render(assessment: Assessment) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _failures(assessment: Assessment) -> list[str]:
-    lines: list[str] = []
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def _headline(assessment: Assessment) -> list[str]:
+    counts = assessment.status_counts()
+    contracts = len({f.subject.id for f in assessment.findings if f.subject.type == "contract"})
+    people = len({f.subject.id for f in assessment.findings if f.subject.type == "person"})
+    about = _count(contracts, "contract")
+    if people:
+        about += f" and {_count(people, 'person', 'people')}"
+    open_ = ", ".join(f"{counts[s.value]} {s.value}" for s in (Status.FAIL, Status.ERROR))
+    severities = assessment.failures_by_severity()
+    by_severity = ", ".join(
+        f"{severities[s.value]} {s.value}"
+        for s in sorted(Severity, key=lambda s: -s.rank)
+        if severities[s.value]
+    )
+    due = len(assessment.due)
+    return [
+        f"**{_count(len(assessment.findings), 'finding')}** on {about}: **{open_}**, "
+        f"{counts['warn']} warn, {counts['waived']} waived, {counts['pass']} pass, "
+        f"{counts['not_applicable']} not applicable.",
+        "",
+        f"Failures by severity: {by_severity or 'none'}.",
+        "",
+        f"Consequences due: **{due}** (of {_count(len(assessment.consequences), 'consequence')}"
+        " assessed).",
+    ]
+
+
+def _more(total: int, shown: int, where: str) -> list[str]:
+    return [f"And {total - shown} more: see {where}.", ""] if total > shown else []
+
+
+def _top_risks(assessment: Assessment, titles: Mapping[str, str]) -> list[str]:
+    risks = top_risks(assessment)
+    if not risks:
+        return ["None: no finding is error, fail or warn.", ""]
+    rows = [
+        (
+            str(rank),
+            _status_text(f),
+            f.severity.value,
+            f.policy,
+            _subject(f, titles),
+            accountable_text(f.accountable),
+            str(days_overdue(f)) if days_overdue(f) else "",
+        )
+        for rank, f in enumerate(risks[:SUMMARY_ROWS], start=1)
+    ]
+    headers = ["#", "status", "severity", "policy", "subject", "accountable", "days overdue"]
+    return [
+        *_table(headers, rows, right=6),
+        "",
+        *_more(len(risks), len(rows), "Exceptions"),
+    ]
+
+
+def _worried(assessment: Assessment) -> list[str]:
+    people = concerns(assessment)
+    if not people:
+        return ["No one: there are no open findings.", ""]
+    rows = [
+        (
+            str(rank),
+            concern.heading,
+            f"{concern.worst.status.value} {concern.worst.severity.value} "
+            f"{concern.worst.policy} on {subject_text(concern.worst.subject)}",
+            str(concern.count(Status.ERROR)),
+            str(concern.count(Status.FAIL)),
+            str(concern.count(Status.WARN)),
+            str(concern.most_days_overdue),
+        )
+        for rank, concern in enumerate(people[:SUMMARY_ROWS], start=1)
+    ]
+    headers = ["#", "accountable person", "worst open finding", "error", "fail", "warn"]
+    headers.append("most days overdue")
+    return [
+        "Ordered by their open findings (error, fail, warn), worst first: the worst finding "
+        "decides (status, then severity), then the next worst; then the most days overdue.",
+        "",
+        *_table(headers, rows, right=6),
+        "",
+        *_more(len(people), len(rows), "Exceptions"),
+    ]
+
+
+def _status_text(finding: Finding) -> str:
+    if finding.waiver is not None:
+        return f"{finding.status.value} ({finding.waiver.original_status.value})"
+    return finding.status.value
+
+
+def _subject(finding: Finding, titles: Mapping[str, str]) -> str:
+    text = subject_text(finding.subject)
+    title = titles.get(finding.subject.id) if finding.subject.type == "contract" else None
+    return f"{text}: {title}" if title else text
+
+
+def _exceptions(assessment: Assessment, titles: Mapping[str, str]) -> list[str]:
+    counts = assessment.status_counts()
+    lines = [
+        "Only findings that are error, fail, warn or waived, by accountable person, worst "
+        f"first; {counts['pass']} pass and {counts['not_applicable']} not applicable "
+        "findings are not listed.",
+        "",
+    ]
+    listed = False
     for person, findings in assessment.by_person().items():
-        serious = [f for f in findings if f.status in (Status.ERROR, Status.FAIL)]
-        if not serious:
+        shown = [f for f in findings if f.status in EXCEPTIONS]
+        if not shown:
             continue
-        lines += [f"### {escape(person_heading(person, serious))}", ""]
+        listed = True
+        lines += [f"### {escape(person_heading(person, shown))}", ""]
         lines += _table(
             ["status", "severity", "policy", "subject", "message", "due"],
-            [_finding_row(finding) for finding in worst_first(serious)],
+            [_finding_row(finding, titles) for finding in worst_first(shown)],
         )
         lines += [""]
-    return lines or ["None.", ""]
+    return lines if listed else [*lines, "None.", ""]
 
 
-def _finding_row(finding: Finding) -> tuple[str, ...]:
+def _finding_row(finding: Finding, titles: Mapping[str, str]) -> tuple[str, ...]:
+    message = finding.message
+    if finding.waiver is not None:
+        waiver = finding.waiver
+        message += (
+            f" (waived until {waiver.expires}, approved by {waiver.approved_by}: {waiver.reason})"
+        )
     return (
-        finding.status.value,
+        _status_text(finding),
         finding.severity.value,
         finding.policy,
-        subject_text(finding.subject),
-        finding.message,
+        _subject(finding, titles),
+        message,
         date_text(finding.due),
     )
 

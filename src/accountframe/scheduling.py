@@ -1,0 +1,316 @@
+"""The oversight schedule: every review and report due under a framework, up to a date.
+
+`schedule(framework, portfolio, as_of=..., until=...)` lists, for each `oversight_cadence` and
+`required_information` policy and each contract it applies to, the next review or report due
+and the ones after it up to `until`. Due dates are the evaluator's own: the first comes from
+the finding that `check` gives (the same code: `base + every`, SPEC section 4), and each later
+one assumes the one before is met on its due date (`due + every`, calendar arithmetic), or, for
+an overdue one, on `as_of` (`as_of + every`).
+
+Statuses of an item, as of the date:
+
+- `overdue`: the due date has passed (`due < as_of`, grace or not);
+- `due_soon`: not overdue, and inside the policy's warning window: `due - warn_before < as_of`
+  (fewer than `warn_before` left: exactly when `check` warns), or `due - 14 days < as_of` when
+  the policy has no `warn_before`;
+- `planned`: later than that;
+- `unscheduled`: no due date can be worked out (the finding is `error`, or there is no review
+  or report on record and no contract start). These come first: someone must look.
+
+Findings that are `not_applicable` give no items; waived ones do (a waiver excuses a gap, it
+does not cancel the obligation) and say so in `finding_status`.
+
+Example:
+    >>> import datetime
+    >>> import accountframe as af
+    >>> fw = af.Framework(
+    ...     name="demo", version="1", title="Demo",
+    ...     roles=[af.Role("accounting_officer"), af.Role("sro", reports_to="accounting_officer")],
+    ...     policies=[af.OversightCadence(id="CAD", title="Monthly SRO review", every="1 month",
+    ...                                   counts_if='review.forum == "sro_review"')],
+    ... )
+    >>> portfolio = af.Portfolio.from_dict({
+    ...     "organisation": "Ministry of Example",
+    ...     "people": [{"id": "p-sro", "name": "Sam Owner"}],
+    ...     "contracts": [{"id": "C1", "title": "Tagging", "stage": "live", "start": "2026-01-01",
+    ...         "assignments": [{"role": "sro", "person": "p-sro", "start": "2026-01-01"}],
+    ...         "reviews": [{"date": "2026-11-05", "forum": "sro_review"}]}],
+    ... })
+    >>> plan = af.schedule(fw, portfolio, as_of=datetime.date(2026, 11, 25),
+    ...                    until=datetime.date(2027, 1, 31))
+    >>> [(item.due.isoformat(), item.status.value, item.what) for item in plan.items]
+    [('2026-12-05', 'due_soon', 'sro_review'), ('2027-01-05', 'planned', 'sro_review')]
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from accountframe._version import __version__
+from accountframe.assessment import Accountable, Finding, Status
+from accountframe.errors import UsageError
+from accountframe.evaluate import Step, _Run
+from accountframe.model import Portfolio
+from accountframe.policy import Duration, Framework, OversightCadence, RequiredInformation
+
+__all__ = [
+    "DEFAULT_HORIZON",
+    "DUE_SOON_DEFAULT",
+    "SCHEDULE_FORMAT",
+    "ItemStatus",
+    "Schedule",
+    "ScheduleItem",
+    "schedule",
+]
+
+SCHEDULE_FORMAT = "accountframe/schedule/1"
+#: How far ahead a schedule looks when no `until` is given: a board quarter.
+DEFAULT_HORIZON = Duration(months=3)
+#: The "due soon" window of a policy without `warn_before`.
+DUE_SOON_DEFAULT = Duration(days=14)
+
+
+class ItemStatus(enum.StrEnum):
+    """Where a due review or report stands on the schedule's date."""
+
+    UNSCHEDULED = "unscheduled"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    PLANNED = "planned"
+
+    @property
+    def urgency(self) -> int:
+        """0 for unscheduled (most urgent) up to 3 for planned."""
+        return list(ItemStatus).index(self)
+
+
+@attrs.frozen
+class ScheduleItem:
+    """One review or report due: which, for which contract, by when, and who answers for it."""
+
+    policy: str
+    policy_title: str
+    #: `review` (oversight_cadence) or `report` (required_information).
+    kind: str
+    #: The review forum or the report kind; for a review, the forum of the latest review that
+    #: counted (else one that counted on another contract), empty when none ever did.
+    what: str
+    contract: str
+    contract_title: str
+    due: datetime.date | None
+    status: ItemStatus
+    days_overdue: int
+    accountable: Accountable
+    #: 1 for the next one due, 2 for the one after it, ...
+    occurrence: int
+    #: The status of the policy's finding for the contract (`check` gives the same).
+    finding_status: Status
+    #: The finding's message (why it is due then, or why it could not be scheduled).
+    message: str
+    #: Stable across runs: derived from the organisation, framework, policy, contract and
+    #: occurrence, so a calendar that imports the schedule again updates its events.
+    uid: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "policy_title": self.policy_title,
+            "kind": self.kind,
+            "what": self.what,
+            "contract": self.contract,
+            "contract_title": self.contract_title,
+            "due": self.due.isoformat() if self.due else None,
+            "status": self.status.value,
+            "days_overdue": self.days_overdue,
+            "accountable": self.accountable.to_dict(),
+            "occurrence": self.occurrence,
+            "finding_status": self.finding_status.value,
+            "message": self.message,
+            "uid": self.uid,
+        }
+
+
+@attrs.frozen
+class Schedule:
+    """Every review and report due from `as_of` to `until` (and every overdue one)."""
+
+    organisation: str
+    framework: str
+    framework_version: str
+    as_of: datetime.date
+    until: datetime.date
+    #: In date order (unscheduled ones first), then policy order, then contract order.
+    items: tuple[ScheduleItem, ...]
+    generated_by: str = f"accountframe {__version__}"
+
+    def counts(self) -> dict[str, int]:
+        """A count for each item status, zeros included."""
+        counts = {status.value: 0 for status in ItemStatus}
+        for item in self.items:
+            counts[item.status.value] += 1
+        return counts
+
+    def by_person(self) -> dict[str | None, list[ScheduleItem]]:
+        """Items grouped by accountable person id (None: no one holds the role).
+
+        People are ordered by their most urgent item (status, then due date), then id.
+        """
+        groups: dict[str | None, list[ScheduleItem]] = {}
+        for item in self.items:
+            groups.setdefault(item.accountable.person, []).append(item)
+
+        def first(entry: tuple[str | None, list[ScheduleItem]]) -> tuple[Any, ...]:
+            person, items = entry
+            urgency = min(item.status.urgency for item in items)
+            earliest = items[0].due or datetime.date.min  # items are in date order
+            return (urgency, earliest, person is None, person or "")
+
+        return dict(sorted(groups.items(), key=first))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `accountframe/schedule/1` document."""
+        return {
+            "format": SCHEDULE_FORMAT,
+            "organisation": self.organisation,
+            "framework": {"name": self.framework, "version": self.framework_version},
+            "as_of": self.as_of.isoformat(),
+            "until": self.until.isoformat(),
+            "generated_by": self.generated_by,
+            "summary": self.counts(),
+            "items": [item.to_dict() for item in self.items],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The schedule as JSON text: byte-identical for the same inputs."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def schedule(
+    framework: Framework,
+    portfolio: Portfolio,
+    *,
+    as_of: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> Schedule:
+    """The reviews and reports due under `framework` for `portfolio`, from `as_of` to `until`.
+
+    `as_of` defaults to the portfolio's `as_of`, else today; `until` to three months after
+    `as_of`. Overdue items are listed whatever their date; later ones up to `until`
+    (inclusive).
+
+    Raises:
+        UsageError: `until` is before `as_of`.
+        FrameworkError: the framework does not compile.
+    """
+    if as_of is None:
+        as_of = portfolio.as_of or datetime.date.today()
+    until = until if until is not None else DEFAULT_HORIZON.after(as_of)
+    if until < as_of:
+        raise UsageError(f"until ({until}) is before as_of ({as_of})")
+    compiled = framework.compiled
+    run = _Run(compiled, portfolio, as_of)
+    titles = {contract.id: contract.title for contract in portfolio.contracts}
+    found: list[tuple[int, int, Any, Finding, list[Step]]] = []
+    forums: dict[str, list[tuple[datetime.date, str]]] = {}
+    for policy_index, policy in enumerate(compiled.policies):
+        if not isinstance(policy.policy, OversightCadence | RequiredInformation):
+            continue
+        for subject_index, (subject, bound, failed, contract) in enumerate(run.subjects(policy)):
+            steps: list[Step] = []
+            run.steps = steps  # record the judgement's steps: the forums that counted
+            try:
+                finding = run.finding(policy, subject, bound, failed, contract)
+            finally:
+                run.steps = None
+            if finding.status is Status.NOT_APPLICABLE:
+                continue
+            forums.setdefault(policy.id, []).extend(_counted_forums(steps))
+            found.append((policy_index, subject_index, policy, finding, steps))
+    items: list[tuple[tuple[Any, ...], ScheduleItem]] = []
+    for policy_index, subject_index, policy, finding, steps in found:
+        kind = policy.policy
+        if isinstance(kind, OversightCadence):
+            own = _counted_forums(steps)
+            anywhere = forums.get(policy.id, [])
+            what = max(own)[1] if own else (max(anywhere)[1] if anywhere else "")
+            every, noun = policy.durations["every"], "review"
+        else:
+            assert isinstance(kind, RequiredInformation)
+            what, every, noun = kind.report, policy.durations["max_age"], "report"
+        warn_before = policy.durations["warn_before"]
+        window = warn_before if warn_before != Duration() else DUE_SOON_DEFAULT
+        contract_id = finding.subject.id
+        due = finding.due if finding.status is not Status.ERROR else None
+        occurrence = 1
+        while True:
+            if due is None:
+                status = ItemStatus.UNSCHEDULED
+            elif due < as_of:
+                status = ItemStatus.OVERDUE
+            elif window.before(due) < as_of:
+                status = ItemStatus.DUE_SOON
+            else:
+                status = ItemStatus.PLANNED
+            if due is not None and due > until and status is not ItemStatus.OVERDUE:
+                break
+            item = ScheduleItem(
+                policy=policy.id,
+                policy_title=kind.title,
+                kind=noun,
+                what=what,
+                contract=contract_id,
+                contract_title=titles.get(contract_id, ""),
+                due=due,
+                status=status,
+                days_overdue=max(0, (as_of - due).days) if due is not None else 0,
+                accountable=finding.accountable,
+                occurrence=occurrence,
+                finding_status=finding.status,
+                message=finding.message,
+                uid=_uid(
+                    portfolio.organisation, framework.name, policy.id, contract_id, occurrence
+                ),
+            )
+            key = (due or datetime.date.min, policy_index, subject_index, occurrence)
+            items.append((key, item))
+            if due is None:
+                break
+            # An overdue one cannot be met on its date any more: assume it is met on as_of.
+            due = every.after(max(due, as_of))
+            occurrence += 1
+            if every == Duration():  # a zero duration would repeat the same date for ever
+                break
+    return Schedule(
+        organisation=portfolio.organisation,
+        framework=framework.name,
+        framework_version=framework.version,
+        as_of=as_of,
+        until=until,
+        items=tuple(item for _, item in sorted(items, key=lambda entry: entry[0])),
+    )
+
+
+def _counted_forums(steps: list[Step]) -> list[tuple[datetime.date, str]]:
+    """(date, forum) of each review that counted, from a judgement's recorded steps."""
+    counted: list[tuple[datetime.date, str]] = []
+    for step in steps:
+        if step.name != "event" or step.values.get("variable") != "review":
+            continue
+        item: Mapping[str, Any] = step.values.get("item") or {}
+        if step.values.get("counts") and "forum" in item and "date" in item:
+            counted.append((item["date"], str(item["forum"])))
+    return counted
+
+
+def _uid(organisation: str, framework: str, policy: str, contract: str, occurrence: int) -> str:
+    # The occurrence is counted from now (1 = the next one due), not a date: when a review is
+    # held, the next one's date moves and re-importing updates that event instead of adding one.
+    identity = "\0".join((organisation, framework, policy, contract, str(occurrence)))
+    return f"{hashlib.sha256(identity.encode()).hexdigest()[:32]}@accountframe"

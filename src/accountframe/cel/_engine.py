@@ -49,6 +49,7 @@ sum, 191 `!`, 191 member selections or indexes, 192 `&&` terms. Whatever happens
 
 from __future__ import annotations
 
+import datetime
 import re
 import sys
 import threading
@@ -244,6 +245,10 @@ def _get_engine() -> _Engine:
         return _engine
 
 
+# Results that are already plain Python and immutable: returned as they are.
+_PLAIN_RESULTS = frozenset({bool, int, float, str, bytes, type(None), datetime.datetime,
+                            datetime.timedelta})  # fmt: skip
+
 #: The evaluation engines `compile` can build a `Program` for.
 Engine = Literal["accountframe", "celpy"]
 ENGINES: tuple[Engine, ...] = ("accountframe", "celpy")
@@ -310,11 +315,12 @@ class Program:
             ...
             accountframe.errors.CelEvaluationError: undeclared reference to 'missing'
         """
-        bound = bindings(values)
+        bound = values if type(values) is Bindings else bindings(values)
         if self.engine == "celpy":
             return self._evaluate_celpy(bound)
         try:
-            return export(self._code(bound.plain_values()))
+            result = self._code(bound.plain_values())
+            return result if type(result) in _PLAIN_RESULTS else export(result)
         except CelFailure as failure:
             raise self._failure(failure.message) from failure
         except BudgetExceeded as error:

@@ -29,6 +29,7 @@ within the default recursion limit.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -160,8 +161,10 @@ def _not_equal(left: Any, right: Any) -> bool:
 _BINARY["relation_ne"] = _not_equal
 
 # Types whose `==` and ordering are Python's own when both operands have that exact type.
-_SIMPLE = frozenset({int, float, str, bool, bytes, type(None)})
-_SIMPLE_ORDER = frozenset({int, float, str, bytes})
+_SIMPLE = frozenset(
+    {int, float, str, bool, bytes, type(None), datetime.datetime, datetime.timedelta}
+)
+_SIMPLE_ORDER = frozenset({int, float, str, bytes, datetime.datetime, datetime.timedelta})
 
 
 class _Lowerer:
@@ -288,6 +291,9 @@ class _Lowerer:
             return not_equal
         if name in ("relation_lt", "relation_le", "relation_gt", "relation_ge"):
             return _ordering(name, first, second)
+
+        if name in ("addition_add", "addition_sub"):
+            return _additive(name == "addition_sub", first, second)
 
         def binary(act: dict[str, Any]) -> Any:
             return operator(first(act), second(act))
@@ -603,6 +609,33 @@ def _checked_call(name: str, function: Callable[..., Any]) -> Callable[..., Any]
             rt.no_overload(name, *values)
 
     return checked
+
+
+def _additive(subtract: bool, first: Code, second: Code) -> Code:
+    """`+` and `-` with the int case inline (the commonest, and its overflow check)."""
+    if subtract:
+
+        def minus(act: dict[str, Any]) -> Any:
+            a = first(act)
+            b = second(act)
+            if type(a) is int and type(b) is int:
+                result = a - b
+                if rt.INT64_MIN <= result <= rt.INT64_MAX:
+                    return result
+            return rt.subtract(a, b)
+
+        return minus
+
+    def plus(act: dict[str, Any]) -> Any:
+        a = first(act)
+        b = second(act)
+        if type(a) is int and type(b) is int:
+            result = a + b
+            if rt.INT64_MIN <= result <= rt.INT64_MAX:
+                return result
+        return rt.add(a, b)
+
+    return plus
 
 
 def _equal_constant(negated: bool, left: Lowered, right: Lowered) -> Code:

@@ -15,6 +15,7 @@ from accountframe.errors import (
     CelError,
     CelEvaluationError,
     Location,
+    UsageError,
 )
 
 UTC = datetime.UTC
@@ -223,29 +224,149 @@ def test_functions_table_lists_every_added_function() -> None:
 # --- Evaluation errors, cleaned up -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("engine", cel.ENGINES)
 @pytest.mark.parametrize(
     ("source", "values", "message"),
     [
         pytest.param("missing", {}, "undeclared reference to 'missing'", id="undeclared"),
         pytest.param("nope(1)", {}, "undeclared reference to 'nope'", id="unknown-function"),
         pytest.param(
-            "1 == 1.0", {}, "no matching overload for '==' applied to (int, double)", id="int-dbl"
-        ),
-        pytest.param(
-            "2 > 1.5", {}, "no matching overload for '>' applied to (int, double)", id="gt-mixed"
-        ),
-        pytest.param(
             "'a' + 1", {}, "no matching overload for '+' applied to (string, int)", id="str-plus"
         ),
         pytest.param(
             "-s", {"s": "x"}, "no matching overload for '-' applied to (string)", id="neg"
         ),
+        pytest.param(
+            "'a' < 1", {}, "no matching overload for '<' applied to (string, int)", id="lt-mixed"
+        ),
+        pytest.param("!1", {}, "no matching overload for '!' applied to (int)", id="not-int"),
         pytest.param("m.z", {"m": {"a": 1}}, "no such member in mapping: 'z'", id="no-member"),
-        pytest.param("1 / 0", {}, "modulus or divide by zero", id="divide-by-zero"),
+        pytest.param("days('x')", {}, "days() expects (int) (got (string))", id="days"),
     ],
 )
-def test_evaluation_error_messages(source: str, values: dict[str, Any], message: str) -> None:
+def test_evaluation_error_messages(
+    source: str, values: dict[str, Any], message: str, engine: cel.Engine
+) -> None:
+    with pytest.raises(CelEvaluationError) as caught:
+        cel.compile(source, engine=engine).evaluate(values)
+    assert caught.value.cel_message == message
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "message"),
+    [
+        pytest.param("1 / 0", {}, "division by zero", id="divide-by-zero"),
+        pytest.param("1 % 0", {}, "modulus by zero", id="modulus-by-zero"),
+        pytest.param("9223372036854775807 + 1", {}, "integer overflow", id="overflow"),
+        pytest.param("0u - 1u", {}, "unsigned integer overflow", id="uint-underflow"),
+        pytest.param("m['z']", {"m": {"a": 1}}, "no such key: 'z'", id="no-key"),
+        pytest.param(
+            "l[2]", {"l": [1, 2]}, "index 2 out of range for a list of size 2", id="index"
+        ),
+        pytest.param(
+            "x.y", {"x": 1}, "type 'int' does not support field selection", id="select-int"
+        ),
+        pytest.param("1 ? 2 : 3", {}, "no matching overload for '?:' applied to (int)", id="if"),
+        pytest.param(
+            "1 && true", {}, "no matching overload for '&&' applied to (int, bool)", id="and-int"
+        ),
+        pytest.param(
+            "l.all(x, x)", {"l": [1]}, "the condition of .all() must be a bool (got int)", id="all"
+        ),
+        pytest.param(
+            "'a'.matches('(')",
+            {},
+            "invalid regular expression '(': missing ): (",
+            id="bad-regex",
+        ),
+        pytest.param(
+            "timestamp('9999-12-31T23:59:59Z') + duration('1s')",
+            {},
+            "timestamp out of range (years 1 to 9999)",
+            id="timestamp-range",
+        ),
+        pytest.param("{'a': 1, 'a': 2}", {}, "duplicate map key 'a'", id="duplicate-key"),
+    ],
+)
+def test_accountframe_engine_error_messages(
+    source: str, values: dict[str, Any], message: str
+) -> None:
     assert eval_error(source, **values) == message
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(r"' \\ \? \` \' '", " \\ ? ` ' ", id="punctuation"),
+        pytest.param(r"'\x41\X42\103\u00e9\U0001F600'", "ABCé😀", id="codes"),
+        pytest.param("'''a\nb'''", "a\nb", id="triple-quoted-newline"),
+        pytest.param(r"r'\n'", "\\n", id="raw"),
+        pytest.param(r"b'\xff\000é'", b"\xff\x00\xc3\xa9", id="bytes"),
+    ],
+)
+def test_string_literal_escapes(source: str, expected: Any) -> None:
+    assert run(source) == expected
+
+
+def test_unknown_escape_is_an_error() -> None:
+    assert eval_error(r"'\q'") == r"invalid escape '\\q' in the literal '\q'"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("1 == 1.0", True, id="int-double-equal"),
+        pytest.param("2 > 1.5", True, id="int-double-order"),
+        pytest.param("1u == 1", True, id="uint-int-equal"),
+        pytest.param("1 == '1'", False, id="int-string-unequal"),
+        pytest.param("[1, 'a'] == [1, 2]", False, id="mixed-lists"),
+        pytest.param("{1: 'a'}[1.0]", "a", id="double-key"),
+        pytest.param("true == 1", False, id="bool-is-not-int"),
+        pytest.param("false && 1 / 0 == 1", False, id="false-and-error"),
+        pytest.param("1 / 0 == 1 && false", False, id="error-and-false"),
+        pytest.param("1 / 0 == 1 || true", True, id="error-or-true"),
+        pytest.param("[1, 0].exists(x, 1 / x == 1)", True, id="exists-absorbs"),
+        pytest.param("[0, 1].all(x, x == 1 && 1 / x == 1)", False, id="all-absorbs"),
+        pytest.param("-7 / 2 == -3 && -7 % 2 == -1", True, id="truncating-division"),
+    ],
+)
+def test_accountframe_engine_follows_the_cel_spec(source: str, expected: Any) -> None:
+    assert run(source) == expected
+
+
+def test_celpy_engine_departs_from_the_spec_on_mixed_numbers() -> None:
+    # The deviations table in docs/cel.md; `test_cel_differential` skips exactly these.
+    celpy = cel.compile("1 == 1.0", engine="celpy")
+    with pytest.raises(CelEvaluationError, match=r"applied to \(int, double\)"):
+        celpy.evaluate({})
+
+
+def test_iteration_budget_stops_nested_macros() -> None:
+    program = cel.compile(
+        "xs.all(x, xs.all(y, x + y >= 0))", limits=cel.Limits(max_iterations=1_000)
+    )
+    assert program.evaluate({"xs": list(range(31))}) is True  # 31 + 31 * 31 = 992 iterations
+    with pytest.raises(CelEvaluationError) as caught:
+        program.evaluate({"xs": list(range(32))})
+    assert caught.value.cel_message == (
+        "evaluation budget exceeded: more than 1,000 comprehension iterations"
+    )
+
+
+def test_iteration_budget_is_not_absorbed_by_logic() -> None:
+    program = cel.compile(
+        "f && xs.exists(x, x < 0) || xs.map(x, x).size() > 0 || t",
+        limits=cel.Limits(max_iterations=10),
+    )
+    assert program.evaluate({"xs": list(range(5)), "f": False, "t": True}) is True
+    with pytest.raises(CelEvaluationError, match="evaluation budget exceeded"):
+        program.evaluate({"xs": list(range(11)), "f": False, "t": True})
+
+
+def test_iteration_budget_is_per_evaluation() -> None:
+    program = cel.compile("xs.all(x, x >= 0)", limits=cel.Limits(max_iterations=10))
+    for _ in range(3):
+        assert program.evaluate({"xs": list(range(10))}) is True
 
 
 def test_evaluation_error_carries_source_and_location() -> None:
@@ -260,10 +381,12 @@ def test_evaluation_error_carries_source_and_location() -> None:
 
 
 def test_error_value_as_result_raises() -> None:
-    # Both sides are error values; celpy reports the `||` of two errors, not either error.
-    assert (
-        eval_error("m.x || m.y", m={}) == "no matching overload for '||' applied to (error, error)"
-    )
+    # Both sides are errors: the accountframe engine reports the first, as cel-go does; celpy
+    # reports the `||` of two errors.
+    assert eval_error("m.x || m.y", m={}) == "no such member in mapping: 'x'"
+    with pytest.raises(CelEvaluationError) as caught:
+        cel.compile("m.x || m.y", engine="celpy").evaluate({"m": {}})
+    assert caught.value.cel_message == "no matching overload for '||' applied to (error, error)"
 
 
 def test_type_result_has_no_python_value() -> None:
@@ -391,6 +514,54 @@ def test_largest_sum_under_the_limit_evaluates_from_a_deep_stack() -> None:
     assert deep(150) == 96
 
 
+def _deep_map(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+# The deepest expression of each shape the tree guard admits (see cel._engine's docstring),
+# written over variables so that the accountframe engine cannot fold them away.
+DEEPEST_SHAPES = [
+    pytest.param("(" * 64 + "x" + ")" * 64, 1, id="parens"),
+    pytest.param("[" * 64 + "x" + "]" * 64, _nest(64), id="lists"),
+    pytest.param("{'a': " * 64 + "x" + "}" * 64, _deep_map(64), id="maps"),
+    pytest.param("dyn(" * 64 + "x" + ")" * 64, 1, id="calls"),
+    pytest.param(
+        "".join(f"l.exists(v{n}, " for n in range(64)) + "x == 1" + ")" * 64, True, id="macros"
+    ),
+    pytest.param("+".join(["x"] * 96), 96, id="sum"),
+    pytest.param("!" * 191 + "b", False, id="nots"),
+    pytest.param("m" + ".a" * 191, 1, id="selections"),
+    pytest.param("m" + "['a']" * 191, 1, id="indexes"),
+    pytest.param(" && ".join(["b"] * 192), True, id="ands"),
+]
+
+
+@pytest.mark.parametrize("engine", cel.ENGINES)
+@pytest.mark.parametrize(("source", "expected"), DEEPEST_SHAPES)
+def test_deepest_shapes_evaluate_from_a_deep_stack(
+    source: str, expected: Any, engine: cel.Engine
+) -> None:
+    program = cel.compile(source, engine=engine)
+    values = {"x": 1, "b": True, "l": [1], "m": _deep_map(191)}
+
+    def deep(frames: int) -> Any:
+        return program.evaluate(values) if frames == 0 else deep(frames - 1)
+
+    assert deep(300) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["!" * 192 + "b", "m" + ".a" * 192, " && ".join(["b"] * 193), "+".join(["x"] * 97)],
+    ids=["nots", "selections", "ands", "sum"],
+)
+def test_one_more_level_is_refused(source: str) -> None:
+    assert compile_error(source).diagnostic.code == "af-cel-limit"
+
+
 def test_recursion_in_data_becomes_evaluation_error() -> None:
     value: list[Any] = []
     value.append(value)
@@ -439,9 +610,10 @@ def test_non_string_source() -> None:
 # --- Threads ---------------------------------------------------------------------------------
 
 
-def test_programs_are_safe_to_share_between_threads() -> None:
+@pytest.mark.parametrize("engine", cel.ENGINES)
+def test_programs_are_safe_to_share_between_threads(engine: cel.Engine) -> None:
     programs = [
-        cel.compile(source)
+        cel.compile(source, engine=engine)
         for source in (
             "x * 2 + size(items)",
             "items.filter(i, i > x).map(i, i * 10)",
@@ -474,6 +646,60 @@ def test_programs_are_safe_to_share_between_threads() -> None:
         thread.join()
     assert failures == []
     assert all(results[i] == serial for i in range(8))
+
+
+# --- Engines ---------------------------------------------------------------------------------
+
+
+def test_engines_are_named_and_the_default_is_accountframe() -> None:
+    assert cel.ENGINES == ("accountframe", "celpy")
+    assert cel.DEFAULT_ENGINE == "accountframe"
+    assert cel.compile("1").engine == "accountframe"
+    assert cel.compile("1", engine="celpy").engine == "celpy"
+
+
+def test_unknown_engine_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown CEL engine 'cel-go'"):
+        cel.compile("1", engine="cel-go")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", cel.ENGINES)
+def test_one_bindings_serves_both_engines(engine: cel.Engine) -> None:
+    bound = cel.bindings({"start": datetime.date(2026, 1, 31), "tags": ("a", "b")})
+    more = bound.merged({"n": 2})
+    program = cel.compile("add_months(start, n) > start && size(tags) == n", engine=engine)
+    assert program.evaluate(more) is True
+    assert more["tags"] is bound["tags"] == ["a", "b"]
+
+
+def test_celpy_values_are_converted_once_per_family_of_bindings() -> None:
+    bound = cel.bindings({"people": {"p1": {"name": "Ann"}}})
+    first = bound.cel_values()["people"]
+    assert bound.cel_values()["people"] is first
+    assert bound.merged({"x": 1}).cel_values()["people"] is first
+    holding = bound.merged({"all": [bound["people"]]}).cel_values()["all"]
+    assert holding[0] is first
+
+
+def test_the_accountframe_engine_never_converts_to_celpy_values() -> None:
+    bound = cel.bindings({"xs": [1, 2, 3]})
+    assert cel.compile("xs.exists(x, x > 2)").evaluate(bound) is True
+    assert bound._cel is None  # converted only when a celpy program first needs it
+    assert cel.compile("xs.exists(x, x > 2)", engine="celpy").evaluate(bound) is True
+    assert bound._cel is not None
+
+
+def test_results_do_not_share_containers_with_the_bindings() -> None:
+    bound = cel.bindings({"xs": [1, [2]]})
+    result = cel.compile("xs").evaluate(bound)
+    result[1].append(3)
+    assert bound["xs"] == [1, [2]]
+
+
+def test_limits_have_an_iteration_budget() -> None:
+    assert cel.DEFAULT_LIMITS.max_iterations == 1_000_000
+    with pytest.raises(ValueError, match="max_iterations must be a positive int"):
+        cel.Limits(max_iterations=0)
 
 
 def test_every_error_is_a_cel_error() -> None:

@@ -1,7 +1,14 @@
-"""The one wrapper around cel-python: parsing, limits, evaluation and error translation.
+"""Compiling CEL: parsing with cel-python, limits, and a program for either engine.
 
-Nothing outside `accountframe.cel` touches celpy, and nothing from celpy (an exception, a value
-type, a message with an activation dump) leaves this package.
+`compile` parses with cel-python's lark parser, checks the limits and the tree guard below, and
+builds the program for the chosen engine: `"accountframe"` lowers the tree into closures
+(`_lower`, over `_runtime`'s operations), `"celpy"` wraps cel-python's interpreter. Nothing
+outside `accountframe.cel` touches celpy, and nothing from celpy (an exception, a value type,
+a message with an activation dump) leaves this package.
+
+The rest of this docstring is about cel-python and its interpreter (the celpy engine); the
+accountframe engine keeps to the same tree guard, which bounds its recursion too (lowering
+recurses about twice per visited level at compile time, a closure once per operation).
 
 cel-python 0.5.0 facts this module is built around (measured; `tests/unit/test_cel_engine_facts.py`
 pins them):
@@ -42,11 +49,12 @@ sum, 191 `!`, 191 member selections or indexes, 192 `&&` terms. Whatever happens
 
 from __future__ import annotations
 
+import datetime
 import re
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import celpy
@@ -55,12 +63,20 @@ import lark.exceptions
 from celpy.celparser import CELParser
 from celpy.evaluation import CELEvalError, Evaluator
 
+from accountframe.cel._lower import BudgetExceeded, lower
+from accountframe.cel._runtime import CelFailure, export
 from accountframe.cel.functions import CEL_FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits, bracket_depth
 from accountframe.cel.values import Bindings, bindings, from_cel
-from accountframe.errors import CelCompileError, CelEvaluationError, Diagnostic, Location
+from accountframe.errors import (
+    CelCompileError,
+    CelEvaluationError,
+    Diagnostic,
+    Location,
+    UsageError,
+)
 
-__all__ = ["TREE_LEVELS_PER_DEPTH", "Program", "compile"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "TREE_LEVELS_PER_DEPTH", "Engine", "Program", "compile"]
 
 #: Evaluator levels allowed per unit of `Limits.max_depth` (see the module docstring).
 TREE_LEVELS_PER_DEPTH = 3
@@ -229,6 +245,17 @@ def _get_engine() -> _Engine:
         return _engine
 
 
+# Results that are already plain Python and immutable: returned as they are.
+_PLAIN_RESULTS = frozenset({bool, int, float, str, bytes, type(None), datetime.datetime,
+                            datetime.timedelta})  # fmt: skip
+
+#: The evaluation engines `compile` can build a `Program` for.
+Engine = Literal["accountframe", "celpy"]
+ENGINES: tuple[Engine, ...] = ("accountframe", "celpy")
+#: The engine used when `compile` is not told otherwise.
+DEFAULT_ENGINE: Engine = "accountframe"
+
+
 @attrs.frozen
 class Program:
     """A compiled CEL expression, ready to evaluate any number of times, from any thread.
@@ -238,16 +265,23 @@ class Program:
     Attributes:
         source: The expression text.
         location: Where the expression's first character sits in its file, if known.
+        engine: The engine that evaluates it: `"accountframe"` (the parse tree lowered to
+            Python closures over plain values) or `"celpy"` (cel-python's interpreter).
 
     Example:
         >>> program = compile("tier >= 2 && 'urgent' in tags")
         >>> program.evaluate({"tier": 3, "tags": ["urgent"]})
         True
+        >>> program.engine
+        'accountframe'
     """
 
     source: str
     location: Location | None = None
-    _runner: Any = attrs.field(default=None, repr=False, eq=False)
+    engine: Engine = DEFAULT_ENGINE
+    _tree: Any = attrs.field(default=None, repr=False, eq=False)
+    _code: Any = attrs.field(default=None, repr=False, eq=False)
+    _limit: int = attrs.field(default=DEFAULT_LIMITS.max_iterations, repr=False, eq=False)
 
     def references(self) -> frozenset[str]:
         """The variables the expression reads: free identifiers, not macro-bound ones.
@@ -256,14 +290,14 @@ class Program:
             >>> sorted(compile("contract.reviews.exists(r, r.date > now) && is_major").references())
             ['contract', 'is_major', 'now']
         """
-        return _references(self._runner.ast)
+        return _references(self._tree)
 
     def evaluate(self, values: Mapping[str, Any] | Bindings) -> Any:
         """Evaluate with the given variables and return the result as plain Python.
 
         Args:
             values: Variable name to plain Python value, or a `Bindings` from `bindings()`
-                (converted once, cheaper when many programs read the same variables).
+                (validated once, cheaper when many programs read the same variables).
 
         Returns:
             bool, int, float, str, bytes, None, list, dict, UTC-aware datetime or timedelta.
@@ -281,9 +315,27 @@ class Program:
             ...
             accountframe.errors.CelEvaluationError: undeclared reference to 'missing'
         """
-        activation = bindings(values)
+        bound = values if type(values) is Bindings else bindings(values)
+        if self.engine == "celpy":
+            return self._evaluate_celpy(bound)
         try:
-            result = self._runner.evaluate(activation)
+            result = self._code(bound.plain_values())
+            return result if type(result) in _PLAIN_RESULTS else export(result)
+        except CelFailure as failure:
+            raise self._failure(failure.message) from failure
+        except BudgetExceeded as error:
+            raise self._failure(
+                f"evaluation budget exceeded: more than {self._limit:,} comprehension iterations"
+            ) from error
+        except RecursionError as error:
+            raise self._failure("expression or data is nested too deeply to evaluate") from error
+        except Exception as error:  # a Python failure in an operation is still an evaluation error
+            raise self._failure(f"evaluation failed: {type(error).__name__}: {error}") from error
+
+    def _evaluate_celpy(self, bound: Bindings) -> Any:
+        activation = bound.cel_values()
+        try:
+            result = self._code.evaluate(activation)
         except CELEvalError as error:
             raise self._failure(cel_message(error)) from error
         except RecursionError as error:
@@ -307,6 +359,7 @@ def compile(
     location: Location | None = None,
     indent: int = 0,
     limits: Limits = DEFAULT_LIMITS,
+    engine: Engine = DEFAULT_ENGINE,
 ) -> Program:
     """Parse a CEL expression into a `Program`, checking the size limits first.
 
@@ -318,7 +371,8 @@ def compile(
         indent: The column (0-based) at which the expression's second and later lines start in
             the file, for a block scalar: line k > 1 of the expression maps to file column
             `indent + col`.
-        limits: Length and nesting bounds.
+        limits: Length, nesting and evaluation-budget bounds.
+        engine: `"accountframe"` (the default) or `"celpy"`, kept for comparison.
 
     Returns:
         A `Program`.
@@ -326,9 +380,12 @@ def compile(
     Raises:
         CelCompileError: `af-cel-syntax` if it does not parse, `af-cel-limit` if it is too long
             or too deeply nested; `diagnostic` says where.
+        UsageError: `engine` is not one of `ENGINES`.
 
     Example:
         >>> compile("1 + 2").evaluate({})
+        3
+        >>> compile("1 + 2", engine="celpy").evaluate({})
         3
         >>> try:
         ...     compile("(1")
@@ -338,6 +395,8 @@ def compile(
             (1
               ^
     """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown CEL engine {engine!r} (choose from {', '.join(ENGINES)})")
     place = _Placer(source if isinstance(source, str) else "", location, indent)
     if not isinstance(source, str):
         raise place.error(
@@ -356,10 +415,10 @@ def compile(
             f"expression is nested {depth} brackets deep; the limit is {limits.max_depth}",
             offset,
         )
-    engine = _get_engine()
+    parsing = _get_engine()
     try:
-        with engine.parse_lock:
-            tree = engine.parser.parse(source)
+        with parsing.parse_lock:
+            tree = parsing.parser.parse(source)
     except lark.exceptions.UnexpectedInput as error:
         message, offset = _syntax_message(error, source)
         raise place.error("af-cel-syntax", message, offset) from error
@@ -373,8 +432,16 @@ def compile(
             f"expression is nested {levels} operations deep; the limit is {bound}",
             0,
         )
-    runner = _Runner(engine.environment, tree, dict(CEL_FUNCTIONS))
-    return Program(source, location, runner)
+    if engine == "celpy":
+        code: Any = _Runner(parsing.environment, tree, dict(CEL_FUNCTIONS))
+    else:
+        try:
+            code = lower(tree, limits)
+        except RecursionError as error:  # pragma: no cover - the tree guard prevents it
+            raise place.error(
+                "af-cel-limit", "expression is nested too deeply to compile", 0
+            ) from error
+    return Program(source, location, engine, tree, code, limits.max_iterations)
 
 
 @attrs.frozen

@@ -206,8 +206,10 @@ OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "+", "-", "*", "/", "%")
 def binary(operator: str, left: Type, right: Type) -> Type | None:
     """The result type of `left operator right`, or None if no overload can match.
 
-    Numbers never mix: `int < double` has no overload in CEL (write `100.0`, or convert with
-    `double()`).
+    Numbers never mix here: the checker reports `int < double` (write `100.0`, or convert with
+    `double()`), although the accountframe engine evaluates it as the CEL specification says
+    (`1 < 1.5` is true): a money amount written without `.0` is almost always a mistake, and
+    cel-python, the other engine, fails on it. Stricter than run time, never looser.
 
     Example:
         >>> print(binary("in", STRING, list_of(STRING)))
@@ -250,8 +252,8 @@ def _membership(item: Type, container: Type) -> Type | None:
         return BOOL if equality_compatible(item, container.element or DYN) else None
     if container.is_map_like:
         return BOOL if equality_compatible(item, container.map_key()) else None
-    if container.kind == "string" and item.kind in ("string", "dyn"):
-        return BOOL  # cel-python: substring test
+    # Not `string in string`: cel-python takes it as a substring test, standard CEL (and the
+    # accountframe engine) has no such overload; write `s.contains(t)`.
     return None
 
 

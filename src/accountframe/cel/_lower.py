@@ -139,8 +139,13 @@ def _items(exprlist: Any) -> list[Any]:
     return list(exprlist.children) if isinstance(exprlist, lark.Tree) else []
 
 
+def _not_equal(left: Any, right: Any) -> bool:
+    return not rt.equal(left, right)
+
+
 _BINARY = {
     "relation_eq": rt.equal,
+    "relation_ne": _not_equal,
     "relation_lt": rt.less,
     "relation_le": rt.less_equal,
     "relation_gt": rt.greater,
@@ -153,12 +158,6 @@ _BINARY = {
     "multiplication_mod": rt.modulo,
 }
 
-
-def _not_equal(left: Any, right: Any) -> bool:
-    return not rt.equal(left, right)
-
-
-_BINARY["relation_ne"] = _not_equal
 
 # Types whose `==` and ordering are Python's own when both operands have that exact type.
 _SIMPLE = frozenset(

@@ -15,6 +15,7 @@ from accountframe.errors import (
     CelError,
     CelEvaluationError,
     Location,
+    UsageError,
 )
 
 UTC = datetime.UTC
@@ -439,9 +440,10 @@ def test_non_string_source() -> None:
 # --- Threads ---------------------------------------------------------------------------------
 
 
-def test_programs_are_safe_to_share_between_threads() -> None:
+@pytest.mark.parametrize("engine", cel.ENGINES)
+def test_programs_are_safe_to_share_between_threads(engine: cel.Engine) -> None:
     programs = [
-        cel.compile(source)
+        cel.compile(source, engine=engine)
         for source in (
             "x * 2 + size(items)",
             "items.filter(i, i > x).map(i, i * 10)",
@@ -474,6 +476,45 @@ def test_programs_are_safe_to_share_between_threads() -> None:
         thread.join()
     assert failures == []
     assert all(results[i] == serial for i in range(8))
+
+
+# --- Engines ---------------------------------------------------------------------------------
+
+
+def test_engines_are_named_and_the_default_is_accountframe() -> None:
+    assert cel.ENGINES == ("accountframe", "celpy")
+    assert cel.DEFAULT_ENGINE == "accountframe"
+    assert cel.compile("1").engine == "accountframe"
+    assert cel.compile("1", engine="celpy").engine == "celpy"
+
+
+def test_unknown_engine_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown CEL engine 'cel-go'"):
+        cel.compile("1", engine="cel-go")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", cel.ENGINES)
+def test_one_bindings_serves_both_engines(engine: cel.Engine) -> None:
+    bound = cel.bindings({"start": datetime.date(2026, 1, 31), "tags": ("a", "b")})
+    more = bound.merged({"n": 2})
+    program = cel.compile("add_months(start, n) > start && size(tags) == n", engine=engine)
+    assert program.evaluate(more) is True
+    assert more["tags"] is bound["tags"] == ["a", "b"]
+
+
+def test_celpy_values_are_converted_once_per_family_of_bindings() -> None:
+    bound = cel.bindings({"people": {"p1": {"name": "Ann"}}})
+    first = bound.cel_values()["people"]
+    assert bound.cel_values()["people"] is first
+    assert bound.merged({"x": 1}).cel_values()["people"] is first
+    holding = bound.merged({"all": [bound["people"]]}).cel_values()["all"]
+    assert holding[0] is first
+
+
+def test_limits_have_an_iteration_budget() -> None:
+    assert cel.DEFAULT_LIMITS.max_iterations == 1_000_000
+    with pytest.raises(ValueError, match="max_iterations must be a positive int"):
+        cel.Limits(max_iterations=0)
 
 
 def test_every_error_is_a_cel_error() -> None:

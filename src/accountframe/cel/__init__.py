@@ -26,7 +26,14 @@ Functions beyond standard CEL are listed in `FUNCTIONS`: `days`, `days_between`,
 
 from __future__ import annotations
 
-from accountframe.cel._engine import TREE_LEVELS_PER_DEPTH, Program, compile
+from accountframe.cel._engine import (
+    DEFAULT_ENGINE,
+    ENGINES,
+    TREE_LEVELS_PER_DEPTH,
+    Engine,
+    Program,
+    compile,
+)
 from accountframe.cel.checker import Checked, check
 from accountframe.cel.explain import Subcondition, paths, subconditions
 from accountframe.cel.functions import FUNCTIONS
@@ -35,12 +42,15 @@ from accountframe.cel.types import TYPES, Type
 from accountframe.cel.values import Bindings, bindings
 
 __all__ = [
+    "DEFAULT_ENGINE",
     "DEFAULT_LIMITS",
+    "ENGINES",
     "FUNCTIONS",
     "TREE_LEVELS_PER_DEPTH",
     "TYPES",
     "Bindings",
     "Checked",
+    "Engine",
     "Limits",
     "Program",
     "Subcondition",

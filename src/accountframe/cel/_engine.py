@@ -46,7 +46,7 @@ import re
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import celpy
@@ -58,9 +58,15 @@ from celpy.evaluation import CELEvalError, Evaluator
 from accountframe.cel.functions import CEL_FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits, bracket_depth
 from accountframe.cel.values import Bindings, bindings, from_cel
-from accountframe.errors import CelCompileError, CelEvaluationError, Diagnostic, Location
+from accountframe.errors import (
+    CelCompileError,
+    CelEvaluationError,
+    Diagnostic,
+    Location,
+    UsageError,
+)
 
-__all__ = ["TREE_LEVELS_PER_DEPTH", "Program", "compile"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "TREE_LEVELS_PER_DEPTH", "Engine", "Program", "compile"]
 
 #: Evaluator levels allowed per unit of `Limits.max_depth` (see the module docstring).
 TREE_LEVELS_PER_DEPTH = 3
@@ -229,6 +235,13 @@ def _get_engine() -> _Engine:
         return _engine
 
 
+#: The evaluation engines `compile` can build a `Program` for.
+Engine = Literal["accountframe", "celpy"]
+ENGINES: tuple[Engine, ...] = ("accountframe", "celpy")
+#: The engine used when `compile` is not told otherwise.
+DEFAULT_ENGINE: Engine = "accountframe"
+
+
 @attrs.frozen
 class Program:
     """A compiled CEL expression, ready to evaluate any number of times, from any thread.
@@ -238,16 +251,22 @@ class Program:
     Attributes:
         source: The expression text.
         location: Where the expression's first character sits in its file, if known.
+        engine: The engine that evaluates it: `"accountframe"` (the parse tree lowered to
+            Python closures over plain values) or `"celpy"` (cel-python's interpreter).
 
     Example:
         >>> program = compile("tier >= 2 && 'urgent' in tags")
         >>> program.evaluate({"tier": 3, "tags": ["urgent"]})
         True
+        >>> program.engine
+        'accountframe'
     """
 
     source: str
     location: Location | None = None
-    _runner: Any = attrs.field(default=None, repr=False, eq=False)
+    engine: Engine = DEFAULT_ENGINE
+    _tree: Any = attrs.field(default=None, repr=False, eq=False)
+    _code: Any = attrs.field(default=None, repr=False, eq=False)
 
     def references(self) -> frozenset[str]:
         """The variables the expression reads: free identifiers, not macro-bound ones.
@@ -256,14 +275,14 @@ class Program:
             >>> sorted(compile("contract.reviews.exists(r, r.date > now) && is_major").references())
             ['contract', 'is_major', 'now']
         """
-        return _references(self._runner.ast)
+        return _references(self._tree)
 
     def evaluate(self, values: Mapping[str, Any] | Bindings) -> Any:
         """Evaluate with the given variables and return the result as plain Python.
 
         Args:
             values: Variable name to plain Python value, or a `Bindings` from `bindings()`
-                (converted once, cheaper when many programs read the same variables).
+                (validated once, cheaper when many programs read the same variables).
 
         Returns:
             bool, int, float, str, bytes, None, list, dict, UTC-aware datetime or timedelta.
@@ -281,9 +300,15 @@ class Program:
             ...
             accountframe.errors.CelEvaluationError: undeclared reference to 'missing'
         """
-        activation = bindings(values)
+        bound = bindings(values)
+        if self.engine == "celpy":
+            return self._evaluate_celpy(bound)
+        return self._evaluate_celpy(bound)
+
+    def _evaluate_celpy(self, bound: Bindings) -> Any:
+        activation = bound.cel_values()
         try:
-            result = self._runner.evaluate(activation)
+            result = self._code.evaluate(activation)
         except CELEvalError as error:
             raise self._failure(cel_message(error)) from error
         except RecursionError as error:
@@ -307,6 +332,7 @@ def compile(
     location: Location | None = None,
     indent: int = 0,
     limits: Limits = DEFAULT_LIMITS,
+    engine: Engine = DEFAULT_ENGINE,
 ) -> Program:
     """Parse a CEL expression into a `Program`, checking the size limits first.
 
@@ -318,7 +344,8 @@ def compile(
         indent: The column (0-based) at which the expression's second and later lines start in
             the file, for a block scalar: line k > 1 of the expression maps to file column
             `indent + col`.
-        limits: Length and nesting bounds.
+        limits: Length, nesting and evaluation-budget bounds.
+        engine: `"accountframe"` (the default) or `"celpy"`, kept for comparison.
 
     Returns:
         A `Program`.
@@ -326,9 +353,12 @@ def compile(
     Raises:
         CelCompileError: `af-cel-syntax` if it does not parse, `af-cel-limit` if it is too long
             or too deeply nested; `diagnostic` says where.
+        UsageError: `engine` is not one of `ENGINES`.
 
     Example:
         >>> compile("1 + 2").evaluate({})
+        3
+        >>> compile("1 + 2", engine="celpy").evaluate({})
         3
         >>> try:
         ...     compile("(1")
@@ -338,6 +368,8 @@ def compile(
             (1
               ^
     """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown CEL engine {engine!r} (choose from {', '.join(ENGINES)})")
     place = _Placer(source if isinstance(source, str) else "", location, indent)
     if not isinstance(source, str):
         raise place.error(
@@ -356,10 +388,10 @@ def compile(
             f"expression is nested {depth} brackets deep; the limit is {limits.max_depth}",
             offset,
         )
-    engine = _get_engine()
+    parsing = _get_engine()
     try:
-        with engine.parse_lock:
-            tree = engine.parser.parse(source)
+        with parsing.parse_lock:
+            tree = parsing.parser.parse(source)
     except lark.exceptions.UnexpectedInput as error:
         message, offset = _syntax_message(error, source)
         raise place.error("af-cel-syntax", message, offset) from error
@@ -373,8 +405,8 @@ def compile(
             f"expression is nested {levels} operations deep; the limit is {bound}",
             0,
         )
-    runner = _Runner(engine.environment, tree, dict(CEL_FUNCTIONS))
-    return Program(source, location, runner)
+    runner = _Runner(parsing.environment, tree, dict(CEL_FUNCTIONS))
+    return Program(source, location, engine, tree, runner)
 
 
 @attrs.frozen

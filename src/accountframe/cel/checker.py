@@ -179,7 +179,7 @@ def check(
         ["no matching overload for '>' applied to (int, double) (convert the int with double())"]
     """
     walker = _Walker(program, indent, hints or {})
-    found = walker.infer(program._runner.ast, dict(variables))
+    found = walker.infer(program._tree, dict(variables))
     if expected is not None and not _satisfies(found, expected):
         walker.report("af-type", f"{field} must give a {expected} (got {found})", None)
     ordered = sorted(walker.diagnostics, key=Diagnostic.sort_key)

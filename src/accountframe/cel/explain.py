@@ -86,7 +86,7 @@ def subconditions(program: Program, *, indent: int = 0) -> tuple[Subcondition, .
         >>> top[1].parts[1].program.evaluate({"done": True})
         True
     """
-    return _Splitter(program, indent, _keyword_positions(program)).parts(program._runner.ast)
+    return _Splitter(program, indent, _keyword_positions(program)).parts(program._tree)
 
 
 def paths(program: Program) -> tuple[str, ...]:
@@ -101,7 +101,7 @@ def paths(program: Program) -> tuple[str, ...]:
         ('report.kpis', 'params.min', 'findings')
     """
     found: dict[str, None] = {}
-    pending: list[tuple[Any, frozenset[str]]] = [(program._runner.ast, frozenset())]
+    pending: list[tuple[Any, frozenset[str]]] = [(program._tree, frozenset())]
     while pending:
         node, bound = pending.pop()
         if not isinstance(node, lark.Tree):
@@ -253,7 +253,7 @@ def _keyword_positions(program: Program) -> dict[int, int]:
     positions: dict[int, int] = {}
     after = 0
     source = program.source
-    for token in _tokens(program._runner.ast):
+    for token in _tokens(program._tree):
         start = token.start_pos
         if start is None:
             match = re.compile(rf"\b{re.escape(str(token))}\b").search(source, after)

@@ -32,10 +32,15 @@ class Limits:
         max_depth: The deepest bracket nesting accepted: `(`, `[` and `{` count, brackets inside
             string literals and comments do not. Operator chains without brackets are bounded
             separately, at `TREE_LEVELS_PER_DEPTH * max_depth` evaluator levels (see `_engine`).
+        max_iterations: The most comprehension (macro) iterations one evaluation may run, over
+            all its `all`, `exists`, `exists_one`, `map` and `filter` calls together; beyond it
+            the evaluation fails with "evaluation budget exceeded". It bounds the work of
+            nested macros over large data (`xs.all(x, ys.all(y, ...))`). Enforced by the
+            accountframe engine; the celpy engine does not count iterations.
 
     Example:
         >>> Limits()
-        Limits(max_length=4096, max_depth=64)
+        Limits(max_length=4096, max_depth=64, max_iterations=1000000)
         >>> Limits(max_depth=0)
         Traceback (most recent call last):
         ...
@@ -44,9 +49,10 @@ class Limits:
 
     max_length: int = attrs.field(default=4096, validator=_positive)
     max_depth: int = attrs.field(default=64, validator=_positive)
+    max_iterations: int = attrs.field(default=1_000_000, validator=_positive)
 
 
-#: The limits SPEC §5 names: 4,096 characters, nesting depth 64.
+#: The limits SPEC §5 names: 4,096 characters, nesting depth 64; and 1,000,000 macro iterations.
 DEFAULT_LIMITS = Limits()
 
 

@@ -1,13 +1,22 @@
-"""Plain Python values to CEL values and back.
+"""Plain Python values in, validated once; CEL values for the celpy engine, made lazily.
 
-Inbound, `to_cel` accepts bool, int (64-bit), float, str, bytes, None, list/tuple, dict (keys:
-str, int or bool), `datetime.date` (a timestamp at 00:00:00Z), timezone-aware `datetime` (naive
-ones are rejected: a date without a zone is not an instant) and `timedelta`. Values that are
-already CEL values pass through untouched, so a large value converted once (say, every person
-of a portfolio) can be reused in many `Bindings` without being converted again.
+`bindings()` validates plain Python variables once: bool, int (64-bit), float, str, bytes, None,
+list/tuple, dict (keys: str, int or bool), `datetime.date` (a timestamp at 00:00:00Z),
+timezone-aware `datetime` (naive ones are rejected: a date without a zone is not an instant) and
+`timedelta` (within ±10,000 years). The validated form is *plain builtins*: tuples become lists,
+dates and aware datetimes become UTC `datetime`s, subclasses (celpy's value types, pendulum's
+datetimes) become their builtin base. Containers that need no change are kept, not copied, so
+do not change a value after binding it.
 
-Outbound, `from_cel` gives bool, int, float, str, bytes, None, list, dict, a UTC-aware
-`datetime` and `timedelta`: plain builtins, never celpy's subclasses.
+The accountframe engine evaluates those plain values directly. The celpy engine needs celpy
+values: `Bindings.cel_values()` converts them with `to_cel` on first use and caches the result on
+the `Bindings`, and containers converted once are reused by every `Bindings` derived with
+`merged()` (a contract converted for its own scope is not converted again inside a list of
+contracts). Reading an item gives the validated plain value, which may be placed in other
+bindings without being validated again.
+
+Outbound, `from_cel` turns a celpy result into bool, int, float, str, bytes, None, list, dict,
+a UTC-aware `datetime` and `timedelta`: plain builtins, never celpy's subclasses.
 
 Anything else raises `CelEvaluationError` naming where the bad value sits
 (`people['p-1'].roles[2]: unsupported value of type set`).
@@ -24,12 +33,14 @@ import celpy.celtypes as ct
 
 from accountframe.errors import CelEvaluationError
 
-__all__ = ["Bindings", "bindings", "cel_type_name", "from_cel", "to_cel"]
+__all__ = ["Bindings", "bindings", "cel_type_name", "from_cel", "plain_value", "to_cel"]
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 _IDENT = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
 _MAX_DURATION_SECONDS = 315_576_000_000  # google.protobuf.Duration: ±10,000 years
+_MAX_DURATION = datetime.timedelta(seconds=_MAX_DURATION_SECONDS)
+_UTC = datetime.UTC
 
 # Types whose instances are already CEL values. BoolType and friends subclass Python builtins,
 # so this check must come before the builtin ones.
@@ -47,26 +58,44 @@ _CEL_VALUES = (
 )
 
 
+class _Shared:
+    """What a family of `Bindings` (one and everything `merged()` from it) knows already.
+
+    Both maps are keyed by `id()` and hold the object itself, so an id cannot be reused by
+    another object while its entry exists, and a hit is confirmed with `is`.
+    """
+
+    __slots__ = ("converted", "validated")
+
+    def __init__(self) -> None:
+        #: id -> a validated plain container.
+        self.validated: dict[int, Any] = {}
+        #: id -> (plain container, its celpy value).
+        self.converted: dict[int, tuple[Any, Any]] = {}
+
+
 class Bindings(Mapping[str, Any]):
-    """Variables already converted to CEL values, ready for any number of evaluations.
+    """Variables validated once, ready for any number of evaluations by either engine.
 
     Build one with `bindings()`; pass it to `Program.evaluate` in place of a dict. Reading an
-    item gives the converted (CEL) value, which may be placed inside other bindings without being
-    converted again.
+    item gives the validated plain value, which may be placed inside other bindings without being
+    validated (or, for the celpy engine, converted) again.
 
     Example:
-        >>> subject = bindings({"tier": 2, "tags": ["a", "b"]})
-        >>> sorted(subject)
-        ['tags', 'tier']
+        >>> subject = bindings({"tier": 2, "tags": ("a", "b")})
+        >>> sorted(subject), subject["tags"]
+        (['tags', 'tier'], ['a', 'b'])
         >>> more = subject.merged({"limit": 3})
         >>> sorted(more), more["tags"] is subject["tags"]
         (['limit', 'tags', 'tier'], True)
     """
 
-    __slots__ = ("_values",)
+    __slots__ = ("_cel", "_shared", "_values")
 
-    def __init__(self, values: Mapping[str, Any], *, _converted: bool = False) -> None:
-        self._values: dict[str, Any] = dict(values) if _converted else _convert_bindings(values)
+    def __init__(self, values: Mapping[str, Any], *, _shared: _Shared | None = None) -> None:
+        self._shared = _Shared() if _shared is None else _shared
+        self._values: dict[str, Any] = _validate_bindings(values, self._shared)
+        self._cel: dict[str, Any] | None = None
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
@@ -81,14 +110,49 @@ class Bindings(Mapping[str, Any]):
         return f"Bindings({sorted(self._values)})"
 
     def merged(self, values: Mapping[str, Any]) -> Bindings:
-        """New bindings with `values` converted and added (replacing same-named ones)."""
+        """New bindings with `values` validated and added (replacing same-named ones).
+
+        Example:
+            >>> base = bindings({"a": 1})
+            >>> dict(base.merged({"a": 2, "b": [3]}))
+            {'a': 2, 'b': [3]}
+        """
+        child = Bindings.__new__(Bindings)
+        child._shared = self._shared
         combined = dict(self._values)
-        combined.update(_convert_bindings(values))
-        return Bindings(combined, _converted=True)
+        combined.update(_validate_bindings(values, self._shared))
+        child._values = combined
+        child._cel = None
+        return child
+
+    def plain_values(self) -> dict[str, Any]:
+        """The validated plain values, by name (the accountframe engine's activation)."""
+        return self._values
+
+    def cel_values(self) -> dict[str, Any]:
+        """The values converted to celpy values, converted on first use and cached.
+
+        Example:
+            >>> bindings({"n": 1}).cel_values()
+            {'n': IntType(1)}
+        """
+        cached = self._cel
+        if cached is None:
+            converted = self._shared.converted
+            cached = {}
+            for name, value in self._values.items():
+                try:
+                    cached[name] = _to_cel(value, name, converted)
+                except RecursionError as error:
+                    raise CelEvaluationError(
+                        f"{name}: value is nested too deeply to convert"
+                    ) from error
+            self._cel = cached
+        return cached
 
 
 def bindings(values: Mapping[str, Any]) -> Bindings:
-    """Convert plain Python variables to CEL values once, for many evaluations.
+    """Validate plain Python variables once, for many evaluations.
 
     Args:
         values: Variable name to plain Python value (see the module docstring for the types).
@@ -102,7 +166,7 @@ def bindings(values: Mapping[str, Any]) -> Bindings:
 
     Example:
         >>> bindings({"due": datetime.date(2026, 3, 31)})["due"]
-        TimestampType('2026-03-31T00:00:00Z')
+        datetime.datetime(2026, 3, 31, 0, 0, tzinfo=datetime.timezone.utc)
         >>> bindings({"bad": {1, 2}})
         Traceback (most recent call last):
         ...
@@ -113,17 +177,123 @@ def bindings(values: Mapping[str, Any]) -> Bindings:
     return Bindings(values)
 
 
-def _convert_bindings(values: Mapping[str, Any]) -> dict[str, Any]:
+def _validate_bindings(values: Mapping[str, Any], shared: _Shared) -> dict[str, Any]:
     if not isinstance(values, Mapping):
         raise CelEvaluationError(
             f"bindings must be a mapping of names to values (got {type(values).__name__})"
         )
-    converted: dict[str, Any] = {}
+    validated: dict[str, Any] = {}
+    known = shared.validated
     for name, value in values.items():
         if not isinstance(name, str) or not _IDENT.fullmatch(name):
             raise CelEvaluationError(f"binding name {name!r} is not a CEL identifier")
-        converted[name] = to_cel(value, path=name)
-    return converted
+        result = plain_value(value, path=name, known=known)
+        if type(result) in (list, dict):
+            known[id(result)] = result
+        validated[name] = result
+    return validated
+
+
+def plain_value(value: Any, *, path: str = "value", known: Mapping[int, Any] | None = None) -> Any:
+    """Validate one plain Python value and give its canonical plain form.
+
+    Args:
+        value: The value to check.
+        path: Where the value sits, for error messages.
+        known: Containers already validated (by id), which are taken as they are.
+
+    Returns:
+        The value in plain builtins: the same object when it needs no change.
+
+    Raises:
+        CelEvaluationError: An unsupported type, an int outside 64 bits, a naive datetime, a
+            timedelta beyond ±10,000 years, or nesting too deep to check.
+
+    Example:
+        >>> plain_value((1, datetime.date(2026, 1, 1)))
+        [1, datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)]
+    """
+    try:
+        return _plain(value, path, known or {})
+    except RecursionError as error:
+        raise CelEvaluationError(f"{path}: value is nested too deeply to convert") from error
+
+
+_SCALARS = frozenset({str, float, bool, bytes, type(None)})
+
+
+def _plain(value: Any, path: str, known: Mapping[int, Any]) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is int:
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise CelEvaluationError(f"{path}: int {value} does not fit in 64 bits")
+        return value
+    if (kind is list or kind is dict) and known.get(id(value)) is value:
+        return value
+    if isinstance(value, list | tuple):
+        items = [_plain(item, f"{path}[{index}]", known) for index, item in enumerate(value)]
+        if kind is list and all(map(_is, items, value)):
+            return value
+        return items
+    if isinstance(value, Mapping):
+        result: dict[Any, Any] = {}
+        changed = kind is not dict
+        for key, item in value.items():
+            key_kind = type(key)
+            if key_kind is str or key_kind is bool:
+                plain_key = key
+            elif key_kind is int or isinstance(key, int | str):
+                plain_key = _plain(key, path, known)
+            else:
+                raise CelEvaluationError(
+                    f"{path}: map key {key!r} of type {type(key).__name__} is not a CEL map key "
+                    "(use str, int or bool)"
+                )
+            plain_item = _plain(item, f"{path}[{key!r}]", known)
+            changed = changed or plain_key is not key or plain_item is not item
+            result[plain_key] = plain_item
+        return value if not changed else result
+    if isinstance(value, ct.BoolType):
+        return bool(value)
+    if isinstance(value, bool | int):
+        return _plain(int(value), path, known) if not isinstance(value, bool) else bool(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise CelEvaluationError(
+                f"{path}: datetime {value.isoformat()} has no time zone; "
+                "use a timezone-aware datetime or a date"
+            )
+        if kind is datetime.datetime and value.tzinfo is _UTC:
+            return value
+        try:
+            moment = datetime.datetime.astimezone(value, _UTC)
+        except OverflowError as error:
+            raise CelEvaluationError(f"{path}: datetime {value} is out of range") from error
+        return datetime.datetime(
+            moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
+            moment.microsecond, tzinfo=_UTC,
+        )  # fmt: skip
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day, tzinfo=_UTC)
+    if isinstance(value, datetime.timedelta):
+        if not -_MAX_DURATION <= value <= _MAX_DURATION:
+            raise CelEvaluationError(f"{path}: timedelta {value} is beyond ±10,000 years")
+        if kind is datetime.timedelta:
+            return value
+        return datetime.timedelta(value.days, value.seconds, value.microseconds)
+    raise CelEvaluationError(f"{path}: unsupported value of type {type(value).__name__}")
+
+
+def _is(first: object, second: object) -> bool:
+    return first is second
 
 
 def to_cel(value: Any, *, path: str = "value") -> Any:
@@ -145,12 +315,25 @@ def to_cel(value: Any, *, path: str = "value") -> Any:
         ListType([IntType(1), DoubleType(2.5), None])
     """
     try:
-        return _to_cel(value, path)
+        return _to_cel(value, path, {})
     except RecursionError as error:
         raise CelEvaluationError(f"{path}: value is nested too deeply to convert") from error
 
 
-def _to_cel(value: Any, path: str) -> Any:
+def _to_cel(value: Any, path: str, cache: dict[int, tuple[Any, Any]]) -> Any:
+    """`to_cel`, reusing and recording conversions of plain containers in `cache`."""
+    kind = type(value)
+    if kind is list or kind is dict:
+        hit = cache.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        converted = _to_cel_value(value, path, cache)
+        cache[id(value)] = (value, converted)
+        return converted
+    return _to_cel_value(value, path, cache)
+
+
+def _to_cel_value(value: Any, path: str, cache: dict[int, tuple[Any, Any]]) -> Any:
     if value is None or isinstance(value, _CEL_VALUES):
         return value
     if isinstance(value, bool):
@@ -181,18 +364,20 @@ def _to_cel(value: Any, path: str) -> Any:
             raise CelEvaluationError(f"{path}: timedelta {value} is beyond ±10,000 years")
         return ct.DurationType(value)
     if isinstance(value, list | tuple):
-        return ct.ListType([_to_cel(item, f"{path}[{index}]") for index, item in enumerate(value)])
+        return ct.ListType(
+            [_to_cel(item, f"{path}[{index}]", cache) for index, item in enumerate(value)]
+        )
     if isinstance(value, Mapping):
         converted = ct.MapType()
         for key, item in value.items():
             if isinstance(key, bool | int | str) and not isinstance(key, float):
-                cel_key = _to_cel(key, path)
+                cel_key = _to_cel_value(key, path, cache)
             else:
                 raise CelEvaluationError(
                     f"{path}: map key {key!r} of type {type(key).__name__} is not a CEL map key "
                     "(use str, int or bool)"
                 )
-            converted[cel_key] = _to_cel(item, f"{path}[{key!r}]")
+            converted[cel_key] = _to_cel(item, f"{path}[{key!r}]", cache)
         return converted
     raise CelEvaluationError(f"{path}: unsupported value of type {type(value).__name__}")
 

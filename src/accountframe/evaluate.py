@@ -14,11 +14,14 @@ Guarantees:
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import datetime
 import hashlib
+import itertools
 import json
+import multiprocessing
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -42,6 +45,7 @@ from accountframe.errors import CelError, UsageError, did_you_mean
 from accountframe.model import Assignment, Contract, Person, Portfolio, Waiver
 from accountframe.policy import Consequence as ConsequencePolicy
 from accountframe.policy import (
+    Framework,
     OversightCadence,
     PersonalResponsibility,
     RequiredInformation,
@@ -49,7 +53,7 @@ from accountframe.policy import (
     Scope,
 )
 
-__all__ = ["Judgement", "Step", "evaluate", "judge_one"]
+__all__ = ["Judgement", "Step", "check_workers", "evaluate", "judge_one"]
 
 
 # A failed definition is left unbound, so CEL's own rules decide whether it matters
@@ -110,15 +114,93 @@ class _Outcome:
 
 
 def evaluate(
-    compiled: CompiledFramework, portfolio: Portfolio, as_of: datetime.date | None = None
+    compiled: CompiledFramework,
+    portfolio: Portfolio,
+    as_of: datetime.date | None = None,
+    *,
+    workers: int = 1,
 ) -> Assessment:
     """Assess `portfolio` against a compiled framework as of `as_of`.
 
     `as_of` defaults to the portfolio's own `as_of`, else today: the one place a clock is read.
+
+    With `workers` > 1, contract-scope work is shared out, in chunks of contracts, to that many
+    worker processes (each compiles the framework once); what needs every finding (person
+    scope, consequences for people, unused waivers, the summary) is done in this process. The
+    result is the same, byte for byte, as with `workers=1`, which starts no process.
+
+    Raises:
+        UsageError: `workers` is not a positive int.
     """
+    workers = check_workers(workers)
     if as_of is None:
         as_of = portfolio.as_of or datetime.date.today()
-    return _Run(compiled, portfolio, as_of).assessment()
+    run = _Run(compiled, portfolio, as_of)
+    count = len(portfolio.contracts)
+    if workers == 1 or count < 2 or not (run.contract_findings or run.contract_consequences):
+        return run.assessment()
+    try:
+        return _in_parallel(run, workers)
+    except Exception:
+        # A worker failed to start, died or raised: make the same assessment here, which gives
+        # the result (or raises the error) that the serial run gives.
+        return _Run(compiled, portfolio, as_of).assessment()
+
+
+def check_workers(workers: object) -> int:
+    """`workers` if it is a positive int; else a UsageError saying what is wrong.
+
+    Example:
+        >>> check_workers(4)
+        4
+        >>> check_workers(0)
+        Traceback (most recent call last):
+        ...
+        accountframe.errors.UsageError: workers must be a positive whole number (got 0)
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise UsageError(f"workers must be a positive whole number (got {workers!r})")
+    return workers
+
+
+#: Chunks per worker: enough that a slow chunk does not hold up the others for long.
+_CHUNKS_PER_WORKER = 4
+
+# The run of a worker process, made once by `_start_worker` (a process-pool initializer).
+_worker_run: _Run | None = None
+
+
+def _start_worker(
+    framework: Framework, engine: str, portfolio: Portfolio, as_of: datetime.date
+) -> None:
+    global _worker_run  # one per worker process: the compiled programs are not picklable
+    from accountframe.compile import compile_framework
+
+    _worker_run = _Run(compile_framework(framework, engine=engine), portfolio, as_of)
+    _worker_run.keep_contract_values = False  # the person scope is the parent's
+
+
+def _work(span: tuple[int, int]) -> _Part:
+    assert _worker_run is not None, "the pool initializer did not run"
+    return _worker_run.part(*span)
+
+
+def _in_parallel(run: _Run, workers: int) -> Assessment:
+    count = len(run.portfolio.contracts)
+    chunks = min(count, workers * _CHUNKS_PER_WORKER)
+    bounds = [count * n // chunks for n in range(chunks + 1)]
+    spans = list(itertools.pairwise(bounds))
+    compiled = run.compiled
+    context = multiprocessing.get_context("spawn")  # no fork: safe with threads, same everywhere
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=min(workers, chunks),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(compiled.framework, compiled.engine, run.portfolio, run.as_of),
+    ) as pool:
+        futures = [pool.submit(_work, span) for span in spans]
+        # Person-scope findings are made here while the workers run; then the parts, in order.
+        return run.assessment(lambda: [future.result() for future in futures])
 
 
 def judge_one(
@@ -262,6 +344,8 @@ class _Run:
         #: Contract ids listed more than once (possible in a portfolio built in Python): their
         #: `findings` are the findings of every contract with that id.
         self.repeated_ids = frozenset(key for key, count in counts.items() if count > 1)
+        #: Whether `part` keeps each contract's value for the person scope's `contracts`.
+        self.keep_contract_values = bool(self.person_policies)
         # Keyed by object identity: a portfolio built in Python may repeat an id.
         self._facts: dict[int, _Facts] = {}
         self._contract_values: dict[int, Any] = {}
@@ -453,7 +537,7 @@ class _Run:
         consequences: dict[int, list[tuple[int, Consequence]]] = {
             i: [] for i, _ in self.contract_consequences
         }
-        keep = bool(self.person_policies)
+        keep = self.keep_contract_values
         contracts = self.portfolio.contracts
         for position in range(start, stop):
             contract = contracts[position]
@@ -478,20 +562,16 @@ class _Run:
             self._findings_scopes.clear()
         return _Part(findings, consequences, frozenset(self._used_waivers))
 
-    def assessment(self, parts: Iterable[_Part] | None = None) -> Assessment:
-        """The whole assessment; `parts` are the contract-scope results if already computed."""
-        if parts is None:
-            parts = [self.part(0, len(self.portfolio.contracts))]
+    def assessment(self, parts: Callable[[], Iterable[_Part]] | None = None) -> Assessment:
+        """The whole assessment.
+
+        Args:
+            parts: Gives the contract-scope results when they are being computed elsewhere (by
+                worker processes): called once this process's own share of the work is done.
+                Without it, `part` runs here over every contract.
+        """
+        done = [self.part(0, len(self.portfolio.contracts))] if parts is None else []
         by_policy: dict[int, list[Finding]] = {i: [] for i, _ in self.contract_findings}
-        placed: dict[int, list[tuple[int, Consequence]]] = {
-            i: [] for i, _ in self.contract_consequences
-        }
-        for part in parts:
-            for index, found in part.findings.items():
-                by_policy[index].extend(found)
-            for index, pairs in part.consequences.items():
-                placed[index].extend(pairs)
-            self._used_waivers |= part.used_waivers
         for index, policy in self.person_policies:
             if not _is_consequence(policy):
                 by_policy[index] = [
@@ -499,6 +579,16 @@ class _Run:
                     for person in self.portfolio.people
                     for bound in (self.person_scope(person),)
                 ]
+        digest = _digest(self.portfolio)
+        placed: dict[int, list[tuple[int, Consequence]]] = {
+            i: [] for i, _ in self.contract_consequences
+        }
+        for part in done if parts is None else parts():
+            for index, found in part.findings.items():
+                by_policy[index].extend(found)
+            for index, pairs in part.consequences.items():
+                placed[index].extend(pairs)
+            self._used_waivers |= part.used_waivers
         findings = [
             finding for index, _ in enumerate(self.compiled.policies)
             for finding in by_policy.get(index, ())
@@ -536,7 +626,7 @@ class _Run:
             framework_version=framework.version,
             framework_digest=framework.digest,
             organisation=self.portfolio.organisation,
-            portfolio_digest=_digest(self.portfolio),
+            portfolio_digest=digest,
             as_of=self.as_of,
             generated_by=f"accountframe {__version__}",
             findings=tuple(findings),

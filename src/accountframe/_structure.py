@@ -385,6 +385,17 @@ def _plain_plan(cls: type) -> tuple[tuple[str, str], ...] | None:
     return tuple((field.name, _field_key(field)) for field, _ in _fields(cls))
 
 
+def plain_fields(obj: Any, replaced: Mapping[str, Any]) -> dict[str, Any]:
+    """`plain(obj)` for an attrs object, with some fields' values replaced (by field name)."""
+    result: dict[str, Any] = {}
+    kind: type = type(obj)
+    for name, key in _plain_plan(kind) or ():
+        value = replaced[name] if name in replaced else getattr(obj, name)
+        if value is not None:
+            result[key] = value if type(value) in _LEAVES else plain(value)
+    return result
+
+
 def plain(obj: Any) -> Any:
     """Plain values of an attrs object for expressions: every field kept, except that an
     absent optional value (None) is left out of its map, so CEL's `has()` can test for it."""

@@ -181,6 +181,7 @@ def _start_worker(
 
     _worker_run = _Run(compile_framework(framework, engine=engine), portfolio, as_of)
     _worker_run.keep_contract_values = False  # the person scope is the parent's
+    _worker_run.keep_finding_values = False
 
 
 def _work(span: tuple[int, int]) -> _Part:
@@ -349,6 +350,8 @@ class _Run:
         self.repeated_ids = frozenset(key for key, count in counts.items() if count > 1)
         #: Whether `part` keeps each contract's value for the person scope's `contracts`.
         self.keep_contract_values = bool(self.person_policies)
+        #: Whether `part` keeps the `findings` maps it makes, for people's consequences.
+        self.keep_finding_values = any(_is_consequence(p) for _, p in self.person_policies)
         # Keyed by object identity: a portfolio built in Python may repeat an id.
         self._facts: dict[int, _Facts] = {}
         self._contract_values: dict[int, Any] = {}
@@ -356,6 +359,8 @@ class _Run:
         self._people: dict[int, cel.Bindings] = {}
         self._org_accountables: dict[str, Accountable] = {}
         self._findings_scopes: dict[int, tuple[list[Any], cel.Bindings, cel.Bindings]] = {}
+        #: id of a finding made by `part` → its `findings` map, when people's consequences need it.
+        self._finding_values: dict[int, dict[str, Any]] = {}
         self._waivers = _index_waivers(portfolio.waivers)
         self._used_waivers: set[int] = set()
         #: Recorded steps, when explaining; None (nothing recorded) when assessing.
@@ -461,7 +466,8 @@ class _Run:
             )
             self.note(field, extra=extra, value=given, error=str(failure))
             raise failure
-        self.note(field, extra=extra, value=value)
+        if self.steps is not None:  # the hot path: no step built when not explaining
+            self.note(field, extra=extra, value=value)
         return value
 
     def test(
@@ -551,8 +557,10 @@ class _Run:
                 finding = self.finding(policy, subject, facts.bound, facts.failed, contract)
                 findings[index].append(finding)
                 about.append(finding)
-            if contract.id not in self.repeated_ids:
+            if contract.id not in self.repeated_ids and self.contract_consequences:
                 values = [_finding_value(finding) for finding in about]
+                if self.keep_finding_values:  # people's sanctions and rewards read them too
+                    self._finding_values.update(zip(map(id, about), values, strict=True))
                 for index, policy in self.contract_consequences:
                     consequence = self.consequence(
                         policy, subject, facts.bound, facts.failed, contract, values
@@ -596,7 +604,7 @@ class _Run:
             finding for index, _ in enumerate(self.compiled.policies)
             for finding in by_policy.get(index, ())
         ]  # fmt: skip
-        relevant = _Relevant(findings)
+        relevant = _Relevant(findings, self._finding_values)
         contracts = self.portfolio.contracts
         for index, policy in self.contract_consequences:
             for position, contract in enumerate(contracts):
@@ -725,18 +733,19 @@ class _Run:
         due = durations[every].after(base)
         warn_from = durations["warn_before"].before(due)
         fail_after = durations["grace"].after(due)
-        self.note(
-            "freshness",
-            last=last,
-            start=start,
-            base=base,
-            every=durations[every],
-            due=due,
-            warn_before=durations["warn_before"],
-            warn_from=warn_from,
-            grace=durations["grace"],
-            fail_after=fail_after,
-        )
+        if self.steps is not None:
+            self.note(
+                "freshness",
+                last=last,
+                start=start,
+                base=base,
+                every=durations[every],
+                due=due,
+                warn_before=durations["warn_before"],
+                warn_from=warn_from,
+                grace=durations["grace"],
+                fail_after=fail_after,
+            )
         since = f"last {what} on {last.isoformat()}" if last else f"no {what} since the start"
         if self.as_of <= warn_from:
             return Status.PASS, due, f"{since}; next due by {due.isoformat()}"
@@ -772,7 +781,8 @@ class _Run:
             counts = "counts_if" not in policy.programs or self.test(
                 policy, "counts_if", bound, failed, {name: item}
             )
-            self.note("event", variable=name, item=item, counts=counts)
+            if self.steps is not None:
+                self.note("event", variable=name, item=item, counts=counts)
             if counts:
                 dates.append(item[date_key])
         return dates
@@ -1051,9 +1061,13 @@ class _Relevant:
     each finding is turned into a map once, and each subject's list is made once.
     """
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(
+        self, findings: list[Finding], known: Mapping[int, dict[str, Any]] | None = None
+    ) -> None:
         self.findings = findings
-        self.values: list[dict[str, Any] | None] = [None] * len(findings)
+        # Maps already made for some findings (by id; the findings are alive in `findings`).
+        known = known or {}
+        self.values: list[dict[str, Any] | None] = [known.get(id(f)) for f in findings]
         self.index: dict[Subject, list[int]] = {}
         for position, finding in enumerate(findings):
             self.index.setdefault(finding.subject, []).append(position)

@@ -224,29 +224,131 @@ def test_functions_table_lists_every_added_function() -> None:
 # --- Evaluation errors, cleaned up -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("engine", cel.ENGINES)
 @pytest.mark.parametrize(
     ("source", "values", "message"),
     [
         pytest.param("missing", {}, "undeclared reference to 'missing'", id="undeclared"),
         pytest.param("nope(1)", {}, "undeclared reference to 'nope'", id="unknown-function"),
         pytest.param(
-            "1 == 1.0", {}, "no matching overload for '==' applied to (int, double)", id="int-dbl"
-        ),
-        pytest.param(
-            "2 > 1.5", {}, "no matching overload for '>' applied to (int, double)", id="gt-mixed"
-        ),
-        pytest.param(
             "'a' + 1", {}, "no matching overload for '+' applied to (string, int)", id="str-plus"
         ),
         pytest.param(
             "-s", {"s": "x"}, "no matching overload for '-' applied to (string)", id="neg"
         ),
+        pytest.param(
+            "'a' < 1", {}, "no matching overload for '<' applied to (string, int)", id="lt-mixed"
+        ),
+        pytest.param("!1", {}, "no matching overload for '!' applied to (int)", id="not-int"),
         pytest.param("m.z", {"m": {"a": 1}}, "no such member in mapping: 'z'", id="no-member"),
-        pytest.param("1 / 0", {}, "modulus or divide by zero", id="divide-by-zero"),
+        pytest.param("days('x')", {}, "days() expects (int) (got (string))", id="days"),
     ],
 )
-def test_evaluation_error_messages(source: str, values: dict[str, Any], message: str) -> None:
+def test_evaluation_error_messages(
+    source: str, values: dict[str, Any], message: str, engine: cel.Engine
+) -> None:
+    with pytest.raises(CelEvaluationError) as caught:
+        cel.compile(source, engine=engine).evaluate(values)
+    assert caught.value.cel_message == message
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "message"),
+    [
+        pytest.param("1 / 0", {}, "division by zero", id="divide-by-zero"),
+        pytest.param("1 % 0", {}, "modulus by zero", id="modulus-by-zero"),
+        pytest.param("9223372036854775807 + 1", {}, "integer overflow", id="overflow"),
+        pytest.param("0u - 1u", {}, "unsigned integer overflow", id="uint-underflow"),
+        pytest.param("m['z']", {"m": {"a": 1}}, "no such key: 'z'", id="no-key"),
+        pytest.param(
+            "l[2]", {"l": [1, 2]}, "index 2 out of range for a list of size 2", id="index"
+        ),
+        pytest.param(
+            "x.y", {"x": 1}, "type 'int' does not support field selection", id="select-int"
+        ),
+        pytest.param("1 ? 2 : 3", {}, "no matching overload for '?:' applied to (int)", id="if"),
+        pytest.param(
+            "1 && true", {}, "no matching overload for '&&' applied to (int, bool)", id="and-int"
+        ),
+        pytest.param(
+            "l.all(x, x)", {"l": [1]}, "the condition of .all() must be a bool (got int)", id="all"
+        ),
+        pytest.param(
+            "'a'.matches('(')",
+            {},
+            "invalid regular expression '(': missing ): (",
+            id="bad-regex",
+        ),
+        pytest.param(
+            "timestamp('9999-12-31T23:59:59Z') + duration('1s')",
+            {},
+            "timestamp out of range (years 1 to 9999)",
+            id="timestamp-range",
+        ),
+        pytest.param("{'a': 1, 'a': 2}", {}, "duplicate map key 'a'", id="duplicate-key"),
+    ],
+)
+def test_accountframe_engine_error_messages(
+    source: str, values: dict[str, Any], message: str
+) -> None:
     assert eval_error(source, **values) == message
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("1 == 1.0", True, id="int-double-equal"),
+        pytest.param("2 > 1.5", True, id="int-double-order"),
+        pytest.param("1u == 1", True, id="uint-int-equal"),
+        pytest.param("1 == '1'", False, id="int-string-unequal"),
+        pytest.param("[1, 'a'] == [1, 2]", False, id="mixed-lists"),
+        pytest.param("{1: 'a'}[1.0]", "a", id="double-key"),
+        pytest.param("true == 1", False, id="bool-is-not-int"),
+        pytest.param("false && 1 / 0 == 1", False, id="false-and-error"),
+        pytest.param("1 / 0 == 1 && false", False, id="error-and-false"),
+        pytest.param("1 / 0 == 1 || true", True, id="error-or-true"),
+        pytest.param("[1, 0].exists(x, 1 / x == 1)", True, id="exists-absorbs"),
+        pytest.param("[0, 1].all(x, x == 1 && 1 / x == 1)", False, id="all-absorbs"),
+        pytest.param("-7 / 2 == -3 && -7 % 2 == -1", True, id="truncating-division"),
+    ],
+)
+def test_accountframe_engine_follows_the_cel_spec(source: str, expected: Any) -> None:
+    assert run(source) == expected
+
+
+def test_celpy_engine_departs_from_the_spec_on_mixed_numbers() -> None:
+    # The deviations table in docs/cel.md; `test_cel_differential` skips exactly these.
+    celpy = cel.compile("1 == 1.0", engine="celpy")
+    with pytest.raises(CelEvaluationError, match=r"applied to \(int, double\)"):
+        celpy.evaluate({})
+
+
+def test_iteration_budget_stops_nested_macros() -> None:
+    program = cel.compile(
+        "xs.all(x, xs.all(y, x + y >= 0))", limits=cel.Limits(max_iterations=1_000)
+    )
+    assert program.evaluate({"xs": list(range(31))}) is True  # 31 + 31 * 31 = 992 iterations
+    with pytest.raises(CelEvaluationError) as caught:
+        program.evaluate({"xs": list(range(32))})
+    assert caught.value.cel_message == (
+        "evaluation budget exceeded: more than 1,000 comprehension iterations"
+    )
+
+
+def test_iteration_budget_is_not_absorbed_by_logic() -> None:
+    program = cel.compile(
+        "f && xs.exists(x, x < 0) || xs.map(x, x).size() > 0 || t",
+        limits=cel.Limits(max_iterations=10),
+    )
+    assert program.evaluate({"xs": list(range(5)), "f": False, "t": True}) is True
+    with pytest.raises(CelEvaluationError, match="evaluation budget exceeded"):
+        program.evaluate({"xs": list(range(11)), "f": False, "t": True})
+
+
+def test_iteration_budget_is_per_evaluation() -> None:
+    program = cel.compile("xs.all(x, x >= 0)", limits=cel.Limits(max_iterations=10))
+    for _ in range(3):
+        assert program.evaluate({"xs": list(range(10))}) is True
 
 
 def test_evaluation_error_carries_source_and_location() -> None:
@@ -261,10 +363,12 @@ def test_evaluation_error_carries_source_and_location() -> None:
 
 
 def test_error_value_as_result_raises() -> None:
-    # Both sides are error values; celpy reports the `||` of two errors, not either error.
-    assert (
-        eval_error("m.x || m.y", m={}) == "no matching overload for '||' applied to (error, error)"
-    )
+    # Both sides are errors: the accountframe engine reports the first, as cel-go does; celpy
+    # reports the `||` of two errors.
+    assert eval_error("m.x || m.y", m={}) == "no such member in mapping: 'x'"
+    with pytest.raises(CelEvaluationError) as caught:
+        cel.compile("m.x || m.y", engine="celpy").evaluate({"m": {}})
+    assert caught.value.cel_message == "no matching overload for '||' applied to (error, error)"
 
 
 def test_type_result_has_no_python_value() -> None:
@@ -390,6 +494,54 @@ def test_largest_sum_under_the_limit_evaluates_from_a_deep_stack() -> None:
         return program.evaluate({}) if frames == 0 else deep(frames - 1)
 
     assert deep(150) == 96
+
+
+def _deep_map(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+# The deepest expression of each shape the tree guard admits (see cel._engine's docstring),
+# written over variables so that the accountframe engine cannot fold them away.
+DEEPEST_SHAPES = [
+    pytest.param("(" * 64 + "x" + ")" * 64, 1, id="parens"),
+    pytest.param("[" * 64 + "x" + "]" * 64, _nest(64), id="lists"),
+    pytest.param("{'a': " * 64 + "x" + "}" * 64, _deep_map(64), id="maps"),
+    pytest.param("dyn(" * 64 + "x" + ")" * 64, 1, id="calls"),
+    pytest.param(
+        "".join(f"l.exists(v{n}, " for n in range(64)) + "x == 1" + ")" * 64, True, id="macros"
+    ),
+    pytest.param("+".join(["x"] * 96), 96, id="sum"),
+    pytest.param("!" * 191 + "b", False, id="nots"),
+    pytest.param("m" + ".a" * 191, 1, id="selections"),
+    pytest.param("m" + "['a']" * 191, 1, id="indexes"),
+    pytest.param(" && ".join(["b"] * 192), True, id="ands"),
+]
+
+
+@pytest.mark.parametrize("engine", cel.ENGINES)
+@pytest.mark.parametrize(("source", "expected"), DEEPEST_SHAPES)
+def test_deepest_shapes_evaluate_from_a_deep_stack(
+    source: str, expected: Any, engine: cel.Engine
+) -> None:
+    program = cel.compile(source, engine=engine)
+    values = {"x": 1, "b": True, "l": [1], "m": _deep_map(191)}
+
+    def deep(frames: int) -> Any:
+        return program.evaluate(values) if frames == 0 else deep(frames - 1)
+
+    assert deep(300) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["!" * 192 + "b", "m" + ".a" * 192, " && ".join(["b"] * 193), "+".join(["x"] * 97)],
+    ids=["nots", "selections", "ands", "sum"],
+)
+def test_one_more_level_is_refused(source: str) -> None:
+    assert compile_error(source).diagnostic.code == "af-cel-limit"
 
 
 def test_recursion_in_data_becomes_evaluation_error() -> None:

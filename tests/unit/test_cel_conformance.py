@@ -1,5 +1,8 @@
 """CEL specification conformance cases, read in place from the shared data folder.
 
+Both engines run through the same harness; the accountframe engine must pass at least as many
+core cases as cel-python's interpreter, and nothing but an AccountframeError may escape either.
+
 Tagged values (see the folder's README) become plain Python: uint becomes int (accountframe has
 no unsigned type, so `1u == 1` here), timestamps become UTC datetimes, durations timedeltas.
 A `type` expectation cannot be compared with a plain Python result: such cases are still
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import json
 import math
 import os
@@ -24,9 +28,11 @@ from accountframe.errors import AccountframeError, CelError
 
 pytestmark = pytest.mark.conformance
 
-#: Measured with accountframe's engine (cel-python 0.5.0 behind accountframe.cel).
-CORE_PASS_FLOOR = 943  # measured: 943 of 1171
-ALL_PASS_FLOOR = 1034  # measured: 1034 of 1795
+#: Measured floors per engine: (core passes, all passes).
+FLOORS = {
+    "celpy": (943, 1034),  # measured: core 943 of 1171, all 1034 of 1795 (cel-python 0.5.0)
+    "accountframe": (943, 1034),
+}
 
 _EXTENSION_FILES = {"optionals", "block_ext", "bindings_ext", "macros2"}
 
@@ -91,7 +97,7 @@ def same(expected: Any, actual: Any) -> bool:
     return type(expected) is type(actual) and expected == actual
 
 
-def run_case(case: dict[str, Any]) -> str:
+def run_case(case: dict[str, Any], engine: cel.Engine = cel.DEFAULT_ENGINE) -> str:
     """'pass', 'fail' or 'unsupported'; anything but an AccountframeError propagates."""
     try:
         values = {name: plain(value) for name, value in case.get("bindings", {}).items()}
@@ -104,7 +110,7 @@ def run_case(case: dict[str, Any]) -> str:
     except Unsupported:
         supported = False
     try:
-        result = cel.compile(case["expr"]).evaluate(values)
+        result = cel.compile(case["expr"], engine=engine).evaluate(values)
     except CelError:
         return "pass" if expect.get("error") else ("fail" if supported else "unsupported")
     if not supported:
@@ -114,7 +120,11 @@ def run_case(case: dict[str, Any]) -> str:
     return "pass" if same(expected, result) else "fail"
 
 
-def test_conformance(capsys: pytest.CaptureFixture[str]) -> None:
+@functools.cache
+def measure(
+    engine: cel.Engine,
+) -> tuple[dict[str, list[int]], int, tuple[str, ...], frozenset[str]]:
+    """(counts, unsupported, offenders, names of passing cases) for one engine."""
     path = _cases_path()
     if not path.is_file():
         pytest.skip(
@@ -125,24 +135,40 @@ def test_conformance(capsys: pytest.CaptureFixture[str]) -> None:
     counts = {"core": [0, 0], "all": [0, 0]}
     unsupported = 0
     offenders: list[str] = []
+    passing: set[str] = set()
     for case in cases:
         core = not (case["file"].endswith("_ext") or case["file"] in _EXTENSION_FILES)
         try:
-            outcome = run_case(case)
+            outcome = run_case(case, engine)
         except AccountframeError:
             outcome = "fail"
         except Exception as error:  # the point of the test: collect, then fail
             offenders.append(f"{case['file']}/{case['name']}: {type(error).__name__}: {error}")
             outcome = "fail"
         unsupported += outcome == "unsupported"
+        if outcome == "pass":
+            passing.add(f"{case['file']}/{case['section']}/{case['name']}")
         for group in ("core", "all") if core else ("all",):
             counts[group][1] += 1
             counts[group][0] += outcome == "pass"
+    return counts, unsupported, tuple(offenders), frozenset(passing)
+
+
+@pytest.mark.parametrize("engine", cel.ENGINES)
+def test_conformance(engine: cel.Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    counts, unsupported, offenders, _ = measure(engine)
     with capsys.disabled():
         print(
-            f"\nCEL conformance: core {counts['core'][0]}/{counts['core'][1]}, "
+            f"\nCEL conformance ({engine} engine): core {counts['core'][0]}/{counts['core'][1]}, "
             f"all {counts['all'][0]}/{counts['all'][1]} ({unsupported} unsupported expectations)"
         )
-    assert offenders == [], "\n".join(offenders)
-    assert counts["core"][0] >= CORE_PASS_FLOOR
-    assert counts["all"][0] >= ALL_PASS_FLOOR
+    assert offenders == (), "\n".join(offenders)
+    core_floor, all_floor = FLOORS[engine]
+    assert counts["core"][0] >= core_floor
+    assert counts["all"][0] >= all_floor
+
+
+def test_accountframe_engine_passes_at_least_what_celpy_passes() -> None:
+    ours, _, _, _ = measure("accountframe")
+    theirs, _, _, _ = measure("celpy")
+    assert ours["core"][0] >= theirs["core"][0]

@@ -10,8 +10,14 @@ Compile an expression once, evaluate it many times with plain Python values::
 
 Variables go in as bool, int, float, str, bytes, None, list/tuple, dict, `datetime.date`
 (a timestamp at 00:00:00Z), timezone-aware `datetime` and `timedelta`; results come out as the
-same plain types (timestamps as UTC-aware datetimes). `bindings()` converts variables once for
+same plain types (timestamps as UTC-aware datetimes). `bindings()` validates variables once for
 evaluating many programs against the same subject.
+
+Two engines (`ENGINES`): `"accountframe"` (the default) lowers the parse tree into Python
+closures over plain values; `"celpy"` is cel-python's interpreter, kept for comparison::
+
+    >>> cel.compile("[1, 2, 3].exists(x, x > 2)", engine="celpy").evaluate({})
+    True
 
 Errors: `compile` raises `CelCompileError` (code `af-cel-syntax` or `af-cel-limit`, with a
 `Diagnostic` pointing into the file when `location` is given); `Program.evaluate` raises

@@ -250,8 +250,8 @@ def _membership(item: Type, container: Type) -> Type | None:
         return BOOL if equality_compatible(item, container.element or DYN) else None
     if container.is_map_like:
         return BOOL if equality_compatible(item, container.map_key()) else None
-    if container.kind == "string" and item.kind in ("string", "dyn"):
-        return BOOL  # cel-python: substring test
+    # Not `string in string`: cel-python takes it as a substring test, standard CEL (and the
+    # accountframe engine) has no such overload; write `s.contains(t)`.
     return None
 
 

@@ -6,6 +6,7 @@ import datetime
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,7 +75,11 @@ def test_plain_values_round_trip(value: Any) -> None:
 
 
 OPERANDS = ["x", "y", "1", "2.5", "'a'", "b'z'", "null", "true", "[x, y]", "{'k': x}",
-            "days(x)", "date(y)", "duration(y)", "timestamp(y)", "size(y)", "int(y)"]  # fmt: skip
+            "days(x)", "date(y)", "duration(y)", "timestamp(y)", "size(y)", "int(y)",
+            "uint(x)", "double(y)", "string(x)", "bytes(y)", "bool(y)", "type(x) == int",
+            "x[y]", "x.k", "has(x.k)", "{x: y}", "y.matches(y)", "x.getHours(y)",
+            "x.getDayOfWeek()", "[x, y].exists_one(v, v)", "[x, y].map(v, v)", "1u",
+            "-9223372036854775808", "days_between(x, y)"]  # fmt: skip
 OPERATORS = ["+", "-", "*", "/", "%", "==", "!=", "<", ">=", "&&", "||", "in"]
 
 
@@ -95,10 +100,11 @@ def expressions(draw: st.DrawFn, depth: int = 0) -> str:
     return f"add_months({left}, {draw(expressions(depth + 1))})"
 
 
+@pytest.mark.parametrize("engine", cel.ENGINES)
 @SETTINGS
 @given(expressions(), scalars, st.one_of(scalars, st.text(max_size=30)))
-def test_evaluation_raises_only_cel_errors(source: str, x: Any, y: Any) -> None:
-    program = cel.compile(source)
+def test_evaluation_raises_only_cel_errors(engine: cel.Engine, source: str, x: Any, y: Any) -> None:
+    program = cel.compile(source, engine=engine)
     failure: CelError | None = None
     try:
         program.evaluate({"x": x, "y": y})

@@ -663,6 +663,21 @@ def test_celpy_values_are_converted_once_per_family_of_bindings() -> None:
     assert holding[0] is first
 
 
+def test_the_accountframe_engine_never_converts_to_celpy_values() -> None:
+    bound = cel.bindings({"xs": [1, 2, 3]})
+    assert cel.compile("xs.exists(x, x > 2)").evaluate(bound) is True
+    assert bound._cel is None  # converted only when a celpy program first needs it
+    assert cel.compile("xs.exists(x, x > 2)", engine="celpy").evaluate(bound) is True
+    assert bound._cel is not None
+
+
+def test_results_do_not_share_containers_with_the_bindings() -> None:
+    bound = cel.bindings({"xs": [1, [2]]})
+    result = cel.compile("xs").evaluate(bound)
+    result[1].append(3)
+    assert bound["xs"] == [1, [2]]
+
+
 def test_limits_have_an_iteration_budget() -> None:
     assert cel.DEFAULT_LIMITS.max_iterations == 1_000_000
     with pytest.raises(ValueError, match="max_iterations must be a positive int"):

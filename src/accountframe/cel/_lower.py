@@ -290,6 +290,8 @@ class _Lowerer:
 
             return not_equal
         if name in ("relation_lt", "relation_le", "relation_gt", "relation_ge"):
+            if isinstance(right, _Const) and type(right.value) in _SIMPLE_ORDER:
+                return _ordering_constant(name, first, right.value)
             return _ordering(name, first, second)
 
         if name in ("addition_add", "addition_sub"):
@@ -345,7 +347,10 @@ class _Lowerer:
             (field,) = fields
 
             def select_one(act: dict[str, Any]) -> Any:
-                value = act[root] if root in act else variable(act)
+                try:
+                    value = act[root]
+                except KeyError:
+                    value = variable(act)
                 if type(value) is dict:
                     found = value.get(field, _MISSING)
                     if found is not _MISSING:
@@ -355,7 +360,10 @@ class _Lowerer:
             return select_one
 
         def select_path(act: dict[str, Any]) -> Any:
-            value = act[root] if root in act else variable(act)
+            try:
+                value = act[root]
+            except KeyError:
+                value = variable(act)
             for field in fields:
                 if type(value) is dict:
                     found = value.get(field, _MISSING)
@@ -704,6 +712,39 @@ def _matches(text: Code, pattern: Any) -> Lowered:
     return matches
 
 
+def _ordering_constant(name: str, first: Code, bound: Any) -> Code:
+    """`x <= 90` (the right side constant): compare with it directly when the types match."""
+    operator = _BINARY[name]
+    kind = type(bound)
+    if name == "relation_lt":
+
+        def less(act: dict[str, Any]) -> bool:
+            a = first(act)
+            return bool(a < bound) if type(a) is kind else bool(operator(a, bound))
+
+        return less
+    if name == "relation_le":
+
+        def less_equal(act: dict[str, Any]) -> bool:
+            a = first(act)
+            return bool(a <= bound) if type(a) is kind else bool(operator(a, bound))
+
+        return less_equal
+    if name == "relation_gt":
+
+        def greater(act: dict[str, Any]) -> bool:
+            a = first(act)
+            return bool(a > bound) if type(a) is kind else bool(operator(a, bound))
+
+        return greater
+
+    def greater_equal(act: dict[str, Any]) -> bool:
+        a = first(act)
+        return bool(a >= bound) if type(a) is kind else bool(operator(a, bound))
+
+    return greater_equal
+
+
 def _ordering(name: str, first: Code, second: Code) -> Code:
     operator = _BINARY[name]
     if name == "relation_lt":
@@ -757,12 +798,6 @@ def _elements(value: Any, name: str) -> Any:
     if kind is dict:
         return list(value)
     rt.fail(f"no matching overload for {name!r} applied to ({rt.type_name(value)})")
-
-
-def _spend(budget: list[int]) -> None:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise BudgetExceeded
 
 
 def _restore(act: dict[str, Any], variable: str, saved: Any) -> None:
@@ -844,7 +879,9 @@ def _build_exists_one(target: Code, variable: str, predicate: Code) -> Code:
         count = 0
         try:
             for item in items:
-                _spend(budget)
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise BudgetExceeded
                 act[variable] = item
                 result = predicate(act)
                 if result is True:
@@ -866,7 +903,9 @@ def _build_map(target: Code, variable: str, transform: Code) -> Code:
         results = []
         try:
             for item in items:
-                _spend(budget)
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise BudgetExceeded
                 act[variable] = item
                 results.append(transform(act))
         finally:
@@ -884,7 +923,9 @@ def _build_filter(target: Code, variable: str, predicate: Code) -> Code:
         results = []
         try:
             for item in items:
-                _spend(budget)
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise BudgetExceeded
                 act[variable] = item
                 result = predicate(act)
                 if result is True:
@@ -906,7 +947,9 @@ def _build_map_filter(target: Code, variable: str, predicate: Code, transform: C
         results = []
         try:
             for item in items:
-                _spend(budget)
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise BudgetExceeded
                 act[variable] = item
                 result = predicate(act)
                 if result is True:

@@ -206,8 +206,10 @@ OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "+", "-", "*", "/", "%")
 def binary(operator: str, left: Type, right: Type) -> Type | None:
     """The result type of `left operator right`, or None if no overload can match.
 
-    Numbers never mix: `int < double` has no overload in CEL (write `100.0`, or convert with
-    `double()`).
+    Numbers never mix here: the checker reports `int < double` (write `100.0`, or convert with
+    `double()`), although the accountframe engine evaluates it as the CEL specification says
+    (`1 < 1.5` is true): a money amount written without `.0` is almost always a mistake, and
+    cel-python, the other engine, fails on it. Stricter than run time, never looser.
 
     Example:
         >>> print(binary("in", STRING, list_of(STRING)))

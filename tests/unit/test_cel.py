@@ -297,6 +297,24 @@ def test_accountframe_engine_error_messages(
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
+        pytest.param(r"' \\ \? \` \' '", " \\ ? ` ' ", id="punctuation"),
+        pytest.param(r"'\x41\X42\103\u00e9\U0001F600'", "ABCé😀", id="codes"),
+        pytest.param("'''a\nb'''", "a\nb", id="triple-quoted-newline"),
+        pytest.param(r"r'\n'", "\\n", id="raw"),
+        pytest.param(r"b'\xff\000é'", b"\xff\x00\xc3\xa9", id="bytes"),
+    ],
+)
+def test_string_literal_escapes(source: str, expected: Any) -> None:
+    assert run(source) == expected
+
+
+def test_unknown_escape_is_an_error() -> None:
+    assert eval_error(r"'\q'") == r"invalid escape '\\q' in the literal '\q'"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
         pytest.param("1 == 1.0", True, id="int-double-equal"),
         pytest.param("2 > 1.5", True, id="int-double-order"),
         pytest.param("1u == 1", True, id="uint-int-equal"),

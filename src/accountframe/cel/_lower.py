@@ -30,11 +30,11 @@ within the default recursion limit.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
 import lark
-from celpy.evaluation import celbytes, celstr
 
 from accountframe.cel import _runtime as rt
 from accountframe.cel._runtime import CelFailure, Uint
@@ -488,9 +488,9 @@ class _Lowerer:
             if kind == "FLOAT_LIT":
                 return _Const(float(text))
             if kind in ("STRING_LIT", "MLSTRING_LIT"):
-                return _Const(str.__str__(celstr(token)))
+                return _Const(_decode(text, as_bytes=False))
             if kind == "BYTES_LIT":
-                return _Const(bytes(celbytes(token)))
+                return _Const(_decode(text, as_bytes=True))
             if kind == "BOOL_LIT":
                 return _Const(text == "true")
             if kind == "NULL_LIT":
@@ -584,6 +584,51 @@ def _dotted(tree: Any) -> str | None:
     if isinstance(node, lark.Tree) and node.data == "ident":
         return ".".join([str(node.children[0]), *reversed(names)])
     return None
+
+
+_ESCAPE = re.compile(
+    r"\\(?:([abfnrtv\\?\"'`])|[xX]([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})"
+    r"|([0-3][0-7]{2})|(.))",
+    re.DOTALL,
+)
+_SIMPLE_ESCAPES = {
+    "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+    "\\": "\\", "?": "?", '"': '"', "'": "'", "`": "`",
+}  # fmt: skip
+
+
+def _decode(text: str, *, as_bytes: bool) -> Any:
+    """A string or bytes literal's value, by CEL's escape rules (langdef.md, "String literals")."""
+    if as_bytes:
+        text = text[1:]
+    raw = text[:1] in ("r", "R")
+    if raw:
+        text = text[1:]
+    quote = text[:3] if text[:3] in ('"""', "'''") else text[:1]
+    body = text[len(quote) : len(text) - len(quote)]
+    if raw:
+        return body.encode("utf-8") if as_bytes else body
+    pieces: list[bytes] = []
+    position = 0
+    for match in _ESCAPE.finditer(body):
+        pieces.append(body[position : match.start()].encode("utf-8", "surrogatepass"))
+        position = match.end()
+        simple, hexadecimal, short, long, octal, _unknown = match.groups()
+        if simple is not None:
+            pieces.append(_SIMPLE_ESCAPES[simple].encode("utf-8"))
+        elif hexadecimal is not None or octal is not None:
+            code = int(hexadecimal, 16) if hexadecimal is not None else int(octal, 8)
+            pieces.append(bytes([code]) if as_bytes else chr(code).encode("utf-8"))
+        elif (short or long) is not None and not as_bytes:
+            code = int(short or long, 16)
+            if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+                rt.fail(f"invalid escape \\{'u' if short else 'U'}{short or long}")
+            pieces.append(chr(code).encode("utf-8"))
+        else:
+            rt.fail(f"invalid escape {match.group()!r}")
+    pieces.append(body[position:].encode("utf-8", "surrogatepass"))
+    value = b"".join(pieces)
+    return value if as_bytes else value.decode("utf-8", "surrogatepass")
 
 
 def _integer(text: str) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import os
 import re
 from typing import Any
 
@@ -93,27 +94,33 @@ def ints(depth: int, scope: tuple[str, ...] = ()) -> st.SearchStrategy[str]:
                 ]
             )
         ),
-        doubles(depth - 1).map(lambda d: f"int({d})"),
+        doubles(depth - 1, from_ints=False).map(lambda d: f"int({d})"),
         lists(depth - 1, scope).map(lambda xs: f"size({xs})"),
         strings(depth - 1).map(lambda s: f"{s}.size()"),
     )
 
 
-def doubles(depth: int) -> st.SearchStrategy[str]:
+def doubles(depth: int, *, from_ints: bool = True) -> st.SearchStrategy[str]:
+    """Doubles; `from_ints=False` leaves out `double(int)`, which is how an int64 bound becomes
+    exactly -2.0**63: `int()` of it is the departure "int() at the int64 minimum", which the
+    predicate can only see when it is the whole result, so `int(...)` takes no such double."""
     leaves = st.one_of(
-        DOUBLE_VALUES.map(repr), st.sampled_from(["d", "rec.total", "double(i)", "2.5"])
+        DOUBLE_VALUES.map(repr),
+        st.sampled_from(["d", "rec.total", "2.5", *(["double(i)"] if from_ints else [])]),
     )
     if depth <= 0:
         return leaves
-    smaller = doubles(depth - 1)
-    return st.one_of(
+    smaller = doubles(depth - 1, from_ints=from_ints)
+    branches = [
         leaves,
         st.tuples(smaller, st.sampled_from(["+", "-", "*"]), smaller).map(
             lambda p: f"({p[0]} {p[1]} {p[2]})"
         ),
         smaller.map(lambda a: f"({a} / 4.0)"),
-        ints(depth - 1).map(lambda a: f"double({a})"),
-    )
+    ]
+    if from_ints:
+        branches.append(ints(depth - 1).map(lambda a: f"double({a})"))
+    return st.one_of(*branches)
 
 
 def strings(depth: int) -> st.SearchStrategy[str]:
@@ -292,6 +299,18 @@ def _has_three_argument_map(source: str) -> bool:
 NEGATIVE_INDEX = re.compile(r"index -[0-9]+ out of range for a list of size [0-9]+")
 
 
+def _contains_on_concatenation(source: str) -> bool:
+    """Whether some `x.contains(y)` has a `+` expression as its receiver."""
+    for node in cel.compile(source)._tree.iter_subtrees():
+        if node.data == "member_dot_arg" and str(node.children[1]) == "contains":
+            receiver = node.children[0]
+            while len(receiver.children) == 1 and hasattr(receiver.children[0], "children"):
+                receiver = receiver.children[0]
+            if receiver.data == "addition":
+                return True
+    return False
+
+
 def known_departure(source: str, ours: Outcome, theirs: Outcome) -> str | None:
     """The documented class a disagreement belongs to, if any."""
     if ours[0] == "error" and theirs[0] == "value" and NEGATIVE_INDEX.fullmatch(ours[1]):
@@ -301,6 +320,14 @@ def known_departure(source: str, ours: Outcome, theirs: Outcome) -> str | None:
         return "int-of-double-at-int64-min"
     if theirs[0] != "error":
         return None
+    if (
+        ours[0] == "value"
+        and theirs[1] == "no matching overload for 'contains'"
+        and _contains_on_concatenation(source)
+    ):
+        # langdef.md, "String functions": contains(string, string); cel-python's `+` gives a
+        # string its `contains` does not accept.
+        return "contains-after-concatenation"
     for name, pattern in KNOWN_DEPARTURES.items():
         match = pattern.search(theirs[1])
         if match is None:
@@ -315,8 +342,12 @@ def known_departure(source: str, ours: Outcome, theirs: Outcome) -> str | None:
     return None
 
 
+#: 300 in every run (CI: derandomized); set ACCOUNTFRAME_DIFFERENTIAL_EXAMPLES for a longer hunt.
+EXAMPLES = int(os.environ.get("ACCOUNTFRAME_DIFFERENTIAL_EXAMPLES", "300"))
+
+
 @settings(
-    max_examples=300,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -648,7 +648,7 @@ def _make_map(*parts: Any) -> dict[Any, Any]:
             rt.fail(f"a map key must be an int, uint, bool or string (got {rt.type_name(key)})")
         if rt.lookup(result, key) is not rt._MISSING:
             rt.fail(f"duplicate map key {key!r}")
-        if kind is not bool and any(type(k) is bool and k == key for k in result):
+        if kind is not bool and key in (0, 1) and any(type(k) is bool for k in result):
             rt.fail(f"map key {key!r} clashes with a bool key in this engine")
         result[key] = parts[position + 1]
     return result

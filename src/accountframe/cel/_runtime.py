@@ -19,6 +19,7 @@ import re
 import struct
 import zoneinfo
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, NoReturn
 
@@ -207,7 +208,8 @@ def lookup(mapping: dict[Any, Any], key: Any) -> Any:
         if kind is float and not (math.isfinite(key) and key == int(key)):
             return _MISSING
         found = mapping.get(key, _MISSING)
-        if found is not _MISSING and any(type(s) is bool and s == key for s in mapping):
+        # Only 0 and 1 can meet a bool key (False, True) in a Python dict.
+        if found is not _MISSING and key in (0, 1) and any(type(s) is bool for s in mapping):
             # The entry Python found may be a bool key equal to 0 or 1.
             for stored, value in mapping.items():
                 if type(stored) is not bool and stored == key:
@@ -643,8 +645,6 @@ def parse_duration(text: str) -> datetime.timedelta:
     match = DURATION_TEXT.fullmatch(text) if len(text) <= _MAX_DURATION_TEXT else None
     if match is None:
         fail(f"duration() expects a duration like '1.5s' or '2h45m' (got {shown(text)})")
-    from decimal import Decimal
-
     micros = Decimal(0)
     for number, unit in _DURATION_PART.findall(match[2]):
         micros += Decimal(number if number not in ("", ".") else "0") * Decimal(

@@ -21,6 +21,7 @@ import hashlib
 import itertools
 import json
 import multiprocessing
+import pickle
 import re
 import threading
 import weakref
@@ -173,12 +174,13 @@ _CHUNKS_PER_WORKER = 4
 _worker_run: _Run | None = None
 
 
-def _start_worker(
-    framework: Framework, engine: str, portfolio: Portfolio, as_of: datetime.date
-) -> None:
+def _start_worker(payload: bytes) -> None:
     global _worker_run  # one per worker process: the compiled programs are not picklable
     from accountframe.compile import compile_framework
 
+    framework: Framework
+    portfolio: Portfolio
+    framework, engine, portfolio, as_of = pickle.loads(payload)  # bytes made by _in_parallel
     _worker_run = _Run(compile_framework(framework, engine=engine), portfolio, as_of)
     _worker_run.keep_contract_values = False  # the person scope is the parent's
     _worker_run.keep_finding_values = False
@@ -200,7 +202,13 @@ def _in_parallel(run: _Run, workers: int) -> Assessment:
         max_workers=min(workers, chunks),
         mp_context=context,
         initializer=_start_worker,
-        initargs=(compiled.framework, compiled.engine, run.portfolio, run.as_of),
+        # Pickled once here, not once per worker: a large portfolio takes seconds to pickle.
+        initargs=(
+            pickle.dumps(
+                (compiled.framework, compiled.engine, run.portfolio, run.as_of),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            ),
+        ),
     ) as pool:
         futures = [pool.submit(_work, span) for span in spans]
         # Person-scope findings are made here while the workers run; then the parts, in order.

@@ -115,6 +115,14 @@ def validate(portfolios: Sequence[str]) -> None:
     show_default=True,
     help="Exit 1 when a finding fails at or above this severity.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Worker processes for a large portfolio; the report is the same.",
+)
 def check(
     portfolio: str | None,
     framework: str,
@@ -122,6 +130,7 @@ def check(
     format_: str,
     output: str | None,
     fail_on: str,
+    workers: int,
 ) -> int:
     """Assess a portfolio against a framework and report every finding.
 
@@ -152,7 +161,7 @@ def check(
         f"as of {date} (from {date_source})",
         err=True,
     )
-    assessment = fw.evaluate(facts, as_of=date)
+    assessment = fw.evaluate(facts, as_of=date, workers=workers)
     try:
         text = report.render(assessment, format_, portfolio=facts)
     except af.UsageError as error:  # an optional dependency of the format is missing

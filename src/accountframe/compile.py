@@ -20,7 +20,14 @@ import attrs
 from accountframe import cel
 from accountframe.cel.types import DYN, Type
 from accountframe.environment import Environment
-from accountframe.errors import CelCompileError, Diagnostic, FrameworkError, Location, did_you_mean
+from accountframe.errors import (
+    CelCompileError,
+    Diagnostic,
+    FrameworkError,
+    Location,
+    UsageError,
+    did_you_mean,
+)
 from accountframe.policy import (
     Duration,
     Framework,
@@ -34,7 +41,7 @@ if TYPE_CHECKING:
     from accountframe.assessment import Assessment
     from accountframe.model import Portfolio
 
-__all__ = ["CompiledFramework", "CompiledPolicy", "compile_framework"]
+__all__ = ["CompiledFramework", "CompiledPolicy", "check_engine", "compile_framework"]
 
 
 @attrs.frozen
@@ -68,21 +75,49 @@ class CompiledFramework:
     policies: tuple[CompiledPolicy, ...]
     #: Role id → the role it reports to.
     reports_to: Mapping[str, str | None]
+    #: The CEL engine every program was compiled for (one of `accountframe.cel.ENGINES`).
+    engine: cel.Engine = cel.DEFAULT_ENGINE
 
-    def evaluate(self, portfolio: Portfolio, as_of: datetime.date | None = None) -> Assessment:
-        """Assess `portfolio` as of `as_of` (default: the portfolio's `as_of`, else today)."""
+    def evaluate(
+        self, portfolio: Portfolio, as_of: datetime.date | None = None, *, workers: int = 1
+    ) -> Assessment:
+        """Assess `portfolio` as of `as_of` (default: the portfolio's `as_of`, else today).
+
+        Args:
+            portfolio: The facts.
+            as_of: The assessment date.
+            workers: Worker processes for contract-scope work (see
+                `accountframe.evaluate.evaluate`); 1, the default, starts none. The result is
+                byte-identical whatever the number.
+
+        Raises:
+            UsageError: `workers` is not a positive int.
+        """
         from accountframe.evaluate import evaluate
 
-        return evaluate(self, portfolio, as_of)
+        return evaluate(self, portfolio, as_of, workers=workers)
 
 
-def compile_framework(framework: Framework) -> CompiledFramework:
+def compile_framework(framework: Framework, *, engine: str | None = None) -> CompiledFramework:
     """Compile every expression of `framework` and resolve its durations and roles.
+
+    Args:
+        framework: The framework.
+        engine: The CEL engine to compile for: `"accountframe"` or `"celpy"` (kept as the
+            reference, and much slower); default `accountframe.cel.DEFAULT_ENGINE`. Both give
+            the same findings.
 
     Raises:
         FrameworkError: every problem found, each located in its file where known.
+        UsageError: `engine` is not one of `accountframe.cel.ENGINES`.
+
+    Example:
+        >>> import accountframe as af
+        >>> compile_framework(af.bundled("uk-central-government"), engine="celpy").engine
+        'celpy'
     """
-    compiler = _Compiler(framework)
+    engine = check_engine(engine)
+    compiler = _Compiler(framework, engine)
     definitions = compiler.definitions()
     policies = tuple(compiler.policy(policy) for policy in framework.policies)
     if compiler.diagnostics:
@@ -92,12 +127,37 @@ def compile_framework(framework: Framework) -> CompiledFramework:
         definitions=definitions,
         policies=policies,
         reports_to={role.id: role.reports_to for role in framework.roles},
+        engine=engine,
+    )
+
+
+def check_engine(engine: str | None) -> cel.Engine:
+    """`engine`, or the default engine for None; a UsageError for an unknown engine.
+
+    Example:
+        >>> check_engine(None) == cel.DEFAULT_ENGINE
+        True
+        >>> check_engine("cel")
+        Traceback (most recent call last):
+        ...
+        accountframe.errors.UsageError: unknown CEL engine 'cel'; expected one of 'accountframe', 'celpy' (did you mean 'celpy'?)
+    """  # noqa: E501 - doctest output is one line
+    if engine is None:
+        return cel.DEFAULT_ENGINE
+    for known in cel.ENGINES:
+        if engine == known:
+            return known
+    expected = ", ".join(repr(name) for name in cel.ENGINES)
+    raise UsageError(
+        f"unknown CEL engine {engine!r}; expected one of {expected}"
+        f"{did_you_mean(str(engine), cel.ENGINES)}"
     )
 
 
 class _Compiler:
-    def __init__(self, framework: Framework) -> None:
+    def __init__(self, framework: Framework, engine: cel.Engine) -> None:
         self.framework = framework
+        self.engine = engine
         self.diagnostics: list[Diagnostic] = []
         self.role_ids = [role.id for role in framework.roles]
         self.environment = Environment(params=framework.params)
@@ -125,7 +185,7 @@ class _Compiler:
     def program(self, text: str, key: tuple[str, ...], path: str) -> cel.Program | None:
         location, indent = self._source(key)
         try:
-            return cel.compile(text, location=location, indent=indent)
+            return cel.compile(text, location=location, indent=indent, engine=self.engine)
         except CelCompileError as error:
             self._expression_problem(error.diagnostic, location, path)
             return None

@@ -13,11 +13,19 @@ Guarantees:
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import datetime
+import functools
 import hashlib
+import itertools
 import json
+import multiprocessing
+import pickle
 import re
-from collections.abc import Iterable, Mapping
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -38,9 +46,10 @@ from accountframe.assessment import (
 )
 from accountframe.compile import CompiledFramework, CompiledPolicy
 from accountframe.errors import CelError, UsageError, did_you_mean
-from accountframe.model import Contract, Person, Portfolio, Waiver
+from accountframe.model import Assignment, Contract, Person, Portfolio, Waiver
 from accountframe.policy import Consequence as ConsequencePolicy
 from accountframe.policy import (
+    Framework,
     OversightCadence,
     PersonalResponsibility,
     RequiredInformation,
@@ -48,7 +57,7 @@ from accountframe.policy import (
     Scope,
 )
 
-__all__ = ["Judgement", "Step", "evaluate", "judge_one"]
+__all__ = ["Judgement", "Step", "check_workers", "evaluate", "judge_one"]
 
 
 # A failed definition is left unbound, so CEL's own rules decide whether it matters
@@ -109,15 +118,101 @@ class _Outcome:
 
 
 def evaluate(
-    compiled: CompiledFramework, portfolio: Portfolio, as_of: datetime.date | None = None
+    compiled: CompiledFramework,
+    portfolio: Portfolio,
+    as_of: datetime.date | None = None,
+    *,
+    workers: int = 1,
 ) -> Assessment:
     """Assess `portfolio` against a compiled framework as of `as_of`.
 
     `as_of` defaults to the portfolio's own `as_of`, else today: the one place a clock is read.
+
+    With `workers` > 1, contract-scope work is shared out, in chunks of contracts, to that many
+    worker processes (each compiles the framework once); what needs every finding (person
+    scope, consequences for people, unused waivers, the summary) is done in this process. The
+    result is the same, byte for byte, as with `workers=1`, which starts no process.
+
+    Raises:
+        UsageError: `workers` is not a positive int.
     """
+    workers = check_workers(workers)
     if as_of is None:
         as_of = portfolio.as_of or datetime.date.today()
-    return _Run(compiled, portfolio, as_of).assessment()
+    run = _Run(compiled, portfolio, as_of)
+    count = len(portfolio.contracts)
+    if workers == 1 or count < 2 or not (run.contract_findings or run.contract_consequences):
+        return run.assessment()
+    try:
+        return _in_parallel(run, workers)
+    except Exception:
+        # A worker failed to start, died or raised: make the same assessment here, which gives
+        # the result (or raises the error) that the serial run gives.
+        return _Run(compiled, portfolio, as_of).assessment()
+
+
+def check_workers(workers: object) -> int:
+    """`workers` if it is a positive int; else a UsageError saying what is wrong.
+
+    Example:
+        >>> check_workers(4)
+        4
+        >>> check_workers(0)
+        Traceback (most recent call last):
+        ...
+        accountframe.errors.UsageError: workers must be a positive whole number (got 0)
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise UsageError(f"workers must be a positive whole number (got {workers!r})")
+    return workers
+
+
+#: Chunks per worker: enough that a slow chunk does not hold up the others for long.
+_CHUNKS_PER_WORKER = 4
+
+# The run of a worker process, made once by `_start_worker` (a process-pool initializer).
+_worker_run: _Run | None = None
+
+
+def _start_worker(payload: bytes) -> None:
+    global _worker_run  # one per worker process: the compiled programs are not picklable
+    from accountframe.compile import compile_framework
+
+    framework: Framework
+    portfolio: Portfolio
+    framework, engine, portfolio, as_of = pickle.loads(payload)  # bytes made by _in_parallel
+    _worker_run = _Run(compile_framework(framework, engine=engine), portfolio, as_of)
+    _worker_run.keep_contract_values = False  # the person scope is the parent's
+    _worker_run.keep_finding_values = False
+
+
+def _work(span: tuple[int, int]) -> _Part:
+    assert _worker_run is not None, "the pool initializer did not run"
+    return _worker_run.part(*span)
+
+
+def _in_parallel(run: _Run, workers: int) -> Assessment:
+    count = len(run.portfolio.contracts)
+    chunks = min(count, workers * _CHUNKS_PER_WORKER)
+    bounds = [count * n // chunks for n in range(chunks + 1)]
+    spans = list(itertools.pairwise(bounds))
+    compiled = run.compiled
+    context = multiprocessing.get_context("spawn")  # no fork: safe with threads, same everywhere
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=min(workers, chunks),
+        mp_context=context,
+        initializer=_start_worker,
+        # Pickled once here, not once per worker: a large portfolio takes seconds to pickle.
+        initargs=(
+            pickle.dumps(
+                (compiled.framework, compiled.engine, run.portfolio, run.as_of),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            ),
+        ),
+    ) as pool:
+        futures = [pool.submit(_work, span) for span in spans]
+        # Person-scope findings are made here while the workers run; then the parts, in order.
+        return run.assessment(lambda: [future.result() for future in futures])
 
 
 def judge_one(
@@ -160,7 +255,9 @@ def judge_one(
     if isinstance(policy.policy, ConsequencePolicy):
         findings = list(_Run(compiled, portfolio, as_of).assessment().findings)
         run.steps = steps
-        result = run.consequence(policy, subject, bound, failed, contract, findings)
+        result = run.consequence(
+            policy, subject, bound, failed, contract, _Relevant(findings)(subject)
+        )
         seen: list[dict[str, Any]] = next(
             (step.values["findings"] for step in steps if step.name == "findings"), []
         )
@@ -178,17 +275,66 @@ def judge_one(
     )
 
 
+class _Facts:
+    """One contract as one assessment sees it, derived once and shared by every policy."""
+
+    __slots__ = ("accountables", "bound", "contract", "current", "failed", "holders", "view")
+
+    def __init__(
+        self,
+        contract: Contract,
+        view: dict[str, Any],
+        bound: cel.Bindings,
+        failed: dict[str, str],
+        current: dict[str, Assignment],
+    ) -> None:
+        self.contract = contract
+        #: `contract.view(as_of)` as plain values, before binding (dates stay dates).
+        self.view = view
+        #: The contract scope: the run's base variables, `contract` and every definition.
+        self.bound = bound
+        #: Definitions that failed for this contract: name → message.
+        self.failed = failed
+        #: Role → the current assignment.
+        self.current = current
+        #: Role → person id of the current holder (`contract.accountable`).
+        self.holders: dict[str, str] = view["accountable"]
+        #: Policy's accountable role → who is accountable, worked out once per role.
+        self.accountables: dict[str, Accountable] = {}
+
+
+@attrs.frozen
+class _Part:
+    """What a run of contract-scope work over some contracts produced (see `_Run.part`)."""
+
+    #: Policy position → findings, in contract order.
+    findings: dict[int, list[Finding]]
+    #: Policy position → (contract position, consequence); contracts whose id is repeated in the
+    #: portfolio are left for `_Run.assessment`, which sees every finding.
+    consequences: dict[int, list[tuple[int, Consequence]]]
+    #: Positions of the waivers that waived a finding.
+    used_waivers: frozenset[int]
+
+
 class _Run:
-    """One assessment: the portfolio's values converted once, then every policy applied."""
+    """One assessment: each contract's values derived once, then every policy applied.
+
+    The work is split in two. `part` does everything that needs only one contract at a time:
+    the contract-scope findings and the contract-scope consequences (their `findings` are the
+    findings about that contract). `assessment` then does what needs the whole portfolio: the
+    person-scope findings and consequences, unused waivers and the summary. `part` can run on
+    contract chunks in other processes (`workers`), with the same result.
+    """
 
     def __init__(self, compiled: CompiledFramework, portfolio: Portfolio, as_of: datetime.date):
         self.compiled = compiled
         self.portfolio = portfolio
         self.as_of = as_of
         self.people = {person.id: person for person in portfolio.people}
+        self.people_values = portfolio.people_view()
         self.base = cel.bindings(
             {
-                "people": portfolio.people_view(),
+                "people": self.people_values,
                 "params": plain(compiled.framework.params),
                 "now": as_of,
                 "portfolio": {
@@ -198,9 +344,31 @@ class _Run:
                 },
             }
         )
+        positions = list(enumerate(compiled.policies))
+        self.contract_findings = [
+            (i, p) for i, p in positions if _scope(p) is Scope.CONTRACT and not _is_consequence(p)
+        ]
+        self.contract_consequences = [
+            (i, p) for i, p in positions if _scope(p) is Scope.CONTRACT and _is_consequence(p)
+        ]
+        self.person_policies = [(i, p) for i, p in positions if _scope(p) is Scope.PERSON]
+        counts = collections.Counter(contract.id for contract in portfolio.contracts)
+        #: Contract ids listed more than once (possible in a portfolio built in Python): their
+        #: `findings` are the findings of every contract with that id.
+        self.repeated_ids = frozenset(key for key, count in counts.items() if count > 1)
+        #: Whether `part` keeps each contract's value for the person scope's `contracts`.
+        self.keep_contract_values = bool(self.person_policies)
+        #: Whether `part` keeps the `findings` maps it makes, for people's consequences.
+        self.keep_finding_values = any(_is_consequence(p) for _, p in self.person_policies)
         # Keyed by object identity: a portfolio built in Python may repeat an id.
-        self._contracts: dict[int, tuple[cel.Bindings, dict[str, str]]] = {}
+        self._facts: dict[int, _Facts] = {}
+        self._contract_values: dict[int, Any] = {}
+        self._holding: dict[str, list[Any]] | None = None
         self._people: dict[int, cel.Bindings] = {}
+        self._org_accountables: dict[str, Accountable] = {}
+        self._findings_scopes: dict[int, tuple[list[Any], cel.Bindings, cel.Bindings]] = {}
+        #: id of a finding made by `part` → its `findings` map, when people's consequences need it.
+        self._finding_values: dict[int, dict[str, Any]] = {}
         self._waivers = _index_waivers(portfolio.waivers)
         self._used_waivers: set[int] = set()
         #: Recorded steps, when explaining; None (nothing recorded) when assessing.
@@ -213,12 +381,13 @@ class _Run:
 
     # -- subjects --------------------------------------------------------------------------
 
-    def contract_scope(self, contract: Contract) -> tuple[cel.Bindings, dict[str, str]]:
-        """A contract's bindings with its definitions, computed once; and failed definitions."""
-        cached = self._contracts.get(id(contract))
+    def facts(self, contract: Contract) -> _Facts:
+        """A contract's derived views, bindings and definitions, computed once per run."""
+        cached = self._facts.get(id(contract))
         if cached is not None:
             return cached
-        bound = self.base.merged({"contract": contract.view(self.as_of)})
+        view = contract.view(self.as_of)
+        bound = self.base.merged({"contract": view})
         failed: dict[str, str] = {}
         for name, program in self.compiled.definitions:
             try:
@@ -230,20 +399,44 @@ class _Run:
                     if used
                     else f"{error.cel_message} (at {_where(program, 'definition ' + name)})"
                 )
-        self._contracts[id(contract)] = (bound, failed)
-        return bound, failed
+        facts = _Facts(contract, view, bound, failed, contract.current_assignments(self.as_of))
+        self._facts[id(contract)] = facts
+        return facts
+
+    def contract_scope(self, contract: Contract) -> tuple[cel.Bindings, dict[str, str]]:
+        """A contract's bindings with its definitions, computed once; and failed definitions."""
+        facts = self.facts(contract)
+        return facts.bound, facts.failed
+
+    def contract_value(self, contract: Contract) -> Any:
+        """The `contract` variable's value, as bound for the contract's own scope."""
+        value = self._contract_values.get(id(contract))
+        if value is None:
+            facts = self._facts.get(id(contract))
+            bound = (
+                facts.bound if facts else self.base.merged({"contract": contract.view(self.as_of)})
+            )
+            value = self._contract_values[id(contract)] = bound["contract"]
+        return value
 
     def person_scope(self, person: Person) -> cel.Bindings:
         """A person's bindings: `person`, and `contracts` on which they hold any role."""
         cached = self._people.get(id(person))
         if cached is None:
-            holding = [
-                # The contract's value as already converted for its own scope: no second copy.
-                self.contract_scope(contract)[0]["contract"]
-                for contract in self.portfolio.contracts
-                if person.id in contract.accountable(self.as_of).values()
-            ]
-            cached = self.base.merged({"person": plain(person), "contracts": holding})
+            if self._holding is None:
+                # One pass over the contracts, in portfolio order, for every person.
+                holding: dict[str, list[Any]] = {}
+                for contract in self.portfolio.contracts:
+                    facts = self._facts.get(id(contract))
+                    holders = facts.holders if facts else contract.accountable(self.as_of)
+                    if holders:
+                        value = self.contract_value(contract)
+                        for holder in dict.fromkeys(holders.values()):
+                            holding.setdefault(holder, []).append(value)
+                self._holding = holding
+            cached = self.base.merged(
+                {"person": plain(person), "contracts": self._holding.get(person.id, [])}
+            )
             self._people[id(person)] = cached
         return cached
 
@@ -281,7 +474,8 @@ class _Run:
             )
             self.note(field, extra=extra, value=given, error=str(failure))
             raise failure
-        self.note(field, extra=extra, value=value)
+        if self.steps is not None:  # the hot path: no step built when not explaining
+            self.note(field, extra=extra, value=value)
         return value
 
     def test(
@@ -315,8 +509,17 @@ class _Run:
 
     def accountable(self, policy: CompiledPolicy, contract: Contract | None) -> Accountable:
         """The holder of the policy's role, falling back up the chain to the organisation."""
-        role: str | None = policy.accountable_role
-        holders = contract.accountable(self.as_of) if contract is not None else {}
+        cache = self._org_accountables if contract is None else self.facts(contract).accountables
+        found = cache.get(policy.accountable_role)
+        if found is None:
+            holders = self.facts(contract).holders if contract is not None else {}
+            found = cache[policy.accountable_role] = self._accountable(
+                policy.accountable_role, holders
+            )
+        return found
+
+    def _accountable(self, start: str, holders: Mapping[str, str]) -> Accountable:
+        role: str | None = start
         vacant: list[str] = []
         seen: set[str] = set()
         while role is not None and role not in seen:
@@ -345,27 +548,104 @@ class _Run:
 
     # -- the assessment --------------------------------------------------------------------
 
-    def assessment(self) -> Assessment:
-        findings: list[Finding] = []
-        consequence_policies: list[CompiledPolicy] = []
-        for policy in self.compiled.policies:
-            if isinstance(policy.policy, ConsequencePolicy):
-                consequence_policies.append(policy)
-                continue
-            for subject, bound, failed, contract in self.subjects(policy):
-                findings.append(self.finding(policy, subject, bound, failed, contract))
+    def part(self, start: int, stop: int) -> _Part:
+        """Contract-scope findings and consequences for `portfolio.contracts[start:stop]`."""
+        findings: dict[int, list[Finding]] = {i: [] for i, _ in self.contract_findings}
+        consequences: dict[int, list[tuple[int, Consequence]]] = {
+            i: [] for i, _ in self.contract_consequences
+        }
+        keep = self.keep_contract_values
+        contracts = self.portfolio.contracts
+        for position in range(start, stop):
+            contract = contracts[position]
+            facts = self.facts(contract)
+            subject = Subject("contract", contract.id)
+            about: list[Finding] = []
+            for index, policy in self.contract_findings:
+                finding = self.finding(policy, subject, facts.bound, facts.failed, contract)
+                findings[index].append(finding)
+                about.append(finding)
+            if contract.id not in self.repeated_ids and self.contract_consequences:
+                values = [_finding_value(finding) for finding in about]
+                if self.keep_finding_values:  # people's sanctions and rewards read them too
+                    self._finding_values.update(zip(map(id, about), values, strict=True))
+                for index, policy in self.contract_consequences:
+                    consequence = self.consequence(
+                        policy, subject, facts.bound, facts.failed, contract, values
+                    )
+                    consequences[index].append((position, consequence))
+            if keep:
+                self._contract_values[id(contract)] = facts.bound["contract"]
+            # Nothing else needs this contract's facts: let them go.
+            del self._facts[id(contract)]
+            self._findings_scopes.clear()
+        return _Part(findings, consequences, frozenset(self._used_waivers))
+
+    def assessment(self, parts: Callable[[], Iterable[_Part]] | None = None) -> Assessment:
+        """The whole assessment.
+
+        Args:
+            parts: Gives the contract-scope results when they are being computed elsewhere (by
+                worker processes): called once this process's own share of the work is done.
+                Without it, `part` runs here over every contract.
+        """
+        done = [self.part(0, len(self.portfolio.contracts))] if parts is None else []
+        by_policy: dict[int, list[Finding]] = {i: [] for i, _ in self.contract_findings}
+        for index, policy in self.person_policies:
+            if not _is_consequence(policy):
+                by_policy[index] = [
+                    self.finding(policy, Subject("person", person.id), bound, {}, None)
+                    for person in self.portfolio.people
+                    for bound in (self.person_scope(person),)
+                ]
+        digest = _digest(self.portfolio)
+        placed: dict[int, list[tuple[int, Consequence]]] = {
+            i: [] for i, _ in self.contract_consequences
+        }
+        for part in done if parts is None else parts():
+            for index, found in part.findings.items():
+                by_policy[index].extend(found)
+            for index, pairs in part.consequences.items():
+                placed[index].extend(pairs)
+            self._used_waivers |= part.used_waivers
+        findings = [
+            finding for index, _ in enumerate(self.compiled.policies)
+            for finding in by_policy.get(index, ())
+        ]  # fmt: skip
+        relevant = _Relevant(findings, self._finding_values)
+        contracts = self.portfolio.contracts
+        for index, policy in self.contract_consequences:
+            for position, contract in enumerate(contracts):
+                if contract.id in self.repeated_ids:
+                    facts = self.facts(contract)
+                    subject = Subject("contract", contract.id)
+                    consequence = self.consequence(
+                        policy, subject, facts.bound, facts.failed, contract, relevant(subject)
+                    )
+                    placed[index].append((position, consequence))
+        consequences_by_policy: dict[int, list[Consequence]] = {
+            index: [consequence for _, consequence in sorted(pairs, key=_position)]
+            for index, pairs in placed.items()
+        }
+        for index, policy in self.person_policies:
+            if _is_consequence(policy):
+                consequences_by_policy[index] = [
+                    self.consequence(policy, subject, self.person_scope(person), {}, None,
+                                     relevant(subject))
+                    for person in self.portfolio.people
+                    for subject in (Subject("person", person.id),)
+                ]  # fmt: skip
         consequences = [
-            self.consequence(policy, subject, bound, failed, contract, findings)
-            for policy in consequence_policies
-            for subject, bound, failed, contract in self.subjects(policy)
-        ]
+            consequence for index, _ in enumerate(self.compiled.policies)
+            for consequence in consequences_by_policy.get(index, ())
+        ]  # fmt: skip
         framework = self.compiled.framework
         return Assessment(
             framework=framework.name,
             framework_version=framework.version,
             framework_digest=framework.digest,
             organisation=self.portfolio.organisation,
-            portfolio_digest=_digest(self.portfolio),
+            portfolio_digest=digest,
             as_of=self.as_of,
             generated_by=f"accountframe {__version__}",
             findings=tuple(findings),
@@ -461,18 +741,19 @@ class _Run:
         due = durations[every].after(base)
         warn_from = durations["warn_before"].before(due)
         fail_after = durations["grace"].after(due)
-        self.note(
-            "freshness",
-            last=last,
-            start=start,
-            base=base,
-            every=durations[every],
-            due=due,
-            warn_before=durations["warn_before"],
-            warn_from=warn_from,
-            grace=durations["grace"],
-            fail_after=fail_after,
-        )
+        if self.steps is not None:
+            self.note(
+                "freshness",
+                last=last,
+                start=start,
+                base=base,
+                every=durations[every],
+                due=due,
+                warn_before=durations["warn_before"],
+                warn_from=warn_from,
+                grace=durations["grace"],
+                fail_after=fail_after,
+            )
         since = f"last {what} on {last.isoformat()}" if last else f"no {what} since the start"
         if self.as_of <= warn_from:
             return Status.PASS, due, f"{since}; next due by {due.isoformat()}"
@@ -508,7 +789,8 @@ class _Run:
             counts = "counts_if" not in policy.programs or self.test(
                 policy, "counts_if", bound, failed, {name: item}
             )
-            self.note("event", variable=name, item=item, counts=counts)
+            if self.steps is not None:
+                self.note("event", variable=name, item=item, counts=counts)
             if counts:
                 dates.append(item[date_key])
         return dates
@@ -520,7 +802,8 @@ class _Run:
         failed: Mapping[str, str],
         contract: Contract,
     ) -> _Outcome:
-        reviews = [plain(r) for r in contract.reviews if r.date <= self.as_of]
+        # The view's reviews: dated on or before as_of, as plain values, made once per contract.
+        reviews = self.facts(contract).view["reviews"]
         dates = self.qualifying(policy, bound, failed, "review", reviews, "date")
         status, due, message = self.freshness(policy, "every", dates, contract.start, "review")
         self.note("freshness_result", status=status, message=message)
@@ -545,25 +828,26 @@ class _Run:
     ) -> _Outcome:
         kind = policy.policy
         assert isinstance(kind, RequiredInformation)
-        reports = [
-            plain(r) for r in contract.reports if r.kind == kind.report and r.received <= self.as_of
-        ]
+        view = self.facts(contract).view
+        reports = [report for report in view["reports"] if report["kind"] == kind.report]
         dates = self.qualifying(policy, bound, failed, "report", reports, "received")
         what = f"{kind.report} report"
         status, due, message = self.freshness(policy, "max_age", dates, contract.start, what)
         self.note("freshness_result", status=status, message=message)
         failed_check = "freshness" if status is not Status.PASS else None
-        latest = contract.latest(self.as_of).get(kind.report)
-        self.note("latest", report=plain(latest) if latest is not None else None)
-        if "require" in policy.programs and latest is not None:
-            report = plain(latest)
-            if not self.test(policy, "require", bound, failed, {"report": report}):
-                failed_check = "require" if status is Status.PASS else "freshness and require"
-                message = (
-                    f"{message}; the latest {what} ({latest.received.isoformat()}) "
-                    "does not meet the requirement"
-                )
-                status = Status.FAIL
+        latest = view["latest"].get(kind.report)
+        self.note("latest", report=latest)
+        if (
+            "require" in policy.programs
+            and latest is not None
+            and not self.test(policy, "require", bound, failed, {"report": latest})
+        ):
+            failed_check = "require" if status is Status.PASS else "freshness and require"
+            message = (
+                f"{message}; the latest {what} ({latest['received'].isoformat()}) "
+                "does not meet the requirement"
+            )
+            status = Status.FAIL
         return _Outcome(
             status,
             message,
@@ -584,7 +868,7 @@ class _Run:
         failed: Mapping[str, str],
         contract: Contract,
     ) -> _Outcome:
-        current = contract.current_assignments(self.as_of).get(kind.role)
+        current = self.facts(contract).current.get(kind.role)
         if current is None:
             ended = [
                 a.end
@@ -630,7 +914,8 @@ class _Run:
             "vacant_since": None,
         }
         person = self.people.get(current.person)
-        self.note("holder", assignment=plain(current), known=person is not None)
+        assignment = plain(current)
+        self.note("holder", assignment=assignment, known=person is not None)
         if person is None:
             return _Outcome(
                 Status.ERROR,
@@ -643,7 +928,7 @@ class _Run:
             "eligible",
             bound,
             failed,
-            {"person": plain(person), "assignment": plain(current)},
+            {"person": self.people_values[person.id], "assignment": assignment},
         ):
             return _Outcome(
                 Status.FAIL, f"{name} holds {kind.role!r} but is not eligible", evidence=evidence
@@ -706,18 +991,19 @@ class _Run:
         bound: cel.Bindings,
         failed: Mapping[str, str],
         contract: Contract | None,
-        findings: list[Finding],
+        relevant: list[dict[str, Any]],
     ) -> Consequence:
+        """A sanction or reward for one subject; `relevant`: its `findings` (see `_Relevant`)."""
         kind = policy.policy
         assert isinstance(kind, ConsequencePolicy)
         accountable = self.accountable(policy, contract)
-        relevant = [
-            _finding_value(f)
-            for f in findings
-            if (f.subject == subject)
-            or (subject.type == "person" and f.accountable.person == subject.id)
-        ]
-        scope = bound.merged({"findings": relevant})
+        # Every consequence policy of a subject sees the same findings: bind them once.
+        cached = self._findings_scopes.get(id(relevant))
+        if cached is not None and cached[0] is relevant and cached[1] is bound:
+            scope = cached[2]
+        else:
+            scope = bound.merged({"findings": relevant})
+            self._findings_scopes[id(relevant)] = (relevant, bound, scope)
         self.note("findings", findings=relevant)
         amount: float | None = None
         due: datetime.date | None = None
@@ -775,6 +1061,57 @@ def _finding_value(finding: Finding) -> dict[str, Any]:
     }
 
 
+class _Relevant:
+    """The `findings` a sanction or reward sees, as maps, for any subject (SPEC section 4).
+
+    For a contract: the findings about it. For a person: the findings about them (person
+    scope) and those for which they are the accountable person. Always in assessment order;
+    each finding is turned into a map once, and each subject's list is made once.
+    """
+
+    def __init__(
+        self, findings: list[Finding], known: Mapping[int, dict[str, Any]] | None = None
+    ) -> None:
+        self.findings = findings
+        # Maps already made for some findings (by id; the findings are alive in `findings`).
+        known = known or {}
+        self.values: list[dict[str, Any] | None] = [known.get(id(f)) for f in findings]
+        self.index: dict[Subject, list[int]] = {}
+        for position, finding in enumerate(findings):
+            self.index.setdefault(finding.subject, []).append(position)
+            person = finding.accountable.person
+            if person is not None:
+                accountable = Subject("person", person)
+                if accountable != finding.subject:
+                    self.index.setdefault(accountable, []).append(position)
+        self._lists: dict[Subject, list[dict[str, Any]]] = {}
+
+    def __call__(self, subject: Subject) -> list[dict[str, Any]]:
+        cached = self._lists.get(subject)
+        if cached is not None:
+            return cached
+        result = []
+        for position in self.index.get(subject, ()):
+            value = self.values[position]
+            if value is None:
+                value = self.values[position] = _finding_value(self.findings[position])
+            result.append(value)
+        self._lists[subject] = result
+        return result
+
+
+def _scope(policy: CompiledPolicy) -> Scope:
+    return policy.policy.scope
+
+
+def _is_consequence(policy: CompiledPolicy) -> bool:
+    return isinstance(policy.policy, ConsequencePolicy)
+
+
+def _position(pair: tuple[int, Consequence]) -> int:
+    return pair[0]
+
+
 def _index_waivers(waivers: Iterable[Waiver]) -> dict[tuple[str, str], list[tuple[int, Waiver]]]:
     index: dict[tuple[str, str], list[tuple[int, Waiver]]] = {}
     for position, waiver in enumerate(waivers):
@@ -782,9 +1119,31 @@ def _index_waivers(waivers: Iterable[Waiver]) -> dict[tuple[str, str], list[tupl
     return index
 
 
+# Portfolios are immutable, so a portfolio's digest is worked out once (for a 10,000-contract
+# portfolio that takes seconds) and kept while the portfolio lives. Keyed by identity: a
+# Portfolio is not hashable (it holds dicts), and equal portfolios have equal digests anyway.
+_DIGESTS: dict[int, tuple[weakref.ref[Portfolio], str]] = {}
+_DIGESTS_LOCK = threading.Lock()
+
+
 def _digest(portfolio: Portfolio) -> str:
+    key = id(portfolio)
+    with _DIGESTS_LOCK:
+        cached = _DIGESTS.get(key)
+    if cached is not None and cached[0]() is portfolio:
+        return cached[1]
     text = json.dumps(portfolio.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    with _DIGESTS_LOCK:
+        _DIGESTS[key] = (weakref.ref(portfolio, functools.partial(_forget, key)), digest)
+    return digest
+
+
+def _forget(key: int, gone: object) -> None:
+    with _DIGESTS_LOCK:
+        cached = _DIGESTS.get(key)
+        if cached is not None and cached[0] is gone:
+            del _DIGESTS[key]
 
 
 def _where(program: cel.Program, fallback: str) -> str:

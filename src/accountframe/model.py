@@ -36,7 +36,15 @@ from typing import Any
 
 import attrs
 
-from accountframe._structure import Problem, format_path, meta, plain, structure, unstructure
+from accountframe._structure import (
+    Problem,
+    format_path,
+    meta,
+    plain,
+    plain_fields,
+    structure,
+    unstructure,
+)
 from accountframe.errors import Diagnostic, Location, PortfolioError, did_you_mean
 
 __all__ = [
@@ -348,21 +356,24 @@ class Contract:
             >>> v["stage"], v["transactions"], v["spent"], "tier" in v
             ('live', [], 0.0, False)
         """
-        on_or_before = attrs.evolve(
-            self,
-            assignments=[a for a in self.assignments if a.start <= as_of],
-            reviews=[r for r in self.reviews if r.date <= as_of],
-            reports=[r for r in self.reports if r.received <= as_of],
-            transactions=[t for t in self.transactions if t.date <= as_of],
-            amendments=[a for a in self.amendments if a.date <= as_of],
-            consequences=[c for c in self.consequences if c.date <= as_of],
-        )
-        view: dict[str, Any] = plain(on_or_before)
-        view["accountable"] = self.accountable(as_of)
-        view["latest"] = {kind: plain(report) for kind, report in self.latest(as_of).items()}
-        view["last_review"] = {
-            forum: plain(review) for forum, review in self.last_review(as_of).items()
+        reviews = [r for r in self.reviews if r.date <= as_of]
+        reports = [r for r in self.reports if r.received <= as_of]
+        on_or_before: dict[str, Any] = {
+            "assignments": [a for a in self.assignments if a.start <= as_of],
+            "reviews": reviews,
+            "reports": reports,
+            "transactions": [t for t in self.transactions if t.date <= as_of],
+            "amendments": [a for a in self.amendments if a.date <= as_of],
+            "consequences": [c for c in self.consequences if c.date <= as_of],
         }
+        # plain(self) with the events filtered, without building a filtered Contract.
+        view: dict[str, Any] = plain_fields(self, on_or_before)
+        # `latest` and `last_review` share the values of the events they pick (read-only).
+        values = {id(event): value for event, value in zip(reviews, view["reviews"], strict=True)}
+        values.update(zip(map(id, reports), view["reports"], strict=True))
+        view["accountable"] = self.accountable(as_of)
+        view["latest"] = {kind: values[id(r)] for kind, r in self.latest(as_of).items()}
+        view["last_review"] = {forum: values[id(r)] for forum, r in self.last_review(as_of).items()}
         view["spent"] = self.spent(as_of)
         return view
 

@@ -717,14 +717,54 @@ class Framework:
 
     @functools.cached_property
     def compiled(self) -> CompiledFramework:
-        """The framework compiled once: every CEL program built, durations resolved."""
-        from accountframe.compile import compile_framework
+        """The framework compiled once for the default engine: every CEL program built."""
+        return self.compile()
 
-        return compile_framework(self)
+    @functools.cached_property
+    def _compiled_by_engine(self) -> dict[str, CompiledFramework]:
+        return {}
 
-    def evaluate(self, portfolio: Portfolio, as_of: datetime.date | None = None) -> Assessment:
-        """Assess a portfolio as of a date (default: the portfolio's `as_of`, else today)."""
-        return self.compiled.evaluate(portfolio, as_of=as_of)
+    def compile(self, engine: str | None = None) -> CompiledFramework:
+        """The framework compiled for a CEL engine, once per engine (later calls reuse it).
+
+        Args:
+            engine: `"accountframe"` or `"celpy"`; default `accountframe.cel.DEFAULT_ENGINE`.
+
+        Raises:
+            FrameworkError: every problem of the framework.
+            UsageError: an unknown engine.
+        """
+        from accountframe.compile import check_engine, compile_framework
+
+        name = check_engine(engine)
+        compiled = self._compiled_by_engine.get(name)
+        if compiled is None:
+            compiled = self._compiled_by_engine.setdefault(
+                name, compile_framework(self, engine=name)
+            )
+        return compiled
+
+    def evaluate(
+        self,
+        portfolio: Portfolio,
+        as_of: datetime.date | None = None,
+        *,
+        engine: str | None = None,
+        workers: int = 1,
+    ) -> Assessment:
+        """Assess a portfolio as of a date (default: the portfolio's `as_of`, else today).
+
+        Args:
+            portfolio: The facts.
+            as_of: The assessment date.
+            engine: The CEL engine (see `compile`); the same findings either way.
+            workers: Worker processes for large portfolios; 1 (the default) starts none. The
+                output is byte-identical whatever the number.
+
+        Raises:
+            UsageError: an unknown engine, or `workers` not a positive int.
+        """
+        return self.compile(engine).evaluate(portfolio, as_of=as_of, workers=workers)
 
 
 def _changed(policy: Policy, changes: Mapping[str, Any]) -> Policy:

@@ -92,8 +92,9 @@ BAD = "contract.attributes.nothing_here"  # an expression that errors at evaluat
             id="eligible",
         ),
         # attributes are dyn: the checker accepts it; at evaluation it is a number, not a bool.
-        pytest.param(Rule(id="P", title="t", require="contract.attributes.count"),
-                     id="non-bool-result"),
+        pytest.param(
+            Rule(id="P", title="t", require="contract.attributes.count"), id="non-bool-result"
+        ),
         pytest.param(Rule(id="P", title="t", require="broken", applies_to="true"), id="definition"),
     ],
 )
@@ -271,3 +272,21 @@ def test_assessment_helpers() -> None:
     assert list(result.by_person()) == ["p-ao", "p-sro"]
     assert result.failures_by_severity() == {
         "info": 0, "low": 1, "medium": 0, "high": 2, "critical": 0}  # fmt: skip
+
+
+def test_a_portfolio_digest_is_worked_out_once_and_forgotten_with_the_portfolio() -> None:
+    import gc
+
+    from accountframe import evaluate as evaluate_module
+
+    data = {"organisation": "Ministry of Example", "people": [{"id": "p-1", "name": "A"}]}
+    first, second = af.Portfolio.from_dict(data), af.Portfolio.from_dict(data)
+    digest = evaluate_module._digest(first)
+    assert id(first) in evaluate_module._DIGESTS
+    assert evaluate_module._digest(first) == digest == evaluate_module._digest(second)
+    other = af.Portfolio.from_dict({**data, "organisation": "Another"})
+    assert evaluate_module._digest(other) != digest
+    key = id(first)
+    del first
+    gc.collect()
+    assert key not in evaluate_module._DIGESTS

@@ -1,0 +1,314 @@
+"""accountframe's CEL engine against the celpy engine and a hand-written floor: prints figures.
+
+One run generates a seeded portfolio (benchmarks/generate.py; default 10,000 contracts) and
+evaluates the benchmark framework (benchmarks/framework/: 14 policies of all six kinds) with
+
+  (a) accountframe's own engine, on every contract;
+  (b) the celpy engine, on the first --celpy-contracts contracts (it is far slower), and
+  (c) the floor: the same policies written by hand in plain Python (benchmarks/floor.py),
+
+each in its own subprocess, so that each one's peak memory (the process's resident-set
+high-water mark, `resource.getrusage(...).ru_maxrss`, which includes loading the portfolio) is
+its own. It prints the time per policy-subject result (findings plus consequences; wall
+clock, best of --repeat evaluations; the CPU seconds of the evaluating process beside it, which
+a busy machine disturbs less), the ratios, the peak memory, and whether all three agree on every
+finding (policy, subject, status, due, accountable person) and every consequence (policy,
+subject, status, amount, due, accountable person): accountframe's engine and the floor on
+every contract, all three on the celpy sample. Exits 1 if they disagree.
+
+    python benchmarks/engines.py [--contracts 10000] [--celpy-contracts 200] [--repeat 3]
+                                 [--seed 2026] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import floor  # noqa: E402 - beside this file
+from generate import AS_OF, generate  # noqa: E402
+
+import accountframe as af  # noqa: E402
+
+FRAMEWORK = HERE / "framework"
+IMPLEMENTATIONS = ("accountframe", "celpy", "floor")
+
+Results = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def sample_document(document: dict[str, Any], contracts: int) -> dict[str, Any]:
+    """The first `contracts` contracts, the people they (and the roles) refer to, their waivers."""
+    kept = document["contracts"][:contracts]
+    ids = {contract["id"] for contract in kept}
+    waivers = [waiver for waiver in document["waivers"] if waiver["subject"] in ids]
+    used = set(document["roles"].values()) | {waiver["approved_by"] for waiver in waivers}
+    for contract in kept:
+        used.update(assignment["person"] for assignment in contract["assignments"])
+        for review in contract["reviews"]:
+            used.add(review["chair"])
+            used.update(review["attendees"])
+    people = [person for person in document["people"] if person["id"] in used]
+    return {**document, "contracts": kept, "people": people, "waivers": waivers}
+
+
+def results_of(assessment: af.Assessment) -> Results:
+    """An assessment as the floor gives its results (see benchmarks/floor.py)."""
+    findings = [
+        (
+            f.policy,
+            f.subject.type,
+            f.subject.id,
+            f.status.value,
+            f.due.isoformat() if f.due else None,
+            f.accountable.person,
+        )
+        for f in assessment.findings
+    ]
+    consequences = [
+        (
+            c.policy,
+            c.subject.type,
+            c.subject.id,
+            c.status.value,
+            c.amount,
+            c.due.isoformat() if c.due else None,
+            c.accountable.person,
+        )
+        for c in assessment.consequences
+    ]
+    return findings, consequences
+
+
+def evaluator(
+    implementation: str, workers: int = 1
+) -> tuple[Callable[[af.Portfolio, datetime.date], Results], float]:
+    """A function giving an implementation's results, and the seconds it took to prepare it."""
+    if implementation == "floor":
+        return floor.assess, 0.0
+    framework = af.load_framework(FRAMEWORK)
+    started = time.perf_counter()
+    compiled = framework.compile(implementation)
+    seconds = time.perf_counter() - started
+
+    def run(portfolio: af.Portfolio, as_of: datetime.date) -> Results:
+        return results_of(compiled.evaluate(portfolio, as_of=as_of, workers=workers))
+
+    return run, seconds
+
+
+def disagreements(named: dict[str, Results], limit: int = 10) -> list[str]:
+    """Where the implementations' results differ (empty when they all agree)."""
+    problems: list[str] = []
+    (first, reference), *others = named.items()
+    for name, results in others:
+        for what, mine, theirs in zip(
+            ("findings", "consequences"), results, reference, strict=True
+        ):
+            if len(mine) != len(theirs):
+                problems.append(f"{name} gives {len(mine)} {what}, {first} {len(theirs)}")
+            keyed = {row[:3]: row for row in theirs}
+            for row in mine:
+                other = keyed.get(row[:3])
+                if other != row:
+                    problems.append(f"{what}: {name} {row} but {first} {other}")
+    return problems[:limit] + ([f"... and {len(problems) - limit} more"] * (len(problems) > limit))
+
+
+def agree(contracts: int, seed: int = 2026) -> tuple[list[str], int]:
+    """Evaluate a small portfolio with all three implementations in this process.
+
+    Returns the disagreements (empty when all agree) and the number of results compared.
+    """
+    portfolio = af.Portfolio.from_dict(generate(contracts, seed))
+    named = {name: evaluator(name)[0](portfolio, AS_OF) for name in IMPLEMENTATIONS}
+    findings, consequences = named["floor"]
+    return disagreements(named), len(findings) + len(consequences)
+
+
+# -- one implementation in a subprocess -------------------------------------------------------
+
+
+def _peak_rss() -> int:
+    """The process's peak resident set so far, in bytes (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def child(options: argparse.Namespace) -> None:
+    document = json.loads(Path(options.document).read_text())
+    if options.sample:
+        document = sample_document(document, options.sample)
+    started = time.perf_counter()
+    portfolio = af.Portfolio.from_dict(document)
+    load_seconds = time.perf_counter() - started
+    del document
+    run, compile_seconds = evaluator(options.child, options.workers)
+    loaded_rss = _peak_rss()
+    times, cpu_times = [], []
+    for _ in range(options.repeat):
+        # A new Portfolio object each time, so that nothing worked out for one (its digest)
+        # is reused by the next: every timed run is a first assessment.
+        fresh = attrs.evolve(portfolio)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        results = run(fresh, AS_OF)
+        times.append(time.perf_counter() - started)
+        cpu_times.append(time.process_time() - cpu_started)
+        del fresh
+    Path(options.out).write_bytes(pickle.dumps(results))
+    print(
+        json.dumps(
+            {
+                "contracts": len(portfolio.contracts),
+                "people": len(portfolio.people),
+                "results": len(results[0]) + len(results[1]),
+                "seconds": min(times),
+                "cpu_seconds": min(cpu_times),
+                "load_seconds": load_seconds,
+                "compile_seconds": compile_seconds,
+                "loaded_rss": loaded_rss,
+                "peak_rss": _peak_rss(),
+            }
+        )
+    )
+
+
+def _spawn(
+    implementation: str, document: Path, out: Path, sample: int, options: argparse.Namespace
+) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        implementation,
+        "--document",
+        str(document),
+        "--out",
+        str(out),
+        "--sample",
+        str(sample),
+        "--repeat",
+        str(options.repeat if implementation != "celpy" else 1),
+        "--workers",
+        str(options.workers if implementation != "floor" else 1),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{implementation} failed:\n{done.stderr}")
+    stats: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    stats["results_data"] = pickle.loads(out.read_bytes())
+    return stats
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--contracts", type=int, default=10_000)
+    parser.add_argument("--celpy-contracts", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=1, help="workers for the engines")
+    parser.add_argument("--child", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
+    parser.add_argument("--document", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--sample", type=int, default=0, help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if options.child:
+        child(options)
+        return 0
+    sample = min(options.celpy_contracts, options.contracts)
+
+    with tempfile.TemporaryDirectory() as folder:
+        document_path = Path(folder) / "portfolio.json"
+        document_path.write_text(json.dumps(generate(options.contracts, options.seed)))
+        runs = {}
+        for name, implementation, size in (
+            ("floor", "floor", 0),
+            ("accountframe", "accountframe", 0),
+            ("floor, sample", "floor", sample),
+            ("accountframe, sample", "accountframe", sample),
+            ("celpy, sample", "celpy", sample),
+        ):
+            out = Path(folder) / f"{len(runs)}.pickle"
+            runs[name] = _spawn(implementation, document_path, out, size, options)
+
+    full, part = runs["accountframe"], runs["celpy, sample"]
+    policies = len(af.load_framework(FRAMEWORK).policies)
+    print(
+        f"accountframe {af.__version__}, engines benchmark: {full['contracts']:,} contracts, "
+        f"{full['people']:,} people, {policies} policies (benchmarks/framework), seed "
+        f"{options.seed}, as of {AS_OF}; best of {options.repeat} (celpy: 1)"
+        + (f"; engines with workers={options.workers}" if options.workers > 1 else "")
+    )
+    print(
+        f"  {'implementation':<22}{'contracts':>10}{'results':>10}{'seconds':>10}"
+        f"{'µs/result':>11}{'CPU s':>8}{'peak RSS':>11}{'RSS loaded':>12}"
+    )
+    for name, stats in runs.items():
+        per = stats["seconds"] / stats["results"] * 1e6
+        print(
+            f"  {name:<22}{stats['contracts']:>10,}{stats['results']:>10,}"
+            f"{stats['seconds']:>10.2f}{per:>11.1f}{stats['cpu_seconds']:>8.2f}"
+            f"{_mib(stats['peak_rss']):>11}"
+            f"{_mib(stats['loaded_rss']):>12}"
+        )
+
+    def ratio(name: str, other: str, key: str = "seconds") -> float:
+        mine = runs[name][key] / runs[name]["results"]
+        return float(mine / (runs[other][key] / runs[other]["results"]))
+
+    print(
+        f"  accountframe / floor:  {ratio('accountframe', 'floor'):6.1f}x per result  "
+        f"(target: at most 10x; CPU seconds: {ratio('accountframe', 'floor', 'cpu_seconds'):.1f}x)"
+    )
+    print(
+        f"  celpy / accountframe:  {ratio('celpy, sample', 'accountframe, sample'):6.1f}x per "
+        f"result on the {part['contracts']:,}-contract sample  (target: at least 50x; CPU "
+        f"seconds: {ratio('celpy, sample', 'accountframe, sample', 'cpu_seconds'):.1f}x; "
+        f"against the full run: {ratio('celpy, sample', 'accountframe'):.1f}x)"
+    )
+    print(
+        f"  peak memory, {full['contracts']:,} contracts: accountframe "
+        f"{_mib(full['peak_rss'])}, floor {_mib(runs['floor']['peak_rss'])} (target < 1 GiB; "
+        "ru_maxrss of each implementation's own subprocess, loading included)"
+    )
+    problems = disagreements(
+        {"floor": runs["floor"]["results_data"], "accountframe": full["results_data"]}
+    ) + disagreements(
+        {
+            "floor": runs["floor, sample"]["results_data"],
+            "accountframe": runs["accountframe, sample"]["results_data"],
+            "celpy": part["results_data"],
+        }
+    )
+    if problems:
+        print("  DISAGREEMENT:")
+        for problem in problems:
+            print(f"    {problem}")
+        return 1
+    print(
+        f"  agreement: accountframe = floor on all {full['results']:,} results; "
+        f"celpy = accountframe = floor on all {part['results']:,} results of the sample"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,15 +16,10 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import datetime
-import functools
-import hashlib
 import itertools
-import json
 import multiprocessing
 import pickle
 import re
-import threading
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -598,7 +593,7 @@ class _Run:
                     for person in self.portfolio.people
                     for bound in (self.person_scope(person),)
                 ]
-        digest = _digest(self.portfolio)
+        digest = self.portfolio.digest
         placed: dict[int, list[tuple[int, Consequence]]] = {
             i: [] for i, _ in self.contract_consequences
         }
@@ -1117,33 +1112,6 @@ def _index_waivers(waivers: Iterable[Waiver]) -> dict[tuple[str, str], list[tupl
     for position, waiver in enumerate(waivers):
         index.setdefault((waiver.policy, waiver.subject), []).append((position, waiver))
     return index
-
-
-# Portfolios are immutable, so a portfolio's digest is worked out once (for a 10,000-contract
-# portfolio that takes seconds) and kept while the portfolio lives. Keyed by identity: a
-# Portfolio is not hashable (it holds dicts), and equal portfolios have equal digests anyway.
-_DIGESTS: dict[int, tuple[weakref.ref[Portfolio], str]] = {}
-_DIGESTS_LOCK = threading.Lock()
-
-
-def _digest(portfolio: Portfolio) -> str:
-    key = id(portfolio)
-    with _DIGESTS_LOCK:
-        cached = _DIGESTS.get(key)
-    if cached is not None and cached[0]() is portfolio:
-        return cached[1]
-    text = json.dumps(portfolio.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    with _DIGESTS_LOCK:
-        _DIGESTS[key] = (weakref.ref(portfolio, functools.partial(_forget, key)), digest)
-    return digest
-
-
-def _forget(key: int, gone: object) -> None:
-    with _DIGESTS_LOCK:
-        cached = _DIGESTS.get(key)
-        if cached is not None and cached[0] is gone:
-            del _DIGESTS[key]
 
 
 def _where(program: cel.Program, fallback: str) -> str:

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
+import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -453,6 +455,20 @@ class Portfolio:
     def to_json(self, *, indent: int | None = 2) -> str:
         """The portfolio as JSON text, dates as `YYYY-MM-DD`, keys in format order."""
         return json.dumps(self.to_dict(), indent=indent, default=_json_default, ensure_ascii=False)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """The sha256 of the portfolio's content (its canonical JSON), as in an assessment.
+
+        Worked out on first use and kept with the portfolio, which is immutable: for a
+        10,000-contract portfolio it takes seconds, and every assessment of it needs it.
+
+        >>> Portfolio.from_dict({"organisation": "A"}).digest == Portfolio.from_dict(
+        ...     {"organisation": "A"}).digest
+        True
+        """
+        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def people_view(self) -> dict[str, dict[str, Any]]:
         """People as plain values for CEL: person id → person map (SPEC section 5 `people`)."""

@@ -274,19 +274,14 @@ def test_assessment_helpers() -> None:
         "info": 0, "low": 1, "medium": 0, "high": 2, "critical": 0}  # fmt: skip
 
 
-def test_a_portfolio_digest_is_worked_out_once_and_forgotten_with_the_portfolio() -> None:
-    import gc
-
-    from accountframe import evaluate as evaluate_module
-
+def test_a_portfolio_digest_is_worked_out_once_and_depends_only_on_the_content() -> None:
     data = {"organisation": "Ministry of Example", "people": [{"id": "p-1", "name": "A"}]}
     first, second = af.Portfolio.from_dict(data), af.Portfolio.from_dict(data)
-    digest = evaluate_module._digest(first)
-    assert id(first) in evaluate_module._DIGESTS
-    assert evaluate_module._digest(first) == digest == evaluate_module._digest(second)
-    other = af.Portfolio.from_dict({**data, "organisation": "Another"})
-    assert evaluate_module._digest(other) != digest
-    key = id(first)
-    del first
-    gc.collect()
-    assert key not in evaluate_module._DIGESTS
+    digest = first.digest
+    assert first.digest is digest  # kept with the portfolio, not worked out again
+    assert second.digest == digest
+    assert af.Portfolio.from_dict({**data, "organisation": "Another"}).digest != digest
+    assessment = af.bundled("uk-central-government").evaluate(
+        first, as_of=datetime.date(2026, 11, 25)
+    )
+    assert assessment.portfolio_digest == digest

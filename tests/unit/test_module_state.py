@@ -14,11 +14,16 @@ SOURCE = Path(__file__).resolve().parents[2] / "src" / "accountframe"
 MUTATORS = {"append", "extend", "update", "add", "setdefault", "pop", "popitem", "clear",
             "remove", "insert", "discard", "__setitem__"}  # fmt: skip
 #: (file, name) -> why it is safe; see docs/developer.md, "Thread safety".
-ALLOWED_GLOBALS = {("cel/_engine.py", "_engine"): "created once under _ENGINE_LOCK"}
+ALLOWED_GLOBALS = {
+    ("cel/_engine.py", "_engine"): "created once under _ENGINE_LOCK",
+    ("evaluate.py", "_worker_run"): "set once per worker process by the pool initializer",
+}
 ALLOWED_CACHES = {
     ("_structure.py", "_optional_inner"): "a pure function of a type annotation",
     ("_structure.py", "_fields"): "a pure function of an attrs class",
     ("_structure.py", "_shape"): "a pure function of a type annotation",
+    ("_structure.py", "_unstructure_plan"): "a pure function of an attrs class",
+    ("_structure.py", "_plain_plan"): "a pure function of an attrs class",
 }
 CONTAINERS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 

@@ -214,12 +214,58 @@ def plain_value(value: Any, *, path: str = "value", known: Mapping[int, Any] | N
         [1, datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)]
     """
     try:
-        return _plain(value, path, known or {})
+        try:
+            return _fast(value, known or {})
+        except _Slow:
+            return _plain(value, path, known or {})
     except RecursionError as error:
         raise CelEvaluationError(f"{path}: value is nested too deeply to convert") from error
 
 
 _SCALARS = frozenset({str, float, bool, bytes, type(None)})
+
+
+class _Slow(Exception):
+    """`_fast` met something it does not handle: `_plain` does the value again, with paths."""
+
+
+def _fast(value: Any, known: Mapping[int, Any]) -> Any:
+    """`_plain` for the common shapes (builtins, str/bool-keyed dicts, dates), without paths.
+
+    Gives exactly what `_plain` gives, or raises `_Slow` (never an error of its own): building
+    a path string for every value is most of `_plain`'s cost, and is only needed for errors.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is int:
+        if _INT64_MIN <= value <= _INT64_MAX:
+            return value
+        raise _Slow
+    if kind is dict:
+        if known.get(id(value)) is value:
+            return value
+        result: dict[Any, Any] = {}
+        changed = False
+        for key, item in value.items():
+            key_kind = type(key)
+            if key_kind is not str and key_kind is not bool:
+                raise _Slow
+            plain_item = _fast(item, known)
+            if plain_item is not item:
+                changed = True
+            result[key] = plain_item
+        return result if changed else value
+    if kind is list:
+        if known.get(id(value)) is value:
+            return value
+        items = [_fast(item, known) for item in value]
+        return value if all(map(_is, items, value)) else items
+    if kind is datetime.date:
+        return datetime.datetime(value.year, value.month, value.day, tzinfo=_UTC)
+    if kind is datetime.datetime and value.tzinfo is _UTC:
+        return value
+    raise _Slow
 
 
 def _plain(value: Any, path: str, known: Mapping[int, Any]) -> Any:

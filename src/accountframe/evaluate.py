@@ -39,6 +39,7 @@ from accountframe.assessment import (
     WaiverApplied,
     WaiverUnused,
 )
+from accountframe.cel import values as cel_values
 from accountframe.compile import CompiledFramework, CompiledPolicy
 from accountframe.errors import CelError, UsageError, did_you_mean
 from accountframe.model import Assignment, Contract, Person, Portfolio, Waiver
@@ -362,6 +363,8 @@ class _Run:
         self._people: dict[int, cel.Bindings] = {}
         self._org_accountables: dict[str, Accountable] = {}
         self._findings_scopes: dict[int, tuple[list[Any], cel.Bindings, cel.Bindings]] = {}
+        #: id of a `findings` map → (the map, its canonical form), see `canonical_findings`.
+        self._canonical_findings: dict[int, tuple[dict[str, Any], Any]] = {}
         #: id of a finding made by `part` → its `findings` map, when people's consequences need it.
         self._finding_values: dict[int, dict[str, Any]] = {}
         self._waivers = _index_waivers(portfolio.waivers)
@@ -445,11 +448,21 @@ class _Run:
         failed: Mapping[str, str],
         expected: type | tuple[type, ...],
         extra: Mapping[str, Any] | None = None,
+        canonical: Mapping[str, Any] | None = None,
     ) -> Any:
-        """Evaluate one expression field; raise _Failed with a message on any problem."""
+        """Evaluate one expression field; raise _Failed with a message on any problem.
+
+        `extra`: more variables, validated when bound. `canonical`, when given: the same
+        variables in their canonical form (see `cel.values._canonical`), bound as they are;
+        `extra` is then only what a step records.
+        """
         program = policy.programs[field]
+        if canonical is not None:
+            scope = bound._trusted_merged(canonical)
+        else:
+            scope = bound.merged(extra) if extra else bound
         try:
-            value = program.evaluate(bound.merged(extra) if extra else bound)
+            value = program.evaluate(scope)
         except CelError as error:
             used = _failed_definition(error, failed)
             if used:
@@ -480,8 +493,9 @@ class _Run:
         bound: cel.Bindings,
         failed: Mapping[str, str],
         extra: Mapping[str, Any] | None = None,
+        canonical: Mapping[str, Any] | None = None,
     ) -> bool:
-        result: bool = self.run(policy, field, bound, failed, bool, extra)
+        result: bool = self.run(policy, field, bound, failed, bool, extra, canonical)
         return result
 
     def message(
@@ -778,11 +792,13 @@ class _Run:
         name: str,
         items: list[dict[str, Any]],
         date_key: str,
+        canonical: list[Any],
     ) -> list[datetime.date]:
+        """The dates of the items that count; `canonical`: the items as bound (same order)."""
         dates: list[datetime.date] = []
-        for item in items:
+        for item, bound_item in zip(items, canonical, strict=True):
             counts = "counts_if" not in policy.programs or self.test(
-                policy, "counts_if", bound, failed, {name: item}
+                policy, "counts_if", bound, failed, {name: item}, {name: bound_item}
             )
             if self.steps is not None:
                 self.note("event", variable=name, item=item, counts=counts)
@@ -798,8 +814,11 @@ class _Run:
         contract: Contract,
     ) -> _Outcome:
         # The view's reviews: dated on or before as_of, as plain values, made once per contract.
-        reviews = self.facts(contract).view["reviews"]
-        dates = self.qualifying(policy, bound, failed, "review", reviews, "date")
+        facts = self.facts(contract)
+        reviews = facts.view["reviews"]
+        # The same reviews as bound in `contract` (validated once, dates as timestamps).
+        canonical = facts.bound["contract"]["reviews"]
+        dates = self.qualifying(policy, bound, failed, "review", reviews, "date", canonical)
         status, due, message = self.freshness(policy, "every", dates, contract.start, "review")
         self.note("freshness_result", status=status, message=message)
         return _Outcome(
@@ -823,9 +842,17 @@ class _Run:
     ) -> _Outcome:
         kind = policy.policy
         assert isinstance(kind, RequiredInformation)
-        view = self.facts(contract).view
-        reports = [report for report in view["reports"] if report["kind"] == kind.report]
-        dates = self.qualifying(policy, bound, failed, "report", reports, "received")
+        facts = self.facts(contract)
+        view = facts.view
+        bound_view = facts.bound["contract"]  # the same view as bound: validated once
+        pairs = [
+            (report, bound_report)
+            for report, bound_report in zip(view["reports"], bound_view["reports"], strict=True)
+            if report["kind"] == kind.report
+        ]
+        reports = [report for report, _ in pairs]
+        canonical = [bound_report for _, bound_report in pairs]
+        dates = self.qualifying(policy, bound, failed, "report", reports, "received", canonical)
         what = f"{kind.report} report"
         status, due, message = self.freshness(policy, "max_age", dates, contract.start, what)
         self.note("freshness_result", status=status, message=message)
@@ -835,7 +862,14 @@ class _Run:
         if (
             "require" in policy.programs
             and latest is not None
-            and not self.test(policy, "require", bound, failed, {"report": latest})
+            and not self.test(
+                policy,
+                "require",
+                bound,
+                failed,
+                {"report": latest},
+                {"report": bound_view["latest"][kind.report]},
+            )
         ):
             failed_check = "require" if status is Status.PASS else "freshness and require"
             message = (
@@ -979,6 +1013,22 @@ class _Run:
 
     # -- consequences ----------------------------------------------------------------------
 
+    def canonical_findings(self, relevant: list[dict[str, Any]]) -> list[Any] | None:
+        """`relevant` as validated binding values, each finding map made canonical once (a
+        finding is in the `findings` of its subject and of its accountable person); None when
+        a map needs the ordinary validation (which then gives the error)."""
+        result = []
+        known = self._canonical_findings
+        for value in relevant:
+            held = known.get(id(value))
+            if held is None or held[0] is not value:
+                ok, canonical = cel_values._canonical(value)
+                if not ok:
+                    return None
+                held = known[id(value)] = (value, canonical)
+            result.append(held[1])
+        return result
+
     def consequence(
         self,
         policy: CompiledPolicy,
@@ -997,7 +1047,11 @@ class _Run:
         if cached is not None and cached[0] is relevant and cached[1] is bound:
             scope = cached[2]
         else:
-            scope = bound.merged({"findings": relevant})
+            canonical = self.canonical_findings(relevant)
+            if canonical is None:
+                scope = bound.merged({"findings": relevant})
+            else:
+                scope = bound._trusted_merged({"findings": canonical})
             self._findings_scopes[id(relevant)] = (relevant, bound, scope)
         self.note("findings", findings=relevant)
         amount: float | None = None

@@ -1,0 +1,47 @@
+"""The trusted binding path (`_canonical`, `Bindings._trusted_merged`) gives what validation gives."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import accountframe as af
+from accountframe import cel
+from accountframe.cel.values import _canonical, plain_value
+from accountframe.testing import dates, free_maps, portfolios
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(portfolios(), dates())
+def test_a_canonical_view_is_the_validated_view(
+    portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    base = cel.bindings({"now": as_of})
+    for contract in portfolio.contracts:
+        view = contract.view(as_of)
+        ok, canonical = _canonical(view)
+        assert ok
+        validated = base.merged({"contract": view})
+        assert canonical == plain_value(view) == validated["contract"]
+        trusted = base._trusted_merged({"contract": canonical})
+        assert dict(trusted) == dict(validated)
+        # Canonical values are fixed points of validation.
+        assert plain_value(canonical) is canonical
+
+
+@SETTINGS
+@given(st.one_of(free_maps(), st.lists(dates()), st.dictionaries(st.text(), dates())))
+def test_canonical_agrees_with_plain_value(value: Any) -> None:
+    ok, canonical = _canonical(value)
+    assert ok
+    assert canonical == plain_value(value)
+
+
+def test_canonical_declines_what_needs_the_ordinary_path() -> None:
+    for value in ({1, 2}, {"x": (1, 2)}, 2**64, {1: "a"}, datetime.datetime(2026, 1, 1)):
+        assert _canonical(value) == (False, None)

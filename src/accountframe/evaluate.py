@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 
 from accountframe import cel
-from accountframe._structure import plain
+from accountframe._structure import NotCanonical, plain
 from accountframe._version import __version__
 from accountframe.assessment import (
     Accountable,
@@ -274,19 +274,29 @@ def judge_one(
 class _Facts:
     """One contract as one assessment sees it, derived once and shared by every policy."""
 
-    __slots__ = ("accountables", "bound", "contract", "current", "failed", "holders", "view")
+    __slots__ = (
+        "_view",
+        "accountables",
+        "as_of",
+        "bound",
+        "contract",
+        "current",
+        "failed",
+        "holders",
+    )
 
     def __init__(
         self,
         contract: Contract,
-        view: dict[str, Any],
+        as_of: datetime.date,
+        view: dict[str, Any] | None,
         bound: cel.Bindings,
         failed: dict[str, str],
         current: dict[str, Assignment],
     ) -> None:
         self.contract = contract
-        #: `contract.view(as_of)` as plain values, before binding (dates stay dates).
-        self.view = view
+        self.as_of = as_of
+        self._view = view
         #: The contract scope: the run's base variables, `contract` and every definition.
         self.bound = bound
         #: Definitions that failed for this contract: name → message.
@@ -294,9 +304,18 @@ class _Facts:
         #: Role → the current assignment.
         self.current = current
         #: Role → person id of the current holder (`contract.accountable`).
-        self.holders: dict[str, str] = view["accountable"]
+        self.holders: dict[str, str] = {role: a.person for role, a in current.items()}
         #: Policy's accountable role → who is accountable, worked out once per role.
         self.accountables: dict[str, Accountable] = {}
+
+    @property
+    def view(self) -> dict[str, Any]:
+        """`contract.view(as_of)` as plain values, before binding (dates stay dates): made
+        when first asked for (what explained steps show); `bound["contract"]` is what is bound.
+        """
+        if self._view is None:
+            self._view = self.contract.view(self.as_of)
+        return self._view
 
 
 @attrs.frozen
@@ -384,8 +403,13 @@ class _Run:
         cached = self._facts.get(id(contract))
         if cached is not None:
             return cached
-        view = contract.view(self.as_of)
-        bound = self.base.merged({"contract": view})
+        view: dict[str, Any] | None = None
+        try:
+            # Built canonical by the library itself: bound without validating it again.
+            bound = self.base._trusted_merged({"contract": contract._cel_view(self.as_of)})
+        except NotCanonical:  # a value the ordinary validation must see (and may reject)
+            view = contract.view(self.as_of)
+            bound = self.base.merged({"contract": view})
         failed: dict[str, str] = {}
         for name, program in self.compiled.definitions:
             try:
@@ -397,7 +421,8 @@ class _Run:
                     if used
                     else f"{error.cel_message} (at {_where(program, 'definition ' + name)})"
                 )
-        facts = _Facts(contract, view, bound, failed, contract.current_assignments(self.as_of))
+        current = contract.current_assignments(self.as_of)
+        facts = _Facts(contract, self.as_of, view, bound, failed, current)
         self._facts[id(contract)] = facts
         return facts
 
@@ -790,21 +815,29 @@ class _Run:
         bound: cel.Bindings,
         failed: Mapping[str, str],
         name: str,
-        items: list[dict[str, Any]],
-        date_key: str,
+        dates: list[datetime.date],
         canonical: list[Any],
+        items: list[dict[str, Any]] | None,
     ) -> list[datetime.date]:
-        """The dates of the items that count; `canonical`: the items as bound (same order)."""
-        dates: list[datetime.date] = []
-        for item, bound_item in zip(items, canonical, strict=True):
+        """The dates of the events that count. `canonical`: the events as bound (same order);
+        `items`: as plain values with dates, for the recorded steps (None when not explaining).
+        """
+        counting: list[datetime.date] = []
+        for position, (date, bound_item) in enumerate(zip(dates, canonical, strict=True)):
+            item = items[position] if items is not None else None
             counts = "counts_if" not in policy.programs or self.test(
-                policy, "counts_if", bound, failed, {name: item}, {name: bound_item}
+                policy,
+                "counts_if",
+                bound,
+                failed,
+                {name: item if items is not None else bound_item},
+                {name: bound_item},
             )
             if self.steps is not None:
                 self.note("event", variable=name, item=item, counts=counts)
             if counts:
-                dates.append(item[date_key])
-        return dates
+                counting.append(date)
+        return counting
 
     def cadence(
         self,
@@ -815,10 +848,11 @@ class _Run:
     ) -> _Outcome:
         # The view's reviews: dated on or before as_of, as plain values, made once per contract.
         facts = self.facts(contract)
-        reviews = facts.view["reviews"]
-        # The same reviews as bound in `contract` (validated once, dates as timestamps).
+        # The view's reviews (dated on or before as_of), as bound in `contract`: made once.
         canonical = facts.bound["contract"]["reviews"]
-        dates = self.qualifying(policy, bound, failed, "review", reviews, "date", canonical)
+        held = [review.date for review in contract.reviews if review.date <= self.as_of]
+        items = facts.view["reviews"] if self.steps is not None else None
+        dates = self.qualifying(policy, bound, failed, "review", held, canonical, items)
         status, due, message = self.freshness(policy, "every", dates, contract.start, "review")
         self.note("freshness_result", status=status, message=message)
         return _Outcome(
@@ -843,22 +877,24 @@ class _Run:
         kind = policy.policy
         assert isinstance(kind, RequiredInformation)
         facts = self.facts(contract)
-        view = facts.view
-        bound_view = facts.bound["contract"]  # the same view as bound: validated once
-        pairs = [
-            (report, bound_report)
-            for report, bound_report in zip(view["reports"], bound_view["reports"], strict=True)
-            if report["kind"] == kind.report
+        bound_view = facts.bound["contract"]  # the view as bound: made once
+        received = [report for report in contract.reports if report.received <= self.as_of]
+        chosen = [
+            position for position, report in enumerate(received) if report.kind == kind.report
         ]
-        reports = [report for report, _ in pairs]
-        canonical = [bound_report for _, bound_report in pairs]
-        dates = self.qualifying(policy, bound, failed, "report", reports, "received", canonical)
+        canonical = [bound_view["reports"][position] for position in chosen]
+        held = [received[position].received for position in chosen]
+        items = None
+        if self.steps is not None:
+            items = [facts.view["reports"][position] for position in chosen]
+        dates = self.qualifying(policy, bound, failed, "report", held, canonical, items)
         what = f"{kind.report} report"
         status, due, message = self.freshness(policy, "max_age", dates, contract.start, what)
         self.note("freshness_result", status=status, message=message)
         failed_check = "freshness" if status is not Status.PASS else None
-        latest = view["latest"].get(kind.report)
-        self.note("latest", report=latest)
+        latest = contract.latest(self.as_of).get(kind.report)
+        if self.steps is not None:
+            self.note("latest", report=facts.view["latest"].get(kind.report))
         if (
             "require" in policy.programs
             and latest is not None
@@ -867,13 +903,17 @@ class _Run:
                 "require",
                 bound,
                 failed,
-                {"report": latest},
+                {
+                    "report": facts.view["latest"][kind.report]
+                    if self.steps is not None
+                    else bound_view["latest"][kind.report]
+                },
                 {"report": bound_view["latest"][kind.report]},
             )
         ):
             failed_check = "require" if status is Status.PASS else "freshness and require"
             message = (
-                f"{message}; the latest {what} ({latest['received'].isoformat()}) "
+                f"{message}; the latest {what} ({latest.received.isoformat()}) "
                 "does not meet the requirement"
             )
             status = Status.FAIL
@@ -1022,8 +1062,8 @@ class _Run:
         for value in relevant:
             held = known.get(id(value))
             if held is None or held[0] is not value:
-                ok, canonical = cel_values._canonical(value)
-                if not ok:
+                canonical = _canonical_finding_value(value)
+                if canonical is None:
                     return None
                 held = known[id(value)] = (value, canonical)
             result.append(held[1])
@@ -1108,6 +1148,25 @@ def _finding_value(finding: Finding) -> dict[str, Any]:
         "accountable": finding.accountable.person or "",
         "evidence": {key: value for key, value in finding.evidence.items() if value is not None},
     }
+
+
+def _canonical_finding_value(value: dict[str, Any]) -> dict[str, Any] | None:
+    """A `_finding_value` map in canonical binding form (what validating it gives), or None
+    when it needs the ordinary validation. Its text fields are taken as they are when they
+    are plain str; only `tags` and `evidence` are looked into."""
+    canonical = dict(value)
+    for key, item in value.items():
+        if key == "tags":
+            if type(item) is not list or any(type(tag) is not str for tag in item):
+                return None
+        elif key == "evidence":
+            ok, evidence = cel_values._canonical(item)
+            if not ok:
+                return None
+            canonical[key] = evidence
+        elif type(item) is not str:
+            return None
+    return canonical
 
 
 class _Relevant:

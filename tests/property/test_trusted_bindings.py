@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import accountframe as af
 from accountframe import cel
 from accountframe.cel.values import _canonical, plain_value
-from accountframe.testing import dates, free_maps, portfolios
+from accountframe.testing import dates, frameworks, free_maps, portfolios
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -45,3 +45,38 @@ def test_canonical_agrees_with_plain_value(value: Any) -> None:
 def test_canonical_declines_what_needs_the_ordinary_path() -> None:
     for value in ({1, 2}, {"x": (1, 2)}, 2**64, {1: "a"}, datetime.datetime(2026, 1, 1)):
         assert _canonical(value) == (False, None)
+
+
+@SETTINGS
+@given(portfolios(), dates())
+def test_the_one_pass_view_is_the_validated_view(
+    portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    for contract in portfolio.contracts:
+        assert contract._cel_view(as_of) == plain_value(contract.view(as_of))
+
+
+def test_the_one_pass_view_leaves_unusual_values_to_validation() -> None:
+    from accountframe._structure import NotCanonical
+
+    as_of = datetime.date(2026, 11, 25)
+    for attributes in ({"x": {1, 2}}, {"x": 2**70}, {"x": {1: "a"}}):
+        contract = af.Contract(id="C1", title="T", stage=af.Stage.LIVE, attributes=attributes)
+        try:
+            contract._cel_view(as_of)
+        except NotCanonical:
+            pass
+        else:  # pragma: no cover - the assertion below fails
+            raise AssertionError(attributes)
+
+
+@SETTINGS
+@given(frameworks(), portfolios(), dates())
+def test_canonical_findings_maps_are_the_validated_maps(
+    framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    from accountframe.evaluate import _canonical_finding_value, _finding_value
+
+    for finding in framework.evaluate(portfolio, as_of=as_of).findings:
+        value = _finding_value(finding)
+        assert _canonical_finding_value(value) == plain_value(value)

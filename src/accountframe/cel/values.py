@@ -137,6 +137,10 @@ class Bindings(Mapping[str, Any]):
             >>> dict(base._trusted_merged({"x": base["xs"][0]}))["x"].tzinfo
             datetime.timezone.utc
         """
+        known = self._shared.validated
+        for value in values.values():
+            if type(value) in (list, dict):  # as `merged` does: known when bound again
+                known[id(value)] = value
         child = Bindings.__new__(Bindings)
         child._shared = self._shared
         combined = dict(self._values)

@@ -469,6 +469,56 @@ def plain(obj: Any) -> Any:
     return obj
 
 
+_CEL_LEAVES = frozenset({str, float, bool, type(None)})
+_UTC = datetime.UTC
+
+
+class NotCanonical(Exception):
+    """`cel_plain` met a value it does not take as it is: validate `plain(obj)` instead."""
+
+
+def cel_plain(obj: Any) -> Any:
+    """`plain(obj)` already in the canonical form CEL bindings hold (what
+    `accountframe.cel.values.plain_value(plain(obj))` gives): dates as timestamps at 00:00 UTC,
+    tuples as lists, enums as their values, in one pass.
+
+    Raises `NotCanonical` for anything it is not sure of (an int beyond 64 bits, a map key that
+    is not a str or bool, a subclass, a datetime not in UTC, any other type); the caller then
+    binds `plain(obj)` the ordinary way, which validates it and names any problem.
+    """
+    kind: type = type(obj)
+    if kind in _CEL_LEAVES:
+        return obj
+    if kind is int:
+        if -(2**63) <= obj < 2**63:
+            return obj
+        raise NotCanonical
+    if kind is datetime.date:
+        return datetime.datetime(obj.year, obj.month, obj.day, tzinfo=_UTC)
+    plan = _plain_plan(kind)
+    if plan is not None:
+        result: dict[str, Any] = {}
+        for name, key in plan:
+            value = getattr(obj, name)
+            if value is not None:
+                result[key] = cel_plain(value)
+        return result
+    if kind is list or kind is tuple:
+        return [cel_plain(item) for item in obj]
+    if kind is dict:
+        mapped: dict[Any, Any] = {}
+        for key, value in obj.items():
+            if type(key) is not str and type(key) is not bool:
+                raise NotCanonical
+            mapped[key] = cel_plain(value)
+        return mapped
+    if isinstance(obj, enum.Enum):
+        return cel_plain(obj.value)
+    if kind is datetime.datetime and obj.tzinfo is _UTC:
+        return obj
+    raise NotCanonical
+
+
 def _default_of(field: attrs.Attribute[Any]) -> Any:
     default: Any = field.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # a class at run time

@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 
 from accountframe import cel
-from accountframe._structure import plain
+from accountframe._structure import NotCanonical, plain
 from accountframe._version import __version__
 from accountframe.assessment import (
     Accountable,
@@ -39,6 +39,7 @@ from accountframe.assessment import (
     WaiverApplied,
     WaiverUnused,
 )
+from accountframe.cel import values as cel_values
 from accountframe.compile import CompiledFramework, CompiledPolicy
 from accountframe.errors import CelError, UsageError, did_you_mean
 from accountframe.model import Assignment, Contract, Person, Portfolio, Waiver
@@ -273,19 +274,29 @@ def judge_one(
 class _Facts:
     """One contract as one assessment sees it, derived once and shared by every policy."""
 
-    __slots__ = ("accountables", "bound", "contract", "current", "failed", "holders", "view")
+    __slots__ = (
+        "_view",
+        "accountables",
+        "as_of",
+        "bound",
+        "contract",
+        "current",
+        "failed",
+        "holders",
+    )
 
     def __init__(
         self,
         contract: Contract,
-        view: dict[str, Any],
+        as_of: datetime.date,
+        view: dict[str, Any] | None,
         bound: cel.Bindings,
         failed: dict[str, str],
         current: dict[str, Assignment],
     ) -> None:
         self.contract = contract
-        #: `contract.view(as_of)` as plain values, before binding (dates stay dates).
-        self.view = view
+        self.as_of = as_of
+        self._view = view
         #: The contract scope: the run's base variables, `contract` and every definition.
         self.bound = bound
         #: Definitions that failed for this contract: name → message.
@@ -293,9 +304,18 @@ class _Facts:
         #: Role → the current assignment.
         self.current = current
         #: Role → person id of the current holder (`contract.accountable`).
-        self.holders: dict[str, str] = view["accountable"]
+        self.holders: dict[str, str] = {role: a.person for role, a in current.items()}
         #: Policy's accountable role → who is accountable, worked out once per role.
         self.accountables: dict[str, Accountable] = {}
+
+    @property
+    def view(self) -> dict[str, Any]:
+        """`contract.view(as_of)` as plain values, before binding (dates stay dates): made
+        when first asked for (what explained steps show); `bound["contract"]` is what is bound.
+        """
+        if self._view is None:
+            self._view = self.contract.view(self.as_of)
+        return self._view
 
 
 @attrs.frozen
@@ -362,6 +382,8 @@ class _Run:
         self._people: dict[int, cel.Bindings] = {}
         self._org_accountables: dict[str, Accountable] = {}
         self._findings_scopes: dict[int, tuple[list[Any], cel.Bindings, cel.Bindings]] = {}
+        #: id of a `findings` map → (the map, its canonical form), see `canonical_findings`.
+        self._canonical_findings: dict[int, tuple[dict[str, Any], Any]] = {}
         #: id of a finding made by `part` → its `findings` map, when people's consequences need it.
         self._finding_values: dict[int, dict[str, Any]] = {}
         self._waivers = _index_waivers(portfolio.waivers)
@@ -381,8 +403,13 @@ class _Run:
         cached = self._facts.get(id(contract))
         if cached is not None:
             return cached
-        view = contract.view(self.as_of)
-        bound = self.base.merged({"contract": view})
+        view: dict[str, Any] | None = None
+        try:
+            # Built canonical by the library itself: bound without validating it again.
+            bound = self.base._trusted_merged({"contract": contract._cel_view(self.as_of)})
+        except NotCanonical:  # a value the ordinary validation must see (and may reject)
+            view = contract.view(self.as_of)
+            bound = self.base.merged({"contract": view})
         failed: dict[str, str] = {}
         for name, program in self.compiled.definitions:
             try:
@@ -394,7 +421,8 @@ class _Run:
                     if used
                     else f"{error.cel_message} (at {_where(program, 'definition ' + name)})"
                 )
-        facts = _Facts(contract, view, bound, failed, contract.current_assignments(self.as_of))
+        current = contract.current_assignments(self.as_of)
+        facts = _Facts(contract, self.as_of, view, bound, failed, current)
         self._facts[id(contract)] = facts
         return facts
 
@@ -445,11 +473,21 @@ class _Run:
         failed: Mapping[str, str],
         expected: type | tuple[type, ...],
         extra: Mapping[str, Any] | None = None,
+        canonical: Mapping[str, Any] | None = None,
     ) -> Any:
-        """Evaluate one expression field; raise _Failed with a message on any problem."""
+        """Evaluate one expression field; raise _Failed with a message on any problem.
+
+        `extra`: more variables, validated when bound. `canonical`, when given: the same
+        variables in their canonical form (see `cel.values._canonical`), bound as they are;
+        `extra` is then only what a step records.
+        """
         program = policy.programs[field]
+        if canonical is not None:
+            scope = bound._trusted_merged(canonical)
+        else:
+            scope = bound.merged(extra) if extra else bound
         try:
-            value = program.evaluate(bound.merged(extra) if extra else bound)
+            value = program.evaluate(scope)
         except CelError as error:
             used = _failed_definition(error, failed)
             if used:
@@ -480,8 +518,9 @@ class _Run:
         bound: cel.Bindings,
         failed: Mapping[str, str],
         extra: Mapping[str, Any] | None = None,
+        canonical: Mapping[str, Any] | None = None,
     ) -> bool:
-        result: bool = self.run(policy, field, bound, failed, bool, extra)
+        result: bool = self.run(policy, field, bound, failed, bool, extra, canonical)
         return result
 
     def message(
@@ -776,19 +815,29 @@ class _Run:
         bound: cel.Bindings,
         failed: Mapping[str, str],
         name: str,
-        items: list[dict[str, Any]],
-        date_key: str,
+        dates: list[datetime.date],
+        canonical: list[Any],
+        items: list[dict[str, Any]] | None,
     ) -> list[datetime.date]:
-        dates: list[datetime.date] = []
-        for item in items:
+        """The dates of the events that count. `canonical`: the events as bound (same order);
+        `items`: as plain values with dates, for the recorded steps (None when not explaining).
+        """
+        counting: list[datetime.date] = []
+        for position, (date, bound_item) in enumerate(zip(dates, canonical, strict=True)):
+            item = items[position] if items is not None else None
             counts = "counts_if" not in policy.programs or self.test(
-                policy, "counts_if", bound, failed, {name: item}
+                policy,
+                "counts_if",
+                bound,
+                failed,
+                {name: item if items is not None else bound_item},
+                {name: bound_item},
             )
             if self.steps is not None:
                 self.note("event", variable=name, item=item, counts=counts)
             if counts:
-                dates.append(item[date_key])
-        return dates
+                counting.append(date)
+        return counting
 
     def cadence(
         self,
@@ -798,8 +847,12 @@ class _Run:
         contract: Contract,
     ) -> _Outcome:
         # The view's reviews: dated on or before as_of, as plain values, made once per contract.
-        reviews = self.facts(contract).view["reviews"]
-        dates = self.qualifying(policy, bound, failed, "review", reviews, "date")
+        facts = self.facts(contract)
+        # The view's reviews (dated on or before as_of), as bound in `contract`: made once.
+        canonical = facts.bound["contract"]["reviews"]
+        held = [review.date for review in contract.reviews if review.date <= self.as_of]
+        items = facts.view["reviews"] if self.steps is not None else None
+        dates = self.qualifying(policy, bound, failed, "review", held, canonical, items)
         status, due, message = self.freshness(policy, "every", dates, contract.start, "review")
         self.note("freshness_result", status=status, message=message)
         return _Outcome(
@@ -823,23 +876,44 @@ class _Run:
     ) -> _Outcome:
         kind = policy.policy
         assert isinstance(kind, RequiredInformation)
-        view = self.facts(contract).view
-        reports = [report for report in view["reports"] if report["kind"] == kind.report]
-        dates = self.qualifying(policy, bound, failed, "report", reports, "received")
+        facts = self.facts(contract)
+        bound_view = facts.bound["contract"]  # the view as bound: made once
+        received = [report for report in contract.reports if report.received <= self.as_of]
+        chosen = [
+            position for position, report in enumerate(received) if report.kind == kind.report
+        ]
+        canonical = [bound_view["reports"][position] for position in chosen]
+        held = [received[position].received for position in chosen]
+        items = None
+        if self.steps is not None:
+            items = [facts.view["reports"][position] for position in chosen]
+        dates = self.qualifying(policy, bound, failed, "report", held, canonical, items)
         what = f"{kind.report} report"
         status, due, message = self.freshness(policy, "max_age", dates, contract.start, what)
         self.note("freshness_result", status=status, message=message)
         failed_check = "freshness" if status is not Status.PASS else None
-        latest = view["latest"].get(kind.report)
-        self.note("latest", report=latest)
+        latest = contract.latest(self.as_of).get(kind.report)
+        if self.steps is not None:
+            self.note("latest", report=facts.view["latest"].get(kind.report))
         if (
             "require" in policy.programs
             and latest is not None
-            and not self.test(policy, "require", bound, failed, {"report": latest})
+            and not self.test(
+                policy,
+                "require",
+                bound,
+                failed,
+                {
+                    "report": facts.view["latest"][kind.report]
+                    if self.steps is not None
+                    else bound_view["latest"][kind.report]
+                },
+                {"report": bound_view["latest"][kind.report]},
+            )
         ):
             failed_check = "require" if status is Status.PASS else "freshness and require"
             message = (
-                f"{message}; the latest {what} ({latest['received'].isoformat()}) "
+                f"{message}; the latest {what} ({latest.received.isoformat()}) "
                 "does not meet the requirement"
             )
             status = Status.FAIL
@@ -979,6 +1053,22 @@ class _Run:
 
     # -- consequences ----------------------------------------------------------------------
 
+    def canonical_findings(self, relevant: list[dict[str, Any]]) -> list[Any] | None:
+        """`relevant` as validated binding values, each finding map made canonical once (a
+        finding is in the `findings` of its subject and of its accountable person); None when
+        a map needs the ordinary validation (which then gives the error)."""
+        result = []
+        known = self._canonical_findings
+        for value in relevant:
+            held = known.get(id(value))
+            if held is None or held[0] is not value:
+                canonical = _canonical_finding_value(value)
+                if canonical is None:
+                    return None
+                held = known[id(value)] = (value, canonical)
+            result.append(held[1])
+        return result
+
     def consequence(
         self,
         policy: CompiledPolicy,
@@ -997,7 +1087,11 @@ class _Run:
         if cached is not None and cached[0] is relevant and cached[1] is bound:
             scope = cached[2]
         else:
-            scope = bound.merged({"findings": relevant})
+            canonical = self.canonical_findings(relevant)
+            if canonical is None:
+                scope = bound.merged({"findings": relevant})
+            else:
+                scope = bound._trusted_merged({"findings": canonical})
             self._findings_scopes[id(relevant)] = (relevant, bound, scope)
         self.note("findings", findings=relevant)
         amount: float | None = None
@@ -1054,6 +1148,25 @@ def _finding_value(finding: Finding) -> dict[str, Any]:
         "accountable": finding.accountable.person or "",
         "evidence": {key: value for key, value in finding.evidence.items() if value is not None},
     }
+
+
+def _canonical_finding_value(value: dict[str, Any]) -> dict[str, Any] | None:
+    """A `_finding_value` map in canonical binding form (what validating it gives), or None
+    when it needs the ordinary validation. Its text fields are taken as they are when they
+    are plain str; only `tags` and `evidence` are looked into."""
+    canonical = dict(value)
+    for key, item in value.items():
+        if key == "tags":
+            if type(item) is not list or any(type(tag) is not str for tag in item):
+                return None
+        elif key == "evidence":
+            ok, evidence = cel_values._canonical(item)
+            if not ok:
+                return None
+            canonical[key] = evidence
+        elif type(item) is not str:
+            return None
+    return canonical
 
 
 class _Relevant:

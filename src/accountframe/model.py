@@ -31,6 +31,7 @@ import datetime
 import enum
 import functools
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -39,7 +40,10 @@ from typing import Any
 import attrs
 
 from accountframe._structure import (
+    NotCanonical,
     Problem,
+    _plain_plan,
+    cel_plain,
     format_path,
     meta,
     plain,
@@ -377,6 +381,45 @@ class Contract:
         view["latest"] = {kind: values[id(r)] for kind, r in self.latest(as_of).items()}
         view["last_review"] = {forum: values[id(r)] for forum, r in self.last_review(as_of).items()}
         view["spent"] = self.spent(as_of)
+        return view
+
+    def _cel_view(self, as_of: datetime.date) -> dict[str, Any]:
+        """`view(as_of)` as CEL bindings hold it (dates as UTC timestamps), built in one pass.
+
+        Internal (evaluation binds it without validating it again). Equal to
+        `cel.values.plain_value(self.view(as_of))`; raises `NotCanonical` (from `_structure`)
+        when some value needs that ordinary validation.
+        """
+        reviews = [r for r in self.reviews if r.date <= as_of]
+        reports = [r for r in self.reports if r.received <= as_of]
+        view: dict[str, Any] = {}
+        for name, key in _plain_plan(Contract) or ():
+            if name == "assignments":
+                value: Any = [a for a in self.assignments if a.start <= as_of]
+            elif name == "reviews":
+                value = reviews
+            elif name == "reports":
+                value = reports
+            elif name == "transactions":
+                value = [t for t in self.transactions if t.date <= as_of]
+            elif name == "amendments":
+                value = [a for a in self.amendments if a.date <= as_of]
+            elif name == "consequences":
+                value = [c for c in self.consequences if c.date <= as_of]
+            else:
+                value = getattr(self, name)
+            if value is not None:
+                view[key] = cel_plain(value)
+        values = {id(event): value for event, value in zip(reviews, view["reviews"], strict=True)}
+        values.update(zip(map(id, reports), view["reports"], strict=True))
+        view["accountable"] = cel_plain(self.accountable(as_of))
+        latest = {kind: values[id(r)] for kind, r in self.latest(as_of).items()}
+        last_review = {forum: values[id(r)] for forum, r in self.last_review(as_of).items()}
+        if any(type(key) is not str for key in itertools.chain(latest, last_review)):
+            raise NotCanonical
+        view["latest"] = latest
+        view["last_review"] = last_review
+        view["spent"] = cel_plain(self.spent(as_of))
         return view
 
     def spent(self, as_of: datetime.date) -> float:

@@ -1,0 +1,82 @@
+"""The trusted binding path (`_canonical`, `Bindings._trusted_merged`) gives what validation gives."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import accountframe as af
+from accountframe import cel
+from accountframe.cel.values import _canonical, plain_value
+from accountframe.testing import dates, frameworks, free_maps, portfolios
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(portfolios(), dates())
+def test_a_canonical_view_is_the_validated_view(
+    portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    base = cel.bindings({"now": as_of})
+    for contract in portfolio.contracts:
+        view = contract.view(as_of)
+        ok, canonical = _canonical(view)
+        assert ok
+        validated = base.merged({"contract": view})
+        assert canonical == plain_value(view) == validated["contract"]
+        trusted = base._trusted_merged({"contract": canonical})
+        assert dict(trusted) == dict(validated)
+        # Canonical values are fixed points of validation.
+        assert plain_value(canonical) is canonical
+
+
+@SETTINGS
+@given(st.one_of(free_maps(), st.lists(dates()), st.dictionaries(st.text(), dates())))
+def test_canonical_agrees_with_plain_value(value: Any) -> None:
+    ok, canonical = _canonical(value)
+    assert ok
+    assert canonical == plain_value(value)
+
+
+def test_canonical_declines_what_needs_the_ordinary_path() -> None:
+    for value in ({1, 2}, {"x": (1, 2)}, 2**64, {1: "a"}, datetime.datetime(2026, 1, 1)):
+        assert _canonical(value) == (False, None)
+
+
+@SETTINGS
+@given(portfolios(), dates())
+def test_the_one_pass_view_is_the_validated_view(
+    portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    for contract in portfolio.contracts:
+        assert contract._cel_view(as_of) == plain_value(contract.view(as_of))
+
+
+def test_the_one_pass_view_leaves_unusual_values_to_validation() -> None:
+    from accountframe._structure import NotCanonical
+
+    as_of = datetime.date(2026, 11, 25)
+    for attributes in ({"x": {1, 2}}, {"x": 2**70}, {"x": {1: "a"}}):
+        contract = af.Contract(id="C1", title="T", stage=af.Stage.LIVE, attributes=attributes)
+        try:
+            contract._cel_view(as_of)
+        except NotCanonical:
+            pass
+        else:  # pragma: no cover - the assertion below fails
+            raise AssertionError(attributes)
+
+
+@SETTINGS
+@given(frameworks(), portfolios(), dates())
+def test_canonical_findings_maps_are_the_validated_maps(
+    framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    from accountframe.evaluate import _canonical_finding_value, _finding_value
+
+    for finding in framework.evaluate(portfolio, as_of=as_of).findings:
+        value = _finding_value(finding)
+        assert _canonical_finding_value(value) == plain_value(value)

@@ -855,64 +855,48 @@ def _predicate_error(name: str, value: Any) -> CelFailure:
     return CelFailure(f"the condition of .{name}() must be a bool (got {rt.type_name(value)})")
 
 
-def _build_all(target: Code, variable: str, predicate: Code) -> Code:
-    def all_(act: dict[str, Any]) -> bool:
-        items = _elements(target(act), "all")
-        budget = act[_BUDGET]
-        saved = act.get(variable, _MISSING)
-        error: CelFailure | None = None
-        try:
-            for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
-                act[variable] = item
-                try:
-                    result = predicate(act)
-                except CelFailure as failure:
-                    error = error or failure
-                    continue
-                if result is False:
-                    return False
-                if result is not True:
-                    error = error or _predicate_error("all", result)
-        finally:
-            _restore(act, variable, saved)
-        if error is not None:
-            raise error
-        return True
+def _quantifier(name: str, decisive: bool) -> Callable[[Code, str, Code], Code]:
+    """`all` (decided by the first false) or `exists` (by the first true), CEL's way.
 
-    return all_
+    An element that decides returns at once, even after an error on an earlier element
+    (errors are absorbed like `&&`/`||`); otherwise the first error, else `undecided`.
+    """
+    undecided = not decisive
+
+    def build(target: Code, variable: str, predicate: Code) -> Code:
+        def quantify(act: dict[str, Any]) -> bool:
+            items = _elements(target(act), name)
+            budget = act[_BUDGET]
+            saved = act.get(variable, _MISSING)
+            error: CelFailure | None = None
+            try:
+                for item in items:
+                    budget[0] -= 1
+                    if budget[0] < 0:
+                        raise BudgetExceeded
+                    act[variable] = item
+                    try:
+                        result = predicate(act)
+                    except CelFailure as failure:
+                        error = error or failure
+                        continue
+                    if result is decisive:
+                        return not undecided  # a bool: mypy narrows `decisive` to Any
+                    if result is not undecided:
+                        error = error or _predicate_error(name, result)
+            finally:
+                _restore(act, variable, saved)
+            if error is not None:
+                raise error
+            return undecided
+
+        return quantify
+
+    return build
 
 
-def _build_exists(target: Code, variable: str, predicate: Code) -> Code:
-    def exists(act: dict[str, Any]) -> bool:
-        items = _elements(target(act), "exists")
-        budget = act[_BUDGET]
-        saved = act.get(variable, _MISSING)
-        error: CelFailure | None = None
-        try:
-            for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
-                act[variable] = item
-                try:
-                    result = predicate(act)
-                except CelFailure as failure:
-                    error = error or failure
-                    continue
-                if result is True:
-                    return True
-                if result is not False:
-                    error = error or _predicate_error("exists", result)
-        finally:
-            _restore(act, variable, saved)
-        if error is not None:
-            raise error
-        return False
-
-    return exists
+_build_all = _quantifier("all", decisive=False)
+_build_exists = _quantifier("exists", decisive=True)
 
 
 def _build_exists_one(target: Code, variable: str, predicate: Code) -> Code:

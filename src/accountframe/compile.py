@@ -31,8 +31,10 @@ from accountframe.errors import (
 from accountframe.policy import (
     Duration,
     Framework,
+    OversightCadence,
     PersonalResponsibility,
     Policy,
+    RequiredInformation,
     Scope,
     param_reference,
 )
@@ -77,6 +79,10 @@ class CompiledFramework:
     reports_to: Mapping[str, str | None]
     #: The CEL engine every program was compiled for (one of `accountframe.cel.ENGINES`).
     engine: cel.Engine = cel.DEFAULT_ENGINE
+    #: The fields of `contract` (and of each element of `contracts`) that the framework's
+    #: expressions, and the evaluation of its kinds, can read; None when some expression may
+    #: use a contract's value whole. Evaluation builds only these parts of each contract.
+    contract_fields: frozenset[str] | None = None
 
     def evaluate(
         self, portfolio: Portfolio, as_of: datetime.date | None = None, *, workers: int = 1
@@ -128,7 +134,38 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Com
         policies=policies,
         reports_to={role.id: role.reports_to for role in framework.roles},
         engine=engine,
+        contract_fields=_contract_fields(definitions, policies),
     )
+
+
+#: The parts of `contract` that evaluation itself reads to judge a kind: the events it counts.
+_JUDGED: tuple[tuple[type, tuple[str, ...]], ...] = (
+    (OversightCadence, ("reviews",)),
+    (RequiredInformation, ("reports", "latest")),
+)
+
+
+def _contract_fields(
+    definitions: tuple[tuple[str, cel.Program], ...], policies: tuple[CompiledPolicy, ...]
+) -> frozenset[str] | None:
+    """`CompiledFramework.contract_fields`: what any program reads of `contract` (contract
+    scope) or of the elements of `contracts` (person scope), with what the kinds' judges read."""
+    fields: set[str] = set()
+    programs = [program for _, program in definitions]
+    programs.extend(program for policy in policies for program in policy.programs.values())
+    for program in programs:
+        for read in (
+            program.fields_read("contract"),
+            program.fields_read("contracts", elements=True),
+        ):
+            if read is None:
+                return None
+            fields |= read
+    for policy in policies:
+        for kind, judged in _JUDGED:
+            if isinstance(policy.policy, kind):
+                fields.update(judged)
+    return frozenset(fields)
 
 
 def check_engine(engine: str | None) -> cel.Engine:

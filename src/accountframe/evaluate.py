@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
 import datetime
+import gc
 import itertools
 import multiprocessing
 import pickle
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from accountframe import cel
-from accountframe._structure import NotCanonical, plain
+from accountframe._structure import NotCanonical, Stamps, _stamp, plain
 from accountframe._version import __version__
 from accountframe.assessment import (
     Accountable,
@@ -39,10 +41,9 @@ from accountframe.assessment import (
     WaiverApplied,
     WaiverUnused,
 )
-from accountframe.cel import values as cel_values
 from accountframe.compile import CompiledFramework, CompiledPolicy
 from accountframe.errors import CelError, UsageError, did_you_mean
-from accountframe.model import Assignment, Contract, Person, Portfolio, Waiver
+from accountframe.model import Assignment, Contract, Person, Portfolio, Report, Waiver
 from accountframe.policy import Consequence as ConsequencePolicy
 from accountframe.policy import (
     Framework,
@@ -53,7 +54,7 @@ from accountframe.policy import (
     Scope,
 )
 
-__all__ = ["Judgement", "Step", "check_workers", "evaluate", "judge_one"]
+__all__ = ["Judgement", "Step", "check_workers", "collector_paused", "evaluate", "judge_one"]
 
 
 # A failed definition is left unbound, so CEL's own rules decide whether it matters
@@ -105,12 +106,22 @@ class Judgement:
         return f"definition {used!r} failed: {self.failed[used]}" if used else error.cel_message
 
 
-@attrs.frozen
 class _Outcome:
-    status: Status
-    message: str
-    due: datetime.date | None = None
-    evidence: dict[str, Any] = attrs.field(factory=dict)
+    """What judging a finding gave, before accountability, message and waivers."""
+
+    __slots__ = ("due", "evidence", "message", "status")
+
+    def __init__(
+        self,
+        status: Status,
+        message: str,
+        due: datetime.date | None = None,
+        evidence: dict[str, Any] | None = None,
+    ) -> None:
+        self.status = status
+        self.message = message
+        self.due = due
+        self.evidence: dict[str, Any] = {} if evidence is None else evidence
 
 
 def evaluate(
@@ -135,6 +146,18 @@ def evaluate(
     workers = check_workers(workers)
     if as_of is None:
         as_of = portfolio.as_of or datetime.date.today()
+    # cel-python's interpreter makes reference cycles (its errors hold its activations): with
+    # the celpy engine the collector keeps running.
+    accountframe_engine = compiled.engine == "accountframe"
+    with collector_paused() if accountframe_engine else contextlib.nullcontext():
+        # The run, with every contract's values, is let go inside the block: when the collector
+        # starts again it has only the assessment to look at.
+        return _assess(compiled, portfolio, as_of, workers)
+
+
+def _assess(
+    compiled: CompiledFramework, portfolio: Portfolio, as_of: datetime.date, workers: int
+) -> Assessment:
     run = _Run(compiled, portfolio, as_of)
     count = len(portfolio.contracts)
     if workers == 1 or count < 2 or not (run.contract_findings or run.contract_consequences):
@@ -142,9 +165,43 @@ def evaluate(
     try:
         return _in_parallel(run, workers)
     except Exception:
-        # A worker failed to start, died or raised: make the same assessment here, which gives
-        # the result (or raises the error) that the serial run gives.
+        # A worker failed to start, died or raised: make the same assessment here, which
+        # gives the result (or raises the error) that the serial run gives.
         return _Run(compiled, portfolio, as_of).assessment()
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block, if it is running.
+
+    An evaluation makes millions of objects and keeps many (the findings, the contracts'
+    values), so the collector would otherwise walk the whole heap, the portfolio included,
+    again and again: a quarter of a 10,000-contract evaluation's time. Evaluation makes no
+    reference cycles with accountframe's engine (tests/unit/test_gc.py checks every kind of
+    policy and every failure path), so reference counting alone frees everything it drops;
+    pausing loses nothing. (With the celpy engine, whose errors do make cycles, evaluation
+    does not pause it.)
+
+    The collector is restarted afterwards only if it was running before, so a caller that
+    switched it off keeps it off; with several threads evaluating at once, the first to finish
+    restarts it, so it is never left off by accountframe.
+
+    Example:
+        >>> import gc
+        >>> with collector_paused():
+        ...     gc.isenabled()
+        False
+        >>> gc.isenabled()
+        True
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def check_workers(workers: object) -> int:
@@ -230,6 +287,7 @@ def judge_one(
         compiled.framework.policy(policy_id)  # raises, with a suggestion
         raise AssertionError(policy_id)  # pragma: no cover - the line above always raises
     run = _Run(compiled, portfolio, as_of)
+    run.contract_fields = None  # the whole contract, as the explanation shows it
     subjects = {
         subject.id: (subject, bound, failed, c)
         for subject, bound, failed, c in run.subjects(policy)
@@ -275,6 +333,8 @@ class _Facts:
     """One contract as one assessment sees it, derived once and shared by every policy."""
 
     __slots__ = (
+        "_latest",
+        "_reports",
         "_view",
         "accountables",
         "as_of",
@@ -307,6 +367,26 @@ class _Facts:
         self.holders: dict[str, str] = {role: a.person for role, a in current.items()}
         #: Policy's accountable role → who is accountable, worked out once per role.
         self.accountables: dict[str, Accountable] = {}
+        self._reports: dict[str, list[int]] | None = None
+        self._latest: dict[str, Report] | None = None
+
+    def reports(self, kind: str) -> list[int]:
+        """Positions, among the reports received on or before as_of (the view's `reports`),
+        of those of `kind`."""
+        if self._reports is None:
+            positions: dict[str, list[int]] = {}
+            received = (r for r in self.contract.reports if r.received <= self.as_of)
+            for position, report in enumerate(received):
+                positions.setdefault(report.kind, []).append(position)
+            self._reports = positions
+        return self._reports.get(kind, [])
+
+    @property
+    def latest(self) -> dict[str, Report]:
+        """`contract.latest(as_of)`, worked out once."""
+        if self._latest is None:
+            self._latest = self.contract.latest(self.as_of)
+        return self._latest
 
     @property
     def view(self) -> dict[str, Any]:
@@ -381,15 +461,24 @@ class _Run:
         self._holding: dict[str, list[Any]] | None = None
         self._people: dict[int, cel.Bindings] = {}
         self._org_accountables: dict[str, Accountable] = {}
-        self._findings_scopes: dict[int, tuple[list[Any], cel.Bindings, cel.Bindings]] = {}
-        #: id of a `findings` map → (the map, its canonical form), see `canonical_findings`.
-        self._canonical_findings: dict[int, tuple[dict[str, Any], Any]] = {}
-        #: id of a finding made by `part` → its `findings` map, when people's consequences need it.
-        self._finding_values: dict[int, dict[str, Any]] = {}
+        self._findings_scopes: dict[int, tuple[list[Finding], cel.Bindings, cel.Bindings]] = {}
+        #: id of a finding → (the finding, its map in `findings` as bound), see `finding_map`.
+        self._finding_maps: dict[int, tuple[Finding, dict[str, Any] | None]] = {}
+        #: Dates as timestamps, one object per day for every value this run binds.
+        self._stamps: Stamps = {}
+        #: Policy id → (its tags, as a `findings` map holds them: one list, read-only).
+        self._tags: dict[str, tuple[tuple[str, ...], list[str]]] = {}
         self._waivers = _index_waivers(portfolio.waivers)
+        #: Ids of the policies whose `applies_to` is the literal `true`.
+        self._applies_always = frozenset(
+            p.id for p in compiled.policies if p.policy.applies_to.strip() == "true"
+        )
         self._used_waivers: set[int] = set()
         #: Recorded steps, when explaining; None (nothing recorded) when assessing.
         self.steps: list[Step] | None = None
+        #: The parts of each contract's value to build (see `CompiledFramework.contract_fields`;
+        #: None: all of it, as `judge_one` binds it, for the explanation to show).
+        self.contract_fields = compiled.contract_fields
 
     def note(self, name: str, **values: Any) -> None:
         """Record a step of the judgement, if one is being explained."""
@@ -406,14 +495,20 @@ class _Run:
         view: dict[str, Any] | None = None
         try:
             # Built canonical by the library itself: bound without validating it again.
-            bound = self.base._trusted_merged({"contract": contract._cel_view(self.as_of)})
+            view_value = contract._cel_view(self.as_of, self._stamps, self.contract_fields)
+            bound = self.base._trusted_merged({"contract": view_value})
         except NotCanonical:  # a value the ordinary validation must see (and may reject)
             view = contract.view(self.as_of)
             bound = self.base.merged({"contract": view})
         failed: dict[str, str] = {}
         for name, program in self.compiled.definitions:
             try:
-                bound = bound.merged({name: program.evaluate(bound)})
+                value = program.evaluate(bound)
+                # A bool, string or float result is canonical as it is: bound without a check.
+                if type(value) in _CANONICAL_RESULTS:
+                    bound = bound._trusted_merged({name: value})
+                else:
+                    bound = bound.merged({name: value})
             except CelError as error:
                 used = _failed_definition(error, failed)
                 failed[name] = (
@@ -486,27 +581,30 @@ class _Run:
             scope = bound._trusted_merged(canonical)
         else:
             scope = bound.merged(extra) if extra else bound
+        # No exception is kept in a local variable here: its traceback holds this frame, and
+        # the two would be a reference cycle, garbage only the paused collector could free.
         try:
             value = program.evaluate(scope)
         except CelError as error:
             used = _failed_definition(error, failed)
             if used:
-                failure = _Failed(f"{field}: definition {used!r} failed: {failed[used]}")
+                problem = f"{field}: definition {used!r} failed: {failed[used]}"
             else:
-                where = policy.where(field)
-                failure = _Failed(f"{field} failed: {error.cel_message} (at {where})")
-            self.note(field, extra=extra, error=str(failure))
-            raise failure from None
+                problem = f"{field} failed: {error.cel_message} (at {policy.where(field)})"
+            self.note(field, extra=extra, error=problem)
+            raise _Failed(problem) from None
+        if expected is bool and type(value) is bool and self.steps is None:
+            return value  # the hot path: a condition that gave a bool
         given = value
         if isinstance(value, bool) and expected in (int, float, (int, float)):
             value = None  # a bool is not a number here
         if value is None or not isinstance(value, expected):
-            failure = _Failed(
+            problem = (
                 f"{field} must give {_type_name(expected)} (got {_describe(value)}) "
                 f"(at {policy.where(field)})"
             )
-            self.note(field, extra=extra, value=given, error=str(failure))
-            raise failure
+            self.note(field, extra=extra, value=given, error=problem)
+            raise _Failed(problem)
         if self.steps is not None:  # the hot path: no step built when not explaining
             self.note(field, extra=extra, value=value)
         return value
@@ -522,6 +620,15 @@ class _Run:
     ) -> bool:
         result: bool = self.run(policy, field, bound, failed, bool, extra, canonical)
         return result
+
+    def applies(
+        self, policy: CompiledPolicy, bound: cel.Bindings, failed: Mapping[str, str]
+    ) -> bool:
+        """The policy's `applies_to` for a subject. The default, `true`, is not evaluated (it
+        can give nothing else), except when explaining, which records it as a step."""
+        if self.steps is None and policy.id in self._applies_always:
+            return True
+        return self.test(policy, "applies_to", bound, failed)
 
     def message(
         self,
@@ -600,19 +707,19 @@ class _Run:
                 findings[index].append(finding)
                 about.append(finding)
             if contract.id not in self.repeated_ids and self.contract_consequences:
-                values = [_finding_value(finding) for finding in about]
-                if self.keep_finding_values:  # people's sanctions and rewards read them too
-                    self._finding_values.update(zip(map(id, about), values, strict=True))
                 for index, policy in self.contract_consequences:
                     consequence = self.consequence(
-                        policy, subject, facts.bound, facts.failed, contract, values
+                        policy, subject, facts.bound, facts.failed, contract, about
                     )
                     consequences[index].append((position, consequence))
             if keep:
                 self._contract_values[id(contract)] = facts.bound["contract"]
-            # Nothing else needs this contract's facts: let them go.
+            # Nothing else needs this contract's facts: let them go (and the maps of its
+            # findings, unless people's sanctions and rewards read them too).
             del self._facts[id(contract)]
             self._findings_scopes.clear()
+            if not self.keep_finding_values:
+                self._finding_maps.clear()
         return _Part(findings, consequences, frozenset(self._used_waivers))
 
     def assessment(self, parts: Callable[[], Iterable[_Part]] | None = None) -> Assessment:
@@ -646,7 +753,7 @@ class _Run:
             finding for index, _ in enumerate(self.compiled.policies)
             for finding in by_policy.get(index, ())
         ]  # fmt: skip
-        relevant = _Relevant(findings, self._finding_values)
+        relevant = _Relevant(findings)
         contracts = self.portfolio.contracts
         for index, policy in self.contract_consequences:
             for position, contract in enumerate(contracts):
@@ -708,14 +815,14 @@ class _Run:
     ) -> Finding:
         accountable = self.accountable(policy, contract)
         try:
-            if not self.test(policy, "applies_to", bound, failed):
+            if not self.applies(policy, bound, failed):
                 outcome = _Outcome(Status.NOT_APPLICABLE, "does not apply")
             else:
                 outcome = self.judge(policy, bound, failed, contract)
         except _Failed as failure:
             outcome = _Outcome(Status.ERROR, str(failure))
         message = outcome.message
-        if outcome.status not in (Status.ERROR, Status.NOT_APPLICABLE):
+        if "message" in policy.programs and outcome.status not in _UNJUDGED:
             message = self.message(policy, bound, failed, message)
         finding = Finding(
             policy=policy.id,
@@ -729,7 +836,7 @@ class _Run:
             evidence=outcome.evidence,
             tags=policy.policy.tags,
         )
-        return self.waive(finding)
+        return self.waive(finding) if self._waivers else finding
 
     def judge(
         self,
@@ -823,6 +930,19 @@ class _Run:
         `items`: as plain values with dates, for the recorded steps (None when not explaining).
         """
         counting: list[datetime.date] = []
+        if "counts_if" not in policy.programs:
+            counting.extend(dates)
+            if self.steps is None:
+                return counting
+            counting.clear()
+        elif self.steps is None:
+            # One scope, the item variable set to each event in turn (the scope is this loop's).
+            scope, assign = bound._rebinding(name)
+            for date, bound_item in zip(dates, canonical, strict=True):
+                assign(bound_item)
+                if self.test(policy, "counts_if", scope, failed):
+                    counting.append(date)
+            return counting
         for position, (date, bound_item) in enumerate(zip(dates, canonical, strict=True)):
             item = items[position] if items is not None else None
             counts = "counts_if" not in policy.programs or self.test(
@@ -878,11 +998,10 @@ class _Run:
         assert isinstance(kind, RequiredInformation)
         facts = self.facts(contract)
         bound_view = facts.bound["contract"]  # the view as bound: made once
+        chosen = facts.reports(kind.report)
+        reports = bound_view["reports"]
+        canonical = [reports[position] for position in chosen]
         received = [report for report in contract.reports if report.received <= self.as_of]
-        chosen = [
-            position for position, report in enumerate(received) if report.kind == kind.report
-        ]
-        canonical = [bound_view["reports"][position] for position in chosen]
         held = [received[position].received for position in chosen]
         items = None
         if self.steps is not None:
@@ -892,7 +1011,7 @@ class _Run:
         status, due, message = self.freshness(policy, "max_age", dates, contract.start, what)
         self.note("freshness_result", status=status, message=message)
         failed_check = "freshness" if status is not Status.PASS else None
-        latest = contract.latest(self.as_of).get(kind.report)
+        latest = facts.latest.get(kind.report)
         if self.steps is not None:
             self.note("latest", report=facts.view["latest"].get(kind.report))
         if (
@@ -1053,21 +1172,23 @@ class _Run:
 
     # -- consequences ----------------------------------------------------------------------
 
-    def canonical_findings(self, relevant: list[dict[str, Any]]) -> list[Any] | None:
-        """`relevant` as validated binding values, each finding map made canonical once (a
-        finding is in the `findings` of its subject and of its accountable person); None when
-        a map needs the ordinary validation (which then gives the error)."""
-        result = []
-        known = self._canonical_findings
-        for value in relevant:
-            held = known.get(id(value))
-            if held is None or held[0] is not value:
-                canonical = _canonical_finding_value(value)
-                if canonical is None:
-                    return None
-                held = known[id(value)] = (value, canonical)
-            result.append(held[1])
-        return result
+    def finding_map(self, finding: Finding) -> dict[str, Any] | None:
+        """A finding as an element of `findings` holds it, as bound: made once per finding (a
+        finding is in the `findings` of its subject and of its accountable person). None when
+        the map needs the ordinary validation (which then gives the error)."""
+        held = self._finding_maps.get(id(finding))
+        if held is not None and held[0] is finding:
+            return held[1]
+        tags = self._tags.get(finding.policy)
+        if tags is None or tags[0] is not finding.tags:
+            listed = list(finding.tags)
+            if any(type(tag) is not str for tag in listed):
+                self._finding_maps[id(finding)] = (finding, None)
+                return None
+            tags = self._tags[finding.policy] = (finding.tags, listed)
+        value = _finding_map(finding, tags[1], self._stamps)
+        self._finding_maps[id(finding)] = (finding, value)
+        return value
 
     def consequence(
         self,
@@ -1076,7 +1197,7 @@ class _Run:
         bound: cel.Bindings,
         failed: Mapping[str, str],
         contract: Contract | None,
-        relevant: list[dict[str, Any]],
+        relevant: list[Finding],
     ) -> Consequence:
         """A sanction or reward for one subject; `relevant`: its `findings` (see `_Relevant`)."""
         kind = policy.policy
@@ -1087,17 +1208,18 @@ class _Run:
         if cached is not None and cached[0] is relevant and cached[1] is bound:
             scope = cached[2]
         else:
-            canonical = self.canonical_findings(relevant)
-            if canonical is None:
-                scope = bound.merged({"findings": relevant})
+            maps = [self.finding_map(finding) for finding in relevant]
+            if None in maps:  # not canonical as made: bind the plain maps, validated
+                scope = bound.merged({"findings": [_finding_value(f) for f in relevant]})
             else:
-                scope = bound._trusted_merged({"findings": canonical})
+                scope = bound._trusted_merged({"findings": maps})
             self._findings_scopes[id(relevant)] = (relevant, bound, scope)
-        self.note("findings", findings=relevant)
+        if self.steps is not None:
+            self.note("findings", findings=[_finding_value(finding) for finding in relevant])
         amount: float | None = None
         due: datetime.date | None = None
         try:
-            if not self.test(policy, "applies_to", scope, failed):
+            if not self.applies(policy, scope, failed):
                 status, message = ConsequenceStatus.NOT_TRIGGERED, "does not apply"
             elif not self.test(policy, "trigger", scope, failed):
                 status, message = ConsequenceStatus.NOT_TRIGGERED, "not triggered"
@@ -1150,62 +1272,82 @@ def _finding_value(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _canonical_finding_value(value: dict[str, Any]) -> dict[str, Any] | None:
-    """A `_finding_value` map in canonical binding form (what validating it gives), or None
-    when it needs the ordinary validation. Its text fields are taken as they are when they
-    are plain str; only `tags` and `evidence` are looked into."""
-    canonical = dict(value)
-    for key, item in value.items():
-        if key == "tags":
-            if type(item) is not list or any(type(tag) is not str for tag in item):
-                return None
-        elif key == "evidence":
-            ok, evidence = cel_values._canonical(item)
-            if not ok:
-                return None
-            canonical[key] = evidence
-        elif type(item) is not str:
+_INT64 = range(-(2**63), 2**63)
+#: Statuses a policy's `message` does not replace.
+_UNJUDGED = frozenset({Status.ERROR, Status.NOT_APPLICABLE})
+#: Result types a binding holds as they are (what `cel.values.plain_value` gives back unchanged).
+_CANONICAL_RESULTS = frozenset({bool, str, float, type(None)})
+
+
+def _finding_map(finding: Finding, tags: list[str], stamps: Stamps) -> dict[str, Any] | None:
+    """`plain_value(_finding_value(finding))`, the map as bound, made directly; or None when
+    a value is not one it is sure of (the caller then validates `_finding_value(finding)`).
+
+    `tags`: `list(finding.tags)`, shared by the maps of one policy's findings.
+    """
+    evidence: dict[str, Any] = {}
+    for key, value in finding.evidence.items():
+        kind = type(value)
+        if kind is str or kind is float or kind is bool:
+            evidence[key] = value
+        elif kind is datetime.date:
+            evidence[key] = stamps.get(value) or _stamp(value, stamps)
+        elif kind is int and value in _INT64:
+            evidence[key] = value
+        elif value is not None:
             return None
-    return canonical
+    accountable = finding.accountable.person or ""
+    policy, finding_kind, subject = finding.policy, finding.kind, finding.subject
+    if not (
+        type(policy) is str
+        and type(finding_kind) is str
+        and type(subject.id) is str
+        and type(subject.type) is str
+        and type(accountable) is str
+    ):
+        return None
+    return {
+        "policy": policy,
+        "kind": finding_kind,
+        "status": finding.status._value_,
+        "severity": finding.severity._value_,
+        "tags": tags,
+        "subject": subject.id,
+        "subject_type": subject.type,
+        "accountable": accountable,
+        "evidence": evidence,
+    }
 
 
 class _Relevant:
-    """The `findings` a sanction or reward sees, as maps, for any subject (SPEC section 4).
+    """The findings a sanction or reward sees as `findings`, for any subject (SPEC section 4).
 
     For a contract: the findings about it. For a person: the findings about them (person
     scope) and those for which they are the accountable person. Always in assessment order;
-    each finding is turned into a map once, and each subject's list is made once.
+    each subject's list is made once.
     """
 
-    def __init__(
-        self, findings: list[Finding], known: Mapping[int, dict[str, Any]] | None = None
-    ) -> None:
-        self.findings = findings
-        # Maps already made for some findings (by id; the findings are alive in `findings`).
-        known = known or {}
-        self.values: list[dict[str, Any] | None] = [known.get(id(f)) for f in findings]
-        self.index: dict[Subject, list[int]] = {}
-        for position, finding in enumerate(findings):
-            self.index.setdefault(finding.subject, []).append(position)
+    def __init__(self, findings: list[Finding]) -> None:
+        #: (subject type, subject id) → its findings.
+        self.index: dict[tuple[str, str], list[Finding]] = {}
+        index = self.index
+        for finding in findings:
+            subject = finding.subject
+            key = (subject.type, subject.id)
+            listed = index.get(key)
+            if listed is None:
+                listed = index[key] = []
+            listed.append(finding)
             person = finding.accountable.person
-            if person is not None:
-                accountable = Subject("person", person)
-                if accountable != finding.subject:
-                    self.index.setdefault(accountable, []).append(position)
-        self._lists: dict[Subject, list[dict[str, Any]]] = {}
+            if person is not None and key != ("person", person):
+                listed = index.get(("person", person))
+                if listed is None:
+                    listed = index["person", person] = []
+                listed.append(finding)
+        self._empty: list[Finding] = []
 
-    def __call__(self, subject: Subject) -> list[dict[str, Any]]:
-        cached = self._lists.get(subject)
-        if cached is not None:
-            return cached
-        result = []
-        for position in self.index.get(subject, ()):
-            value = self.values[position]
-            if value is None:
-                value = self.values[position] = _finding_value(self.findings[position])
-            result.append(value)
-        self._lists[subject] = result
-        return result
+    def __call__(self, subject: Subject) -> list[Finding]:
+        return self.index.get((subject.type, subject.id), self._empty)
 
 
 def _scope(policy: CompiledPolicy) -> Scope:

@@ -31,7 +31,6 @@ import datetime
 import enum
 import functools
 import hashlib
-import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -42,7 +41,9 @@ import attrs
 from accountframe._structure import (
     NotCanonical,
     Problem,
+    Stamps,
     _plain_plan,
+    cel_items,
     cel_plain,
     format_path,
     meta,
@@ -383,49 +384,89 @@ class Contract:
         view["spent"] = self.spent(as_of)
         return view
 
-    def _cel_view(self, as_of: datetime.date) -> dict[str, Any]:
+    def _cel_view(
+        self,
+        as_of: datetime.date,
+        stamps: Stamps | None = None,
+        fields: frozenset[str] | None = None,
+    ) -> dict[str, Any]:
         """`view(as_of)` as CEL bindings hold it (dates as UTC timestamps), built in one pass.
 
         Internal (evaluation binds it without validating it again). Equal to
-        `cel.values.plain_value(self.view(as_of))`; raises `NotCanonical` (from `_structure`)
-        when some value needs that ordinary validation.
+        `cel.values.plain_value(self.view(as_of))`, or, given `fields`, to its items whose
+        keys are in `fields`; raises `NotCanonical` (from `_structure`) when some value needs
+        that ordinary validation. `stamps`: see `_structure.cel_plain`.
         """
-        reviews = [r for r in self.reviews if r.date <= as_of]
-        reports = [r for r in self.reports if r.received <= as_of]
+        if stamps is None:
+            stamps = {}
+        wanted = _VIEW_KEYS if fields is None else fields
         view: dict[str, Any] = {}
         for name, key in _plain_plan(Contract) or ():
+            if key not in wanted and not (key == "reports" and "latest" in wanted):
+                continue
             if name == "assignments":
-                value: Any = [a for a in self.assignments if a.start <= as_of]
+                value: Any = cel_items(
+                    Assignment, [a for a in self.assignments if a.start <= as_of], stamps
+                )
             elif name == "reviews":
-                value = reviews
+                value = cel_items(Review, [r for r in self.reviews if r.date <= as_of], stamps)
             elif name == "reports":
-                value = reports
+                value = cel_items(Report, [r for r in self.reports if r.received <= as_of], stamps)
             elif name == "transactions":
-                value = [t for t in self.transactions if t.date <= as_of]
+                value = cel_items(
+                    Transaction, [t for t in self.transactions if t.date <= as_of], stamps
+                )
             elif name == "amendments":
-                value = [a for a in self.amendments if a.date <= as_of]
+                value = cel_items(
+                    Amendment, [a for a in self.amendments if a.date <= as_of], stamps
+                )
             elif name == "consequences":
-                value = [c for c in self.consequences if c.date <= as_of]
+                value = cel_items(
+                    AppliedConsequence, [c for c in self.consequences if c.date <= as_of], stamps
+                )
             else:
                 value = getattr(self, name)
-            if value is not None:
-                view[key] = cel_plain(value)
-        values = {id(event): value for event, value in zip(reviews, view["reviews"], strict=True)}
-        values.update(zip(map(id, reports), view["reports"], strict=True))
-        view["accountable"] = cel_plain(self.accountable(as_of))
-        latest = {kind: values[id(r)] for kind, r in self.latest(as_of).items()}
-        last_review = {forum: values[id(r)] for forum, r in self.last_review(as_of).items()}
-        if any(type(key) is not str for key in itertools.chain(latest, last_review)):
-            raise NotCanonical
-        view["latest"] = latest
-        view["last_review"] = last_review
-        view["spent"] = cel_plain(self.spent(as_of))
+                if value is None:
+                    continue
+                value = cel_plain(value, stamps)
+            view[key] = value
+        # `latest` and `last_review` share the values of the events they pick (read-only).
+        if "accountable" in wanted:
+            view["accountable"] = cel_plain(self.accountable(as_of), stamps)
+        if "latest" in wanted:
+            reports = [r for r in self.reports if r.received <= as_of]
+            values = dict(zip(map(id, reports), view["reports"], strict=True))
+            latest = {kind: values[id(r)] for kind, r in self.latest(as_of).items()}
+            if any(type(key) is not str for key in latest):
+                raise NotCanonical
+            view["latest"] = latest
+            if "reports" not in wanted:
+                del view["reports"]
+        if "last_review" in wanted:
+            reviews = [r for r in self.reviews if r.date <= as_of]
+            if "reviews" in view:
+                values = dict(zip(map(id, reviews), view["reviews"], strict=True))
+            else:
+                values = {id(r): cel_plain(r, stamps) for r in reviews}
+            last_review = {forum: values[id(r)] for forum, r in self.last_review(as_of).items()}
+            if any(type(key) is not str for key in last_review):
+                raise NotCanonical
+            view["last_review"] = last_review
+        if "spent" in wanted:
+            view["spent"] = cel_plain(self.spent(as_of), stamps)
         return view
 
     def spent(self, as_of: datetime.date) -> float:
         """The sum of transaction amounts dated on or before `as_of`."""
         # math.fsum: an exact sum, independent of the order transactions are listed in.
         return math.fsum(t.amount for t in self.transactions if t.date <= as_of)
+
+
+#: Every key of `Contract.view`: the contract's fields and its derived views.
+_VIEW_KEYS = frozenset(
+    [key for _, key in _plain_plan(Contract) or ()]
+    + ["accountable", "latest", "last_review", "spent"]
+)
 
 
 @attrs.frozen

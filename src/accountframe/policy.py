@@ -195,8 +195,10 @@ def _add_months(date: datetime.date, months: int) -> datetime.date:
     year, month = divmod(index, 12)
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         raise OverflowError(f"{date.isoformat()} {months:+d} months is out of range")
-    last = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(date.day, last))
+    day = date.day
+    if day > 28:  # the month may be shorter: clamp to its last day
+        day = min(day, calendar.monthrange(year, month + 1)[1])
+    return datetime.date(year, month + 1, day)
 
 
 def duration_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -63,6 +63,7 @@ import lark.exceptions
 from celpy.celparser import CELParser
 from celpy.evaluation import CELEvalError, Evaluator
 
+from accountframe.cel._fields import fields_read
 from accountframe.cel._lower import BudgetExceeded, lower
 from accountframe.cel._runtime import CelFailure, export
 from accountframe.cel.functions import CEL_FUNCTIONS
@@ -291,6 +292,22 @@ class Program:
             ['contract', 'is_major', 'now']
         """
         return _references(self._tree)
+
+    def fields_read(self, variable: str, *, elements: bool = False) -> frozenset[str] | None:
+        """The fields of the map `variable` the expression may read, or None when it may use
+        the value whole (compare it, iterate it, pass it on, ...). With `elements`, the fields
+        of the maps in the list `variable`, when the list is only the target of macros.
+
+        Example:
+            >>> sorted(compile("has(c.tier) && c.reviews.size() > 0").fields_read("c"))
+            ['reviews', 'tier']
+            >>> print(compile("c == {}").fields_read("c"))
+            None
+            >>> sorted(compile("cs.filter(x, x.tier == 'gold').size() > 1").fields_read(
+            ...     "cs", elements=True))
+            ['tier']
+        """
+        return fields_read(self._tree, variable, elements=elements)
 
     def evaluate(self, values: Mapping[str, Any] | Bindings) -> Any:
         """Evaluate with the given variables and return the result as plain Python.

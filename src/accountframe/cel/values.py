@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import celpy.celtypes as ct
@@ -148,6 +148,28 @@ class Bindings(Mapping[str, Any]):
         child._values = combined
         child._cel = None
         return child
+
+    def _rebinding(self, name: str) -> tuple[Bindings, Callable[[Any], None]]:
+        """A child of these bindings, and a function that sets its variable `name` to a
+        canonical value (see `_trusted_merged`): the caller sets one value after another,
+        evaluating between. Internal, for accountframe's evaluation of a condition per event.
+
+        Example:
+            >>> child, assign = bindings({"a": 1})._rebinding("b")
+            >>> assign(2)
+            >>> dict(child)
+            {'a': 1, 'b': 2}
+        """
+        child = Bindings.__new__(Bindings)
+        child._shared = self._shared
+        values = child._values = dict(self._values)
+        child._cel = None
+
+        def assign(value: Any) -> None:
+            values[name] = value
+            child._cel = None  # the celpy engine's values, converted again when next asked for
+
+        return child, assign
 
     def plain_values(self) -> dict[str, Any]:
         """The validated plain values, by name (the accountframe engine's activation)."""

@@ -1,0 +1,97 @@
+"""Which fields of a map variable an expression can read: `Program.fields_read`.
+
+Evaluation uses it to build only the parts of a contract's value that some expression of the
+framework reads (a projection decided once, when compiling). So the answer must never be too
+small: it is a set of field names only when the variable's value is used in no other way than
+by selecting those fields, and None (the whole value may matter) as soon as the value itself
+goes anywhere else: compared, converted, indexed, iterated over its keys, put in a list, given
+to a function, returned.
+
+For a list of maps (`elements=True`, as `contracts` is in person scope): the fields its
+elements are read by, when the list is only the target of macros whose variable is used that
+way and, for `filter`, whose result is only counted (`.size()` or `size(...)`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import lark
+
+from accountframe.cel._lower import _bound_name, _items, _step
+
+__all__ = ["fields_read"]
+
+# The macros whose result carries no element of the target (a bool, or the body's values).
+_SAFE_MACROS = frozenset({"all", "exists", "exists_one", "map"})
+_MACROS = _SAFE_MACROS | {"filter"}
+
+
+def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozenset[str] | None:
+    """The fields of `variable` (or of its elements) that `tree` may read; None if it may
+    use the value in any other way. Walks the tree without recursion, macro bodies aside
+    (bounded by the nesting limit), with macro variables shadowing as CEL scopes them."""
+    fields: set[str] = set()
+    # (node, names bound by enclosing macros, whether the node's value only goes to size()).
+    pending: list[tuple[Any, frozenset[str], bool]] = [(tree, frozenset(), False)]
+    while pending:
+        node, bound, sized = pending.pop()
+        if not isinstance(node, lark.Tree):
+            continue
+        node = _step(node)
+        if not isinstance(node, lark.Tree):
+            continue
+        data, children = node.data, node.children
+        if data in ("ident", "dot_ident"):
+            name = str(children[0])
+            if name == variable and (data == "dot_ident" or name not in bound):
+                return None  # the value itself, used whole
+            continue
+        if data == "member_dot" and not elements and _is_free(children[0], variable, bound):
+            fields.add(str(children[1]))
+            continue
+        if data == "member_dot_arg" and str(children[1]) in _MACROS:
+            target, arguments = children[0], _items(children[2] if len(children) > 2 else None)
+            if not arguments:
+                return None
+            variable_node, *bodies = arguments
+            bound_name = _bound_name(variable_node)
+            inner = bound | {bound_name} if bound_name is not None else bound
+            if elements and _is_free(target, variable, bound):
+                macro = str(children[1])
+                if bound_name is None or (macro not in _SAFE_MACROS and not sized):
+                    return None
+                for body in bodies:
+                    read = fields_read(body, bound_name)
+                    if read is None:
+                        return None
+                    fields |= read
+            else:
+                pending.append((target, bound, False))
+            pending.extend((body, inner, False) for body in bodies)
+            continue
+        if (
+            data == "member_dot_arg"
+            and str(children[1]) == "size"
+            and not _items(children[2] if len(children) > 2 else None)
+        ):
+            pending.append((children[0], bound, True))
+            continue
+        if data == "ident_arg" and str(children[0]) == "size":
+            arguments = _items(children[1] if len(children) > 1 else None)
+            if len(arguments) == 1:
+                pending.append((arguments[0], bound, True))
+                continue
+        pending.extend((child, bound, False) for child in children)
+    return frozenset(fields)
+
+
+def _is_free(node: Any, variable: str, bound: frozenset[str]) -> bool:
+    """Whether `node` is the identifier `variable`, not shadowed by a macro variable."""
+    node = _step(node)
+    return (
+        isinstance(node, lark.Tree)
+        and node.data == "ident"
+        and str(node.children[0]) == variable
+        and variable not in bound
+    )

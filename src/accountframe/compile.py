@@ -28,6 +28,7 @@ from accountframe.errors import (
     UsageError,
     did_you_mean,
 )
+from accountframe.policy import Consequence as ConsequencePolicy
 from accountframe.policy import (
     Duration,
     Framework,
@@ -83,6 +84,9 @@ class CompiledFramework:
     #: expressions, and the evaluation of its kinds, can read; None when some expression may
     #: use a contract's value whole. Evaluation builds only these parts of each contract.
     contract_fields: frozenset[str] | None = None
+    #: The fields of the elements of `findings` that the sanctions and rewards can read; None
+    #: when some expression may use a finding's map whole. Evaluation builds only these.
+    finding_fields: frozenset[str] | None = None
 
     def evaluate(
         self, portfolio: Portfolio, as_of: datetime.date | None = None, *, workers: int = 1
@@ -135,7 +139,22 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Com
         reports_to={role.id: role.reports_to for role in framework.roles},
         engine=engine,
         contract_fields=_contract_fields(definitions, policies),
+        finding_fields=_finding_fields(policies),
     )
+
+
+def _finding_fields(policies: tuple[CompiledPolicy, ...]) -> frozenset[str] | None:
+    """`CompiledFramework.finding_fields`: what the consequences' programs read of the
+    elements of `findings` (the only programs `findings` is bound for)."""
+    fields: set[str] = set()
+    for policy in policies:
+        if isinstance(policy.policy, ConsequencePolicy):
+            for program in policy.programs.values():
+                read = program.fields_read("findings", elements=True)
+                if read is None:
+                    return None
+                fields |= read
+    return frozenset(fields)
 
 
 #: The parts of `contract` that evaluation itself reads to judge a kind: the events it counts.

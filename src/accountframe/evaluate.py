@@ -479,6 +479,8 @@ class _Run:
         #: The parts of each contract's value to build (see `CompiledFramework.contract_fields`;
         #: None: all of it, as `judge_one` binds it, for the explanation to show).
         self.contract_fields = compiled.contract_fields
+        #: The parts of each `findings` map to build (`CompiledFramework.finding_fields`).
+        self.finding_fields = compiled.finding_fields
 
     def note(self, name: str, **values: Any) -> None:
         """Record a step of the judgement, if one is being explained."""
@@ -824,17 +826,21 @@ class _Run:
         message = outcome.message
         if "message" in policy.programs and outcome.status not in _UNJUDGED:
             message = self.message(policy, bound, failed, message)
+        kind = policy.policy
+        # Positional, in field order (policy, kind, subject, status, severity, accountable,
+        # message, due, evidence, waiver, tags): a finding per policy and subject is made here.
         finding = Finding(
-            policy=policy.id,
-            kind=policy.policy.kind,
-            subject=subject,
-            status=outcome.status,
-            severity=policy.policy.severity,
-            accountable=accountable,
-            message=message,
-            due=outcome.due,
-            evidence=outcome.evidence,
-            tags=policy.policy.tags,
+            kind.id,
+            kind.kind,
+            subject,
+            outcome.status,
+            kind.severity,
+            accountable,
+            message,
+            outcome.due,
+            outcome.evidence,
+            None,
+            kind.tags,
         )
         return self.waive(finding) if self._waivers else finding
 
@@ -1186,7 +1192,7 @@ class _Run:
                 self._finding_maps[id(finding)] = (finding, None)
                 return None
             tags = self._tags[finding.policy] = (finding.tags, listed)
-        value = _finding_map(finding, tags[1], self._stamps)
+        value = _finding_map(finding, tags[1], self._stamps, self.finding_fields)
         self._finding_maps[id(finding)] = (finding, value)
         return value
 
@@ -1279,44 +1285,61 @@ _UNJUDGED = frozenset({Status.ERROR, Status.NOT_APPLICABLE})
 _CANONICAL_RESULTS = frozenset({bool, str, float, type(None)})
 
 
-def _finding_map(finding: Finding, tags: list[str], stamps: Stamps) -> dict[str, Any] | None:
-    """`plain_value(_finding_value(finding))`, the map as bound, made directly; or None when
-    a value is not one it is sure of (the caller then validates `_finding_value(finding)`).
+def _finding_map(
+    finding: Finding, tags: list[str], stamps: Stamps, fields: frozenset[str] | None = None
+) -> dict[str, Any] | None:
+    """`plain_value(_finding_value(finding))`, the map as bound, made directly (given
+    `fields`, only its items with those keys); or None when a value is not one it is sure of
+    (the caller then validates `_finding_value(finding)`).
 
     `tags`: `list(finding.tags)`, shared by the maps of one policy's findings.
     """
-    evidence: dict[str, Any] = {}
-    for key, value in finding.evidence.items():
-        kind = type(value)
-        if kind is str or kind is float or kind is bool:
-            evidence[key] = value
-        elif kind is datetime.date:
-            evidence[key] = stamps.get(value) or _stamp(value, stamps)
-        elif kind is int and value in _INT64:
-            evidence[key] = value
-        elif value is not None:
-            return None
-    accountable = finding.accountable.person or ""
-    policy, finding_kind, subject = finding.policy, finding.kind, finding.subject
-    if not (
-        type(policy) is str
-        and type(finding_kind) is str
-        and type(subject.id) is str
-        and type(subject.type) is str
-        and type(accountable) is str
-    ):
-        return None
-    return {
-        "policy": policy,
-        "kind": finding_kind,
-        "status": finding.status._value_,
-        "severity": finding.severity._value_,
-        "tags": tags,
-        "subject": subject.id,
-        "subject_type": subject.type,
-        "accountable": accountable,
-        "evidence": evidence,
-    }
+    want = _FINDING_KEYS if fields is None else fields
+    result: dict[str, Any] = {}
+    subject = finding.subject
+    for key in _FINDING_ORDER:
+        if key not in want:
+            continue
+        if key == "status":
+            result[key] = finding.status._value_
+        elif key == "severity":
+            result[key] = finding.severity._value_
+        elif key == "tags":
+            result[key] = tags
+        elif key == "evidence":
+            evidence: dict[str, Any] = {}
+            for name, value in finding.evidence.items():
+                kind = type(value)
+                if kind is str or kind is float or kind is bool:
+                    evidence[name] = value
+                elif kind is datetime.date:
+                    evidence[name] = stamps.get(value) or _stamp(value, stamps)
+                elif kind is int and value in _INT64:
+                    evidence[name] = value
+                elif value is not None:
+                    return None
+            result[key] = evidence
+        else:
+            if key == "policy":
+                text: object = finding.policy
+            elif key == "kind":
+                text = finding.kind
+            elif key == "subject":
+                text = subject.id
+            elif key == "subject_type":
+                text = subject.type
+            else:
+                text = finding.accountable.person or ""
+            if type(text) is not str:
+                return None
+            result[key] = text
+    return result
+
+
+#: The keys of a `findings` map, in order (see `_finding_value`).
+_FINDING_ORDER = ("policy", "kind", "status", "severity", "tags", "subject", "subject_type",
+                  "accountable", "evidence")  # fmt: skip
+_FINDING_KEYS = frozenset(_FINDING_ORDER)
 
 
 class _Relevant:

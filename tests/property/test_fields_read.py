@@ -61,6 +61,7 @@ def _list_uses(var: str) -> st.SearchStrategy[str]:
         st.just(f"{var}.exists(x, x == {{}})"),
         st.just(f"{var}.exists(x, x.size() == 2)"),
         st.just(f"{var}.size() == 2"),
+        st.just(f"size({var}) > 1"),
         st.just(f"{var}[0].a == 1"),
         KEY.map(lambda k: f"{var}.exists(x, [x].exists(y, has(y.{k})))"),
     )
@@ -136,8 +137,11 @@ def test_fields_read_examples() -> None:
     assert read("m.a.b > 0") == ["a"]
     assert read("ms.filter(x, x.a > 0).size() > 0", "ms", elements=True) == ["a"]
     assert read("ms.filter(x, x.a > 0) == []", "ms", elements=True) is None
-    assert read("ms.exists(x, ms.size() > 1)", "ms", elements=True) is None
+    assert read("ms.exists(x, ms.size() > 1)", "ms", elements=True) == []
+    assert read("ms.exists(x, ms[0] == x)", "ms", elements=True) is None
     assert read("ms.exists(ms, ms.a > 1)", "ms", elements=True) == ["a"]
+    assert read("ms.size() > 1 && size(ms) < 5", "ms", elements=True) == []
+    assert read("m.size() > 1") is None  # a map's size counts its keys
 
 
 def test_the_bundled_framework_builds_only_what_it_reads() -> None:
@@ -153,7 +157,7 @@ def test_evaluation_with_projected_contracts_is_byte_identical(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
     compiled = framework.compile()
-    whole = attrs.evolve(compiled, contract_fields=None)
+    whole = attrs.evolve(compiled, contract_fields=None, finding_fields=None)
     assert (
         compiled.evaluate(portfolio, as_of).to_json() == whole.evaluate(portfolio, as_of).to_json()
     )

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import accountframe as af
 from accountframe import cel
 from accountframe.cel.values import _canonical, plain_value
+from accountframe.evaluate import _FINDING_KEYS as FINDING_KEYS
 from accountframe.testing import dates, frameworks, free_maps, portfolios
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -142,3 +143,17 @@ def test_canonical_findings_maps_are_the_validated_maps(
         value = _finding_map(finding, list(finding.tags), stamps)
         assert value is not None
         assert same(value, plain_value(_finding_value(finding)))
+
+
+@SETTINGS
+@given(frameworks(), portfolios(), dates(), st.sets(st.sampled_from(sorted(FINDING_KEYS))))
+def test_a_findings_map_cut_to_some_fields_is_the_whole_map_cut(
+    framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date, fields: set[str]
+) -> None:
+    from accountframe.evaluate import _finding_map
+
+    for finding in framework.evaluate(portfolio, as_of=as_of).findings:
+        whole = _finding_map(finding, list(finding.tags), {})
+        cut = _finding_map(finding, list(finding.tags), {}, frozenset(fields))
+        assert whole is not None
+        assert same(cut, {key: item for key, item in whole.items() if key in fields})

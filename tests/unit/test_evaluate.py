@@ -285,3 +285,15 @@ def test_a_portfolio_digest_is_worked_out_once_and_depends_only_on_the_content()
         first, as_of=datetime.date(2026, 11, 25)
     )
     assert assessment.portfolio_digest == digest
+
+
+def test_findings_are_made_with_their_fields_in_the_order_evaluate_passes_them() -> None:
+    """`_Run.finding` builds a Finding positionally (it makes one per policy and subject)."""
+    import attrs
+
+    from accountframe.assessment import Finding
+
+    assert [field.name for field in attrs.fields(Finding)] == [
+        "policy", "kind", "subject", "status", "severity", "accountable", "message", "due",
+        "evidence", "waiver", "tags",
+    ]  # fmt: skip

@@ -45,6 +45,8 @@ def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozense
         if data in ("ident", "dot_ident"):
             name = str(children[0])
             if name == variable and (data == "dot_ident" or name not in bound):
+                if elements and sized and data == "ident":
+                    continue  # the list's size: no element is read
                 return None  # the value itself, used whole
             continue
         if data == "member_dot" and not elements and _is_free(children[0], variable, bound):

@@ -367,19 +367,21 @@ class _Facts:
         self.holders: dict[str, str] = {role: a.person for role, a in current.items()}
         #: Policy's accountable role → who is accountable, worked out once per role.
         self.accountables: dict[str, Accountable] = {}
-        self._reports: dict[str, list[int]] | None = None
+        self._reports: dict[str, tuple[list[int], list[datetime.date]]] | None = None
         self._latest: dict[str, Report] | None = None
 
-    def reports(self, kind: str) -> list[int]:
-        """Positions, among the reports received on or before as_of (the view's `reports`),
-        of those of `kind`."""
+    def reports(self, kind: str) -> tuple[list[int], list[datetime.date]]:
+        """The positions, among the reports received on or before as_of (the view's
+        `reports`), of those of `kind`, and the dates they were received."""
         if self._reports is None:
-            positions: dict[str, list[int]] = {}
+            found: dict[str, tuple[list[int], list[datetime.date]]] = {}
             received = (r for r in self.contract.reports if r.received <= self.as_of)
             for position, report in enumerate(received):
-                positions.setdefault(report.kind, []).append(position)
-            self._reports = positions
-        return self._reports.get(kind, [])
+                positions, dates = found.setdefault(report.kind, ([], []))
+                positions.append(position)
+                dates.append(report.received)
+            self._reports = found
+        return self._reports.get(kind, ([], []))
 
     @property
     def latest(self) -> dict[str, Report]:
@@ -705,7 +707,7 @@ class _Run:
             subject = Subject("contract", contract.id)
             about: list[Finding] = []
             for index, policy in self.contract_findings:
-                finding = self.finding(policy, subject, facts.bound, facts.failed, contract)
+                finding = self.finding(policy, subject, facts.bound, facts.failed, contract, facts)
                 findings[index].append(finding)
                 about.append(finding)
             if contract.id not in self.repeated_ids and self.contract_consequences:
@@ -814,19 +816,29 @@ class _Run:
         bound: cel.Bindings,
         failed: Mapping[str, str],
         contract: Contract | None,
+        facts: _Facts | None = None,
     ) -> Finding:
-        accountable = self.accountable(policy, contract)
+        """The finding of one policy for one subject (`facts`: the contract's, if at hand)."""
+        accountable: Accountable | None = None
+        if contract is not None:
+            if facts is None:
+                facts = self.facts(contract)
+            accountable = facts.accountables.get(policy.accountable_role)
+        if accountable is None:
+            accountable = self.accountable(policy, contract)
+        kind = policy.policy
         try:
-            if not self.applies(policy, bound, failed):
-                outcome = _Outcome(Status.NOT_APPLICABLE, "does not apply")
-            else:
+            if (self.steps is None and kind.id in self._applies_always) or self.test(
+                policy, "applies_to", bound, failed
+            ):
                 outcome = self.judge(policy, bound, failed, contract)
+            else:
+                outcome = _Outcome(Status.NOT_APPLICABLE, "does not apply")
         except _Failed as failure:
             outcome = _Outcome(Status.ERROR, str(failure))
         message = outcome.message
         if "message" in policy.programs and outcome.status not in _UNJUDGED:
             message = self.message(policy, bound, failed, message)
-        kind = policy.policy
         # Positional, in field order (policy, kind, subject, status, severity, accountable,
         # message, due, evidence, waiver, tags): a finding per policy and subject is made here.
         finding = Finding(
@@ -1004,11 +1016,9 @@ class _Run:
         assert isinstance(kind, RequiredInformation)
         facts = self.facts(contract)
         bound_view = facts.bound["contract"]  # the view as bound: made once
-        chosen = facts.reports(kind.report)
+        chosen, held = facts.reports(kind.report)
         reports = bound_view["reports"]
         canonical = [reports[position] for position in chosen]
-        received = [report for report in contract.reports if report.received <= self.as_of]
-        held = [received[position].received for position in chosen]
         items = None
         if self.steps is not None:
             items = [facts.view["reports"][position] for position in chosen]

@@ -5,15 +5,17 @@ The digest is the sha256 of
 `reference_digest`). Building `to_dict()` and letting `json` sort every map and call `default`
 for every date takes seconds for 10,000 contracts, and every assessment reports the digest.
 
-`canonical_json` writes the same text in one pass. Per attrs class, a writer is generated once
-(code built with `exec` from the class's fields, as attrs and cattrs generate theirs): keys in
-sorted order, a field left out exactly when `unstructure` leaves it out (equal to its default),
-and each value written as `json.dumps` writes it: strings by `json`'s own C string encoder,
-floats by `float.__repr__` (with `NaN` and `Infinity`), dates as ISO strings, enums by value.
-Each field's writer takes the type its annotation names fast, and any other value through
-`_any`, which knows the plain JSON types; anything it is not sure of (a subclass, a map key
-that is not a str, a type it does not know) raises `_NotPlain`, and `portfolio_digest` then
-uses the reference path, so the digest never differs.
+`canonical_json` writes the same text directly, a column at a time: all the contracts' ids,
+then all their titles, ..., all the reviews of all the contracts, and so on, so that most of the
+work is done by C loops (`map` over a column) rather than by Python code per value. Per attrs
+class, the plan is worked out once (`_many`): keys in sorted order, a field left out exactly when
+`unstructure` leaves it out (equal to its default), each value written as `json.dumps` writes
+it: strings by `json`'s own C string encoder, floats by `float.__repr__` (with `NaN` and
+`Infinity`), dates as ISO strings, enums by value. A column whose values are not all of the
+exact types its annotation names is written value by value by `_any`, which knows the plain
+JSON types; anything it is not sure of (a subclass, a map key that is not a str, a type it does
+not know) raises `_NotPlain`, and `portfolio_digest` then uses the reference path, so the
+digest never differs.
 """
 
 from __future__ import annotations
@@ -25,17 +27,17 @@ import hashlib
 import inspect
 import json
 import math
-import typing
-from collections.abc import Callable
-from itertools import repeat
+import operator
+from collections.abc import Callable, Iterable
+from itertools import chain, compress, islice, repeat
 from typing import Any
 
 from accountframe._structure import _fields, _optional_inner, _shape, _unstructure_plan
 
 __all__ = ["canonical_json", "portfolio_digest", "reference_digest"]
 
-#: A generated writer: (value, texts) -> the value's JSON text.
-Writer = Callable[[Any, "_Texts"], str]
+#: Writes a column: (values, texts) -> the JSON text (or fragment) of each value.
+Column = Callable[[list[Any], "_Texts"], list[str]]
 
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring
 _float_repr = float.__repr__
@@ -50,21 +52,14 @@ class _NotPlain(Exception):
 
 
 class _Texts(dict[Any, str]):
-    """The JSON text of each exact `date` and `float` written so far, for one portfolio.
+    """The JSON text of each (exact) date written so far, for one portfolio.
 
-    A portfolio repeats a few thousand dates and numbers hundreds of thousands of times, and a
-    lookup costs a fraction of `isoformat` or `float.__repr__`. Keys are only ever exact dates
-    and floats, which never equal each other; zeros are not kept, since `0.0 == -0.0`.
+    A portfolio repeats a few thousand dates hundreds of thousands of times, and a lookup costs
+    a fraction of `isoformat`.
     """
 
-    def __missing__(self, value: Any) -> str:
-        if type(value) is _DATE:
-            text = '"' + value.isoformat() + '"'
-        else:
-            text = _float(value)
-            if not value:
-                return text
-        self[value] = text
+    def __missing__(self, value: datetime.date) -> str:
+        text = self[value] = '"' + value.isoformat() + '"'
         return text
 
 
@@ -98,10 +93,7 @@ def canonical_json(portfolio: Any) -> str:
 
     if type(portfolio) is not Portfolio:  # a subclass may dump itself differently
         raise _NotPlain
-    writer = _writer(Portfolio, top=True)
-    if writer is None:
-        raise _NotPlain
-    return writer(portfolio, _Texts())
+    return _many(Portfolio, top=True)([portfolio], _Texts())[0]
 
 
 def _float(value: float) -> str:
@@ -131,10 +123,12 @@ def _scalar(value: Any) -> str:
 
 def _any(value: Any, texts: _Texts) -> str:
     """Any value as `unstructure` then `json.dumps(sort_keys=True, default=str)` write it."""
-    kind = type(value)
+    kind: type = type(value)
     if kind is str:
         return _encode_str(value)
-    if kind is float or kind is _DATE:
+    if kind is float:
+        return _float(value)
+    if kind is _DATE:
         return texts[value]
     if kind is bool:
         return "true" if value else "false"
@@ -147,17 +141,16 @@ def _any(value: Any, texts: _Texts) -> str:
     if kind is list or kind is tuple:
         return "[" + ", ".join(map(_any, value, repeat(texts))) + "]"
     if kind is dict:
-        return _mapping(value, _any, texts)
-    writer = _writer(typing.cast(type, kind))
-    if writer is not None:
-        return writer(value, texts)
+        return _mapping(value, texts)
+    if _unstructure_plan(kind) is not None:
+        return _many(kind)([value], texts)[0]
     if isinstance(value, enum.Enum):
         return _scalar(value.value)
     raise _NotPlain
 
 
-def _mapping(value: dict[Any, Any], item: Writer, texts: _Texts) -> str:
-    """A dict with str keys, sorted as `sort_keys` sorts them, each value by `item`."""
+def _mapping(value: dict[Any, Any], texts: _Texts) -> str:
+    """A dict with str keys, sorted as `sort_keys` sorts them."""
     if not value:
         return "{}"
     keys = sorted(value)
@@ -165,174 +158,295 @@ def _mapping(value: dict[Any, Any], item: Writer, texts: _Texts) -> str:
         if type(key) is not str:  # json would write other keys differently, or refuse them
             raise _NotPlain
     return (
-        "{" + ", ".join([_encode_str(key) + ": " + item(value[key], texts) for key in keys]) + "}"
+        "{" + ", ".join([_encode_str(key) + ": " + _any(value[key], texts) for key in keys]) + "}"
     )
 
 
-def _standard_enum(tp: type[enum.Enum]) -> bool:
-    """Whether `member._value_` is what `member.value` gives, for every member of `tp`."""
-    return inspect.getattr_static(tp, "value", None) is _ENUM_VALUE
+def _member_texts(tp: type[enum.Enum]) -> dict[int, str] | None:
+    """id(member) -> the JSON text of its value, for an enum whose members' values are plain
+    scalars and which does not redefine `value`; None otherwise."""
+    if inspect.getattr_static(tp, "value", None) is not _ENUM_VALUE:
+        return None
+    if not all(type(member._value_) in (str, int, float, bool) for member in tp):
+        return None
+    return {id(member): _scalar(member._value_) for member in tp}
 
 
-class _Code:
-    """The source of one generated writer, and the objects its code refers to by name."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.names: dict[str, Any] = {
-            "_any": _any,
-            "_encode_str": _encode_str,
-            "_int_repr": _int_repr,
-            "_mapping": _mapping,
-            "_repeat": repeat,
-            "_date": _DATE,
-            "_NotPlain": _NotPlain,
-        }
-
-    def name(self, value: Any, hint: str) -> str:
-        """A name the generated code can use for `value`."""
-        name = f"_{hint}_{len(self.names)}"
-        self.names[name] = value
-        return name
-
-    def compile(self, what: str) -> Writer:
-        source = "\n".join(self.lines) + "\n"
-        namespace = dict(self.names)
-        # The source is built from the class's own field names and annotations, nothing else.
-        exec(compile(source, f"<digest writer for {what}>", "exec"), namespace)
-        writer: Writer = namespace["write"]
-        return writer
+_NONE = type(None)
+_BOOLS = {True: "true", False: "false"}
 
 
-def _fast(code: _Code, tp: Any) -> tuple[str, str, Any] | None:
-    """(check, expression, type) to write a value `v` of annotation `tp` fast; None: `_any`.
-
-    The check passes only for a value of that one exact type (never NoneType); the expression
-    writes such a value, with `C` the `_Texts` of the portfolio being written.
-    """
+def _values(tp: Any) -> Column:
+    """Writes a column of values of annotation `tp`: each value's text, none left out."""
+    inner = _optional_inner(tp)
+    if inner is not None:
+        return _optional_values(_values(inner))
     shape, argument = _shape(tp)
+    write: Callable[[list[Any], _Texts], list[str] | None]
     if tp is str:
-        return "type(v) is str", "_encode_str(v)", str
-    if tp is float:
-        return "type(v) is float", "C[v]", float
-    if tp is _DATE:
-        return "type(v) is _date", "C[v]", _DATE
-    if tp is bool:
-        return "type(v) is bool", "('true' if v else 'false')", bool
-    if tp is int:
-        return "type(v) is int", "_int_repr(v)", int
-    if shape == "enum" and _standard_enum(argument):
-        return f"type(v) is {code.name(argument, 'enum')}", "_encode_str(v._value_)", argument
-    if shape == "instance":
-        writer = _writer(argument)
-        if writer is None:
-            return None
-        check = f"type(v) is {code.name(argument, 'cls')}"
-        return check, f"{code.name(writer, 'write')}(v, C)", argument
-    if shape == "sequence":
-        item = code.name(_item_writer(argument), "item")
-        return "type(v) is tuple", f"'[' + ', '.join(map({item}, v, _repeat(C))) + ']'", tuple
-    if shape == "mapping":
-        item = code.name(_item_writer(argument), "item")
-        return "type(v) is dict", f"_mapping(v, {item}, C)", dict
+        write = _when({str}, lambda column, texts: list(map(_encode_str, column)))
+    elif tp is float:
+        write = _when({float}, lambda column, texts: _floats(column))
+    elif tp is _DATE:
+        write = _when({tp}, lambda column, texts: list(map(texts.__getitem__, column)))
+    elif tp is bool:
+        write = _when({bool}, lambda column, texts: list(map(_BOOLS.__getitem__, column)))
+    elif tp is int:
+        write = _when({int}, lambda column, texts: list(map(_int_repr, column)))
+    elif shape == "enum" and (names := _member_texts(argument)) is not None:
+        write = _when(
+            {argument}, lambda column, texts: list(map(names.__getitem__, map(id, column)))
+        )
+    elif shape == "instance":
+        write = _when({argument}, lambda column, texts: _many(argument)(column, texts))
+    elif shape == "sequence":
+        items = _values(argument)
+        write = _when({tuple}, lambda column, texts: _sequences(column, items, texts, "", ""))
+    elif shape == "mapping":
+        values = _values(argument)
+        write = _when({dict}, lambda column, texts: _mappings(column, values, texts, "", ""))
+    else:
+        write = _nothing
+    return _or_each(write)
+
+
+def _floats(column: list[float]) -> list[str]:
+    if all(map(math.isfinite, column)):
+        return list(map(_float_repr, column))
+    return list(map(_float, column))
+
+
+def _nothing(column: list[Any], texts: _Texts) -> None:
     return None
 
 
-@functools.cache
-def _item_writer(tp: Any) -> Writer:
-    """A writer for one value of annotation `tp` (an item of a list or map): fast, else `_any`."""
+def _when(
+    types: set[Any], write: Callable[[list[Any], _Texts], list[str]]
+) -> Callable[[list[Any], _Texts], list[str] | None]:
+    """`write`, for a column of values all of one of `types` exactly; None for other columns."""
+    allowed = frozenset(types)
+
+    def written(column: list[Any], texts: _Texts) -> list[str] | None:
+        return write(column, texts) if allowed.issuperset(map(type, column)) else None
+
+    return written
+
+
+def _or_each(write: Callable[[list[Any], _Texts], list[str] | None]) -> Column:
+    """`write`, and where it does not take a column, `_any` value by value."""
+
+    def written(column: list[Any], texts: _Texts) -> list[str]:
+        result = write(column, texts)
+        return [_any(value, texts) for value in column] if result is None else result
+
+    return written
+
+
+def _optional_values(write: Column) -> Column:
+    """`write` for a column that may hold None, written `null`."""
+
+    def written(column: list[Any], texts: _Texts) -> list[str]:
+        present = [value for value in column if value is not None]
+        if len(present) == len(column):
+            return write(column, texts)
+        found = iter(write(present, texts))
+        return ["null" if value is None else next(found) for value in column]
+
+    return written
+
+
+def _sequences(
+    column: list[tuple[Any, ...]], items: Column, texts: _Texts, before: str, after: str
+) -> list[str]:
+    """Each tuple of a column as a JSON list, in `before` and `after`; '' for an empty one
+    when `before` is given (a field left out at its default `()`)."""
+    lengths = list(map(len, column))
+    found = iter(items(list(chain.from_iterable(column)), texts))
+    # Each tuple's items, taken in turn from the one column of all the items (C loops only).
+    lists = map(", ".join, map(islice, repeat(found), lengths))
+    result = map("".join, zip(repeat(before + "["), lists, repeat("]" + after)))
+    return _unless_empty(result, lengths) if before else list(result)
+
+
+def _unless_empty(texts: Iterable[str], lengths: list[int]) -> list[str]:
+    """Each text, or '' where its length is 0 (a field left out at its empty default)."""
+    return list(map(operator.getitem, zip(repeat(""), texts), map(bool, lengths)))
+
+
+def _mappings(
+    column: list[dict[Any, Any]], values: Column, texts: _Texts, before: str, after: str
+) -> list[str]:
+    """Each dict of a column as a JSON object with sorted keys, in `before` and `after`; ''
+    for an empty one when `before` is given (a field left out at its default `{}`)."""
+    keys = list(map(sorted, column))
+    lengths = list(map(len, keys))
+    every_key = list(chain.from_iterable(keys))
+    if not {str}.issuperset(map(type, every_key)):
+        raise _NotPlain  # json writes other keys differently, or refuses them
+    owners = chain.from_iterable(map(repeat, column, lengths))
+    written = values(list(map(operator.getitem, owners, every_key)), texts)
+    found = map("".join, zip(map(_encode_str, every_key), repeat(": "), written))
+    bodies = map(", ".join, map(islice, repeat(found), lengths))
+    result = map("".join, zip(repeat(before + "{"), bodies, repeat("}" + after)))
+    return _unless_empty(result, lengths) if before else list(result)
+
+
+class _Fragments(dict[Any, str]):
+    """`before + text + after` per value of a scalar column, worked out once per value.
+
+    Keys are values of one exact type (checked before), so equal keys have equal texts, except
+    a float's zeros (`0.0 == -0.0`): those are written each time, unless one is the default.
+    """
+
+    def __init__(self, text: Callable[[Any], str], before: str, after: str) -> None:
+        super().__init__()
+        self.text, self.before, self.after = text, before, after
+
+    def __missing__(self, value: Any) -> str:
+        text = "null" if value is None else self.text(value)
+        fragment = self.before + text + self.after
+        if value or type(value) is not float:
+            self[value] = fragment
+        return fragment
+
+
+def _field(tp: Any, default: Any, before: str, after: str) -> Column:
+    """Writes a column of an optional field: `before + text + after`, or '' where the value
+    equals `default` (what `unstructure` leaves out)."""
     inner = _optional_inner(tp)
     shape, argument = _shape(tp if inner is None else inner)
-    if shape == "instance":
-        writer = _writer(argument)  # checks the type itself
-        if writer is not None:
-            return writer
-    code = _Code()
-    fast = _fast(code, tp if inner is None else inner)
-    if fast is None:
-        return _any
-    check, expression, _ = fast
-    code.lines = [
-        "def write(v, C):",
-        f"    if {check}:",
-        f"        return {expression}",
-        "    return _any(v, C)",
-    ]
-    return code.compile(f"an item of {tp!r}")
+    kind = tp if inner is None else inner
+    scalar = kind in (str, float, int, bool, _DATE)
+    exact = {"sequence": tuple, "mapping": dict}.get(shape, kind)  # the type of the values
+    allowed = frozenset({exact, _NONE} if inner is not None else {exact})
+    each = _field_each(default, before, after)
+    # (A default that is not equal to itself, NaN, would be found in the dict as itself.)
+    if scalar and type(default) in allowed and default == default:
+
+        def scalars(column: list[Any], texts: _Texts) -> list[str]:
+            if not allowed.issuperset(map(type, column)):
+                return each(column, texts)
+            text: Callable[[Any], str] = texts.__getitem__ if kind is _DATE else _scalar
+            fragments = _Fragments(text, before, after)
+            fragments[default] = ""
+            return list(map(fragments.__getitem__, column))
+
+        return scalars
+    members_text = _member_texts(argument) if shape == "enum" else None
+    if members_text is not None and type(default) in allowed:
+        named = {member: before + text + after for member, text in members_text.items()}
+        named.update({id(m): "" for m in argument if m == default})
+        named[id(default)] = ""
+        if default is not None:
+            named[id(None)] = before + "null" + after
+
+        def members(column: list[Any], texts: _Texts) -> list[str]:
+            if not allowed.issuperset(map(type, column)):
+                return each(column, texts)
+            return list(map(named.__getitem__, map(id, column)))
+
+        return members
+    if shape == "instance" and type(default) in allowed:
+
+        def instances(column: list[Any], texts: _Texts) -> list[str]:
+            if not allowed.issuperset(map(type, column)):
+                return each(column, texts)
+            if default is None:
+                kept = list(compress(column, map(operator.is_not, column, repeat(None))))
+            else:
+                kept = [value for value in column if not value == default]  # noqa: SIM201  # as unstructure decides
+            written = _many(argument)(kept, texts)
+            fragments = list(map("".join, zip(repeat(before), written, repeat(after))))
+            if len(kept) == len(column):
+                return fragments
+            by_object = dict(zip(map(id, kept), fragments, strict=True))
+            return list(map(by_object.get, map(id, column), repeat("")))
+
+        return instances
+    if shape == "sequence" and type(default) is tuple and not default and inner is None:
+        items = _values(argument)
+
+        def sequences(column: list[Any], texts: _Texts) -> list[str]:
+            if not allowed.issuperset(map(type, column)):
+                return each(column, texts)
+            return _sequences(column, items, texts, before, after)
+
+        return sequences
+    if shape == "mapping" and type(default) is dict and not default and inner is None:
+        values = _values(argument)
+
+        def mappings(column: list[Any], texts: _Texts) -> list[str]:
+            if not allowed.issuperset(map(type, column)):
+                return each(column, texts)
+            return _mappings(column, values, texts, before, after)
+
+        return mappings
+    return each
+
+
+def _field_each(default: Any, before: str, after: str) -> Column:
+    """An optional field's column written value by value, exactly as `unstructure` decides."""
+
+    def each(column: list[Any], texts: _Texts) -> list[str]:
+        return ["" if value == default else before + _any(value, texts) + after for value in column]
+
+    return each
+
+
+def _format_value(column: list[Any], texts: _Texts) -> list[str]:
+    """`Portfolio.to_dict()`'s `accountframe`: the format, an exact str, whatever its default."""
+    if not {str}.issuperset(map(type, column)):
+        raise _NotPlain
+    return list(map(_encode_str, column))
 
 
 @functools.cache
-def _writer(cls: type, top: bool = False) -> Writer | None:
-    """A writer for an object of the attrs class `cls` (others go to `_any`); None if not attrs.
+def _many(cls: type, top: bool = False) -> Column:
+    """Writes a column of objects of exactly the attrs class `cls`.
 
     `top` writes the `accountframe` format key even when it equals its default, as
     `Portfolio.to_dict` does.
     """
     plan = _unstructure_plan(cls)
     if plan is None:
-        return None
+        raise TypeError(f"{cls!r} is not an attrs class")
     annotations = {field.name: tp for field, tp in _fields(cls)}
     entries = sorted(plan, key=lambda entry: entry[1])
     if len({key for _, key, _, _ in entries}) != len(entries):
-        return None  # two fields under one key: left to the reference
-    code = _Code()
-    body = [
-        "def write(o, C):",
-        f"    if type(o) is not {code.name(cls, 'cls')}:",
-        "        return _any(o, C)",
-    ]
-    pieces: list[str] = []  # of the returned f-string, in key order
-    opened = False  # whether the first key is always written (so carries the opening brace)
+        raise _NotPlain  # two fields under one key: left to the reference
+    always = [required or (top and key == "accountframe") for _, key, required, _ in entries]
+    first = always.index(True) if True in always else None
+    # The pieces of each object's text, in order: a literal (the same for every object) or a
+    # field's column. Optional fields before the first field always written carry the
+    # separator after them, the others before them, so nothing is left to strip.
+    pieces: list[str | tuple[Callable[[Any], Any], Column]] = []
     for number, (name, key, required, default) in enumerate(entries):
-        out = f"f{number}"
-        prefix = ", " + _encode_str(key) + ": "
-        tp = annotations[name]
-        inner = _optional_inner(tp)
-        fast = _fast(code, tp if inner is None else inner)
-        body.append(f"    v = o.{name}")
-        if required or (top and key == "accountframe"):
-            if not required:
-                # to_dict() puts PORTFOLIO_FORMAT under this key, and the field's value over
-                # it when they differ: for an exact str, the text of the value either way.
-                body.append("    if type(v) is not str: raise _NotPlain")
-                body.append(f"    {out} = _encode_str(v)")
-            elif fast is None:
-                body.append(f"    {out} = _any(v, C)")
+        quoted = _encode_str(key) + ": "
+        getter = operator.attrgetter(name)
+        if always[number]:
+            literal = ("" if number == first else ", ") + quoted
+            write = _values(annotations[name]) if required else _format_value
+            pieces.append(literal)
+            pieces.append((getter, write))
+        elif first is not None and number < first:
+            pieces.append((getter, _field(annotations[name], default, quoted, ", ")))
+        else:
+            pieces.append((getter, _field(annotations[name], default, ", " + quoted, "")))
+
+    def write_many(objects: list[Any], texts: _Texts) -> list[str]:
+        if not objects:
+            return []
+        parts: list[Any] = [] if first is None else [repeat("{")]
+        for piece in pieces:
+            if isinstance(piece, str):
+                parts.append(repeat(piece))
             else:
-                check, expression, _ = fast
-                body.append(f"    if {check}: {out} = {expression}")
-                body.append(f"    else: {out} = _any(v, C)")
-            if number == 0:
-                opened = True
-                pieces.append("{" + code.name("{" + prefix[2:], "open") + "}{" + out + "}")
-            else:
-                pieces.append("{" + code.name(prefix, "key") + "}{" + out + "}")
-            continue
-        # Left out when equal to the default, exactly as unstructure decides (`v == default`).
-        default_name = code.name(default, "default")
-        prefix_name = code.name(prefix, "key")
-        branch = "if"
-        if default is None:
-            body.append(f"    if v is None: {out} = ''")
-            branch = "elif"
-        if fast is not None:
-            check, expression, kind = fast
-            written = f"{prefix_name} + {expression}"
-            if default is None:  # a value of an exact type other than NoneType is never None
-                body.append(f"    {branch} {check}: {out} = {written}")
-            else:
-                empty = (type(default) is tuple or type(default) is dict) and not default
-                same = "not v" if empty and kind is type(default) else f"v == {default_name}"
-                body.append(f"    {branch} {check}: {out} = '' if {same} else {written}")
-            branch = "elif"
-        body.append(f"    {branch} v == {default_name}: {out} = ''")
-        body.append(f"    else: {out} = {prefix_name} + _any(v, C)")
-        pieces.append("{" + out + "}")
-    text = "".join(pieces)
-    if opened:
-        body.append(f"    return f'{text}}}}}'")
-    else:
-        body.append(f"    s = f'{text}'")
-        body.append("    return '{' + s[2:] + '}' if s else '{}'")
-    code.lines = body
-    return code.compile(cls.__qualname__)
+                getter, write = piece
+                parts.append(write(list(map(getter, objects)), texts))
+        if first is None:
+            bodies = map("".join, zip(*parts, strict=False)) if parts else repeat("", len(objects))
+            return ["{" + body[2:] + "}" if body else "{}" for body in bodies]
+        parts.append(repeat("}"))
+        return list(map("".join, zip(*parts, strict=False)))
+
+    return write_many

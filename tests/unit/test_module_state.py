@@ -24,8 +24,7 @@ ALLOWED_CACHES = {
     ("_structure.py", "_shape"): "a pure function of a type annotation",
     ("_structure.py", "_unstructure_plan"): "a pure function of an attrs class",
     ("_structure.py", "_plain_plan"): "a pure function of an attrs class",
-    ("_digest.py", "_writer"): "generated code, a pure function of an attrs class",
-    ("_digest.py", "_item_writer"): "generated code, a pure function of a type annotation",
+    ("_digest.py", "_many"): "a column writer, a pure function of an attrs class",
 }
 CONTAINERS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 

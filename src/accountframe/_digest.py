@@ -278,17 +278,26 @@ def _mappings(
 ) -> list[str]:
     """Each dict of a column as a JSON object with sorted keys, in `before` and `after`; ''
     for an empty one when `before` is given (a field left out at its default `{}`)."""
-    keys = list(map(sorted, column))
-    lengths = list(map(len, keys))
+    lengths = list(map(len, column))
+    filled = list(compress(column, lengths))
+    keys = list(map(sorted, filled))
     every_key = list(chain.from_iterable(keys))
     if not {str}.issuperset(map(type, every_key)):
         raise _NotPlain  # json writes other keys differently, or refuses them
-    owners = chain.from_iterable(map(repeat, column, lengths))
+    owners = chain.from_iterable(map(repeat, filled, map(len, filled)))
     written = values(list(map(operator.getitem, owners, every_key)), texts)
-    found = map("".join, zip(map(_encode_str, every_key), repeat(": "), written))
+    found = map(str.__add__, map(_Keys().__getitem__, every_key), written)
     bodies = map(", ".join, map(islice, repeat(found), lengths))
     result = map("".join, zip(repeat(before + "{"), bodies, repeat("}" + after)))
     return _unless_empty(result, lengths) if before else list(result)
+
+
+class _Keys(dict[str, str]):
+    """`"key": ` per key of a column of maps, worked out once per key."""
+
+    def __missing__(self, key: str) -> str:
+        text = self[key] = _encode_str(key) + ": "
+        return text
 
 
 class _Fragments(dict[Any, str]):
@@ -324,8 +333,12 @@ def _field(tp: Any, default: Any, before: str, after: str) -> Column:
     if scalar and type(default) in allowed and default == default:
 
         def scalars(column: list[Any], texts: _Texts) -> list[str]:
-            if not allowed.issuperset(map(type, column)):
+            types = set(map(type, column))
+            if not allowed.issuperset(types):
                 return each(column, texts)
+            if types == {float} and default is None and 2 * len(set(column)) > len(column):
+                # Mostly distinct numbers, none left out: looking each up first only costs.
+                return list(map("".join, zip(repeat(before), _floats(column), repeat(after))))
             text: Callable[[Any], str] = texts.__getitem__ if kind is _DATE else _scalar
             fragments = _Fragments(text, before, after)
             fragments[default] = ""

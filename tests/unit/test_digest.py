@@ -21,6 +21,7 @@ import pytest
 import accountframe as af
 from accountframe._digest import _NotPlain, canonical_json, portfolio_digest, reference_digest
 from accountframe.ocds import to_portfolio
+from conftest import shared_data
 
 ROOT = Path(__file__).resolve().parents[2]
 D = datetime.date(2026, 1, 2)
@@ -33,6 +34,7 @@ EXAMPLES = sorted(
     ]
 )
 OCDS = sorted((ROOT / "tests" / "fixtures" / "ocds").glob("*.json*"))
+REAL_OCDS = shared_data() / "ocds"
 
 
 def reference_text(portfolio: af.Portfolio) -> str:
@@ -57,6 +59,17 @@ def test_bundled_portfolios(path: Path) -> None:
 @pytest.mark.parametrize("path", OCDS, ids=[p.name for p in OCDS])
 def test_ocds_imported_portfolios(path: Path) -> None:
     assert_fast_and_exact(to_portfolio([path]).portfolio)
+
+
+@pytest.mark.skipif(
+    not REAL_OCDS.is_dir(),
+    reason=f"shared OCDS data not found at {REAL_OCDS} (set ACCOUNTFRAME_SHARED_DATA)",
+)
+def test_the_real_ocds_data_imported_as_one_portfolio() -> None:
+    files = sorted(p for p in REAL_OCDS.rglob("*") if p.suffix in {".json", ".jsonl"})
+    portfolio = to_portfolio(files).portfolio
+    assert len(portfolio.contracts) > 100
+    assert_fast_and_exact(portfolio)
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
-import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -38,6 +37,7 @@ from typing import Any
 
 import attrs
 
+from accountframe._digest import portfolio_digest
 from accountframe._structure import (
     NotCanonical,
     Problem,
@@ -547,12 +547,15 @@ class Portfolio:
         Worked out on first use and kept with the portfolio, which is immutable: for a
         10,000-contract portfolio it takes seconds, and every assessment of it needs it.
 
+        The canonical JSON is `json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False,
+        default=str)`; it is written directly, without building `to_dict()` (see
+        `accountframe._digest`), and falls back to exactly that for anything unusual.
+
         >>> Portfolio.from_dict({"organisation": "A"}).digest == Portfolio.from_dict(
         ...     {"organisation": "A"}).digest
         True
         """
-        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return portfolio_digest(self)
 
     def people_view(self) -> dict[str, dict[str, Any]]:
         """People as plain values for CEL: person id → person map (SPEC section 5 `people`)."""

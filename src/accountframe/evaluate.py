@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from accountframe import cel
-from accountframe._structure import NotCanonical, Stamps, _stamp, plain
+from accountframe._structure import NotCanonical, Stamps, _stamp, cel_plain, plain
 from accountframe._version import __version__
 from accountframe.assessment import (
     Accountable,
@@ -471,10 +471,10 @@ class _Run:
         #: Policy id → (its tags, as a `findings` map holds them: one list, read-only).
         self._tags: dict[str, tuple[tuple[str, ...], list[str]]] = {}
         self._waivers = _index_waivers(portfolio.waivers)
-        #: Ids of the policies whose `applies_to` is the literal `true`.
-        self._applies_always = frozenset(
-            p.id for p in compiled.policies if p.policy.applies_to.strip() == "true"
-        )
+        #: Ids of the policies whose `applies_to` is the literal `true` (the default), and
+        #: of those whose `counts_if` is (the default too): not evaluated, unless explaining.
+        self._applies_always = _literally_true(compiled.policies, "applies_to")
+        self._counts_always = _literally_true(compiled.policies, "counts_if")
         self._used_waivers: set[int] = set()
         #: Recorded steps, when explaining; None (nothing recorded) when assessing.
         self.steps: list[Step] | None = None
@@ -948,7 +948,9 @@ class _Run:
         `items`: as plain values with dates, for the recorded steps (None when not explaining).
         """
         counting: list[datetime.date] = []
-        if "counts_if" not in policy.programs:
+        if "counts_if" not in policy.programs or (
+            self.steps is None and policy.id in self._counts_always
+        ):
             counting.extend(dates)
             if self.steps is None:
                 return counting
@@ -1118,8 +1120,8 @@ class _Run:
             "vacant_since": None,
         }
         person = self.people.get(current.person)
-        assignment = plain(current)
-        self.note("holder", assignment=assignment, known=person is not None)
+        if self.steps is not None:
+            self.note("holder", assignment=plain(current), known=person is not None)
         if person is None:
             return _Outcome(
                 Status.ERROR,
@@ -1127,12 +1129,8 @@ class _Run:
                 evidence=evidence,
             )
         name = f"{person.name} ({person.id})"
-        if "eligible" in policy.programs and not self.test(
-            policy,
-            "eligible",
-            bound,
-            failed,
-            {"person": self.people_values[person.id], "assignment": assignment},
+        if "eligible" in policy.programs and not self.eligible(
+            policy, bound, failed, person, current
         ):
             return _Outcome(
                 Status.FAIL, f"{name} holds {kind.role!r} but is not eligible", evidence=evidence
@@ -1142,6 +1140,27 @@ class _Run:
             f"{name} holds {kind.role!r} since {current.start.isoformat()}",
             evidence=evidence,
         )
+
+    def eligible(
+        self,
+        policy: CompiledPolicy,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        person: Person,
+        current: Assignment,
+    ) -> bool:
+        """The policy's `eligible` for the holder of its role."""
+        if self.steps is None:
+            try:  # as bound: the person as `people` holds them, the assignment made canonical
+                canonical = {
+                    "person": self.base["people"][person.id],
+                    "assignment": cel_plain(current, self._stamps),
+                }
+                return self.test(policy, "eligible", bound, failed, None, canonical)
+            except NotCanonical:
+                pass  # validated below, which names the problem
+        extra = {"person": self.people_values[person.id], "assignment": plain(current)}
+        return self.test(policy, "eligible", bound, failed, extra)
 
     # -- waivers ---------------------------------------------------------------------------
 
@@ -1381,6 +1400,15 @@ class _Relevant:
 
     def __call__(self, subject: Subject) -> list[Finding]:
         return self.index.get((subject.type, subject.id), self._empty)
+
+
+def _literally_true(policies: Iterable[CompiledPolicy], field: str) -> frozenset[str]:
+    """Ids of the policies whose `field` is the expression `true`, which gives nothing else."""
+    return frozenset(
+        policy.id
+        for policy in policies
+        if field in policy.programs and policy.programs[field].source.strip() == "true"
+    )
 
 
 def _scope(policy: CompiledPolicy) -> Scope:

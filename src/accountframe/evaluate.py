@@ -556,9 +556,13 @@ class _Run:
                         for holder in dict.fromkeys(holders.values()):
                             holding.setdefault(holder, []).append(value)
                 self._holding = holding
-            cached = self.base.merged(
-                {"person": plain(person), "contracts": self._holding.get(person.id, [])}
-            )
+            contracts = self._holding.get(person.id, [])
+            if self.people.get(person.id) is person:
+                # Both as bound already: the person's map in `people`, the contracts' values.
+                person_value = self.base["people"][person.id]
+                cached = self.base._trusted_merged({"person": person_value, "contracts": contracts})
+            else:  # a second person with the same id (possible in Python): bound as it is
+                cached = self.base.merged({"person": plain(person), "contracts": contracts})
             self._people[id(person)] = cached
         return cached
 
@@ -1165,8 +1169,10 @@ class _Run:
     # -- waivers ---------------------------------------------------------------------------
 
     def waive(self, finding: Finding) -> Finding:
+        if finding.status is not Status.WARN and finding.status is not Status.FAIL:
+            return finding
         candidates = self._waivers.get((finding.policy, finding.subject.id), [])
-        if finding.status not in (Status.WARN, Status.FAIL) or not candidates:
+        if not candidates:
             return finding
         active = [(i, w) for i, w in candidates if w.approved_on <= self.as_of <= w.expires]
         if active:

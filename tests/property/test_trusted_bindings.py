@@ -157,3 +157,19 @@ def test_a_findings_map_cut_to_some_fields_is_the_whole_map_cut(
         cut = _finding_map(finding, list(finding.tags), {}, frozenset(fields))
         assert whole is not None
         assert same(cut, {key: item for key, item in whole.items() if key in fields})
+
+
+@SETTINGS
+@given(frameworks(), portfolios(), dates())
+def test_a_persons_scope_is_the_validated_scope(
+    framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    """`person` and `contracts` bound as built are what binding them validated gives."""
+    from accountframe._structure import plain
+    from accountframe.evaluate import _Run
+
+    run = _Run(framework.compile(), portfolio, as_of)
+    for person in portfolio.people:
+        scope = run.person_scope(person)
+        validated = run.base.merged({"person": plain(person), "contracts": scope["contracts"]})
+        assert same(dict(scope), dict(validated))

@@ -761,7 +761,13 @@ class _Run:
             finding for index, _ in enumerate(self.compiled.policies)
             for finding in by_policy.get(index, ())
         ]  # fmt: skip
-        relevant = _Relevant(findings)
+        # Asked for below: contracts whose id is repeated (the others were done by `part`),
+        # and people, if a person-scope sanction or reward reads their findings.
+        relevant = _Relevant(
+            findings,
+            contracts=self.repeated_ids,
+            people=any(_is_consequence(policy) for _, policy in self.person_policies),
+        )
         contracts = self.portfolio.contracts
         for index, policy in self.contract_consequences:
             for position, contract in enumerate(contracts):
@@ -1385,19 +1391,28 @@ class _Relevant:
     each subject's list is made once.
     """
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(
+        self,
+        findings: list[Finding],
+        contracts: Iterable[str] | None = None,
+        people: bool = True,
+    ) -> None:
+        """Index `findings` for the subjects that will be asked for: the contracts with ids in
+        `contracts` (None: every contract), and every person if `people`."""
         #: (subject type, subject id) → its findings.
         self.index: dict[tuple[str, str], list[Finding]] = {}
         index = self.index
+        wanted = None if contracts is None else frozenset(contracts)
         for finding in findings:
             subject = finding.subject
             key = (subject.type, subject.id)
-            listed = index.get(key)
-            if listed is None:
-                listed = index[key] = []
-            listed.append(finding)
+            if key[0] == "person" or wanted is None or key[1] in wanted:
+                listed = index.get(key)
+                if listed is None:
+                    listed = index[key] = []
+                listed.append(finding)
             person = finding.accountable.person
-            if person is not None and key != ("person", person):
+            if people and person is not None and key != ("person", person):
                 listed = index.get(("person", person))
                 if listed is None:
                     listed = index["person", person] = []

@@ -545,7 +545,7 @@ class Portfolio:
         """The sha256 of the portfolio's content (its canonical JSON), as in an assessment.
 
         Worked out on first use and kept with the portfolio, which is immutable: for a
-        10,000-contract portfolio it takes seconds, and every assessment of it needs it.
+        10,000-contract portfolio it takes about a second, and every assessment of it needs it.
 
         The canonical JSON is `json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False,
         default=str)`; it is written directly, without building `to_dict()` (see

@@ -425,7 +425,10 @@ def test_cli_never_crashes_on_mutated_files(data: st.DataObject, folder: Path) -
             max_size=3,
         )
     )
-    code, _, err = run_cli(command + extra)
+    # Run from the scratch folder: a drawn `-o -` (or another relative path) writes there, not
+    # into the checkout.
+    with contextlib.chdir(folder):
+        code, _, err = run_cli(command + extra)
     assert_clean_exit(code, err)
     event(f"{command[0]} exit {code}")
 

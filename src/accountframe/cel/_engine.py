@@ -64,7 +64,7 @@ from celpy.celparser import CELParser
 from celpy.evaluation import CELEvalError, Evaluator
 
 from accountframe.cel._fields import fields_read
-from accountframe.cel._lower import BudgetExceeded, lower
+from accountframe.cel._lower import BudgetExceeded, lower, macro_parts
 from accountframe.cel._runtime import CelFailure, export
 from accountframe.cel.functions import CEL_FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits, bracket_depth
@@ -141,9 +141,6 @@ class _Runner(celpy.InterpretedRunner):
         return _Evaluator(ast=self.ast, activation=self.new_activation()).evaluate(context)
 
 
-_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
-
-
 def _bound_name(tree: Any) -> str | None:
     """The identifier an expression consists of, if it is a bare identifier."""
     while isinstance(tree, lark.Tree):
@@ -152,24 +149,6 @@ def _bound_name(tree: Any) -> str | None:
         if len(tree.children) != 1:
             return None
         tree = tree.children[0]
-    return None
-
-
-def macro_parts(node: Any) -> tuple[Any, Any, list[Any]] | None:
-    """For `target.exists(var, body...)` and the other macros: (target, var, bodies); else None.
-
-    `var` is bound inside the bodies only, which is what every scope-aware walk needs to know.
-    """
-    children = node.children
-    if (
-        node.data == "member_dot_arg"
-        and len(children) == 3
-        and str(children[1]) in _MACROS
-        and isinstance(children[2], lark.Tree)
-        and children[2].children
-    ):
-        variable, *bodies = children[2].children
-        return children[0], variable, bodies
     return None
 
 

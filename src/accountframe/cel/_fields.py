@@ -18,13 +18,12 @@ from typing import Any
 
 import lark
 
-from accountframe.cel._lower import _bound_name, _items, _step
+from accountframe.cel._lower import _bound_name, _items, _step, macro_parts
 
 __all__ = ["fields_read"]
 
 # The macros whose result carries no element of the target (a bool, or the body's values).
 _SAFE_MACROS = frozenset({"all", "exists", "exists_one", "map"})
-_MACROS = _SAFE_MACROS | {"filter"}
 
 
 def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozenset[str] | None:
@@ -52,16 +51,13 @@ def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozense
         if data == "member_dot" and not elements and _is_free(children[0], variable, bound):
             fields.add(str(children[1]))
             continue
-        if data == "member_dot_arg" and str(children[1]) in _MACROS:
-            target, arguments = children[0], _items(children[2] if len(children) > 2 else None)
-            if not arguments:
-                return None
-            variable_node, *bodies = arguments
+        macro = macro_parts(node)
+        if macro is not None:
+            target, variable_node, bodies = macro
             bound_name = _bound_name(variable_node)
             inner = bound | {bound_name} if bound_name is not None else bound
             if elements and _is_free(target, variable, bound):
-                macro = str(children[1])
-                if bound_name is None or (macro not in _SAFE_MACROS and not sized):
+                if bound_name is None or (str(children[1]) not in _SAFE_MACROS and not sized):
                     return None
                 for body in bodies:
                     read = fields_read(body, bound_name)

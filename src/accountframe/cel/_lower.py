@@ -119,6 +119,24 @@ def _fold(operation: Callable[..., Any], *arguments: _Const) -> Lowered:
         return _failing(failure.message)
 
 
+def macro_parts(node: Any) -> tuple[Any, Any, list[Any]] | None:
+    """For `target.exists(var, body...)` and the other macros: (target, var, bodies); else None.
+
+    `var` is bound inside the bodies only, which is what every scope-aware walk needs to know.
+    """
+    children = node.children
+    if (
+        node.data == "member_dot_arg"
+        and len(children) == 3
+        and str(children[1]) in _MACROS
+        and isinstance(children[2], lark.Tree)
+        and children[2].children
+    ):
+        variable, *bodies = children[2].children
+        return children[0], variable, bodies
+    return None
+
+
 def _step(tree: Any) -> Any:
     while isinstance(tree, lark.Tree) and len(tree.children) == 1 and tree.data in _PASS_THROUGH:
         child = tree.children[0]

@@ -117,10 +117,14 @@ class Bindings(Mapping[str, Any]):
             >>> dict(base.merged({"a": 2, "b": [3]}))
             {'a': 2, 'b': [3]}
         """
+        return self._child(_validate_bindings(values, self._shared))
+
+    def _child(self, values: Mapping[str, Any]) -> Bindings:
+        """New bindings sharing this one's caches: these values, and `values` (valid) over them."""
         child = Bindings.__new__(Bindings)
         child._shared = self._shared
         combined = dict(self._values)
-        combined.update(_validate_bindings(values, self._shared))
+        combined.update(values)
         child._values = combined
         child._cel = None
         return child
@@ -141,13 +145,7 @@ class Bindings(Mapping[str, Any]):
         for value in values.values():
             if type(value) in (list, dict):  # as `merged` does: known when bound again
                 known[id(value)] = value
-        child = Bindings.__new__(Bindings)
-        child._shared = self._shared
-        combined = dict(self._values)
-        combined.update(values)
-        child._values = combined
-        child._cel = None
-        return child
+        return self._child(values)
 
     def _rebinding(self, name: str) -> tuple[Bindings, Callable[[Any], None]]:
         """A child of these bindings, and a function that sets its variable `name` to a
@@ -160,10 +158,8 @@ class Bindings(Mapping[str, Any]):
             >>> dict(child)
             {'a': 1, 'b': 2}
         """
-        child = Bindings.__new__(Bindings)
-        child._shared = self._shared
-        values = child._values = dict(self._values)
-        child._cel = None
+        child = self._child({})
+        values = child._values
 
         def assign(value: Any) -> None:
             values[name] = value

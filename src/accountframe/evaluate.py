@@ -656,12 +656,17 @@ class _Run:
 
     # -- accountability --------------------------------------------------------------------
 
-    def accountable(self, policy: CompiledPolicy, contract: Contract | None) -> Accountable:
-        """The holder of the policy's role, falling back up the chain to the organisation."""
-        cache = self._org_accountables if contract is None else self.facts(contract).accountables
+    def accountable(
+        self, policy: CompiledPolicy, contract: Contract | None, facts: _Facts | None = None
+    ) -> Accountable:
+        """The holder of the policy's role, falling back up the chain to the organisation
+        (`facts`: the contract's, if at hand)."""
+        if contract is not None and facts is None:
+            facts = self.facts(contract)
+        cache = self._org_accountables if facts is None else facts.accountables
         found = cache.get(policy.accountable_role)
         if found is None:
-            holders = self.facts(contract).holders if contract is not None else {}
+            holders = facts.holders if facts is not None else {}
             found = cache[policy.accountable_role] = self._accountable(
                 policy.accountable_role, holders
             )
@@ -829,18 +834,10 @@ class _Run:
         facts: _Facts | None = None,
     ) -> Finding:
         """The finding of one policy for one subject (`facts`: the contract's, if at hand)."""
-        accountable: Accountable | None = None
-        if contract is not None:
-            if facts is None:
-                facts = self.facts(contract)
-            accountable = facts.accountables.get(policy.accountable_role)
-        if accountable is None:
-            accountable = self.accountable(policy, contract)
+        accountable = self.accountable(policy, contract, facts)
         kind = policy.policy
         try:
-            if (self.steps is None and kind.id in self._applies_always) or self.test(
-                policy, "applies_to", bound, failed
-            ):
+            if self.applies(policy, bound, failed):
                 outcome = self.judge(policy, bound, failed, contract)
             else:
                 outcome = _Outcome(Status.NOT_APPLICABLE, "does not apply")
@@ -958,14 +955,9 @@ class _Run:
         `items`: as plain values with dates, for the recorded steps (None when not explaining).
         """
         counting: list[datetime.date] = []
-        if "counts_if" not in policy.programs or (
-            self.steps is None and policy.id in self._counts_always
-        ):
-            counting.extend(dates)
-            if self.steps is None:
-                return counting
-            counting.clear()
-        elif self.steps is None:
+        if self.steps is None:
+            if "counts_if" not in policy.programs or policy.id in self._counts_always:
+                return list(dates)
             # One scope, the item variable set to each event in turn (the scope is this loop's).
             scope, assign = bound._rebinding(name)
             for date, bound_item in zip(dates, canonical, strict=True):
@@ -973,6 +965,7 @@ class _Run:
                 if self.test(policy, "counts_if", scope, failed):
                     counting.append(date)
             return counting
+        # Explaining: every event evaluated and recorded, `counts_if: true` included.
         for position, (date, bound_item) in enumerate(zip(dates, canonical, strict=True)):
             item = items[position] if items is not None else None
             counts = "counts_if" not in policy.programs or self.test(
@@ -983,8 +976,7 @@ class _Run:
                 {name: item if items is not None else bound_item},
                 {name: bound_item},
             )
-            if self.steps is not None:
-                self.note("event", variable=name, item=item, counts=counts)
+            self.note("event", variable=name, item=item, counts=counts)
             if counts:
                 counting.append(date)
         return counting

@@ -400,6 +400,10 @@ class Contract:
         if stamps is None:
             stamps = {}
         wanted = _VIEW_KEYS if fields is None else fields
+        # The reviews and reports dated on or before as_of: `latest` and `last_review` pick
+        # among them and share their values.
+        reviews = [r for r in self.reviews if r.date <= as_of]
+        reports = [r for r in self.reports if r.received <= as_of]
         view: dict[str, Any] = {}
         for name, key in _plain_plan(Contract) or ():
             if key not in wanted and not (key == "reports" and "latest" in wanted):
@@ -409,9 +413,9 @@ class Contract:
                     Assignment, [a for a in self.assignments if a.start <= as_of], stamps
                 )
             elif name == "reviews":
-                value = cel_items(Review, [r for r in self.reviews if r.date <= as_of], stamps)
+                value = cel_items(Review, reviews, stamps)
             elif name == "reports":
-                value = cel_items(Report, [r for r in self.reports if r.received <= as_of], stamps)
+                value = cel_items(Report, reports, stamps)
             elif name == "transactions":
                 value = cel_items(
                     Transaction, [t for t in self.transactions if t.date <= as_of], stamps
@@ -430,11 +434,9 @@ class Contract:
                     continue
                 value = cel_plain(value, stamps)
             view[key] = value
-        # `latest` and `last_review` share the values of the events they pick (read-only).
         if "accountable" in wanted:
             view["accountable"] = cel_plain(self.accountable(as_of), stamps)
         if "latest" in wanted:
-            reports = [r for r in self.reports if r.received <= as_of]
             values = dict(zip(map(id, reports), view["reports"], strict=True))
             latest = {kind: values[id(r)] for kind, r in self.latest(as_of).items()}
             if any(type(key) is not str for key in latest):
@@ -443,7 +445,6 @@ class Contract:
             if "reports" not in wanted:
                 del view["reports"]
         if "last_review" in wanted:
-            reviews = [r for r in self.reviews if r.date <= as_of]
             if "reviews" in view:
                 values = dict(zip(map(id, reviews), view["reviews"], strict=True))
             else:

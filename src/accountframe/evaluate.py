@@ -17,6 +17,7 @@ import collections
 import concurrent.futures
 import contextlib
 import datetime
+import functools
 import gc
 import itertools
 import multiprocessing
@@ -470,6 +471,8 @@ class _Run:
         self._stamps: Stamps = {}
         #: Policy id → (its tags, as a `findings` map holds them: one list, read-only).
         self._tags: dict[str, tuple[tuple[str, ...], list[str]]] = {}
+        #: Makes a `findings` map whose keys are all text ones (see `_texts_finding_map`).
+        self._texts_map = _texts_finding_map(compiled.finding_fields)
         self._waivers = _index_waivers(portfolio.waivers)
         #: Ids of the policies whose `applies_to` is the literal `true` (the default), and
         #: of those whose `counts_if` is (the default too): not evaluated, unless explaining.
@@ -505,14 +508,12 @@ class _Run:
             view = contract.view(self.as_of)
             bound = self.base.merged({"contract": view})
         failed: dict[str, str] = {}
+        if self.compiled.definitions:
+            # One scope for all of them: each definition sees those bound before it.
+            bound, define = bound._extending()
         for name, program in self.compiled.definitions:
             try:
-                value = program.evaluate(bound)
-                # A bool, string or float result is canonical as it is: bound without a check.
-                if type(value) in _CANONICAL_RESULTS:
-                    bound = bound._trusted_merged({name: value})
-                else:
-                    bound = bound.merged({name: value})
+                define(name, program.evaluate(bound))
             except CelError as error:
                 used = _failed_definition(error, failed)
                 failed[name] = (
@@ -1220,16 +1221,21 @@ class _Run:
         held = self._finding_maps.get(id(finding))
         if held is not None and held[0] is finding:
             return held[1]
+        value = self._texts_map(finding) if self._texts_map is not None else None
+        if value is None:
+            value = self._any_finding_map(finding)
+        self._finding_maps[id(finding)] = (finding, value)
+        return value
+
+    def _any_finding_map(self, finding: Finding) -> dict[str, Any] | None:
+        """`finding_map` for any fields, by `_finding_map`; the tags shared per policy."""
         tags = self._tags.get(finding.policy)
         if tags is None or tags[0] is not finding.tags:
             listed = list(finding.tags)
             if any(type(tag) is not str for tag in listed):
-                self._finding_maps[id(finding)] = (finding, None)
                 return None
             tags = self._tags[finding.policy] = (finding.tags, listed)
-        value = _finding_map(finding, tags[1], self._stamps, self.finding_fields)
-        self._finding_maps[id(finding)] = (finding, value)
-        return value
+        return _finding_map(finding, tags[1], self._stamps, self.finding_fields)
 
     def consequence(
         self,
@@ -1316,8 +1322,6 @@ def _finding_value(finding: Finding) -> dict[str, Any]:
 _INT64 = range(-(2**63), 2**63)
 #: Statuses a policy's `message` does not replace.
 _UNJUDGED = frozenset({Status.ERROR, Status.NOT_APPLICABLE})
-#: Result types a binding holds as they are (what `cel.values.plain_value` gives back unchanged).
-_CANONICAL_RESULTS = frozenset({bool, str, float, type(None)})
 
 
 def _finding_map(
@@ -1375,6 +1379,48 @@ def _finding_map(
 _FINDING_ORDER = ("policy", "kind", "status", "severity", "tags", "subject", "subject_type",
                   "accountable", "evidence")  # fmt: skip
 _FINDING_KEYS = frozenset(_FINDING_ORDER)
+#: Where each text key of a finding's `findings` map comes from (see `_finding_value`).
+_FINDING_TEXTS = {
+    "policy": "finding.policy",
+    "kind": "finding.kind",
+    "status": "finding.status._value_",
+    "severity": "finding.severity._value_",
+    "subject": "finding.subject.id",
+    "subject_type": "finding.subject.type",
+    "accountable": "finding.accountable.person",
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _texts_finding_map(
+    fields: frozenset[str] | None,
+) -> Callable[[Finding], dict[str, Any] | None] | None:
+    """For `findings` maps that hold only text keys (no tags, no evidence): a function making
+    one from a finding, or None when `fields` wants other keys.
+
+    The function is generated from the keys (one read and one exact-type test per key, then a
+    dict display). It gives the map only when every value is exact text, else None, and
+    `_finding_map` decides: a vacant role's `accountable`, None here, is "" there.
+
+    Example:
+        >>> _texts_finding_map(frozenset({"tags", "policy"})) is None
+        True
+    """
+    want = _FINDING_KEYS if fields is None else fields
+    keys = [key for key in _FINDING_ORDER if key in want]
+    if not keys or not _FINDING_TEXTS.keys() >= set(keys):
+        return None
+    names = [f"v{number}" for number in range(len(keys))]
+    tests = " and ".join(f"type({name}) is str" for name in names)
+    display = ", ".join(f"{key!r}: {name}" for key, name in zip(keys, names, strict=True))
+    lines = ["def texts_map(finding):"]
+    lines += [f"    {name} = {_FINDING_TEXTS[key]}" for key, name in zip(keys, names, strict=True)]
+    lines += [f"    return {{{display}}} if {tests} else None"]
+    namespace: dict[str, Any] = {}
+    # Made once per set of keys (kept): the function and its namespace refer to each other.
+    exec("\n".join(lines), namespace)  # the text is built above from the fixed table only
+    made: Callable[[Finding], dict[str, Any] | None] = namespace["texts_map"]
+    return made
 
 
 class _Relevant:

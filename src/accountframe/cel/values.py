@@ -147,6 +147,31 @@ class Bindings(Mapping[str, Any]):
                 known[id(value)] = value
         return self._child(values)
 
+    def _extending(self) -> tuple[Bindings, Callable[[str, Any], None]]:
+        """A child of these bindings, and a function that binds one more variable in it,
+        validated as `merged` validates (a bool, str, float or None is canonical as it is):
+        what is evaluated in the child between two calls sees every variable bound so far.
+        Internal, for a contract's definitions, each of which may read the ones before it;
+        every name must be a CEL identifier (not checked).
+
+        Example:
+            >>> child, bind = bindings({"a": 1})._extending()
+            >>> bind("b", (2,))
+            >>> dict(child)
+            {'a': 1, 'b': [2]}
+        """
+        child = self._child({})
+        values = child._values
+        shared = self._shared
+
+        def bind(name: str, value: Any) -> None:
+            if type(value) not in _CANONICAL_SCALARS:
+                value = _validate_bindings({name: value}, shared)[name]
+            values[name] = value
+            child._cel = None  # the celpy engine's values, converted again when next asked for
+
+        return child, bind
+
     def _rebinding(self, name: str) -> tuple[Bindings, Callable[[Any], None]]:
         """A child of these bindings, and a function that sets its variable `name` to a
         canonical value (see `_trusted_merged`): the caller sets one value after another,
@@ -217,6 +242,10 @@ def bindings(values: Mapping[str, Any]) -> Bindings:
     if isinstance(values, Bindings):
         return values
     return Bindings(values)
+
+
+#: Types whose every value `plain_value` gives back unchanged.
+_CANONICAL_SCALARS = frozenset({bool, str, float, type(None)})
 
 
 def _validate_bindings(values: Mapping[str, Any], shared: _Shared) -> dict[str, Any]:

@@ -32,10 +32,8 @@ from accountframe.policy import Consequence as ConsequencePolicy
 from accountframe.policy import (
     Duration,
     Framework,
-    OversightCadence,
     PersonalResponsibility,
     Policy,
-    RequiredInformation,
     Scope,
     param_reference,
 )
@@ -81,8 +79,9 @@ class CompiledFramework:
     #: The CEL engine every program was compiled for (one of `accountframe.cel.ENGINES`).
     engine: cel.Engine = cel.DEFAULT_ENGINE
     #: The fields of `contract` (and of each element of `contracts`) that the framework's
-    #: expressions, and the evaluation of its kinds, can read; None when some expression may
-    #: use a contract's value whole. Evaluation builds only these parts of each contract.
+    #: expressions can read; None when some expression may use a contract's value whole.
+    #: Evaluation builds only these parts of each contract (and the reviews and reports that a
+    #: cadence or information policy counts, or gives its `require` as `report`, when it does).
     contract_fields: frozenset[str] | None = None
     #: The fields of the elements of `findings` that the sanctions and rewards can read; None
     #: when some expression may use a finding's map whole. Evaluation builds only these.
@@ -157,18 +156,11 @@ def _finding_fields(policies: tuple[CompiledPolicy, ...]) -> frozenset[str] | No
     return frozenset(fields)
 
 
-#: The parts of `contract` that evaluation itself reads to judge a kind: the events it counts.
-_JUDGED: tuple[tuple[type, tuple[str, ...]], ...] = (
-    (OversightCadence, ("reviews",)),
-    (RequiredInformation, ("reports", "latest")),
-)
-
-
 def _contract_fields(
     definitions: tuple[tuple[str, cel.Program], ...], policies: tuple[CompiledPolicy, ...]
 ) -> frozenset[str] | None:
     """`CompiledFramework.contract_fields`: what any program reads of `contract` (contract
-    scope) or of the elements of `contracts` (person scope), with what the kinds' judges read."""
+    scope) or of the elements of `contracts` (person scope)."""
     fields: set[str] = set()
     programs = [program for _, program in definitions]
     programs.extend(program for policy in policies for program in policy.programs.values())
@@ -180,10 +172,6 @@ def _contract_fields(
             if read is None:
                 return None
             fields |= read
-    for policy in policies:
-        for kind, judged in _JUDGED:
-            if isinstance(policy.policy, kind):
-                fields.update(judged)
     return frozenset(fields)
 
 

@@ -342,6 +342,7 @@ class _Facts:
         "bound",
         "contract",
         "current",
+        "events",
         "failed",
         "holders",
     )
@@ -354,6 +355,7 @@ class _Facts:
         bound: cel.Bindings,
         failed: dict[str, str],
         current: dict[str, Assignment],
+        events: dict[int, Any],
     ) -> None:
         self.contract = contract
         self.as_of = as_of
@@ -368,19 +370,21 @@ class _Facts:
         self.holders: dict[str, str] = {role: a.person for role, a in current.items()}
         #: Policy's accountable role → who is accountable, worked out once per role.
         self.accountables: dict[str, Accountable] = {}
-        self._reports: dict[str, tuple[list[int], list[datetime.date]]] | None = None
+        #: id of a review or report → its value as bound (see `_Run.bound_events`).
+        self.events = events
+        self._reports: dict[str, tuple[list[int], list[Report]]] | None = None
         self._latest: dict[str, Report] | None = None
 
-    def reports(self, kind: str) -> tuple[list[int], list[datetime.date]]:
-        """The positions, among the reports received on or before as_of (the view's
-        `reports`), of those of `kind`, and the dates they were received."""
+    def reports(self, kind: str) -> tuple[list[int], list[Report]]:
+        """The reports of `kind` received on or before as_of, and their positions among all
+        those received on or before as_of (the view's `reports`)."""
         if self._reports is None:
-            found: dict[str, tuple[list[int], list[datetime.date]]] = {}
+            found: dict[str, tuple[list[int], list[Report]]] = {}
             received = (r for r in self.contract.reports if r.received <= self.as_of)
             for position, report in enumerate(received):
-                positions, dates = found.setdefault(report.kind, ([], []))
+                positions, reports = found.setdefault(report.kind, ([], []))
                 positions.append(position)
-                dates.append(report.received)
+                reports.append(report)
             self._reports = found
         return self._reports.get(kind, ([], []))
 
@@ -500,13 +504,17 @@ class _Run:
         if cached is not None:
             return cached
         view: dict[str, Any] | None = None
+        events: dict[int, Any] = {}
         try:
             # Built canonical by the library itself: bound without validating it again.
-            view_value = contract._cel_view(self.as_of, self._stamps, self.contract_fields)
+            view_value = contract._cel_view(
+                self.as_of, self._stamps, self.contract_fields, events
+            )
             bound = self.base._trusted_merged({"contract": view_value})
         except NotCanonical:  # a value the ordinary validation must see (and may reject)
             view = contract.view(self.as_of)
             bound = self.base.merged({"contract": view})
+            events = _validated_events(contract, self.as_of, bound["contract"])
         failed: dict[str, str] = {}
         if self.compiled.definitions:
             # One scope for all of them: each definition sees those bound before it.
@@ -522,9 +530,31 @@ class _Run:
                     else f"{error.cel_message} (at {_where(program, 'definition ' + name)})"
                 )
         current = contract.current_assignments(self.as_of)
-        facts = _Facts(contract, self.as_of, view, bound, failed, current)
+        facts = _Facts(contract, self.as_of, view, bound, failed, current, events)
         self._facts[id(contract)] = facts
         return facts
+
+    def bound_events(self, facts: _Facts, events: list[Any]) -> list[Any]:
+        """Reviews or reports of the facts' contract (dated on or before as_of), as bound in
+        `contract`: what a policy's `counts_if` and `require` see as `review` or `report`.
+
+        Converted on first use, once per contract, so that only the events some policy
+        looks at are converted (the contract's value holds its `reviews` and `reports` only
+        when an expression reads them); where the value holds them, they are those values.
+        """
+        known = facts.events
+        values = [known.get(id(event)) for event in events]
+        if None not in values:
+            return values
+        missing = [event for event in events if id(event) not in known]
+        try:
+            converted = [cel_plain(event, self._stamps) for event in missing]
+        except NotCanonical:  # validated as the whole contract's value would be (or rejected)
+            view = self.base.merged({"contract": facts.contract.view(self.as_of)})["contract"]
+            known.update(_validated_events(facts.contract, self.as_of, view))
+        else:
+            known.update(zip(map(id, missing), converted, strict=True))
+        return [known[id(event)] for event in events]
 
     def contract_scope(self, contract: Contract) -> tuple[cel.Bindings, dict[str, str]]:
         """A contract's bindings with its definitions, computed once; and failed definitions."""
@@ -942,6 +972,12 @@ class _Run:
         """Whole days past `due` on the assessment date, never negative; None without a due."""
         return max(0, (self.as_of - due).days) if due is not None else None
 
+    def counting(self, policy: CompiledPolicy) -> bool:
+        """Whether `qualifying` evaluates the policy's `counts_if` for each event."""
+        return self.steps is not None or (
+            "counts_if" in policy.programs and policy.id not in self._counts_always
+        )
+
     def qualifying(
         self,
         policy: CompiledPolicy,
@@ -952,12 +988,13 @@ class _Run:
         canonical: list[Any],
         items: list[dict[str, Any]] | None,
     ) -> list[datetime.date]:
-        """The dates of the events that count. `canonical`: the events as bound (same order);
-        `items`: as plain values with dates, for the recorded steps (None when not explaining).
+        """The dates of the events that count. `canonical`: the events as bound (same order;
+        may be empty when not `counting`); `items`: as plain values with dates, for the
+        recorded steps (None when not explaining).
         """
         counting: list[datetime.date] = []
         if self.steps is None:
-            if "counts_if" not in policy.programs or policy.id in self._counts_always:
+            if not self.counting(policy):
                 return list(dates)
             # One scope, the item variable set to each event in turn (the scope is this loop's).
             scope, assign = bound._rebinding(name)
@@ -989,11 +1026,11 @@ class _Run:
         failed: Mapping[str, str],
         contract: Contract,
     ) -> _Outcome:
-        # The view's reviews: dated on or before as_of, as plain values, made once per contract.
         facts = self.facts(contract)
-        # The view's reviews (dated on or before as_of), as bound in `contract`: made once.
-        canonical = facts.bound["contract"]["reviews"]
-        held = [review.date for review in contract.reviews if review.date <= self.as_of]
+        # The reviews dated on or before as_of, as bound (when the policy looks at them).
+        reviews = [review for review in contract.reviews if review.date <= self.as_of]
+        canonical = self.bound_events(facts, reviews) if self.counting(policy) else []
+        held = [review.date for review in reviews]
         items = facts.view["reviews"] if self.steps is not None else None
         dates = self.qualifying(policy, bound, failed, "review", held, canonical, items)
         status, due, message = self.freshness(policy, "every", dates, contract.start, "review")
@@ -1021,10 +1058,9 @@ class _Run:
         kind = policy.policy
         assert isinstance(kind, RequiredInformation)
         facts = self.facts(contract)
-        bound_view = facts.bound["contract"]  # the view as bound: made once
-        chosen, held = facts.reports(kind.report)
-        reports = bound_view["reports"]
-        canonical = [reports[position] for position in chosen]
+        chosen, reports = facts.reports(kind.report)
+        canonical = self.bound_events(facts, reports) if self.counting(policy) else []
+        held = [report.received for report in reports]
         items = None
         if self.steps is not None:
             items = [facts.view["reports"][position] for position in chosen]
@@ -1045,12 +1081,8 @@ class _Run:
                 "require",
                 bound,
                 failed,
-                {
-                    "report": facts.view["latest"][kind.report]
-                    if self.steps is not None
-                    else bound_view["latest"][kind.report]
-                },
-                {"report": bound_view["latest"][kind.report]},
+                {"report": facts.view["latest"][kind.report]} if self.steps is not None else None,
+                {"report": self.bound_events(facts, [latest])[0]},
             )
         ):
             failed_check = "require" if status is Status.PASS else "freshness and require"
@@ -1439,28 +1471,42 @@ class _Relevant:
     ) -> None:
         """Index `findings` for the subjects that will be asked for: the contracts with ids in
         `contracts` (None: every contract), and every person if `people`."""
-        #: (subject type, subject id) → its findings.
-        self.index: dict[tuple[str, str], list[Finding]] = {}
-        index = self.index
+        #: Subject id → its findings, for people and for contracts.
+        self.people: collections.defaultdict[str, list[Finding]] = collections.defaultdict(list)
+        self.contracts: collections.defaultdict[str, list[Finding]] = collections.defaultdict(
+            list
+        )
+        about_people, about_contracts = self.people, self.contracts
         wanted = None if contracts is None else frozenset(contracts)
         for finding in findings:
             subject = finding.subject
-            key = (subject.type, subject.id)
-            if key[0] == "person" or wanted is None or key[1] in wanted:
-                listed = index.get(key)
-                if listed is None:
-                    listed = index[key] = []
-                listed.append(finding)
-            person = finding.accountable.person
-            if people and person is not None and key != ("person", person):
-                listed = index.get(("person", person))
-                if listed is None:
-                    listed = index["person", person] = []
-                listed.append(finding)
+            person = finding.accountable.person if people else None
+            if subject.type == "person":
+                about_people[subject.id].append(finding)
+                if person is not None and person != subject.id:
+                    about_people[person].append(finding)
+            else:
+                if wanted is None or subject.id in wanted:
+                    about_contracts[subject.id].append(finding)
+                if person is not None:
+                    about_people[person].append(finding)
         self._empty: list[Finding] = []
 
     def __call__(self, subject: Subject) -> list[Finding]:
-        return self.index.get((subject.type, subject.id), self._empty)
+        about = self.people if subject.type == "person" else self.contracts
+        return about.get(subject.id, self._empty)
+
+
+def _validated_events(
+    contract: Contract, as_of: datetime.date, view: Mapping[str, Any]
+) -> dict[int, Any]:
+    """id of each review and report dated on or before as_of → its value in `view`, the
+    contract's whole value as validated bindings hold it."""
+    reviews = [review for review in contract.reviews if review.date <= as_of]
+    reports = [report for report in contract.reports if report.received <= as_of]
+    events = dict(zip(map(id, reviews), view["reviews"], strict=True))
+    events.update(zip(map(id, reports), view["reports"], strict=True))
+    return events
 
 
 def _literally_true(policies: Iterable[CompiledPolicy], field: str) -> frozenset[str]:

@@ -389,33 +389,43 @@ class Contract:
         as_of: datetime.date,
         stamps: Stamps | None = None,
         fields: frozenset[str] | None = None,
+        events: dict[int, Any] | None = None,
     ) -> dict[str, Any]:
         """`view(as_of)` as CEL bindings hold it (dates as UTC timestamps), built in one pass.
 
         Internal (evaluation binds it without validating it again). Equal to
         `cel.values.plain_value(self.view(as_of))`, or, given `fields`, to its items whose
         keys are in `fields`; raises `NotCanonical` (from `_structure`) when some value needs
-        that ordinary validation. `stamps`: see `_structure.cel_plain`.
+        that ordinary validation. `stamps`: see `_structure.cel_plain`. `events`: the values of
+        reviews and reports converted so far, by id of the event; every one converted here is
+        added (and one found there is not converted again).
         """
         if stamps is None:
             stamps = {}
+        known: dict[int, Any] = {} if events is None else events
         wanted = _VIEW_KEYS if fields is None else fields
         # The reviews and reports dated on or before as_of: `latest` and `last_review` pick
         # among them and share their values.
         reviews = [r for r in self.reviews if r.date <= as_of]
         reports = [r for r in self.reports if r.received <= as_of]
+
+        def values_of(cls: type, picked: list[Any]) -> list[Any]:
+            missing = [event for event in picked if id(event) not in known]
+            known.update(zip(map(id, missing), cel_items(cls, missing, stamps), strict=True))
+            return [known[id(event)] for event in picked]
+
         view: dict[str, Any] = {}
         for name, key in _plain_plan(Contract) or ():
-            if key not in wanted and not (key == "reports" and "latest" in wanted):
+            if key not in wanted:
                 continue
             if name == "assignments":
                 value: Any = cel_items(
                     Assignment, [a for a in self.assignments if a.start <= as_of], stamps
                 )
             elif name == "reviews":
-                value = cel_items(Review, reviews, stamps)
+                value = values_of(Review, reviews)
             elif name == "reports":
-                value = cel_items(Report, reports, stamps)
+                value = values_of(Report, reports)
             elif name == "transactions":
                 value = cel_items(
                     Transaction, [t for t in self.transactions if t.date <= as_of], stamps
@@ -437,22 +447,18 @@ class Contract:
         if "accountable" in wanted:
             view["accountable"] = cel_plain(self.accountable(as_of), stamps)
         if "latest" in wanted:
-            values = dict(zip(map(id, reports), view["reports"], strict=True))
-            latest = {kind: values[id(r)] for kind, r in self.latest(as_of).items()}
+            latest = self.latest(as_of)
             if any(type(key) is not str for key in latest):
                 raise NotCanonical
-            view["latest"] = latest
-            if "reports" not in wanted:
-                del view["reports"]
+            picked = values_of(Report, list(latest.values()))
+            view["latest"] = dict(zip(latest, picked, strict=True))
         if "last_review" in wanted:
-            if "reviews" in view:
-                values = dict(zip(map(id, reviews), view["reviews"], strict=True))
-            else:
-                values = {id(r): cel_plain(r, stamps) for r in reviews}
-            last_review = {forum: values[id(r)] for forum, r in self.last_review(as_of).items()}
+            last_review = self.last_review(as_of)
             if any(type(key) is not str for key in last_review):
                 raise NotCanonical
-            view["last_review"] = last_review
+            view["last_review"] = dict(
+                zip(last_review, values_of(Review, list(last_review.values())), strict=True)
+            )
         if "spent" in wanted:
             view["spent"] = cel_plain(self.spent(as_of), stamps)
         return view

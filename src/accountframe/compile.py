@@ -53,10 +53,11 @@ class CompiledPolicy:
     accountable_role: str
     programs: Mapping[str, cel.Program]
     durations: Mapping[str, Duration]
+    #: The policy's id (read for every finding: kept here rather than looked up).
+    id: str = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def id(self) -> str:
-        return self.policy.id
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "id", self.policy.id)
 
     def where(self, field: str) -> str:
         """Where an expression field was written, for messages (`file:line:col` or its path)."""

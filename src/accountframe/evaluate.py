@@ -469,8 +469,10 @@ class _Run:
         self._people: dict[int, cel.Bindings] = {}
         self._org_accountables: dict[str, Accountable] = {}
         self._findings_scopes: dict[int, tuple[list[Finding], cel.Bindings, cel.Bindings]] = {}
-        #: id of a finding → (the finding, its map in `findings` as bound), see `finding_map`.
-        self._finding_maps: dict[int, tuple[Finding, dict[str, Any] | None]] = {}
+        #: id of a finding → its map in `findings` as bound (None: not canonical as made), see
+        #: `finding_map`; and the findings mapped, kept so that no other object takes their id.
+        self._finding_maps: dict[int, dict[str, Any] | None] = {}
+        self._mapped: list[Finding] = []
         #: Dates as timestamps, one object per day for every value this run binds.
         self._stamps: Stamps = {}
         #: Policy id → (its tags, as a `findings` map holds them: one list, read-only).
@@ -764,6 +766,7 @@ class _Run:
             self._findings_scopes.clear()
             if not self.keep_finding_values:
                 self._finding_maps.clear()
+                self._mapped.clear()
         return _Part(findings, consequences, frozenset(self._used_waivers))
 
     def assessment(self, parts: Callable[[], Iterable[_Part]] | None = None) -> Assessment:
@@ -1250,13 +1253,13 @@ class _Run:
         """A finding as an element of `findings` holds it, as bound: made once per finding (a
         finding is in the `findings` of its subject and of its accountable person). None when
         the map needs the ordinary validation (which then gives the error)."""
-        held = self._finding_maps.get(id(finding))
-        if held is not None and held[0] is finding:
-            return held[1]
+        if id(finding) in self._finding_maps:
+            return self._finding_maps[id(finding)]
         value = self._texts_map(finding) if self._texts_map is not None else None
         if value is None:
             value = self._any_finding_map(finding)
-        self._finding_maps[id(finding)] = (finding, value)
+        self._finding_maps[id(finding)] = value
+        self._mapped.append(finding)
         return value
 
     def _any_finding_map(self, finding: Finding) -> dict[str, Any] | None:
@@ -1287,7 +1290,10 @@ class _Run:
         if cached is not None and cached[0] is relevant and cached[1] is bound:
             scope = cached[2]
         else:
-            maps = [self.finding_map(finding) for finding in relevant]
+            # The maps made already (a person's findings were all made for their contracts).
+            maps = list(map(self._finding_maps.get, map(id, relevant)))
+            if None in maps:
+                maps = [self.finding_map(finding) for finding in relevant]
             if None in maps:  # not canonical as made: bind the plain maps, validated
                 scope = bound.merged({"findings": [_finding_value(f) for f in relevant]})
             else:

@@ -485,6 +485,8 @@ class _Run:
         self._applies_always = _literally_true(compiled.policies, "applies_to")
         self._counts_always = _literally_true(compiled.policies, "counts_if")
         self._used_waivers: set[int] = set()
+        #: Policy id → base date → (due, warn from, fail after), see `freshness`.
+        self._due_dates: dict[str, dict[datetime.date, tuple[datetime.date, ...]]] = {}
         #: Recorded steps, when explaining; None (nothing recorded) when assessing.
         self.steps: list[Step] | None = None
         #: The parts of each contract's value to build (see `CompiledFramework.contract_fields`;
@@ -938,9 +940,15 @@ class _Run:
         if base is None:
             self.note("freshness", last=None, start=None, base=None)
             return Status.FAIL, None, f"no {what} on record and no contract start date"
-        due = durations[every].after(base)
-        warn_from = durations["warn_before"].before(due)
-        fail_after = durations["grace"].after(due)
+        # Many contracts share a base date: the three dates are worked out once per policy and base.
+        dates = self._due_dates.setdefault(policy.id, {})
+        found = dates.get(base)
+        if found is None:
+            due = durations[every].after(base)
+            found = dates[base] = (
+                due, durations["warn_before"].before(due), durations["grace"].after(due)
+            )
+        due, warn_from, fail_after = found
         if self.steps is not None:
             self.note(
                 "freshness",
@@ -1290,8 +1298,13 @@ class _Run:
         if cached is not None and cached[0] is relevant and cached[1] is bound:
             scope = cached[2]
         else:
-            # The maps made already (a person's findings were all made for their contracts).
-            maps = list(map(self._finding_maps.get, map(id, relevant)))
+            # A person's findings were all mapped for their contracts' consequences (if any):
+            # looked up in one pass. A contract's are new.
+            maps = (
+                list(map(self._finding_maps.get, map(id, relevant)))
+                if subject.type == "person"
+                else [None]
+            )
             if None in maps:
                 maps = [self.finding_map(finding) for finding in relevant]
             if None in maps:  # not canonical as made: bind the plain maps, validated

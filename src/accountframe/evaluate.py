@@ -468,6 +468,8 @@ class _Run:
         self._holding: dict[str, list[Any]] | None = None
         self._people: dict[int, cel.Bindings] = {}
         self._org_accountables: dict[str, Accountable] = {}
+        #: (role, person) → who is accountable when that person holds that role.
+        self._holders: dict[tuple[str, str], Accountable] = {}
         self._findings_scopes: dict[int, tuple[list[Finding], cel.Bindings, cel.Bindings]] = {}
         #: id of a finding → its map in `findings` as bound (None: not canonical as made), see
         #: `finding_map`; and the findings mapped, kept so that no other object takes their id.
@@ -727,12 +729,20 @@ class _Run:
         return Accountable(role=top, person=None, fallback_from=below)
 
     def _named(self, role: str, person: str, vacant: list[str]) -> Accountable:
+        if not vacant:  # the common case, the same for many contracts: made once per run
+            named = self._holders.get((role, person))
+            if named is None:
+                named = self._holders[role, person] = self._made(role, person, ())
+            return named
+        return self._made(role, person, tuple(vacant))
+
+    def _made(self, role: str, person: str, vacant: tuple[str, ...]) -> Accountable:
         found = self.people.get(person)
         return Accountable(
             role=role,
             person=person,
             name=found.name if found else None,
-            fallback_from=tuple(vacant),
+            fallback_from=vacant,
         )
 
     # -- the assessment --------------------------------------------------------------------

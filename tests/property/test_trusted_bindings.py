@@ -160,6 +160,49 @@ def test_a_findings_map_cut_to_some_fields_is_the_whole_map_cut(
 
 
 @SETTINGS
+@given(frameworks(), portfolios(), dates(), st.sets(st.sampled_from(sorted(FINDING_KEYS))))
+def test_a_generated_text_map_is_the_findings_map_or_declines(
+    framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date, fields: set[str]
+) -> None:
+    from accountframe.evaluate import _finding_map, _texts_finding_map
+
+    wanted = frozenset(fields)
+    make = _texts_finding_map(wanted)
+    if make is None:  # tags, evidence or no key at all: left to _finding_map
+        assert not wanted or wanted & {"tags", "evidence"}
+        return
+    for finding in framework.evaluate(portfolio, as_of=as_of).findings:
+        made = make(finding)
+        if made is None:  # only for a vacant role's accountable (None there, "" in the map)
+            assert "accountable" in wanted
+            assert finding.accountable.person is None
+        else:
+            assert same(made, _finding_map(finding, list(finding.tags), {}, wanted))
+
+
+def test_a_generated_text_map_declines_values_that_are_not_exact_text() -> None:
+    from accountframe.assessment import Accountable, Finding, Status, Subject
+    from accountframe.evaluate import _texts_finding_map
+    from accountframe.policy import Severity
+
+    class Text(str):
+        pass
+
+    make = _texts_finding_map(frozenset({"policy", "accountable", "status"}))
+    assert make is not None
+    subject = Subject("contract", "C1")
+    held = Accountable(role="sro", person="p-1", name="P", fallback_from=())
+    vacant = Accountable(role="sro", person=None, fallback_from=())
+
+    def finding(policy: str, accountable: Accountable) -> Finding:
+        return Finding(policy, "rule", subject, Status.PASS, Severity.LOW, accountable, "m")
+
+    assert make(finding("R", held)) == {"policy": "R", "status": "pass", "accountable": "p-1"}
+    assert make(finding(Text("R"), held)) is None
+    assert make(finding("R", vacant)) is None
+
+
+@SETTINGS
 @given(frameworks(), portfolios(), dates())
 def test_a_persons_scope_is_the_validated_scope(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date

@@ -10,8 +10,9 @@ evaluates the benchmark framework (benchmarks/framework/: 14 policies of all six
 each in its own subprocess, so that each one's peak memory (the process's resident-set high-
 water mark, `resource.getrusage(...).ru_maxrss`, which includes loading the portfolio) is its
 own. It prints the time per policy-subject result (findings plus consequences; wall clock, best
-of --repeat evaluations, three times as many for the floor; the CPU seconds of the evaluating
-process beside it, which a busy machine disturbs less; what is timed is the call that evaluates
+of --repeat evaluations, three times as many for the floor, and 3 for celpy, whose runs take
+seconds; the CPU seconds of the evaluating process beside it, which a busy machine disturbs
+less; what is timed is the call that evaluates
 — `evaluate()`, which gives the whole `Assessment`, the portfolio's digest included, or the
 floor's `assess()` — not the turning of an assessment into the rows that are compared), the
 ratios (also without the digest, timed on its own), the peak memory, and whether all three
@@ -50,6 +51,8 @@ import accountframe as af  # noqa: E402
 
 FRAMEWORK = HERE / "framework"
 IMPLEMENTATIONS = ("accountframe", "celpy", "floor")
+#: Runs of the celpy engine on the sample, of which the best is taken (each takes seconds).
+CELPY_REPEAT = 3
 
 Results = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
@@ -226,7 +229,9 @@ def _spawn(
         "--repeat",
         # The floor takes a tenth of a second or so per run, which a busy machine disturbs the
         # most: it gets three times the runs (the best one counts, as for the others).
-        str({"celpy": 1, "floor": 3 * options.repeat}.get(implementation, options.repeat)),
+        str(
+            {"celpy": CELPY_REPEAT, "floor": 3 * options.repeat}.get(implementation, options.repeat)
+        ),
         "--workers",
         str(options.workers if implementation != "floor" else 1),
     ]
@@ -279,7 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"accountframe {af.__version__}, engines benchmark: {full['contracts']:,} contracts, "
         f"{full['people']:,} people, {policies} policies (benchmarks/framework), seed "
         f"{options.seed}, as of {AS_OF}; best of {options.repeat} (floor: {3 * options.repeat}, "
-        "celpy: 1)" + (f"; engines with workers={options.workers}" if options.workers > 1 else "")
+        f"celpy: {CELPY_REPEAT})"
+        + (f"; engines with workers={options.workers}" if options.workers > 1 else "")
     )
     print(
         f"  {'implementation':<22}{'contracts':>10}{'results':>10}{'seconds':>10}"

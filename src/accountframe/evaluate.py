@@ -433,19 +433,26 @@ class _Run:
         self.portfolio = portfolio
         self.as_of = as_of
         self.people = {person.id: person for person in portfolio.people}
-        self.people_values = portfolio.people_view()
-        self.base = cel.bindings(
-            {
-                "people": self.people_values,
-                "params": plain(compiled.framework.params),
-                "now": as_of,
-                "portfolio": {
-                    "organisation": portfolio.organisation,
-                    "roles": dict(portfolio.roles),
-                    "as_of": as_of,
-                },
-            }
-        )
+        #: Dates as timestamps, one object per day for every value this run binds.
+        self._stamps: Stamps = {}
+        self._people_values: dict[str, dict[str, Any]] | None = None
+        variables = {
+            "people": {},  # first, as before: replaced below
+            "params": plain(compiled.framework.params),
+            "now": as_of,
+            "portfolio": {
+                "organisation": portfolio.organisation,
+                "roles": dict(portfolio.roles),
+                "as_of": as_of,
+            },
+        }
+        try:  # the people as bindings hold them, built in one pass (see `cel_plain`)
+            people = {person.id: cel_plain(person, self._stamps) for person in portfolio.people}
+            if any(type(key) is not str for key in people):
+                raise NotCanonical
+            self.base = cel.bindings(variables)._trusted_merged({"people": people})
+        except NotCanonical:  # a value the ordinary validation must see (and may reject)
+            self.base = cel.bindings({**variables, "people": self.people_values})
         positions = list(enumerate(compiled.policies))
         self.contract_findings = [
             (i, p) for i, p in positions if _scope(p) is Scope.CONTRACT and not _is_consequence(p)
@@ -475,8 +482,6 @@ class _Run:
         #: `finding_map`; and the findings mapped, kept so that no other object takes their id.
         self._finding_maps: dict[int, dict[str, Any] | None] = {}
         self._mapped: list[Finding] = []
-        #: Dates as timestamps, one object per day for every value this run binds.
-        self._stamps: Stamps = {}
         #: Policy id → (its tags, as a `findings` map holds them: one list, read-only).
         self._tags: dict[str, tuple[tuple[str, ...], list[str]]] = {}
         #: Makes a `findings` map whose keys are all text ones (see `_texts_finding_map`).
@@ -496,6 +501,14 @@ class _Run:
         self.contract_fields = compiled.contract_fields
         #: The parts of each `findings` map to build (`CompiledFramework.finding_fields`).
         self.finding_fields = compiled.finding_fields
+
+    @property
+    def people_values(self) -> dict[str, dict[str, Any]]:
+        """`portfolio.people_view()`: the people as plain values, before binding (dates stay
+        dates), made when first asked for."""
+        if self._people_values is None:
+            self._people_values = self.portfolio.people_view()
+        return self._people_values
 
     def note(self, name: str, **values: Any) -> None:
         """Record a step of the judgement, if one is being explained."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -216,3 +217,31 @@ def test_a_persons_scope_is_the_validated_scope(
         scope = run.person_scope(person)
         validated = run.base.merged({"person": plain(person), "contracts": scope["contracts"]})
         assert same(dict(scope), dict(validated))
+
+
+@SETTINGS
+@given(frameworks(), portfolios(), dates())
+def test_the_people_built_in_one_pass_are_the_validated_people(
+    framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    """`people` as a run binds it (one pass) is `people_view()` validated, in the same order."""
+    from accountframe.evaluate import _Run
+
+    run = _Run(framework.compile(), portfolio, as_of)
+    validated = cel.bindings({"people": portfolio.people_view()})["people"]
+    assert same(run.base["people"], validated)
+    assert list(run.base) == ["people", "params", "now", "portfolio"]
+
+
+def test_people_the_one_pass_is_unsure_of_are_validated() -> None:
+    from accountframe.evaluate import _Run
+
+    class Text(str):
+        pass
+
+    portfolio = af.Portfolio.from_dict({"organisation": "O", "people": [{"id": "p", "name": "P"}]})
+    odd = attrs.evolve(portfolio, people=(attrs.evolve(portfolio.people[0], name=Text("P")),))
+    compiled = af.bundled("uk-central-government").compile()
+    people = _Run(compiled, odd, datetime.date(2026, 11, 25)).base["people"]
+    assert type(people["p"]["name"]) is str
+    assert same(people, _Run(compiled, portfolio, datetime.date(2026, 11, 25)).base["people"])

@@ -777,6 +777,8 @@ class _Run:
                 finding = self.finding(policy, subject, facts.bound, facts.failed, contract, facts)
                 findings[index].append(finding)
                 about.append(finding)
+            if self.contract_consequences or self.keep_finding_values:
+                self.make_finding_maps(about)
             if contract.id not in self.repeated_ids and self.contract_consequences:
                 for index, policy in self.contract_consequences:
                     consequence = self.consequence(
@@ -1293,6 +1295,18 @@ class _Run:
         self._mapped.append(finding)
         return value
 
+    def make_finding_maps(self, findings: list[Finding]) -> None:
+        """`finding_map` for each of these findings, none mapped yet, in one pass."""
+        make = self._texts_map
+        made = list(map(make, findings)) if make is not None else [None] * len(findings)
+        if None in made:
+            made = [
+                self._any_finding_map(finding) if value is None else value
+                for finding, value in zip(findings, made, strict=True)
+            ]
+        self._finding_maps.update(zip(map(id, findings), made, strict=True))
+        self._mapped.extend(findings)
+
     def _any_finding_map(self, finding: Finding) -> dict[str, Any] | None:
         """`finding_map` for any fields, by `_finding_map`; the tags shared per policy."""
         tags = self._tags.get(finding.policy)
@@ -1321,13 +1335,8 @@ class _Run:
         if cached is not None and cached[0] is relevant and cached[1] is bound:
             scope = cached[2]
         else:
-            # A person's findings were all mapped for their contracts' consequences (if any):
-            # looked up in one pass. A contract's are new.
-            maps = (
-                list(map(self._finding_maps.get, map(id, relevant)))
-                if subject.type == "person"
-                else [None]
-            )
+            # Contract-scope findings are mapped as they are made (`part`): looked up in one pass.
+            maps = list(map(self._finding_maps.get, map(id, relevant)))
             if None in maps:
                 maps = [self.finding_map(finding) for finding in relevant]
             if None in maps:  # not canonical as made: bind the plain maps, validated

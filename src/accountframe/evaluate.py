@@ -526,9 +526,7 @@ class _Run:
         events: dict[int, Any] = {}
         try:
             # Built canonical by the library itself: bound without validating it again.
-            view_value = contract._cel_view(
-                self.as_of, self._stamps, self.contract_fields, events
-            )
+            view_value = contract._cel_view(self.as_of, self._stamps, self.contract_fields, events)
             bound = self.base._trusted_merged({"contract": view_value})
         except NotCanonical:  # a value the ordinary validation must see (and may reject)
             view = contract.view(self.as_of)
@@ -971,7 +969,9 @@ class _Run:
         if found is None:
             due = durations[every].after(base)
             found = dates[base] = (
-                due, durations["warn_before"].before(due), durations["grace"].after(due)
+                due,
+                durations["warn_before"].before(due),
+                durations["grace"].after(due),
             )
         due, warn_from, fail_after = found
         if self.steps is not None:
@@ -1524,9 +1524,7 @@ class _Relevant:
         `contracts` (None: every contract), and every person if `people`."""
         #: Subject id → its findings, for people and for contracts.
         self.people: collections.defaultdict[str, list[Finding]] = collections.defaultdict(list)
-        self.contracts: collections.defaultdict[str, list[Finding]] = collections.defaultdict(
-            list
-        )
+        self.contracts: collections.defaultdict[str, list[Finding]] = collections.defaultdict(list)
         about_people, about_contracts = self.people, self.contracts
         wanted = None if contracts is None else frozenset(contracts)
         for finding in findings:

@@ -336,6 +336,7 @@ def test_durations_beyond_the_calendar_clamp_to_its_ends() -> None:
 
 # -- the per-expression evaluation budget -------------------------------------------------------
 
+
 def test_the_evaluation_budget_default_and_error() -> None:
     assert cel.DEFAULT_LIMITS.max_iterations == 1_000_000
     limits = cel.Limits(max_iterations=1_000)

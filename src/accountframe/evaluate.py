@@ -44,7 +44,7 @@ from accountframe.assessment import (
 )
 from accountframe.compile import CompiledFramework, CompiledPolicy
 from accountframe.errors import CelError, UsageError, did_you_mean
-from accountframe.model import Assignment, Contract, Person, Portfolio, Report, Waiver
+from accountframe.model import Assignment, Contract, Person, Portfolio, Report, Review, Waiver
 from accountframe.policy import Consequence as ConsequencePolicy
 from accountframe.policy import (
     Framework,
@@ -335,7 +335,9 @@ class _Facts:
 
     __slots__ = (
         "_latest",
+        "_received",
         "_reports",
+        "_reviews",
         "_view",
         "accountables",
         "as_of",
@@ -372,16 +374,31 @@ class _Facts:
         self.accountables: dict[str, Accountable] = {}
         #: id of a review or report → its value as bound (see `_Run.bound_events`).
         self.events = events
+        self._reviews: list[Review] | None = None
+        self._received: list[Report] | None = None
         self._reports: dict[str, tuple[list[int], list[Report]]] | None = None
         self._latest: dict[str, Report] | None = None
+
+    @property
+    def reviews(self) -> list[Review]:
+        """The reviews dated on or before as_of (the view's `reviews`), listed once."""
+        if self._reviews is None:
+            self._reviews = [r for r in self.contract.reviews if r.date <= self.as_of]
+        return self._reviews
+
+    @property
+    def received(self) -> list[Report]:
+        """The reports received on or before as_of (the view's `reports`), listed once."""
+        if self._received is None:
+            self._received = [r for r in self.contract.reports if r.received <= self.as_of]
+        return self._received
 
     def reports(self, kind: str) -> tuple[list[int], list[Report]]:
         """The reports of `kind` received on or before as_of, and their positions among all
         those received on or before as_of (the view's `reports`)."""
         if self._reports is None:
             found: dict[str, tuple[list[int], list[Report]]] = {}
-            received = (r for r in self.contract.reports if r.received <= self.as_of)
-            for position, report in enumerate(received):
+            for position, report in enumerate(self.received):
                 positions, reports = found.setdefault(report.kind, ([], []))
                 positions.append(position)
                 reports.append(report)
@@ -492,8 +509,6 @@ class _Run:
         self._applies_always = _literally_true(compiled.policies, "applies_to")
         self._counts_always = _literally_true(compiled.policies, "counts_if")
         self._used_waivers: set[int] = set()
-        #: Policy id → base date → (due, warn from, fail after), see `freshness`.
-        self._due_dates: dict[str, dict[datetime.date, tuple[datetime.date, ...]]] = {}
         #: Recorded steps, when explaining; None (nothing recorded) when assessing.
         self.steps: list[Step] | None = None
         #: The parts of each contract's value to build (see `CompiledFramework.contract_fields`;
@@ -524,6 +539,7 @@ class _Run:
             return cached
         view: dict[str, Any] | None = None
         events: dict[int, Any] = {}
+        validated = False
         try:
             # Built canonical by the library itself: bound without validating it again.
             view_value = contract._cel_view(self.as_of, self._stamps, self.contract_fields, events)
@@ -531,7 +547,7 @@ class _Run:
         except NotCanonical:  # a value the ordinary validation must see (and may reject)
             view = contract.view(self.as_of)
             bound = self.base.merged({"contract": view})
-            events = _validated_events(contract, self.as_of, bound["contract"])
+            validated = True
         failed: dict[str, str] = {}
         if self.compiled.definitions:
             # One scope for all of them: each definition sees those bound before it.
@@ -548,6 +564,8 @@ class _Run:
                 )
         current = contract.current_assignments(self.as_of)
         facts = _Facts(contract, self.as_of, view, bound, failed, current, events)
+        if validated:  # the events as the validated value holds them
+            events.update(_validated_events(facts, bound["contract"]))
         self._facts[id(contract)] = facts
         return facts
 
@@ -568,7 +586,7 @@ class _Run:
             converted = [cel_plain(event, self._stamps) for event in missing]
         except NotCanonical:  # validated as the whole contract's value would be (or rejected)
             view = self.base.merged({"contract": facts.contract.view(self.as_of)})["contract"]
-            known.update(_validated_events(facts.contract, self.as_of, view))
+            known.update(_validated_events(facts, view))
         else:
             known.update(zip(map(id, missing), converted, strict=True))
         return [known[id(event)] for event in events]
@@ -963,17 +981,9 @@ class _Run:
         if base is None:
             self.note("freshness", last=None, start=None, base=None)
             return Status.FAIL, None, f"no {what} on record and no contract start date"
-        # Many contracts share a base date: the three dates are worked out once per policy and base.
-        dates = self._due_dates.setdefault(policy.id, {})
-        found = dates.get(base)
-        if found is None:
-            due = durations[every].after(base)
-            found = dates[base] = (
-                due,
-                durations["warn_before"].before(due),
-                durations["grace"].after(due),
-            )
-        due, warn_from, fail_after = found
+        due = durations[every].after(base)
+        warn_from = durations["warn_before"].before(due)
+        fail_after = durations["grace"].after(due)
         if self.steps is not None:
             self.note(
                 "freshness",
@@ -1064,7 +1074,7 @@ class _Run:
     ) -> _Outcome:
         facts = self.facts(contract)
         # The reviews dated on or before as_of, as bound (when the policy looks at them).
-        reviews = [review for review in contract.reviews if review.date <= self.as_of]
+        reviews = facts.reviews
         canonical = self.bound_events(facts, reviews) if self.counting(policy) else []
         held = [review.date for review in reviews]
         items = facts.view["reviews"] if self.steps is not None else None
@@ -1286,14 +1296,9 @@ class _Run:
         """A finding as an element of `findings` holds it, as bound: made once per finding (a
         finding is in the `findings` of its subject and of its accountable person). None when
         the map needs the ordinary validation (which then gives the error)."""
-        if id(finding) in self._finding_maps:
-            return self._finding_maps[id(finding)]
-        value = self._texts_map(finding) if self._texts_map is not None else None
-        if value is None:
-            value = self._any_finding_map(finding)
-        self._finding_maps[id(finding)] = value
-        self._mapped.append(finding)
-        return value
+        if id(finding) not in self._finding_maps:
+            self.make_finding_maps([finding])
+        return self._finding_maps[id(finding)]
 
     def make_finding_maps(self, findings: list[Finding]) -> None:
         """`finding_map` for each of these findings, none mapped yet, in one pass."""
@@ -1546,15 +1551,11 @@ class _Relevant:
         return about.get(subject.id, self._empty)
 
 
-def _validated_events(
-    contract: Contract, as_of: datetime.date, view: Mapping[str, Any]
-) -> dict[int, Any]:
-    """id of each review and report dated on or before as_of → its value in `view`, the
-    contract's whole value as validated bindings hold it."""
-    reviews = [review for review in contract.reviews if review.date <= as_of]
-    reports = [report for report in contract.reports if report.received <= as_of]
-    events = dict(zip(map(id, reviews), view["reviews"], strict=True))
-    events.update(zip(map(id, reports), view["reports"], strict=True))
+def _validated_events(facts: _Facts, view: Mapping[str, Any]) -> dict[int, Any]:
+    """id of each review and report of the facts' contract dated on or before as_of → its
+    value in `view`, the contract's whole value as validated bindings hold it."""
+    events = dict(zip(map(id, facts.reviews), view["reviews"], strict=True))
+    events.update(zip(map(id, facts.received), view["reports"], strict=True))
     return events
 
 

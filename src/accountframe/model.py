@@ -404,11 +404,9 @@ class Contract:
             stamps = {}
         known: dict[int, Any] = {} if events is None else events
         wanted = _VIEW_KEYS if fields is None else fields
-        # The reviews and reports dated on or before as_of: `latest` and `last_review` pick
-        # among them and share their values.
-        reviews = [r for r in self.reviews if r.date <= as_of]
-        reports = [r for r in self.reports if r.received <= as_of]
 
+        # Each review or report converted once: `latest` and `last_review` share the values
+        # of the events they pick with `reviews` and `reports`.
         def values_of(cls: type, picked: list[Any]) -> list[Any]:
             missing = [event for event in picked if id(event) not in known]
             known.update(zip(map(id, missing), cel_items(cls, missing, stamps), strict=True))
@@ -423,9 +421,9 @@ class Contract:
                     Assignment, [a for a in self.assignments if a.start <= as_of], stamps
                 )
             elif name == "reviews":
-                value = values_of(Review, reviews)
+                value = values_of(Review, [r for r in self.reviews if r.date <= as_of])
             elif name == "reports":
-                value = values_of(Report, reports)
+                value = values_of(Report, [r for r in self.reports if r.received <= as_of])
             elif name == "transactions":
                 value = cel_items(
                     Transaction, [t for t in self.transactions if t.date <= as_of], stamps

@@ -107,22 +107,9 @@ class Judgement:
         return f"definition {used!r} failed: {self.failed[used]}" if used else error.cel_message
 
 
-class _Outcome:
-    """What judging a finding gave, before accountability, message and waivers."""
-
-    __slots__ = ("due", "evidence", "message", "status")
-
-    def __init__(
-        self,
-        status: Status,
-        message: str,
-        due: datetime.date | None = None,
-        evidence: dict[str, Any] | None = None,
-    ) -> None:
-        self.status = status
-        self.message = message
-        self.due = due
-        self.evidence: dict[str, Any] = {} if evidence is None else evidence
+#: What judging a finding gave, before accountability, message and waivers: (status, message,
+#: due, evidence). A plain tuple: one is made for every finding.
+_Outcome = tuple[Status, str, datetime.date | None, dict[str, Any]]
 
 
 def evaluate(
@@ -433,6 +420,9 @@ class _Part:
     consequences: dict[int, list[tuple[int, Consequence]]]
     #: Positions of the waivers that waived a finding.
     used_waivers: frozenset[int]
+    #: Policy position → each finding's map in `findings` as bound (see `make_finding_maps`),
+    #: in the same order as `findings`; None when they are not kept (`keep_finding_values`).
+    maps: dict[int, list[dict[str, Any] | None]] | None = None
 
 
 class _Run:
@@ -484,7 +474,8 @@ class _Run:
         self.repeated_ids = frozenset(key for key, count in counts.items() if count > 1)
         #: Whether `part` keeps each contract's value for the person scope's `contracts`.
         self.keep_contract_values = bool(self.person_policies)
-        #: Whether `part` keeps the `findings` maps it makes, for people's consequences.
+        #: Whether `part` keeps the `findings` maps it makes (`_Part.maps`), for people's
+        #: sanctions and rewards.
         self.keep_finding_values = any(_is_consequence(p) for _, p in self.person_policies)
         # Keyed by object identity: a portfolio built in Python may repeat an id.
         self._facts: dict[int, _Facts] = {}
@@ -495,10 +486,6 @@ class _Run:
         #: (role, person) → who is accountable when that person holds that role.
         self._holders: dict[tuple[str, str], Accountable] = {}
         self._findings_scopes: dict[int, tuple[list[Finding], cel.Bindings, cel.Bindings]] = {}
-        #: id of a finding → its map in `findings` as bound (None: not canonical as made), see
-        #: `finding_map`; and the findings mapped, kept so that no other object takes their id.
-        self._finding_maps: dict[int, dict[str, Any] | None] = {}
-        self._mapped: list[Finding] = []
         #: Policy id → (its tags, as a `findings` map holds them: one list, read-only).
         self._tags: dict[str, tuple[tuple[str, ...], list[str]]] = {}
         #: Makes a `findings` map whose keys are all text ones (see `_texts_finding_map`).
@@ -783,6 +770,11 @@ class _Run:
             i: [] for i, _ in self.contract_consequences
         }
         keep = self.keep_contract_values
+        # The maps of the findings, as `findings` binds them, kept for people's sanctions and
+        # rewards: in the order of `findings`.
+        kept: dict[int, list[dict[str, Any] | None]] | None = None
+        if self.keep_finding_values:
+            kept = {i: [] for i, _ in self.contract_findings}
         contracts = self.portfolio.contracts
         for position in range(start, stop):
             contract = contracts[position]
@@ -793,24 +785,22 @@ class _Run:
                 finding = self.finding(policy, subject, facts.bound, facts.failed, contract, facts)
                 findings[index].append(finding)
                 about.append(finding)
-            if self.contract_consequences or self.keep_finding_values:
-                self.make_finding_maps(about)
+            maps = self.make_finding_maps(about) if self.contract_consequences or kept else None
+            if kept is not None and maps is not None:
+                for (index, _), made in zip(self.contract_findings, maps, strict=True):
+                    kept[index].append(made)
             if contract.id not in self.repeated_ids and self.contract_consequences:
                 for index, policy in self.contract_consequences:
                     consequence = self.consequence(
-                        policy, subject, facts.bound, facts.failed, contract, about
+                        policy, subject, facts.bound, facts.failed, contract, about, maps
                     )
                     consequences[index].append((position, consequence))
             if keep:
                 self._contract_values[id(contract)] = facts.bound["contract"]
-            # Nothing else needs this contract's facts: let them go (and the maps of its
-            # findings, unless people's sanctions and rewards read them too).
+            # Nothing else needs this contract's facts: let them go.
             del self._facts[id(contract)]
             self._findings_scopes.clear()
-            if not self.keep_finding_values:
-                self._finding_maps.clear()
-                self._mapped.clear()
-        return _Part(findings, consequences, frozenset(self._used_waivers))
+        return _Part(findings, consequences, frozenset(self._used_waivers), kept)
 
     def assessment(self, parts: Callable[[], Iterable[_Part]] | None = None) -> Assessment:
         """The whole assessment.
@@ -833,9 +823,16 @@ class _Run:
         placed: dict[int, list[tuple[int, Consequence]]] = {
             i: [] for i, _ in self.contract_consequences
         }
+        # The findings' maps, for people's sanctions and rewards: as the parts made them, else
+        # made here (by workers' parts, and for person-scope findings), in one pass a policy.
+        maps_by_policy: dict[int, list[dict[str, Any] | None]] = {}
         for part in done if parts is None else parts():
             for index, found in part.findings.items():
                 by_policy[index].extend(found)
+                if self.keep_finding_values:
+                    maps_by_policy.setdefault(index, []).extend(
+                        part.maps[index] if part.maps is not None else self.make_finding_maps(found)
+                    )
             for index, pairs in part.consequences.items():
                 placed[index].extend(pairs)
             self._used_waivers |= part.used_waivers
@@ -843,12 +840,22 @@ class _Run:
             finding for index, _ in enumerate(self.compiled.policies)
             for finding in by_policy.get(index, ())
         ]  # fmt: skip
+        finding_maps = None
+        if self.keep_finding_values:
+            for index, policy in self.person_policies:
+                if not _is_consequence(policy):
+                    maps_by_policy[index] = self.make_finding_maps(by_policy[index])
+            finding_maps = [
+                made for index, _ in enumerate(self.compiled.policies)
+                for made in maps_by_policy.get(index, ())
+            ]  # fmt: skip
         # Asked for below: contracts whose id is repeated (the others were done by `part`),
         # and people, if a person-scope sanction or reward reads their findings.
         relevant = _Relevant(
             findings,
             contracts=self.repeated_ids,
-            people=any(_is_consequence(policy) for _, policy in self.person_policies),
+            people=self.keep_finding_values,
+            maps=finding_maps,
         )
         contracts = self.portfolio.contracts
         for index, policy in self.contract_consequences:
@@ -857,7 +864,13 @@ class _Run:
                     facts = self.facts(contract)
                     subject = Subject("contract", contract.id)
                     consequence = self.consequence(
-                        policy, subject, facts.bound, facts.failed, contract, relevant(subject)
+                        policy,
+                        subject,
+                        facts.bound,
+                        facts.failed,
+                        contract,
+                        relevant(subject),
+                        relevant.maps(subject),
                     )
                     placed[index].append((position, consequence))
         consequences_by_policy: dict[int, list[Consequence]] = {
@@ -868,7 +881,7 @@ class _Run:
             if _is_consequence(policy):
                 consequences_by_policy[index] = [
                     self.consequence(policy, subject, self.person_scope(person), {}, None,
-                                     relevant(subject))
+                                     relevant(subject), relevant.maps(subject))
                     for person in self.portfolio.people
                     for subject in (Subject("person", person.id),)
                 ]  # fmt: skip
@@ -915,13 +928,12 @@ class _Run:
         kind = policy.policy
         try:
             if self.applies(policy, bound, failed):
-                outcome = self.judge(policy, bound, failed, contract)
+                status, message, due, evidence = self.judge(policy, bound, failed, contract)
             else:
-                outcome = _Outcome(Status.NOT_APPLICABLE, "does not apply")
+                status, message, due, evidence = Status.NOT_APPLICABLE, "does not apply", None, {}
         except _Failed as failure:
-            outcome = _Outcome(Status.ERROR, str(failure))
-        message = outcome.message
-        if "message" in policy.programs and outcome.status not in _UNJUDGED:
+            status, message, due, evidence = Status.ERROR, str(failure), None, {}
+        if "message" in policy.programs and status not in _UNJUDGED:
             message = self.message(policy, bound, failed, message)
         # Positional, in field order (policy, kind, subject, status, severity, accountable,
         # message, due, evidence, waiver, tags): a finding per policy and subject is made here.
@@ -929,12 +941,12 @@ class _Run:
             kind.id,
             kind.kind,
             subject,
-            outcome.status,
+            status,
             kind.severity,
             accountable,
             message,
-            outcome.due,
-            outcome.evidence,
+            due,
+            evidence,
             None,
             kind.tags,
         )
@@ -950,8 +962,8 @@ class _Run:
         kind = policy.policy
         if isinstance(kind, Rule):
             if self.test(policy, "require", bound, failed):
-                return _Outcome(Status.PASS, f"met: {kind.title}")
-            return _Outcome(Status.FAIL, f"not met: {kind.title}")
+                return Status.PASS, f"met: {kind.title}", None, {}
+            return Status.FAIL, f"not met: {kind.title}", None, {}
         assert contract is not None  # only rules, sanctions and rewards take person scope
         if isinstance(kind, OversightCadence):
             return self.cadence(policy, bound, failed, contract)
@@ -1082,7 +1094,7 @@ class _Run:
         status, due, message = self.freshness(policy, "every", dates, contract.start, "review")
         if self.steps is not None:
             self.note("freshness_result", status=status, message=message)
-        return _Outcome(
+        return (
             status,
             message,
             due,
@@ -1137,7 +1149,7 @@ class _Run:
                 "does not meet the requirement"
             )
             status = Status.FAIL
-        return _Outcome(
+        return (
             status,
             message,
             due,
@@ -1166,10 +1178,11 @@ class _Run:
             ]
             if not ended:
                 self.note("vacancy", last_end=None)
-                return _Outcome(
+                return (
                     Status.FAIL,
                     f"no one holds the role {kind.role!r}, and no one has held it",
-                    evidence={"person": None, "since": None, "vacant_since": None},
+                    None,
+                    {"person": None, "since": None, "vacant_since": None},
                 )
             last_end = max(ended)
             vacant_since = last_end + datetime.timedelta(days=1)
@@ -1183,19 +1196,19 @@ class _Run:
             )
             vacancy: dict[str, Any] = {"person": None, "since": None, "vacant_since": vacant_since}
             if self.as_of <= limit:
-                return _Outcome(
+                return (
                     Status.WARN,
                     f"the role {kind.role!r} has been vacant since {vacant_since.isoformat()}; "
                     f"it must be filled by {limit.isoformat()}",
-                    due=limit,
-                    evidence=vacancy,
+                    limit,
+                    vacancy,
                 )
-            return _Outcome(
+            return (
                 Status.FAIL,
                 f"the role {kind.role!r} has been vacant since {vacant_since.isoformat()}, "
                 f"longer than the {policy.durations['max_vacancy']} allowed",
-                due=limit,
-                evidence=vacancy,
+                limit,
+                vacancy,
             )
         evidence = {
             "person": current.person,
@@ -1206,22 +1219,22 @@ class _Run:
         if self.steps is not None:
             self.note("holder", assignment=plain(current), known=person is not None)
         if person is None:
-            return _Outcome(
+            return (
                 Status.ERROR,
                 f"the holder {current.person!r} of {kind.role!r} is not in people",
-                evidence=evidence,
+                None,
+                evidence,
             )
         name = f"{person.name} ({person.id})"
         if "eligible" in policy.programs and not self.eligible(
             policy, bound, failed, person, current
         ):
-            return _Outcome(
-                Status.FAIL, f"{name} holds {kind.role!r} but is not eligible", evidence=evidence
-            )
-        return _Outcome(
+            return Status.FAIL, f"{name} holds {kind.role!r} but is not eligible", None, evidence
+        return (
             Status.PASS,
             f"{name} holds {kind.role!r} since {current.start.isoformat()}",
-            evidence=evidence,
+            None,
+            evidence,
         )
 
     def eligible(
@@ -1292,25 +1305,21 @@ class _Run:
 
     # -- consequences ----------------------------------------------------------------------
 
-    def finding_map(self, finding: Finding) -> dict[str, Any] | None:
-        """A finding as an element of `findings` holds it, as bound: made once per finding (a
-        finding is in the `findings` of its subject and of its accountable person). None when
-        the map needs the ordinary validation (which then gives the error)."""
-        if id(finding) not in self._finding_maps:
-            self.make_finding_maps([finding])
-        return self._finding_maps[id(finding)]
-
-    def make_finding_maps(self, findings: list[Finding]) -> None:
-        """`finding_map` for each of these findings, none mapped yet, in one pass."""
+    def make_finding_maps(self, findings: list[Finding]) -> list[dict[str, Any] | None]:
+        """Each finding as an element of `findings` holds it, as bound, in one pass: made once
+        per finding (which is in the `findings` of its subject and of its accountable person),
+        and kept beside it. None for one whose map needs the ordinary validation (which then
+        gives the error)."""
         make = self._texts_map
-        made = list(map(make, findings)) if make is not None else [None] * len(findings)
+        made: list[dict[str, Any] | None] = (
+            list(map(make, findings)) if make is not None else [None] * len(findings)
+        )
         if None in made:
             made = [
                 self._any_finding_map(finding) if value is None else value
                 for finding, value in zip(findings, made, strict=True)
             ]
-        self._finding_maps.update(zip(map(id, findings), made, strict=True))
-        self._mapped.extend(findings)
+        return made
 
     def _any_finding_map(self, finding: Finding) -> dict[str, Any] | None:
         """`finding_map` for any fields, by `_finding_map`; the tags shared per policy."""
@@ -1330,8 +1339,10 @@ class _Run:
         failed: Mapping[str, str],
         contract: Contract | None,
         relevant: list[Finding],
+        maps: list[dict[str, Any] | None] | None = None,
     ) -> Consequence:
-        """A sanction or reward for one subject; `relevant`: its `findings` (see `_Relevant`)."""
+        """A sanction or reward for one subject; `relevant`: its `findings` (see `_Relevant`),
+        and `maps`, when at hand, their maps as bound (see `make_finding_maps`)."""
         kind = policy.policy
         assert isinstance(kind, ConsequencePolicy)
         accountable = self.accountable(policy, contract)
@@ -1340,10 +1351,8 @@ class _Run:
         if cached is not None and cached[0] is relevant and cached[1] is bound:
             scope = cached[2]
         else:
-            # Contract-scope findings are mapped as they are made (`part`): looked up in one pass.
-            maps = list(map(self._finding_maps.get, map(id, relevant)))
-            if None in maps:
-                maps = [self.finding_map(finding) for finding in relevant]
+            if maps is None:
+                maps = self.make_finding_maps(relevant)
             if None in maps:  # not canonical as made: bind the plain maps, validated
                 scope = bound.merged({"findings": [_finding_value(f) for f in relevant]})
             else:
@@ -1374,17 +1383,19 @@ class _Run:
                 message = self.message(policy, scope, failed, message)
         except _Failed as failure:
             status, message, amount, due = ConsequenceStatus.ERROR, str(failure), None, None
+        # Positional, in field order (policy, effect, subject, status, action, accountable,
+        # amount, due, message, severity): one is made per sanction or reward and subject.
         return Consequence(
-            policy=policy.id,
-            effect=kind.effect,
-            subject=subject,
-            status=status,
-            action=kind.action,
-            accountable=accountable,
-            amount=amount,
-            due=due,
-            message=message,
-            severity=kind.severity,
+            policy.id,
+            kind.effect,
+            subject,
+            status,
+            kind.action,
+            accountable,
+            amount,
+            due,
+            message,
+            kind.severity,
         )
 
 
@@ -1524,31 +1535,58 @@ class _Relevant:
         findings: list[Finding],
         contracts: Iterable[str] | None = None,
         people: bool = True,
+        maps: list[dict[str, Any] | None] | None = None,
     ) -> None:
         """Index `findings` for the subjects that will be asked for: the contracts with ids in
-        `contracts` (None: every contract), and every person if `people`."""
+        `contracts` (None: every contract), and every person if `people`. `maps`, if given:
+        the findings' maps as bound, in the same order, indexed alongside (see `maps`)."""
         #: Subject id → its findings, for people and for contracts.
         self.people: collections.defaultdict[str, list[Finding]] = collections.defaultdict(list)
         self.contracts: collections.defaultdict[str, list[Finding]] = collections.defaultdict(list)
-        about_people, about_contracts = self.people, self.contracts
+        #: The same for their maps, when given.
+        self.people_maps: collections.defaultdict[str, list[dict[str, Any] | None]]
+        self.contract_maps: collections.defaultdict[str, list[dict[str, Any] | None]]
+        self.people_maps, self.contract_maps = (
+            collections.defaultdict(list),
+            collections.defaultdict(list),
+        )
+        self._empty: list[Finding] = []
+        self._no_maps: list[dict[str, Any] | None] = []
+        self._has_maps = maps is not None
         wanted = None if contracts is None else frozenset(contracts)
-        for finding in findings:
+        if not people and wanted is not None and not wanted:
+            return  # nobody's findings are asked for
+        about_people, about_contracts = self.people, self.contracts
+        maps_people, maps_contracts = self.people_maps, self.contract_maps
+        given: Iterable[dict[str, Any] | None] = itertools.repeat(None) if maps is None else maps
+        for finding, made in zip(findings, given, strict=False):
             subject = finding.subject
             person = finding.accountable.person if people else None
             if subject.type == "person":
                 about_people[subject.id].append(finding)
+                maps_people[subject.id].append(made)
                 if person is not None and person != subject.id:
                     about_people[person].append(finding)
+                    maps_people[person].append(made)
             else:
                 if wanted is None or subject.id in wanted:
                     about_contracts[subject.id].append(finding)
+                    maps_contracts[subject.id].append(made)
                 if person is not None:
                     about_people[person].append(finding)
-        self._empty: list[Finding] = []
+                    maps_people[person].append(made)
 
     def __call__(self, subject: Subject) -> list[Finding]:
         about = self.people if subject.type == "person" else self.contracts
         return about.get(subject.id, self._empty)
+
+    def maps(self, subject: Subject) -> list[dict[str, Any] | None] | None:
+        """The maps of `self(subject)`, in the same order; None when none were given."""
+        if not self._has_maps:
+            return None
+        about = self.people_maps if subject.type == "person" else self.contract_maps
+        found: list[dict[str, Any] | None] = about.get(subject.id, self._no_maps)
+        return found
 
 
 def _validated_events(facts: _Facts, view: Mapping[str, Any]) -> dict[int, Any]:

@@ -480,6 +480,8 @@ class _Run:
         # Keyed by object identity: a portfolio built in Python may repeat an id.
         self._facts: dict[int, _Facts] = {}
         self._contract_values: dict[int, Any] = {}
+        #: id of a contract → role → its current holder (`_Facts.holders`), kept with the value.
+        self._contract_holders: dict[int, dict[str, str]] = {}
         self._holding: dict[str, list[Any]] | None = None
         self._people: dict[int, cel.Bindings] = {}
         self._org_accountables: dict[str, Accountable] = {}
@@ -602,8 +604,10 @@ class _Run:
                 # One pass over the contracts, in portfolio order, for every person.
                 holding: dict[str, list[Any]] = {}
                 for contract in self.portfolio.contracts:
-                    facts = self._facts.get(id(contract))
-                    holders = facts.holders if facts else contract.accountable(self.as_of)
+                    holders = self._contract_holders.get(id(contract))
+                    if holders is None:
+                        facts = self._facts.get(id(contract))
+                        holders = facts.holders if facts else contract.accountable(self.as_of)
                     if holders:
                         value = self.contract_value(contract)
                         for holder in dict.fromkeys(holders.values()):
@@ -797,6 +801,7 @@ class _Run:
                     consequences[index].append((position, consequence))
             if keep:
                 self._contract_values[id(contract)] = facts.bound["contract"]
+                self._contract_holders[id(contract)] = facts.holders
             # Nothing else needs this contract's facts: let them go.
             del self._facts[id(contract)]
             self._findings_scopes.clear()

@@ -1059,7 +1059,12 @@ class _Run:
         if self.steps is None:
             if not self.counting(policy):
                 return list(dates)
-            # One scope, the item variable set to each event in turn (the scope is this loop's).
+            # Every event at once, when every one gives a bool: the common case.
+            each = policy.programs["counts_if"]._evaluate_each(bound, name, canonical)
+            if each is not None:
+                return list(itertools.compress(dates, each))
+            # Else one by one, which names the event's problem: one scope, the item variable
+            # set to each event in turn (the scope is this loop's).
             scope, assign = bound._rebinding(name)
             for date, bound_item in zip(dates, canonical, strict=True):
                 assign(bound_item)

@@ -50,10 +50,11 @@ sum, 191 `!`, 191 member selections or indexes, 192 `&&` terms. Whatever happens
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -64,7 +65,7 @@ from celpy.celparser import CELParser
 from celpy.evaluation import CELEvalError, Evaluator
 
 from accountframe.cel._fields import fields_read
-from accountframe.cel._lower import BudgetExceeded, lower, macro_parts
+from accountframe.cel._lower import BudgetExceeded, lower, lower_each, macro_parts
 from accountframe.cel._runtime import CelFailure, export
 from accountframe.cel.functions import CEL_FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits, bracket_depth
@@ -229,6 +230,8 @@ def _get_engine() -> _Engine:
 _PLAIN_RESULTS = frozenset({bool, int, float, str, bytes, type(None), datetime.datetime,
                             datetime.timedelta})  # fmt: skip
 
+_BOOL = frozenset({bool})
+
 #: The evaluation engines `compile` can build a `Program` for.
 Engine = Literal["accountframe", "celpy"]
 ENGINES: tuple[Engine, ...] = ("accountframe", "celpy")
@@ -327,6 +330,35 @@ class Program:
             raise self._failure("expression or data is nested too deeply to evaluate") from error
         except Exception as error:  # a Python failure in an operation is still an evaluation error
             raise self._failure(f"evaluation failed: {type(error).__name__}: {error}") from error
+
+    @functools.cached_property
+    def _each(self) -> Callable[[dict[str, Any], str, list[Any]], list[Any]]:
+        """`_evaluate_each`'s function (accountframe engine), made on first use."""
+        return lower_each(self._tree, Limits(max_iterations=self._limit))
+
+    def _evaluate_each(self, bound: Bindings, name: str, items: list[Any]) -> list[Any] | None:
+        """The results of evaluating with `bound` and `name` set to each item in turn, when
+        every one is a bool; else None, and nothing is raised (the caller then evaluates
+        item by item, which gives the error or the result that is not a bool).
+
+        Internal, for accountframe's evaluation of a condition per event (`counts_if`): the
+        same results as `evaluate(bound._trusted_merged({name: item}))` per item, without its
+        per-call cost. `items` must be canonical, as for `Bindings._trusted_merged`; the celpy
+        engine always gives None.
+
+        Example:
+            >>> compile("x > 1")._evaluate_each(bindings({}), "x", [0, 2])
+            [False, True]
+            >>> print(compile("x / 0 > 1")._evaluate_each(bindings({}), "x", [1]))
+            None
+        """
+        if self.engine != "accountframe":
+            return None
+        try:
+            results: list[Any] = self._each(bound.plain_values(), name, items)
+        except Exception:  # any failure: the caller's evaluation item by item names it
+            return None
+        return results if _BOOL.issuperset(map(type, results)) else None
 
     def _evaluate_celpy(self, bound: Bindings) -> Any:
         activation = bound.cel_values()

@@ -686,6 +686,26 @@ class _Run:
         result: bool = self.run(policy, field, bound, failed, bool, extra, canonical)
         return result
 
+    def test_with(
+        self,
+        policy: CompiledPolicy,
+        field: str,
+        bound: cel.Bindings,
+        failed: Mapping[str, str],
+        name: str,
+        canonical: Any,
+        item: Any = None,
+    ) -> bool:
+        """`test` with one more variable, `name`, bound to `canonical` (canonical already, see
+        `run`); `item`, when explaining: the value the recorded step shows."""
+        if self.steps is None:
+            each = policy.programs[field]._evaluate_each(bound, name, [canonical])
+            if each is not None:  # a bool: else `test` names the problem
+                result: bool = each[0]
+                return result
+        extra = {name: item} if self.steps is not None else None
+        return self.test(policy, field, bound, failed, extra, {name: canonical})
+
     def applies(
         self, policy: CompiledPolicy, bound: cel.Bindings, failed: Mapping[str, str]
     ) -> bool:
@@ -955,7 +975,9 @@ class _Run:
             None,
             kind.tags,
         )
-        return self.waive(finding) if self._waivers else finding
+        if self._waivers and (status is Status.WARN or status is Status.FAIL):
+            return self.waive(finding)
+        return finding
 
     def judge(
         self,
@@ -1144,13 +1166,14 @@ class _Run:
         if (
             "require" in policy.programs
             and latest is not None
-            and not self.test(
+            and not self.test_with(
                 policy,
                 "require",
                 bound,
                 failed,
-                {"report": facts.view["latest"][kind.report]} if self.steps is not None else None,
-                {"report": self.bound_events(facts, [latest])[0]},
+                "report",
+                self.bound_events(facts, [latest])[0],
+                facts.view["latest"][kind.report] if self.steps is not None else None,
             )
         ):
             failed_check = "require" if status is Status.PASS else "freshness and require"

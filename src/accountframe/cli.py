@@ -107,7 +107,9 @@ def validate(portfolios: Sequence[str]) -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout.")
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout (-: stdout)."
+)
 @click.option(
     "--fail-on",
     type=click.Choice([*SEVERITIES, "never"]),
@@ -166,7 +168,7 @@ def check(
         text = report.render(assessment, format_, portfolio=facts)
     except af.UsageError as error:  # an optional dependency of the format is missing
         _fail(str(error))
-    if output is not None:
+    if output is not None and output != "-":  # `-o -`: stdout, as with no -o
         _write_atomically(Path(output), text)
     elif format_ == "table" and sys.stdout.isatty():
         from rich.console import Console
@@ -205,7 +207,9 @@ def _exit_code(assessment: Assessment, fail_on: str) -> int:
     show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", metavar="FILE", help="Write the schedule to FILE, not stdout.")
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write the schedule to FILE, not stdout (-: stdout)."
+)
 def schedule_command(
     portfolio: str | None,
     framework: str,
@@ -241,7 +245,7 @@ def schedule_command(
         f"from {date} (from {date_source}) to {plan.until}",
         err=True,
     )
-    if output is not None:
+    if output is not None and output != "-":  # `-o -`: stdout, as with no -o
         _write_atomically(Path(output), text)
     else:
         click.echo(text, nl=False)

@@ -42,12 +42,15 @@ ERRORING = str(FIXTURES / "portfolios" / "cli-error.yaml")
 SCRIPT = Path(sys.executable).parent / ("accountframe.exe" if os.name == "nt" else "accountframe")
 
 
+def _command() -> list[str]:
+    return [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "accountframe"]
+
+
 def run(args: list[str]) -> subprocess.CompletedProcess[str]:
     """The installed `accountframe` script, as users run it (as in test_cli.py)."""
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "accountframe"]
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
     return subprocess.run(
-        [*command, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+        [*_command(), *args], capture_output=True, text=True, env=env, timeout=120, check=False
     )
 
 
@@ -196,6 +199,21 @@ def test_output_file_is_written_whole_and_stdout_stays_empty(tmp_path: Path, for
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("command", ["check", "schedule"])
+def test_output_dash_is_stdout(tmp_path: Path, command: str) -> None:
+    """`-o -` writes to stdout, as with no `-o`, and leaves no file named `-`."""
+    args = [command, PORTFOLIO, "-f", FRAMEWORK, "--format", "json", "--as-of", "2026-11-25"]
+    to_stdout = subprocess.run(
+        [*_command(), *args], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    dashed = subprocess.run(
+        [*_command(), *args, "-o", "-"], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert (dashed.returncode, dashed.stdout) == (to_stdout.returncode, to_stdout.stdout)
+    assert json.loads(dashed.stdout)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_output_into_a_missing_folder_is_an_error(tmp_path: Path) -> None:

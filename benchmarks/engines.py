@@ -9,10 +9,13 @@ evaluates the benchmark framework (benchmarks/framework/: 14 policies of all six
 
 each in its own subprocess, so that each one's peak memory (the process's resident-set high-
 water mark, `resource.getrusage(...).ru_maxrss`, which includes loading the portfolio) is its
-own. It prints the time per policy-subject result (findings plus consequences; wall clock, best
-of --repeat evaluations, three times as many for the floor, and 3 for celpy, whose runs take
-seconds; the CPU seconds of the evaluating process beside it, which a busy machine disturbs
-less; what is timed is the call that evaluates
+own. The processes evaluate in turns (the floor and accountframe on the whole portfolio, then
+the three on the sample), so that a change in the machine's speed, which on a shared machine
+comes and goes for seconds at a time, falls on all of them alike rather than on whichever runs
+then. It prints the time per policy-subject result (findings plus consequences; wall clock, best
+of --repeat evaluations, three times as many for the floor, and at most 3 for celpy, whose runs
+take seconds; the CPU seconds of the evaluating process beside it, which a busy machine
+disturbs less; what is timed is the call that evaluates
 — `evaluate()`, which gives the whole `Assessment`, the portfolio's digest included, or the
 floor's `assess()` — not the turning of an assessment into the rows that are compared), the
 ratios (also without the digest, timed on its own), the peak memory, and whether all three
@@ -165,6 +168,12 @@ def _peak_rss() -> int:
 
 
 def child(options: argparse.Namespace) -> None:
+    """One implementation in its own process, evaluating when the parent says so.
+
+    Reads commands, one a line, from standard input, and answers each with one JSON line:
+    `run` (evaluate once, timed), `digest` (work out a fresh portfolio's digest, timed) and
+    `done` (write the last run's results to --out, report the peak memory, and stop).
+    """
     document = json.loads(Path(options.document).read_text())
     if options.sample:
         document = sample_document(document, options.sample)
@@ -173,74 +182,132 @@ def child(options: argparse.Namespace) -> None:
     load_seconds = time.perf_counter() - started
     del document
     run, results_of_run, compile_seconds = evaluator(options.child, options.workers)
-    loaded_rss = _peak_rss()
-    times, cpu_times = [], []
-    for _ in range(options.repeat):
+    _answer(
+        {
+            "contracts": len(portfolio.contracts),
+            "people": len(portfolio.people),
+            "load_seconds": load_seconds,
+            "compile_seconds": compile_seconds,
+            "loaded_rss": _peak_rss(),
+        }
+    )
+    results: Results = ([], [])
+    for line in sys.stdin:
+        command = line.strip()
         # A new Portfolio object each time, so that nothing worked out for one (its digest)
         # is reused by the next: every timed run is a first assessment.
         fresh = attrs.evolve(portfolio)
-        started, cpu_started = time.perf_counter(), time.process_time()
-        given = run(fresh, AS_OF)
-        times.append(time.perf_counter() - started)
-        cpu_times.append(time.process_time() - cpu_started)
-        results = results_of_run(given)
-        del fresh, given
-    # The portfolio's digest, which every assessment reports and which `evaluate()` works out
-    # (the floor has none): timed on its own as well, to show how much of the time it is.
-    digest_times: list[float] = []
-    for _ in range(options.repeat if options.child != "floor" else 0):
-        fresh = attrs.evolve(portfolio)
-        cpu_started = time.process_time()
-        fresh.digest  # noqa: B018 - worked out on first use
-        digest_times.append(time.process_time() - cpu_started)
-    Path(options.out).write_bytes(pickle.dumps(results))
-    print(
-        json.dumps(
-            {
-                "contracts": len(portfolio.contracts),
-                "people": len(portfolio.people),
-                "results": len(results[0]) + len(results[1]),
-                "seconds": min(times),
-                "cpu_seconds": min(cpu_times),
-                "load_seconds": load_seconds,
-                "digest_cpu_seconds": min(digest_times, default=0.0),
-                "compile_seconds": compile_seconds,
-                "loaded_rss": loaded_rss,
-                "peak_rss": _peak_rss(),
-            }
+        if command == "run":
+            started, cpu_started = time.perf_counter(), time.process_time()
+            given = run(fresh, AS_OF)
+            seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+            results = results_of_run(given)
+            del given
+            _answer({"seconds": seconds, "cpu_seconds": cpu_seconds})
+        elif command == "digest":
+            # The portfolio's digest, which every assessment reports and which `evaluate()`
+            # works out (the floor has none): timed on its own, to show its share.
+            cpu_started = time.process_time()
+            fresh.digest  # noqa: B018 - worked out on first use
+            _answer({"cpu_seconds": time.process_time() - cpu_started})
+        elif command == "done":
+            Path(options.out).write_bytes(pickle.dumps(results))
+            _answer({"results": len(results[0]) + len(results[1]), "peak_rss": _peak_rss()})
+            return
+        del fresh
+
+
+def _answer(message: dict[str, Any]) -> None:
+    print(json.dumps(message), flush=True)
+
+
+class _Child:
+    """A running `child`: one implementation, its portfolio loaded, waiting for commands."""
+
+    def __init__(
+        self,
+        implementation: str,
+        document: Path,
+        out: Path,
+        sample: int,
+        options: argparse.Namespace,
+    ) -> None:
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            implementation,
+            "--document",
+            str(document),
+            "--out",
+            str(out),
+            "--sample",
+            str(sample),
+            "--workers",
+            str(options.workers if implementation != "floor" else 1),
+        ]
+        self.name, self.implementation, self.out = implementation, implementation, out
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
-    )
+        self.stats: dict[str, Any] = self._read()
+        self.times: list[float] = []
+        self.cpu_times: list[float] = []
+        self.digest_times: list[float] = []
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            sys.exit(f"{self.implementation} failed (exit {self.process.wait()})")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def ask(self, command: str) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def run(self) -> None:
+        answer = self.ask("run")
+        self.times.append(answer["seconds"])
+        self.cpu_times.append(answer["cpu_seconds"])
+
+    def digest(self) -> None:
+        self.digest_times.append(self.ask("digest")["cpu_seconds"])
+
+    def finish(self) -> dict[str, Any]:
+        """Stop the process; its figures, best runs taken, with the results it gave."""
+        self.stats.update(self.ask("done"))
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.close()
+        self.process.wait()
+        self.process.stdout.close()
+        self.stats["seconds"] = min(self.times)
+        self.stats["cpu_seconds"] = min(self.cpu_times)
+        self.stats["digest_cpu_seconds"] = min(self.digest_times, default=0.0)
+        self.stats["results_data"] = pickle.loads(self.out.read_bytes())
+        return self.stats
 
 
-def _spawn(
-    implementation: str, document: Path, out: Path, sample: int, options: argparse.Namespace
-) -> dict[str, Any]:
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        implementation,
-        "--document",
-        str(document),
-        "--out",
-        str(out),
-        "--sample",
-        str(sample),
-        "--repeat",
-        # The floor takes a tenth of a second or so per run, which a busy machine disturbs the
-        # most: it gets three times the runs (the best one counts, as for the others).
-        str(
-            {"celpy": CELPY_REPEAT, "floor": 3 * options.repeat}.get(implementation, options.repeat)
-        ),
-        "--workers",
-        str(options.workers if implementation != "floor" else 1),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"{implementation} failed:\n{done.stderr}")
-    stats: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    stats["results_data"] = pickle.loads(out.read_bytes())
-    return stats
+def _interleaved(children: dict[str, _Child], repeat: int) -> None:
+    """Each child's timed runs, taken in turns: `repeat` rounds; in each, every engine runs
+    once (celpy only in its first CELPY_REPEAT rounds: its runs take seconds) and the floor
+    three times (its run is short, and a busy machine disturbs it the most); then each
+    engine's digest, `repeat` times, in turns too. Taking turns, every implementation meets
+    the same changes in the machine's speed; the best run of each counts."""
+    for round_number in range(repeat):
+        for child in children.values():
+            if child.implementation == "floor":
+                for _ in range(3):
+                    child.run()
+            elif child.implementation != "celpy" or round_number < CELPY_REPEAT:
+                child.run()
+    for _ in range(repeat):
+        for child in children.values():
+            if child.implementation != "floor":
+                child.digest()
 
 
 def _mib(size: int) -> str:
@@ -267,16 +334,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         document_path = Path(folder) / "portfolio.json"
         document_path.write_text(json.dumps(generate(options.contracts, options.seed)))
-        runs = {}
-        for name, implementation, size in (
-            ("floor", "floor", 0),
-            ("accountframe", "accountframe", 0),
-            ("floor, sample", "floor", sample),
-            ("accountframe, sample", "accountframe", sample),
-            ("celpy, sample", "celpy", sample),
+        runs: dict[str, dict[str, Any]] = {}
+        # Two groups, one after the other (so that only one group's portfolios are loaded at a
+        # time); within a group, the implementations take turns.
+        for group in (
+            (("floor", "floor", 0), ("accountframe", "accountframe", 0)),
+            (
+                ("floor, sample", "floor", sample),
+                ("accountframe, sample", "accountframe", sample),
+                ("celpy, sample", "celpy", sample),
+            ),
         ):
-            out = Path(folder) / f"{len(runs)}.pickle"
-            runs[name] = _spawn(implementation, document_path, out, size, options)
+            children = {
+                name: _Child(implementation, document_path, Path(folder) / f"{name}.pickle",
+                             size, options)
+                for name, implementation, size in group
+            }  # fmt: skip
+            _interleaved(children, options.repeat)
+            runs.update((name, child.finish()) for name, child in children.items())
 
     full, part = runs["accountframe"], runs["celpy, sample"]
     policies = len(af.load_framework(FRAMEWORK).policies)
@@ -284,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"accountframe {af.__version__}, engines benchmark: {full['contracts']:,} contracts, "
         f"{full['people']:,} people, {policies} policies (benchmarks/framework), seed "
         f"{options.seed}, as of {AS_OF}; best of {options.repeat} (floor: {3 * options.repeat}, "
-        f"celpy: {CELPY_REPEAT})"
+        f"celpy: {min(options.repeat, CELPY_REPEAT)}), the implementations taking turns"
         + (f"; engines with workers={options.workers}" if options.workers > 1 else "")
     )
     print(

@@ -75,3 +75,16 @@ def test_the_sample_keeps_the_people_it_needs(engines: ModuleType) -> None:
     assert [c["id"] for c in sample["contracts"]] == [c["id"] for c in document["contracts"][:5]]
     assert len(sample["people"]) < len(document["people"])
     assert len(af.Portfolio.from_dict(sample).contracts) == 5  # every reference resolves
+
+
+def test_the_benchmark_runs_end_to_end(
+    engines: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The script itself, at a tiny size: its processes take turns and all three agree."""
+    assert engines.main(["--contracts", "12", "--celpy-contracts", "4", "--repeat", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "best of 2 (floor: 6, celpy: 2), the implementations taking turns" in printed
+    # 12 contracts x 12 contract-scope policies, and 2 person-scope policies x 12 people.
+    assert "agreement: accountframe = floor on all 168 results" in printed
+    for name in ("floor", "accountframe", "floor, sample", "accountframe, sample", "celpy, sample"):
+        assert f"\n  {name:<22}" in printed

@@ -280,7 +280,8 @@ class _Child:
     def finish(self) -> dict[str, Any]:
         """Stop the process; its figures, best runs taken, with the results it gave."""
         self.stats.update(self.ask("done"))
-        assert self.process.stdin is not None and self.process.stdout is not None
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
         self.process.stdin.close()
         self.process.wait()
         self.process.stdout.close()

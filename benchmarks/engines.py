@@ -246,7 +246,7 @@ class _Child:
             "--workers",
             str(options.workers if implementation != "floor" else 1),
         ]
-        self.name, self.implementation, self.out = implementation, implementation, out
+        self.implementation, self.out = implementation, out
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )

@@ -809,7 +809,8 @@ class _Run:
                 finding = self.finding(policy, subject, facts.bound, facts.failed, contract, facts)
                 findings[index].append(finding)
                 about.append(finding)
-            maps = self.make_finding_maps(about) if self.contract_consequences or kept else None
+            need = bool(self.contract_consequences) or kept is not None
+            maps = self.make_finding_maps(about) if need else None
             if kept is not None and maps is not None:
                 for (index, _), made in zip(self.contract_findings, maps, strict=True):
                     kept[index].append(made)
@@ -837,12 +838,13 @@ class _Run:
         """
         done = [self.part(0, len(self.portfolio.contracts))] if parts is None else []
         by_policy: dict[int, list[Finding]] = {i: [] for i, _ in self.contract_findings}
+        # Each person's subject, made once for all of the person-scope policies.
+        people = [(person, Subject("person", person.id)) for person in self.portfolio.people]
         for index, policy in self.person_policies:
             if not _is_consequence(policy):
                 by_policy[index] = [
-                    self.finding(policy, Subject("person", person.id), bound, {}, None)
-                    for person in self.portfolio.people
-                    for bound in (self.person_scope(person),)
+                    self.finding(policy, subject, self.person_scope(person), {}, None)
+                    for person, subject in people
                 ]
         digest = self.portfolio.digest
         placed: dict[int, list[tuple[int, Consequence]]] = {
@@ -907,8 +909,7 @@ class _Run:
                 consequences_by_policy[index] = [
                     self.consequence(policy, subject, self.person_scope(person), {}, None,
                                      relevant(subject), relevant.maps(subject))
-                    for person in self.portfolio.people
-                    for subject in (Subject("person", person.id),)
+                    for person, subject in people
                 ]  # fmt: skip
         consequences = [
             consequence for index, _ in enumerate(self.compiled.policies)
@@ -1355,7 +1356,8 @@ class _Run:
         return made
 
     def _any_finding_map(self, finding: Finding) -> dict[str, Any] | None:
-        """`finding_map` for any fields, by `_finding_map`; the tags shared per policy."""
+        """A finding's map (see `make_finding_maps`) for any fields, by `_finding_map`; the
+        tags shared per policy."""
         tags = self._tags.get(finding.policy)
         if tags is None or tags[0] is not finding.tags:
             listed = list(finding.tags)

@@ -24,7 +24,7 @@ import multiprocessing
 import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -110,6 +110,7 @@ class Judgement:
 #: What judging a finding gave, before accountability, message and waivers: (status, message,
 #: due, evidence). A plain tuple: one is made for every finding.
 _Outcome = tuple[Status, str, datetime.date | None, dict[str, Any]]
+_Item = TypeVar("_Item")
 
 
 def evaluate(
@@ -863,19 +864,13 @@ class _Run:
             for index, pairs in part.consequences.items():
                 placed[index].extend(pairs)
             self._used_waivers |= part.used_waivers
-        findings = [
-            finding for index, _ in enumerate(self.compiled.policies)
-            for finding in by_policy.get(index, ())
-        ]  # fmt: skip
+        findings = self.in_policy_order(by_policy)
         finding_maps = None
         if self.keep_finding_values:
             for index, policy in self.person_policies:
                 if not _is_consequence(policy):
                     maps_by_policy[index] = self.make_finding_maps(by_policy[index])
-            finding_maps = [
-                made for index, _ in enumerate(self.compiled.policies)
-                for made in maps_by_policy.get(index, ())
-            ]  # fmt: skip
+            finding_maps = self.in_policy_order(maps_by_policy)
         # Asked for below: contracts whose id is repeated (the others were done by `part`),
         # and people, if a person-scope sanction or reward reads their findings.
         relevant = _Relevant(
@@ -911,10 +906,7 @@ class _Run:
                                      relevant(subject), relevant.maps(subject))
                     for person, subject in people
                 ]  # fmt: skip
-        consequences = [
-            consequence for index, _ in enumerate(self.compiled.policies)
-            for consequence in consequences_by_policy.get(index, ())
-        ]  # fmt: skip
+        consequences = self.in_policy_order(consequences_by_policy)
         framework = self.compiled.framework
         return Assessment(
             framework=framework.name,
@@ -928,6 +920,13 @@ class _Run:
             consequences=tuple(consequences),
             waivers_unused=tuple(self.unused_waivers()),
         )
+
+    def in_policy_order(self, by_policy: Mapping[int, list[_Item]]) -> list[_Item]:
+        """Policy position → items, as one list in the framework's policy order."""
+        return [
+            item for index in range(len(self.compiled.policies))
+            for item in by_policy.get(index, ())
+        ]  # fmt: skip
 
     def subjects(
         self, policy: CompiledPolicy

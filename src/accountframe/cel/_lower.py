@@ -79,9 +79,8 @@ def lower(tree: Any, limits: Limits) -> Callable[[dict[str, Any]], Any]:
         >>> lower(compile("x + 1")._tree, Limits())({"x": 2})
         3
     """
-    lowerer = _Lowerer()
-    body = _code(lowerer.lower(tree))
-    if not lowerer.uses_macros:
+    body, uses_macros = _lowered(tree)
+    if not uses_macros:
         return body
     budget = limits.max_iterations
 
@@ -103,9 +102,8 @@ def lower_each(tree: Any, limits: Limits) -> Callable[[dict[str, Any], str, list
         >>> lower_each(compile("x > n")._tree, Limits())({"n": 1}, "x", [0, 2])
         [False, True]
     """
-    lowerer = _Lowerer()
-    body = _code(lowerer.lower(tree))
-    budget = limits.max_iterations if lowerer.uses_macros else None
+    body, uses_macros = _lowered(tree)
+    budget = limits.max_iterations if uses_macros else None
 
     def each(values: dict[str, Any], name: str, items: list[Any]) -> list[Any]:
         # Macros set their own variable and restore it, so one activation serves every item.
@@ -119,6 +117,13 @@ def lower_each(tree: Any, limits: Limits) -> Callable[[dict[str, Any], str, list
         return results
 
     return each
+
+
+def _lowered(tree: Any) -> tuple[Code, bool]:
+    """The function evaluating `tree` over an activation, and whether it uses macros (which
+    then need an iteration budget in the activation)."""
+    lowerer = _Lowerer()
+    return _code(lowerer.lower(tree)), lowerer.uses_macros
 
 
 def _code(lowered: Lowered) -> Code:

@@ -464,7 +464,7 @@ class Contract:
     def spent(self, as_of: datetime.date) -> float:
         """The sum of transaction amounts dated on or before `as_of`."""
         # math.fsum: an exact sum, independent of the order transactions are listed in.
-        return math.fsum(t.amount for t in self.transactions if t.date <= as_of)
+        return math.fsum([t.amount for t in self.transactions if t.date <= as_of])
 
 
 #: Every key of `Contract.view`: the contract's fields and its derived views.

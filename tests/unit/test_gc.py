@@ -79,6 +79,46 @@ def test_a_caller_that_switched_the_collector_off_keeps_it_off(collector: None) 
     assert not gc.isenabled()
 
 
+def in_generation(generation: int, target: object) -> bool:
+    return any(item is target for item in gc.get_objects(generation=generation))
+
+
+def test_what_was_made_while_paused_goes_to_the_oldest_generation(collector: None) -> None:
+    gc.collect()
+    with collector_paused():
+        made = [{"kept": [index]} for index in range(1000)]
+    # Handed over without being examined: nothing is frozen after, and no young collection
+    # is due for them.
+    assert gc.get_freeze_count() == 0
+    assert in_generation(2, made)
+    assert in_generation(2, made[-1])
+    assert not in_generation(0, made)
+    assert gc.get_count()[0] < gc.get_threshold()[0]
+
+
+def test_a_callers_frozen_objects_stay_frozen(collector: None) -> None:
+    gc.collect()
+    frozen = [[index] for index in range(10)]
+    gc.freeze()
+    try:
+        count = gc.get_freeze_count()
+        with collector_paused():
+            made = [[index] for index in range(1000)]
+        assert gc.get_freeze_count() == count  # nothing thawed
+        assert not in_generation(2, made)  # left to the collector, young
+    finally:
+        gc.unfreeze()
+    assert frozen
+
+
+def test_an_evaluation_leaves_its_assessment_in_the_oldest_generation(collector: None) -> None:
+    compiled = af.bundled("uk-central-government").compile()
+    portfolio = af.load_portfolio(ROOT / "policies" / "examples" / "ministry-of-example.yaml")
+    assessment = compiled.evaluate(portfolio, AS_OF)
+    assert gc.get_freeze_count() == 0
+    assert in_generation(2, assessment.findings[0])
+
+
 def test_the_collector_is_off_while_evaluating(
     collector: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

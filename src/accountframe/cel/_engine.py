@@ -332,6 +332,24 @@ class Program:
             raise self._failure(f"evaluation failed: {type(error).__name__}: {error}") from error
 
     @functools.cached_property
+    def _direct(self) -> Callable[[dict[str, Any]], Any] | None:
+        """The accountframe engine's function of `Bindings.plain_values()`, which raises what
+        the evaluation raises (a `CelFailure`, `BudgetExceeded`, a `RecursionError`, ...) and
+        may give a value `evaluate` would export; None with the celpy engine.
+
+        Internal, for accountframe's evaluation of a condition: a caller that gets a bool from
+        it has `evaluate`'s result, without its per-call cost, and on anything else (any
+        exception, any other value) calls `evaluate`, which gives the error or the value.
+
+        Example:
+            >>> compile("n > 1")._direct({"n": 2})
+            True
+            >>> print(compile("n > 1", engine="celpy")._direct)
+            None
+        """
+        return self._code if self.engine == "accountframe" else None
+
+    @functools.cached_property
     def _each(self) -> Callable[[dict[str, Any], str, list[Any]], list[Any]]:
         """`_evaluate_each`'s function (accountframe engine), made on first use."""
         return lower_each(self._tree, Limits(max_iterations=self._limit))

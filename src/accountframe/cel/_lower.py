@@ -220,6 +220,10 @@ _SIMPLE_ORDER = frozenset({int, float, str, bytes, datetime.datetime, datetime.t
 class _Lowerer:
     def __init__(self) -> None:
         self.uses_macros = False
+        #: Each `a.b` closure made by `path` → (its variable's name, the field, the closure
+        #: reading the variable when the activation lacks it): for fusing a comparison with
+        #: the selection (see `_equal_constant`).
+        self.fields: dict[Lowered, tuple[str, str, Code]] = {}
 
     def lower(self, tree: Any) -> Lowered:
         node = _step(tree)
@@ -313,11 +317,12 @@ class _Lowerer:
         if isinstance(left, _Const) and isinstance(right, _Const):
             return _fold(operator, left, right)
         if name == "relation_in" and isinstance(right, _Const):
-            return _membership(_code(left), right.value)
+            return _membership(_code(left), right.value, self.fields.get(left))
         if name in ("relation_eq", "relation_ne") and (
             isinstance(left, _Const) or isinstance(right, _Const)
         ):
-            return _equal_constant(name == "relation_ne", left, right)
+            other = right if isinstance(left, _Const) else left
+            return _equal_constant(name == "relation_ne", left, right, self.fields.get(other))
         first, second = _code(left), _code(right)
         if name == "relation_eq":
 
@@ -407,6 +412,7 @@ class _Lowerer:
                         return found
                 return rt.select(value, field)
 
+            self.fields[select_one] = (root, field, variable)
             return select_one
 
         def select_path(act: dict[str, Any]) -> Any:
@@ -741,8 +747,33 @@ def _additive(subtract: bool, first: Code, second: Code) -> Code:
     return plus
 
 
-def _equal_constant(negated: bool, left: Lowered, right: Lowered) -> Code:
-    """`x == "gold"` (either side constant): compare with the constant, no second call."""
+#: A one-field selection `a.b` as `_Lowerer.fields` records it: (a, b, the closure reading a).
+_Field = tuple[str, str, Code]
+
+
+def _selected(act: dict[str, Any], field: _Field) -> Any:
+    """`a.b` as `path`'s closure gives it, for a fused closure whose fast case did not hold."""
+    root, name, variable = field
+    try:
+        value = act[root]
+    except KeyError:
+        value = variable(act)
+    if type(value) is dict:
+        found = value.get(name, _MISSING)
+        if found is not _MISSING:
+            return found
+    return rt.select(value, name)
+
+
+def _equal_constant(
+    negated: bool, left: Lowered, right: Lowered, field: _Field | None = None
+) -> Code:
+    """`x == "gold"` (either side constant): compare with the constant, no second call.
+
+    `field`: when the other side is a one-field selection `a.b`, what `_Lowerer.fields` has
+    for it; the selection is then made in the same closure (the commonest shape of a
+    condition, `review.forum == "board"`).
+    """
     constant, other = (left, right) if isinstance(left, _Const) else (right, left)
     assert isinstance(constant, _Const)
     value = constant.value
@@ -754,6 +785,21 @@ def _equal_constant(negated: bool, left: Lowered, right: Lowered) -> Code:
             return rt.equal(code(act), value) is not negated
 
         return general
+    if field is not None:
+        root, name, _ = field
+
+        def field_equal(act: dict[str, Any]) -> bool:
+            target = act.get(root, _MISSING)
+            if type(target) is dict:
+                found = target.get(name, _MISSING)
+                if type(found) is kind:
+                    return (found == value) is not negated
+            found = _selected(act, field)
+            if type(found) is kind:
+                return (found == value) is not negated
+            return rt.equal(found, value) is not negated
+
+        return field_equal
 
     def equal_constant(act: dict[str, Any]) -> bool:
         found = code(act)
@@ -764,13 +810,29 @@ def _equal_constant(negated: bool, left: Lowered, right: Lowered) -> Code:
     return equal_constant
 
 
-def _membership(item: Code, container: Any) -> Lowered:
-    """`x in [constants]`: a set lookup when the item has the constants' (single) type."""
+def _membership(item: Code, container: Any, field: _Field | None = None) -> Lowered:
+    """`x in [constants]`: a set lookup when the item has the constants' (single) type;
+    `field` as for `_equal_constant`."""
     if type(container) is list and container:
         kinds = {type(element) for element in container}
         if len(kinds) == 1 and kinds <= {str, int}:
             (kind,) = kinds
             members = frozenset(container)
+            if field is not None:
+                root, name, _ = field
+
+                def field_member(act: dict[str, Any]) -> bool:
+                    target = act.get(root, _MISSING)
+                    if type(target) is dict:
+                        found = target.get(name, _MISSING)
+                        if type(found) is kind:
+                            return found in members
+                    found = _selected(act, field)
+                    if type(found) is kind:
+                        return found in members
+                    return rt.contained(found, container)
+
+                return field_member
 
             def member(act: dict[str, Any]) -> bool:
                 value = item(act)

@@ -14,7 +14,9 @@ the three on the sample), so that a change in the machine's speed, which on a sh
 comes and goes for seconds at a time, falls on all of them alike rather than on whichever runs
 then. It prints the time per policy-subject result (findings plus consequences; wall clock, best
 of --repeat evaluations, three times as many for the floor, and at most 3 for celpy, whose runs
-take seconds; the CPU seconds of the evaluating process beside it, which a busy machine
+take seconds; on the sample, each of the floor's and accountframe's timed runs is 10
+evaluations in a row, so that theirs too last long enough not to fall in one spell of the
+machine's speed; the CPU seconds of the evaluating process beside it, which a busy machine
 disturbs less; what is timed is the call that evaluates
 — `evaluate()`, which gives the whole `Assessment`, the portfolio's digest included, or the
 floor's `assess()` — not the turning of an assessment into the rows that are compared), the
@@ -56,6 +58,10 @@ FRAMEWORK = HERE / "framework"
 IMPLEMENTATIONS = ("accountframe", "celpy", "floor")
 #: Runs of the celpy engine on the sample, of which the best is taken (each takes seconds).
 CELPY_REPEAT = 3
+#: Evaluations in a row in each timed run of the floor and accountframe's engine on the
+#: sample, and in each timing of its digest there: one takes 0.01-0.2 s, against celpy's
+#: seconds, and so short a run can fall entirely in a fast or a slow spell of a shared machine.
+SAMPLE_BATCH = 10
 
 Results = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
@@ -171,8 +177,9 @@ def child(options: argparse.Namespace) -> None:
     """One implementation in its own process, evaluating when the parent says so.
 
     Reads commands, one a line, from standard input, and answers each with one JSON line:
-    `run` (evaluate once, timed), `digest` (work out a fresh portfolio's digest, timed) and
-    `done` (write the last run's results to --out, report the peak memory, and stop).
+    `run N` (evaluate N times, each time a fresh portfolio; the time per evaluation), `digest N`
+    (work out N fresh portfolios' digests; the time per digest) and `done` (write the last
+    run's results to --out, report the peak memory, and stop).
     """
     document = json.loads(Path(options.document).read_text())
     if options.sample:
@@ -193,28 +200,33 @@ def child(options: argparse.Namespace) -> None:
     )
     results: Results = ([], [])
     for line in sys.stdin:
-        command = line.strip()
-        # A new Portfolio object each time, so that nothing worked out for one (its digest)
-        # is reused by the next: every timed run is a first assessment.
-        fresh = attrs.evolve(portfolio)
-        if command == "run":
+        command, *rest = line.split()
+        times = int(rest[0]) if rest else 1
+        seconds = cpu_seconds = 0.0
+        for _ in range(times if command in ("run", "digest") else 0):
+            # A new Portfolio object each time, so that nothing worked out for one (its
+            # digest) is reused by the next: every timed evaluation is a first assessment.
+            fresh = attrs.evolve(portfolio)
             started, cpu_started = time.perf_counter(), time.process_time()
-            given = run(fresh, AS_OF)
-            seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-            results = results_of_run(given)
-            del given
-            _answer({"seconds": seconds, "cpu_seconds": cpu_seconds})
-        elif command == "digest":
-            # The portfolio's digest, which every assessment reports and which `evaluate()`
-            # works out (the floor has none): timed on its own, to show its share.
-            cpu_started = time.process_time()
-            fresh.digest  # noqa: B018 - worked out on first use
-            _answer({"cpu_seconds": time.process_time() - cpu_started})
+            if command == "run":
+                given = run(fresh, AS_OF)
+            else:
+                # The portfolio's digest, which every assessment reports and which
+                # `evaluate()` works out (the floor has none): timed on its own, to show its
+                # share.
+                fresh.digest  # noqa: B018 - worked out on first use
+            seconds += time.perf_counter() - started
+            cpu_seconds += time.process_time() - cpu_started
+            if command == "run":
+                results = results_of_run(given)
+                del given
+            del fresh
+        if command in ("run", "digest"):
+            _answer({"seconds": seconds / times, "cpu_seconds": cpu_seconds / times})
         elif command == "done":
             Path(options.out).write_bytes(pickle.dumps(results))
             _answer({"results": len(results[0]) + len(results[1]), "peak_rss": _peak_rss()})
             return
-        del fresh
 
 
 def _answer(message: dict[str, Any]) -> None:
@@ -247,6 +259,8 @@ class _Child:
             str(options.workers if implementation != "floor" else 1),
         ]
         self.implementation, self.out = implementation, out
+        #: Evaluations (or digests) per timed run: see SAMPLE_BATCH.
+        self.batch = SAMPLE_BATCH if sample and implementation != "celpy" else 1
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
@@ -270,12 +284,12 @@ class _Child:
         return self._read()
 
     def run(self) -> None:
-        answer = self.ask("run")
+        answer = self.ask(f"run {self.batch}")
         self.times.append(answer["seconds"])
         self.cpu_times.append(answer["cpu_seconds"])
 
     def digest(self) -> None:
-        self.digest_times.append(self.ask("digest")["cpu_seconds"])
+        self.digest_times.append(self.ask(f"digest {self.batch}")["cpu_seconds"])
 
     def finish(self) -> dict[str, Any]:
         """Stop the process; its figures, best runs taken, with the results it gave."""
@@ -360,7 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"accountframe {af.__version__}, engines benchmark: {full['contracts']:,} contracts, "
         f"{full['people']:,} people, {policies} policies (benchmarks/framework), seed "
         f"{options.seed}, as of {AS_OF}; best of {options.repeat} (floor: {3 * options.repeat}, "
-        f"celpy: {min(options.repeat, CELPY_REPEAT)}), the implementations taking turns"
+        f"celpy: {min(options.repeat, CELPY_REPEAT)}; on the sample, the floor's and "
+        f"accountframe's runs {SAMPLE_BATCH} evaluations each), the implementations taking turns"
         + (f"; engines with workers={options.workers}" if options.workers > 1 else "")
     )
     print(

@@ -25,7 +25,7 @@ OPERATORS = ["==", "!="]
 scalars = st.one_of(
     st.sampled_from(["a", "b", "", 1, 0, 2, 1.0, -2.5, True, False, None, b"a"]),
     st.integers(-3, 3),
-    st.just(datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)),
+    st.just(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)),
     st.just(datetime.timedelta(days=1)),
 )
 values = st.one_of(scalars, st.lists(scalars, max_size=2))

@@ -83,7 +83,10 @@ def test_the_benchmark_runs_end_to_end(
     """The script itself, at a tiny size: its processes take turns and all three agree."""
     assert engines.main(["--contracts", "12", "--celpy-contracts", "4", "--repeat", "2"]) == 0
     printed = capsys.readouterr().out
-    assert "best of 2 (floor: 6, celpy: 2), the implementations taking turns" in printed
+    assert (
+        "best of 2 (floor: 6, celpy: 2; on the sample, the floor's and accountframe's runs 10 "
+        "evaluations each), the implementations taking turns"
+    ) in printed
     # 12 contracts x 12 contract-scope policies, and 2 person-scope policies x 12 people.
     assert "agreement: accountframe = floor on all 168 results" in printed
     for name in ("floor", "accountframe", "floor, sample", "accountframe, sample", "celpy, sample"):

@@ -65,7 +65,13 @@ from celpy.celparser import CELParser
 from celpy.evaluation import CELEvalError, Evaluator
 
 from accountframe.cel._fields import fields_read
-from accountframe.cel._lower import BudgetExceeded, lower, lower_each, macro_parts
+from accountframe.cel._lower import (
+    BudgetExceeded,
+    _bound_name,
+    lower,
+    lower_each,
+    macro_parts,
+)
 from accountframe.cel._runtime import CelFailure, export
 from accountframe.cel.functions import CEL_FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits, bracket_depth
@@ -140,17 +146,6 @@ class _Runner(celpy.InterpretedRunner):
     def evaluate(self, context: Any) -> Any:
         # A fresh evaluator and activation per call: nothing shared between threads.
         return _Evaluator(ast=self.ast, activation=self.new_activation()).evaluate(context)
-
-
-def _bound_name(tree: Any) -> str | None:
-    """The identifier an expression consists of, if it is a bare identifier."""
-    while isinstance(tree, lark.Tree):
-        if tree.data == "ident":
-            return str(tree.children[0])
-        if len(tree.children) != 1:
-            return None
-        tree = tree.children[0]
-    return None
 
 
 def _references(tree: Any) -> frozenset[str]:

@@ -36,8 +36,8 @@ from typing import Any
 import attrs
 import lark
 
-from accountframe.cel._engine import Program, _bound_name, _offset, _Placer
-from accountframe.cel._lower import _MACROS
+from accountframe.cel._engine import Program, _offset, _Placer
+from accountframe.cel._lower import _MACROS, _bound_name
 from accountframe.cel.types import (
     BOOL,
     BYTES,

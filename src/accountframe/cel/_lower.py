@@ -220,10 +220,9 @@ _SIMPLE_ORDER = frozenset({int, float, str, bytes, datetime.datetime, datetime.t
 class _Lowerer:
     def __init__(self) -> None:
         self.uses_macros = False
-        #: Each `a.b` closure made by `path` → (its variable's name, the field, the closure
-        #: reading the variable when the activation lacks it): for fusing a comparison with
-        #: the selection (see `_equal_constant`).
-        self.fields: dict[Lowered, tuple[str, str, Code]] = {}
+        #: Each `a.b` closure made by `path` → (its variable's name, the field): for fusing a
+        #: comparison with the selection (see `_equal_constant`).
+        self.fields: dict[Lowered, tuple[str, str]] = {}
 
     def lower(self, tree: Any) -> Lowered:
         node = _step(tree)
@@ -412,7 +411,7 @@ class _Lowerer:
                         return found
                 return rt.select(value, field)
 
-            self.fields[select_one] = (root, field, variable)
+            self.fields[select_one] = (root, field)
             return select_one
 
         def select_path(act: dict[str, Any]) -> Any:
@@ -747,22 +746,8 @@ def _additive(subtract: bool, first: Code, second: Code) -> Code:
     return plus
 
 
-#: A one-field selection `a.b` as `_Lowerer.fields` records it: (a, b, the closure reading a).
-_Field = tuple[str, str, Code]
-
-
-def _selected(act: dict[str, Any], field: _Field) -> Any:
-    """`a.b` as `path`'s closure gives it, for a fused closure whose fast case did not hold."""
-    root, name, variable = field
-    try:
-        value = act[root]
-    except KeyError:
-        value = variable(act)
-    if type(value) is dict:
-        found = value.get(name, _MISSING)
-        if found is not _MISSING:
-            return found
-    return rt.select(value, name)
+#: A one-field selection `a.b` as `_Lowerer.fields` records it: (a, b).
+_Field = tuple[str, str]
 
 
 def _equal_constant(
@@ -772,7 +757,8 @@ def _equal_constant(
 
     `field`: when the other side is a one-field selection `a.b`, what `_Lowerer.fields` has
     for it; the selection is then made in the same closure (the commonest shape of a
-    condition, `review.forum == "board"`).
+    condition, `review.forum == "board"`), and only where that does not find a value of the
+    constant's type is the selection's own closure called, which reads it as usual (or fails).
     """
     constant, other = (left, right) if isinstance(left, _Const) else (right, left)
     assert isinstance(constant, _Const)
@@ -786,7 +772,7 @@ def _equal_constant(
 
         return general
     if field is not None:
-        root, name, _ = field
+        root, name = field
 
         def field_equal(act: dict[str, Any]) -> bool:
             target = act.get(root, _MISSING)
@@ -794,7 +780,7 @@ def _equal_constant(
                 found = target.get(name, _MISSING)
                 if type(found) is kind:
                     return (found == value) is not negated
-            found = _selected(act, field)
+            found = code(act)
             if type(found) is kind:
                 return (found == value) is not negated
             return rt.equal(found, value) is not negated
@@ -819,7 +805,7 @@ def _membership(item: Code, container: Any, field: _Field | None = None) -> Lowe
             (kind,) = kinds
             members = frozenset(container)
             if field is not None:
-                root, name, _ = field
+                root, name = field
 
                 def field_member(act: dict[str, Any]) -> bool:
                     target = act.get(root, _MISSING)
@@ -827,7 +813,7 @@ def _membership(item: Code, container: Any, field: _Field | None = None) -> Lowe
                         found = target.get(name, _MISSING)
                         if type(found) is kind:
                             return found in members
-                    found = _selected(act, field)
+                    found = item(act)
                     if type(found) is kind:
                         return found in members
                     return rt.contained(found, container)

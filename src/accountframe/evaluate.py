@@ -705,18 +705,10 @@ class _Run:
     ) -> bool:
         """`run` for a condition, which must give a bool."""
         if self.steps is None and extra is None and canonical is None:
-            # The hot path: the engine's function called directly. A bool is the result; on
-            # anything else, `run` evaluates again, and names the problem. (Not bound to a name:
-            # an exception in a local would make a cycle, see `run`.)
-            direct = policy.programs[field]._direct
-            if direct is not None:
-                try:
-                    value = direct(bound.plain_values())
-                except Exception:  # `run` below gives the error
-                    pass
-                else:
-                    if type(value) is bool:
-                        return value
+            # The hot path: a bool, else `run` evaluates again and names the problem.
+            value = policy.programs[field]._evaluate_bool(bound)
+            if value is not None:
+                return value
         result: bool = self.run(policy, field, bound, failed, bool, extra, canonical)
         return result
 
@@ -927,10 +919,7 @@ class _Run:
         for index in range(len(self.compiled.policies)):
             if index in by_policy:
                 relevant.add(
-                    by_policy[index],
-                    maps_by_policy.get(index),
-                    persons_by_policy.get(index),
-                    about_contracts=index in persons_by_policy,
+                    by_policy[index], maps_by_policy.get(index), persons_by_policy.get(index)
                 )
         contracts = self.portfolio.contracts
         for index, policy in self.contract_consequences:
@@ -1650,23 +1639,22 @@ class _Relevant:
         findings: list[Finding],
         maps: list[dict[str, Any] | None] | None = None,
         persons: list[str | None] | None = None,
-        about_contracts: bool = False,
     ) -> None:
         """Index more findings, which come after those indexed so far (with their `maps`, if
         maps were given to the constructor).
 
-        `about_contracts`: they are all about contracts. `persons` (with `about_contracts`
-        only): the accountable person of each, in the same order, read when the findings were
-        made. With both, only the index of people is built, and the findings themselves are
-        not read: findings made long before lie scattered in memory, where reading each one's
-        subject and accountable person costs several times indexing it.
+        `persons`, given only for findings that are all about contracts: the accountable
+        person of each, in the same order, read when the findings were made. With it, when no
+        contract's findings are asked for, only the index of people is built and the findings
+        themselves are not read: findings made long before lie scattered in memory, where
+        reading each one's subject and accountable person costs several times indexing it.
         """
         wanted, people = self._wanted, self._with_people
         if not people and wanted is not None and not wanted:
             return  # nobody's findings are asked for
         about_people, maps_people = self.people, self.people_maps
         given: Iterable[dict[str, Any] | None] = itertools.repeat(None) if maps is None else maps
-        if about_contracts and persons is not None and wanted is not None and not wanted:
+        if persons is not None and wanted is not None and not wanted:
             for finding, made, person in zip(findings, given, persons, strict=False):
                 if person is not None:
                     about_people[person].append(finding)

@@ -126,6 +126,28 @@ def test_bindings_of_bindings_is_itself() -> None:
     assert cel.bindings(converted) is converted
 
 
+def test_programs_read_their_attributes_without_a_hook() -> None:
+    # On a slotted attrs class a cached_property comes with a `__getattr__`, which slows every
+    # attribute read, several per evaluation: `_each` is made lazily into a plain field.
+    program = cel.compile("x > 1")
+    assert not hasattr(type(program), "__getattr__")
+    assert program._each_code is None
+    assert program._evaluate_each(cel.bindings({}), "x", [0, 2]) == [False, True]
+    assert program._each() is program._each_code is not None
+
+
+def test_trusted_values_are_bound_as_they_are_and_not_kept_by_the_family() -> None:
+    base = cel.bindings({"a": 1})
+    value = [1, [2, datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)]]
+    child = base._trusted_merged({"xs": value})
+    assert child["xs"] is value
+    assert dict(child) == dict(cel.bindings({"a": 1, "xs": value}))
+    # Not recorded: nothing in the family keeps it alive once its users let it go.
+    assert id(value) not in base._shared.validated
+    # Bound again, it is checked again, and given back unchanged (it is canonical).
+    assert child.merged({"ys": value})["ys"] is value
+
+
 # --- Functions --------------------------------------------------------------------------------
 
 

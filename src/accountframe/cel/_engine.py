@@ -50,7 +50,6 @@ sum, 191 `!`, 191 member selections or indexes, 192 `&&` terms. Whatever happens
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 import sys
 import threading
@@ -230,6 +229,9 @@ _BOOL = frozenset({bool})
 #: The evaluation engines `compile` can build a `Program` for.
 Engine = Literal["accountframe", "celpy"]
 ENGINES: tuple[Engine, ...] = ("accountframe", "celpy")
+#: A function evaluating an expression once per item (see `lower_each`).
+_Each = Callable[[dict[str, Any], str, list[Any]], list[Any]]
+
 #: The engine used when `compile` is not told otherwise.
 DEFAULT_ENGINE: Engine = "accountframe"
 
@@ -260,6 +262,9 @@ class Program:
     _tree: Any = attrs.field(default=None, repr=False, eq=False)
     _code: Any = attrs.field(default=None, repr=False, eq=False)
     _limit: int = attrs.field(default=DEFAULT_LIMITS.max_iterations, repr=False, eq=False)
+    # `_evaluate_each`'s function, made on first use (see `_each`). Not a cached_property: on a
+    # slotted class, attrs makes one with a `__getattr__`, which slows every attribute read.
+    _each_code: _Each | None = attrs.field(default=None, init=False, repr=False, eq=False)
 
     def references(self) -> frozenset[str]:
         """The variables the expression reads: free identifiers, not macro-bound ones.
@@ -341,16 +346,20 @@ class Program:
         """
         if self.engine != "accountframe":
             return None
-        try:
-            result = self._code(bound.plain_values())
+        try:  # the activation read as `plain_values()` gives it, without the call
+            result = self._code(bound._values)
         except Exception:  # any failure: the caller's `evaluate` names it
             return None
         return result if type(result) is bool else None
 
-    @functools.cached_property
-    def _each(self) -> Callable[[dict[str, Any], str, list[Any]], list[Any]]:
-        """`_evaluate_each`'s function (accountframe engine), made on first use."""
-        return lower_each(self._tree, Limits(max_iterations=self._limit))
+    def _each(self) -> _Each:
+        """`_evaluate_each`'s function (accountframe engine), made on first use (threads that
+        ask at once may each make one: equivalent functions, either will do)."""
+        each = self._each_code
+        if each is None:
+            each = lower_each(self._tree, Limits(max_iterations=self._limit))
+            object.__setattr__(self, "_each_code", each)
+        return each
 
     def _evaluate_each(self, bound: Bindings, name: str, items: list[Any]) -> list[Any] | None:
         """The results of evaluating with `bound` and `name` set to each item in turn, when
@@ -371,7 +380,7 @@ class Program:
         if self.engine != "accountframe":
             return None
         try:
-            results: list[Any] = self._each(bound.plain_values(), name, items)
+            results: list[Any] = self._each()(bound._values, name, items)
         except Exception:  # any failure: the caller's evaluation item by item names it
             return None
         return results if _BOOL.issuperset(map(type, results)) else None

@@ -559,6 +559,14 @@ class _Lowerer:
     # -- calls, has(), macros --------------------------------------------------------------
 
     def call(self, name: str, argument_nodes: list[Any]) -> Lowered:
+        if name == "size" and len(argument_nodes) == 1:
+            node = _step(argument_nodes[0])
+            parts = macro_parts(node)
+            if parts is not None and str(node.children[1]) == "filter":
+                # `xs.filter(x, p).size()`, the usual way to count: the filter's own loop
+                # gives the count (a filter's result is a list, whose size cannot fail).
+                target_node, variable_node, bodies = parts
+                return self.macro("filter", target_node, [variable_node, *bodies], counted=True)
         function = rt.FUNCTIONS.get(name)
         arguments = [self.lower(child) for child in argument_nodes]
         if function is None:
@@ -617,7 +625,10 @@ class _Lowerer:
 
         return has
 
-    def macro(self, name: str, target_node: Any, arguments: list[Any]) -> Lowered:
+    def macro(
+        self, name: str, target_node: Any, arguments: list[Any], *, counted: bool = False
+    ) -> Lowered:
+        """A macro's closure; `counted` (a `filter` only): the size of its result instead."""
         variable = _bound_name(arguments[0]) if arguments else None
         expected = (2, 3) if name == "map" else (2,)
         if variable is None or len(arguments) not in expected:
@@ -625,6 +636,8 @@ class _Lowerer:
         self.uses_macros = True
         target = _code(self.lower(target_node))
         bodies = [_code(self.lower(body)) for body in arguments[1:]]
+        if counted:
+            return _build_filter(target, variable, *bodies, counted=True)
         build = _MACRO_BUILDERS[name if len(bodies) == 1 else "map_filter"]
         return build(target, variable, *bodies)
 
@@ -1042,8 +1055,10 @@ def _build_map(target: Code, variable: str, transform: Code) -> Code:
     return map_
 
 
-def _build_filter(target: Code, variable: str, predicate: Code) -> Code:
-    def filter_(act: dict[str, Any]) -> list[Any]:
+def _build_filter(target: Code, variable: str, predicate: Code, *, counted: bool = False) -> Code:
+    """`filter`; `counted`: the number of items it keeps, for `.filter(...).size()`."""
+
+    def filter_(act: dict[str, Any]) -> Any:
         items = _elements(target(act), "filter")
         budget = act[_BUDGET]
         saved = act.get(variable, _MISSING)
@@ -1061,7 +1076,7 @@ def _build_filter(target: Code, variable: str, predicate: Code) -> Code:
                     raise _predicate_error("filter", result)
         finally:
             _restore(act, variable, saved)
-        return results
+        return len(results) if counted else results
 
     return filter_
 

@@ -136,16 +136,22 @@ class Bindings(Mapping[str, Any]):
         back unchanged (an item of these bindings, or a result of `_canonical`), and every name
         a CEL identifier. Nothing is checked; the result is the same as `merged(values)`.
 
+        Unlike `merged`, it does not record the values as validated: bound again by `merged`,
+        they are checked again (and given back unchanged, being canonical). Evaluation makes
+        one of these per contract, per person and per subject's `findings`, and binds them
+        again only on rare paths; recorded, every one would stay alive as long as the
+        bindings' family, the whole evaluation.
+
         Example:
             >>> base = bindings({"xs": [datetime.date(2026, 1, 1)]})
             >>> dict(base._trusted_merged({"x": base["xs"][0]}))["x"].tzinfo
             datetime.timezone.utc
         """
-        known = self._shared.validated
-        for value in values.values():
-            if type(value) in (list, dict):  # as `merged` does: known when bound again
-                known[id(value)] = value
-        return self._child(values)
+        child = Bindings.__new__(Bindings)
+        child._shared = self._shared
+        child._values = {**self._values, **values}
+        child._cel = None
+        return child
 
     def _extending(self) -> tuple[Bindings, Callable[[str, Any], None]]:
         """A child of these bindings, and a function that binds one more variable in it,

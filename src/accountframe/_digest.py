@@ -173,6 +173,7 @@ def _member_texts(tp: type[enum.Enum]) -> dict[int, str] | None:
 
 
 _NONE = type(None)
+_FLOATS, _STRS = frozenset({float}), frozenset({str})
 _BOOLS = {True: "true", False: "false"}
 
 
@@ -263,14 +264,29 @@ def _sequences(
     lengths = list(map(len, column))
     found = iter(items(list(chain.from_iterable(column)), texts))
     # Each tuple's items, taken in turn from the one column of all the items (C loops only).
-    lists = map(", ".join, map(islice, repeat(found), lengths))
+    written = _written(lengths, bool(before))
+    lists = map(", ".join, map(islice, repeat(found), written))
     result = map("".join, zip(repeat(before + "["), lists, repeat("]" + after)))
-    return _unless_empty(result, lengths) if before else list(result)
+    return _placed(result, lengths, written)
 
 
-def _unless_empty(texts: Iterable[str], lengths: list[int]) -> list[str]:
-    """Each text, or '' where its length is 0 (a field left out at its empty default)."""
-    return list(map(operator.getitem, zip(repeat(""), texts), map(bool, lengths)))
+def _written(lengths: list[int], leave_out_empty: bool) -> list[int]:
+    """The lengths of the values of a column to write: all of them, or, when empty ones are
+    left out, those of the others."""
+    if leave_out_empty and not all(lengths):
+        return list(filter(None, lengths))
+    return lengths
+
+
+def _placed(texts: Iterable[str], lengths: list[int], written: list[int]) -> list[str]:
+    """The texts of the values written (see `_written`), with '' in the places of those left
+    out: what `json.dumps` of `unstructure`'s output has for a field left out at its empty
+    default. Only the values written are made into text (C loops only)."""
+    if written is lengths:
+        return list(texts)
+    # For each value, the next text from `texts`, or the next '' where its length is 0.
+    sources = (repeat(""), iter(texts))
+    return list(map(next, map(sources.__getitem__, map(bool, lengths))))
 
 
 def _mappings(
@@ -285,11 +301,12 @@ def _mappings(
     if not {str}.issuperset(map(type, every_key)):
         raise _NotPlain  # json writes other keys differently, or refuses them
     owners = chain.from_iterable(map(repeat, filled, map(len, filled)))
-    written = values(list(map(operator.getitem, owners, every_key)), texts)
-    found = map(str.__add__, map(_Keys().__getitem__, every_key), written)
-    bodies = map(", ".join, map(islice, repeat(found), lengths))
+    written_values = values(list(map(operator.getitem, owners, every_key)), texts)
+    found = map(str.__add__, map(_Keys().__getitem__, every_key), written_values)
+    written = _written(lengths, bool(before))
+    bodies = map(", ".join, map(islice, repeat(found), written))
     result = map("".join, zip(repeat(before + "{"), bodies, repeat("}" + after)))
-    return _unless_empty(result, lengths) if before else list(result)
+    return _placed(result, lengths, written)
 
 
 class _Keys(dict[str, str]):
@@ -336,9 +353,12 @@ def _field(tp: Any, default: Any, before: str, after: str) -> Column:
             types = set(map(type, column))
             if not allowed.issuperset(types):
                 return each(column, texts)
-            if types == {float} and default is None and 2 * len(set(column)) > len(column):
-                # Mostly distinct numbers, none left out: looking each up first only costs.
-                return list(map("".join, zip(repeat(before), _floats(column), repeat(after))))
+            if default is None and types in (_FLOATS, _STRS) and 4 * len(set(column)) > len(column):
+                # Many distinct numbers or strings (ids, names), none left out: a fragment is
+                # worked out once per distinct value at a Python call each, so writing every
+                # one in C loops costs less unless each repeats four times or more.
+                written = _floats(column) if types == _FLOATS else map(_encode_str, column)
+                return list(map("".join, zip(repeat(before), written, repeat(after))))
             text: Callable[[Any], str] = texts.__getitem__ if kind is _DATE else _scalar
             fragments = _Fragments(text, before, after)
             fragments[default] = ""

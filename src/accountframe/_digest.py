@@ -173,7 +173,8 @@ def _member_texts(tp: type[enum.Enum]) -> dict[int, str] | None:
 
 
 _NONE = type(None)
-_FLOATS, _STRS = frozenset({float}), frozenset({str})
+_FLOATS: frozenset[type] = frozenset({float})
+_STRS: frozenset[type] = frozenset({str})
 _BOOLS = {True: "true", False: "false"}
 
 
@@ -350,7 +351,7 @@ def _field(tp: Any, default: Any, before: str, after: str) -> Column:
     if scalar and type(default) in allowed and default == default:
 
         def scalars(column: list[Any], texts: _Texts) -> list[str]:
-            types = set(map(type, column))
+            types = frozenset(map(type, column))
             if not allowed.issuperset(types):
                 return each(column, texts)
             if default is None and types in (_FLOATS, _STRS) and 4 * len(set(column)) > len(column):

@@ -1,12 +1,16 @@
-"""Shared test configuration: golden-file regeneration and the shared data folder."""
+"""Shared test configuration: golden-file regeneration, the shared data folder, and helpers."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
+
+from accountframe import cel
+from accountframe.errors import CelEvaluationError
 
 # CI runs the same examples every time (a failure reproduces from the log); local runs keep
 # drawing new ones, which is how new counterexamples are found.
@@ -36,3 +40,11 @@ def shared_data() -> Path:
     """The shared data folder: $ACCOUNTFRAME_SHARED_DATA, else ../shared/data beside the repo."""
     configured = os.environ.get("ACCOUNTFRAME_SHARED_DATA")
     return Path(configured) if configured else ROOT.parent / "shared" / "data"
+
+
+def cel_outcome(expression: str, variables: dict[str, Any]) -> tuple[str, Any]:
+    """("value", what `expression` gives with accountframe's engine) or ("error", its message)."""
+    try:
+        return "value", cel.compile(expression).evaluate(variables)
+    except CelEvaluationError as error:
+        return "error", error.cel_message

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from accountframe import cel
 from accountframe.errors import CelEvaluationError
+from conftest import cel_outcome
 
 PREDICATES = [
     "x > 1",
@@ -39,13 +40,6 @@ targets = st.one_of(
 bindings = st.one_of(st.builds(lambda xs: {"xs": xs}, targets), st.just({}))
 
 
-def outcome(expression: str, variables: dict[str, Any]) -> tuple[str, Any]:
-    try:
-        return "value", cel.compile(expression).evaluate(variables)
-    except CelEvaluationError as error:
-        return "error", error.cel_message
-
-
 @settings(max_examples=400, deadline=None)
 @given(variables=bindings, predicate=st.sampled_from(PREDICATES), method=st.booleans())
 def test_a_counted_filter_is_the_size_of_the_filtered_list(
@@ -54,7 +48,7 @@ def test_a_counted_filter_is_the_size_of_the_filtered_list(
     listed = f"xs.filter(x, {predicate})"
     expression = f"{listed}.size()" if method else f"size({listed})"
     reference = f"[{listed}][0].size()"
-    assert outcome(expression, variables) == outcome(reference, variables)
+    assert cel_outcome(expression, variables) == cel_outcome(reference, variables)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +71,7 @@ def test_a_counted_filter_is_the_size_of_the_filtered_list(
     ],
 )
 def test_counted_filters(expression: str, expected: tuple[str, Any]) -> None:
-    assert outcome(expression, {"xs": [1, 2, 3], "m": {"a": 1, "b": 2}}) == expected
+    assert cel_outcome(expression, {"xs": [1, 2, 3], "m": {"a": 1, "b": 2}}) == expected
 
 
 def test_a_counted_filter_spends_the_iteration_budget_as_the_filter_does() -> None:

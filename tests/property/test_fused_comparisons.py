@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accountframe import cel
-from accountframe.errors import CelEvaluationError
+from conftest import cel_outcome
 
 CONSTANTS = ['"a"', '""', "1", "0", "1u", "1.0", "-2.5", "true", "false", "null", 'b"a"']
 LISTS = ['["a", "b"]', "[1, 2]", '["a"]', "[0]"]
@@ -38,13 +37,6 @@ targets = st.one_of(
 bindings = st.one_of(st.builds(lambda f: {"f": f}, targets), st.just({}))
 
 
-def outcome(expression: str, variables: dict[str, Any]) -> tuple[str, Any]:
-    try:
-        return "value", cel.compile(expression).evaluate(variables)
-    except CelEvaluationError as error:
-        return "error", error.cel_message
-
-
 def unfused(expression: str) -> str:
     return expression.replace("f.p", "[f.p][0]")
 
@@ -60,7 +52,7 @@ def test_a_fused_equality_is_the_comparison_of_the_selection(
     variables: dict[str, Any], operator: str, constant: str, constant_first: bool
 ) -> None:
     expression = f"{constant} {operator} f.p" if constant_first else f"f.p {operator} {constant}"
-    assert outcome(expression, variables) == outcome(unfused(expression), variables)
+    assert cel_outcome(expression, variables) == cel_outcome(unfused(expression), variables)
 
 
 @settings(max_examples=300, deadline=None)
@@ -69,7 +61,7 @@ def test_a_fused_membership_is_the_membership_of_the_selection(
     variables: dict[str, Any], container: str
 ) -> None:
     expression = f"f.p in {container}"
-    assert outcome(expression, variables) == outcome(unfused(expression), variables)
+    assert cel_outcome(expression, variables) == cel_outcome(unfused(expression), variables)
 
 
 @pytest.mark.parametrize(
@@ -90,5 +82,5 @@ def test_a_fused_membership_is_the_membership_of_the_selection(
 def test_fused_comparisons(
     expression: str, variables: dict[str, Any], expected: tuple[str, Any]
 ) -> None:
-    assert outcome(expression, variables) == expected
-    assert outcome(unfused(expression), variables) == expected
+    assert cel_outcome(expression, variables) == expected
+    assert cel_outcome(unfused(expression), variables) == expected

@@ -123,9 +123,7 @@ class Bindings(Mapping[str, Any]):
         """New bindings sharing this one's caches: these values, and `values` (valid) over them."""
         child = Bindings.__new__(Bindings)
         child._shared = self._shared
-        combined = dict(self._values)
-        combined.update(values)
-        child._values = combined
+        child._values = {**self._values, **values}
         child._cel = None
         return child
 
@@ -147,11 +145,7 @@ class Bindings(Mapping[str, Any]):
             >>> dict(base._trusted_merged({"x": base["xs"][0]}))["x"].tzinfo
             datetime.timezone.utc
         """
-        child = Bindings.__new__(Bindings)
-        child._shared = self._shared
-        child._values = {**self._values, **values}
-        child._cel = None
-        return child
+        return self._child(values)
 
     def _extending(self) -> tuple[Bindings, Callable[[str, Any], None]]:
         """A child of these bindings, and a function that binds one more variable in it,

@@ -203,7 +203,7 @@ def child(options: argparse.Namespace) -> None:
         command, *rest = line.split()
         times = int(rest[0]) if rest else 1
         seconds = cpu_seconds = 0.0
-        for _ in range(times if command in ("run", "digest") else 0):
+        for number in range(times if command in ("run", "digest") else 0):
             # A new Portfolio object each time, so that nothing worked out for one (its
             # digest) is reused by the next: every timed evaluation is a first assessment.
             fresh = attrs.evolve(portfolio)
@@ -218,7 +218,8 @@ def child(options: argparse.Namespace) -> None:
             seconds += time.perf_counter() - started
             cpu_seconds += time.process_time() - cpu_started
             if command == "run":
-                results = results_of_run(given)
+                if number == times - 1:  # `done` writes the last evaluation's results
+                    results = results_of_run(given)
                 del given
             del fresh
         if command in ("run", "digest"):

@@ -370,12 +370,229 @@ class _Structurer:
 
 
 def structure(cls: type[T], data: Any, path: Path = ()) -> tuple[T | None, list[Problem]]:
-    """Build `cls` from plain data; return the object (or None) and every problem found."""
+    """Build `cls` from plain data; return the object (or None) and every problem found.
+
+    Data that is plainly well-formed is built by `_builder(cls)`, generated once per class;
+    anything it is not sure of goes through `_Structurer`, which finds and words every problem.
+    Both give the same object for the same data (tests/property/test_structure_properties.py).
+    """
+    try:
+        built: T = _builder(typing.cast(type, cls))(data)
+        return built, []
+    except _Unsure:
+        pass
     structurer = _Structurer()
     result = structurer.instance(cls, data, path)
     if result is _INVALID:
         return None, structurer.problems
     return result, structurer.problems
+
+
+class _Unsure(Exception):
+    """The fast builder met something it does not judge itself: `_Structurer` will."""
+
+
+_ABSENT: Any = object()  # a key the data does not have
+Builder = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _builder(cls: type) -> Builder:
+    """`structure(cls, data)`'s object for plainly well-formed data, or `_Unsure` raised.
+
+    Generated once per attrs class from its fields, it accepts only what `_Structurer` accepts
+    as it is and gives the same object for it: a dict of known keys (every required one there),
+    each value of exactly the type its annotation names (an int too for a float, and a date or
+    its ISO text for a date), field validators with an error code passing, and the class's own
+    checks passing. For anything else (a subclass, a tuple for a mapping, an unknown key, a
+    value a validator refuses) it raises `_Unsure` and the careful walk takes over, from the
+    top, to report every problem with its path. A portfolio of 10,000 contracts holds about
+    400,000 objects, which this builds several times faster than the walk.
+    """
+    namespace: dict[str, Any] = {"_Unsure": _Unsure, "_ABSENT": _ABSENT, "cls": cls}
+    lines = ["def build(data):", "    if type(data) is not dict:", "        raise _Unsure"]
+    lines += ["    kwargs = {}", "    found = 0"]
+    for index, (field, tp) in enumerate(_fields(cls)):
+        name, key, required = field.name, _field_key(field), _is_required(field)
+        inner, target = _optional_inner(tp), f"kwargs[{name!r}]"
+        nonempty = bool(field.metadata.get("nonempty"))
+        convert = _build_value(inner or tp, target, f"f{index}", namespace, cls, nonempty)
+        if inner is not None and not required:  # an explicit null is kept, as the walk keeps it
+            convert = ["if value is None:", f"    {target} = None", "else:", *_indented(convert)]
+        if field.metadata.get("code") is not None and field.validator is not None:
+            namespace[f"f{index}_field"] = field  # checked here, as the walk checks it
+            convert += [
+                "try:",
+                f"    f{index}_field.validator(None, f{index}_field, {target})",
+                "except ValueError:",
+                "    raise _Unsure from None",
+            ]
+        lines += [f"    value = data.get({key!r}, _ABSENT)", "    if value is not _ABSENT:"]
+        lines += ["        found += 1", *_indented(convert, 8)]
+        if required:
+            lines += ["    else:", "        raise _Unsure"]
+    lines += ["    if found != len(data):", "        raise _Unsure"]  # an unknown key
+    lines += ["    try:", "        return cls(**kwargs)", "    except (TypeError, ValueError):"]
+    lines.append("        raise _Unsure from None")
+    exec("\n".join(lines), namespace)  # the text is built above from field names only
+    built: Builder = namespace["build"]
+    built.__qualname__ = f"_builder.<{cls.__qualname__}>"
+    return built
+
+
+def _indented(lines: list[str], by: int = 4) -> list[str]:
+    return [" " * by + line for line in lines]
+
+
+def _build_value(
+    tp: Any, target: str, name: str, namespace: dict[str, Any], owner: type, nonempty: bool
+) -> list[str]:
+    """Lines that set `target` to the value of `value` for the annotation `tp`, or raise
+    `_Unsure`; names they need are added to `namespace`, prefixed with `name`."""
+    shape, argument = _shape(tp)
+    if tp is str:
+        test = "type(value) is not str" + (" or not value.strip()" if nonempty else "")
+        return [f"if {test}:", "    raise _Unsure", f"{target} = value"]
+    if tp is bool or tp is int:  # exactly: True is an int, but not a whole number here
+        namespace[name] = tp
+        return [f"if type(value) is not {name}:", "    raise _Unsure", f"{target} = value"]
+    if shape == "instance" and argument is not owner:
+        namespace[name] = _builder(argument)
+        return [f"{target} = {name}(value)"]
+    if shape == "enum" and all(type(member.value) is str for member in argument):
+        namespace[name] = {member.value: member for member in argument}
+        return [
+            f"{target} = {name}.get(value) if type(value) is str else None",
+            f"if {target} is None:",
+            "    raise _Unsure",
+        ]
+    namespace[name] = _converter(tp, owner)
+    return [f"{target} = {name}(value)"]
+
+
+def _converter(tp: Any, owner: type) -> Builder:
+    """A function giving what `_Structurer.value(tp, ...)` gives for plainly well-formed
+    data (no `nonempty`: that applies to fields only), or raising `_Unsure`."""
+    inner = _optional_inner(tp)
+    if inner is not None:
+        convert_inner = _converter(inner, owner)
+        return lambda value: None if value is None else convert_inner(value)
+    shape, argument = _shape(tp)
+    if shape == "instance":
+        if argument is owner:  # a class holding itself: built when first met
+            return lambda value: _builder(owner)(value)
+        return _builder(argument)
+    if shape == "sequence":
+        convert_item = _converter(argument, owner)
+
+        def sequence(value: Any) -> Any:
+            if type(value) is not list and type(value) is not tuple:
+                raise _Unsure
+            return tuple([convert_item(item) for item in value])
+
+        return sequence
+    if shape == "mapping":
+        convert_entry = _converter(argument, owner)
+
+        def mapping(value: Any) -> Any:
+            if type(value) is not dict:
+                raise _Unsure
+            result = {}
+            for key, entry in value.items():
+                if type(key) is not str:
+                    raise _Unsure
+                result[key] = convert_entry(entry)
+            return result
+
+        return mapping
+    if shape == "enum":
+        members = {member.value: member for member in argument}
+
+        def member(value: Any) -> Any:
+            found = members.get(value) if type(value) is str else None
+            if found is None:
+                raise _Unsure
+            return found
+
+        return member
+    if tp is datetime.date:
+        return _date
+    if tp is float:
+        return _number
+    if tp is Any:
+        return _free
+    if tp in (str, bool, int):
+
+        def exactly(value: Any) -> Any:
+            if type(value) is not tp:
+                raise _Unsure
+            return value
+
+        return exactly
+
+    def unsupported(value: Any) -> Any:
+        raise _Unsure  # the careful walk names the annotation (a model bug)
+
+    return unsupported
+
+
+def _date(value: Any) -> datetime.date:
+    """A date, or its ISO text as one; `_Structurer.date`'s rules.
+
+    Each value becomes its own object, as in the walk: equal dates shared would make PyYAML
+    write anchors and aliases when a portfolio is dumped (`accountframe import`)."""
+    if type(value) is datetime.date:
+        return value
+    if type(value) is not str or not _DATE.fullmatch(value):
+        raise _Unsure
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise _Unsure from None
+
+
+def _number(value: Any) -> float:
+    """A finite float, or a whole number as one; `_Structurer.number`'s rules."""
+    if type(value) is float:
+        number = value
+    elif type(value) is int:
+        try:
+            number = float(value)
+        except OverflowError:
+            raise _Unsure from None
+    else:
+        raise _Unsure
+    if not math.isfinite(number):
+        raise _Unsure
+    return number
+
+
+def _free(value: Any, depth: int = 0) -> Any:
+    """`_Structurer.free` for plainly well-formed values: lists and maps at most
+    `MAX_FREE_DEPTH` deep, whole numbers within 64 bits, finite floats."""
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is datetime.date:
+        return value
+    if kind is int:
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise _Unsure
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise _Unsure
+        return value
+    if depth >= MAX_FREE_DEPTH:
+        raise _Unsure
+    if kind is list or kind is tuple:
+        return [_free(item, depth + 1) for item in value]
+    if kind is dict:
+        result = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unsure
+            result[key] = _free(item, depth + 1)
+        return result
+    raise _Unsure
 
 
 def unstructure(obj: Any) -> Any:

@@ -25,6 +25,7 @@ ALLOWED_CACHES = {
     ("_structure.py", "_unstructure_plan"): "a pure function of an attrs class",
     ("_structure.py", "_plain_plan"): "a pure function of an attrs class",
     ("_structure.py", "_cel_converter"): "a function generated from an attrs class's fields",
+    ("_structure.py", "_builder"): "a function generated from an attrs class's fields",
     ("_digest.py", "_many"): "a column writer, a pure function of an attrs class",
     ("evaluate.py", "_texts_finding_map"): "a function generated from a set of keys, bounded",
     ("policy.py", "_shift"): "a pure function of a date and two ints, bounded (LRU)",

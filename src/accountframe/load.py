@@ -380,28 +380,41 @@ class _NeedsWalk(Exception):
     """Something the fast path does not judge itself: an alias, a tag, a repeated key."""
 
 
-class _FastLoader(_Loader):  # type: ignore[misc]
-    """libyaml's parser with PyYAML's safe constructors, refusing anything unusual."""
+_STR_TAG = "tag:yaml.org,2002:str"
 
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise _NeedsWalk  # an alias: the walk bounds its expansion
-        if node.tag not in _SCALAR_TAGS and node.tag not in (_MAP_TAG, _SEQ_TAG):
+
+def _plain_node(node: Any, loader: Any, seen: set[int]) -> Any:
+    """Plain data from a composed node, as PyYAML's safe constructors build it, or
+    `_NeedsWalk` for anything unusual: an alias (a node met twice; `seen` holds those met),
+    a tag, a merge key or another key that is not plain text, a repeated key."""
+    if id(node) in seen:
+        raise _NeedsWalk  # an alias: the walk bounds its expansion
+    seen.add(id(node))
+    kind, tag = type(node), node.tag
+    if kind is yaml.ScalarNode:
+        if tag == _STR_TAG:
+            return node.value  # what construct_yaml_str gives
+        if tag not in _SCALAR_TAGS:
             raise _NeedsWalk
-        return super().construct_object(node, deep)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen = set()
-        for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                raise _NeedsWalk  # merge keys (<<) and complex keys included
-            # The scalar constructor itself: construct_object would record the key node as
-            # built, and its second visit below would look like an alias.
-            key = self.yaml_constructors[key_node.tag](self, key_node)
-            if key in seen:
-                raise _NeedsWalk
-            seen.add(key)
-        return super().construct_mapping(node, deep)
+        return loader.yaml_constructors[tag](loader, node)
+    if kind is yaml.SequenceNode and tag == _SEQ_TAG:
+        return [_plain_node(item, loader, seen) for item in node.value]
+    if kind is not yaml.MappingNode or tag != _MAP_TAG:
+        raise _NeedsWalk
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode or key_node.tag not in _SCALAR_TAGS:
+            raise _NeedsWalk  # merge keys (<<) and complex keys included
+        key_tag = key_node.tag
+        key = (
+            key_node.value
+            if key_tag == _STR_TAG
+            else loader.yaml_constructors[key_tag](loader, key_node)
+        )
+        if key in result:
+            raise _NeedsWalk
+        result[key] = _plain_node(value_node, loader, seen)
+    return result
 
 
 def _unique_pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -417,9 +430,12 @@ def _fast_parse(text: str, fmt: Format, limits: LoadLimits) -> Any:
         if fmt == "json":
             data = json.loads(text, object_pairs_hook=_unique_pairs)
         else:
-            loader = _FastLoader(text)
+            # libyaml composes the nodes; building the values from them directly is several
+            # times faster than PyYAML's constructor, which is written for every tag there is.
+            loader = _Loader(text)
             try:
-                data = loader.get_single_data()
+                root = loader.get_single_node()
+                data = None if root is None else _plain_node(root, loader, set())
             finally:
                 loader.dispose()
     except (_NeedsWalk, yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError):
@@ -430,15 +446,20 @@ def _fast_parse(text: str, fmt: Format, limits: LoadLimits) -> Any:
 
 
 def _deeper_than(data: Any, limit: int) -> bool:
-    pending = [(data, 0)]
-    while pending:
-        value, depth = pending.pop()
+    """Whether any value is more than `limit` levels below the top (which is level 0), as the
+    walk counts them. A level at a time: the values below are gathered by C loops (`extend`),
+    so a portfolio's 1.7 million values cost one type check each."""
+    level, depth = [data], 0
+    while level:
         if depth > limit:
             return True
-        if isinstance(value, dict):
-            pending.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            pending.extend((item, depth + 1) for item in value)
+        below: list[Any] = []
+        for value in level:
+            if type(value) is dict:
+                below.extend(value.values())
+            elif type(value) is list:
+                below.extend(value)
+        level, depth = below, depth + 1
     return False
 
 

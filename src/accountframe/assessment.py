@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime
 import enum
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from accountframe import _json
 from accountframe.policy import Severity
 
 __all__ = [
@@ -299,7 +299,7 @@ class Assessment:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The assessment as JSON text: byte-identical for the same inputs."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
+        return _json.dumps(self.to_dict(), indent)
 
 
 def _plain(value: Any) -> Any:

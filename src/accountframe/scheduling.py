@@ -47,12 +47,12 @@ from __future__ import annotations
 import datetime
 import enum
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from accountframe import _json
 from accountframe._version import __version__
 from accountframe.assessment import Accountable, Finding, Status
 from accountframe.errors import UsageError
@@ -189,7 +189,7 @@ class Schedule:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The schedule as JSON text: byte-identical for the same inputs."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return _json.dumps(self.to_dict(), indent)
 
 
 def schedule(

@@ -84,7 +84,10 @@ class Severity(enum.StrEnum):
     @property
     def rank(self) -> int:
         """0 for info up to 4 for critical."""
-        return list(Severity).index(self)
+        return _RANK[self]
+
+
+_RANK = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class Scope(enum.StrEnum):

@@ -157,6 +157,11 @@ def concerns(assessment: Assessment) -> list[Concern]:
     a person with one more finding at an equal level comes first. Ties are broken by the most
     days overdue, then by person id (findings no one holds come after people with an id).
     """
+    # Each person's due sanctions, gathered once (not a pass over the consequences a person).
+    sanctions_of: dict[str, list[Consequence]] = {}
+    for consequence in assessment.due:
+        if consequence.effect == "sanction" and consequence.subject.type == "person":
+            sanctions_of.setdefault(consequence.subject.id, []).append(consequence)
     rows: list[tuple[tuple[object, ...], Concern]] = []
     for person, findings in assessment.by_person().items():
         open_ = sorted(
@@ -166,11 +171,7 @@ def concerns(assessment: Assessment) -> list[Concern]:
         )
         if not open_:
             continue
-        sanctions = tuple(
-            c
-            for c in assessment.due
-            if c.effect == "sanction" and c.subject == Subject("person", person or "")
-        )
+        sanctions = tuple(sanctions_of.get(person or "", ()))
         concern = Concern(person, person_heading(person, findings), tuple(open_), sanctions)
         # Negated so that ascending order is worst first; (0, 0) ends each list, so that a
         # longer list of equal findings sorts before its prefix.

@@ -17,6 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import attrs
 import jsonschema
 import pytest
 
@@ -35,6 +36,7 @@ from accountframe.assessment import (
 )
 from accountframe.policy import Severity
 from accountframe.report import csvfmt
+from accountframe.report._common import concerns
 from accountframe.schema import assessment_schema
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report"
@@ -482,3 +484,30 @@ def test_board_paper_of_the_bundled_example(update_golden: bool) -> None:
     assert actual == expected.read_bytes()
     summary = actual.decode().split("## Exceptions")[0]
     assert len(summary.splitlines()) < 60  # the summary fits on a page
+
+
+def test_each_concern_has_the_due_sanctions_on_that_person_only() -> None:
+    def sanction(person: str, status: ConsequenceStatus, effect: str = "sanction") -> Consequence:
+        return Consequence(
+            policy=f"SAN-{person}-{status.value}-{effect}",
+            effect=effect,
+            subject=Subject("person", person),
+            status=status,
+            action="Escalate",
+            accountable=AO_FALLBACK,
+        )
+
+    base = sample()
+    consequences = (
+        sanction("p-sro", ConsequenceStatus.DUE),
+        sanction("p-cm", ConsequenceStatus.DUE),
+        sanction("p-sro", ConsequenceStatus.APPLIED),  # not due
+        sanction("p-sro", ConsequenceStatus.DUE, effect="reward"),  # not a sanction
+        sanction("p-sro", ConsequenceStatus.DUE),
+        *base.consequences,  # a contract's sanction is due: it is on no person
+    )
+    assessment = attrs.evolve(base, consequences=consequences)
+    due = {concern.person: concern.sanctions_due for concern in concerns(assessment)}
+    assert due["p-sro"] == (consequences[0], consequences[4])
+    assert due["p-cm"] == (consequences[1],)
+    assert due["p-ps"] == ()

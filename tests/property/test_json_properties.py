@@ -26,16 +26,14 @@ class Number(int):
     pass
 
 
+ODD = [-0.0, 1e300, math.nan, math.inf, -math.inf, 10**400, Text("t"), Number(3)]
 scalars = (
     st.none()
     | st.booleans()
     | st.integers()
     | st.floats()
     | st.text()
-    | st.sampled_from(
-        [-0.0, 1e300, math.nan, math.inf, -math.inf, 10**400, Text("t"), Number(3),
-         datetime.date(2026, 1, 1)]
-    )  # fmt: skip
+    | st.sampled_from([*ODD, datetime.date(2026, 1, 1)])
 )
 values = st.recursive(
     scalars,

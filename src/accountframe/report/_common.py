@@ -157,7 +157,8 @@ def concerns(assessment: Assessment) -> list[Concern]:
     a person with one more finding at an equal level comes first. Ties are broken by the most
     days overdue, then by person id (findings no one holds come after people with an id).
     """
-    # Each person's due sanctions, gathered once (not a pass over the consequences a person).
+    # Each person's due sanctions, gathered once rather than by a pass over every consequence
+    # for each person (quadratic on a large portfolio).
     sanctions_of: dict[str, list[Consequence]] = {}
     for consequence in assessment.due:
         if consequence.effect == "sanction" and consequence.subject.type == "person":

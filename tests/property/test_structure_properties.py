@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import accountframe as af
-from accountframe import _structure, frameworks
+from accountframe import _structure, frameworks, policytest
 from accountframe._structure import (
     MAX_FREE_DEPTH,
     _builder,
@@ -48,9 +48,17 @@ from accountframe.testing import portfolios
 from conftest import ROOT
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-#: Every class `structure` is given by the loaders: the portfolio's (through Portfolio), the
-#: framework header's and each kind of policy's.
-CLASSES = (af.Portfolio, af.Contract, FrameworkFile, *KINDS.values())
+#: Every class the loaders give `structure`: the portfolio (its own classes through it), an
+#: OCDS import's contracts, the framework header, each kind of policy, policy tests' entries.
+CLASSES = (
+    af.Portfolio,
+    af.Contract,
+    FrameworkFile,
+    *KINDS.values(),
+    policytest._CaseEntry,
+    policytest._ExpectEntry,
+    policytest._ConsequenceEntry,
+)
 
 
 class Text(str):

@@ -48,6 +48,8 @@ from accountframe.testing import portfolios
 from conftest import ROOT
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Generating portfolios is slow (0.1 s each): as many as the other portfolio properties.
+PORTFOLIOS = settings(SETTINGS, max_examples=60)
 #: Every class the loaders give `structure`: the portfolio (its own classes through it), an
 #: OCDS import's contracts, the framework header, each kind of policy, policy tests' entries.
 CLASSES = (
@@ -228,7 +230,7 @@ def test_the_builder_and_the_walk_agree_on_generated_data(
     agree(cls, data.draw(data_for(cls, rate)))
 
 
-@SETTINGS
+@PORTFOLIOS
 @given(portfolios(), st.booleans(), st.data())
 def test_the_builder_and_the_walk_agree_on_a_valid_portfolio_changed_once(
     portfolio: af.Portfolio, as_json: bool, data: st.DataObject
@@ -267,7 +269,7 @@ def test_every_bundled_policy_is_built_without_the_walk() -> None:
         assert built(cls, document) == walked(cls, document)[0], document
 
 
-@SETTINGS
+@PORTFOLIOS
 @given(portfolios())
 def test_valid_portfolios_are_built_without_the_walk(portfolio: af.Portfolio) -> None:
     document = portfolio.to_dict()

@@ -392,29 +392,31 @@ def _plain_node(node: Any, loader: Any, seen: set[int]) -> Any:
     seen.add(id(node))
     kind, tag = type(node), node.tag
     if kind is yaml.ScalarNode:
-        if tag == _STR_TAG:
-            return node.value  # what construct_yaml_str gives
-        if tag not in _SCALAR_TAGS:
-            raise _NeedsWalk
-        return loader.yaml_constructors[tag](loader, node)
+        return _plain_scalar(node, loader)
     if kind is yaml.SequenceNode and tag == _SEQ_TAG:
         return [_plain_node(item, loader, seen) for item in node.value]
     if kind is not yaml.MappingNode or tag != _MAP_TAG:
         raise _NeedsWalk
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        if type(key_node) is not yaml.ScalarNode or key_node.tag not in _SCALAR_TAGS:
-            raise _NeedsWalk  # merge keys (<<) and complex keys included
-        key_tag = key_node.tag
-        key = (
-            key_node.value
-            if key_tag == _STR_TAG
-            else loader.yaml_constructors[key_tag](loader, key_node)
-        )
+        if type(key_node) is not yaml.ScalarNode:
+            raise _NeedsWalk  # a complex key
+        key = _plain_scalar(key_node, loader)  # a merge key (<<) is refused by its tag
         if key in result:
             raise _NeedsWalk
         result[key] = _plain_node(value_node, loader, seen)
     return result
+
+
+def _plain_scalar(node: Any, loader: Any) -> Any:
+    """A scalar node's value, as PyYAML's safe constructor for its tag builds it, or
+    `_NeedsWalk` for a tag that is not a plain scalar's."""
+    tag = node.tag
+    if tag == _STR_TAG:
+        return node.value  # what construct_yaml_str gives
+    if tag not in _SCALAR_TAGS:
+        raise _NeedsWalk
+    return loader.yaml_constructors[tag](loader, node)
 
 
 def _unique_pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:

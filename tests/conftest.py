@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from hypothesis import strategies as st
 
 from accountframe import cel
 from accountframe.errors import CelEvaluationError
@@ -48,3 +49,14 @@ def cel_outcome(expression: str, variables: dict[str, Any]) -> tuple[str, Any]:
         return "value", cel.compile(expression).evaluate(variables)
     except CelEvaluationError as error:
         return "error", error.cel_message
+
+
+class DataChooser:
+    """A `mutate.Chooser` (tests/fuzz/mutate.py) drawing from hypothesis, so that failures
+    shrink and replay."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+
+    def integer(self, low: int, high: int) -> int:
+        return self.data.draw(st.integers(low, high))

@@ -35,7 +35,7 @@ from accountframe.errors import ERROR_CODES
 from accountframe.load import parse_document
 from accountframe.ocds import to_portfolio
 from accountframe.testing import portfolios
-from conftest import FIXTURES, shared_data
+from conftest import FIXTURES, DataChooser, shared_data
 
 FUZZ_EXAMPLES = int(os.environ.get("ACCOUNTFRAME_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
@@ -47,16 +47,6 @@ AS_OF = datetime.date(2026, 11, 25)
 SMALL_FRAMEWORK = FIXTURES / "frameworks" / "cli"
 EXAMPLE_BYTES = mutate.EXAMPLE.read_bytes()
 FRAMEWORK_FILES = mutate.framework_files()
-
-
-class DataChooser:
-    """A `mutate.Chooser` drawing from hypothesis, so failures shrink and replay."""
-
-    def __init__(self, data: st.DataObject) -> None:
-        self.data = data
-
-    def integer(self, low: int, high: int) -> int:
-        return self.data.draw(st.integers(low, high))
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import accountframe as af
 from accountframe import load
 from accountframe.testing import portfolios
-from conftest import ROOT
+from conftest import ROOT, DataChooser
 
 # mutate.py is in tests/fuzz, beside the fuzz tests that share it.
 sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
@@ -36,14 +36,6 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 FILES = {"example portfolio": mutate.EXAMPLE.read_bytes(), **mutate.framework_files()}
-
-
-class DataChooser:
-    def __init__(self, data: st.DataObject) -> None:
-        self.data = data
-
-    def integer(self, low: int, high: int) -> int:
-        return self.data.draw(st.integers(low, high))
 
 
 def fast(text: str) -> Any:

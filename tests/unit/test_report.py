@@ -20,6 +20,7 @@ from pathlib import Path
 import attrs
 import jsonschema
 import pytest
+from rich.console import Console
 
 import accountframe as af
 from accountframe import report
@@ -35,7 +36,7 @@ from accountframe.assessment import (
     WaiverUnused,
 )
 from accountframe.policy import Severity
-from accountframe.report import csvfmt
+from accountframe.report import csvfmt, table
 from accountframe.report._common import concerns
 from accountframe.schema import assessment_schema
 
@@ -246,6 +247,21 @@ def test_golden(name: str, update_golden: bool) -> None:
     if update_golden:
         expected.write_bytes(actual)
     assert actual == expected.read_bytes()
+
+
+def test_table_on_a_terminal_golden(update_golden: bool) -> None:
+    """The table as a terminal shows it: each status in its colour (a waived one all of it)."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=100, force_terminal=True, color_system="standard", highlight=False
+    )
+    console.print(table.renderable(sample()))
+    actual = buffer.getvalue().encode()
+    expected = GOLDEN / "sample.terminal.txt"
+    if update_golden:
+        expected.write_bytes(actual)
+    assert actual == expected.read_bytes()
+    assert "\x1b[36mwaived (fail)\x1b[0m" in buffer.getvalue()
 
 
 @pytest.mark.parametrize("name", sorted(report.FORMATS))

@@ -27,7 +27,10 @@ Example:
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -67,114 +70,198 @@ STATUS_STYLES: dict[str, str] = {
 
 
 def render(assessment: Assessment) -> str:
-    """The assessment as plain text, 100 columns wide: deterministic, no colour codes."""
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=WIDTH,
-        color_system=None,
-        force_terminal=False,
-        force_jupyter=False,
-        legacy_windows=False,
-        emoji=False,
-        highlight=False,
-        markup=False,
-    )
-    console.print(renderable(assessment))
+    """The assessment as plain text, 100 columns wide: deterministic, no colour codes.
+
+    The same text as `rich` prints for `renderable(assessment)` to a 100-column file, with
+    trailing blanks removed. Paragraphs of printable ASCII (nearly all of an assessment) are
+    wrapped here by rich's own rule (`_wrap`), which takes a fraction of the time rich's layout
+    does on a large portfolio; anything else (other characters, whose width in cells rich
+    works out, and the table of unused waivers) is printed by rich.
+    """
+    printed = _Printer()
+    lines: list[str] = []
+    for block in _blocks(assessment):
+        plain = _plain_lines(block) if isinstance(block, _Paragraph) else None
+        lines += printed(block) if plain is None else plain
     # Table cells are padded to the column width; trailing blanks are noise in files and diffs.
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    return "".join(f"{line.rstrip()}\n" for line in lines)
 
 
 def renderable(assessment: Assessment) -> RenderableType:
     """The assessment as a `rich` renderable, for printing in colour to a terminal."""
-    parts: list[RenderableType] = [_headline(assessment), Text()]
+    return Group(*map(_rich, _blocks(assessment)))
+
+
+class _Paragraph(NamedTuple):
+    """Text wrapped at the width less `indent`, each of its lines `indent` columns in.
+
+    `parts` are (text, style) pairs, one style per part on a terminal; `style` is the whole
+    paragraph's.
+    """
+
+    parts: tuple[tuple[str, str], ...] = ()
+    style: str = ""
+    indent: int = 0
+
+
+_Block = _Paragraph | Table
+
+
+def _rich(block: _Block) -> RenderableType:
+    if isinstance(block, Table):
+        return block
+    text = Text(style=block.style)
+    for part, style in block.parts:
+        text.append(part, style=style)
+    return Padding(text, (0, 0, 0, block.indent)) if block.indent else text
+
+
+class _Printer:
+    """Lines as rich prints a block to a `WIDTH`-column file; the console made when first needed."""
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._console: Console | None = None
+
+    def __call__(self, block: _Block) -> list[str]:
+        if self._console is None:
+            self._console = Console(
+                file=self._buffer,
+                width=WIDTH,
+                color_system=None,
+                force_terminal=False,
+                force_jupyter=False,
+                legacy_windows=False,
+                emoji=False,
+                highlight=False,
+                markup=False,
+            )
+        # In a Group, as `renderable` has it: `Console.print` joins a bare Text with others.
+        self._console.print(Group(_rich(block)))
+        printed = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return printed.splitlines()
+
+
+def _plain_lines(paragraph: _Paragraph) -> list[str] | None:
+    """The paragraph's lines if it is printable ASCII (a cell per character, no tab), else None."""
+    text = "".join(part for part, _ in paragraph.parts)
+    if not (text.isascii() and text.replace("\n", "").isprintable()):
+        return None
+    width = WIDTH - paragraph.indent
+    indent = " " * paragraph.indent
+    return [indent + piece for line in text.split("\n") for piece in _wrap(line, width)]
+
+
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    """`line` (printable ASCII, no newline) wrapped at `width` columns as rich wraps a Text.
+
+    rich's rule (`rich._wrap.divide_line`, then `Text.divide`, `rstrip_end` and `truncate`
+    with overflow `fold`), with one cell per character: a word (with the spaces after it) goes
+    on the line if its letters fit, else starts the next line; a word longer than a whole
+    line is folded into pieces `width` long. tests/property/test_table_properties.py holds
+    this equal to rich's own wrapping.
+    """
+    if len(line) <= width:
+        return [line]
+    breaks: list[int] = []
+    offset = 0
+    for word in _WORD.finditer(line):
+        start = word.start()
+        letters = len(word.group().rstrip())
+        if width - offset >= letters:
+            offset += word.end() - start
+        elif letters > width:
+            pieces = range(start, word.end(), width)
+            breaks += pieces if start else pieces[1:]
+            offset = word.end() - pieces[-1]
+        elif offset and start:
+            breaks.append(start)
+            offset = word.end() - start
+    # A line is longer than the width only by the spaces after its last word; rich's
+    # `rstrip_end` then `truncate` drop those beyond the width: a crop to the width.
+    return [line[begin:end][:width] for begin, end in itertools.pairwise([0, *breaks, len(line)])]
+
+
+def _blocks(assessment: Assessment) -> list[_Block]:
+    blocks: list[_Block] = [_headline(assessment), _BLANK]
     groups = assessment.by_person()
     if not groups:
-        parts += [Text("No findings."), Text()]
+        blocks += [_Paragraph((("No findings.", ""),)), _BLANK]
     widths = _widths(assessment.findings)
     for person, findings in groups.items():
-        heading = Text(person_heading(person, findings), style="bold")
-        parts += [heading, _findings(findings, widths), Text()]
-    parts += [_consequences(assessment), Text(), _waivers(assessment)]
-    return Group(*parts)
+        blocks.append(_Paragraph(((person_heading(person, findings), ""),), style="bold"))
+        blocks += _findings(findings, widths)
+        blocks.append(_BLANK)
+    blocks += _consequences(assessment)
+    blocks.append(_BLANK)
+    blocks += _waivers(assessment)
+    return blocks
+
+
+_BLANK = _Paragraph()
 
 
 def _widths(findings: Sequence[Finding]) -> dict[str, int]:
-    """The same width for the short columns of every person's table, so that they line up."""
-    statuses = [_status_text(f).plain for f in findings]
+    """The same width for the short columns of every person's findings, so that they line up."""
     return {
-        "status": max(map(len, statuses), default=6),
+        "status": max((len(_status_plain(f)) for f in findings), default=6),
         "severity": len("severity"),
         "policy": max((len(f.policy) for f in findings), default=6),
         "subject": max((len(subject_text(f.subject)) for f in findings), default=7),
-        "due": len("YYYY-MM-DD"),
     }
 
 
-def _headline(assessment: Assessment) -> Text:
+def _headline(assessment: Assessment) -> _Paragraph:
     counts = assessment.status_counts()
     ordered = sorted(Status, key=lambda status: -status.badness)
     total = len(assessment.findings)
-    text = Text(f"{assessment.organisation}: assessment as of {assessment.as_of}\n", style="bold")
-    text.append(f"framework {assessment.framework} {assessment.framework_version}\n")
-    text.append(f"{total} finding{'s' if total != 1 else ''}: ")
+    parts = [
+        (f"{assessment.organisation}: assessment as of {assessment.as_of}\n", ""),
+        (f"framework {assessment.framework} {assessment.framework_version}\n", ""),
+        (f"{total} finding{'s' if total != 1 else ''}: ", ""),
+    ]
     for index, status in enumerate(ordered):
         if index:
-            text.append(", ")
+            parts.append((", ", ""))
         count = counts[status.value]
-        text.append(f"{count} {status.value}", style=STATUS_STYLES[status] if count else "")
-    return text
+        parts.append((f"{count} {status.value}", STATUS_STYLES[status] if count else ""))
+    return _Paragraph(tuple(parts), style="bold")
 
 
-def _table(*headers: str, widths: Mapping[str, int] | None = None) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    for header in headers:
-        # `fold` breaks a long id across lines instead of cutting it short with an ellipsis.
-        table.add_column(
-            header,
-            overflow="fold",
-            ratio=3 if header in _WIDE else None,
-            min_width=(widths or {}).get(header),
-        )
-    return table
+def _status_plain(finding: Finding) -> str:
+    if finding.waiver is None:
+        return finding.status.value
+    return f"{finding.status.value} ({finding.waiver.original_status.value})"
 
 
-_WIDE = frozenset({"message", "action", "reason"})
-
-
-def _styled(value: str) -> Text:
-    return Text(value, style=STATUS_STYLES.get(value, ""))
-
-
-def _status_text(finding: Finding) -> Text:
-    status = _styled(finding.status.value)
-    if finding.waiver is not None:
-        status.append(f" ({finding.waiver.original_status.value})")
-    return status
-
-
-def _findings(findings: Sequence[Finding], widths: Mapping[str, int]) -> RenderableType:
+def _findings(findings: Sequence[Finding], widths: Mapping[str, int]) -> list[_Block]:
     """Each finding as a line of short aligned fields, then its message at full width.
 
     Messages are the long part; in a table column they wrap into slivers on a terminal.
     """
-    lines: list[RenderableType] = []
+    blocks: list[_Block] = []
     for finding in worst_first(findings):
-        status = _status_text(finding)
-        line = Text("  ")
-        line.append_text(status)
-        line.append(" " * (widths["status"] - len(status.plain) + 2))
-        line.append(finding.severity.value.ljust(widths["severity"] + 2))
-        line.append(finding.policy.ljust(widths["policy"] + 2))
-        line.append(subject_text(finding.subject).ljust(widths["subject"]))
-        if finding.due is not None:
-            line.append(f"  due {date_text(finding.due)}")
-        lines.append(line)
-        lines.append(Padding(Text(finding.message), (0, 0, 0, 6)))
-    return Group(*lines)
+        # A waived finding's status reads `waived (fail)`, all of it in the colour of `waived`.
+        status = _status_plain(finding)
+        rest = (
+            f"{' ' * (widths['status'] - len(status) + 2)}"
+            f"{finding.severity.value.ljust(widths['severity'] + 2)}"
+            f"{finding.policy.ljust(widths['policy'] + 2)}"
+            f"{subject_text(finding.subject).ljust(widths['subject'])}"
+            f"{'' if finding.due is None else f'  due {date_text(finding.due)}'}"
+        )
+        style = STATUS_STYLES.get(finding.status.value, "")
+        blocks.append(_Paragraph((("  ", ""), (status, style), (rest, ""))))
+        blocks.append(_Paragraph(((finding.message, ""),), indent=6))
+    return blocks
 
 
-def _consequences(assessment: Assessment) -> RenderableType:
+def _consequences(assessment: Assessment) -> list[_Block]:
     shown = [
         c
         for c in assessment.consequences
@@ -187,33 +274,36 @@ def _consequences(assessment: Assessment) -> RenderableType:
     counted = ", ".join(f"{count} {name}" for name, count in others.items() if count)
     heading = "Consequences due" + (f" (not listed: {counted})" if counted else "")
     if not shown:
-        return Text(f"{heading}: none.", style="bold")
-    lines: list[RenderableType] = [Text(heading, style="bold")]
+        return [_Paragraph(((f"{heading}: none.", ""),), style="bold")]
+    blocks: list[_Block] = [_Paragraph(((heading, ""),), style="bold")]
     status_width = max(len(c.status.value) for c in shown)
     policy_width = max(len(c.policy) for c in shown)
     subject_width = max(len(subject_text(c.subject)) for c in shown)
     for consequence in shown:
-        line = Text("  ")
-        line.append(_styled(consequence.status.value))
-        line.append(" " * (status_width - len(consequence.status.value) + 2))
-        line.append(consequence.policy.ljust(policy_width + 2))
-        line.append(subject_text(consequence.subject).ljust(subject_width))
-        if consequence.amount is not None:
-            line.append(f"  amount {amount_text(consequence)}")
-        if consequence.due is not None:
-            line.append(f"  due {date_text(consequence.due)}")
-        lines.append(line)
+        status = consequence.status.value
+        rest = (
+            f"{' ' * (status_width - len(status) + 2)}"
+            f"{consequence.policy.ljust(policy_width + 2)}"
+            f"{subject_text(consequence.subject).ljust(subject_width)}"
+            f"{'' if consequence.amount is None else f'  amount {amount_text(consequence)}'}"
+            f"{'' if consequence.due is None else f'  due {date_text(consequence.due)}'}"
+        )
+        style = STATUS_STYLES.get(status, "")
+        blocks.append(_Paragraph((("  ", ""), (status, style), (rest, ""))))
         detail = (
             f"{action_text(consequence)}; applied by {accountable_text(consequence.accountable)}"
         )
-        lines.append(Padding(Text(detail), (0, 0, 0, 6)))
-    return Group(*lines)
+        blocks.append(_Paragraph(((detail, ""),), indent=6))
+    return blocks
 
 
-def _waivers(assessment: Assessment) -> RenderableType:
+def _waivers(assessment: Assessment) -> list[_Block]:
     if not assessment.waivers_unused:
-        return Text("Unused waivers: none.", style="bold")
-    table = _table("policy", "subject", "reason")
+        return [_Paragraph((("Unused waivers: none.", ""),), style="bold")]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for header in ("policy", "subject", "reason"):
+        # `fold` breaks a long id across lines instead of cutting it short with an ellipsis.
+        table.add_column(header, overflow="fold", ratio=3 if header == "reason" else None)
     for waiver in assessment.waivers_unused:
         table.add_row(Text(waiver.policy), Text(waiver.subject), Text(waiver.reason))
-    return Group(Text("Unused waivers", style="bold"), table)
+    return [_Paragraph((("Unused waivers", ""),), style="bold"), table]

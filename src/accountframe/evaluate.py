@@ -18,17 +18,17 @@ import concurrent.futures
 import contextlib
 import datetime
 import functools
-import gc
 import itertools
 import multiprocessing
 import pickle
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
 
 from accountframe import cel
+from accountframe._collector import collector_paused
 from accountframe._structure import NotCanonical, Stamps, _stamp, cel_items, cel_plain, plain
 from accountframe._version import __version__
 from accountframe.assessment import (
@@ -165,56 +165,6 @@ def _assess(
         # A worker failed to start, died or raised: make the same assessment here, which
         # gives the result (or raises the error) that the serial run gives.
         return _Run(compiled, portfolio, as_of).assessment()
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the block, if it is running.
-
-    An evaluation makes millions of objects and keeps many (the findings, the contracts'
-    values), so the collector would otherwise walk the whole heap, the portfolio included,
-    again and again: a quarter of a 10,000-contract evaluation's time. Evaluation makes no
-    reference cycles with accountframe's engine (tests/unit/test_gc.py checks every kind of
-    policy and every failure path), so reference counting alone frees everything it drops;
-    pausing loses nothing. (With the celpy engine, whose errors do make cycles, evaluation
-    does not pause it.)
-
-    The collector is restarted afterwards only if it was running before, so a caller that
-    switched it off keeps it off; with several threads evaluating at once, the first to finish
-    restarts it, so it is never left off by accountframe.
-
-    Before restarting it, the objects made while it was paused and still alive (the
-    assessment: some 280,000 objects for 10,000 contracts) are handed to its oldest generation
-    with `gc.freeze()` then `gc.unfreeze()`, which moves objects between generations without
-    looking at them. Otherwise the collector's first, youngest-generation collection after the
-    pause would examine every one of them, and the next generation's again: at 10,000
-    contracts, the first alone takes about 0.2 s, 6-9% of the evaluation. The oldest
-    generation is where they would end up anyway, having survived both. The same move takes the
-    few objects the caller made since the collector's last collection (fewer than its
-    thresholds, some thousands) along with them, which only means that cycles among those
-    are freed by the next full collection rather than a younger one. If anything is frozen
-    already (a caller's `gc.freeze()`, before forking say), this is not done, as `unfreeze`
-    would thaw that too; the collection then runs as it would have.
-
-    Example:
-        >>> import gc
-        >>> with collector_paused():
-        ...     gc.isenabled()
-        False
-        >>> gc.isenabled()
-        True
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
 
 
 def check_workers(workers: object) -> int:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import attrs
 import yaml
 
+from accountframe._collector import collector_paused
 from accountframe._structure import Path, Problem, format_path
 from accountframe.errors import Diagnostic, LoadError, Location, PortfolioError
 from accountframe.model import Portfolio, structure_portfolio
@@ -299,6 +300,19 @@ def parse_document(
     data that do not stop parsing (a refused tag, a duplicate key) are kept in
     `Document.problems` for the caller to report together with its own.
     """
+    # The parser's nodes and the values make no reference cycles: see `collector_paused`.
+    with collector_paused():
+        return _parse_document(text, file=file, format=format, limits=limits, error=error)
+
+
+def _parse_document(
+    text: str | bytes,
+    *,
+    file: str,
+    format: Format | None,
+    limits: LoadLimits,
+    error: type[LoadError],
+) -> Document:
     if isinstance(text, bytes):
         raw = text
         if len(raw) > limits.max_bytes:

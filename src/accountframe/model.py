@@ -37,6 +37,7 @@ from typing import Any
 
 import attrs
 
+from accountframe._collector import collector_paused
 from accountframe._digest import portfolio_digest
 from accountframe._structure import (
     NotCanonical,
@@ -586,9 +587,11 @@ def structure_portfolio(data: Any) -> tuple[Portfolio | None, list[Problem]]:
     Returns the portfolio (None when it could not be built) and every problem found; reference
     checks read the plain data so that they run even where other parts are malformed.
     """
-    portfolio, problems = structure(Portfolio, data)
-    if isinstance(data, Mapping):
-        problems.extend(_reference_problems(data))
+    # Structuring makes no reference cycles: see `collector_paused`.
+    with collector_paused():
+        portfolio, problems = structure(Portfolio, data)
+        if isinstance(data, Mapping):
+            problems.extend(_reference_problems(data))
     return (portfolio if not problems else None), problems
 
 

@@ -412,11 +412,9 @@ def import_ocds(
     if target.suffix.lower() == ".json":
         text = result.portfolio.to_json() + "\n"
     else:
-        import yaml
+        from accountframe.load import yaml_text
 
-        text = yaml.safe_dump(
-            result.portfolio.to_dict(), sort_keys=False, allow_unicode=True, width=100
-        )
+        text = yaml_text(result.portfolio.to_dict(), width=100)
     _write_atomically(target, text)
     click.echo(result.summary.render(), err=True)
     count = len(result.portfolio.contracts)

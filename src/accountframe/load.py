@@ -48,6 +48,35 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """The safe dumper without anchors and aliases: a value met twice is written twice.
+
+    PyYAML anchors any object it meets twice, dates included (only None, empty tuples, text,
+    bytes, booleans and numbers are exempt): plain data that shares one (two fields holding
+    the same date object) would otherwise be written with `&id001` and `*id001`, which read
+    back the same but are left to the careful walk. (Data that holds itself cannot be written
+    this way; a portfolio's `to_dict()` never does.) PyYAML's own emitter, not libyaml's,
+    which is faster but escapes some characters, emoji among them, that PyYAML's writes as
+    they are.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def yaml_text(data: Any, **options: Any) -> str:
+    """Plain data as YAML, keys in their order, Unicode as it is, and no anchors or aliases.
+
+    Example:
+        >>> import datetime
+        >>> day = datetime.date(2026, 11, 25)
+        >>> print(yaml_text({"start": day, "end": day}), end="")
+        start: 2026-11-25
+        end: 2026-11-25
+    """
+    return str(yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, **options))
+
+
 def _positive(instance: Any, attribute: attrs.Attribute[Any], value: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValueError(f"{attribute.name} must be a positive whole number (got {value!r})")

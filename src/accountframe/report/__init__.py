@@ -28,8 +28,10 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 
+from accountframe._collector import collector_paused
 from accountframe.assessment import Assessment
 from accountframe.errors import UsageError, did_you_mean
 from accountframe.model import Portfolio
@@ -78,6 +80,10 @@ def render(
             f"unknown report format {format!r}; expected one of {', '.join(FORMATS)}"
             f"{did_you_mean(format, list(FORMATS))}"
         ) from None
-    if portfolio is not None and format in _WITH_PORTFOLIO:
-        return _WITH_PORTFOLIO[format](assessment, portfolio)
-    return renderer(assessment)
+    # A large report is hundreds of thousands of objects, which the cyclic garbage collector
+    # would examine over and over; only html's charts (matplotlib) make reference cycles, and
+    # junit's `ElementTree.indent` one small one (tests/unit/test_gc.py).
+    with contextlib.nullcontext() if format == "html" else collector_paused():
+        if portfolio is not None and format in _WITH_PORTFOLIO:
+            return _WITH_PORTFOLIO[format](assessment, portfolio)
+        return renderer(assessment)

@@ -53,6 +53,7 @@ from typing import Any
 import attrs
 
 from accountframe import _json
+from accountframe._collector import collector_paused
 from accountframe._version import __version__
 from accountframe.assessment import Accountable, Finding, Status
 from accountframe.errors import UsageError
@@ -214,6 +215,14 @@ def schedule(
     until = until if until is not None else DEFAULT_HORIZON.after(as_of)
     if until < as_of:
         raise UsageError(f"until ({until}) is before as_of ({as_of})")
+    # As evaluation does: the run makes millions of objects and no reference cycles.
+    with collector_paused():
+        return _schedule(framework, portfolio, as_of, until)
+
+
+def _schedule(
+    framework: Framework, portfolio: Portfolio, as_of: datetime.date, until: datetime.date
+) -> Schedule:
     compiled = framework.compiled
     run = _Run(compiled, portfolio, as_of)
     titles = {contract.id: contract.title for contract in portfolio.contracts}

@@ -28,6 +28,7 @@ from accountframe import model as model_module
 from accountframe import report
 from accountframe.evaluate import collector_paused
 from accountframe.policy import Framework, Policy
+from accountframe.report import schedule as schedule_report
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -273,3 +274,16 @@ def test_reports_but_html_leave_no_cyclic_garbage(collector: None, name: str) ->
         assert set(found) <= {"function", "cell", "list", "tuple"}
     else:
         assert found == []
+
+
+def test_a_schedule_and_its_formats_leave_no_cyclic_garbage(collector: None) -> None:
+    """`schedule` and `report.schedule.render` pause the collector, as evaluation does."""
+    framework = af.bundled("uk-central-government")
+    portfolio = af.load_portfolio(ROOT / "policies" / "examples" / "ministry-of-example.yaml")
+    as_of = portfolio.as_of or AS_OF
+    assert cyclic_garbage(lambda: af.schedule(framework, portfolio, as_of=as_of)) == []
+    plan = af.schedule(framework, portfolio, as_of=as_of)
+    for name in schedule_report.FORMATS:
+        if name == "ics":
+            pytest.importorskip("icalendar", reason="the ics format needs the ics extra")
+        assert cyclic_garbage(lambda n=name: schedule_report.render(plan, n)) == [], name

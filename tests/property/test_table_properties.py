@@ -43,18 +43,7 @@ from accountframe.testing import dates, frameworks, portfolios
 
 def _console(width: int) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        color_system=None,
-        force_terminal=False,
-        force_jupyter=False,
-        legacy_windows=False,
-        emoji=False,
-        highlight=False,
-        markup=False,
-    )
-    return console, buffer
+    return table._plain_console(buffer, width), buffer
 
 
 def rich_render(renderable: RenderableType) -> str:

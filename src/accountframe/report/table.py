@@ -30,7 +30,7 @@ import io
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -125,23 +125,28 @@ class _Printer:
 
     def __call__(self, block: _Block) -> list[str]:
         if self._console is None:
-            self._console = Console(
-                file=self._buffer,
-                width=WIDTH,
-                color_system=None,
-                force_terminal=False,
-                force_jupyter=False,
-                legacy_windows=False,
-                emoji=False,
-                highlight=False,
-                markup=False,
-            )
+            self._console = _plain_console(self._buffer)
         # In a Group, as `renderable` has it: `Console.print` joins a bare Text with others.
         self._console.print(Group(_rich(block)))
         printed = self._buffer.getvalue()
         self._buffer.seek(0)
         self._buffer.truncate()
         return printed.splitlines()
+
+
+def _plain_console(file: IO[str], width: int = WIDTH) -> Console:
+    """A rich console that prints plain text, no colour codes, `width` columns wide."""
+    return Console(
+        file=file,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        force_jupyter=False,
+        legacy_windows=False,
+        emoji=False,
+        highlight=False,
+        markup=False,
+    )
 
 
 def _plain_lines(paragraph: _Paragraph) -> list[str] | None:

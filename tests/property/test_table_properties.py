@@ -71,7 +71,7 @@ def lines_and_widths(draw: st.DrawFn) -> tuple[str, int]:
     return line, draw(st.integers(1, max(1, len(line) + 2)) | st.integers(1, 120))
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(lines_and_widths())
 def test_wrap_gives_the_lines_rich_prints(case: tuple[str, int]) -> None:
     line, width = case
@@ -147,7 +147,7 @@ ASSESSMENTS = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ASSESSMENTS)
 def test_render_is_what_rich_prints_for_any_text(assessment: Assessment) -> None:
     assert table.render(assessment) == rich_render(table.renderable(assessment))

@@ -426,40 +426,82 @@ class _NeedsWalk(Exception):
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-def _plain_node(node: Any, loader: Any, seen: set[int]) -> Any:
-    """Plain data from a composed node, as PyYAML's safe constructors build it, or
-    `_NeedsWalk` for anything unusual: an alias (a node met twice; `seen` holds those met),
-    a tag, a merge key or another key that is not plain text, a repeated key."""
-    if id(node) in seen:
-        raise _NeedsWalk  # an alias: the walk bounds its expansion
-    seen.add(id(node))
-    kind, tag = type(node), node.tag
-    if kind is yaml.ScalarNode:
-        return _plain_scalar(node, loader)
-    if kind is yaml.SequenceNode and tag == _SEQ_TAG:
-        return [_plain_node(item, loader, seen) for item in node.value]
-    if kind is not yaml.MappingNode or tag != _MAP_TAG:
-        raise _NeedsWalk
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        if type(key_node) is not yaml.ScalarNode:
-            raise _NeedsWalk  # a complex key
-        key = _plain_scalar(key_node, loader)  # a merge key (<<) is refused by its tag
-        if key in result:
-            raise _NeedsWalk
-        result[key] = _plain_node(value_node, loader, seen)
-    return result
+_NO_KEY: Any = object()  # a mapping's place for a key, before its key is read
 
 
-def _plain_scalar(node: Any, loader: Any) -> Any:
-    """A scalar node's value, as PyYAML's safe constructor for its tag builds it, or
-    `_NeedsWalk` for a tag that is not a plain scalar's."""
-    tag = node.tag
-    if tag == _STR_TAG:
-        return node.value  # what construct_yaml_str gives
-    if tag not in _SCALAR_TAGS:
-        raise _NeedsWalk
-    return loader.yaml_constructors[tag](loader, node)
+def _plain_events(loader: Any) -> Any:
+    """Plain data from libyaml's events, as PyYAML's composer and safe constructors build it,
+    or `_NeedsWalk` for anything unusual: an anchor or alias, a tag that is not a plain
+    value's, a merge key or another key that is not plain, a repeated key, a second document.
+
+    Built as the events come, without composing the document's nodes first: a portfolio's
+    tree of nodes, with two position marks per node, takes several times the memory of its
+    values (1.8 GB for 10,000 contracts), and PyYAML's composer calls back into Python for
+    every node. Tags are worked out as the composer works them out (`resolve`, for a value
+    with no tag or the non-specific `!`).
+    """
+    if loader.yaml_path_resolvers:
+        raise _NeedsWalk  # tags that depend on a value's path: the composer keeps track
+    get_event, resolve, constructors = loader.get_event, loader.resolve, loader.yaml_constructors
+    get_event()  # the start of the stream
+    if type(get_event()) is yaml.StreamEndEvent:
+        return None  # no document
+    root: Any = None
+    open_: list[Any] = []  # the mappings and sequences being read, innermost last
+    keys: list[Any] = []  # for each, the key whose value comes next (or _NO_KEY)
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None:
+                raise _NeedsWalk
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == _STR_TAG:
+                value = event.value  # what construct_yaml_str gives
+            elif tag in _SCALAR_TAGS:
+                value = constructors[tag](loader, yaml.ScalarNode(tag, event.value))
+            else:
+                raise _NeedsWalk
+            started = False
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None:
+                raise _NeedsWalk
+            mapping = kind is yaml.MappingStartEvent
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(
+                    yaml.MappingNode if mapping else yaml.SequenceNode, None, event.implicit
+                )
+            if tag != (_MAP_TAG if mapping else _SEQ_TAG):
+                raise _NeedsWalk
+            value, started = ({} if mapping else []), True
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            open_.pop()
+            keys.pop()
+            continue
+        elif kind is yaml.DocumentEndEvent:
+            break
+        else:
+            raise _NeedsWalk  # an alias
+        if not open_:
+            root = value
+        elif type(parent := open_[-1]) is list:
+            parent.append(value)
+        elif (key := keys[-1]) is _NO_KEY:
+            if started or value in parent:
+                raise _NeedsWalk  # a complex key (a merge key is refused by its tag), or a repeat
+            keys[-1] = value
+        else:
+            parent[key] = value
+            keys[-1] = _NO_KEY
+        if started:
+            open_.append(value)
+            keys.append(_NO_KEY)
+    if type(get_event()) is not yaml.StreamEndEvent:
+        raise _NeedsWalk  # more than one document: the composer refuses it
+    return root
 
 
 def _unique_pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -475,12 +517,11 @@ def _fast_parse(text: str, fmt: Format, limits: LoadLimits) -> Any:
         if fmt == "json":
             data = json.loads(text, object_pairs_hook=_unique_pairs)
         else:
-            # libyaml composes the nodes; building the values from them directly is several
-            # times faster than PyYAML's constructor, which is written for every tag there is.
+            # Values built from libyaml's events directly: several times faster than PyYAML's
+            # composer and constructor, which are written for every tag and alias there is.
             loader = _Loader(text)
             try:
-                root = loader.get_single_node()
-                data = None if root is None else _plain_node(root, loader, set())
+                data = _plain_events(loader)
             finally:
                 loader.dispose()
     except (_NeedsWalk, yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError):

@@ -102,6 +102,9 @@ def test_the_example_portfolio_is_walked_for_its_aliases() -> None:
     "text",
     [
         "a: &x [1]\nb: *x\n",  # an alias
+        "a: *x\n",  # an alias of nothing (the composer's error)
+        "a: &x 1\n",  # an anchor, even one no alias uses
+        "a: &x [1]\nb: &x {c: 2}\n",  # an anchor given twice (the composer's error)
         "a: &x 1\nb: *x\n",  # an alias of a scalar
         "base: &b {x: 1}\nc:\n  <<: *b\n",  # a merge key
         "a: 1\na: 2\n",  # a repeated key
@@ -116,6 +119,28 @@ def test_the_example_portfolio_is_walked_for_its_aliases() -> None:
 )
 def test_the_unusual_is_left_to_the_walk(text: str) -> None:
     assert fast(text) is load._WALK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: ! 12\n",  # the non-specific tag: resolved as if there were none
+        "a: ! [1]\n",
+        "a: ! {b: 1}\n",
+        "a: !!str 12\n",
+        "a: !!int '12'\n",
+        "a: !!null ''\n",
+        "a: !!bool yes\n",
+        "a: !!float '1'\n",
+        "a: !!timestamp 2026-01-05\n",
+        "a: !!seq [1]\n",
+        "a: !!map {b: 1}\n",
+    ],
+)
+def test_plain_tags_are_built_as_the_composer_builds_them(text: str) -> None:
+    data = fast(text)
+    assert data is not load._WALK
+    assert repr(data) == repr(walked(text)) == repr(yaml.safe_load(text))
 
 
 def test_scalars_are_built_as_pyyaml_builds_them() -> None:

@@ -16,7 +16,7 @@ def collector_paused() -> Iterator[None]:
     An evaluation makes millions of objects and keeps many (the findings, the contracts'
     values), so the collector would otherwise walk the whole heap, the portfolio included,
     again and again: a quarter of a 10,000-contract evaluation's time. Loading a large
-    portfolio is the same: the YAML parser's nodes, the parsed values and the portfolio's
+    portfolio is the same: the YAML parser's events or nodes, the parsed values and the portfolio's
     objects, with the collector examining them over and over, more than half the time of
     loading YAML. Evaluation with accountframe's engine and loading make no reference cycles
     (tests/unit/test_gc.py checks every kind of policy, every failure path, and files that

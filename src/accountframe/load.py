@@ -329,7 +329,7 @@ def parse_document(
     data that do not stop parsing (a refused tag, a duplicate key) are kept in
     `Document.problems` for the caller to report together with its own.
     """
-    # The parser's nodes and the values make no reference cycles: see `collector_paused`.
+    # The parser's events or nodes and the values make no reference cycles: see `collector_paused`.
     with collector_paused():
         return _parse_document(text, file=file, format=format, limits=limits, error=error)
 

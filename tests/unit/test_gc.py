@@ -31,6 +31,7 @@ from accountframe.policy import Framework, Policy
 from accountframe.report import schedule as schedule_report
 
 ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_PATH = ROOT / "policies" / "examples" / "ministry-of-example.yaml"
 
 
 @pytest.fixture
@@ -122,7 +123,7 @@ def test_a_callers_frozen_objects_stay_frozen(collector: None) -> None:
 
 def test_an_evaluation_leaves_its_assessment_in_the_oldest_generation(collector: None) -> None:
     compiled = af.bundled("uk-central-government").compile()
-    portfolio = af.load_portfolio(ROOT / "policies" / "examples" / "ministry-of-example.yaml")
+    portfolio = af.load_portfolio(EXAMPLE_PATH)
     assessment = compiled.evaluate(portfolio, AS_OF)
     assert gc.get_freeze_count() == 0
     assert in_generation(2, assessment.findings[0])
@@ -140,7 +141,7 @@ def test_the_collector_is_off_while_evaluating(
 
     monkeypatch.setattr(evaluate_module._Run, "part", recording)
     compiled = af.bundled("uk-central-government").compile()
-    portfolio = af.load_portfolio(ROOT / "policies" / "examples" / "ministry-of-example.yaml")
+    portfolio = af.load_portfolio(EXAMPLE_PATH)
     compiled.evaluate(portfolio, AS_OF)
     assert seen == [False]
     assert gc.isenabled()
@@ -161,13 +162,13 @@ def test_a_failing_expression_leaves_no_cyclic_garbage(
 
 def test_the_bundled_framework_leaves_no_cyclic_garbage(collector: None) -> None:
     compiled = af.bundled("uk-central-government").compile()
-    portfolio = af.load_portfolio(ROOT / "policies" / "examples" / "ministry-of-example.yaml")
+    portfolio = af.load_portfolio(EXAMPLE_PATH)
     as_of = portfolio.as_of or AS_OF
     assert cyclic_garbage(lambda: compiled.evaluate(portfolio, as_of)) == []
     assert cyclic_garbage(lambda: compiled.evaluate(portfolio, as_of, workers=1)) == []
 
 
-EXAMPLE = (ROOT / "policies" / "examples" / "ministry-of-example.yaml").read_text()
+EXAMPLE = EXAMPLE_PATH.read_text()
 #: Texts that load, and texts that do not, by each path through the loader: the fast paths
 #: (plain YAML, JSON), the careful walk (an alias, a tag, a repeated key), and the errors of
 #: each stage (syntax, structure, references, limits).
@@ -265,7 +266,7 @@ def test_reports_but_html_leave_no_cyclic_garbage(collector: None, name: str) ->
     if name == "html":
         pytest.importorskip("matplotlib", reason="the html report needs the html extra")
     compiled = af.bundled("uk-central-government").compile()
-    portfolio = af.load_portfolio(ROOT / "policies" / "examples" / "ministry-of-example.yaml")
+    portfolio = af.load_portfolio(EXAMPLE_PATH)
     assessment = compiled.evaluate(portfolio, portfolio.as_of or AS_OF)
     found = cyclic_garbage(lambda: report.render(assessment, name, portfolio=portfolio))
     if name == "html":
@@ -279,7 +280,7 @@ def test_reports_but_html_leave_no_cyclic_garbage(collector: None, name: str) ->
 def test_a_schedule_and_its_formats_leave_no_cyclic_garbage(collector: None) -> None:
     """`schedule` and `report.schedule.render` pause the collector, as evaluation does."""
     framework = af.bundled("uk-central-government")
-    portfolio = af.load_portfolio(ROOT / "policies" / "examples" / "ministry-of-example.yaml")
+    portfolio = af.load_portfolio(EXAMPLE_PATH)
     as_of = portfolio.as_of or AS_OF
     assert cyclic_garbage(lambda: af.schedule(framework, portfolio, as_of=as_of)) == []
     plan = af.schedule(framework, portfolio, as_of=as_of)

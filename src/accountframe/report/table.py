@@ -261,9 +261,16 @@ def _findings(findings: Sequence[Finding], widths: Mapping[str, int]) -> list[_B
             f"{'' if finding.due is None else f'  due {date_text(finding.due)}'}"
         )
         style = STATUS_STYLES.get(finding.status.value, "")
-        blocks.append(_Paragraph((("  ", ""), (status, style), (rest, ""))))
-        blocks.append(_Paragraph(((finding.message, ""),), indent=6))
+        blocks += _entry(status, style, rest, finding.message)
     return blocks
+
+
+def _entry(status: str, style: str, fields: str, detail: str) -> list[_Block]:
+    """A line of short fields, the status first in its colour, then the detail below it."""
+    return [
+        _Paragraph((("  ", ""), (status, style), (fields, ""))),
+        _Paragraph(((detail, ""),), indent=6),
+    ]
 
 
 def _consequences(assessment: Assessment) -> list[_Block]:
@@ -293,12 +300,10 @@ def _consequences(assessment: Assessment) -> list[_Block]:
             f"{'' if consequence.amount is None else f'  amount {amount_text(consequence)}'}"
             f"{'' if consequence.due is None else f'  due {date_text(consequence.due)}'}"
         )
-        style = STATUS_STYLES.get(status, "")
-        blocks.append(_Paragraph((("  ", ""), (status, style), (rest, ""))))
         detail = (
             f"{action_text(consequence)}; applied by {accountable_text(consequence.accountable)}"
         )
-        blocks.append(_Paragraph(((detail, ""),), indent=6))
+        blocks += _entry(status, STATUS_STYLES.get(status, ""), rest, detail)
     return blocks
 
 

@@ -1,7 +1,7 @@
 """How long a portfolio's digest takes, fast and reference: prints figures, asserts nothing.
 
 Builds the seeded portfolio of `generate.py` (N contracts, default 10,000) and times the digest
-as `Portfolio.digest` computes it (`accountframe._digest.portfolio_digest`, the canonical JSON
+as `Portfolio.digest` computes it (`accountframe.load.digest.portfolio_digest`, the canonical JSON
 written directly) against the reference (`json.dumps(portfolio.to_dict(), sort_keys=True,
 ensure_ascii=False, default=str)`), best of --repeat runs each, in CPU seconds of this process,
 and says whether the two digests agree.
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from generate import generate
 
 import accountframe as af
-from accountframe._digest import canonical_json, portfolio_digest, reference_digest
+from accountframe.load.digest import canonical_json, portfolio_digest, reference_digest
 
 
 def best(repeat: int, work: Callable[[], object]) -> tuple[float, object]:

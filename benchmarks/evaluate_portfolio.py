@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_portfolio import generate
 
 import accountframe as af
-from accountframe.policy import (
+from accountframe.framework.policies import (
     Framework,
     OversightCadence,
     PersonalResponsibility,

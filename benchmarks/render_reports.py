@@ -22,7 +22,7 @@ from load_portfolio import generate
 
 import accountframe as af
 from accountframe import report
-from accountframe.report import schedule as schedule_report
+from accountframe.report import calendar as schedule_report
 
 AS_OF = datetime.date(2026, 11, 25)
 

@@ -2,7 +2,7 @@
 
 `mkdocs.yml` names this module under `hooks:` and has one nav entry for the framework,
 `framework/index.md`. At each build `on_config` renders the bundled `uk-central-government`
-framework (with its policy tests) through `accountframe.docs.render_docs`, the code behind
+framework (with its policy tests) through `accountframe.tools.docgen.render_docs`, the code behind
 `accountframe docs`, and replaces that entry with a section listing every generated page;
 `on_files` adds the pages to the build from memory. `mkdocs serve` watches the framework's
 folder, so editing a policy rebuilds its page.
@@ -17,7 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from accountframe import load_framework
-from accountframe.docs import render_docs
+from accountframe.tools.docgen import render_docs
 
 FRAMEWORK = "uk-central-government"
 #: Where the generated pages go in the site.

@@ -19,7 +19,6 @@ from accountframe.assessment import (
     Status,
     Subject,
 )
-from accountframe.docs import write_docs
 from accountframe.errors import (
     AccountframeError,
     CelCompileError,
@@ -32,9 +31,24 @@ from accountframe.errors import (
     PortfolioError,
     UsageError,
 )
-from accountframe.explain import Explanation, explain
-from accountframe.frameworks import bundled, framework_schema, load_framework
-from accountframe.load import LoadLimits, load_portfolio
+from accountframe.evaluation.explanation import Explanation, explain
+from accountframe.evaluation.schedule import ItemStatus, Schedule, ScheduleItem, schedule
+from accountframe.framework.folder import bundled, framework_schema, load_framework
+from accountframe.framework.policies import (
+    Duration,
+    Framework,
+    OversightCadence,
+    PersonalResponsibility,
+    RequiredInformation,
+    Reward,
+    Role,
+    Rule,
+    Sanction,
+    Scope,
+    Severity,
+)
+from accountframe.load.documents import LoadLimits, load_portfolio
+from accountframe.load.ocds import ImportResult, ImportSummary, OcdsError
 from accountframe.model import (
     KPI,
     Amendment,
@@ -54,23 +68,9 @@ from accountframe.model import (
     Value,
     Waiver,
 )
-from accountframe.ocds import ImportResult, ImportSummary, OcdsError
-from accountframe.policy import (
-    Duration,
-    Framework,
-    OversightCadence,
-    PersonalResponsibility,
-    RequiredInformation,
-    Reward,
-    Role,
-    Rule,
-    Sanction,
-    Scope,
-    Severity,
-)
-from accountframe.policytest import TestReport, run_tests
-from accountframe.scheduling import ItemStatus, Schedule, ScheduleItem, schedule
-from accountframe.schema import assessment_schema, portfolio_schema
+from accountframe.schemas import assessment_schema, portfolio_schema
+from accountframe.tools.docgen import write_docs
+from accountframe.tools.policytest import TestReport, run_tests
 
 __all__ = [
     "KPI",

@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from accountframe import _json
-from accountframe.policy import Severity
+from accountframe import jsontext
+from accountframe.framework.policies import Severity
 
 __all__ = [
     "ASSESSMENT_FORMAT",
@@ -299,7 +299,7 @@ class Assessment:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The assessment as JSON text: byte-identical for the same inputs."""
-        return _json.dumps(self.to_dict(), indent)
+        return jsontext.dumps(self.to_dict(), indent)
 
 
 def _plain(value: Any) -> Any:

@@ -19,7 +19,7 @@ import click
 
 import accountframe as af
 from accountframe import atomic, report
-from accountframe.report import schedule as schedule_report
+from accountframe.report import calendar as schedule_report
 
 if TYPE_CHECKING:
     # Assessment is not re-exported by the package yet; the annotation needs no import at run time.
@@ -402,7 +402,7 @@ def import_ocds(
 
     Exits 0, or 2 if a file cannot be read (nothing is written).
     """
-    from accountframe import ocds
+    from accountframe.load import ocds
 
     try:
         result = ocds.to_portfolio(files, organisation=organisation, buyer=buyer)
@@ -412,7 +412,7 @@ def import_ocds(
     if target.suffix.lower() == ".json":
         text = result.portfolio.to_json() + "\n"
     else:
-        from accountframe.load import yaml_text
+        from accountframe.load.documents import yaml_text
 
         text = yaml_text(result.portfolio.to_dict(), width=100)
     _write_atomically(target, text)

@@ -37,9 +37,10 @@ from typing import Any
 
 import attrs
 
-from accountframe._collector import collector_paused
-from accountframe._digest import portfolio_digest
-from accountframe._structure import (
+from accountframe.collector import collector_paused
+from accountframe.errors import Diagnostic, Location, PortfolioError, did_you_mean
+from accountframe.load.digest import portfolio_digest
+from accountframe.load.structure import (
     NotCanonical,
     Problem,
     Stamps,
@@ -53,7 +54,6 @@ from accountframe._structure import (
     structure,
     unstructure,
 )
-from accountframe.errors import Diagnostic, Location, PortfolioError, did_you_mean
 
 __all__ = [
     "KPI",
@@ -555,7 +555,7 @@ class Portfolio:
 
         The canonical JSON is `json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False,
         default=str)`; it is written directly, without building `to_dict()` (see
-        `accountframe._digest`), and falls back to exactly that for anything unusual.
+        `accountframe.load.digest`), and falls back to exactly that for anything unusual.
 
         >>> Portfolio.from_dict({"organisation": "A"}).digest == Portfolio.from_dict(
         ...     {"organisation": "A"}).digest

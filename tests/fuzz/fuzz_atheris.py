@@ -52,8 +52,8 @@ def main() -> None:
     with atheris.instrument_imports():
         import accountframe as af
         from accountframe import cel
-        from accountframe.load import parse_document, portfolio_from_document
-        from accountframe.ocds import to_portfolio
+        from accountframe.load.documents import parse_document, portfolio_from_document
+        from accountframe.load.ocds import to_portfolio
 
     from conftest import shared_data
 

@@ -32,8 +32,8 @@ from accountframe import cel
 from accountframe.assessment import Assessment
 from accountframe.cli import main
 from accountframe.errors import ERROR_CODES
-from accountframe.load import parse_document
-from accountframe.ocds import to_portfolio
+from accountframe.load.documents import parse_document
+from accountframe.load.ocds import to_portfolio
 from accountframe.testing import portfolios
 from conftest import FIXTURES, DataChooser, shared_data
 

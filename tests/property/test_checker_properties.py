@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from accountframe import cel
 from accountframe.cel.types import Type
-from accountframe.environment import CONTRACT, Environment
+from accountframe.compiler.environment import CONTRACT, Environment
 from accountframe.errors import CelEvaluationError
 from accountframe.model import Portfolio
 from accountframe.testing import portfolios

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import accountframe as af
-from accountframe._digest import canonical_json, portfolio_digest, reference_digest
-from accountframe._structure import _fields, _optional_inner, _shape
+from accountframe.load.digest import canonical_json, portfolio_digest, reference_digest
+from accountframe.load.structure import _fields, _optional_inner, _shape
 from accountframe.testing import portfolios
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import accountframe as af
 from accountframe.assessment import Assessment, Status
-from accountframe.policy import Consequence, Scope
+from accountframe.framework.policies import Consequence, Scope
 from accountframe.testing import dates, frameworks, portfolios
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

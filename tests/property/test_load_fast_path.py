@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import accountframe as af
-from accountframe import load
+from accountframe.load import documents as load
 from accountframe.testing import portfolios
 from conftest import ROOT, DataChooser
 

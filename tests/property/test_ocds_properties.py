@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import accountframe as af
-from accountframe.ocds import to_portfolio
+from accountframe.load.ocds import to_portfolio
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
 # Keys OCDS readers look at, so that generated documents reach the mapping code.

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import accountframe as af
-from accountframe.load import parse_document, portfolio_from_document
+from accountframe.load.documents import parse_document, portfolio_from_document
 from accountframe.testing import dates, portfolios
 
 SCHEMA = jsonschema.Draft202012Validator(

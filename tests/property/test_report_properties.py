@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 import accountframe as af
 from accountframe import report
 from accountframe.assessment import Status
-from accountframe.scheduling import ItemStatus
+from accountframe.evaluation.schedule import ItemStatus
 from accountframe.testing import dates, frameworks, portfolios
 
 AS_OF = dates(datetime.date(2020, 1, 1), datetime.date(2030, 12, 31))

@@ -31,8 +31,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import accountframe as af
-from accountframe import _structure, frameworks, policytest
-from accountframe._structure import (
+from accountframe.framework import folder as frameworks
+from accountframe.framework.folder import FrameworkFile
+from accountframe.framework.policies import KINDS
+from accountframe.load import structure as _structure
+from accountframe.load.structure import (
     MAX_FREE_DEPTH,
     _builder,
     _field_key,
@@ -42,9 +45,8 @@ from accountframe._structure import (
     _Structurer,
     _Unsure,
 )
-from accountframe.frameworks import FrameworkFile
-from accountframe.policy import KINDS
 from accountframe.testing import portfolios
+from accountframe.tools import policytest
 from conftest import ROOT
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

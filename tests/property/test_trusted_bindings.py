@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import accountframe as af
 from accountframe import cel
 from accountframe.cel.values import _canonical, plain_value
-from accountframe.evaluate import _FINDING_KEYS as FINDING_KEYS
+from accountframe.evaluation.run import _FINDING_KEYS as FINDING_KEYS
 from accountframe.testing import dates, frameworks, free_maps, portfolios
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -108,7 +108,7 @@ def test_the_one_pass_view_of_values_built_in_python(
     fields: dict[str, Any], as_of: datetime.date
 ) -> None:
     """Unexpected types (attrs does not check them) give what validation gives, or are left to it."""
-    from accountframe._structure import NotCanonical
+    from accountframe.load.structure import NotCanonical
 
     contract = af.Contract(id="C1", title="T", stage=af.Stage.LIVE, **fields)
     try:
@@ -119,7 +119,7 @@ def test_the_one_pass_view_of_values_built_in_python(
 
 
 def test_the_one_pass_view_leaves_unusual_values_to_validation() -> None:
-    from accountframe._structure import NotCanonical
+    from accountframe.load.structure import NotCanonical
 
     as_of = datetime.date(2026, 11, 25)
     for attributes in ({"x": {1, 2}}, {"x": 2**70}, {"x": {1: "a"}}):
@@ -137,7 +137,7 @@ def test_the_one_pass_view_leaves_unusual_values_to_validation() -> None:
 def test_canonical_findings_maps_are_the_validated_maps(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
-    from accountframe.evaluate import _finding_map, _finding_value
+    from accountframe.evaluation.run import _finding_map, _finding_value
 
     stamps: dict[datetime.date, datetime.datetime] = {}
     for finding in framework.evaluate(portfolio, as_of=as_of).findings:
@@ -151,7 +151,7 @@ def test_canonical_findings_maps_are_the_validated_maps(
 def test_a_findings_map_cut_to_some_fields_is_the_whole_map_cut(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date, fields: set[str]
 ) -> None:
-    from accountframe.evaluate import _finding_map
+    from accountframe.evaluation.run import _finding_map
 
     for finding in framework.evaluate(portfolio, as_of=as_of).findings:
         whole = _finding_map(finding, list(finding.tags), {})
@@ -165,7 +165,7 @@ def test_a_findings_map_cut_to_some_fields_is_the_whole_map_cut(
 def test_a_generated_text_map_is_the_findings_map_or_declines(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date, fields: set[str]
 ) -> None:
-    from accountframe.evaluate import _finding_map, _texts_finding_map
+    from accountframe.evaluation.run import _finding_map, _texts_finding_map
 
     wanted = frozenset(fields)
     make = _texts_finding_map(wanted)
@@ -183,8 +183,8 @@ def test_a_generated_text_map_is_the_findings_map_or_declines(
 
 def test_a_generated_text_map_declines_values_that_are_not_exact_text() -> None:
     from accountframe.assessment import Accountable, Finding, Status, Subject
-    from accountframe.evaluate import _texts_finding_map
-    from accountframe.policy import Severity
+    from accountframe.evaluation.run import _texts_finding_map
+    from accountframe.framework.policies import Severity
 
     class Text(str):
         pass
@@ -209,8 +209,8 @@ def test_a_persons_scope_is_the_validated_scope(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
     """`person` and `contracts` bound as built are what binding them validated gives."""
-    from accountframe._structure import plain
-    from accountframe.evaluate import _Run
+    from accountframe.evaluation.run import _Run
+    from accountframe.load.structure import plain
 
     run = _Run(framework.compile(), portfolio, as_of)
     for person in portfolio.people:
@@ -225,7 +225,7 @@ def test_the_people_built_in_one_pass_are_the_validated_people(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
     """`people` as a run binds it (one pass) is `people_view()` validated, in the same order."""
-    from accountframe.evaluate import _Run
+    from accountframe.evaluation.run import _Run
 
     run = _Run(framework.compile(), portfolio, as_of)
     validated = cel.bindings({"people": portfolio.people_view()})["people"]
@@ -234,7 +234,7 @@ def test_the_people_built_in_one_pass_are_the_validated_people(
 
 
 def test_people_the_one_pass_is_unsure_of_are_validated() -> None:
-    from accountframe.evaluate import _Run
+    from accountframe.evaluation.run import _Run
 
     class Text(str):
         pass

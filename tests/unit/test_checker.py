@@ -26,11 +26,11 @@ from accountframe.cel.types import (
     map_of,
     unary,
 )
-from accountframe.compile import compile_framework
-from accountframe.environment import CONTRACT, FINDING, Environment, reference_table
+from accountframe.compiler.compiler import compile_framework
+from accountframe.compiler.environment import CONTRACT, FINDING, Environment, reference_table
 from accountframe.errors import CelEvaluationError, FrameworkError
-from accountframe.evaluate import _finding_value
-from accountframe.policy import Rule, Sanction
+from accountframe.evaluation.run import _finding_value
+from accountframe.framework.policies import Rule, Sanction
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORKS = sorted(

@@ -30,8 +30,8 @@ from accountframe.assessment import (
     WaiverApplied,
 )
 from accountframe.cli import EXAMPLE_PORTFOLIO, _bundle_root, _exit_code
-from accountframe.policy import Severity
-from accountframe.schema import assessment_schema
+from accountframe.framework.policies import Severity
+from accountframe.schemas import assessment_schema
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FRAMEWORK = str(FIXTURES / "frameworks" / "cli")

@@ -1,4 +1,4 @@
-"""`accountframe._digest`: the fast canonical JSON is the reference's, text for text.
+"""`accountframe.load.digest`: the fast canonical JSON is the reference's, text for text.
 
 The bundled and generated portfolios must be written by the fast writer itself; values it does
 not take must fall back to the reference (and give its digest); edge values that compare equal
@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 import accountframe as af
-from accountframe._digest import _NotPlain, canonical_json, portfolio_digest, reference_digest
-from accountframe.ocds import to_portfolio
+from accountframe.load.digest import _NotPlain, canonical_json, portfolio_digest, reference_digest
+from accountframe.load.ocds import to_portfolio
 from conftest import shared_data
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""`accountframe docs`: a framework as Markdown pages (accountframe.docs)."""
+"""`accountframe docs`: a framework as Markdown pages (accountframe.tools.docgen)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import accountframe as af
-from accountframe.docs import MARKER, escape, render_docs
+from accountframe.tools.docgen import MARKER, escape, render_docs
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "docs"

@@ -9,10 +9,11 @@ import pytest
 
 import accountframe as af
 from accountframe.assessment import ConsequenceStatus, Status
-from accountframe.policy import (
+from accountframe.framework.policies import (
     Framework,
     OversightCadence,
     PersonalResponsibility,
+    Policy,
     RequiredInformation,
     Reward,
     Role,
@@ -28,7 +29,7 @@ ROLES = [
 ]
 
 
-def framework(*policies: af.policy.Policy, **fields: object) -> Framework:
+def framework(*policies: Policy, **fields: object) -> Framework:
     return Framework(name="t", version="1", roles=ROLES, policies=list(policies), **fields)  # type: ignore[arg-type]
 
 
@@ -99,7 +100,7 @@ BAD = "contract.attributes.nothing_here"  # an expression that errors at evaluat
     ],
 )
 def test_an_erroring_expression_fails_closed_and_the_rest_is_produced(
-    policy: af.policy.Policy,
+    policy: Policy,
 ) -> None:
     fw = framework(
         Rule(id="BEFORE", title="before", require="true"),

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 import accountframe as af
-from accountframe.schema import assessment_schema
+from accountframe.schemas import assessment_schema
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "evaluate"
 CASES = sorted(path for path in GOLDEN.iterdir() if path.is_dir())

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import accountframe as af
-from accountframe import evaluate as evaluate_module
+from accountframe.evaluation import run as evaluate_module
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime.date(2026, 11, 25)

@@ -17,8 +17,8 @@ import pytest
 
 import accountframe as af
 from accountframe.errors import CelEvaluationError
-from accountframe.evaluate import _Run
-from accountframe.policy import Framework, OversightCadence, RequiredInformation, Role
+from accountframe.evaluation.run import _Run
+from accountframe.framework.policies import Framework, OversightCadence, RequiredInformation, Role
 
 AS_OF = datetime.date(2026, 11, 25)
 ROLES = [Role("accounting_officer"), Role("sro", reports_to="accounting_officer")]

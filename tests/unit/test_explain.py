@@ -14,7 +14,7 @@ import pytest
 
 import accountframe as af
 from accountframe import cel
-from accountframe.explain import Condition, Evaluation, Explanation, Fact
+from accountframe.evaluation.explanation import Condition, Evaluation, Explanation, Fact
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "evaluate"
 CASES = sorted(path for path in GOLDEN.iterdir() if path.is_dir())

@@ -16,7 +16,7 @@ import pytest
 
 import accountframe as af
 from accountframe.assessment import Assessment, ConsequenceStatus, Status
-from accountframe.policy import (
+from accountframe.framework.policies import (
     Framework,
     OversightCadence,
     PersonalResponsibility,

@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import accountframe as af
-from accountframe import frameworks
 from accountframe.errors import Location
-from accountframe.load import parse_document
+from accountframe.framework import folder as frameworks
+from accountframe.framework.policies import KINDS
+from accountframe.load.documents import parse_document
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "frameworks"
 VALID = FIXTURES / "valid"
@@ -145,7 +146,7 @@ def test_loading_gives_the_same_framework_as_building_it_in_python() -> None:
     built = python_built()
     assert loaded == built
     assert loaded.digest == built.digest
-    assert sorted({policy.kind for policy in loaded.policies}) == sorted(af.policy.KINDS)
+    assert sorted({policy.kind for policy in loaded.policies}) == sorted(KINDS)
 
 
 def test_the_path_of_framework_yaml_is_accepted_too() -> None:

@@ -1,7 +1,7 @@
 """Evaluation, loading and reports pause the cyclic garbage collector, and so must make no
 reference cycles.
 
-`accountframe.evaluate.collector_paused` keeps the collector from walking the whole heap again
+`accountframe.evaluation.run.collector_paused` keeps the collector from walking the whole heap again
 and again during an evaluation, a load or a report. That is only free if they leave no cyclic
 garbage behind (reference counting frees everything else at once): checked here on every
 place an expression can fail (tests/unit/test_fail_closed.py's table), the documented message
@@ -22,13 +22,13 @@ import yaml
 from test_fail_closed import AS_OF, HEALTHY, MESSAGES, PLACES, PORTFOLIO, ROLES
 
 import accountframe as af
-from accountframe import evaluate as evaluate_module
-from accountframe import load as load_module
 from accountframe import model as model_module
 from accountframe import report
-from accountframe.evaluate import collector_paused
-from accountframe.policy import Framework, Policy
-from accountframe.report import schedule as schedule_report
+from accountframe.evaluation import run as evaluate_module
+from accountframe.evaluation.run import collector_paused
+from accountframe.framework.policies import Framework, Policy
+from accountframe.load import documents as load_module
+from accountframe.report import calendar as schedule_report
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_PATH = ROOT / "policies" / "examples" / "ministry-of-example.yaml"

@@ -22,7 +22,7 @@ import yaml
 import accountframe as af
 from accountframe import cel
 from accountframe.cli import main
-from accountframe.load import DEFAULT_LIMITS, LoadLimits
+from accountframe.load.documents import DEFAULT_LIMITS, LoadLimits
 
 AS_OF = datetime.date(2026, 11, 25)
 ROOT = Path(__file__).resolve().parents[2]

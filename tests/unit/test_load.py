@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 import accountframe as af
-from accountframe.load import LoadLimits, parse_document, portfolio_from_document, read_document
+from accountframe.load.documents import (
+    LoadLimits,
+    parse_document,
+    portfolio_from_document,
+    read_document,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portfolios"
 

@@ -16,19 +16,19 @@ MUTATORS = {"append", "extend", "update", "add", "setdefault", "pop", "popitem",
 #: (file, name) -> why it is safe; see docs/developer.md, "Thread safety".
 ALLOWED_GLOBALS = {
     ("cel/_engine.py", "_engine"): "created once under _ENGINE_LOCK",
-    ("evaluate.py", "_worker_run"): "set once per worker process by the pool initializer",
+    ("evaluation/run.py", "_worker_run"): "set once per worker process by the pool initializer",
 }
 ALLOWED_CACHES = {
-    ("_structure.py", "_optional_inner"): "a pure function of a type annotation",
-    ("_structure.py", "_fields"): "a pure function of an attrs class",
-    ("_structure.py", "_shape"): "a pure function of a type annotation",
-    ("_structure.py", "_unstructure_plan"): "a pure function of an attrs class",
-    ("_structure.py", "_plain_plan"): "a pure function of an attrs class",
-    ("_structure.py", "_cel_converter"): "a function generated from an attrs class's fields",
-    ("_structure.py", "_builder"): "a function generated from an attrs class's fields",
-    ("_digest.py", "_many"): "a column writer, a pure function of an attrs class",
-    ("evaluate.py", "_texts_finding_map"): "a function generated from a set of keys, bounded",
-    ("policy.py", "_shift"): "a pure function of a date and two ints, bounded (LRU)",
+    ("load/structure.py", "_optional_inner"): "a pure function of a type annotation",
+    ("load/structure.py", "_fields"): "a pure function of an attrs class",
+    ("load/structure.py", "_shape"): "a pure function of a type annotation",
+    ("load/structure.py", "_unstructure_plan"): "a pure function of an attrs class",
+    ("load/structure.py", "_plain_plan"): "a pure function of an attrs class",
+    ("load/structure.py", "_cel_converter"): "a function generated from an attrs class's fields",
+    ("load/structure.py", "_builder"): "a function generated from an attrs class's fields",
+    ("load/digest.py", "_many"): "a column writer, a pure function of an attrs class",
+    ("evaluation/run.py", "_texts_finding_map"): "a function generated from a set of keys, bounded",
+    ("framework/policies.py", "_shift"): "a pure function of a date and two ints, bounded (LRU)",
 }
 CONTAINERS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import accountframe as af
-from accountframe.ocds import ImportResult, OcdsError, to_portfolio
+from accountframe.load.ocds import ImportResult, OcdsError, to_portfolio
 from conftest import FIXTURES, shared_data
 
 OCDS = FIXTURES / "ocds"

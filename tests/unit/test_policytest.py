@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import accountframe as af
-from accountframe.policytest import (
+from accountframe.tools.policytest import (
     CaseResult,
     Expectation,
     Mismatch,

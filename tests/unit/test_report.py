@@ -35,10 +35,10 @@ from accountframe.assessment import (
     WaiverApplied,
     WaiverUnused,
 )
-from accountframe.policy import Severity
+from accountframe.framework.policies import Severity
 from accountframe.report import csvfmt, table
 from accountframe.report._common import concerns
-from accountframe.schema import assessment_schema
+from accountframe.schemas import assessment_schema
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report"
 SUFFIX = {

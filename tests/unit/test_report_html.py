@@ -24,7 +24,7 @@ import pytest
 import accountframe as af
 from accountframe import report
 from accountframe.assessment import Accountable, Assessment, Finding, Status, Subject
-from accountframe.policy import Severity
+from accountframe.framework.policies import Severity
 from accountframe.report import html as html_report
 
 ROOT = Path(__file__).resolve().parents[2]

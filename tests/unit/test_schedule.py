@@ -19,8 +19,8 @@ import vobject
 
 import accountframe as af
 from accountframe.assessment import Status
-from accountframe.report import schedule as schedule_report
-from accountframe.scheduling import ItemStatus, Schedule
+from accountframe.evaluation.schedule import ItemStatus, Schedule
+from accountframe.report import calendar as schedule_report
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "schedule"

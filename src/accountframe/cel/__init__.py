@@ -40,8 +40,8 @@ from accountframe.cel._engine import (
     Program,
     compile,
 )
+from accountframe.cel.anatomy import Subcondition, paths, subconditions
 from accountframe.cel.checker import Checked, check
-from accountframe.cel.explain import Subcondition, paths, subconditions
 from accountframe.cel.functions import FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits
 from accountframe.cel.types import TYPES, Type

@@ -31,8 +31,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping
 
-from accountframe._collector import collector_paused
 from accountframe.assessment import Assessment
+from accountframe.collector import collector_paused
 from accountframe.errors import UsageError, did_you_mean
 from accountframe.model import Portfolio
 from accountframe.report import csvfmt, html, jsonfmt, junit, markdown, table

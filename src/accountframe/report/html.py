@@ -41,8 +41,8 @@ from accountframe.assessment import (
     Finding,
     Status,
 )
+from accountframe.framework.policies import Severity
 from accountframe.model import Portfolio
-from accountframe.policy import Severity
 from accountframe.report import _charts
 from accountframe.report._common import (
     EXCEPTIONS,

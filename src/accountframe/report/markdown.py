@@ -28,8 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from accountframe.assessment import Assessment, ConsequenceStatus, Finding, Status
+from accountframe.framework.policies import Severity
 from accountframe.model import Portfolio
-from accountframe.policy import Severity
 from accountframe.report._common import (
     EXCEPTIONS,
     accountable_text,

@@ -5,7 +5,7 @@ hypothesis. Every strategy generates *valid* values: references resolve, ids are
 follow starts, and everything survives a round trip through `to_dict`, YAML and JSON.
 
 The policy-test runner (`run_tests`, `load_tests`, `TestReport`, ...) is re-exported here from
-`accountframe.policytest`, which does not need hypothesis.
+`accountframe.tools.policytest`, which does not need hypothesis.
 
 Example:
     >>> from hypothesis import given
@@ -23,6 +23,17 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from accountframe.framework.policies import (
+    Framework,
+    OversightCadence,
+    PersonalResponsibility,
+    Policy,
+    RequiredInformation,
+    Reward,
+    Role,
+    Rule,
+    Sanction,
+)
 from accountframe.model import (
     KPI,
     Amendment,
@@ -42,18 +53,7 @@ from accountframe.model import (
     Value,
     Waiver,
 )
-from accountframe.policy import (
-    Framework,
-    OversightCadence,
-    PersonalResponsibility,
-    Policy,
-    RequiredInformation,
-    Reward,
-    Role,
-    Rule,
-    Sanction,
-)
-from accountframe.policytest import (
+from accountframe.tools.policytest import (
     CaseResult,
     Expectation,
     Mismatch,

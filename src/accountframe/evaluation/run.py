@@ -28,8 +28,6 @@ from typing import Any, TypeVar
 import attrs
 
 from accountframe import cel
-from accountframe._collector import collector_paused
-from accountframe._structure import NotCanonical, Stamps, _stamp, cel_items, cel_plain, plain
 from accountframe._version import __version__
 from accountframe.assessment import (
     Accountable,
@@ -42,11 +40,11 @@ from accountframe.assessment import (
     WaiverApplied,
     WaiverUnused,
 )
-from accountframe.compile import CompiledFramework, CompiledPolicy
+from accountframe.collector import collector_paused
+from accountframe.compiler.compiler import CompiledFramework, CompiledPolicy
 from accountframe.errors import CelError, UsageError, did_you_mean
-from accountframe.model import Assignment, Contract, Person, Portfolio, Report, Review, Waiver
-from accountframe.policy import Consequence as ConsequencePolicy
-from accountframe.policy import (
+from accountframe.framework.policies import Consequence as ConsequencePolicy
+from accountframe.framework.policies import (
     Framework,
     OversightCadence,
     PersonalResponsibility,
@@ -54,6 +52,8 @@ from accountframe.policy import (
     Rule,
     Scope,
 )
+from accountframe.load.structure import NotCanonical, Stamps, _stamp, cel_items, cel_plain, plain
+from accountframe.model import Assignment, Contract, Person, Portfolio, Report, Review, Waiver
 
 __all__ = ["Judgement", "Step", "check_workers", "collector_paused", "evaluate", "judge_one"]
 
@@ -192,7 +192,7 @@ _worker_run: _Run | None = None
 
 def _start_worker(payload: bytes) -> None:
     global _worker_run  # one per worker process: the compiled programs are not picklable
-    from accountframe.compile import compile_framework
+    from accountframe.compiler.compiler import compile_framework
 
     framework: Framework
     portfolio: Portfolio

@@ -14,7 +14,7 @@ imports a later schedule takes its events as updates of the same `UID`s.
 
 Example:
     >>> import datetime
-    >>> from accountframe.scheduling import Schedule
+    >>> from accountframe.evaluation.schedule import Schedule
     >>> empty = Schedule(organisation="Ministry of Example", framework="demo",
     ...                  framework_version="1", as_of=datetime.date(2026, 11, 25),
     ...                  until=datetime.date(2027, 2, 25), items=())
@@ -35,11 +35,11 @@ import datetime
 import io
 from collections.abc import Callable, Mapping, Sequence
 
-from accountframe._collector import collector_paused
 from accountframe.assessment import Status
+from accountframe.collector import collector_paused
 from accountframe.errors import UsageError, did_you_mean
+from accountframe.evaluation.schedule import Schedule, ScheduleItem
 from accountframe.report._common import accountable_text, date_text
-from accountframe.scheduling import Schedule, ScheduleItem
 
 __all__ = ["COLUMNS", "DEFAULT_FORMAT", "FORMATS", "render"]
 

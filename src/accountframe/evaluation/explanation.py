@@ -44,10 +44,10 @@ import attrs
 from accountframe import cel
 from accountframe.assessment import Accountable, Consequence, Finding, Subject
 from accountframe.errors import CelError
-from accountframe.evaluate import Judgement, Step, judge_one
+from accountframe.evaluation.run import Judgement, Step, judge_one
+from accountframe.framework.policies import Consequence as ConsequencePolicy
+from accountframe.framework.policies import Duration, Framework
 from accountframe.model import Portfolio, Waiver
-from accountframe.policy import Consequence as ConsequencePolicy
-from accountframe.policy import Duration, Framework
 
 __all__ = ["Condition", "Evaluation", "Explanation", "Fact", "Reading", "explain"]
 

@@ -42,7 +42,6 @@ from typing import Any, ClassVar
 
 import attrs
 
-from accountframe._structure import Path, Problem, describe, meta, structure
 from accountframe.assessment import ConsequenceStatus, Status
 from accountframe.errors import (
     Diagnostic,
@@ -52,17 +51,18 @@ from accountframe.errors import (
     UsageError,
     did_you_mean,
 )
-from accountframe.frameworks import FRAMEWORK_FILE, _bundled_folder, bundled, load_framework
-from accountframe.load import (
+from accountframe.framework.folder import FRAMEWORK_FILE, _bundled_folder, bundled, load_framework
+from accountframe.framework.policies import Consequence as ConsequencePolicy
+from accountframe.framework.policies import Framework, Policy, Scope
+from accountframe.load.documents import (
     DEFAULT_LIMITS,
     Document,
     LoadLimits,
     portfolio_from_document,
     read_document,
 )
+from accountframe.load.structure import Path, Problem, describe, meta, structure
 from accountframe.model import Portfolio, structure_portfolio
-from accountframe.policy import Consequence as ConsequencePolicy
-from accountframe.policy import Framework, Policy, Scope
 
 __all__ = [
     "TESTS_FOLDER",

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from itertools import chain, compress, islice, repeat
 from typing import Any
 
-from accountframe._structure import _fields, _optional_inner, _shape, _unstructure_plan
+from accountframe.load.structure import _fields, _optional_inner, _shape, _unstructure_plan
 
 __all__ = ["canonical_json", "portfolio_digest", "reference_digest"]
 

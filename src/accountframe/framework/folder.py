@@ -31,7 +31,6 @@ from typing import Any, NoReturn, cast
 
 import attrs
 
-from accountframe._structure import Path, Problem, describe, json_schema, meta, structure
 from accountframe.errors import (
     Diagnostic,
     FrameworkError,
@@ -39,8 +38,7 @@ from accountframe.errors import (
     UsageError,
     did_you_mean,
 )
-from accountframe.load import DEFAULT_LIMITS, Document, LoadLimits, read_document
-from accountframe.policy import (
+from accountframe.framework.policies import (
     KINDS,
     Duration,
     Framework,
@@ -50,6 +48,8 @@ from accountframe.policy import (
     duration_text,
     param_reference,
 )
+from accountframe.load.documents import DEFAULT_LIMITS, Document, LoadLimits, read_document
+from accountframe.load.structure import Path, Problem, describe, json_schema, meta, structure
 
 __all__ = ["bundled", "bundled_names", "framework_schema", "load_framework"]
 
@@ -185,7 +185,7 @@ def framework_schema() -> dict[str, Any]:
         >>> schema["$defs"]["Rule"]["properties"]["kind"]
         {'const': 'rule'}
     """
-    from accountframe.schema import SCHEMA_BASE
+    from accountframe.schemas import SCHEMA_BASE
 
     schema = json_schema(
         FrameworkFile,
@@ -240,7 +240,7 @@ def _bundled_roots() -> list[FilePath]:
     packaged = importlib.resources.files("accountframe") / "_bundled"
     if packaged.is_dir():
         roots.append(FilePath(str(packaged)))
-    checkout = FilePath(__file__).resolve().parents[2] / "policies"  # a source checkout
+    checkout = FilePath(__file__).resolve().parents[3] / "policies"  # a source checkout
     if checkout.is_dir():
         roots.append(checkout)
     return roots

@@ -52,14 +52,19 @@ from typing import Any
 
 import attrs
 
-from accountframe import _json
-from accountframe._collector import collector_paused
+from accountframe import jsontext
 from accountframe._version import __version__
 from accountframe.assessment import Accountable, Finding, Status
+from accountframe.collector import collector_paused
 from accountframe.errors import UsageError
-from accountframe.evaluate import Step, _Run
+from accountframe.evaluation.run import Step, _Run
+from accountframe.framework.policies import (
+    Duration,
+    Framework,
+    OversightCadence,
+    RequiredInformation,
+)
 from accountframe.model import Portfolio
-from accountframe.policy import Duration, Framework, OversightCadence, RequiredInformation
 
 __all__ = [
     "DEFAULT_HORIZON",
@@ -190,7 +195,7 @@ class Schedule:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The schedule as JSON text: byte-identical for the same inputs."""
-        return _json.dumps(self.to_dict(), indent)
+        return jsontext.dumps(self.to_dict(), indent)
 
 
 def schedule(

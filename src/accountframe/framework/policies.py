@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from accountframe._structure import meta, unstructure
 from accountframe.errors import UsageError, did_you_mean
+from accountframe.load.structure import meta, unstructure
 
 if TYPE_CHECKING:
     from accountframe.assessment import Assessment
-    from accountframe.compile import CompiledFramework
+    from accountframe.compiler.compiler import CompiledFramework
     from accountframe.model import Portfolio
 
 __all__ = [
@@ -744,7 +744,7 @@ class Framework:
             FrameworkError: every problem of the framework.
             UsageError: an unknown engine.
         """
-        from accountframe.compile import check_engine, compile_framework
+        from accountframe.compiler.compiler import check_engine, compile_framework
 
         name = check_engine(engine)
         compiled = self._compiled_by_engine.get(name)

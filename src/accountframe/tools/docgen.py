@@ -38,7 +38,7 @@ from typing import Any
 
 from accountframe import atomic
 from accountframe.errors import UsageError
-from accountframe.policy import (
+from accountframe.framework.policies import (
     KINDS,
     Consequence,
     Duration,
@@ -49,7 +49,7 @@ from accountframe.policy import (
     RequiredInformation,
     param_reference,
 )
-from accountframe.policytest import PolicyTest, discover_tests, load_tests
+from accountframe.tools.policytest import PolicyTest, discover_tests, load_tests
 
 __all__ = ["MARKER", "render_docs", "write_docs"]
 

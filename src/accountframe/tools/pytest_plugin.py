@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from accountframe.policy import Framework
-    from accountframe.policytest import CaseResult, PolicyTest
+    from accountframe.framework.policies import Framework
+    from accountframe.tools.policytest import CaseResult, PolicyTest
 
 __all__ = ["PolicyTestFile", "PolicyTestItem", "is_policy_test_file"]
 
@@ -105,7 +105,7 @@ class PolicyTestFile(pytest.File):
 
     def collect(self) -> Iterator[PolicyTestItem]:
         from accountframe.errors import AccountframeError
-        from accountframe.policytest import load_tests
+        from accountframe.tools.policytest import load_tests
 
         framework = _framework(self.config, self.path.parent.parent)
         if isinstance(framework, str):
@@ -158,8 +158,8 @@ class PolicyTestItem(pytest.Item):
 def _framework(config: pytest.Config, folder: Path) -> Framework | str:
     """The framework in `folder`, compiled, or why it cannot be: loaded once per run."""
     from accountframe.errors import AccountframeError
-    from accountframe.frameworks import load_framework
-    from accountframe.policytest import _shown
+    from accountframe.framework.folder import load_framework
+    from accountframe.tools.policytest import _shown
 
     cache = config.stash.setdefault(_FRAMEWORKS, {})
     key = folder.resolve()

@@ -23,9 +23,9 @@ from typing import Any, Literal
 import attrs
 import yaml
 
-from accountframe._collector import collector_paused
-from accountframe._structure import Path, Problem, format_path
+from accountframe.collector import collector_paused
 from accountframe.errors import Diagnostic, LoadError, Location, PortfolioError
+from accountframe.load.structure import Path, Problem, format_path
 from accountframe.model import Portfolio, structure_portfolio
 
 __all__ = ["Document", "LoadLimits", "load_portfolio", "parse_document", "read_document"]

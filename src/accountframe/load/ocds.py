@@ -41,9 +41,9 @@ from typing import Any
 
 import attrs
 
-from accountframe._structure import structure
 from accountframe.errors import Diagnostic, LoadError, Location
-from accountframe.load import DEFAULT_LIMITS, LoadLimits, _deeper_than
+from accountframe.load.documents import DEFAULT_LIMITS, LoadLimits, _deeper_than
+from accountframe.load.structure import structure
 from accountframe.model import Contract, Portfolio
 
 __all__ = ["ImportResult", "ImportSummary", "OcdsError", "PublisherCounts", "to_portfolio"]

@@ -19,7 +19,7 @@ import attrs
 
 from accountframe import cel
 from accountframe.cel.types import DYN, Type
-from accountframe.environment import Environment
+from accountframe.compiler.environment import Environment
 from accountframe.errors import (
     CelCompileError,
     Diagnostic,
@@ -28,8 +28,8 @@ from accountframe.errors import (
     UsageError,
     did_you_mean,
 )
-from accountframe.policy import Consequence as ConsequencePolicy
-from accountframe.policy import (
+from accountframe.framework.policies import Consequence as ConsequencePolicy
+from accountframe.framework.policies import (
     Duration,
     Framework,
     PersonalResponsibility,
@@ -97,13 +97,13 @@ class CompiledFramework:
             portfolio: The facts.
             as_of: The assessment date.
             workers: Worker processes for contract-scope work (see
-                `accountframe.evaluate.evaluate`); 1, the default, starts none. The result is
+                `accountframe.evaluation.run.evaluate`); 1, the default, starts none. The result is
                 byte-identical whatever the number.
 
         Raises:
             UsageError: `workers` is not a positive int.
         """
-        from accountframe.evaluate import evaluate
+        from accountframe.evaluation.run import evaluate
 
         return evaluate(self, portfolio, as_of, workers=workers)
 

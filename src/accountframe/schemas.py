@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from accountframe._structure import json_schema
 from accountframe.assessment import ASSESSMENT_FORMAT, ConsequenceStatus, Status
+from accountframe.framework.policies import KINDS, Severity
+from accountframe.load.structure import json_schema
 from accountframe.model import PORTFOLIO_FORMAT, Portfolio
-from accountframe.policy import KINDS, Severity
 
 __all__ = ["SCHEMA_BASE", "assessment_schema", "portfolio_schema"]
 

@@ -28,7 +28,6 @@ from typing import Any
 
 import attrs
 
-from accountframe._structure import fields_of
 from accountframe.cel.types import (
     BOOL,
     DOUBLE,
@@ -41,6 +40,15 @@ from accountframe.cel.types import (
     map_of,
     record,
 )
+from accountframe.framework.policies import (
+    Consequence,
+    OversightCadence,
+    PersonalResponsibility,
+    Policy,
+    RequiredInformation,
+    Scope,
+)
+from accountframe.load.structure import fields_of
 from accountframe.model import (
     KPI,
     AppliedConsequence,
@@ -50,14 +58,6 @@ from accountframe.model import (
     Portfolio,
     Report,
     Review,
-)
-from accountframe.policy import (
-    Consequence,
-    OversightCadence,
-    PersonalResponsibility,
-    Policy,
-    RequiredInformation,
-    Scope,
 )
 
 __all__ = [

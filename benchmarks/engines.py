@@ -119,7 +119,7 @@ def evaluator(
         return floor.assess, _same, 0.0
     framework = af.load_framework(FRAMEWORK)
     started = time.perf_counter()
-    compiled = framework.compile(implementation)
+    compiled = af.compile(framework, engine=implementation)
     seconds = time.perf_counter() - started
 
     def run(portfolio: af.Portfolio, as_of: datetime.date) -> af.Assessment:

@@ -21,13 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_portfolio import generate
 
 import accountframe as af
+from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
-    Framework,
     OversightCadence,
     PersonalResponsibility,
     RequiredInformation,
     Reward,
-    Role,
     Rule,
     Sanction,
 )
@@ -93,7 +92,7 @@ def main() -> None:
     portfolio = af.Portfolio.from_dict(generate(options.contracts, options.seed))
     framework = benchmark_framework()
     started = time.perf_counter()
-    compiled = framework.compiled
+    compiled = af.compile(framework)
     compile_seconds = time.perf_counter() - started
 
     times = []

@@ -19,6 +19,8 @@ from accountframe.assessment import (
     Status,
     Subject,
 )
+from accountframe.collector import collector_paused
+from accountframe.compiled import CompiledFramework, compile, evaluate, explain, schedule
 from accountframe.errors import (
     AccountframeError,
     CelCompileError,
@@ -31,17 +33,16 @@ from accountframe.errors import (
     PortfolioError,
     UsageError,
 )
-from accountframe.evaluation.explanation import Explanation, explain
-from accountframe.evaluation.schedule import ItemStatus, Schedule, ScheduleItem, schedule
+from accountframe.evaluation.explanation import Explanation
+from accountframe.evaluation.schedule import ItemStatus, Schedule, ScheduleItem
+from accountframe.framework.duration import Duration
 from accountframe.framework.folder import bundled, framework_schema, load_framework
+from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
-    Duration,
-    Framework,
     OversightCadence,
     PersonalResponsibility,
     RequiredInformation,
     Reward,
-    Role,
     Rule,
     Sanction,
     Scope,
@@ -83,6 +84,7 @@ __all__ = [
     "CelCompileError",
     "CelError",
     "CelEvaluationError",
+    "CompiledFramework",
     "Consequence",
     "ConsequenceStatus",
     "Contract",
@@ -130,6 +132,9 @@ __all__ = [
     "__version__",
     "assessment_schema",
     "bundled",
+    "collector_paused",
+    "compile",
+    "evaluate",
     "explain",
     "framework_schema",
     "load_framework",

@@ -19,7 +19,7 @@ import click
 
 import accountframe as af
 from accountframe import atomic, report
-from accountframe.report import calendar as schedule_report
+from accountframe.report import calendar
 
 if TYPE_CHECKING:
     # Assessment is not re-exported by the package yet; the annotation needs no import at run time.
@@ -163,7 +163,7 @@ def check(
         f"as of {date} (from {date_source})",
         err=True,
     )
-    assessment = fw.evaluate(facts, as_of=date, workers=workers)
+    assessment = af.compile(fw).evaluate(facts, as_of=date, workers=workers)
     try:
         text = report.render(assessment, format_, portfolio=facts)
     except af.UsageError as error:  # an optional dependency of the format is missing
@@ -202,8 +202,8 @@ def _exit_code(assessment: Assessment, fail_on: str) -> int:
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(list(schedule_report.FORMATS)),
-    default=schedule_report.DEFAULT_FORMAT,
+    type=click.Choice(list(calendar.FORMATS)),
+    default=calendar.DEFAULT_FORMAT,
     show_default=True,
     help="Output format.",
 )
@@ -235,7 +235,7 @@ def schedule_command(
     date = date or facts.as_of or datetime.date.today()
     try:
         plan = af.schedule(fw, facts, as_of=date, until=end)
-        text = schedule_report.render(plan, format_)
+        text = calendar.render(plan, format_)
     except af.UsageError as error:
         _fail(str(error))
     except af.AccountframeError as error:
@@ -263,7 +263,7 @@ def lint(framework: str) -> None:
     """
     fw = _load_framework(framework)
     try:
-        fw.compiled  # noqa: B018 (compiling is the check: it raises on every problem)
+        af.compile(fw)  # compiling is the check: it raises on every problem
     except af.AccountframeError as error:
         _report(error, framework)
     count = len(fw.policies)
@@ -505,7 +505,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             click.echo(cli.get_help(context), err=True)
         return EXIT_INVALID
     try:
-        result: Any = cli.main(args=args, prog_name="accountframe", standalone_mode=False)
+        # A command is batch work on data it loads once: it opts in to pausing the collector
+        # (see `accountframe.collector_paused`), which a library call never does.
+        with af.collector_paused():
+            result: Any = cli.main(args=args, prog_name="accountframe", standalone_mode=False)
     except click.UsageError as usage_error:
         if usage_error.ctx is not None:
             click.echo(usage_error.ctx.get_usage(), err=True)

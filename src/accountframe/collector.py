@@ -1,4 +1,18 @@
-"""Pausing Python's cyclic garbage collector while a large portfolio is read or evaluated."""
+"""An opt-in pause of Python's cyclic garbage collector, for batch work on large portfolios.
+
+No library call touches the collector: it is the caller's. A batch job (or the command line,
+which uses this) can opt in around a large load, assessment or report:
+
+    with accountframe.collector_paused():
+        assessment = accountframe.evaluate(framework, portfolio)
+
+Loading, evaluating with accountframe's own CEL engine and rendering make millions of objects
+and keep many, but make no reference cycles (tests/unit/test_gc.py checks every kind of
+policy, every failure path, every report format but html, and files that load and files that
+do not), so reference counting alone frees what they drop and pausing loses nothing. Without
+the pause the collector examines the whole heap, the portfolio included, again and again as
+the assessment grows: the figures are in benchmarks/README.md ("the collector").
+"""
 
 from __future__ import annotations
 
@@ -13,34 +27,17 @@ __all__ = ["collector_paused"]
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the block, if it is running.
 
-    An evaluation makes millions of objects and keeps many (the findings, the contracts'
-    values), so the collector would otherwise walk the whole heap, the portfolio included,
-    again and again: a quarter of a 10,000-contract evaluation's time. Loading a large
-    portfolio is the same: the YAML parser's events or nodes, the parsed values and the portfolio's
-    objects, with the collector examining them over and over, more than half the time of
-    loading YAML. Evaluation with accountframe's engine and loading make no reference cycles
-    (tests/unit/test_gc.py checks every kind of policy, every failure path, and files that
-    load and files that do not), so reference counting alone frees everything they drop;
-    pausing loses nothing. (A document that is itself a cycle, a recursive YAML alias, is
-    refused; its nodes wait for the next full collection, as they would anyway. With the
-    celpy engine, whose errors do make cycles, evaluation does not pause the collector.)
-
     The collector is restarted afterwards only if it was running before, so a caller that
-    switched it off keeps it off; with several threads evaluating or loading at once, the first
-    to finish restarts it, so it is never left off by accountframe.
+    switched it off keeps it off; with several threads in such blocks at once, the first to
+    finish restarts it.
 
     Before restarting it, the objects made while it was paused and still alive (an
-    assessment: some 280,000 objects for 10,000 contracts; a loaded portfolio, more) are
-    handed to its oldest generation with `gc.freeze()` then `gc.unfreeze()`, which moves
-    objects between generations without looking at them. Otherwise the collector's first,
-    youngest-generation collection after the pause would examine every one of them, and the
-    next generation's again: at 10,000 contracts, the first alone takes about 0.2 s, 6-9% of
-    the evaluation. The oldest generation is where they would end up anyway, having survived
-    both. The same move takes the few objects the caller made since the collector's last
-    collection (fewer than its thresholds, some thousands) along with them, which only means
-    that cycles among those are freed by the next full collection rather than a younger one.
-    If anything is frozen already (a caller's `gc.freeze()`, before forking say), this is not
-    done, as `unfreeze` would thaw that too; the collection then runs as it would have.
+    assessment, a loaded portfolio) are handed to its oldest generation with `gc.freeze()` then
+    `gc.unfreeze()`, which moves objects between generations without looking at them;
+    otherwise the first collections after the pause would examine every one of them, which is
+    where they would end up anyway, having survived. If anything is frozen already (a
+    caller's `gc.freeze()`, before forking say), this is not done, as `unfreeze` would thaw
+    that too.
 
     Example:
         >>> import gc

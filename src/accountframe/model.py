@@ -37,7 +37,6 @@ from typing import Any
 
 import attrs
 
-from accountframe.collector import collector_paused
 from accountframe.errors import Diagnostic, Location, PortfolioError, did_you_mean
 from accountframe.load.digest import portfolio_digest
 from accountframe.load.structure import (
@@ -587,11 +586,9 @@ def structure_portfolio(data: Any) -> tuple[Portfolio | None, list[Problem]]:
     Returns the portfolio (None when it could not be built) and every problem found; reference
     checks read the plain data so that they run even where other parts are malformed.
     """
-    # Structuring makes no reference cycles: see `collector_paused`.
-    with collector_paused():
-        portfolio, problems = structure(Portfolio, data)
-        if isinstance(data, Mapping):
-            problems.extend(_reference_problems(data))
+    portfolio, problems = structure(Portfolio, data)
+    if isinstance(data, Mapping):
+        problems.extend(_reference_problems(data))
     return (portfolio if not problems else None), problems
 
 

@@ -58,7 +58,7 @@ def main() -> None:
     from conftest import shared_data
 
     framework = af.load_framework(SMALL_FRAMEWORK)
-    framework.compiled  # noqa: B018
+    af.compile(framework)
     example = mutate.EXAMPLE.read_bytes()
     small_files = {path.name: path.read_bytes() for path in SMALL_FRAMEWORK.glob("*.yaml")}
     ocds = [path.read_bytes() for path in mutate.ocds_files(shared_data(), limit=20)]
@@ -86,7 +86,7 @@ def main() -> None:
                         )
                     (folder / file).write_bytes(raw)
                 loaded = af.load_framework(folder)
-                loaded.compiled  # noqa: B018
+                af.compile(loaded)
                 portfolio = af.load_portfolio(mutate.EXAMPLE)
                 loaded.evaluate(portfolio, as_of=AS_OF).to_json()
             elif target == 2:

@@ -145,7 +145,7 @@ def test_fields_read_examples() -> None:
 
 
 def test_the_bundled_framework_builds_only_what_it_reads() -> None:
-    fields = af.bundled("uk-central-government").compile().contract_fields
+    fields = af.compile(af.bundled("uk-central-government")).plan.contract_fields
     assert fields is not None
     assert "transactions" not in fields
     assert {"reviews", "reports", "latest"} <= fields
@@ -156,8 +156,10 @@ def test_the_bundled_framework_builds_only_what_it_reads() -> None:
 def test_evaluation_with_projected_contracts_is_byte_identical(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
-    compiled = framework.compile()
-    whole = attrs.evolve(compiled, contract_fields=None, finding_fields=None)
+    compiled = af.compile(framework)
+    whole = af.CompiledFramework(
+        attrs.evolve(compiled.plan, contract_fields=None, finding_fields=None)
+    )
     assert (
         compiled.evaluate(portfolio, as_of).to_json() == whole.evaluate(portfolio, as_of).to_json()
     )

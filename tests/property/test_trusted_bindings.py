@@ -12,8 +12,16 @@ from hypothesis import strategies as st
 import accountframe as af
 from accountframe import cel
 from accountframe.cel.values import _canonical, plain_value
-from accountframe.evaluation.run import _FINDING_KEYS as FINDING_KEYS
+from accountframe.evaluation.findings import (
+    FINDING_ORDER,
+    finding_map,
+    finding_value,
+    texts_finding_map,
+)
+from accountframe.evaluation.scope import Scopes
 from accountframe.testing import dates, frameworks, free_maps, portfolios
+
+FINDING_KEYS = frozenset(FINDING_ORDER)
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -137,13 +145,11 @@ def test_the_one_pass_view_leaves_unusual_values_to_validation() -> None:
 def test_canonical_findings_maps_are_the_validated_maps(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
-    from accountframe.evaluation.run import _finding_map, _finding_value
-
     stamps: dict[datetime.date, datetime.datetime] = {}
     for finding in framework.evaluate(portfolio, as_of=as_of).findings:
-        value = _finding_map(finding, list(finding.tags), stamps)
+        value = finding_map(finding, list(finding.tags), stamps)
         assert value is not None
-        assert same(value, plain_value(_finding_value(finding)))
+        assert same(value, plain_value(finding_value(finding)))
 
 
 @SETTINGS
@@ -151,11 +157,9 @@ def test_canonical_findings_maps_are_the_validated_maps(
 def test_a_findings_map_cut_to_some_fields_is_the_whole_map_cut(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date, fields: set[str]
 ) -> None:
-    from accountframe.evaluation.run import _finding_map
-
     for finding in framework.evaluate(portfolio, as_of=as_of).findings:
-        whole = _finding_map(finding, list(finding.tags), {})
-        cut = _finding_map(finding, list(finding.tags), {}, frozenset(fields))
+        whole = finding_map(finding, list(finding.tags), {})
+        cut = finding_map(finding, list(finding.tags), {}, frozenset(fields))
         assert whole is not None
         assert same(cut, {key: item for key, item in whole.items() if key in fields})
 
@@ -165,10 +169,8 @@ def test_a_findings_map_cut_to_some_fields_is_the_whole_map_cut(
 def test_a_generated_text_map_is_the_findings_map_or_declines(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date, fields: set[str]
 ) -> None:
-    from accountframe.evaluation.run import _finding_map, _texts_finding_map
-
     wanted = frozenset(fields)
-    make = _texts_finding_map(wanted)
+    make = texts_finding_map(wanted)
     if make is None:  # tags, evidence or no key at all: left to _finding_map
         assert not wanted or wanted & {"tags", "evidence"}
         return
@@ -178,18 +180,17 @@ def test_a_generated_text_map_is_the_findings_map_or_declines(
             assert "accountable" in wanted
             assert finding.accountable.person is None
         else:
-            assert same(made, _finding_map(finding, list(finding.tags), {}, wanted))
+            assert same(made, finding_map(finding, list(finding.tags), {}, wanted))
 
 
 def test_a_generated_text_map_declines_values_that_are_not_exact_text() -> None:
     from accountframe.assessment import Accountable, Finding, Status, Subject
-    from accountframe.evaluation.run import _texts_finding_map
     from accountframe.framework.policies import Severity
 
     class Text(str):
         pass
 
-    make = _texts_finding_map(frozenset({"policy", "accountable", "status"}))
+    make = texts_finding_map(frozenset({"policy", "accountable", "status"}))
     assert make is not None
     subject = Subject("contract", "C1")
     held = Accountable(role="sro", person="p-1", name="P", fallback_from=())
@@ -209,14 +210,13 @@ def test_a_persons_scope_is_the_validated_scope(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
     """`person` and `contracts` bound as built are what binding them validated gives."""
-    from accountframe.evaluation.run import _Run
     from accountframe.load.structure import plain
 
-    run = _Run(framework.compile(), portfolio, as_of)
+    scopes = Scopes(af.compile(framework).plan, portfolio, as_of)
     for person in portfolio.people:
-        scope = run.person_scope(person)
-        validated = run.base.merged({"person": plain(person), "contracts": scope["contracts"]})
-        assert same(dict(scope), dict(validated))
+        bound = scopes.person(person).bound
+        validated = scopes.base.merged({"person": plain(person), "contracts": bound["contracts"]})
+        assert same(dict(bound), dict(validated))
 
 
 @SETTINGS
@@ -225,23 +225,19 @@ def test_the_people_built_in_one_pass_are_the_validated_people(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
     """`people` as a run binds it (one pass) is `people_view()` validated, in the same order."""
-    from accountframe.evaluation.run import _Run
-
-    run = _Run(framework.compile(), portfolio, as_of)
+    scopes = Scopes(af.compile(framework).plan, portfolio, as_of)
     validated = cel.bindings({"people": portfolio.people_view()})["people"]
-    assert same(run.base["people"], validated)
-    assert list(run.base) == ["people", "params", "now", "portfolio"]
+    assert same(scopes.base["people"], validated)
+    assert list(scopes.base) == ["people", "params", "now", "portfolio"]
 
 
 def test_people_the_one_pass_is_unsure_of_are_validated() -> None:
-    from accountframe.evaluation.run import _Run
-
     class Text(str):
         pass
 
     portfolio = af.Portfolio.from_dict({"organisation": "O", "people": [{"id": "p", "name": "P"}]})
     odd = attrs.evolve(portfolio, people=(attrs.evolve(portfolio.people[0], name=Text("P")),))
-    compiled = af.bundled("uk-central-government").compile()
-    people = _Run(compiled, odd, datetime.date(2026, 11, 25)).base["people"]
+    plan = af.compile(af.bundled("uk-central-government")).plan
+    people = Scopes(plan, odd, datetime.date(2026, 11, 25)).base["people"]
     assert type(people["p"]["name"]) is str
-    assert same(people, _Run(compiled, portfolio, datetime.date(2026, 11, 25)).base["people"])
+    assert same(people, Scopes(plan, portfolio, datetime.date(2026, 11, 25)).base["people"])

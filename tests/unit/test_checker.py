@@ -29,7 +29,7 @@ from accountframe.cel.types import (
 from accountframe.compiler.compiler import compile_framework
 from accountframe.compiler.environment import CONTRACT, FINDING, Environment, reference_table
 from accountframe.errors import CelEvaluationError, FrameworkError
-from accountframe.evaluation.run import _finding_value
+from accountframe.evaluation.findings import finding_value
 from accountframe.framework.policies import Rule, Sanction
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -374,7 +374,7 @@ def test_findings_element_matches_what_evaluation_binds() -> None:
     portfolio = af.load_portfolio(ROOT / "tests" / "fixtures" / "portfolios" / "cli.yaml")
     assessment = framework.evaluate(portfolio)
     assert assessment.findings
-    assert set(_finding_value(assessment.findings[0])) == set(FINDING.fields)
+    assert set(finding_value(assessment.findings[0])) == set(FINDING.fields)
 
 
 def test_contract_type_covers_the_view() -> None:

@@ -48,7 +48,7 @@ def example(contracts: int) -> af.Portfolio:
 def test_eight_threads_give_byte_identical_results_to_a_serial_run() -> None:
     framework = af.bundled("uk-central-government")
     portfolio = example(CONTRACTS)
-    compiled = framework.compiled
+    compiled = af.compile(framework)
     serial = {day: compiled.evaluate(portfolio, day).to_json() for day in DATES}
     assert len(set(serial.values())) == len(DATES)  # each date gives a different assessment
     results: list[list[tuple[datetime.date, str]]] = [[] for _ in range(THREADS)]
@@ -79,7 +79,7 @@ def test_eight_threads_give_byte_identical_results_to_a_serial_run() -> None:
 
 @pytest.mark.usefixtures("busy_switching")
 def test_threads_compiling_the_same_framework_at_once_agree() -> None:
-    """`Framework.compiled` is computed on first use; racing first uses must not matter."""
+    """`af.compile` compiles on first use and keeps the result; racing first uses must not matter."""
     framework = af.load_framework("tests/fixtures/frameworks/cli")
     portfolio = example(2)
     outputs: list[str] = []

@@ -9,14 +9,13 @@ import pytest
 
 import accountframe as af
 from accountframe.assessment import ConsequenceStatus, Status
+from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
-    Framework,
     OversightCadence,
     PersonalResponsibility,
     Policy,
     RequiredInformation,
     Reward,
-    Role,
     Rule,
     Sanction,
 )
@@ -197,7 +196,7 @@ def test_as_of_defaults_to_the_portfolio() -> None:
 class TestCompileErrors:
     def errors(self, fw: Framework) -> list[str]:
         with pytest.raises(af.FrameworkError) as raised:
-            _ = fw.compiled
+            _ = af.compile(fw)
         return [d.render() for d in raised.value.diagnostics]
 
     def test_syntax_error_names_the_policy_field_and_points_into_the_expression(self) -> None:
@@ -289,7 +288,7 @@ def test_a_portfolio_digest_is_worked_out_once_and_depends_only_on_the_content()
 
 
 def test_findings_are_made_with_their_fields_in_the_order_evaluate_passes_them() -> None:
-    """`_Run.finding` builds a Finding positionally (it makes one per policy and subject)."""
+    """`Run.found` builds a Finding positionally (it makes one per policy and subject)."""
     import attrs
 
     from accountframe.assessment import Finding

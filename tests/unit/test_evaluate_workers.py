@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 import accountframe as af
-from accountframe.evaluation import run as evaluate_module
+from accountframe.evaluation import assess, pool
+from accountframe.evaluation.run import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime.date(2026, 11, 25)
@@ -45,7 +46,7 @@ def _only_in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     def not_here(*args: object) -> None:
         raise AssertionError("contract-scope work ran in the parent process")
 
-    monkeypatch.setattr(evaluate_module._Run, "part", not_here)
+    monkeypatch.setattr(Run, "part", not_here)
 
 
 def test_the_bundled_example_gives_the_same_bytes_with_workers(
@@ -77,7 +78,7 @@ def test_a_generated_portfolio_gives_the_same_bytes_with_workers(
     assert serial.waivers_unused
     # More chunks than workers: still the same bytes.
     _only_in_workers(monkeypatch)
-    parallel = framework.compile().evaluate(portfolio, as_of=AS_OF, workers=3)
+    parallel = af.compile(framework).evaluate(portfolio, as_of=AS_OF, workers=3)
     assert parallel.to_json() == serial.to_json()
 
 
@@ -121,9 +122,7 @@ def test_one_worker_starts_no_pool(bundled: af.Framework, monkeypatch: pytest.Mo
     portfolio = af.load_portfolio(ROOT / "policies" / "examples" / "ministry-of-example.yaml")
     expected = bundled.evaluate(portfolio, as_of=AS_OF).to_json()
     started: list[int] = []
-    monkeypatch.setattr(
-        evaluate_module, "_in_parallel", lambda run, workers: started.append(workers)
-    )
+    monkeypatch.setattr(assess, "in_parallel", lambda run, workers: started.append(workers))
     assert bundled.evaluate(portfolio, as_of=AS_OF, workers=1).to_json() == expected
     assert started == []
 
@@ -133,7 +132,7 @@ def test_a_pool_that_cannot_start_gives_the_serial_result(
 ) -> None:
     portfolio = af.load_portfolio(ROOT / "policies" / "examples" / "ministry-of-example.yaml")
     expected = bundled.evaluate(portfolio, as_of=AS_OF).to_json()
-    monkeypatch.setattr(evaluate_module.concurrent.futures, "ProcessPoolExecutor", _NoPool)
+    monkeypatch.setattr(pool.concurrent.futures, "ProcessPoolExecutor", _NoPool)
     assert bundled.evaluate(portfolio, as_of=AS_OF, workers=4).to_json() == expected
 
 
@@ -144,7 +143,7 @@ def test_an_unknown_engine_is_a_usage_error(bundled: af.Framework) -> None:
 
 
 def test_each_engine_is_compiled_once(bundled: af.Framework) -> None:
-    assert bundled.compile("celpy") is bundled.compile("celpy")
-    assert bundled.compile("celpy").engine == "celpy"
-    assert bundled.compile() is bundled.compiled
-    assert bundled.compiled.engine == af.cel.DEFAULT_ENGINE
+    assert af.compile(bundled, engine="celpy") is af.compile(bundled, engine="celpy")
+    assert af.compile(bundled, engine="celpy").engine == "celpy"
+    assert af.compile(bundled) is af.compile(bundled)
+    assert af.compile(bundled).engine == af.cel.DEFAULT_ENGINE

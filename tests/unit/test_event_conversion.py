@@ -17,8 +17,9 @@ import pytest
 
 import accountframe as af
 from accountframe.errors import CelEvaluationError
-from accountframe.evaluation.run import _Run
-from accountframe.framework.policies import Framework, OversightCadence, RequiredInformation, Role
+from accountframe.evaluation.scope import Scopes
+from accountframe.framework.framework import Framework, Role
+from accountframe.framework.policies import OversightCadence, RequiredInformation
 
 AS_OF = datetime.date(2026, 11, 25)
 ROLES = [Role("accounting_officer"), Role("sro", reports_to="accounting_officer")]
@@ -65,7 +66,7 @@ def document(figure: Any = 1) -> dict[str, Any]:
 
 
 def compiled() -> af.CompiledFramework:
-    return Framework(name="events", version="1", roles=ROLES, policies=POLICIES).compile()
+    return af.compile(Framework(name="events", version="1", roles=ROLES, policies=POLICIES))
 
 
 def rows(assessment: af.Assessment) -> list[tuple[str, str, str]]:
@@ -73,14 +74,14 @@ def rows(assessment: af.Assessment) -> list[tuple[str, str, str]]:
 
 
 def test_the_events_are_left_out_of_the_contract_when_no_expression_reads_them() -> None:
-    fields = compiled().contract_fields
+    fields = compiled().plan.contract_fields
     assert fields is not None
     assert not {"reviews", "reports", "latest"} & fields
 
 
 def test_counted_events_give_the_findings_of_the_whole_contract() -> None:
     framework = compiled()
-    whole = attrs.evolve(framework, contract_fields=None)
+    whole = af.CompiledFramework(attrs.evolve(framework.plan, contract_fields=None))
     portfolio = af.Portfolio.from_dict(document())
     found = framework.evaluate(portfolio, AS_OF)
     assert found.to_json() == whole.evaluate(portfolio, AS_OF).to_json()
@@ -97,14 +98,14 @@ def test_counted_events_give_the_findings_of_the_whole_contract() -> None:
 def test_each_event_is_converted_once_per_contract() -> None:
     framework = compiled()
     portfolio = af.Portfolio.from_dict(document())
-    run = _Run(framework, portfolio, AS_OF)
+    scopes = Scopes(framework.plan, portfolio, AS_OF)
     contract = portfolio.contracts[0]
-    facts = run.facts(contract)
-    assert facts.events == {}  # nothing converted with the contract's value
+    scope = scopes.contract(contract)
+    assert scope.events == {}  # nothing converted with the contract's value
     reviews = list(contract.reviews[:2])
-    first = run.bound_events(facts, reviews)
-    assert run.bound_events(facts, reviews) == first
-    assert all(a is b for a, b in zip(run.bound_events(facts, reviews), first, strict=True))
+    first = scopes.bound_events(scope, reviews)
+    assert scopes.bound_events(scope, reviews) == first
+    assert all(a is b for a, b in zip(scopes.bound_events(scope, reviews), first, strict=True))
     assert first[0]["forum"] == "board"
     assert first[0]["date"] == datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
 
@@ -120,9 +121,8 @@ def test_an_event_that_needs_validation_is_validated_when_first_looked_at() -> N
     changed = attrs.evolve(contract, reviews=(odd, *contract.reviews[1:]))
     odd_portfolio = attrs.evolve(portfolio, contracts=(changed,))
     framework = compiled()
-    run = _Run(framework, odd_portfolio, AS_OF)
-    facts = run.facts(changed)
-    (value,) = run.bound_events(facts, [odd])
+    scopes = Scopes(framework.plan, odd_portfolio, AS_OF)
+    (value,) = scopes.bound_events(scopes.contract(changed), [odd])
     assert type(value["forum"]) is str
     assert rows(framework.evaluate(odd_portfolio, AS_OF)) == rows(
         framework.evaluate(portfolio, AS_OF)
@@ -137,7 +137,7 @@ def test_an_event_that_cannot_be_bound_fails_as_the_whole_contract_does() -> Non
     changed = attrs.evolve(contract, reports=(bad, *contract.reports[1:]))
     bad_portfolio = attrs.evolve(portfolio, contracts=(changed,))
     framework = compiled()
-    whole = attrs.evolve(framework, contract_fields=None)
+    whole = af.CompiledFramework(attrs.evolve(framework.plan, contract_fields=None))
     with pytest.raises(CelEvaluationError) as whole_error:
         whole.evaluate(bad_portfolio, AS_OF)
     with pytest.raises(CelEvaluationError) as lazy_error:

@@ -16,14 +16,13 @@ import pytest
 
 import accountframe as af
 from accountframe.assessment import Assessment, ConsequenceStatus, Status
+from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
-    Framework,
     OversightCadence,
     PersonalResponsibility,
     Policy,
     RequiredInformation,
     Reward,
-    Role,
     Rule,
     Sanction,
 )

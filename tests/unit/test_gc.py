@@ -1,12 +1,12 @@
-"""Evaluation, loading and reports pause the cyclic garbage collector, and so must make no
-reference cycles.
+"""The collector is the caller's: no library call touches it; the opt-in pause loses nothing.
 
-`accountframe.evaluation.run.collector_paused` keeps the collector from walking the whole heap again
-and again during an evaluation, a load or a report. That is only free if they leave no cyclic
-garbage behind (reference counting frees everything else at once): checked here on every
-place an expression can fail (tests/unit/test_fail_closed.py's table), the documented message
-fallbacks, the bundled framework and example, the benchmark framework, explanations, files
-that load and files that do not, and every report format.
+No library call (loading, evaluating, explaining, scheduling, rendering) switches Python's
+cyclic garbage collector off, freezes or moves objects. A caller may opt in to
+`accountframe.collector_paused` around batch work, as the command line does; that pause is
+only free if the work leaves no cyclic garbage behind (reference counting frees everything
+else at once): checked here on every place an expression can fail
+(tests/unit/test_fail_closed.py's table), the documented message fallbacks, the bundled
+framework and example, files that load and files that do not, and every report format.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import yaml
 from test_fail_closed import AS_OF, HEALTHY, MESSAGES, PLACES, PORTFOLIO, ROLES
 
 import accountframe as af
+from accountframe import cli, report
 from accountframe import model as model_module
-from accountframe import report
-from accountframe.evaluation import run as evaluate_module
-from accountframe.evaluation.run import collector_paused
-from accountframe.framework.policies import Framework, Policy
+from accountframe.collector import collector_paused
+from accountframe.evaluation.run import Run
+from accountframe.framework.framework import Framework
+from accountframe.framework.policies import Policy
 from accountframe.load import documents as load_module
 from accountframe.report import calendar as schedule_report
 
@@ -64,13 +65,14 @@ def cyclic_garbage(work: Callable[[], object]) -> list[str]:
 
 
 def framework_with(policy: Policy) -> af.CompiledFramework:
-    return Framework(
+    framework = Framework(
         name="gc",
         version="1",
         roles=ROLES,
         definitions={"broken": "contract.attributes.absent == 1"},
         policies=[HEALTHY[0], HEALTHY[1], policy, HEALTHY[2], HEALTHY[3]],
-    ).compile()
+    )
+    return af.compile(framework)
 
 
 def test_the_collector_is_paused_and_restarted(collector: None) -> None:
@@ -121,33 +123,79 @@ def test_a_callers_frozen_objects_stay_frozen(collector: None) -> None:
     assert frozen
 
 
-def test_an_evaluation_leaves_its_assessment_in_the_oldest_generation(collector: None) -> None:
-    compiled = af.bundled("uk-central-government").compile()
+def test_an_evaluation_opted_in_leaves_its_assessment_in_the_oldest_generation(
+    collector: None,
+) -> None:
+    compiled = af.compile(af.bundled("uk-central-government"))
     portfolio = af.load_portfolio(EXAMPLE_PATH)
-    assessment = compiled.evaluate(portfolio, AS_OF)
+    with af.collector_paused():
+        assessment = compiled.evaluate(portfolio, AS_OF)
     assert gc.get_freeze_count() == 0
     assert in_generation(2, assessment.findings[0])
 
 
-def test_the_collector_is_off_while_evaluating(
-    collector: None, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("enabled", [True, False], ids=["running", "switched-off"])
+def test_no_library_call_touches_the_collector(
+    collector: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, enabled: bool
 ) -> None:
-    seen: list[bool] = []
-    part = evaluate_module._Run.part
+    """The collector stays as the caller left it, inside every call and after it."""
+    seen: list[tuple[str, bool]] = []
+    part = Run.part
 
-    def recording(run: evaluate_module._Run, start: int, stop: int) -> object:
+    def recording(run: Run, start: int, stop: int) -> object:
+        seen.append(("evaluate", gc.isenabled()))
+        return part(run, start, stop)
+
+    monkeypatch.setattr(Run, "part", recording)
+    for name in ("_fast_parse", "_walk_document"):
+        original = getattr(load_module, name)
+
+        def parsing(*args: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
+            seen.append((_name, gc.isenabled()))
+            return _original(*args, **kw)
+
+        monkeypatch.setattr(load_module, name, parsing)
+    structure = model_module.structure
+
+    def structuring(*args: Any, **kw: Any) -> Any:
+        seen.append(("structure", gc.isenabled()))
+        return structure(*args, **kw)
+
+    monkeypatch.setattr(model_module, "structure", structuring)
+    gc.enable() if enabled else gc.disable()
+    frozen = gc.get_freeze_count()
+    framework = af.bundled("uk-central-government")
+    portfolio = af.load_portfolio(EXAMPLE_PATH)
+    load_text("yaml", LOADS["yaml"], tmp_path)()
+    af.evaluate(framework, portfolio, AS_OF)
+    af.evaluate(framework, portfolio, AS_OF, engine="celpy")
+    assessment = af.compile(framework).evaluate(portfolio, AS_OF)
+    for name in report.FORMATS:
+        if name != "html":
+            report.render(assessment, name, portfolio=portfolio)
+    plan = af.schedule(framework, portfolio, as_of=AS_OF)
+    for name in schedule_report.FORMATS:
+        if name != "ics":
+            schedule_report.render(plan, name)
+    af.explain(framework, portfolio, "CAD-GOLD-SRO", "EM-001", AS_OF)
+    assert {name for name, _ in seen} == {"evaluate", "_fast_parse", "_walk_document", "structure"}
+    assert {state for _, state in seen} == {enabled}
+    assert gc.isenabled() is enabled
+    assert gc.get_freeze_count() == frozen
+
+
+def test_the_command_line_opts_in(collector: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    part = Run.part
+
+    def recording(run: Run, start: int, stop: int) -> object:
         seen.append(gc.isenabled())
         return part(run, start, stop)
 
-    monkeypatch.setattr(evaluate_module._Run, "part", recording)
-    compiled = af.bundled("uk-central-government").compile()
-    portfolio = af.load_portfolio(EXAMPLE_PATH)
-    compiled.evaluate(portfolio, AS_OF)
+    monkeypatch.setattr(Run, "part", recording)
+    assert cli.main(["check", "--format", "json", "-o", "-", "--fail-on", "never"]) == 0
     assert seen == [False]
     assert gc.isenabled()
-    seen.clear()
-    compiled.framework.compile("celpy").evaluate(portfolio, AS_OF)
-    assert seen == [True]  # cel-python's errors make cycles: the collector keeps running
 
 
 @pytest.mark.parametrize(
@@ -161,7 +209,7 @@ def test_a_failing_expression_leaves_no_cyclic_garbage(
 
 
 def test_the_bundled_framework_leaves_no_cyclic_garbage(collector: None) -> None:
-    compiled = af.bundled("uk-central-government").compile()
+    compiled = af.compile(af.bundled("uk-central-government"))
     portfolio = af.load_portfolio(EXAMPLE_PATH)
     as_of = portfolio.as_of or AS_OF
     assert cyclic_garbage(lambda: compiled.evaluate(portfolio, as_of)) == []
@@ -203,39 +251,6 @@ def load_text(name: str, text: str, folder: Path) -> Callable[[], object]:
     return load
 
 
-def test_the_collector_is_off_while_loading(
-    collector: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    seen: list[tuple[str, bool]] = []
-    for name in ("_fast_parse", "_walk_document"):
-        original = getattr(load_module, name)
-
-        def recording(*args: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
-            seen.append((_name, gc.isenabled()))
-            return _original(*args, **kw)
-
-        monkeypatch.setattr(load_module, name, recording)
-    structure = model_module.structure
-
-    def structuring(*args: Any, **kw: Any) -> Any:
-        seen.append(("structure", gc.isenabled()))
-        return structure(*args, **kw)
-
-    monkeypatch.setattr(model_module, "structure", structuring)
-    load_text("yaml", LOADS["yaml"], tmp_path)()
-    load_text("example", EXAMPLE, tmp_path)()
-    af.Portfolio.from_dict({"organisation": "A"})
-    assert seen == [
-        ("_fast_parse", False),
-        ("structure", False),
-        ("_fast_parse", False),
-        ("_walk_document", False),
-        ("structure", False),
-        ("structure", False),
-    ]
-    assert gc.isenabled()
-
-
 @pytest.mark.parametrize("name", sorted(LOADS))
 def test_loading_leaves_no_cyclic_garbage(collector: None, name: str, tmp_path: Path) -> None:
     assert cyclic_garbage(load_text(name, LOADS[name], tmp_path)) == []
@@ -260,12 +275,12 @@ def test_a_recursive_alias_leaves_only_its_own_nodes(collector: None, tmp_path: 
 
 @pytest.mark.parametrize("name", sorted(report.FORMATS))
 def test_reports_but_html_leave_no_cyclic_garbage(collector: None, name: str) -> None:
-    """`report.render` pauses the collector for every format but html, whose charts
-    (matplotlib) make cycles; junit's `xml.etree.ElementTree.indent` makes one, a function
-    that calls itself through its closure, freed by a later collection."""
+    """Every format but html, whose charts (matplotlib) make cycles; junit's
+    `xml.etree.ElementTree.indent` makes one, a function that calls itself through its
+    closure, freed by a later collection."""
     if name == "html":
         pytest.importorskip("matplotlib", reason="the html report needs the html extra")
-    compiled = af.bundled("uk-central-government").compile()
+    compiled = af.compile(af.bundled("uk-central-government"))
     portfolio = af.load_portfolio(EXAMPLE_PATH)
     assessment = compiled.evaluate(portfolio, portfolio.as_of or AS_OF)
     found = cyclic_garbage(lambda: report.render(assessment, name, portfolio=portfolio))
@@ -278,7 +293,7 @@ def test_reports_but_html_leave_no_cyclic_garbage(collector: None, name: str) ->
 
 
 def test_a_schedule_and_its_formats_leave_no_cyclic_garbage(collector: None) -> None:
-    """`schedule` and `report.schedule.render` pause the collector, as evaluation does."""
+    """`schedule` and `report.calendar.render`, as evaluation."""
     framework = af.bundled("uk-central-government")
     portfolio = af.load_portfolio(EXAMPLE_PATH)
     as_of = portfolio.as_of or AS_OF

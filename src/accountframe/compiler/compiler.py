@@ -1,19 +1,17 @@
-"""Framework → CompiledFramework: every CEL program built once, durations and roles resolved.
+"""Framework → Plan: every CEL program built once, durations and roles resolved.
 
 Compiling never sees facts; evaluating never parses. Every problem of a framework (a syntax
 error, a limit, a definition used before it is defined, a duration parameter that is not a
 duration, an accountable role outside the roles chain, and every type error the checker finds:
 an unknown variable, field or function, operands no overload accepts, a result of the wrong
-type) is collected and raised at once as a `FrameworkError`. A `CompiledFramework` is
-immutable and safe to share between threads.
+type) is collected and raised at once as a `FrameworkError`. A `Plan` is immutable and safe to
+share between threads.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import attrs
 
@@ -28,21 +26,12 @@ from accountframe.errors import (
     UsageError,
     did_you_mean,
 )
+from accountframe.framework.duration import Duration, param_reference
+from accountframe.framework.framework import Framework
 from accountframe.framework.policies import Consequence as ConsequencePolicy
-from accountframe.framework.policies import (
-    Duration,
-    Framework,
-    PersonalResponsibility,
-    Policy,
-    Scope,
-    param_reference,
-)
+from accountframe.framework.policies import PersonalResponsibility, Policy, Scope
 
-if TYPE_CHECKING:
-    from accountframe.assessment import Assessment
-    from accountframe.model import Portfolio
-
-__all__ = ["CompiledFramework", "CompiledPolicy", "check_engine", "compile_framework"]
+__all__ = ["CompiledPolicy", "Plan", "check_engine", "compile_framework"]
 
 
 @attrs.frozen
@@ -68,8 +57,12 @@ class CompiledPolicy:
 
 
 @attrs.frozen
-class CompiledFramework:
-    """A framework ready to evaluate any number of portfolios, from any number of threads."""
+class Plan:
+    """What compiling a framework gives: everything evaluation needs, worked out once.
+
+    Immutable and safe to share between threads. The evaluation stage (`accountframe.evaluation`)
+    runs it over a portfolio; `accountframe.CompiledFramework` is its public face.
+    """
 
     framework: Framework
     #: (name, program), in order.
@@ -88,27 +81,8 @@ class CompiledFramework:
     #: when some expression may use a finding's map whole. Evaluation builds only these.
     finding_fields: frozenset[str] | None = None
 
-    def evaluate(
-        self, portfolio: Portfolio, as_of: datetime.date | None = None, *, workers: int = 1
-    ) -> Assessment:
-        """Assess `portfolio` as of `as_of` (default: the portfolio's `as_of`, else today).
 
-        Args:
-            portfolio: The facts.
-            as_of: The assessment date.
-            workers: Worker processes for contract-scope work (see
-                `accountframe.evaluation.run.evaluate`); 1, the default, starts none. The result is
-                byte-identical whatever the number.
-
-        Raises:
-            UsageError: `workers` is not a positive int.
-        """
-        from accountframe.evaluation.run import evaluate
-
-        return evaluate(self, portfolio, as_of, workers=workers)
-
-
-def compile_framework(framework: Framework, *, engine: str | None = None) -> CompiledFramework:
+def compile_framework(framework: Framework, *, engine: str | None = None) -> Plan:
     """Compile every expression of `framework` and resolve its durations and roles.
 
     Args:
@@ -132,7 +106,7 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Com
     policies = tuple(compiler.policy(policy) for policy in framework.policies)
     if compiler.diagnostics:
         raise FrameworkError(compiler.diagnostics)
-    return CompiledFramework(
+    return Plan(
         framework=framework,
         definitions=definitions,
         policies=policies,
@@ -144,7 +118,7 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Com
 
 
 def _finding_fields(policies: tuple[CompiledPolicy, ...]) -> frozenset[str] | None:
-    """`CompiledFramework.finding_fields`: what the consequences' programs read of the
+    """`Plan.finding_fields`: what the consequences' programs read of the
     elements of `findings` (the only programs `findings` is bound for)."""
     fields: set[str] = set()
     for policy in policies:
@@ -160,7 +134,7 @@ def _finding_fields(policies: tuple[CompiledPolicy, ...]) -> frozenset[str] | No
 def _contract_fields(
     definitions: tuple[tuple[str, cel.Program], ...], policies: tuple[CompiledPolicy, ...]
 ) -> frozenset[str] | None:
-    """`CompiledFramework.contract_fields`: what any program reads of `contract` (contract
+    """`Plan.contract_fields`: what any program reads of `contract` (contract
     scope) or of the elements of `contracts` (person scope)."""
     fields: set[str] = set()
     programs = [program for _, program in definitions]

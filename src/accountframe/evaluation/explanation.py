@@ -43,13 +43,27 @@ import attrs
 
 from accountframe import cel
 from accountframe.assessment import Accountable, Consequence, Finding, Subject
-from accountframe.errors import CelError
-from accountframe.evaluation.run import Judgement, Step, judge_one
+from accountframe.compiler.compiler import CompiledPolicy, Plan
+from accountframe.errors import CelError, UsageError, did_you_mean
+from accountframe.evaluation.findings import FindingsIndex
+from accountframe.evaluation.observer import Recorder, Step
+from accountframe.evaluation.run import Run
+from accountframe.evaluation.scope import failed_definition
+from accountframe.framework.duration import Duration
 from accountframe.framework.policies import Consequence as ConsequencePolicy
-from accountframe.framework.policies import Duration, Framework
-from accountframe.model import Portfolio, Waiver
+from accountframe.framework.policies import Scope
+from accountframe.model import Contract, Portfolio, Waiver
 
-__all__ = ["Condition", "Evaluation", "Explanation", "Fact", "Reading", "explain"]
+__all__ = [
+    "Condition",
+    "Evaluation",
+    "Explanation",
+    "Fact",
+    "Judgement",
+    "Reading",
+    "explain",
+    "judge_one",
+]
 
 #: Rendered values longer than this are cut short (`to_dict()` keeps them whole).
 MAX_SHOWN = 100
@@ -242,55 +256,100 @@ class Explanation:
 
 
 def explain(
-    framework: Framework,
+    plan: Plan,
     portfolio: Portfolio,
     policy_id: str,
     subject_id: str,
-    as_of: datetime.date | None = None,
+    as_of: datetime.date,
 ) -> Explanation:
-    """Explain the status one policy gives one subject (a contract, or a person).
+    """Explain the status one policy of a compiled framework gives one subject.
 
-    Args:
-        framework: The framework (compiled on first use).
-        portfolio: The portfolio.
-        policy_id: The policy's id.
-        subject_id: A contract id, or a person id for a person-scope policy.
-        as_of: The date; default the portfolio's `as_of`, else today (as `evaluate`).
-
-    Returns:
-        An `Explanation` whose `result` equals the finding (or consequence) that
-        `framework.evaluate(portfolio, as_of)` gives for this policy and subject.
+    The public entry point is `accountframe.explain` (or `CompiledFramework.explain`).
 
     Raises:
         UsageError: no such policy, or no such subject (with a "did you mean").
-        FrameworkError: the framework does not compile.
+    """
+    judgement = judge_one(plan, portfolio, as_of, policy_id, subject_id)
+    return _Explainer(plan, portfolio, as_of, judgement).explanation()
 
-    Example:
-        >>> import accountframe as af
-        >>> framework = af.load_framework("tests/golden/evaluate/every-kind/framework")
-        >>> portfolio = af.load_portfolio("tests/golden/evaluate/every-kind/portfolio.yaml")
-        >>> why = af.explain(framework, portfolio, "INF-VERIFIED", "K2-poor")
-        >>> why.status, why.message
-        ('fail', 'last performance report on 2026-09-01; next due by 2027-09-01; the latest performance report (2026-09-01) does not meet the requirement')
-        >>> require = why.evaluations[1].condition
-        >>> require.source, require.value
-        ('report.verified || report.source != "supplier"', False)
-        >>> [(part.source, part.value) for part in require.parts]
-        [('report.verified', False), ('report.source != "supplier"', False)]
-        >>> af.explain(framework, portfolio, "INF-VERIFY", "K2-poor")
-        Traceback (most recent call last):
-        ...
-        accountframe.errors.UsageError: no policy 'INF-VERIFY' in golden-kinds (did you mean 'INF-VERIFIED'?)
-    """  # noqa: E501 - doctest output is one line
-    if as_of is None:
-        as_of = portfolio.as_of or datetime.date.today()
-    judgement = judge_one(framework.compiled, portfolio, as_of, policy_id, subject_id)
-    return _Explainer(framework, portfolio, as_of, judgement).explanation()
+
+@attrs.frozen
+class Judgement:
+    """One policy judged for one subject, with every step recorded (see `judge_one`)."""
+
+    policy: CompiledPolicy
+    result: Finding | Consequence
+    #: The subject's variables as the policy saw them (with `findings` for a consequence).
+    bindings: cel.Bindings
+    #: Definitions that failed for this subject: name → message.
+    failed: Mapping[str, str]
+    steps: tuple[Step, ...]
+    contract: Contract | None
+
+    def cel_error(self, error: CelError) -> str:
+        """CEL's message for an error, or the failed definition that caused it."""
+        used = failed_definition(error, self.failed)
+        return f"definition {used!r} failed: {self.failed[used]}" if used else error.cel_message
+
+
+def judge_one(
+    plan: Plan,
+    portfolio: Portfolio,
+    as_of: datetime.date,
+    policy_id: str,
+    subject_id: str,
+) -> Judgement:
+    """Judge one policy for one subject, recording every step, by the code `evaluate` runs.
+
+    A sanction or reward sees the findings of the whole assessment, so those are assessed first.
+
+    Raises:
+        UsageError: no such policy, or no such subject in the policy's scope (with a suggestion).
+    """
+    policy = next((p for p in plan.policies if p.id == policy_id), None)
+    if policy is None:
+        plan.framework.policy(policy_id)  # raises, with a suggestion
+        raise AssertionError(policy_id)  # pragma: no cover - the line above always raises
+    recorder = Recorder()
+    run = Run(plan, portfolio, as_of, observer=recorder)
+    run.scopes.contract_fields = None  # the whole contract, as the explanation shows it
+    subjects = {scope.subject.id: scope for scope in run.subjects(policy)}
+    if subject_id not in subjects:
+        scope, other = ("person", "contract")
+        if policy.policy.scope is not Scope.PERSON:
+            scope, other = other, scope
+        others = portfolio.people if other == "person" else portfolio.contracts
+        hint = (
+            f": {subject_id!r} is a {other}, and {policy_id} is about each {scope}"
+            if any(subject.id == subject_id for subject in others)
+            else did_you_mean(subject_id, list(subjects))
+        )
+        raise UsageError(f"no {scope} {subject_id!r} in the portfolio{hint}")
+    subject = subjects[subject_id]
+    result: Finding | Consequence
+    bound = subject.bound
+    if isinstance(policy.policy, ConsequencePolicy):
+        findings = list(Run(plan, portfolio, as_of).assessment().findings)
+        result = run.consequence(policy, subject, FindingsIndex(findings)(subject.subject))
+        seen: list[dict[str, Any]] = next(
+            (step.values["findings"] for step in recorder.steps if step.name == "findings"), []
+        )
+        bound = bound.merged({"findings": seen})
+    else:
+        result = run.finding(policy, subject)
+    return Judgement(
+        policy=policy,
+        result=result,
+        bindings=bound,
+        failed=dict(subject.failed),
+        steps=tuple(recorder.steps),
+        contract=subject.contract,
+    )
 
 
 @attrs.frozen
 class _Explainer:
-    framework: Framework
+    plan: Plan
     portfolio: Portfolio
     as_of: datetime.date
     judgement: Judgement
@@ -365,7 +424,7 @@ class _Explainer:
 
     def values(self, program: cel.Program, bound: cel.Bindings) -> Iterable[Reading]:
         """The paths `program` reads, each definition followed by the paths it reads."""
-        definitions = dict(self.framework.compiled.definitions)
+        definitions = dict(self.plan.definitions)
         seen: set[str] = set()
         pending = list(reversed(cel.paths(program)))
         while pending:
@@ -387,7 +446,7 @@ class _Explainer:
                 pending.extend(reversed(cel.paths(definition)))
 
     def indent(self, key: tuple[str, ...]) -> int:
-        source = self.framework.sources.get(key)
+        source = self.plan.framework.sources.get(key)
         return source[1] if source is not None else 0
 
     # -- the kind's computation --------------------------------------------------------------

@@ -47,7 +47,6 @@ from __future__ import annotations
 import datetime
 import enum
 import hashlib
-from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -55,16 +54,12 @@ import attrs
 from accountframe import jsontext
 from accountframe._version import __version__
 from accountframe.assessment import Accountable, Finding, Status
-from accountframe.collector import collector_paused
+from accountframe.compiler.compiler import CompiledPolicy, Plan
 from accountframe.errors import UsageError
-from accountframe.evaluation.run import Step, _Run
-from accountframe.framework.policies import (
-    Duration,
-    Framework,
-    OversightCadence,
-    RequiredInformation,
-)
-from accountframe.model import Portfolio
+from accountframe.evaluation.run import Run
+from accountframe.framework.duration import Duration
+from accountframe.framework.policies import OversightCadence, RequiredInformation
+from accountframe.model import Portfolio, Review
 
 __all__ = [
     "DEFAULT_HORIZON",
@@ -199,59 +194,48 @@ class Schedule:
 
 
 def schedule(
-    framework: Framework,
+    plan: Plan,
     portfolio: Portfolio,
     *,
     as_of: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> Schedule:
-    """The reviews and reports due under `framework` for `portfolio`, from `as_of` to `until`.
+    """The reviews and reports due under a compiled framework, from `as_of` to `until`.
 
     `as_of` defaults to the portfolio's `as_of`, else today; `until` to three months after
     `as_of`. Overdue items are listed whatever their date; later ones up to `until`
-    (inclusive).
+    (inclusive). The due dates and the reviews that counted are the judges' own evidence.
 
     Raises:
         UsageError: `until` is before `as_of`.
-        FrameworkError: the framework does not compile.
     """
     if as_of is None:
         as_of = portfolio.as_of or datetime.date.today()
     until = until if until is not None else DEFAULT_HORIZON.after(as_of)
     if until < as_of:
         raise UsageError(f"until ({until}) is before as_of ({as_of})")
-    # As evaluation does: the run makes millions of objects and no reference cycles.
-    with collector_paused():
-        return _schedule(framework, portfolio, as_of, until)
-
-
-def _schedule(
-    framework: Framework, portfolio: Portfolio, as_of: datetime.date, until: datetime.date
-) -> Schedule:
-    compiled = framework.compiled
-    run = _Run(compiled, portfolio, as_of)
+    run = Run(plan, portfolio, as_of)
     titles = {contract.id: contract.title for contract in portfolio.contracts}
-    found: list[tuple[int, int, Any, Finding, list[Step]]] = []
+    found: list[tuple[int, int, CompiledPolicy, Finding, list[tuple[datetime.date, str]]]] = []
     forums: dict[str, list[tuple[datetime.date, str]]] = {}
-    for policy_index, policy in enumerate(compiled.policies):
+    for policy_index, policy in enumerate(plan.policies):
         if not isinstance(policy.policy, OversightCadence | RequiredInformation):
             continue
-        for subject_index, (subject, bound, failed, contract) in enumerate(run.subjects(policy)):
-            steps: list[Step] = []
-            run.steps = steps  # record the judgement's steps: the forums that counted
-            try:
-                finding = run.finding(policy, subject, bound, failed, contract)
-            finally:
-                run.steps = None
+        for subject_index, scope in enumerate(run.subjects(policy)):
+            outcome = run.outcome(policy, scope)
+            finding = run.found(policy, scope, outcome)
             if finding.status is Status.NOT_APPLICABLE:
                 continue
-            forums.setdefault(policy.id, []).extend(_counted_forums(steps))
-            found.append((policy_index, subject_index, policy, finding, steps))
+            # (date, forum) of each review that counted (the judge's evidence).
+            counted = [
+                (event.date, event.forum) for event in outcome[4] if isinstance(event, Review)
+            ]
+            forums.setdefault(policy.id, []).extend(counted)
+            found.append((policy_index, subject_index, policy, finding, counted))
     items: list[tuple[tuple[Any, ...], ScheduleItem]] = []
-    for policy_index, subject_index, policy, finding, steps in found:
+    for policy_index, subject_index, policy, finding, own in found:
         kind = policy.policy
         if isinstance(kind, OversightCadence):
-            own = _counted_forums(steps)
             anywhere = forums.get(policy.id, [])
             what = max(own)[1] if own else (max(anywhere)[1] if anywhere else "")
             every, noun = policy.durations["every"], "review"
@@ -289,7 +273,7 @@ def _schedule(
                 finding_status=finding.status,
                 message=finding.message,
                 uid=_uid(
-                    portfolio.organisation, framework.name, policy.id, contract_id, occurrence
+                    portfolio.organisation, plan.framework.name, policy.id, contract_id, occurrence
                 ),
             )
             key = (due or datetime.date.min, policy_index, subject_index, occurrence)
@@ -303,24 +287,12 @@ def _schedule(
                 break
     return Schedule(
         organisation=portfolio.organisation,
-        framework=framework.name,
-        framework_version=framework.version,
+        framework=plan.framework.name,
+        framework_version=plan.framework.version,
         as_of=as_of,
         until=until,
         items=tuple(item for _, item in sorted(items, key=lambda entry: entry[0])),
     )
-
-
-def _counted_forums(steps: list[Step]) -> list[tuple[datetime.date, str]]:
-    """(date, forum) of each review that counted, from a judgement's recorded steps."""
-    counted: list[tuple[datetime.date, str]] = []
-    for step in steps:
-        if step.name != "event" or step.values.get("variable") != "review":
-            continue
-        item: Mapping[str, Any] = step.values.get("item") or {}
-        if step.values.get("counts") and "forum" in item and "date" in item:
-            counted.append((item["date"], str(item["forum"])))
-    return counted
 
 
 def _uid(organisation: str, framework: str, policy: str, contract: str, occurrence: int) -> str:

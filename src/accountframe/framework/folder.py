@@ -38,16 +38,9 @@ from accountframe.errors import (
     UsageError,
     did_you_mean,
 )
-from accountframe.framework.policies import (
-    KINDS,
-    Duration,
-    Framework,
-    Policy,
-    Removal,
-    Role,
-    duration_text,
-    param_reference,
-)
+from accountframe.framework.duration import Duration, duration_text, param_reference
+from accountframe.framework.framework import Framework, Removal, Role
+from accountframe.framework.policies import KINDS, Policy
 from accountframe.load.documents import DEFAULT_LIMITS, Document, LoadLimits, read_document
 from accountframe.load.structure import Path, Problem, describe, json_schema, meta, structure
 

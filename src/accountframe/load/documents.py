@@ -23,7 +23,6 @@ from typing import Any, Literal
 import attrs
 import yaml
 
-from accountframe.collector import collector_paused
 from accountframe.errors import Diagnostic, LoadError, Location, PortfolioError
 from accountframe.load.structure import Path, Problem, format_path
 from accountframe.model import Portfolio, structure_portfolio
@@ -329,9 +328,7 @@ def parse_document(
     data that do not stop parsing (a refused tag, a duplicate key) are kept in
     `Document.problems` for the caller to report together with its own.
     """
-    # The parser's events or nodes and the values make no reference cycles: see `collector_paused`.
-    with collector_paused():
-        return _parse_document(text, file=file, format=format, limits=limits, error=error)
+    return _parse_document(text, file=file, format=format, limits=limits, error=error)
 
 
 def _parse_document(

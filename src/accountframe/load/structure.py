@@ -717,9 +717,10 @@ def cel_plain(obj: Any, stamps: Stamps | None = None) -> Any:
     return _cel_plain(obj, {} if stamps is None else stamps)
 
 
-def _stamp(date: datetime.date, stamps: Stamps) -> datetime.datetime:
-    stamp = stamps[date] = datetime.datetime(date.year, date.month, date.day, tzinfo=_UTC)
-    return stamp
+def stamp(date: datetime.date, stamps: Stamps) -> datetime.datetime:
+    """`date` as a timestamp at 00:00 UTC, kept in `stamps` (see `cel_plain`)."""
+    made = stamps[date] = datetime.datetime(date.year, date.month, date.day, tzinfo=_UTC)
+    return made
 
 
 def _cel_plain(obj: Any, stamps: Stamps) -> Any:
@@ -731,7 +732,7 @@ def _cel_plain(obj: Any, stamps: Stamps) -> Any:
             return obj
         raise NotCanonical
     if kind is datetime.date:
-        return stamps.get(obj) or _stamp(obj, stamps)
+        return stamps.get(obj) or stamp(obj, stamps)
     converter = _cel_converter(kind)
     if converter is not None:
         return converter(obj, stamps)
@@ -765,7 +766,7 @@ def _cel_converter(cls: type) -> CelConverter | None:
     """
     if not attrs.has(cls):
         return None
-    namespace: dict[str, Any] = {"_cel_plain": _cel_plain, "_stamp": _stamp}
+    namespace: dict[str, Any] = {"_cel_plain": _cel_plain, "stamp": stamp}
     lines = ["def convert(obj, stamps):", "    result = {}"]
     for index, (field, tp) in enumerate(_fields(cls)):
         key = _field_key(field)
@@ -800,7 +801,7 @@ def _fast_case(
         return f"type({var}) is int and {_INT64_MIN} <= {var} <= {_INT64_MAX}", var
     if tp is datetime.date:
         namespace[name] = tp
-        return f"type({var}) is {name}", f"stamps.get({var}) or _stamp({var}, stamps)"
+        return f"type({var}) is {name}", f"stamps.get({var}) or stamp({var}, stamps)"
     shape, argument = _shape(tp)
     if shape == "enum" and all(type(member.value) is str for member in argument):
         namespace[name] = argument

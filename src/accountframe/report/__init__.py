@@ -28,11 +28,9 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Mapping
 
 from accountframe.assessment import Assessment
-from accountframe.collector import collector_paused
 from accountframe.errors import UsageError, did_you_mean
 from accountframe.model import Portfolio
 from accountframe.report import csvfmt, html, jsonfmt, junit, markdown, table
@@ -80,10 +78,6 @@ def render(
             f"unknown report format {format!r}; expected one of {', '.join(FORMATS)}"
             f"{did_you_mean(format, list(FORMATS))}"
         ) from None
-    # A large report is hundreds of thousands of objects, which the cyclic garbage collector
-    # would examine over and over; only html's charts (matplotlib) make reference cycles, and
-    # junit's `ElementTree.indent` one small one (tests/unit/test_gc.py).
-    with contextlib.nullcontext() if format == "html" else collector_paused():
-        if portfolio is not None and format in _WITH_PORTFOLIO:
-            return _WITH_PORTFOLIO[format](assessment, portfolio)
-        return renderer(assessment)
+    if portfolio is not None and format in _WITH_PORTFOLIO:
+        return _WITH_PORTFOLIO[format](assessment, portfolio)
+    return renderer(assessment)

@@ -36,7 +36,6 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 
 from accountframe.assessment import Status
-from accountframe.collector import collector_paused
 from accountframe.errors import UsageError, did_you_mean
 from accountframe.evaluation.schedule import Schedule, ScheduleItem
 from accountframe.report._common import accountable_text, date_text
@@ -236,6 +235,4 @@ def render(plan: Schedule, format: str = DEFAULT_FORMAT) -> str:
             f"unknown schedule format {format!r}; expected one of {', '.join(FORMATS)}"
             f"{did_you_mean(format, list(FORMATS))}"
         ) from None
-    # Thousands of items' objects, no reference cycles (tests/unit/test_gc.py).
-    with collector_paused():
-        return renderer(plan)
+    return renderer(plan)

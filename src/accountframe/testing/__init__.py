@@ -23,14 +23,13 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
-    Framework,
     OversightCadence,
     PersonalResponsibility,
     Policy,
     RequiredInformation,
     Reward,
-    Role,
     Rule,
     Sanction,
 )

@@ -38,16 +38,15 @@ from typing import Any
 
 from accountframe import atomic
 from accountframe.errors import UsageError
+from accountframe.framework.duration import Duration, param_reference
+from accountframe.framework.framework import Framework
 from accountframe.framework.policies import (
     KINDS,
     Consequence,
-    Duration,
-    Framework,
     OversightCadence,
     PersonalResponsibility,
     Policy,
     RequiredInformation,
-    param_reference,
 )
 from accountframe.tools.policytest import PolicyTest, discover_tests, load_tests
 

@@ -43,6 +43,7 @@ from typing import Any, ClassVar
 import attrs
 
 from accountframe.assessment import ConsequenceStatus, Status
+from accountframe.compiled import compile
 from accountframe.errors import (
     Diagnostic,
     FrameworkError,
@@ -52,8 +53,9 @@ from accountframe.errors import (
     did_you_mean,
 )
 from accountframe.framework.folder import FRAMEWORK_FILE, _bundled_folder, bundled, load_framework
+from accountframe.framework.framework import Framework
 from accountframe.framework.policies import Consequence as ConsequencePolicy
-from accountframe.framework.policies import Framework, Policy, Scope
+from accountframe.framework.policies import Policy, Scope
 from accountframe.load.documents import (
     DEFAULT_LIMITS,
     Document,
@@ -275,7 +277,7 @@ class PolicyTest:
             >>> case.run(fw).passed
             True
         """
-        assessment = framework.evaluate(self.portfolio, as_of=self.as_of)
+        assessment = compile(framework).evaluate(self.portfolio, as_of=self.as_of)
         findings = {(f.policy, f.subject.id): f for f in assessment.findings}
         consequences = {(c.policy, c.subject.id): c for c in assessment.consequences}
         mismatches: list[Mismatch] = []
@@ -507,7 +509,7 @@ def run_tests(
             raise UsageError(f"no policy tests: {where} holds no *.yaml files")
     else:
         raise UsageError("give test_files with a Framework object: it does not know its folder")
-    fw.compiled  # noqa: B018 (compile first: a broken expression is a framework problem)
+    compile(fw)  # compile first: a broken expression is a framework problem
     cases = load_tests(fw, files, limits=limits)
     selected = [c for c in cases if keyword is None or keyword.casefold() in c.name.casefold()]
     if not selected and keyword is not None:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from accountframe.framework.policies import Framework
+    from accountframe.framework.framework import Framework
     from accountframe.tools.policytest import CaseResult, PolicyTest
 
 __all__ = ["PolicyTestFile", "PolicyTestItem", "is_policy_test_file"]
@@ -157,6 +157,7 @@ class PolicyTestItem(pytest.Item):
 
 def _framework(config: pytest.Config, folder: Path) -> Framework | str:
     """The framework in `folder`, compiled, or why it cannot be: loaded once per run."""
+    from accountframe.compiled import compile
     from accountframe.errors import AccountframeError
     from accountframe.framework.folder import load_framework
     from accountframe.tools.policytest import _shown
@@ -166,7 +167,7 @@ def _framework(config: pytest.Config, folder: Path) -> Framework | str:
     if key not in cache:
         try:
             framework = load_framework(_shown(folder))
-            framework.compiled  # noqa: B018 (a broken expression is reported at collection)
+            compile(framework)  # a broken expression is reported at collection
             cache[key] = framework
         except AccountframeError as error:
             cache[key] = _describe(error)

@@ -1,0 +1,103 @@
+"""The due arithmetic of cadence and information policies (SPEC section 4).
+
+`base` is the latest qualifying event, else the contract's start (an event before the start
+does not move `base` before it); `due = base + every`. The status is `pass` while
+`as_of <= due - warn_before`, `warn` until `due + grace`, then `fail`.
+
+Example:
+    >>> import datetime
+    >>> from accountframe.evaluation.observer import SILENT
+    >>> from accountframe.framework.duration import Duration
+    >>> durations = {"every": Duration(months=1), "warn_before": Duration(), "grace": Duration()}
+    >>> status, due, message = freshness(
+    ...     durations, "every", [datetime.date(2026, 10, 20)], None, "review",
+    ...     datetime.date(2026, 11, 25), SILENT)
+    >>> status.value, due, message
+    ('fail', datetime.date(2026, 11, 20), 'last review on 2026-10-20; was due on 2026-11-20, 5 days overdue')
+"""  # noqa: E501 - doctest output is one line
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from accountframe.assessment import Status
+from accountframe.evaluation.judges.base import days
+from accountframe.evaluation.observer import Observer
+from accountframe.framework.duration import Duration
+
+__all__ = ["days_overdue", "freshness"]
+
+_PASS, _WARN, _FAIL = Status.PASS, Status.WARN, Status.FAIL
+
+
+def freshness(
+    durations: Mapping[str, Duration],
+    every: str,
+    events: list[datetime.date],
+    start: datetime.date | None,
+    what: str,
+    as_of: datetime.date,
+    observer: Observer,
+) -> tuple[Status, datetime.date | None, str]:
+    """(status, due, message) for events dated `events` (those that count) as of `as_of`.
+
+    Args:
+        durations: The policy's resolved durations: `every` (the field named by `every`),
+            `warn_before` and `grace`.
+        every: The name of the policy's frequency field (`every`, `max_age`).
+        events: The dates of the events that count.
+        start: The contract's start, if known.
+        what: What the events are, for the message (`review`, `performance report`).
+        as_of: The assessment date.
+        observer: Told the computation (`freshness`).
+    """
+    last = max(events) if events else None
+    # An event dated before the contract started does not restart the clock earlier than
+    # the start itself; without this, adding such an event could worsen a finding, which
+    # SPEC section 6 rules out. Events after the start (the normal case) count as written.
+    base = max(last, start) if last and start else (last or start)
+    if base is None:
+        observer.note("freshness", last=None, start=None, base=None)
+        return _FAIL, None, f"no {what} on record and no contract start date"
+    due = durations[every].after(base)
+    warn_from = durations["warn_before"].before(due)
+    fail_after = durations["grace"].after(due)
+    if observer.thorough:  # the values are at hand; the step is made only when asked for
+        observer.note(
+            "freshness",
+            last=last,
+            start=start,
+            base=base,
+            every=durations[every],
+            due=due,
+            warn_before=durations["warn_before"],
+            warn_from=warn_from,
+            grace=durations["grace"],
+            fail_after=fail_after,
+        )
+    since = f"last {what} on {last.isoformat()}" if last else f"no {what} since the start"
+    if as_of <= warn_from:
+        return _PASS, due, f"{since}; next due by {due.isoformat()}"
+    if as_of <= due:
+        left = (due - as_of).days
+        when = "today" if left == 0 else f"in {days(left)}"
+        return _WARN, due, f"{since}; due by {due.isoformat()} ({when})"
+    overdue = (as_of - due).days
+    if as_of <= fail_after:
+        return (
+            _WARN,
+            due,
+            f"{since}; was due on {due.isoformat()}, {days(overdue)} overdue, "
+            f"in grace until {fail_after.isoformat()}",
+        )
+    return _FAIL, due, f"{since}; was due on {due.isoformat()}, {days(overdue)} overdue"
+
+
+def days_overdue(due: datetime.date | None, as_of: datetime.date) -> int | None:
+    """Whole days past `due` on `as_of`, never negative; None without a due date.
+
+    >>> days_overdue(datetime.date(2026, 11, 20), datetime.date(2026, 11, 25))
+    5
+    """
+    return max(0, (as_of - due).days) if due is not None else None

@@ -1,0 +1,64 @@
+"""`required_information`: a report of a kind received, fresh and complete (SPEC section 4).
+
+Freshness is the cadence rule (`freshness`) with the `received` dates of the reports of the
+policy's kind for which `counts_if` holds; `require`, given, must hold for the latest report of
+the kind. The status is the worse of the two. Evidence: `last_received`, `due`,
+`days_overdue`, and `failed_check` (`freshness`, `require`, both, or None).
+"""
+
+from __future__ import annotations
+
+from accountframe.assessment import Status
+from accountframe.compiler.compiler import CompiledPolicy
+from accountframe.evaluation.judges.base import Judging, Outcome
+from accountframe.evaluation.judges.freshness import days_overdue, freshness
+from accountframe.evaluation.scope import ContractScope
+from accountframe.framework.policies import RequiredInformation
+
+__all__ = ["judge"]
+
+
+def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Outcome:
+    """The information finding for a contract."""
+    kind = policy.policy
+    assert isinstance(kind, RequiredInformation)
+    expressions, observer = judging.expressions, judging.observer
+    chosen, reports = scope.reports(kind.report)
+    canonical = judging.scopes.bound_events(scope, reports) if expressions.counting(policy) else []
+    items = [scope.view["reports"][position] for position in chosen] if observer.thorough else None
+    counted = expressions.counted(policy, scope, "report", reports, canonical, items)
+    dates = [report.received for report in counted]
+    what = f"{kind.report} report"
+    status, due, message = freshness(
+        policy.durations, "max_age", dates, scope.contract.start, what, judging.as_of, observer
+    )
+    observer.note("freshness_result", status=status, message=message)
+    failed_check = "freshness" if status is not Status.PASS else None
+    latest = scope.latest.get(kind.report)
+    if observer.thorough:
+        observer.note("latest", report=scope.view["latest"].get(kind.report))
+    if (
+        "require" in policy.programs
+        and latest is not None
+        and not expressions.test_with(
+            policy,
+            "require",
+            scope,
+            "report",
+            judging.scopes.bound_events(scope, [latest])[0],
+            scope.view["latest"][kind.report] if observer.thorough else None,
+        )
+    ):
+        failed_check = "require" if status is Status.PASS else "freshness and require"
+        message = (
+            f"{message}; the latest {what} ({latest.received.isoformat()}) "
+            "does not meet the requirement"
+        )
+        status = Status.FAIL
+    evidence = {
+        "last_received": max(dates) if dates else None,
+        "due": due,
+        "days_overdue": days_overdue(due, judging.as_of),
+        "failed_check": failed_check,
+    }
+    return status, message, due, evidence, counted

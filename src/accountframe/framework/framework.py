@@ -1,0 +1,363 @@
+"""Frameworks: a named, versioned set of policies with parameters, definitions and roles.
+
+A framework is plain data: a frozen attrs class, validated on construction; composing
+(`Framework.extend`) returns a new framework. Compiling and evaluating are later stages
+(`accountframe.compile`); `Framework.evaluate` is the shorthand SPEC section 10 promises.
+
+Example:
+    >>> import accountframe as af
+    >>> fw = af.Framework(
+    ...     name="my-body", version="1", title="Oversight of live contracts",
+    ...     roles=[af.Role("accounting_officer"), af.Role("sro", reports_to="accounting_officer")],
+    ...     policies=[af.OversightCadence(id="CAD-1", title="SRO reviews gold contracts monthly",
+    ...                                   applies_to='contract.tier == "gold"', every="1 month")],
+    ... )
+    >>> fw.policy("CAD-1").severity
+    <Severity.MEDIUM: 'medium'>
+    >>> mine = fw.extend("mine", override={"CAD-1": {"every": "2 weeks"}})
+    >>> mine.policy("CAD-1").every, fw.policy("CAD-1").every
+    ('2 weeks', '1 month')
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from accountframe import cel
+from accountframe.errors import CelEvaluationError, UsageError, did_you_mean
+from accountframe.framework.policies import (
+    IDENTIFIER,
+    RESERVED,
+    Policy,
+    nonempty_line,
+    optional_text,
+    text,
+)
+from accountframe.load.structure import meta, unstructure
+
+if TYPE_CHECKING:
+    from accountframe.assessment import Assessment
+    from accountframe.model import Portfolio
+
+__all__ = ["COMPILER", "Framework", "Removal", "Role"]
+
+
+@attrs.frozen
+class Role:
+    """A role in the accountability chain; an unfilled role falls back to `reports_to`."""
+
+    id: str = attrs.field(validator=nonempty_line, metadata=meta("Role id, e.g. sro."))
+    title: str | None = attrs.field(
+        default=None, validator=optional_text, metadata=meta("Name shown to people.")
+    )
+    reports_to: str | None = attrs.field(
+        default=None, validator=optional_text, metadata=meta("The role above it.")
+    )
+
+
+def _roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
+    return tuple(Role(item) if isinstance(item, str) else item for item in value)
+
+
+def _definitions(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
+def _policies(value: Iterable[Policy]) -> tuple[Policy, ...]:
+    return tuple(value)
+
+
+def _ids(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _removals(value: Iterable[Removal]) -> tuple[Removal, ...]:
+    return tuple(value)
+
+
+def _sources(value: Mapping[tuple[str, ...], Any]) -> dict[tuple[str, ...], Any]:
+    return dict(value)
+
+
+@attrs.frozen(kw_only=True)
+class Removal:
+    """A policy an extending framework removed, and why (kept for docs and audit)."""
+
+    id: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Framework:
+    """A named, versioned set of policies with parameters, definitions and roles.
+
+    Attributes:
+        name: The framework's name, e.g. `uk-central-government`.
+        version: Its version, e.g. `2026.1`.
+        params: Values usable as `params.NAME` in CEL and in duration fields.
+        definitions: Named CEL expressions (contract scope), evaluated in order.
+        roles: The accountability chain.
+        policies: The policies, in evaluation and report order.
+        extends: What this framework was built from (name and version), if anything.
+        overridden: Ids of inherited policies this framework changed.
+        removed: Inherited policies this framework removed, with reasons.
+    """
+
+    name: str = attrs.field(validator=nonempty_line)
+    version: str = attrs.field(validator=nonempty_line)
+    title: str = attrs.field(default="", validator=text)
+    description: str = attrs.field(default="", validator=text)
+    params: dict[str, Any] = attrs.field(factory=dict, converter=dict)
+    definitions: dict[str, str] = attrs.field(factory=dict, converter=_definitions)
+    roles: tuple[Role, ...] = attrs.field(default=(), converter=_roles)
+    policies: tuple[Policy, ...] = attrs.field(default=(), converter=_policies)
+    extends: str | None = attrs.field(default=None, validator=optional_text)
+    overridden: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    removed: tuple[Removal, ...] = attrs.field(default=(), converter=_removals)
+    #: Where each value came from, for messages: ("policies", id, field) → (Location, indent).
+    sources: Mapping[tuple[str, ...], Any] = attrs.field(
+        factory=dict, eq=False, repr=False, converter=_sources
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def problems(self) -> list[str]:
+        """Every structural problem: duplicate ids, broken role chain, bad definition names."""
+        found: list[str] = []
+        seen: set[str] = set()
+        for policy in self.policies:
+            if not isinstance(policy, Policy) or not policy.kind:
+                found.append(f"policies must be policy objects (got {policy!r})")
+                continue
+            if policy.id in seen:
+                found.append(f"policy id {policy.id!r} is used twice")
+            seen.add(policy.id)
+        role_ids = [role.id for role in self.roles]
+        if len(set(role_ids)) != len(role_ids):
+            found.append(f"role ids must be unique (got {role_ids})")
+        for role in self.roles:
+            if role.reports_to is not None and role.reports_to not in role_ids:
+                found.append(
+                    f"role {role.id!r} reports to {role.reports_to!r}, which is not a role"
+                    f"{did_you_mean(role.reports_to, role_ids)}"
+                )
+        chain_problem = _cycle(self.roles)
+        if chain_problem:
+            found.append(chain_problem)
+        for name in self.definitions:
+            if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
+                found.append(f"definition name {name!r} must be an identifier like is_major")
+            elif name in RESERVED:
+                found.append(f"definition name {name!r} is a built-in variable; choose another")
+        for name in self.params:
+            if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
+                found.append(f"parameter name {name!r} must be an identifier like review_every")
+        if not found:
+            found.extend(_params_problems(self.params))
+        return found
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def policy(self, policy_id: str) -> Policy:
+        """The policy with this id.
+
+        Raises:
+            UsageError: no such policy, with a suggestion.
+        """
+        for policy in self.policies:
+            if policy.id == policy_id:
+                return policy
+        ids = [policy.id for policy in self.policies]
+        raise UsageError(f"no policy {policy_id!r} in {self.name}{did_you_mean(policy_id, ids)}")
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """sha256 of the framework's content (canonical JSON), the same however it was built."""
+        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The framework as plain data: its metadata, and each policy with its `kind`."""
+        return {
+            "framework": self.name,
+            "version": self.version,
+            "title": self.title,
+            "description": self.description,
+            "extends": self.extends,
+            "params": unstructure(self.params),
+            "definitions": dict(self.definitions),
+            "roles": [unstructure(role) for role in self.roles],
+            "policies": [{"kind": p.kind, **unstructure(p)} for p in self.policies],
+            "overridden": list(self.overridden),
+            "removed": [unstructure(removal) for removal in self.removed],
+        }
+
+    # -- composing --------------------------------------------------------------------------
+
+    def extend(
+        self,
+        name: str,
+        *,
+        version: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        definitions: Mapping[str, str] | None = None,
+        roles: Iterable[Role] | None = None,
+        policies: Iterable[Policy] = (),
+        override: Mapping[str, Mapping[str, Any]] | None = None,
+        remove: Iterable[str | tuple[str, str] | Removal] = (),
+    ) -> Framework:
+        """A new framework built on this one; this one is unchanged.
+
+        Args:
+            name: The new framework's name.
+            version: Its version (default: this one's).
+            title: Its title (default: this one's).
+            description: Its description (default: this one's).
+            params: Parameters to add or replace.
+            definitions: Definitions to add or replace (new ones come after inherited ones).
+            roles: Roles to add or replace, by id.
+            policies: New policies, appended after the inherited ones.
+            override: Inherited policy id → fields to change, e.g. `{"severity": "critical"}`.
+            remove: Inherited policy ids to remove, or (id, reason) pairs.
+
+        Raises:
+            UsageError: an override or removal names no inherited policy, or an override
+                names a field the policy does not have or gives it an invalid value.
+        """
+        inherited = list(self.policies)
+        by_id = {policy.id: index for index, policy in enumerate(inherited)}
+        overridden = list(self.overridden)
+        for policy_id, changes in (override or {}).items():
+            if policy_id not in by_id:
+                raise UsageError(
+                    f"override: no inherited policy {policy_id!r}{did_you_mean(policy_id, by_id)}"
+                )
+            inherited[by_id[policy_id]] = _changed(inherited[by_id[policy_id]], changes)
+            if policy_id not in overridden:
+                overridden.append(policy_id)
+        removals = list(self.removed)
+        for item in remove:
+            removal = (
+                item if isinstance(item, Removal)
+                else Removal(id=item, reason="") if isinstance(item, str)
+                else Removal(id=item[0], reason=item[1])
+            )  # fmt: skip
+            if removal.id not in by_id:
+                raise UsageError(
+                    f"remove: no inherited policy {removal.id!r}{did_you_mean(removal.id, by_id)}"
+                )
+            removals.append(removal)
+        gone = {removal.id for removal in removals}
+        role_list = list(self.roles)
+        for role in roles or ():
+            role_list = [r for r in role_list if r.id != role.id] + [role]
+        try:
+            return Framework(
+                name=name,
+                version=version if version is not None else self.version,
+                title=title if title is not None else self.title,
+                description=description if description is not None else self.description,
+                params={**self.params, **(params or {})},
+                definitions={**self.definitions, **(definitions or {})},
+                roles=role_list,
+                policies=[p for p in inherited if p.id not in gone] + list(policies),
+                extends=f"{self.name} {self.version}",
+                overridden=[policy_id for policy_id in overridden if policy_id not in gone],
+                removed=removals,
+                sources=self.sources,
+            )
+        except ValueError as error:
+            raise UsageError(f"extend: {error}") from None
+
+    # -- the later stages -------------------------------------------------------------------
+
+    @functools.cached_property
+    def derived(self) -> dict[str, Any]:
+        """What later stages worked out from this framework, kept with it: the compiled
+        framework of each CEL engine (`accountframe.compile` puts it here). Empty when the
+        framework is made; not compared, not copied by `extend`, not pickled."""
+        return {}
+
+    def evaluate(
+        self,
+        portfolio: Portfolio,
+        as_of: datetime.date | None = None,
+        *,
+        engine: str | None = None,
+        workers: int = 1,
+    ) -> Assessment:
+        """Assess a portfolio as of a date: `accountframe.compile(self).evaluate(...)`.
+
+        The shorthand of SPEC section 10. Plain data imports no later stage, so this reaches
+        the compile stage through `COMPILER`, which `accountframe.compiled` fills when it is
+        imported (as `import accountframe` does).
+
+        Args:
+            portfolio: The facts.
+            as_of: The assessment date (default: the portfolio's `as_of`, else today).
+            engine: The CEL engine (see `accountframe.compile`); the same findings either way.
+            workers: Worker processes for large portfolios; 1 (the default) starts none. The
+                output is byte-identical whatever the number.
+
+        Raises:
+            FrameworkError: the framework does not compile.
+            UsageError: an unknown engine, or `workers` not a positive int.
+        """
+        compiled: Any = COMPILER[0](self, engine=engine)
+        assessment: Assessment = compiled.evaluate(portfolio, as_of, workers=workers)
+        return assessment
+
+
+#: The compile stage, as `Framework.evaluate` reaches it: `accountframe.compile`, put here once
+#: by `accountframe.compiled` when it is imported. The one arrow back from plain data to a later
+#: stage, kept for the shorthand SPEC section 10 promises.
+COMPILER: list[Callable[..., Any]] = []
+
+
+def _changed(policy: Policy, changes: Mapping[str, Any]) -> Policy:
+    names = {field.name for field in attrs.fields(type(policy)) if field.init}
+    for key in changes:
+        if key not in names or key == "id":
+            raise UsageError(
+                f"override of {policy.id}: {key!r} is not a field of a {policy.kind} policy"
+                f"{did_you_mean(str(key), names - {'id'})}"
+            )
+    try:
+        return attrs.evolve(policy, **changes)
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"override of {policy.id}: {error}") from None
+
+
+def _cycle(roles: Sequence[Role]) -> str | None:
+    parents = {role.id: role.reports_to for role in roles}
+    for start in parents:
+        seen = [start]
+        current = parents.get(start)
+        while current is not None:
+            if current in seen:
+                loop = " → ".join([*seen[seen.index(current) :], current])
+                return f"the roles chain has a loop: {loop}"
+            seen.append(current)
+            current = parents.get(current)
+    return None
+
+
+def _params_problems(params: Mapping[str, Any]) -> list[str]:
+    """Why `params` cannot reach CEL as `params.NAME` (a set, a 100-digit int, ...), if so."""
+    try:
+        cel.bindings({"params": dict(params)})
+    except CelEvaluationError as error:
+        return [f"parameter {error.cel_message}"]
+    return []

@@ -36,7 +36,7 @@ from accountframe.errors import (
 from accountframe.evaluation.explanation import Explanation
 from accountframe.evaluation.schedule import ItemStatus, Schedule, ScheduleItem
 from accountframe.framework.duration import Duration
-from accountframe.framework.folder import bundled, framework_schema, load_framework
+from accountframe.framework.folder import bundled, load_framework
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
     OversightCadence,
@@ -69,7 +69,7 @@ from accountframe.model import (
     Value,
     Waiver,
 )
-from accountframe.schemas import assessment_schema, portfolio_schema
+from accountframe.schemas import assessment_schema, framework_schema, portfolio_schema
 from accountframe.tools.docgen import write_docs
 from accountframe.tools.policytest import TestReport, run_tests
 

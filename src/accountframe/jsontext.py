@@ -16,14 +16,12 @@ import json
 import math
 from typing import Any
 
+from accountframe.fastpath import Declined
+
 __all__ = ["dumps"]
 
 _encode = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
 _SCALARS = {True: "true", False: "false", None: "null"}
-
-
-class _Unsure(Exception):
-    """A value `dumps` leaves to `json.dumps`."""
 
 
 def dumps(value: Any, indent: int | None = 2) -> str:
@@ -47,14 +45,14 @@ def dumps(value: Any, indent: int | None = 2) -> str:
     parts: list[str] = []
     try:
         _write(value, parts, "\n", " " * indent)
-    except (_Unsure, ValueError, RecursionError):
+    except (Declined, ValueError, RecursionError):
         # json.dumps says what is wrong with the value (or writes what this does not).
         return json.dumps(value, indent=indent, ensure_ascii=False)
     return "".join(parts)
 
 
 def _scalar(value: Any) -> str:
-    """The text of a value that is not a container, or `_Unsure`."""
+    """The text of a value that is not a container, or `Declined`."""
     kind = type(value)
     if kind is str:
         return _encode(value)
@@ -64,7 +62,7 @@ def _scalar(value: Any) -> str:
         return float.__repr__(value)
     if kind is bool or value is None:
         return _SCALARS[value]
-    raise _Unsure  # NaN and the infinities too: json.dumps has its own words for them
+    raise Declined  # NaN and the infinities too: json.dumps has its own words for them
 
 
 def _write(value: Any, parts: list[str], newline: str, step: str) -> None:
@@ -79,7 +77,7 @@ def _write(value: Any, parts: list[str], newline: str, step: str) -> None:
         separator = "{" + inner
         for key, item in value.items():
             if type(key) is not str:
-                raise _Unsure
+                raise Declined
             item_kind = type(item)
             if item_kind is dict or item_kind is list:
                 parts.append(f"{separator}{_encode(key)}: ")

@@ -38,21 +38,19 @@ from typing import Any
 import attrs
 
 from accountframe.errors import Diagnostic, Location, PortfolioError, did_you_mean
+from accountframe.fastpath import Declined
 from accountframe.load.digest import portfolio_digest
-from accountframe.load.structure import (
-    NotCanonical,
-    Problem,
+from accountframe.load.fields import Problem, format_path, meta
+from accountframe.load.plain import (
     Stamps,
-    _plain_plan,
     cel_items,
     cel_plain,
-    format_path,
-    meta,
     plain,
     plain_fields,
-    structure,
+    plain_plan,
     unstructure,
 )
+from accountframe.load.structure import structure
 
 __all__ = [
     "KPI",
@@ -395,7 +393,7 @@ class Contract:
 
         Internal (evaluation binds it without validating it again). Equal to
         `cel.values.plain_value(self.view(as_of))`, or, given `fields`, to its items whose
-        keys are in `fields`; raises `NotCanonical` (from `_structure`) when some value needs
+        keys are in `fields`; raises `Declined` (from `_structure`) when some value needs
         that ordinary validation. `stamps`: see `_structure.cel_plain`. `events`: the values of
         reviews and reports converted so far, by id of the event; every one converted here is
         added (and one found there is not converted again).
@@ -413,7 +411,7 @@ class Contract:
             return [known[id(event)] for event in picked]
 
         view: dict[str, Any] = {}
-        for name, key in _plain_plan(Contract) or ():
+        for name, key in plain_plan(Contract) or ():
             if key not in wanted:
                 continue
             if name == "assignments":
@@ -447,13 +445,13 @@ class Contract:
         if "latest" in wanted:
             latest = self.latest(as_of)
             if any(type(key) is not str for key in latest):
-                raise NotCanonical
+                raise Declined
             picked = values_of(Report, list(latest.values()))
             view["latest"] = dict(zip(latest, picked, strict=True))
         if "last_review" in wanted:
             last_review = self.last_review(as_of)
             if any(type(key) is not str for key in last_review):
-                raise NotCanonical
+                raise Declined
             view["last_review"] = dict(
                 zip(last_review, values_of(Review, list(last_review.values())), strict=True)
             )
@@ -469,7 +467,7 @@ class Contract:
 
 #: Every key of `Contract.view`: the contract's fields and its derived views.
 _VIEW_KEYS = frozenset(
-    [key for _, key in _plain_plan(Contract) or ()]
+    [key for _, key in plain_plan(Contract) or ()]
     + ["accountable", "latest", "last_review", "spent"]
 )
 
@@ -560,7 +558,7 @@ class Portfolio:
         ...     {"organisation": "A"}).digest
         True
         """
-        return portfolio_digest(self)
+        return portfolio_digest(self, Portfolio)
 
     def people_view(self) -> dict[str, dict[str, Any]]:
         """People as plain values for CEL: person id → person map (SPEC section 5 `people`)."""

@@ -1,4 +1,7 @@
-"""JSON Schemas of accountframe's formats, generated from the model so they never drift.
+"""JSON Schemas of accountframe's formats, generated from the classes so they never drift.
+
+One module for every format: `portfolio/1` (`portfolio_schema`), framework files
+(`framework_schema`) and `accountframe/assessment/1` (`assessment_schema`).
 
 Example:
     >>> schema = portfolio_schema()
@@ -13,11 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from accountframe.assessment import ASSESSMENT_FORMAT, ConsequenceStatus, Status
+from accountframe.framework.folder import FrameworkFile
 from accountframe.framework.policies import KINDS, Severity
 from accountframe.load.structure import json_schema
 from accountframe.model import PORTFOLIO_FORMAT, Portfolio
 
-__all__ = ["SCHEMA_BASE", "assessment_schema", "portfolio_schema"]
+__all__ = ["SCHEMA_BASE", "assessment_schema", "framework_schema", "portfolio_schema"]
 
 SCHEMA_BASE = "https://accountframe.dev/schema"
 
@@ -166,4 +170,61 @@ def _closed(
     schema["properties"] = properties
     schema["required"] = [key for key in properties if key not in optional]
     schema["additionalProperties"] = False
+    return schema
+
+
+def framework_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a framework file: `framework.yaml` or a policy file.
+
+    A policy is one of the six kinds, chosen by its `kind`; every mapping is closed (an unknown
+    key is invalid), as the loader is.
+
+    Example:
+        >>> schema = framework_schema()
+        >>> [ref["$ref"] for ref in schema["$defs"]["Policy"]["oneOf"]][:2]
+        ['#/$defs/OversightCadence', '#/$defs/RequiredInformation']
+        >>> schema["$defs"]["Rule"]["properties"]["kind"]
+        {'const': 'rule'}
+    """
+    schema = json_schema(
+        FrameworkFile,
+        title="accountframe framework file",
+        schema_id=f"{SCHEMA_BASE}/framework-1.json",
+    )
+    definitions: dict[str, Any] = dict(schema.pop("$defs"))
+    identifier = {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
+    schema["properties"]["params"]["propertyNames"] = identifier
+    schema["properties"]["definitions"]["propertyNames"] = identifier
+    for kind, cls in KINDS.items():
+        kind_schema = json_schema(cls, title=kind, schema_id=kind)
+        definitions.update(kind_schema.pop("$defs"))
+        body = {
+            key: value
+            for key, value in kind_schema.items()
+            if key not in ("$schema", "$id", "title")
+        }
+        body["properties"] = {"kind": {"const": kind}, **body["properties"]}
+        body["required"] = ["kind", *body.get("required", [])]
+        body["properties"]["id"]["pattern"] = "^[A-Za-z][A-Za-z0-9_.-]*$"
+        for field in cls.durations:
+            body["properties"][field]["description"] += (
+                " A duration: '30 days', '2 weeks', '1 month', '1 year', 'P1M' or params.NAME."
+            )
+        definitions[cls.__name__] = body
+    definitions["Policy"] = {
+        "description": "One policy: one of the six kinds, chosen by `kind`.",
+        "oneOf": [{"$ref": f"#/$defs/{cls.__name__}"} for cls in KINDS.values()],
+    }
+    schema["properties"]["policies"] = {
+        "description": "Policies, in order; in framework.yaml or in any other file.",
+        "type": "array",
+        "items": {"$ref": "#/$defs/Policy"},
+    }
+    # framework.yaml names the framework; any other file holds only `policies`.
+    required = schema.pop("required")
+    schema["anyOf"] = [
+        {"required": required},
+        {"required": ["policies"], "maxProperties": 1},
+    ]
+    schema["$defs"] = dict(sorted(definitions.items()))
     return schema

@@ -174,10 +174,10 @@ nested = st.recursive(
 @SETTINGS
 @given(nested, st.integers(0, 8))
 def test_the_depth_check_counts_levels_as_the_walk_does(data: Any, limit: int) -> None:
-    assert load._deeper_than(data, limit) == deeper_than(data, limit)
+    assert load.deeper_than(data, limit) == deeper_than(data, limit)
 
 
 def test_the_depth_check_counts_scalars_as_a_level() -> None:
-    assert not load._deeper_than({"a": {"b": 1}}, 2)
-    assert load._deeper_than({"a": {"b": 1}}, 1)
-    assert not load._deeper_than({"a": {}}, 1)
+    assert not load.deeper_than({"a": {"b": 1}}, 2)
+    assert load.deeper_than({"a": {"b": 1}}, 1)
+    assert not load.deeper_than({"a": {}}, 1)

@@ -1,7 +1,7 @@
 """`structure`'s fast builder gives what the careful walk gives, and is used wherever it can be.
 
 `_builder(cls)` is generated from a class's fields and builds plainly well-formed data; for
-anything else it raises `_Unsure` and `_Structurer`, which finds and words every problem, takes
+anything else it raises `Declined` and `_Structurer`, which finds and words every problem, takes
 over. So, for any data, generated from the classes' own annotations, mostly well-formed and
 sometimes not (missing, unknown and non-str keys, None, bools for numbers, NaN, infinities,
 whole numbers beyond 64 bits, impossible dates, datetimes, blank strings, tuples, str subclasses,
@@ -31,20 +31,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import accountframe as af
+from accountframe.fastpath import Declined
 from accountframe.framework import folder as frameworks
 from accountframe.framework.folder import FrameworkFile
 from accountframe.framework.policies import KINDS
 from accountframe.load import structure as _structure
-from accountframe.load.structure import (
-    MAX_FREE_DEPTH,
-    _builder,
-    _field_key,
-    _fields,
-    _optional_inner,
-    _shape,
-    _Structurer,
-    _Unsure,
-)
+from accountframe.load.fields import class_fields, field_key, optional_inner, shape_of
+from accountframe.load.structure import MAX_FREE_DEPTH, _builder, _Structurer
 from accountframe.testing import portfolios
 from accountframe.tools import policytest
 from conftest import ROOT
@@ -75,7 +68,7 @@ UNSURE: Any = object()
 def built(cls: type, data: Any) -> Any:
     try:
         return _builder(cls)(data)
-    except _Unsure:
+    except Declined:
         return UNSURE
 
 
@@ -142,10 +135,10 @@ def data_of(draw: st.DrawFn, tp: Any, rate: int) -> Any:
     """Data for an annotation: what it asks for, or, `rate` times in a hundred, an odd value."""
     if draw(st.integers(0, 99)) < rate:
         return draw(odd_scalars)
-    inner = _optional_inner(tp)
+    inner = optional_inner(tp)
     if inner is not None:
         return None if draw(st.integers(0, 3)) == 0 else draw(data_of(inner, rate))
-    shape, argument = _shape(tp)
+    shape, argument = shape_of(tp)
     if shape == "instance":
         return draw(data_for(argument, rate))
     if shape == "sequence":
@@ -174,10 +167,10 @@ def data_of(draw: st.DrawFn, tp: Any, rate: int) -> Any:
 def data_for(draw: st.DrawFn, cls: type, rate: int = 0) -> dict[Any, Any]:
     """A mapping for `cls`: each field present or not; now and then an unknown key."""
     data: dict[Any, Any] = {}
-    for field, tp in _fields(cls):
+    for field, tp in class_fields(cls):
         required = field.default is attrs.NOTHING
         if draw(st.integers(0, 99)) < (100 - rate if required else 50):
-            data[_field_key(field)] = draw(data_of(tp, rate))
+            data[field_key(field)] = draw(data_of(tp, rate))
     if draw(st.integers(0, 99)) < rate:
         data[draw(st.sampled_from(["unknown", 7]))] = 1
     return data

@@ -23,12 +23,12 @@ ALLOWED_REGISTRATIONS = {
     ("compiled.py", "COMPILER"): "filled once when accountframe.compiled is imported",
 }
 ALLOWED_CACHES = {
-    ("load/structure.py", "_optional_inner"): "a pure function of a type annotation",
-    ("load/structure.py", "_fields"): "a pure function of an attrs class",
-    ("load/structure.py", "_shape"): "a pure function of a type annotation",
-    ("load/structure.py", "_unstructure_plan"): "a pure function of an attrs class",
-    ("load/structure.py", "_plain_plan"): "a pure function of an attrs class",
-    ("load/structure.py", "_cel_converter"): "a function generated from an attrs class's fields",
+    ("load/fields.py", "optional_inner"): "a pure function of a type annotation",
+    ("load/fields.py", "class_fields"): "a pure function of an attrs class",
+    ("load/fields.py", "shape_of"): "a pure function of a type annotation",
+    ("load/plain.py", "unstructure_plan"): "a pure function of an attrs class",
+    ("load/plain.py", "plain_plan"): "a pure function of an attrs class",
+    ("load/plain.py", "_cel_converter"): "a function generated from an attrs class's fields",
     ("load/structure.py", "_builder"): "a function generated from an attrs class's fields",
     ("load/digest.py", "_many"): "a column writer, a pure function of an attrs class",
     ("evaluation/findings.py", "texts_finding_map"): "generated from a set of keys, bounded",

@@ -48,7 +48,7 @@ from accountframe.framework.policies import (
     RequiredInformation,
     Scope,
 )
-from accountframe.load.structure import fields_of
+from accountframe.load.fields import fields_of
 from accountframe.model import (
     KPI,
     AppliedConsequence,

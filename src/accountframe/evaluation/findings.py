@@ -16,9 +16,9 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from accountframe import codegen
+from accountframe import fastpath
 from accountframe.assessment import Finding, Subject
-from accountframe.load.structure import Stamps, stamp
+from accountframe.load.plain import Stamps, stamp
 
 __all__ = [
     "FINDING_ORDER",
@@ -141,7 +141,7 @@ def texts_finding_map(
     lines += [f"    {name} = {FINDING_TEXTS[key]}" for key, name in zip(keys, names, strict=True)]
     lines += [f"    return {{{display}}} if {tests} else None"]
     # Made once per set of keys (kept): the function and its namespace refer to each other.
-    made: Callable[[Finding], dict[str, Any] | None] = codegen.define("texts_map", lines)
+    made: Callable[[Finding], dict[str, Any] | None] = fastpath.define("texts_map", lines)
     return made
 
 

@@ -7,7 +7,7 @@ policy) or the person. `Scopes` builds them for one run, each once.
 
 The values bound are built canonical by the library itself (`cel_plain`, `Contract._cel_view`)
 and bound without validating them again; a value that the fast builders are not sure of
-(`NotCanonical`) is bound the ordinary way instead, which validates it and names any problem.
+(`Declined`) is bound the ordinary way instead, which validates it and names any problem.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from accountframe import cel
 from accountframe.assessment import Accountable, Subject
 from accountframe.compiler.compiler import Plan
 from accountframe.errors import CelError
-from accountframe.load.structure import NotCanonical, Stamps, cel_items, cel_plain, plain
+from accountframe.fastpath import Declined
+from accountframe.load.plain import Stamps, cel_items, cel_plain, plain
 from accountframe.model import Assignment, Contract, Person, Portfolio, Report, Review
 
 __all__ = ["ContractScope", "PersonScope", "Scope", "Scopes", "failed_definition"]
@@ -184,9 +185,9 @@ class Scopes:
             ids = [person.id for person in listed]
             people = dict(zip(ids, cel_items(Person, listed, self.stamps), strict=True))
             if not {str}.issuperset(map(type, people)):
-                raise NotCanonical
+                raise Declined
             self.base = cel.bindings(variables)._trusted_merged({"people": people})
-        except NotCanonical:  # a value the ordinary validation must see (and may reject)
+        except Declined:  # a value the ordinary validation must see (and may reject)
             self.base = cel.bindings({**variables, "people": self.people_values})
         # Keyed by object identity: a portfolio built in Python may repeat an id.
         self._contracts: dict[int, ContractScope] = {}
@@ -216,7 +217,7 @@ class Scopes:
             # Built canonical by the library itself: bound without validating it again.
             view_value = contract._cel_view(self.as_of, self.stamps, self.contract_fields, events)
             bound = self.base._trusted_merged({"contract": view_value})
-        except NotCanonical:  # a value the ordinary validation must see (and may reject)
+        except Declined:  # a value the ordinary validation must see (and may reject)
             view = contract.view(self.as_of)
             bound = self.base.merged({"contract": view})
             validated = True
@@ -265,7 +266,7 @@ class Scopes:
         missing = [event for event in events if id(event) not in known]
         try:
             converted = [cel_plain(event, self.stamps) for event in missing]
-        except NotCanonical:  # validated as the whole contract's value would be (or rejected)
+        except Declined:  # validated as the whole contract's value would be (or rejected)
             view = self.base.merged({"contract": scope.contract.view(self.as_of)})["contract"]
             known.update(_validated_events(scope, view))
         else:

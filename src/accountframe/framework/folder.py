@@ -42,9 +42,10 @@ from accountframe.framework.duration import Duration, duration_text, param_refer
 from accountframe.framework.framework import Framework, Removal, Role
 from accountframe.framework.policies import KINDS, Policy
 from accountframe.load.documents import DEFAULT_LIMITS, Document, LoadLimits, read_document
-from accountframe.load.structure import Path, Problem, describe, json_schema, meta, structure
+from accountframe.load.fields import Path, Problem, describe, meta
+from accountframe.load.structure import structure
 
-__all__ = ["bundled", "bundled_names", "framework_schema", "load_framework"]
+__all__ = ["FRAMEWORK_FILE", "FrameworkFile", "bundled", "bundled_names", "load_framework"]
 
 FRAMEWORK_FILE = "framework.yaml"
 _POLICY_SUFFIXES = (".yaml", ".yml")
@@ -137,7 +138,7 @@ def bundled(name: str, *, limits: LoadLimits = DEFAULT_LIMITS) -> Framework:
         ...
         accountframe.errors.UsageError: no bundled framework 'no-such-framework' (bundled: ...)
     """
-    folder = _bundled_folder(name)
+    folder = bundled_folder(name)
     if folder is None:
         names = bundled_names()
         available = ", ".join(names) or "none"
@@ -165,65 +166,6 @@ def bundled_names() -> list[str]:
     return sorted(names)
 
 
-def framework_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a framework file: `framework.yaml` or a policy file.
-
-    A policy is one of the six kinds, chosen by its `kind`; every mapping is closed (an unknown
-    key is invalid), as the loader is.
-
-    Example:
-        >>> schema = framework_schema()
-        >>> [ref["$ref"] for ref in schema["$defs"]["Policy"]["oneOf"]][:2]
-        ['#/$defs/OversightCadence', '#/$defs/RequiredInformation']
-        >>> schema["$defs"]["Rule"]["properties"]["kind"]
-        {'const': 'rule'}
-    """
-    from accountframe.schemas import SCHEMA_BASE
-
-    schema = json_schema(
-        FrameworkFile,
-        title="accountframe framework file",
-        schema_id=f"{SCHEMA_BASE}/framework-1.json",
-    )
-    definitions: dict[str, Any] = dict(schema.pop("$defs"))
-    identifier = {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
-    schema["properties"]["params"]["propertyNames"] = identifier
-    schema["properties"]["definitions"]["propertyNames"] = identifier
-    for kind, cls in KINDS.items():
-        kind_schema = json_schema(cls, title=kind, schema_id=kind)
-        definitions.update(kind_schema.pop("$defs"))
-        body = {
-            key: value
-            for key, value in kind_schema.items()
-            if key not in ("$schema", "$id", "title")
-        }
-        body["properties"] = {"kind": {"const": kind}, **body["properties"]}
-        body["required"] = ["kind", *body.get("required", [])]
-        body["properties"]["id"]["pattern"] = "^[A-Za-z][A-Za-z0-9_.-]*$"
-        for field in cls.durations:
-            body["properties"][field]["description"] += (
-                " A duration: '30 days', '2 weeks', '1 month', '1 year', 'P1M' or params.NAME."
-            )
-        definitions[cls.__name__] = body
-    definitions["Policy"] = {
-        "description": "One policy: one of the six kinds, chosen by `kind`.",
-        "oneOf": [{"$ref": f"#/$defs/{cls.__name__}"} for cls in KINDS.values()],
-    }
-    schema["properties"]["policies"] = {
-        "description": "Policies, in order; in framework.yaml or in any other file.",
-        "type": "array",
-        "items": {"$ref": "#/$defs/Policy"},
-    }
-    # framework.yaml names the framework; any other file holds only `policies`.
-    required = schema.pop("required")
-    schema["anyOf"] = [
-        {"required": required},
-        {"required": ["policies"], "maxProperties": 1},
-    ]
-    schema["$defs"] = dict(sorted(definitions.items()))
-    return schema
-
-
 # -- bundled frameworks ------------------------------------------------------------------------
 
 
@@ -239,7 +181,7 @@ def _bundled_roots() -> list[FilePath]:
     return roots
 
 
-def _bundled_folder(name: str) -> FilePath | None:
+def bundled_folder(name: str) -> FilePath | None:
     if not isinstance(name, str) or not _BUNDLED_NAME.fullmatch(name) or ".." in name:
         return None
     for root in _bundled_roots():
@@ -367,8 +309,8 @@ class _FolderLoader:
         if not (folder / FRAMEWORK_FILE).is_file() and not (
             folder.is_file() and folder.name == FRAMEWORK_FILE
         ):
-            bundled_folder = _bundled_folder(extends)
-            if bundled_folder is None:
+            named = bundled_folder(extends)
+            if named is None:
                 names = bundled_names()
                 message = f"no framework folder {str(folder)!r}"
                 if _BUNDLED_NAME.fullmatch(extends):
@@ -378,7 +320,7 @@ class _FolderLoader:
                     )
                 self.report(document, "af-reference", message, where)
                 return None
-            folder = bundled_folder
+            folder = named
         base_main = folder if folder.name == FRAMEWORK_FILE else folder / FRAMEWORK_FILE
         chain = (*self.chain, main.resolve())
         target = base_main.resolve()

@@ -40,7 +40,8 @@ from accountframe.framework.policies import (
     optional_text,
     text,
 )
-from accountframe.load.structure import meta, unstructure
+from accountframe.load.fields import meta
+from accountframe.load.plain import unstructure
 
 if TYPE_CHECKING:
     from accountframe.assessment import Assessment

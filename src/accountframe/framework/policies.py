@@ -23,7 +23,7 @@ import attrs
 
 from accountframe.errors import did_you_mean
 from accountframe.framework.duration import duration_text
-from accountframe.load.structure import meta
+from accountframe.load.fields import meta
 
 if TYPE_CHECKING:
     from accountframe.framework.framework import Role

@@ -24,7 +24,8 @@ import attrs
 import yaml
 
 from accountframe.errors import Diagnostic, LoadError, Location, PortfolioError
-from accountframe.load.structure import Path, Problem, format_path
+from accountframe.fastpath import Declined
+from accountframe.load.fields import Path, Problem, format_path
 from accountframe.model import Portfolio, structure_portfolio
 
 __all__ = ["Document", "LoadLimits", "load_portfolio", "parse_document", "read_document"]
@@ -416,10 +417,6 @@ def _walk_document(
 _WALK: Any = object()  # _fast_parse's answer when only the careful walk will do
 
 
-class _NeedsWalk(Exception):
-    """Something the fast path does not judge itself: an alias, a tag, a repeated key."""
-
-
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -428,7 +425,7 @@ _NO_KEY: Any = object()  # a mapping's place for a key, before its key is read
 
 def _plain_events(loader: Any) -> Any:
     """Plain data from libyaml's events, as PyYAML's composer and safe constructors build it,
-    or `_NeedsWalk` for anything unusual: an anchor or alias, a tag that is not a plain
+    or `Declined` for anything unusual: an anchor or alias, a tag that is not a plain
     value's, a merge key or another key that is not plain, a repeated key, a second document.
 
     Built as the events come, without composing the document's nodes first: a portfolio's
@@ -438,7 +435,7 @@ def _plain_events(loader: Any) -> Any:
     composer works them out (`resolve`, for a value with no tag or the non-specific `!`).
     """
     if loader.yaml_path_resolvers:
-        raise _NeedsWalk  # tags that depend on a value's path: the composer keeps track
+        raise Declined  # tags that depend on a value's path: the composer keeps track
     get_event, resolve, constructors = loader.get_event, loader.resolve, loader.yaml_constructors
     get_event()  # the start of the stream
     if type(get_event()) is yaml.StreamEndEvent:
@@ -451,7 +448,7 @@ def _plain_events(loader: Any) -> Any:
         kind = type(event)
         if kind is yaml.ScalarEvent:
             if event.anchor is not None:
-                raise _NeedsWalk
+                raise Declined
             tag = event.tag
             if tag is None or tag == "!":
                 tag = resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -460,11 +457,11 @@ def _plain_events(loader: Any) -> Any:
             elif tag in _SCALAR_TAGS:
                 value = constructors[tag](loader, yaml.ScalarNode(tag, event.value))
             else:
-                raise _NeedsWalk
+                raise Declined
             started = False
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.anchor is not None:
-                raise _NeedsWalk
+                raise Declined
             mapping = kind is yaml.MappingStartEvent
             tag = event.tag
             if tag is None or tag == "!":
@@ -472,7 +469,7 @@ def _plain_events(loader: Any) -> Any:
                     yaml.MappingNode if mapping else yaml.SequenceNode, None, event.implicit
                 )
             if tag != (_MAP_TAG if mapping else _SEQ_TAG):
-                raise _NeedsWalk
+                raise Declined
             value, started = ({} if mapping else []), True
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             open_.pop()
@@ -481,14 +478,14 @@ def _plain_events(loader: Any) -> Any:
         elif kind is yaml.DocumentEndEvent:
             break
         else:
-            raise _NeedsWalk  # an alias
+            raise Declined  # an alias
         if not open_:
             root = value
         elif type(parent := open_[-1]) is list:
             parent.append(value)
         elif (key := keys[-1]) is _NO_KEY:
             if started or value in parent:
-                raise _NeedsWalk  # a complex key (a merge key is refused by its tag), or a repeat
+                raise Declined  # a complex key (a merge key is refused by its tag), or a repeat
             keys[-1] = value
         else:
             parent[key] = value
@@ -497,14 +494,14 @@ def _plain_events(loader: Any) -> Any:
             open_.append(value)
             keys.append(_NO_KEY)
     if type(get_event()) is not yaml.StreamEndEvent:
-        raise _NeedsWalk  # more than one document: the composer refuses it
+        raise Declined  # more than one document: the composer refuses it
     return root
 
 
 def _unique_pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(items)
     if len(result) != len(items):
-        raise _NeedsWalk
+        raise Declined
     return result
 
 
@@ -521,14 +518,14 @@ def _fast_parse(text: str, fmt: Format, limits: LoadLimits) -> Any:
                 data = _plain_events(loader)
             finally:
                 loader.dispose()
-    except (_NeedsWalk, yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError):
+    except (Declined, yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError):
         return _WALK  # json.JSONDecodeError is a ValueError
-    if data is None or _deeper_than(data, limits.max_depth):
+    if data is None or deeper_than(data, limits.max_depth):
         return _WALK
     return data
 
 
-def _deeper_than(data: Any, limit: int) -> bool:
+def deeper_than(data: Any, limit: int) -> bool:
     """Whether any value is more than `limit` levels below the top (which is level 0), as the
     walk counts them. A level at a time: the values below are gathered by C loops (`extend`),
     so a portfolio's 1.7 million values cost one type check each."""

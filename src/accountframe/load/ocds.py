@@ -42,7 +42,7 @@ from typing import Any
 import attrs
 
 from accountframe.errors import Diagnostic, LoadError, Location
-from accountframe.load.documents import DEFAULT_LIMITS, LoadLimits, _deeper_than
+from accountframe.load.documents import DEFAULT_LIMITS, LoadLimits, deeper_than
 from accountframe.load.structure import structure
 from accountframe.model import Contract, Portfolio
 
@@ -205,7 +205,7 @@ def to_portfolio(
             documents = [dict(source) if isinstance(source, Mapping) else source]
             where = "<mapping>"
         for document in documents:
-            if _deeper_than(document, limits.max_depth):
+            if deeper_than(document, limits.max_depth):
                 message = f"nesting is deeper than {limits.max_depth} levels"
                 raise OcdsError([_problem(where, "af-limit", message)])
             _collect(document, ocids, summary)

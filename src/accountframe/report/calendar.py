@@ -35,6 +35,7 @@ import datetime
 import io
 from collections.abc import Callable, Mapping, Sequence
 
+from accountframe._version import __version__
 from accountframe.assessment import Status
 from accountframe.errors import UsageError, did_you_mean
 from accountframe.evaluation.schedule import Schedule, ScheduleItem
@@ -162,8 +163,6 @@ def render_ics(plan: Schedule) -> str:
             f"the ics format is written with icalendar, which is not installed; "
             f"install it with: {INSTALL_HINT}"
         ) from None
-    from accountframe._version import __version__
-
     stamp = datetime.datetime.combine(plan.as_of, datetime.time(), tzinfo=datetime.UTC)
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//accountframe//accountframe {__version__}//EN")

@@ -52,7 +52,7 @@ from accountframe.errors import (
     UsageError,
     did_you_mean,
 )
-from accountframe.framework.folder import FRAMEWORK_FILE, _bundled_folder, bundled, load_framework
+from accountframe.framework.folder import FRAMEWORK_FILE, bundled, bundled_folder, load_framework
 from accountframe.framework.framework import Framework
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import Policy, Scope
@@ -63,7 +63,8 @@ from accountframe.load.documents import (
     portfolio_from_document,
     read_document,
 )
-from accountframe.load.structure import Path, Problem, describe, meta, structure
+from accountframe.load.fields import Path, Problem, describe, meta
+from accountframe.load.structure import structure
 from accountframe.model import Portfolio, structure_portfolio
 
 __all__ = [
@@ -460,7 +461,7 @@ def load_tests(
         1 af-key unknown key 'tset'; a test file holds only `tests:`, a list of cases
     """
     loader = _TestLoader(framework, limits)
-    cases = [case for file in files for case in loader.file(_shown(FilePath(os.fspath(file))))]
+    cases = [case for file in files for case in loader.file(shown(FilePath(os.fspath(file))))]
     if loader.diagnostics:
         raise FrameworkError(dict.fromkeys(loader.diagnostics))
     return tuple(cases)
@@ -505,7 +506,7 @@ def run_tests(
     elif folder is not None:
         files = discover_tests(folder)
         if not files:
-            where = _shown(folder / TESTS_FOLDER)
+            where = shown(folder / TESTS_FOLDER)
             raise UsageError(f"no policy tests: {where} holds no *.yaml files")
     else:
         raise UsageError("give test_files with a Framework object: it does not know its folder")
@@ -526,7 +527,7 @@ def run_tests(
     return TestReport(
         framework=fw.name,
         version=fw.version,
-        files=tuple(str(_shown(file)) for file in files),
+        files=tuple(str(shown(file)) for file in files),
         cases=results,
         coverage={policy: frozenset(reached[policy]) for policy in ids if policy in reached},
         untested=tuple(policy for policy in ids if policy not in reached),
@@ -543,16 +544,16 @@ def _resolve(
     given = FilePath(os.fspath(framework))
     if not given.exists() and isinstance(framework, str) and os.sep not in framework:
         # A bare name that is not a path: a bundled framework (UsageError if there is none).
-        folder = _bundled_folder(framework)
+        folder = bundled_folder(framework)
         if folder is None:
             bundled(framework)  # raises, naming the bundled frameworks there are
         else:
             given = folder
     folder = given.parent if given.name == FRAMEWORK_FILE else given
-    return load_framework(given, limits=limits), _shown(folder)
+    return load_framework(given, limits=limits), shown(folder)
 
 
-def _shown(path: FilePath) -> FilePath:
+def shown(path: FilePath) -> FilePath:
     """A path as messages show it: relative to the working folder when it is inside it."""
     if path.is_absolute():
         try:

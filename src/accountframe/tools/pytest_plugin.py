@@ -160,13 +160,13 @@ def _framework(config: pytest.Config, folder: Path) -> Framework | str:
     from accountframe.compiled import compile
     from accountframe.errors import AccountframeError
     from accountframe.framework.folder import load_framework
-    from accountframe.tools.policytest import _shown
+    from accountframe.tools.policytest import shown
 
     cache = config.stash.setdefault(_FRAMEWORKS, {})
     key = folder.resolve()
     if key not in cache:
         try:
-            framework = load_framework(_shown(folder))
+            framework = load_framework(shown(folder))
             compile(framework)  # a broken expression is reported at collection
             cache[key] = framework
         except AccountframeError as error:

@@ -15,8 +15,9 @@ from accountframe.assessment import Status
 from accountframe.compiler.compiler import CompiledPolicy
 from accountframe.evaluation.judges.base import Judging, Outcome
 from accountframe.evaluation.scope import ContractScope
+from accountframe.fastpath import Declined
 from accountframe.framework.policies import PersonalResponsibility
-from accountframe.load.structure import NotCanonical, cel_plain, plain
+from accountframe.load.plain import cel_plain, plain
 from accountframe.model import Assignment, Person
 
 __all__ = ["judge"]
@@ -102,7 +103,7 @@ def _eligible(
             "person": scopes.base["people"][person.id],
             "assignment": cel_plain(current, scopes.stamps),
         }
-    except NotCanonical:  # validated instead, which names the problem
+    except Declined:  # validated instead, which names the problem
         plain_values = {"person": scopes.people_values[person.id], "assignment": plain(current)}
         return judging.expressions.test(policy, "eligible", scope, plain_values)
     return judging.expressions.test(policy, "eligible", scope, plain_values, canonical)

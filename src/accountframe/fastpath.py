@@ -1,4 +1,9 @@
-"""Functions generated from source text, with their lines where tracebacks look for them.
+"""What the fast paths share: the one way to decline, and functions generated from source.
+
+A fast path (building a portfolio's objects, binding values for CEL, writing JSON, hashing a
+portfolio) takes the common, plainly well-formed case and *declines* anything else by raising
+`Declined`; the careful path then decides, with the same result or a located error. Each
+fast path is tested to agree with its careful path (tests/property/).
 
 A few hot functions are written for the shape of the data (an attrs class's fields, a set of
 keys) and compiled once; `define` compiles one under a file name of its own and registers its
@@ -20,7 +25,12 @@ import itertools
 import linecache
 from typing import Any
 
-__all__ = ["define"]
+__all__ = ["Declined", "define"]
+
+
+class Declined(Exception):
+    """A fast path met something it does not decide itself: the careful path will."""
+
 
 #: Numbers the generated files (`next` on a count is atomic: safe from several threads).
 _numbers = itertools.count(1)

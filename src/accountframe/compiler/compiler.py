@@ -80,6 +80,12 @@ class Plan:
     #: The fields of the elements of `findings` that the sanctions and rewards can read; None
     #: when some expression may use a finding's map whole. Evaluation builds only these.
     finding_fields: frozenset[str] | None = None
+    #: Whether a person-scope expression reads `contracts`; if none does, evaluation does not
+    #: keep each contract's value for the people's scopes.
+    reads_contracts: bool = True
+    #: The fields of the elements of `contracts` that person-scope expressions can read (None:
+    #: some may use a contract's value whole); evaluation keeps only these for the people.
+    people_read: frozenset[str] | None = None
 
 
 def compile_framework(framework: Framework, *, engine: str | None = None) -> Plan:
@@ -106,6 +112,12 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Pla
     policies = tuple(compiler.policy(policy) for policy in framework.policies)
     if compiler.diagnostics:
         raise FrameworkError(compiler.diagnostics)
+    person_programs = [
+        program
+        for policy in policies
+        if policy.policy.scope is Scope.PERSON
+        for program in policy.programs.values()
+    ]
     return Plan(
         framework=framework,
         definitions=definitions,
@@ -114,6 +126,8 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Pla
         engine=engine,
         contract_fields=_contract_fields(definitions, policies),
         finding_fields=_finding_fields(policies),
+        reads_contracts=any("contracts" in program.references() for program in person_programs),
+        people_read=_people_read(person_programs),
     )
 
 
@@ -128,6 +142,17 @@ def _finding_fields(policies: tuple[CompiledPolicy, ...]) -> frozenset[str] | No
                 if read is None:
                     return None
                 fields |= read
+    return frozenset(fields)
+
+
+def _people_read(programs: list[cel.Program]) -> frozenset[str] | None:
+    """`Plan.people_read`: what person-scope programs read of the elements of `contracts`."""
+    fields: set[str] = set()
+    for program in programs:
+        read = program.fields_read("contracts", elements=True)
+        if read is None:
+            return None
+        fields |= read
     return frozenset(fields)
 
 

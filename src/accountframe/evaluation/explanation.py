@@ -312,7 +312,6 @@ def judge_one(
         raise AssertionError(policy_id)  # pragma: no cover - the line above always raises
     recorder = Recorder()
     run = Run(plan, portfolio, as_of, observer=recorder)
-    run.scopes.contract_fields = None  # the whole contract, as the explanation shows it
     subjects = {scope.subject.id: scope for scope in run.subjects(policy)}
     if subject_id not in subjects:
         scope, other = ("person", "contract")

@@ -63,9 +63,11 @@ class Part:
 
     #: Policy position → findings, in contract order.
     findings: dict[int, list[Finding]]
-    #: Policy position → (contract position, consequence); contracts whose id is repeated in the
+    #: Policy position → consequences, in contract order; contracts whose id is repeated in the
     #: portfolio are left for `Run.assessment`, which sees every finding.
-    consequences: dict[int, list[tuple[int, Consequence]]]
+    consequences: dict[int, list[Consequence]]
+    #: The position in the portfolio of the contract of each consequence, for every policy.
+    positions: list[int]
     #: Positions of the waivers that waived a finding.
     used_waivers: frozenset[int]
     #: Policy position → each finding's map in `findings` as bound (see `FindingMaps`), in the
@@ -97,7 +99,8 @@ class Run:
         self.plan = plan
         self.portfolio = portfolio
         self.as_of = as_of
-        self.scopes = Scopes(plan, portfolio, as_of)
+        # A thorough observer (an explanation) is shown every value whole.
+        self.scopes = Scopes(plan, portfolio, as_of, whole=observer.thorough)
         self.expressions = (ObservedExpressions if observer.thorough else Expressions)(
             plan, observer
         )
@@ -121,7 +124,7 @@ class Run:
         #: `findings` are the findings of every contract with that id.
         self.repeated_ids = frozenset(key for key, count in counts.items() if count > 1)
         #: Whether `part` keeps each contract's value for the person scope's `contracts`.
-        self.keep_contract_values = bool(self.person_policies)
+        self.keep_contract_values = bool(self.person_policies) and plan.reads_contracts
         #: Whether `part` keeps the `findings` maps it makes (`Part.maps`), for people's
         #: sanctions and rewards.
         self.keep_finding_values = any(_consequence(p) for _, p in self.person_policies)
@@ -228,9 +231,10 @@ class Run:
     def part(self, start: int, stop: int) -> Part:
         """Contract-scope findings and consequences for `portfolio.contracts[start:stop]`."""
         findings: dict[int, list[Finding]] = {i: [] for i, _ in self.contract_findings}
-        consequences: dict[int, list[tuple[int, Consequence]]] = {
-            i: [] for i, _ in self.contract_consequences
-        }
+        consequences: dict[int, list[Consequence]] = {i: [] for i, _ in self.contract_consequences}
+        # The contract position of each consequence (a list beside it, not a pair each: fewer
+        # objects for the collector to look at).
+        positions: list[int] = []
         keep = self.keep_contract_values
         # The maps of the findings, as `findings` binds them, kept for people's sanctions and
         # rewards: in the order of `findings`.
@@ -258,13 +262,13 @@ class Run:
                 for (index, _), made in zip(self.contract_findings, maps, strict=True):
                     kept[index].append(made)
             if contract.id not in self.repeated_ids and self.contract_consequences:
+                positions.append(position)
                 for index, policy in self.contract_consequences:
-                    consequence = self.consequence(policy, scope, about, maps)
-                    consequences[index].append((position, consequence))
+                    consequences[index].append(self.consequence(policy, scope, about, maps))
             # Nothing else needs this contract's scope: let it go.
             self.scopes.forget(scope, keep=keep)
             self._findings_scopes.clear()
-        return Part(findings, consequences, frozenset(self.waivers.used), kept, persons)
+        return Part(findings, consequences, positions, frozenset(self.waivers.used), kept, persons)
 
     def assessment(self, parts: Callable[[], Iterable[Part]] | None = None) -> Assessment:
         """The whole assessment.
@@ -281,9 +285,9 @@ class Run:
             if not _consequence(policy):
                 by_policy[index] = [self.finding(policy, scope) for scope in people]
         digest = self.portfolio.digest
-        placed: dict[int, list[tuple[int, Consequence]]] = {
-            i: [] for i, _ in self.contract_consequences
-        }
+        # Each contract-scope consequence, and its contract's position in the portfolio.
+        placed: dict[int, list[Consequence]] = {i: [] for i, _ in self.contract_consequences}
+        positions: list[int] = []
         # The findings' maps, for people's sanctions and rewards: as the parts made them, else
         # made here (by workers' parts, and for person-scope findings), in one pass a policy;
         # and the accountable person of each contract-scope finding, likewise.
@@ -301,8 +305,9 @@ class Run:
                         if part.persons is not None
                         else [finding.accountable.person for finding in found]
                     )
-            for index, pairs in part.consequences.items():
-                placed[index].extend(pairs)
+            for index, made in part.consequences.items():
+                placed[index].extend(made)
+            positions.extend(part.positions)
             self.waivers.used |= part.used_waivers
         findings = self.in_policy_order(by_policy)
         if self.keep_finding_values:
@@ -323,20 +328,12 @@ class Run:
                 relevant.add(
                     by_policy[index], maps_by_policy.get(index), persons_by_policy.get(index)
                 )
-        contracts = self.portfolio.contracts
-        for index, policy in self.contract_consequences:
-            for position, contract in enumerate(contracts):
-                if contract.id in self.repeated_ids:
-                    scope = self.scopes.contract(contract)
-                    subject = scope.subject
-                    consequence = self.consequence(
-                        policy, scope, relevant(subject), relevant.maps(subject)
-                    )
-                    placed[index].append((position, consequence))
-        consequences_by_policy: dict[int, list[Consequence]] = {
-            index: [consequence for _, consequence in sorted(pairs, key=_position)]
-            for index, pairs in placed.items()
-        }
+        if self.repeated_ids:
+            positions.extend(self.repeated_consequences(placed, relevant))
+            # Into contract order: a position is given once per contract, for every policy.
+            order = sorted(range(len(positions)), key=positions.__getitem__)
+            placed = {index: [made[i] for i in order] for index, made in placed.items()}
+        consequences_by_policy: dict[int, list[Consequence]] = dict(placed)
         for index, policy in self.person_policies:
             if _consequence(policy):
                 consequences_by_policy[index] = [
@@ -358,6 +355,22 @@ class Run:
             waivers_unused=tuple(self.waivers.unused(policy.id for policy in self.plan.policies)),
         )
 
+    def repeated_consequences(
+        self, placed: dict[int, list[Consequence]], relevant: FindingsIndex
+    ) -> list[int]:
+        """The consequences of the contracts whose id is repeated (`part` leaves them: their
+        `findings` are those of every contract with that id), added to `placed`; gives the
+        position of each contract done."""
+        done: list[int] = []
+        for position, contract in enumerate(self.portfolio.contracts):
+            if contract.id in self.repeated_ids:
+                scope = self.scopes.contract(contract)
+                found, maps = relevant(scope.subject), relevant.maps(scope.subject)
+                for index, policy in self.contract_consequences:
+                    placed[index].append(self.consequence(policy, scope, found, maps))
+                done.append(position)
+        return done
+
     def in_policy_order(self, by_policy: Mapping[int, Sequence[_Item]]) -> list[_Item]:
         """Policy position → items, as one list in the framework's policy order."""
         return [
@@ -372,7 +385,3 @@ def _scope(policy: CompiledPolicy) -> PolicyScope:
 
 def _consequence(policy: CompiledPolicy) -> bool:
     return isinstance(policy.policy, ConsequencePolicy)
-
-
-def _position(pair: tuple[int, Consequence]) -> int:
-    return pair[0]

@@ -157,9 +157,14 @@ Scope = ContractScope | PersonScope
 
 class Scopes:
     """The scopes of one assessment, each built once: the base variables, every contract's
-    scope (let go with `forget` once its findings are made) and every person's."""
+    scope (let go with `forget` once its findings are made) and every person's.
 
-    def __init__(self, plan: Plan, portfolio: Portfolio, as_of: datetime.date) -> None:
+    Only the parts of a contract's value that some expression reads are built (`whole`: all
+    of it, for an explanation to show)."""
+
+    def __init__(
+        self, plan: Plan, portfolio: Portfolio, as_of: datetime.date, *, whole: bool = False
+    ) -> None:
         self.plan = plan
         self.portfolio = portfolio
         self.as_of = as_of
@@ -167,8 +172,9 @@ class Scopes:
         #: Dates as timestamps, one object per day for every value this run binds.
         self.stamps: Stamps = {}
         #: The parts of each contract's value to build (see `Plan.contract_fields`; None: all
-        #: of it, as an explanation binds it, to show it).
-        self.contract_fields = plan.contract_fields
+        #: of it), and of those the parts the people's `contracts` keep (`Plan.people_read`).
+        self.contract_fields = None if whole else plan.contract_fields
+        self.people_read = None if whole else plan.people_read
         self._people_values: dict[str, dict[str, Any]] | None = None
         variables = {
             "people": {},  # first, as before: replaced below
@@ -243,13 +249,18 @@ class Scopes:
         return scope
 
     def forget(self, scope: ContractScope, *, keep: bool) -> None:
-        """Let a contract's scope go once its findings are made; with `keep`, keep its
-        `contract` value and holders for the people's `contracts` first."""
+        """Let a contract's scope go once its findings are made; with `keep`, keep what the
+        people's `contracts` read of its value, and its holders, first."""
         contract = scope.contract
         if keep:
-            self._contract_values[id(contract)] = scope.bound["contract"]
+            self._contract_values[id(contract)] = self._for_people(scope.bound["contract"])
             self._contract_holders[id(contract)] = scope.holders
         del self._contracts[id(contract)]
+
+    def _for_people(self, value: dict[str, Any]) -> dict[str, Any]:
+        """What person-scope expressions read of a contract's value (its canonical items)."""
+        fields = self.people_read
+        return value if fields is None else {k: v for k, v in value.items() if k in fields}
 
     def bound_events(self, scope: ContractScope, events: list[Any]) -> list[Any]:
         """Reviews or reports of the scope's contract (dated on or before as_of), as bound in
@@ -273,21 +284,24 @@ class Scopes:
             known.update(zip(map(id, missing), converted, strict=True))
         return [known[id(event)] for event in events]
 
-    def contract_value(self, contract: Contract) -> Any:
-        """The `contract` variable's value, as bound for the contract's own scope."""
+    def value_for_people(self, contract: Contract) -> Any:
+        """A contract's value as an element of the people's `contracts`: what they read of the
+        value bound for the contract's own scope."""
         value = self._contract_values.get(id(contract))
         if value is None:
             scope = self._contracts.get(id(contract))
             bound = (
                 scope.bound if scope else self.base.merged({"contract": contract.view(self.as_of)})
             )
-            value = self._contract_values[id(contract)] = bound["contract"]
+            value = self._contract_values[id(contract)] = self._for_people(bound["contract"])
         return value
 
     def person(self, person: Person) -> PersonScope:
         """A person's scope: `person`, and `contracts` on which they hold any role."""
         cached = self._people.get(id(person))
         if cached is None:
+            if self._holding is None and not self.plan.reads_contracts:
+                self._holding = {}  # no expression reads `contracts`: not built
             if self._holding is None:
                 # One pass over the contracts, in portfolio order, for every person.
                 holding: dict[str, list[Any]] = {}
@@ -297,7 +311,7 @@ class Scopes:
                         scope = self._contracts.get(id(contract))
                         holders = scope.holders if scope else contract.accountable(self.as_of)
                     if holders:
-                        value = self.contract_value(contract)
+                        value = self.value_for_people(contract)
                         for holder in dict.fromkeys(holders.values()):
                             holding.setdefault(holder, []).append(value)
                 self._holding = holding

@@ -112,7 +112,7 @@ def compile(framework: Framework, *, engine: str | None = None) -> CompiledFrame
         FrameworkError: every problem of the framework, each located in its file where known.
         UsageError: an unknown engine.
 
-    Example:
+    Examples:
         >>> import accountframe as af
         >>> fw = af.bundled("uk-central-government")
         >>> af.compile(fw, engine="celpy").engine
@@ -159,7 +159,7 @@ def evaluate(
         FrameworkError: the framework does not compile.
         UsageError: an unknown engine, or `workers` not a positive int.
 
-    Example:
+    Examples:
         >>> import datetime
         >>> import accountframe as af
         >>> fw = af.Framework(
@@ -206,7 +206,7 @@ def explain(
         UsageError: no such policy, or no such subject (with a "did you mean").
         FrameworkError: the framework does not compile.
 
-    Example:
+    Examples:
         >>> import accountframe as af
         >>> framework = af.load_framework("tests/golden/evaluate/every-kind/framework")
         >>> portfolio = af.load_portfolio("tests/golden/evaluate/every-kind/portfolio.yaml")

@@ -44,7 +44,7 @@ def assessment_schema() -> dict[str, Any]:
     Written out by hand, as the document is: every key, with the enums of statuses, severities
     and consequence statuses; `evidence` is a free object.
 
-    Example:
+    Examples:
         >>> schema = assessment_schema()
         >>> schema["properties"]["format"]["const"]
         'accountframe/assessment/1'
@@ -179,7 +179,7 @@ def framework_schema() -> dict[str, Any]:
     A policy is one of the six kinds, chosen by its `kind`; every mapping is closed (an unknown
     key is invalid), as the loader is.
 
-    Example:
+    Examples:
         >>> schema = framework_schema()
         >>> [ref["$ref"] for ref in schema["$defs"]["Policy"]["oneOf"]][:2]
         ['#/$defs/OversightCadence', '#/$defs/RequiredInformation']

@@ -674,7 +674,11 @@ def write_docs(
     """
     target = Path(os.fspath(directory))
     pages = render_docs(framework, tests=tests)
-    if target.exists() and not _replaceable(target):
+    try:
+        replaceable = not target.exists() or _replaceable(target)
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    if not replaceable:
         raise UsageError(
             f"{target} exists and was not written by accountframe docs; choose an empty or "
             "new folder (it would be replaced)"

@@ -23,9 +23,10 @@ clipboard, `ESC]0` the window title, `ESC[2J` clears the screen), no text is reo
 controls, no spreadsheet runs a formula, no renderer makes a link or an element of it.
 
 The characters shown (`UNSAFE`): the C0 controls (U+0000-U+001F) except tab and line feed
-where the output keeps lines, DEL, the C1 controls (U+0080-U+009F), the bidi embeddings,
-overrides and isolates (U+202A-U+202E, U+2066-U+2069), and lone surrogates
-(U+D800-U+DFFF), which UTF-8 cannot encode at all. Ordinary text, including every letter of
+where the output keeps lines, DEL, the C1 controls (U+0080-U+009F), the Unicode line and
+paragraph separators (U+2028, U+2029), the bidi embeddings, overrides and isolates
+(U+202A-U+202E, U+2066-U+2069), and lone surrogates (U+D800-U+DFFF), which UTF-8 cannot
+encode at all. Ordinary text, including every letter of
 every script, the bidi marks (U+200E, U+200F, U+061C) and emoji, is written as it is.
 
 Example:
@@ -56,9 +57,9 @@ __all__ = [
 ]
 
 #: The characters no output carries raw (a regular expression character class, without `[]`).
-UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
 # The same, also without the tab and the line feed, for one-line fields.
-_UNSAFE_LINE = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE_LINE = "\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
 
 _UNSAFE = re.compile(f"[{UNSAFE}]")
 _UNSAFE_IN_LINE = re.compile(f"[{_UNSAFE_LINE}]")

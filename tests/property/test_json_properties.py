@@ -3,7 +3,7 @@ writes, for any value: plain JSON values (any Unicode, -0.0, 1e300, whole number
 and values it leaves to `json.dumps` (tuples, str and int subclasses, non-str keys, dates,
 numbers too long to write), where both must fail alike if either does; except for its two
 documented differences: NaN and the infinities are the strings `"NaN"`, `"Infinity"`,
-`"-Infinity"`, and C1 controls, bidi controls, U+2028/U+2029 and lone surrogates are `\\u`
+`"-Infinity"`, and DEL, C1 controls, bidi controls, U+2028/U+2029 and lone surrogates are `\\u`
 escapes."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ values = st.recursive(
 
 
 # The characters jsontext writes as escapes, as its docstring lists them.
-UNSAFE = re.compile("[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 NOT_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
 
@@ -70,7 +70,7 @@ def documented(value: Any) -> Any:
 
 def json_dumps_documented(value: Any, indent: int | None) -> str:
     text = json.dumps(documented(value), indent=indent, ensure_ascii=False)
-    return UNSAFE.sub(lambda match: "\\u%04x" % ord(match.group()), text)
+    return UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def outcome(write: Any) -> Any:

@@ -19,6 +19,7 @@ import contextlib
 import datetime
 import functools
 import itertools
+import math
 import multiprocessing
 import pickle
 import re
@@ -1406,6 +1407,9 @@ class _Run:
             else:
                 if "amount" in policy.programs:
                     amount = float(self.run(policy, "amount", scope, failed, (int, float)))
+                    if not math.isfinite(amount):  # no amount to apply, and no JSON number
+                        where = policy.where("amount")
+                        raise _Failed(f"amount must be a finite number (got {amount}) (at {where})")
                 applied = "applied_if" in policy.programs and self.test(
                     policy, "applied_if", scope, failed
                 )

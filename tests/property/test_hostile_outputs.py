@@ -43,6 +43,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+import accountframe as af
 from accountframe import report
 from accountframe.assessment import (
     Accountable,
@@ -60,6 +61,7 @@ from accountframe.cli import main
 from accountframe.evaluation.schedule import ItemStatus, Schedule, ScheduleItem
 from accountframe.report import calendar, table
 from accountframe.testing import HOSTILE_PIECES, hostile_texts
+from accountframe.tools.docgen import render_docs
 from conftest import FIXTURES
 
 SETTINGS = settings(
@@ -459,6 +461,51 @@ def test_schedule_ics(plan: Schedule) -> None:
     read = vobject.readOne(text)
     assert len(getattr(read, "vevent_list", [])) == len(dated)
     assert read.x_wr_calname.value == visible(f"Oversight schedule: {plan.organisation}")
+
+
+# -- the generated documentation of a framework --------------------------------------------
+
+#: A framework's text: any, written to files (no lone surrogates; its digest is of UTF-8).
+FRAMEWORK_TEXT = hostile_texts(surrogates=False)
+#: What must be one line (titles): hostile, with any line feed made a space, never blank.
+ONE_LINE = FRAMEWORK_TEXT.map(lambda text: text.replace("\n", " ")).filter(str.strip)
+#: Python-Markdown with what mkdocs.yml enables for the pages (tables, fenced code).
+DOC_TAGS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "br"}
+DOC_TAGS |= {"strong", "em", "code", "pre", "ul", "li", "a"}
+
+
+@SETTINGS
+@given(title=ONE_LINE, text=FRAMEWORK_TEXT, action=ONE_LINE)
+def test_framework_documentation(title: str, text: str, action: str) -> None:
+    framework = af.Framework(
+        name="hostile",
+        version="1",
+        title=title,
+        description=text,
+        roles=[
+            af.Role("accounting_officer", title=title),
+            af.Role("sro", reports_to="accounting_officer", title=title),
+        ],
+        policies=[
+            af.Rule(id="R1", title=title, rationale=text, source=text, require="true"),
+            af.OversightCadence(id="C1", title=title, every="1 month", rationale=text),
+            af.Sanction(id="S1", title=title, action=action, trigger="true"),
+        ],
+        params={"note": text},
+    )
+    for name, page in render_docs(framework).items():
+        page.encode()
+        assert raw_unsafe(page) == set(), name
+        rendered = parsed(python_markdown.markdown(page, extensions=["tables", "fenced_code"]))
+        assert set(rendered.tags) <= DOC_TAGS, (name, set(rendered.tags) - DOC_TAGS)
+        links = [value or "" for key, value in rendered.attributes if key == "href"]
+        # Only the pages' own links, to each other: none made from the framework's text.
+        assert all(re.fullmatch(r"(\.\./)?(policies/)?[A-Za-z0-9_.-]+\.md", link) for link in links)
+        assert {key for key, _ in rendered.attributes} <= {"href", "align", "style", "class"}
+        if name == "index.md" or name.startswith("policies/"):  # headed by the title
+            shown = "".join(rendered.text)
+            for char in raw_unsafe(title):
+                assert visible(char) in shown, name
 
 
 # -- the command line: what it prints for people ---------------------------------------------

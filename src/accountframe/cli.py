@@ -3,10 +3,16 @@
 Exit codes (first match wins): 2 bad usage or invalid input; 3 a finding with status `error`
 (or an internal error); 1 a failing finding at or above `--fail-on`; 0 otherwise. Errors go to
 standard error as `error: ...`; no input, however bad, produces a Python traceback.
+
+Everything printed for people (messages, errors, `validate`, `lint`, `test`, `explain`) goes
+through `accountframe.sanitise.terminal`: a control character from the data is shown as an
+escape (`\\x1b`), never sent to the terminal. Every `-o` goes through `accountframe.atomic`,
+which refuses to write over the command's own input.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import re
@@ -18,8 +24,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 import accountframe as af
-from accountframe import atomic, report
+from accountframe import atomic, jsontext, report
 from accountframe.report import calendar
+from accountframe.sanitise import terminal, terminal_line
 
 if TYPE_CHECKING:
     # Assessment is not re-exported by the package yet; the annotation needs no import at run time.
@@ -46,8 +53,13 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
+def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print text for people: what the data holds is shown, never acted on by the terminal."""
+    click.echo(terminal(text), err=err, nl=nl)
+
+
 def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    _echo(f"error: {message}", err=True)
     raise SystemExit(code)
 
 
@@ -82,12 +94,13 @@ def validate(portfolios: Sequence[str]) -> None:
             portfolio = af.load_portfolio(name)
         except af.LoadError as load_error:
             invalid += 1
-            click.echo(load_error.render(), err=True)
+            _echo(load_error.render(), err=True)
             count = len(load_error.diagnostics)
-            click.echo(f"error: {name}: {count} problem{'s' if count != 1 else ''} found", err=True)
+            _echo(f"error: {name}: {count} problem{'s' if count != 1 else ''} found", err=True)
             continue
-        click.echo(
-            f"ok: {name}: {portfolio.organisation}, {_count(len(portfolio.contracts), 'contract')}"
+        _echo(
+            f"ok: {name}: {terminal_line(portfolio.organisation)}"
+            f", {_count(len(portfolio.contracts), 'contract')}"
             f", {_count(len(portfolio.people), 'person', 'people')}"
             f", {_count(len(portfolio.waivers), 'waiver')}"
         )
@@ -143,6 +156,8 @@ def check(
     the input is invalid (nothing is assessed), 0 otherwise.
     """
     date = _parse_date(as_of) if as_of is not None else None
+    inputs = _inputs(portfolio, framework)
+    _refuse_own_input(output, inputs)
     fw = _load_framework(framework)
     if portfolio is None:
         example = _bundle_root() / EXAMPLE_PORTFOLIO
@@ -158,9 +173,9 @@ def check(
         described = portfolio
     date_source = "--as-of" if date else "the portfolio" if facts.as_of else "today"
     date = date or facts.as_of or datetime.date.today()
-    click.echo(
-        f"framework: {fw.name} {fw.version}; portfolio: {described}; "
-        f"as of {date} (from {date_source})",
+    _echo(
+        f"framework: {terminal_line(fw.name)} {terminal_line(fw.version)}; "
+        f"portfolio: {described}; as of {date} (from {date_source})",
         err=True,
     )
     assessment = af.compile(fw).evaluate(facts, as_of=date, workers=workers)
@@ -169,7 +184,7 @@ def check(
     except af.UsageError as error:  # an optional dependency of the format is missing
         _fail(str(error))
     if output is not None and output != "-":  # `-o -`: stdout, as with no -o
-        _write_atomically(Path(output), text)
+        _write(output, text, inputs)
     elif format_ == "table" and sys.stdout.isatty():
         from rich.console import Console
 
@@ -229,6 +244,8 @@ def schedule_command(
     """
     date = _parse_date(as_of) if as_of is not None else None
     end = _parse_date(until, "--until") if until is not None else None
+    inputs = _inputs(portfolio, framework)
+    _refuse_own_input(output, inputs)
     fw = _load_framework(framework)
     facts, described = _portfolio_or_example(portfolio)
     date_source = "--as-of" if date else "the portfolio" if facts.as_of else "today"
@@ -240,13 +257,13 @@ def schedule_command(
         _fail(str(error))
     except af.AccountframeError as error:
         _report(error, framework)
-    click.echo(
-        f"framework: {fw.name} {fw.version}; portfolio: {described}; "
-        f"from {date} (from {date_source}) to {plan.until}",
+    _echo(
+        f"framework: {terminal_line(fw.name)} {terminal_line(fw.version)}; "
+        f"portfolio: {described}; from {date} (from {date_source}) to {plan.until}",
         err=True,
     )
     if output is not None and output != "-":  # `-o -`: stdout, as with no -o
-        _write_atomically(Path(output), text)
+        _write(output, text, inputs)
     else:
         click.echo(text, nl=False)
 
@@ -267,7 +284,10 @@ def lint(framework: str) -> None:
     except af.AccountframeError as error:
         _report(error, framework)
     count = len(fw.policies)
-    click.echo(f"ok: {fw.name} {fw.version}: {_count(count, 'policy', 'policies')}")
+    _echo(
+        f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
+        f"{_count(count, 'policy', 'policies')}"
+    )
 
 
 @cli.command("test")
@@ -291,7 +311,7 @@ def policy_tests(framework: str, keyword: str | None) -> int:
         _fail(str(error))
     except af.AccountframeError as error:
         _report(error, framework)
-    click.echo(results.render())
+    _echo(results.render())
     return EXIT_OK if results.passed else EXIT_FAIL
 
 
@@ -318,7 +338,10 @@ def docs(framework: str, output: str) -> None:
         _fail(str(error))
     except af.AccountframeError as error:
         _report(error, f"{framework} tests")
-    click.echo(f"ok: {fw.name} {fw.version}: {_count(len(pages), 'page')} written to {output}")
+    _echo(
+        f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
+        f"{_count(len(pages), 'page')} written to {output}"
+    )
 
 
 @cli.command()
@@ -374,9 +397,10 @@ def explain(
     except af.AccountframeError as error:
         _report(error, framework)
     if format_ == "json":
-        click.echo(json.dumps(why.to_dict(), indent=2, ensure_ascii=False))
+        # jsontext: standard JSON (a value that is not finite is "Infinity", ...).
+        click.echo(jsontext.dumps(why.to_dict()))
     else:
-        click.echo(why.render(), nl=False)
+        _echo(why.render(), nl=False)
 
 
 @cli.group("import")
@@ -404,6 +428,7 @@ def import_ocds(
     """
     from accountframe.load import ocds
 
+    _refuse_own_input(output, files)
     try:
         result = ocds.to_portfolio(files, organisation=organisation, buyer=buyer)
     except af.AccountframeError as error:
@@ -415,10 +440,10 @@ def import_ocds(
         from accountframe.load.documents import yaml_text
 
         text = yaml_text(result.portfolio.to_dict(), width=100)
-    _write_atomically(target, text)
-    click.echo(result.summary.render(), err=True)
+    _write(output, text, files)
+    _echo(result.summary.render(), err=True)
     count = len(result.portfolio.contracts)
-    click.echo(f"ok: {output}: {_count(count, 'contract')}", err=True)
+    _echo(f"ok: {output}: {_count(count, 'contract')}", err=True)
 
 
 def _parse_date(text: str, option: str = "--as-of") -> datetime.date:
@@ -475,21 +500,44 @@ def _load_portfolio(name: str) -> af.Portfolio:
 def _report(error: af.AccountframeError, what: str) -> NoReturn:
     """Print every diagnostic of a load or compile error, then a one-line summary; exit 2."""
     if isinstance(error, af.LoadError):
-        click.echo(error.render(), err=True)
+        _echo(error.render(), err=True)
         count = len(error.diagnostics)
         _fail(f"{what}: {count} problem{'s' if count != 1 else ''} found")
     if isinstance(error, af.CelCompileError):
-        click.echo(error.diagnostic.render(), err=True)
+        _echo(error.diagnostic.render(), err=True)
         _fail(f"{what}: 1 problem found")
     _fail(f"{what}: {error}")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the target, then rename over it: a reader never sees half a report."""
+def _inputs(portfolio: str | None, framework: str) -> list[str]:
+    """The files a command reads: the portfolio (or the bundled example), and the framework
+    folder's YAML files (a bundled framework's too)."""
+    inputs = [portfolio if portfolio is not None else str(_bundle_root() / EXAMPLE_PORTFOLIO)]
+    with contextlib.suppress(OSError):  # not a folder: loading the framework says what is wrong
+        folder = Path(framework) if Path(framework).exists() else _bundle_root() / framework
+        if folder.is_file():  # the framework's framework.yaml
+            folder = folder.parent
+        inputs += sorted(
+            str(path) for path in folder.iterdir() if path.suffix.lower() in (".yaml", ".yml")
+        )
+    return inputs
+
+
+def _refuse_own_input(output: str | None, inputs: Sequence[str]) -> None:
+    """Exit 2 before any work if `-o` names one of the command's inputs."""
+    if output is not None and output != "-":
+        clash = atomic.own_input(output, inputs)
+        if clash is not None:
+            _fail(f"cannot write {output}: it is an input of this command ({clash})")
+
+
+def _write(output: str, text: str, inputs: Sequence[str]) -> None:
+    """Write through `accountframe.atomic`: a regular file is replaced atomically (a reader
+    never sees half a report), a symlink written through, a FIFO or device written into."""
     try:
-        atomic.write_text(path, text)
+        atomic.write_text(output, text, inputs=inputs)
     except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}")
+        _fail(f"cannot write {output}: {error.strerror or error}")
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
@@ -511,11 +559,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             result: Any = cli.main(args=args, prog_name="accountframe", standalone_mode=False)
     except click.UsageError as usage_error:
         if usage_error.ctx is not None:
-            click.echo(usage_error.ctx.get_usage(), err=True)
-        click.echo(f"error: {usage_error.format_message()}", err=True)
+            _echo(usage_error.ctx.get_usage(), err=True)
+        _echo(f"error: {usage_error.format_message()}", err=True)
         return EXIT_INVALID
     except click.ClickException as click_error:  # e.g. a file click could not open
-        click.echo(f"error: {click_error.format_message()}", err=True)
+        _echo(f"error: {click_error.format_message()}", err=True)
         return EXIT_INVALID
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
@@ -523,14 +571,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else EXIT_INVALID
     except af.AccountframeError as error:
-        click.echo(f"error: {error}", err=True)
+        _echo(f"error: {error}", err=True)
         return EXIT_INVALID
     except BrokenPipeError:
         # The reader went away (`accountframe schema portfolio | head`): not an error of ours.
         sys.stderr.close()
         return EXIT_OK
     except Exception as error:  # the last line of defence: never a traceback for a user
-        click.echo(
+        _echo(
             f"error: internal error ({type(error).__name__}: {error}); this is a bug in "
             "accountframe, please report it with the command you ran",
             err=True,

@@ -32,6 +32,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from accountframe.sanitise import terminal
+
 __all__ = [
     "ERROR_CODES",
     "AccountframeError",
@@ -135,9 +137,12 @@ class Diagnostic:
         text = prefix + self.message
         if self.source_line is not None and loc.column is not None:
             line, column = _window(self.source_line.rstrip("\n"), loc.column)
+            # A control character in the line is shown as its escape (`\x1b`), never sent to
+            # the terminal, and the caret counts the escape's width.
+            before = terminal(line[: column - 1])
             # Keep tabs so that the caret lines up under the same visual column.
-            pad = "".join("\t" if ch == "\t" else " " for ch in line[: column - 1])
-            text += f"\n    {line}\n    {pad}^"
+            pad = "".join("\t" if ch == "\t" else " " for ch in before)
+            text += f"\n    {before}{terminal(line[column - 1 :])}\n    {pad}^"
         return text
 
     def sort_key(self) -> tuple[tuple[str, int, int, str], str, str]:

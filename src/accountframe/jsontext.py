@@ -8,12 +8,26 @@ bool, None, each of exactly that type) with one function that appends to a list,
 string encoder for every string; for anything else (a subclass, a tuple, a non-str key, a
 date) it gives the text `json.dumps` gives, by calling it. So the text never differs
 (tests/property/test_json_properties.py).
+
+Two things differ, on purpose, because the text is written to files and terminals that other
+programs read (`accountframe.sanitise` has the same rule for the other outputs):
+
+- a number that is not finite, which JSON cannot write (`json.dumps` writes `NaN` and
+  `Infinity`, which `JSON.parse` and most parsers refuse), is written as the string `"NaN"`,
+  `"Infinity"` or `"-Infinity"`, as the protobuf JSON mapping (CEL's) writes a double;
+- the characters a terminal or an editor may act on, or that UTF-8 cannot encode, are written
+  as `\\u` escapes, which every JSON parser reads back as the same string: DEL and the C1
+  controls (U+007F-U+009F), the bidi embeddings, overrides and isolates (U+202A-U+202E,
+  U+2066-U+2069), U+2028 and U+2029 (line breaks to JavaScript), and lone surrogates
+  (U+D800-U+DFFF). `json.dumps` escapes the C0 controls itself.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Callable
 from typing import Any
 
 from accountframe.fastpath import Declined
@@ -22,11 +36,17 @@ __all__ = ["dumps"]
 
 _encode = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
 _SCALARS = {True: "true", False: "false", None: "null"}
+_NOT_FINITE = {"nan": '"NaN"', "inf": '"Infinity"', "-inf": '"-Infinity"'}
+# Only inside strings (everything else in JSON text is ASCII), so an escape is always valid.
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-def dumps(value: Any, indent: int | None = 2) -> str:
-    """`json.dumps(value, indent=indent, ensure_ascii=False)`, the same text (with no indent,
-    the compact text of the C encoder, which is fast already).
+def dumps(
+    value: Any, indent: int | None = 2, *, default: Callable[[Any], Any] | None = None
+) -> str:
+    """`json.dumps(value, indent=indent, ensure_ascii=False, default=default)`, the same text
+    (with no indent, the compact text of the C encoder, which is fast already), but for the
+    two differences above.
 
     Example:
         >>> print(dumps({"a": [1, 2.5, None], "b": {}, "c": "é"}))
@@ -41,14 +61,42 @@ def dumps(value: Any, indent: int | None = 2) -> str:
         }
     """
     if indent is None:
-        return json.dumps(value, ensure_ascii=False)
+        return _safe(json.dumps(_finite(value), ensure_ascii=False, default=default))
     parts: list[str] = []
     try:
         _write(value, parts, "\n", " " * indent)
     except (Declined, ValueError, RecursionError):
         # json.dumps says what is wrong with the value (or writes what this does not).
-        return json.dumps(value, indent=indent, ensure_ascii=False)
-    return "".join(parts)
+        text = json.dumps(_finite(value), indent=indent, ensure_ascii=False, default=default)
+        return _safe(text)
+    return _safe("".join(parts))
+
+
+def _safe(text: str) -> str:
+    """The text with the characters no output carries raw written as `\\u` escapes."""
+    if text.isascii() and "\x7f" not in text:  # both scans are C loops: fast on 100 MB
+        return text
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _finite(value: Any, path: frozenset[int] = frozenset()) -> Any:
+    """`value` with every float that is not finite replaced by its string (`"NaN"`, ...).
+
+    Only what `json.dumps` walks is walked (dicts, lists, tuples). `value` itself comes back
+    when it holds no such float, and a container already on the path is not walked again, so
+    that `json.dumps` still sees (and refuses) a circular value as one.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _NOT_FINITE[float.__repr__(value)][1:-1]
+    if not isinstance(value, dict | list | tuple) or id(value) in path:
+        return value
+    inner = path | {id(value)}
+    if isinstance(value, dict):
+        items = {key: _finite(item, inner) for key, item in value.items()}
+        return value if all(items[key] is item for key, item in value.items()) else items
+    converted = [_finite(item, inner) for item in value]
+    same = all(new is old for new, old in zip(converted, value, strict=True))
+    return value if same else converted
 
 
 def _scalar(value: Any) -> str:
@@ -58,8 +106,8 @@ def _scalar(value: Any) -> str:
         return _encode(value)
     if kind is int:
         return int.__repr__(value)
-    if kind is float and math.isfinite(value):
-        return float.__repr__(value)
+    if kind is float:
+        return float.__repr__(value) if math.isfinite(value) else _NOT_FINITE[repr(value)]
     if kind is bool or value is None:
         return _SCALARS[value]
     raise Declined  # NaN and the infinities too: json.dumps has its own words for them

@@ -30,13 +30,13 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
-import json
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from accountframe import jsontext
 from accountframe.errors import Diagnostic, Location, PortfolioError, did_you_mean
 from accountframe.fastpath import Declined
 from accountframe.load.digest import portfolio_digest
@@ -540,8 +540,12 @@ class Portfolio:
         return {"accountframe": PORTFOLIO_FORMAT, **data}
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """The portfolio as JSON text, dates as `YYYY-MM-DD`, keys in format order."""
-        return json.dumps(self.to_dict(), indent=indent, default=_json_default, ensure_ascii=False)
+        """The portfolio as JSON text, dates as `YYYY-MM-DD`, keys in format order.
+
+        Written by `accountframe.jsontext`, as every JSON accountframe writes: characters a
+        terminal could act on, and lone surrogates, are `\\u` escapes.
+        """
+        return jsontext.dumps(self.to_dict(), indent, default=_json_default)
 
     @functools.cached_property
     def digest(self) -> str:

@@ -15,7 +15,6 @@ and its absence is a `UsageError` that says what to install. Every chart is:
 from __future__ import annotations
 
 import contextlib
-import html
 import io
 import re
 import warnings
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 
 from accountframe.errors import UsageError
+from accountframe.sanitise import html_text, terminal
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -95,7 +95,7 @@ MAX_LABEL = 40
 
 
 def _label(text: str) -> str:
-    text = " ".join(text.split())
+    text = " ".join(terminal(text).split())
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
 
 
@@ -165,8 +165,8 @@ def _svg(figure: Figure, chart_id: str, title: str, desc: str) -> Chart:
         f'height="{size.get("height", "")}" version="1.1" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'class="chart" id="{chart_id}">\n'
-        f' <title id="{chart_id}-title">{html.escape(title)}</title>\n'
-        f' <desc id="{chart_id}-desc">{html.escape(desc)}</desc>'
+        f' <title id="{chart_id}-title">{html_text(title)}</title>\n'
+        f' <desc id="{chart_id}-desc">{html_text(desc)}</desc>'
     )
     text = text[: root.start()] + opening + text[root.end() :]
     return Chart(id=chart_id, title=title, desc=desc, svg=text.strip() + "\n")

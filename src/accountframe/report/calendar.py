@@ -7,7 +7,10 @@
 | `ics` | calendars: iCalendar (RFC 5545), one all-day event per dated item (the `ics` extra) |
 | `json` | other programs: the `accountframe/schedule/1` document |
 
-Every renderer is deterministic: the same schedule gives the same bytes. The iCalendar file has
+Every renderer is deterministic: the same schedule gives the same bytes. Text from the data
+goes through `accountframe.sanitise`, one sanitiser per format: control characters are shown as
+escapes (`\\x1b`) in the table, the csv and the ics; a csv cell that starts like a formula
+starts with a `'`; the json keeps the text exactly (`accountframe.jsontext`). The iCalendar file has
 no wall-clock time in it: `DTSTAMP` and `LAST-MODIFIED` are midnight UTC of the schedule's
 `as_of`, and `SEQUENCE` is the number of days from 2000-01-01 to `as_of`, so a calendar that
 imports a later schedule takes its events as updates of the same `UID`s.
@@ -40,6 +43,7 @@ from accountframe.assessment import Status
 from accountframe.errors import UsageError, did_you_mean
 from accountframe.evaluation.schedule import Schedule, ScheduleItem
 from accountframe.report._common import accountable_text, date_text
+from accountframe.sanitise import csv_cell, ics_text, terminal, terminal_line
 
 __all__ = ["COLUMNS", "DEFAULT_FORMAT", "FORMATS", "render"]
 
@@ -69,8 +73,8 @@ def render_table(plan: Schedule) -> str:
     """Plain text: a headline, then each person's items in date order (no colour codes)."""
     counts = plan.counts()
     lines = [
-        f"{plan.organisation}: oversight schedule from {plan.as_of} to {plan.until}",
-        f"framework {plan.framework} {plan.framework_version}",
+        f"{terminal_line(plan.organisation)}: oversight schedule from {plan.as_of} to {plan.until}",
+        f"framework {terminal_line(plan.framework)} {terminal_line(plan.framework_version)}",
         f"{len(plan.items)} item{'s' * (len(plan.items) != 1)}: "
         + ", ".join(f"{count} {name}" for name, count in counts.items()),
         "",
@@ -79,22 +83,27 @@ def render_table(plan: Schedule) -> str:
         return "\n".join([*lines, "Nothing is due."]) + "\n"
     widths = {
         "status": max(len(_status_text(item)) for item in plan.items),
-        "what": max(len(f"{item.kind} {item.what}".strip()) for item in plan.items),
-        "policy": max(len(item.policy) for item in plan.items),
+        "what": max(len(_what(item)) for item in plan.items),
+        "policy": max(len(terminal_line(item.policy)) for item in plan.items),
     }
     for person, items in plan.by_person().items():
-        lines.append(_person(person, items))
+        lines.append(terminal_line(_person(person, items)))
         for item in items:
             due = date_text(item.due) or "no date"
             lines.append(
                 f"  {due:<10}  {_status_text(item):<{widths['status']}}  "
-                f"{f'{item.kind} {item.what}'.strip():<{widths['what']}}  "
-                f"{item.policy:<{widths['policy']}}  {item.contract}".rstrip()
+                f"{_what(item):<{widths['what']}}  "
+                f"{terminal_line(item.policy):<{widths['policy']}}  "
+                f"{terminal_line(item.contract)}".rstrip()
             )
             if item.due is None:
-                lines.append(f"      {item.message}")
+                lines.append(f"      {terminal(item.message)}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _what(item: ScheduleItem) -> str:
+    return terminal_line(f"{item.kind} {item.what}".strip())
 
 
 def _person(person: str | None, items: Sequence[ScheduleItem]) -> str:
@@ -125,15 +134,15 @@ def render_csv(plan: Schedule) -> str:
                 date_text(item.due),
                 item.status.value,
                 item.days_overdue,
-                item.kind,
-                item.what,
-                item.policy,
-                item.policy_title,
-                item.contract,
-                item.contract_title,
-                item.accountable.role,
-                item.accountable.person or "",
-                item.accountable.name or "",
+                csv_cell(item.kind),
+                csv_cell(item.what),
+                csv_cell(item.policy),
+                csv_cell(item.policy_title),
+                csv_cell(item.contract),
+                csv_cell(item.contract_title),
+                csv_cell(item.accountable.role),
+                csv_cell(item.accountable.person or ""),
+                csv_cell(item.accountable.name or ""),
                 item.occurrence,
                 item.finding_status.value,
                 item.uid,
@@ -169,7 +178,10 @@ def render_ics(plan: Schedule) -> str:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Oversight schedule: {plan.organisation}")
+    # As TEXT, which icalendar escapes (a line break in the name is `\\n`, not a broken line).
+    calendar.add(
+        "x-wr-calname", icalendar.vText(ics_text(f"Oversight schedule: {plan.organisation}"))
+    )
     for item in plan.items:
         if item.due is None:
             continue
@@ -180,9 +192,9 @@ def render_ics(plan: Schedule) -> str:
         event.add("sequence", (plan.as_of - _EPOCH).days)
         event.add("dtstart", item.due)
         event.add("dtend", item.due + datetime.timedelta(days=1))
-        event.add("summary", _summary(item))
-        event.add("description", _description(item, plan))
-        event.add("categories", [item.status.value, item.kind])
+        event.add("summary", ics_text(_summary(item)))
+        event.add("description", ics_text(_description(item, plan)))
+        event.add("categories", [item.status.value, ics_text(item.kind)])
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     ical: bytes = calendar.to_ical()

@@ -1,7 +1,10 @@
 """The `csv` format: one row per finding, in report order, for spreadsheets (RFC 4180).
 
 Fields are quoted when they need it, rows end with CRLF, and an empty field means "none"
-(no person holds the role, no due date, not waived).
+(no person holds the role, no due date, not waived). Every cell goes through
+`accountframe.sanitise.csv_cell`: a cell that a spreadsheet would run as a formula (it starts
+with `=`, `+`, `-`, `@` or a tab) starts with a `'`, and control characters are shown as
+escapes (`\\x1b`).
 
 Example:
     >>> import datetime
@@ -22,6 +25,7 @@ import io
 
 from accountframe.assessment import Assessment
 from accountframe.report._common import date_text
+from accountframe.sanitise import csv_cell
 
 __all__ = ["COLUMNS", "render"]
 
@@ -48,19 +52,20 @@ def render(assessment: Assessment) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for finding in assessment.findings:
+        # The columns of our own words (kind, status, severity, dates) need no sanitising.
         writer.writerow(
             (
-                finding.policy,
+                csv_cell(finding.policy),
                 finding.kind,
-                finding.subject.type,
-                finding.subject.id,
+                csv_cell(finding.subject.type),
+                csv_cell(finding.subject.id),
                 finding.status.value,
                 finding.severity.value,
-                finding.accountable.role,
-                finding.accountable.person or "",
-                finding.accountable.name or "",
+                csv_cell(finding.accountable.role),
+                csv_cell(finding.accountable.person or ""),
+                csv_cell(finding.accountable.name or ""),
                 date_text(finding.due),
-                finding.message,
+                csv_cell(finding.message),
                 finding.waiver.original_status.value if finding.waiver is not None else "",
             )
         )

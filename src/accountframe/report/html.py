@@ -14,7 +14,8 @@ Accessible: one `h1`, then `h2` per section and `h3` within; every table has a `
 `th` cells with `scope`; every chart is an `<svg role="img">` labelled by its own `<title>` and
 `<desc>` (a sentence with the main figures), followed by a table of the same data. Printable:
 a print style sheet drops the navigation and colours, and keeps charts and table rows whole.
-Every piece of text from a portfolio or framework is HTML-escaped.
+Every piece of text from a portfolio or framework is HTML-escaped, with its control characters
+shown as escapes (`\\x1b`; `accountframe.sanitise.html_text`), in the page and in the charts.
 
 Example:
     >>> import datetime
@@ -31,7 +32,6 @@ Example:
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping, Sequence
 
 from accountframe.assessment import (
@@ -58,6 +58,7 @@ from accountframe.report._common import (
     subject_text,
     worst_first,
 )
+from accountframe.sanitise import html_text
 
 __all__ = ["KINDS", "SECTIONS", "render"]
 
@@ -85,7 +86,7 @@ _STATUSES = sorted(Status, key=lambda status: -status.badness)
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html_text(str(text))
 
 
 def _id(text: object) -> str:

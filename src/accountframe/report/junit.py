@@ -4,6 +4,9 @@
 finding (`classname` the policy id, `name` the subject id). `fail` gives a `<failure>`, `error`
 an `<error>`, `waived` and `not_applicable` a `<skipped>`; `pass` and `warn` pass (a warning is
 written to `<system-out>`). No timestamps or times: the same assessment gives the same bytes.
+Every text and attribute from the data goes through `accountframe.sanitise.xml_text`, so the
+document is well-formed XML 1.0 whatever the data holds (a control character is shown as an
+escape, `\\x1b`).
 
 Example:
     >>> import datetime
@@ -27,6 +30,7 @@ from collections.abc import Sequence
 
 from accountframe.assessment import Assessment, Finding, Status
 from accountframe.report._common import accountable_text, date_text
+from accountframe.sanitise import xml_text
 
 __all__ = ["render"]
 
@@ -42,12 +46,14 @@ def render(assessment: Assessment) -> str:
         "testsuites",
         _counts(
             assessment.findings,
-            name=f"{assessment.framework} {assessment.framework_version}: "
-            f"{assessment.organisation} as of {assessment.as_of}",
+            name=xml_text(
+                f"{assessment.framework} {assessment.framework_version}: "
+                f"{assessment.organisation} as of {assessment.as_of}"
+            ),
         ),
     )
     for policy, findings in suites.items():
-        suite = ET.SubElement(root, "testsuite", _counts(findings, name=policy))
+        suite = ET.SubElement(root, "testsuite", _counts(findings, name=xml_text(policy)))
         for finding in findings:
             _testcase(suite, finding)
     ET.indent(root)
@@ -67,31 +73,34 @@ def _counts(findings: Sequence[Finding], *, name: str) -> dict[str, str]:
 
 
 def _testcase(suite: ET.Element, finding: Finding) -> None:
-    attributes = {"classname": finding.policy, "name": finding.subject.id}
+    attributes = {"classname": xml_text(finding.policy), "name": xml_text(finding.subject.id)}
     case = ET.SubElement(suite, "testcase", attributes)
-    details = "\n".join(
-        line
-        for line in (
-            f"{finding.subject.type} {finding.subject.id}: {finding.message}",
-            f"severity: {finding.severity.value}",
-            f"accountable: {accountable_text(finding.accountable)}",
-            f"due: {date_text(finding.due)}" if finding.due else "",
+    message = xml_text(finding.message)
+    details = xml_text(
+        "\n".join(
+            line
+            for line in (
+                f"{finding.subject.type} {finding.subject.id}: {finding.message}",
+                f"severity: {finding.severity.value}",
+                f"accountable: {accountable_text(finding.accountable)}",
+                f"due: {date_text(finding.due)}" if finding.due else "",
+            )
+            if line
         )
-        if line
     )
     if finding.status is Status.FAIL:
         failure = ET.SubElement(
-            case, "failure", {"message": finding.message, "type": finding.severity.value}
+            case, "failure", {"message": message, "type": finding.severity.value}
         )
         failure.text = details
     elif finding.status is Status.ERROR:
-        error = ET.SubElement(case, "error", {"message": finding.message, "type": "error"})
+        error = ET.SubElement(case, "error", {"message": message, "type": "error"})
         error.text = details
     elif finding.status is Status.WAIVED:
         waiver = finding.waiver
         reason = f"waived ({waiver.original_status.value}): {waiver.reason}" if waiver else "waived"
-        ET.SubElement(case, "skipped", {"message": reason})
+        ET.SubElement(case, "skipped", {"message": xml_text(reason)})
     elif finding.status is Status.NOT_APPLICABLE:
-        ET.SubElement(case, "skipped", {"message": f"not applicable: {finding.message}"})
+        ET.SubElement(case, "skipped", {"message": f"not applicable: {message}"})
     elif finding.status is Status.WARN:
         ET.SubElement(case, "system-out").text = f"warn: {details}"

@@ -6,8 +6,10 @@ exceptions only (findings that are `error`, `fail`, `warn` or `waived`; passes a
 not listed), grouped by accountable person, worst first, then the unused waivers. It reads
 as plain text too: short lines of prose, and tables with a header row.
 
-Text in table cells is escaped: `|`, `\\` and HTML characters cannot break the table, and
-line breaks become `<br>`.
+Text from the data, in table cells and headings, goes through
+`accountframe.sanitise.markdown_inline`: `|`, `\\` and HTML characters cannot break the table,
+`[` and `]` cannot make a link or an image, control characters are shown as escapes
+(`\\x1b`), and line breaks become `<br>`.
 
 Example:
     >>> import datetime
@@ -43,6 +45,7 @@ from accountframe.report._common import (
     top_risks,
     worst_first,
 )
+from accountframe.sanitise import markdown_inline
 
 __all__ = ["SUMMARY_ROWS", "escape", "render"]
 
@@ -51,10 +54,12 @@ SUMMARY_ROWS = 5
 
 
 def escape(text: str) -> str:
-    """Text made safe for a GitHub-flavoured Markdown table cell or heading."""
-    for raw, safe in (("\\", "\\\\"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")):
-        text = text.replace(raw, safe)
-    return "<br>".join(line.strip() for line in text.splitlines()) if "\n" in text else text
+    """Text made safe for a GitHub-flavoured Markdown table cell or heading.
+
+    `accountframe.sanitise.markdown_inline`: the one Markdown sanitiser, which the generated
+    framework documentation uses too.
+    """
+    return markdown_inline(text)
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: int = -1) -> list[str]:

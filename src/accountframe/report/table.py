@@ -2,7 +2,9 @@
 
 `render` gives plain text (no colour, 100 columns) so that the same assessment always gives the
 same bytes; `renderable` gives the same content as a `rich` renderable that a terminal prints in
-colour (one colour per status).
+colour (one colour per status). Text from the data goes through `accountframe.sanitise`: a
+control character in it is shown as an escape (`\\x1b`), never sent to the terminal, and a
+line break in a name or id is shown as `\\n` (messages keep their lines).
 
 Example:
     >>> import datetime
@@ -38,7 +40,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from accountframe.assessment import Assessment, ConsequenceStatus, Finding, Status
+from accountframe.assessment import Assessment, ConsequenceStatus, Finding, Status, Subject
 from accountframe.report._common import (
     accountable_text,
     action_text,
@@ -48,6 +50,7 @@ from accountframe.report._common import (
     subject_text,
     worst_first,
 )
+from accountframe.sanitise import terminal, terminal_line
 
 __all__ = ["STATUS_STYLES", "WIDTH", "render", "renderable"]
 
@@ -199,7 +202,8 @@ def _blocks(assessment: Assessment) -> list[_Block]:
         blocks += [_Paragraph((("No findings.", ""),)), _BLANK]
     widths = _widths(assessment.findings)
     for person, findings in groups.items():
-        blocks.append(_Paragraph(((person_heading(person, findings), ""),), style="bold"))
+        heading = terminal_line(person_heading(person, findings))
+        blocks.append(_Paragraph(((heading, ""),), style="bold"))
         blocks += _findings(findings, widths)
         blocks.append(_BLANK)
     blocks += _consequences(assessment)
@@ -216,8 +220,8 @@ def _widths(findings: Sequence[Finding]) -> dict[str, int]:
     return {
         "status": max((len(_status_plain(f)) for f in findings), default=6),
         "severity": len("severity"),
-        "policy": max((len(f.policy) for f in findings), default=6),
-        "subject": max((len(subject_text(f.subject)) for f in findings), default=7),
+        "policy": max((len(terminal_line(f.policy)) for f in findings), default=6),
+        "subject": max((len(_subject(f.subject)) for f in findings), default=7),
     }
 
 
@@ -226,8 +230,12 @@ def _headline(assessment: Assessment) -> _Paragraph:
     ordered = sorted(Status, key=lambda status: -status.badness)
     total = len(assessment.findings)
     parts = [
-        (f"{assessment.organisation}: assessment as of {assessment.as_of}\n", ""),
-        (f"framework {assessment.framework} {assessment.framework_version}\n", ""),
+        (f"{terminal_line(assessment.organisation)}: assessment as of {assessment.as_of}\n", ""),
+        (
+            f"framework {terminal_line(assessment.framework)} "
+            f"{terminal_line(assessment.framework_version)}\n",
+            "",
+        ),
         (f"{total} finding{'s' if total != 1 else ''}: ", ""),
     ]
     for index, status in enumerate(ordered):
@@ -236,6 +244,10 @@ def _headline(assessment: Assessment) -> _Paragraph:
         count = counts[status.value]
         parts.append((f"{count} {status.value}", STATUS_STYLES[status] if count else ""))
     return _Paragraph(tuple(parts), style="bold")
+
+
+def _subject(subject: Subject) -> str:
+    return terminal_line(subject_text(subject))
 
 
 def _status_plain(finding: Finding) -> str:
@@ -256,12 +268,12 @@ def _findings(findings: Sequence[Finding], widths: Mapping[str, int]) -> list[_B
         rest = (
             f"{' ' * (widths['status'] - len(status) + 2)}"
             f"{finding.severity.value.ljust(widths['severity'] + 2)}"
-            f"{finding.policy.ljust(widths['policy'] + 2)}"
-            f"{subject_text(finding.subject).ljust(widths['subject'])}"
+            f"{terminal_line(finding.policy).ljust(widths['policy'] + 2)}"
+            f"{_subject(finding.subject).ljust(widths['subject'])}"
             f"{'' if finding.due is None else f'  due {date_text(finding.due)}'}"
         )
         style = STATUS_STYLES.get(finding.status.value, "")
-        blocks += _entry(status, style, rest, finding.message)
+        blocks += _entry(status, style, rest, terminal(finding.message))
     return blocks
 
 
@@ -289,18 +301,18 @@ def _consequences(assessment: Assessment) -> list[_Block]:
         return [_Paragraph(((f"{heading}: none.", ""),), style="bold")]
     blocks: list[_Block] = [_Paragraph(((heading, ""),), style="bold")]
     status_width = max(len(c.status.value) for c in shown)
-    policy_width = max(len(c.policy) for c in shown)
-    subject_width = max(len(subject_text(c.subject)) for c in shown)
+    policy_width = max(len(terminal_line(c.policy)) for c in shown)
+    subject_width = max(len(_subject(c.subject)) for c in shown)
     for consequence in shown:
         status = consequence.status.value
         rest = (
             f"{' ' * (status_width - len(status) + 2)}"
-            f"{consequence.policy.ljust(policy_width + 2)}"
-            f"{subject_text(consequence.subject).ljust(subject_width)}"
+            f"{terminal_line(consequence.policy).ljust(policy_width + 2)}"
+            f"{_subject(consequence.subject).ljust(subject_width)}"
             f"{'' if consequence.amount is None else f'  amount {amount_text(consequence)}'}"
             f"{'' if consequence.due is None else f'  due {date_text(consequence.due)}'}"
         )
-        detail = (
+        detail = terminal(
             f"{action_text(consequence)}; applied by {accountable_text(consequence.accountable)}"
         )
         blocks += _entry(status, STATUS_STYLES.get(status, ""), rest, detail)
@@ -315,5 +327,9 @@ def _waivers(assessment: Assessment) -> list[_Block]:
         # `fold` breaks a long id across lines instead of cutting it short with an ellipsis.
         table.add_column(header, overflow="fold", ratio=3 if header == "reason" else None)
     for waiver in assessment.waivers_unused:
-        table.add_row(Text(waiver.policy), Text(waiver.subject), Text(waiver.reason))
+        table.add_row(
+            Text(terminal_line(waiver.policy)),
+            Text(terminal_line(waiver.subject)),
+            Text(terminal(waiver.reason)),
+        )
     return [_Paragraph((("Unused waivers", ""),), style="bold"), table]

@@ -64,6 +64,7 @@ from accountframe.tools.policytest import (
 )
 
 __all__ = [
+    "HOSTILE_PIECES",
     "CaseResult",
     "Expectation",
     "Mismatch",
@@ -75,6 +76,7 @@ __all__ = [
     "durations",
     "frameworks",
     "free_maps",
+    "hostile_texts",
     "load_tests",
     "money",
     "people",
@@ -98,6 +100,104 @@ def texts(min_size: int = 0, max_size: int = 20) -> st.SearchStrategy[str]:
     points (PyYAML normalises some of those), any other Unicode."""
     alphabet = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"))
     return st.text(alphabet, min_size=min_size, max_size=max_size)
+
+
+#: Pieces of text that attack an output's reader, by class: terminal escape sequences (OSC 52
+#: writes the clipboard, OSC 0 the window title, CSI 2J clears the screen; 8-bit C1 forms),
+#: other C0/C1 controls, line and paragraph separators, bidi overrides and isolates, lone
+#: surrogates, spreadsheet formulas (OWASP's prefixes, fullwidth too), Markdown links, images
+#: and autolinks, HTML, entities, XML's forbidden characters and CDATA ends, and the quoting
+#: characters of CSV, iCalendar and JSON.
+HOSTILE_PIECES = (
+    "\x1b]52;c;ZXZpbA==\x07",
+    "\x1b]0;pwned\x07",
+    "\x1b[2J\x1b[H",
+    "\x1b[31m",
+    "\x9b2J",
+    "\x9d0;pwned\x9c",
+    "\x00",
+    "\x07",
+    "\x08",
+    "\r",
+    "\n",
+    "\t",
+    "\x0b\x0c",
+    "\x7f",
+    "\x85",
+    "\u2028\u2029",
+    "\u202e",
+    "\u2066\u2069",
+    "\u200f",
+    "\ud800",
+    "\udfff",
+    '=HYPERLINK("http://evil.example","click")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1+1)",
+    "\uff1d1+1",
+    "[x](javascript:alert(1))",
+    "![i](http://evil.example/i.png)",
+    "[x]: javascript:alert(1)",
+    "<http://evil.example>",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "&#106;avascript:",
+    "&amp;",
+    "`",
+    "``",
+    "|",
+    "\\",
+    "*",
+    "_",
+    "# ",
+    "> ",
+    "- ",
+    "1. ",
+    "]]>",
+    "<!--",
+    "\ufffe\uffff",
+    ",",
+    ";",
+    '"',
+    "'",
+    "é",
+    "界",
+    " ",
+)
+
+
+def hostile_texts(
+    *, min_pieces: int = 0, max_pieces: int = 8, surrogates: bool = True
+) -> st.SearchStrategy[str]:
+    """Text an attacker would put in a portfolio or framework, for testing what reads it.
+
+    Joins `min_pieces` to `max_pieces` pieces of `HOSTILE_PIECES` and any other text;
+    sometimes repeats one piece hundreds of times (very long text). Every class is generated:
+    control characters and escape sequences, formula prefixes, lone surrogates, Markdown and
+    HTML syntax. Not valid in every input format: YAML cannot hold some of it raw, and UTF-8
+    cannot encode lone surrogates (`surrogates=False` leaves them out, for text that must be
+    written to a file first).
+
+    Example:
+        >>> from hypothesis import given
+        >>> from accountframe.sanitise import terminal
+        >>> @given(hostile_texts())
+        ... def test_no_escape_reaches_the_terminal(text):
+        ...     assert "\x1b" not in terminal(text)
+        >>> test_no_escape_reaches_the_terminal()
+    """
+    pieces = (
+        HOSTILE_PIECES
+        if surrogates
+        else tuple(piece for piece in HOSTILE_PIECES if piece not in ("\ud800", "\udfff"))
+    )
+    alphabet = st.characters() if surrogates else st.characters(exclude_categories=["Cs"])
+    piece = st.sampled_from(pieces) | st.text(alphabet, max_size=6)
+    return st.one_of(
+        st.lists(piece, min_size=min_pieces, max_size=max_pieces).map("".join),
+        st.builds(lambda part, count: part * count, st.sampled_from(pieces), st.integers(100, 400)),
+    )
 
 
 def _names() -> st.SearchStrategy[str]:

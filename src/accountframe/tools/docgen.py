@@ -48,6 +48,7 @@ from accountframe.framework.policies import (
     Policy,
     RequiredInformation,
 )
+from accountframe.sanitise import markdown_inline, terminal
 from accountframe.tools.policytest import PolicyTest, discover_tests, load_tests
 
 __all__ = ["MARKER", "render_docs", "write_docs"]
@@ -91,8 +92,10 @@ _EXPRESSION_LABELS = {
 _PARAM_USE = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 _IDENTIFIER_USE = re.compile(r"(?<![.\w])([A-Za-z_][A-Za-z0-9_]*)\b")
 _STRING_LITERAL = re.compile(r"\"([^\"\\]*)\"|'([^'\\]*)'")
-# Characters Python-Markdown would read as markup anywhere in a line.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
+# Characters Python-Markdown would read as markup anywhere in a line, beyond those the shared
+# Markdown sanitiser escapes (`\\`, `|`, `[`, `]`, and `&`, `<`, `>` as references): pages
+# show framework text literally, not styled.
+_INLINE_SPECIAL = re.compile(r"([`*_{}#!])")
 # Markup that only counts at the start of a paragraph: lists, quotes, headings, rules.
 _BLOCK_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])")
 
@@ -109,8 +112,7 @@ def escape(text: str) -> str:
         >>> escape("- not a list")
         '\\\\- not a list'
     """
-    flat = " ".join(text.split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = markdown_inline(" ".join(terminal(text).split()))
     flat = _INLINE_SPECIAL.sub(r"\\\1", flat)
     return _BLOCK_START.sub(r"\1\\\2", flat)
 
@@ -122,15 +124,24 @@ def paragraphs(text: str) -> str:
 
 
 def code(text: str) -> str:
-    """An inline code span holding `text` exactly, safe inside a table cell."""
-    flat = " ".join(text.split()).replace("|", "\\|")
-    fence = "``" if "`" in flat else "`"
+    """An inline code span holding `text` exactly, safe inside a table cell.
+
+    Its fence is a backtick longer than any run of backticks in the text, so that nothing in
+    the text can end the span early (CommonMark: a span ends at a run of the same length).
+
+    Example:
+        >>> code("a``<b>``c")
+        '```a``<b>``c```'
+    """
+    flat = " ".join(terminal(text).split()).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
     padding = " " if flat.startswith("`") or flat.endswith("`") else ""
     return f"{fence}{padding}{flat}{padding}{fence}"
 
 
 def _block(text: str, language: str = "text") -> str:
     """A fenced code block, its fence longer than any backtick run inside it."""
+    text = terminal(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{language}\n{text.strip()}\n{fence}"
@@ -139,7 +150,7 @@ def _block(text: str, language: str = "text") -> str:
 def _mermaid_label(text: str) -> str:
     """Text for a quoted Mermaid label: quotes and markup characters as entities."""
     replacements = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;"}
-    return "".join(replacements.get(char, char) for char in " ".join(text.split()))
+    return "".join(replacements.get(char, char) for char in " ".join(terminal(text).split()))
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -662,7 +673,11 @@ def write_docs(
     """
     target = Path(os.fspath(directory))
     pages = render_docs(framework, tests=tests)
-    if target.exists() and not _replaceable(target):
+    try:
+        replaceable = not target.exists() or _replaceable(target)
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    if not replaceable:
         raise UsageError(
             f"{target} exists and was not written by accountframe docs; choose an empty or "
             "new folder (it would be replaced)"

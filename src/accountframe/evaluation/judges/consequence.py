@@ -3,11 +3,13 @@
 Judged after every finding (SPEC section 4), with `findings` bound: `not_triggered` when
 `applies_to` or `trigger` is false; else `applied` when `applied_if` holds (the data records
 it as done), else `due`, by `within` after the assessment date when it is given. `amount`, when
-given, must give a number. The policy's `message` replaces the message of a triggered one.
+given, must give a finite number. The policy's `message` replaces the message of a triggered one.
 An expression that fails makes the consequence `error` (fail closed).
 """
 
 from __future__ import annotations
+
+import math
 
 from accountframe.assessment import ConsequenceStatus
 from accountframe.compiler.compiler import CompiledPolicy
@@ -28,6 +30,9 @@ def judge(policy: CompiledPolicy, at: Variables, judging: Judging) -> Consequenc
         amount = None
         if "amount" in policy.programs:
             amount = float(expressions.value(policy, "amount", at, (int, float)))
+            if not math.isfinite(amount):  # no amount to apply, and no JSON number
+                where = policy.where("amount")
+                raise Failed(f"amount must be a finite number (got {amount}) (at {where})")
         if "applied_if" in policy.programs and expressions.test(policy, "applied_if", at):
             status, message, due = ConsequenceStatus.APPLIED, "triggered and already applied", None
         else:

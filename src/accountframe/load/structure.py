@@ -1,11 +1,12 @@
 """Strict structuring of plain data into frozen attrs classes, driven by the classes themselves.
 
-One walk over an attrs class's fields and type annotations gives three things, so the format is
-never written twice: structuring (`structure`), dumping back (`unstructure`) and the JSON Schema
-(`json_schema`). We do not use cattrs here on purpose: cattrs coerces silently (`5` becomes `"5"`,
-`"false"` becomes `True`, a string is iterated as a list), and accountframe must reject those
-with a message that names the path, says what was expected and what was found, and reports
-every problem of a document in one run.
+It stands in for cattrs: a strict `cattrs.Converter` (exact-type hooks, `forbid_extra_keys`,
+detailed validation) could reject the same values, but its exception groups would still have
+to become located, coded, all-at-once diagnostics with "did you mean", and the JSON Schema
+would still be ours; reading the fields once gives all of it (`load.fields`), so the format is
+never written twice: structuring (`structure`), dumping back (`load.plain.unstructure`) and
+the JSON Schema (`json_schema`). A message names the path, says what was expected and what
+was found, and every problem of a document is reported in one run.
 
 Supported annotations: `str`, `bool`, `float` (ints accepted, stored as float), `int`,
 `datetime.date`, `enum.Enum` subclasses with string values, attrs classes, `tuple[X, ...]`,

@@ -64,14 +64,9 @@ from celpy.celparser import CELParser
 from celpy.evaluation import CELEvalError, Evaluator
 
 from accountframe.cel._fields import fields_read
-from accountframe.cel._lower import (
-    BudgetExceeded,
-    _bound_name,
-    lower,
-    lower_each,
-    macro_parts,
-)
+from accountframe.cel._lower import BudgetExceeded, lower, lower_each
 from accountframe.cel._runtime import CelFailure, export
+from accountframe.cel._tree import bound_name, macro_parts
 from accountframe.cel.functions import CEL_FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits, bracket_depth
 from accountframe.cel.values import Bindings, bindings, from_cel
@@ -163,8 +158,8 @@ def _references(tree: Any) -> frozenset[str]:
         macro = macro_parts(node)
         if macro is not None:
             target, variable, bodies = macro
-            bound_name = _bound_name(variable)
-            inner = bound | {bound_name} if bound_name else bound
+            macro_variable = bound_name(variable)
+            inner = bound | {macro_variable} if macro_variable else bound
             pending.append((target, bound))
             pending.extend((body, inner) for body in bodies)
             continue
@@ -450,7 +445,7 @@ def compile(
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown CEL engine {engine!r} (choose from {', '.join(ENGINES)})")
-    place = _Placer(source if isinstance(source, str) else "", location, indent)
+    place = Placer(source if isinstance(source, str) else "", location, indent)
     if not isinstance(source, str):
         raise place.error(
             "af-cel-syntax", f"expression must be a string (got {type(source).__name__})", 0
@@ -498,7 +493,7 @@ def compile(
 
 
 @attrs.frozen
-class _Placer:
+class Placer:
     """Maps an offset in the expression to a Location in its file."""
 
     source: str
@@ -534,7 +529,7 @@ _MAX_LISTED = 6
 
 def _syntax_message(error: Exception, source: str) -> tuple[str, int]:
     """A readable message for a lark error and the offset it points at."""
-    offset = _offset(source, getattr(error, "line", None), getattr(error, "column", None))
+    offset = source_offset(source, getattr(error, "line", None), getattr(error, "column", None))
     if isinstance(error, lark.exceptions.UnexpectedCharacters):
         char = error.char
         if char in "'\"":
@@ -574,7 +569,7 @@ def _symbol(terminal: str) -> str:
     return re.sub(r"\\(.)", r"\1", str(pattern))
 
 
-def _offset(source: str, line: object, column: object) -> int:
+def source_offset(source: str, line: object, column: object) -> int:
     if not (isinstance(line, int) and isinstance(column, int)) or line < 1 or column < 1:
         return 0
     lines = source.split("\n")

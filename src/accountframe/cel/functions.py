@@ -21,7 +21,7 @@ from typing import Any
 import celpy.celtypes as ct
 from celpy.evaluation import CELEvalError
 
-from accountframe.cel import _runtime as rt
+import accountframe.cel._time as time_functions
 from accountframe.cel._runtime import CelFailure, shown
 from accountframe.cel.values import cel_type_name, plain_value, to_cel
 from accountframe.errors import CelEvaluationError
@@ -68,7 +68,7 @@ def days(count: Any) -> Any:
     >>> days(ct.IntType(2))
     DurationType('172800s')
     """
-    return _on_plain(rt.days, count)
+    return _on_plain(time_functions.days, count)
 
 
 def days_between(first: Any, second: Any) -> Any:
@@ -83,7 +83,7 @@ def days_between(first: Any, second: Any) -> Any:
     ...              ct.TimestampType("2026-01-02T12:00:00Z"))
     IntType(1)
     """
-    return _on_plain(rt.days_between, first, second)
+    return _on_plain(time_functions.days_between, first, second)
 
 
 def add_months(moment: Any, months: Any) -> Any:
@@ -98,7 +98,7 @@ def add_months(moment: Any, months: Any) -> Any:
     >>> add_months(ct.TimestampType("2025-01-31T00:00:00Z"), ct.IntType(1))
     TimestampType('2025-02-28T00:00:00Z')
     """
-    return _on_plain(rt.add_months, moment, months)
+    return _on_plain(time_functions.add_months, moment, months)
 
 
 def date(text: Any) -> Any:
@@ -112,7 +112,7 @@ def date(text: Any) -> Any:
     >>> date(ct.StringType("1 April")).args[0]
     "date() expects an ISO date like '2026-04-01' (got '1 April')"
     """
-    return _on_plain(rt.date, text)
+    return _on_plain(time_functions.date, text)
 
 
 def duration(value: Any) -> Any:
@@ -124,7 +124,7 @@ def duration(value: Any) -> Any:
     "duration() expects a duration like '1.5s' or '2h45m' (got '111111111111111111111111111...')"
     """
     if isinstance(value, str) and (
-        len(value) > _MAX_DURATION_TEXT or not rt.DURATION_TEXT.fullmatch(value)
+        len(value) > _MAX_DURATION_TEXT or not time_functions.DURATION_TEXT.fullmatch(value)
     ):
         return _error(f"duration() expects a duration like '1.5s' or '2h45m' (got {shown(value)})")
     return _delegate("duration", ct.DurationType, value)
@@ -137,7 +137,7 @@ def timestamp(value: Any) -> Any:
     TimestampType('2026-04-01T09:30:00Z')
     """
     if isinstance(value, str) and (
-        len(value) > _MAX_TIMESTAMP_TEXT or not rt.RFC3339.fullmatch(value)
+        len(value) > _MAX_TIMESTAMP_TEXT or not time_functions.RFC3339.fullmatch(value)
     ):
         return _error(
             "timestamp() expects an RFC 3339 timestamp like '2026-04-01T09:30:00Z' "

@@ -18,9 +18,13 @@ CEL's semantics (`_runtime` has the operations):
 * int and uint arithmetic overflow, division and modulus by zero, out-of-range timestamps
   (years 1-9999) and durations (±10,000 years) are errors.
 
-Macros bind their variable in the activation, which is a private copy made per evaluation
-(only for expressions with macros), and count their iterations against
-`Limits.max_iterations`; exceeding it raises `BudgetExceeded`, which no operator absorbs.
+Macros (`_macros`) bind their variable in the activation, which is a private copy made per
+evaluation (only for expressions with macros), holding the evaluation's meter (`_cost`): each
+macro spends its iterations and their cost, and an operation in a macro's body spends the cost
+of work that grows with its operands' sizes. A value the evaluation makes is held to
+`Limits.max_value_size` wherever it is. Beyond a limit, `BudgetExceeded`, which no operator
+absorbs. The operators specialised by operand shape are in `_operators`, the parse-tree
+helpers in `_tree`.
 
 Depth: lowering recurses once per evaluator level the tree guard counts (`_engine`), and a
 closure costs one Python frame per operation, so the shapes the guard admits lower and evaluate
@@ -36,11 +40,22 @@ from typing import Any
 import lark
 
 import accountframe.cel._runtime as rt
+from accountframe.cel._cost import (
+    BUDGET,
+    COST,
+    MAKING_CALLS,
+    SIZED_CALLS,
+    TEXT_UNIT,
+    BudgetExceeded,
+    call_units,
+    made,
+    spend,
+)
 from accountframe.cel._library import FUNCTIONS
-from accountframe.cel._macros import BUDGET, MACRO_BUILDERS, BudgetExceeded, build_filter
+from accountframe.cel._macros import MACRO_BUILDERS, build_filter
 from accountframe.cel._operators import (
     BINARY,
-    SIMPLE,
+    SCALAR,
     SIMPLE_ORDER,
     Code,
     Const,
@@ -49,7 +64,10 @@ from accountframe.cel._operators import (
     as_code,
     build_map,
     checked_call,
+    compare_text,
+    contained_metered,
     equal_constant,
+    equal_sized,
     failing_code,
     fold,
     matches_constant,
@@ -72,14 +90,16 @@ def lower(tree: Any, limits: Limits) -> Callable[[dict[str, Any]], Any]:
         >>> lower(compile("x + 1")._tree, Limits())({"x": 2})
         3
     """
-    body, uses_macros = _lowered(tree)
+    body, outside, uses_macros = _lowered(tree, limits)
+    if outside > limits.max_cost:
+        return _over_budget
     if not uses_macros:
-        return body
-    budget = limits.max_iterations
+        return body  # each operation runs at most once: nothing to meter (see `_cost`)
+    iterations, cost = limits.max_iterations, limits.max_cost - outside
 
     def evaluate(values: dict[str, Any]) -> Any:
         activation = dict(values)
-        activation[BUDGET] = [budget]
+        activation[BUDGET] = [iterations, cost]
         return body(activation)
 
     return evaluate
@@ -88,15 +108,17 @@ def lower(tree: Any, limits: Limits) -> Callable[[dict[str, Any]], Any]:
 def lower_each(tree: Any, limits: Limits) -> Callable[[dict[str, Any], str, list[Any]], list[Any]]:
     """The function evaluating `tree` once per item, a variable set to each item in turn:
     `each(values, name, items)` is `[lower(tree, limits)({**values, name: item}) for item in
-    items]`, made in one activation (each evaluation has its own iteration budget).
+    items]`, made in one activation (each evaluation has its own meter).
 
     Example:
         >>> from accountframe.cel import compile
         >>> lower_each(compile("x > n")._tree, Limits())({"n": 1}, "x", [0, 2])
         [False, True]
     """
-    body, uses_macros = _lowered(tree)
-    budget = limits.max_iterations if uses_macros else None
+    body, outside, uses_macros = _lowered(tree, limits)
+    if outside > limits.max_cost:
+        body = _over_budget
+    iterations, cost = limits.max_iterations, limits.max_cost - outside
 
     def each(values: dict[str, Any], name: str, items: list[Any]) -> list[Any]:
         # Macros set their own variable and restore it, so one activation serves every item.
@@ -104,29 +126,46 @@ def lower_each(tree: Any, limits: Limits) -> Callable[[dict[str, Any], str, list
         results = []
         for item in items:
             activation[name] = item
-            if budget is not None:
-                activation[BUDGET] = [budget]
+            if uses_macros:
+                activation[BUDGET] = [iterations, cost]
             results.append(body(activation))
         return results
 
     return each
 
 
-def _lowered(tree: Any) -> tuple[Code, bool]:
-    """The function evaluating `tree` over an activation, and whether it uses macros (which
-    then need an iteration budget in the activation)."""
-    lowerer = _Lowerer()
-    return as_code(lowerer.lower(tree)), lowerer.uses_macros
+def _over_budget(act: dict[str, Any]) -> Any:
+    """An expression whose operations alone cost more than `Limits.max_cost`."""
+    raise BudgetExceeded(COST)
+
+
+def _lowered(tree: Any, limits: Limits) -> tuple[Code, int, bool]:
+    """The function evaluating `tree` over an activation, the number of its operations outside
+    macro bodies (each costs 1, once), and whether it uses macros (which then need a meter in
+    the activation)."""
+    lowerer = _Lowerer(limits)
+    code = as_code(lowerer.lower(tree))
+    return code, lowerer.operations, lowerer.uses_macros
 
 
 class _Lowerer:
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits) -> None:
         self.uses_macros = False
+        #: The size cap of the values the evaluation makes (`Limits.max_value_size`).
+        self.cap = limits.max_value_size
+        #: Operations lowered so far in the current scope: the whole expression, or the body
+        #: of the macro being lowered (see `macro`), for the cost model (`_cost`).
+        self.operations = 0
+        #: How many macro bodies enclose the node being lowered. Only there can an operation
+        #: run more than once, so only there need it spend the meter for the size of its work
+        #: (which it then finds in the activation).
+        self.looping = 0
         #: Each `a.b` closure made by `path` → (its variable's name, the field): for fusing a
         #: comparison with the selection (see `equal_constant`).
         self.fields: dict[Lowered, tuple[str, str]] = {}
 
     def lower(self, tree: Any) -> Lowered:
+        self.operations += 1
         node = step(tree)
         handler = getattr(self, "_" + node.data, None)
         if handler is None:
@@ -230,9 +269,18 @@ class _Lowerer:
             def equal(act: dict[str, Any]) -> bool:
                 a = first(act)
                 b = second(act)
-                if type(a) is type(b) and type(a) in SIMPLE:
-                    return bool(a == b)
-                return rt.equal(a, b)
+                kind = type(a)
+                if kind is type(b):
+                    if kind is str:
+                        if len(a) >= TEXT_UNIT:
+                            compare_text(act, a, b)
+                        return bool(a == b)
+                    if kind in SCALAR:
+                        return bool(a == b)
+                    if kind is bytes:
+                        compare_text(act, a, b)
+                        return bool(a == b)
+                return equal_sized(act, a, b)
 
             return equal
         if name == "relation_ne":
@@ -240,9 +288,18 @@ class _Lowerer:
             def not_equal(act: dict[str, Any]) -> bool:
                 a = first(act)
                 b = second(act)
-                if type(a) is type(b) and type(a) in SIMPLE:
-                    return bool(a != b)
-                return not rt.equal(a, b)
+                kind = type(a)
+                if kind is type(b):
+                    if kind is str:
+                        if len(a) >= TEXT_UNIT:
+                            compare_text(act, a, b)
+                        return bool(a != b)
+                    if kind in SCALAR:
+                        return bool(a != b)
+                    if kind is bytes:
+                        compare_text(act, a, b)
+                        return bool(a != b)
+                return not equal_sized(act, a, b)
 
             return not_equal
         if name in ("relation_lt", "relation_le", "relation_gt", "relation_ge"):
@@ -251,7 +308,9 @@ class _Lowerer:
             return ordering(name, first, second)
 
         if name in ("addition_add", "addition_sub"):
-            return additive(name == "addition_sub", first, second)
+            return additive(name == "addition_sub", first, second, self.cap)
+        if name == "relation_in" and self.looping:
+            return contained_metered(first, second)
 
         def binary(act: dict[str, Any]) -> Any:
             return operator(first(act), second(act))
@@ -478,6 +537,8 @@ class _Lowerer:
         if name == "matches" and len(arguments) == 2 and isinstance(arguments[1], Const):
             return matches_constant(as_code(arguments[0]), arguments[1].value)
         codes = [as_code(argument) for argument in arguments]
+        if name in SIZED_CALLS:
+            return self.sized_call(name, function, codes)
         if len(codes) == 1:
             (only,) = codes
 
@@ -511,6 +572,29 @@ class _Lowerer:
 
         return call_many
 
+    def sized_call(self, name: str, function: Callable[..., Any], codes: list[Code]) -> Code:
+        """A call to one of `SIZED_CALLS`: it spends the cost of its work (`call_units`), and
+        a value it makes is held to the size cap."""
+        cap = self.cap
+        making = name in MAKING_CALLS
+
+        def call_sized(act: dict[str, Any]) -> Any:
+            values = [code(act) for code in codes]
+            meter = act.get(BUDGET)
+            if meter is not None:
+                units = call_units(name, values, meter[1])
+                if units:
+                    spend(meter, units)
+            try:
+                result = function(*values)
+            except TypeError:
+                rt.no_overload(name, *values)
+            if making and result is not values[0]:
+                made(result, cap)
+            return result
+
+        return call_sized
+
     def has(self, arguments: list[Any]) -> Lowered:
         selection = step(arguments[0]) if len(arguments) == 1 else None
         if not (isinstance(selection, lark.Tree) and selection.data == "member_dot"):
@@ -539,11 +623,19 @@ class _Lowerer:
             )
         self.uses_macros = True
         target = as_code(self.lower(target_node))
+        # Each iteration costs 1 + the body's operations; a macro nested in the body charges
+        # its own iterations, so its body is not counted in this one's.
+        outside, self.operations = self.operations, 0
+        self.looping += 1
         bodies = [as_code(self.lower(body)) for body in arguments[1:]]
+        self.looping -= 1
+        each = 1 + self.operations
+        self.operations = outside
         if counted:
-            return build_filter(target, variable, *bodies, counted=True)
+            (predicate,) = bodies
+            return build_filter(target, variable, predicate, step=each, cap=self.cap, counted=True)
         build = MACRO_BUILDERS[name if len(bodies) == 1 else "map_filter"]
-        return build(target, variable, *bodies)
+        return build(target, variable, *bodies, step=each, cap=self.cap)
 
 
 _ESCAPE = re.compile(

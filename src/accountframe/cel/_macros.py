@@ -1,6 +1,12 @@
 """The accountframe engine's macros (`all`, `exists`, `exists_one`, `map`, `filter`): closures
 that bind the macro's variable in the activation, restore it afterwards, and spend the
-evaluation's iteration budget, kept in the activation under `BUDGET`.
+evaluation's meter (`_cost`), kept in the activation under `BUDGET`: one iteration and `step`
+(1 + the operations of the body) of cost per element. A list a macro makes (`map`, `filter`)
+is held to the size cap `cap`.
+
+A macro is charged for all its elements when it starts, whether or not it stops early (an
+`exists` that finds its element first): the budget bounds what an expression may do, and the
+loop itself then spends nothing per element, which keeps it fast.
 """
 
 from __future__ import annotations
@@ -9,17 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 import accountframe.cel._runtime as rt
+from accountframe.cel._cost import BUDGET, exceeded, too_large
 from accountframe.cel._operators import Code
 from accountframe.cel._runtime import CelFailure
 
-__all__ = ["BUDGET", "MACRO_BUILDERS", "BudgetExceeded", "build_filter"]
-
-#: The activation key of the iteration budget: not an identifier, so no variable can clash.
-BUDGET = "#budget"
-
-
-class BudgetExceeded(Exception):
-    """More comprehension iterations than `Limits.max_iterations`: a hard stop, never absorbed."""
+__all__ = ["MACRO_BUILDERS", "build_filter"]
 
 
 def _elements(value: Any, name: str) -> Any:
@@ -42,7 +42,7 @@ def _predicate_error(name: str, value: Any) -> CelFailure:
     return CelFailure(f"the condition of .{name}() must be a bool (got {rt.type_name(value)})")
 
 
-def _quantifier(name: str, decisive: bool) -> Callable[[Code, str, Code], Code]:
+def _quantifier(name: str, decisive: bool) -> Callable[..., Code]:
     """`all` (decided by the first false) or `exists` (by the first true), CEL's way.
 
     An element that decides returns at once, even after an error on an earlier element
@@ -50,17 +50,19 @@ def _quantifier(name: str, decisive: bool) -> Callable[[Code, str, Code], Code]:
     """
     undecided = not decisive
 
-    def build(target: Code, variable: str, predicate: Code) -> Code:
+    def build(target: Code, variable: str, predicate: Code, *, step: int, cap: int) -> Code:
         def quantify(act: dict[str, Any]) -> bool:
             items = _elements(target(act), name)
-            budget = act[BUDGET]
             saved = act.get(variable, rt.MISSING)
             error: CelFailure | None = None
+            budget = act[BUDGET]  # the whole list is charged now (see the module docstring)
+            size = len(items)
+            budget[0] -= size
+            budget[1] -= size * step
+            if budget[0] < 0 or budget[1] < 0:
+                raise exceeded(budget)
             try:
                 for item in items:
-                    budget[0] -= 1
-                    if budget[0] < 0:
-                        raise BudgetExceeded
                     act[variable] = item
                     try:
                         result = predicate(act)
@@ -86,17 +88,19 @@ _build_all = _quantifier("all", decisive=False)
 _build_exists = _quantifier("exists", decisive=True)
 
 
-def _build_exists_one(target: Code, variable: str, predicate: Code) -> Code:
+def _build_exists_one(target: Code, variable: str, predicate: Code, *, step: int, cap: int) -> Code:
     def exists_one(act: dict[str, Any]) -> bool:
         items = _elements(target(act), "exists_one")
-        budget = act[BUDGET]
         saved = act.get(variable, rt.MISSING)
         count = 0
+        budget = act[BUDGET]  # the whole list is charged now (see the module docstring)
+        size = len(items)
+        budget[0] -= size
+        budget[1] -= size * step
+        if budget[0] < 0 or budget[1] < 0:
+            raise exceeded(budget)
         try:
             for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
                 act[variable] = item
                 result = predicate(act)
                 if result is True:
@@ -110,39 +114,47 @@ def _build_exists_one(target: Code, variable: str, predicate: Code) -> Code:
     return exists_one
 
 
-def _build_map(target: Code, variable: str, transform: Code) -> Code:
+def _build_map(target: Code, variable: str, transform: Code, *, step: int, cap: int) -> Code:
     def map_(act: dict[str, Any]) -> list[Any]:
         items = _elements(target(act), "map")
-        budget = act[BUDGET]
         saved = act.get(variable, rt.MISSING)
         results = []
+        budget = act[BUDGET]  # the whole list is charged now (see the module docstring)
+        size = len(items)
+        budget[0] -= size
+        budget[1] -= size * step
+        if budget[0] < 0 or budget[1] < 0:
+            raise exceeded(budget)
         try:
             for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
                 act[variable] = item
                 results.append(transform(act))
         finally:
             _restore(act, variable, saved)
+        if len(results) > cap:
+            raise too_large(results, len(results))
         return results
 
     return map_
 
 
-def build_filter(target: Code, variable: str, predicate: Code, *, counted: bool = False) -> Code:
+def build_filter(
+    target: Code, variable: str, predicate: Code, *, step: int, cap: int, counted: bool = False
+) -> Code:
     """`filter`; `counted`: the number of items it keeps, for `.filter(...).size()`."""
 
     def filter_(act: dict[str, Any]) -> Any:
         items = _elements(target(act), "filter")
-        budget = act[BUDGET]
         saved = act.get(variable, rt.MISSING)
         results = []
+        budget = act[BUDGET]  # the whole list is charged now (see the module docstring)
+        size = len(items)
+        budget[0] -= size
+        budget[1] -= size * step
+        if budget[0] < 0 or budget[1] < 0:
+            raise exceeded(budget)
         try:
             for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
                 act[variable] = item
                 result = predicate(act)
                 if result is True:
@@ -151,22 +163,30 @@ def build_filter(target: Code, variable: str, predicate: Code, *, counted: bool 
                     raise _predicate_error("filter", result)
         finally:
             _restore(act, variable, saved)
-        return len(results) if counted else results
+        if counted:
+            return len(results)
+        if len(results) > cap:
+            raise too_large(results, len(results))
+        return results
 
     return filter_
 
 
-def _build_map_filter(target: Code, variable: str, predicate: Code, transform: Code) -> Code:
+def _build_map_filter(
+    target: Code, variable: str, predicate: Code, transform: Code, *, step: int, cap: int
+) -> Code:
     def map_filter(act: dict[str, Any]) -> list[Any]:
         items = _elements(target(act), "map")
-        budget = act[BUDGET]
         saved = act.get(variable, rt.MISSING)
         results = []
+        budget = act[BUDGET]  # the whole list is charged now (see the module docstring)
+        size = len(items)
+        budget[0] -= size
+        budget[1] -= size * step
+        if budget[0] < 0 or budget[1] < 0:
+            raise exceeded(budget)
         try:
             for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
                 act[variable] = item
                 result = predicate(act)
                 if result is True:
@@ -175,6 +195,8 @@ def _build_map_filter(target: Code, variable: str, predicate: Code, transform: C
                     raise _predicate_error("map", result)
         finally:
             _restore(act, variable, saved)
+        if len(results) > cap:
+            raise too_large(results, len(results))
         return results
 
     return map_filter

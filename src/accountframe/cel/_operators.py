@@ -10,6 +10,16 @@ from collections.abc import Callable
 from typing import Any
 
 import accountframe.cel._runtime as rt
+from accountframe.cel._cost import (
+    BUDGET,
+    COST,
+    TEXT_UNIT,
+    BudgetExceeded,
+    scan_units,
+    size_units,
+    spend,
+    too_large,
+)
 from accountframe.cel._runtime import CelFailure, Uint
 
 __all__ = ["BINARY", "Code", "Const", "Lowered", "as_code", "failing_code", "fold"]
@@ -53,6 +63,8 @@ def fold(operation: Callable[..., Any], *arguments: Const) -> Lowered:
         return Const(operation(*(argument.value for argument in arguments)))
     except CelFailure as failure:
         return failing_code(failure.message)
+    except Exception as error:  # a Python failure is an evaluation error too, never compile's
+        return failing_code(f"evaluation failed: {type(error).__name__}: {error}")
 
 
 def not_equal(left: Any, right: Any) -> bool:
@@ -80,6 +92,70 @@ SIMPLE = frozenset(
     {int, float, str, bool, bytes, type(None), datetime.datetime, datetime.timedelta}
 )
 SIMPLE_ORDER = frozenset({int, float, str, bytes, datetime.datetime, datetime.timedelta})
+# The same without str and bytes, whose comparison costs by their length (`_cost`).
+SCALAR = SIMPLE - {str, bytes}
+SCALAR_ORDER = SIMPLE_ORDER - {str, bytes}
+
+
+def compare_text(act: dict[str, Any], left: str | bytes, right: str | bytes) -> None:
+    """Spend the cost of comparing two strings (or bytes) of which neither is a constant."""
+    size = min(len(left), len(right))
+    if size >= TEXT_UNIT:
+        meter = act.get(BUDGET)
+        if meter is not None:
+            spend(meter, size // TEXT_UNIT)
+
+
+def equal_sized(act: dict[str, Any], left: Any, right: Any) -> bool:
+    """CEL's `==` where neither side is a str, bytes or scalar of the other's type: lists and
+    maps spend the cost of comparing them element by element."""
+    kind = type(left)
+    if kind is type(right) and kind in _CONTAINERS and len(left) == len(right):
+        meter = act.get(BUDGET)
+        if meter is not None:  # (lists or maps of different sizes are unequal at once)
+            spend(meter, size_units(left, meter[1]))
+    return rt.equal(left, right)
+
+
+def contained_metered(first: Code, second: Code) -> Code:
+    """CEL's `item in container` inside a macro's body, for a container that is not a
+    constant: a list spends the cost of the scan (a map's lookup costs nothing more)."""
+
+    def contained(act: dict[str, Any]) -> bool:
+        item = first(act)
+        container = second(act)
+        if type(container) is list:
+            meter = act[BUDGET]
+            kind = type(item)
+            if kind is str:
+                meter[1] -= len(container) * (1 + len(item) // TEXT_UNIT)
+                if meter[1] < 0:
+                    raise BudgetExceeded(COST)
+                return item in container  # a str equals only a str, in Python as in CEL
+            spend(meter, scan_units(container, item, meter[1]))
+        return rt.contained(item, container)
+
+    return contained
+
+
+def concatenate(act: dict[str, Any], left: Any, right: Any, cap: int) -> Any:
+    """CEL's `+` where the int case did not apply: strings, bytes and lists are held to the size
+    cap `cap` before they are made, and spend the cost of the copy."""
+    kind = type(left)
+    if type(right) is kind and (kind is str or kind is bytes or kind is list):
+        size = len(left) + len(right)
+        if size > cap:
+            raise too_large(left, size)
+        units = size if kind is list else size // TEXT_UNIT
+        if units:
+            meter = act.get(BUDGET)
+            if meter is not None:
+                spend(meter, units)
+        return left + right
+    return rt.add(left, right)
+
+
+_CONTAINERS = frozenset({list, dict})
 
 
 def build_map(*parts: Any) -> dict[Any, Any]:
@@ -107,8 +183,13 @@ def checked_call(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-def additive(subtract: bool, first: Code, second: Code) -> Code:
-    """`+` and `-` with the int case inline (the commonest, and its overflow check)."""
+#: The types `+` makes a larger value of: held to the size cap.
+_GROWING = frozenset({str, bytes, list})
+
+
+def additive(subtract: bool, first: Code, second: Code, cap: int) -> Code:
+    """`+` and `-` with the int case inline (the commonest, and its overflow check); `cap`:
+    the size cap of a string, bytes or list that `+` makes."""
     if subtract:
 
         def minus(act: dict[str, Any]) -> Any:
@@ -125,10 +206,13 @@ def additive(subtract: bool, first: Code, second: Code) -> Code:
     def plus(act: dict[str, Any]) -> Any:
         a = first(act)
         b = second(act)
-        if type(a) is int and type(b) is int:
+        kind = type(a)
+        if kind is int and type(b) is int:
             result = a + b
             if rt.INT64_MIN <= result <= rt.INT64_MAX:
                 return result
+        elif kind in _GROWING:
+            return concatenate(act, a, b, cap)
         return rt.add(a, b)
 
     return plus
@@ -237,6 +321,10 @@ def matches_constant(text: Code, pattern: Any) -> Lowered:
     def matches(act: dict[str, Any]) -> bool:
         value = text(act)
         if type(value) is str:
+            if len(value) >= TEXT_UNIT:
+                meter = act.get(BUDGET)
+                if meter is not None:
+                    spend(meter, len(value) // TEXT_UNIT)
             return search(value) is not None
         rt.no_overload("matches", value, pattern)
 
@@ -283,8 +371,14 @@ def ordering(name: str, first: Code, second: Code) -> Code:
         def less(act: dict[str, Any]) -> bool:
             a = first(act)
             b = second(act)
-            if type(a) is type(b) and type(a) in SIMPLE_ORDER:
-                return bool(a < b)
+            kind = type(a)
+            if kind is type(b):
+                if kind in SCALAR_ORDER:
+                    return bool(a < b)
+                if kind is str or kind is bytes:
+                    if len(a) >= TEXT_UNIT:
+                        compare_text(act, a, b)
+                    return bool(a < b)
             return bool(operator(a, b))
 
         return less
@@ -293,8 +387,14 @@ def ordering(name: str, first: Code, second: Code) -> Code:
         def less_equal(act: dict[str, Any]) -> bool:
             a = first(act)
             b = second(act)
-            if type(a) is type(b) and type(a) in SIMPLE_ORDER:
-                return bool(a <= b)
+            kind = type(a)
+            if kind is type(b):
+                if kind in SCALAR_ORDER:
+                    return bool(a <= b)
+                if kind is str or kind is bytes:
+                    if len(a) >= TEXT_UNIT:
+                        compare_text(act, a, b)
+                    return bool(a <= b)
             return bool(operator(a, b))
 
         return less_equal
@@ -303,8 +403,14 @@ def ordering(name: str, first: Code, second: Code) -> Code:
         def greater(act: dict[str, Any]) -> bool:
             a = first(act)
             b = second(act)
-            if type(a) is type(b) and type(a) in SIMPLE_ORDER:
-                return bool(a > b)
+            kind = type(a)
+            if kind is type(b):
+                if kind in SCALAR_ORDER:
+                    return bool(a > b)
+                if kind is str or kind is bytes:
+                    if len(a) >= TEXT_UNIT:
+                        compare_text(act, a, b)
+                    return bool(a > b)
             return bool(operator(a, b))
 
         return greater
@@ -312,8 +418,14 @@ def ordering(name: str, first: Code, second: Code) -> Code:
     def greater_equal(act: dict[str, Any]) -> bool:
         a = first(act)
         b = second(act)
-        if type(a) is type(b) and type(a) in SIMPLE_ORDER:
-            return bool(a >= b)
+        kind = type(a)
+        if kind is type(b):
+            if kind in SCALAR_ORDER:
+                return bool(a >= b)
+            if kind is str or kind is bytes:
+                if len(a) >= TEXT_UNIT:
+                    compare_text(act, a, b)
+                return bool(a >= b)
         return bool(operator(a, b))
 
     return greater_equal

@@ -28,7 +28,15 @@ from accountframe.cel._runtime import (
     type_name,
 )
 
-__all__ = ["DURATION_TEXT", "RFC3339", "parse_duration", "parse_timestamp"]
+__all__ = [
+    "DURATION_TEXT",
+    "OFFSET",
+    "OFFSETS",
+    "RFC3339",
+    "offset_error",
+    "parse_duration",
+    "parse_timestamp",
+]
 
 _DAY = datetime.timedelta(days=1)
 
@@ -84,6 +92,8 @@ def parse_timestamp(text: str) -> datetime.datetime:
             f"(got {shown(text)})"
         )
     year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+    if match[9] and offset_error(match[10], match[11]):
+        fail(f"timestamp() got {shown(text)}, whose offset is not {OFFSETS}")
     nanos = int((match[7] or "").ljust(9, "0"))
     micros = (nanos + 500) // 1000  # to the nearest microsecond
     try:
@@ -113,14 +123,23 @@ def to_timestamp(value: Any) -> Any:
 
 # --- Timestamps and durations: accessors --------------------------------------------------------
 
-_OFFSET = re.compile(r"([+-]?)([0-9]{2}):([0-9]{2})")
+OFFSET = re.compile(r"([+-]?)([0-9]{2}):([0-9]{2})")
+#: What an offset may be, for messages: RFC 3339's `time-numoffset`.
+OFFSETS = "between -23:59 and +23:59"
+
+
+def offset_error(hours: str, minutes: str) -> bool:
+    """Whether `±hours:minutes` is beyond RFC 3339's offsets (hours 00-23, minutes 00-59)."""
+    return int(hours) > 23 or int(minutes) > 59
 
 
 def _zone(name: Any) -> datetime.tzinfo:
     if type(name) is not str:
         no_overload("time zone", name)
-    match = _OFFSET.fullmatch(name)
+    match = OFFSET.fullmatch(name)
     if match:
+        if offset_error(match[2], match[3]):
+            fail(f"time zone {shown(name)} is neither a zone name nor an offset {OFFSETS}")
         offset = datetime.timedelta(hours=int(match[2]), minutes=int(match[3]))
         return datetime.timezone(-offset if match[1] == "-" else offset)
     if name == "UTC":

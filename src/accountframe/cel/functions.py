@@ -9,7 +9,9 @@ expected and what was found.
 `duration()` and `timestamp()` replace celpy's built-ins: celpy's duration regex backtracks
 exponentially (a 22-character string took 0.33 s, four times longer per two more characters)
 and its timestamp parser accepts far more than RFC 3339. The guarded versions check a string
-against a strict, linear pattern and a length bound before delegating to celpy.
+against a strict, linear pattern and a length bound (and an offset against RFC 3339's range)
+before delegating to celpy. The time accessors (`getHours`, ...) check an offset given as
+their time zone the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from types import MappingProxyType
 from typing import Any
 
 import celpy.celtypes as ct
-from celpy.evaluation import CELEvalError
+from celpy.evaluation import CELEvalError, base_functions
 
 import accountframe.cel._time as time_functions
 from accountframe.cel._runtime import CelFailure, shown
@@ -136,14 +138,46 @@ def timestamp(value: Any) -> Any:
     >>> timestamp(ct.StringType("2026-04-01T09:30:00Z"))
     TimestampType('2026-04-01T09:30:00Z')
     """
-    if isinstance(value, str) and (
-        len(value) > _MAX_TIMESTAMP_TEXT or not time_functions.RFC3339.fullmatch(value)
-    ):
-        return _error(
-            "timestamp() expects an RFC 3339 timestamp like '2026-04-01T09:30:00Z' "
-            f"(got {shown(value)})"
+    if isinstance(value, str):
+        match = (
+            time_functions.RFC3339.fullmatch(value) if len(value) <= _MAX_TIMESTAMP_TEXT else None
         )
+        if match is None:
+            return _error(
+                "timestamp() expects an RFC 3339 timestamp like '2026-04-01T09:30:00Z' "
+                f"(got {shown(value)})"
+            )
+        if match[9] and time_functions.offset_error(match[10], match[11]):
+            return _error(
+                f"timestamp() got {shown(str(value))}, whose offset is not {time_functions.OFFSETS}"
+            )
     return _delegate("timestamp", ct.TimestampType, value)
+
+
+def _zoned(name: str) -> Callable[..., Any]:
+    """celpy's accessor `name` (`getHours`, ...), with a time zone argument that is an offset
+    checked first: celpy lets Python's `ValueError` for `+99:00` through as "overflow"."""
+    accessor = base_functions[name]
+
+    def zoned(*args: Any) -> Any:
+        zone = args[1] if len(args) == 2 else None
+        if isinstance(zone, str):
+            match = time_functions.OFFSET.fullmatch(zone)
+            if match and time_functions.offset_error(match[2], match[3]):
+                return _error(
+                    f"time zone {shown(str(zone))} is neither a zone name nor an offset "
+                    f"{time_functions.OFFSETS}"
+                )
+        return accessor(*args)
+
+    zoned.__name__ = name
+    return zoned
+
+
+_ACCESSORS = (
+    "getFullYear", "getMonth", "getDayOfMonth", "getDate", "getDayOfWeek", "getDayOfYear",
+    "getHours", "getMinutes", "getSeconds", "getMilliseconds",
+)  # fmt: skip
 
 
 def _delegate(name: str, constructor: Callable[[Any], Any], value: Any) -> Any:
@@ -162,5 +196,6 @@ CEL_FUNCTIONS: Mapping[str, Callable[..., Any]] = MappingProxyType(
         "days_between": days_between,
         "duration": duration,
         "timestamp": timestamp,
+        **{name: _zoned(name) for name in _ACCESSORS},
     }
 )

@@ -197,8 +197,8 @@ def _sized(name: str, function: Callable[..., Any], meter: Meter, cap: int) -> C
     def sized(*values: Any) -> Any:
         spend(meter, call_units(name, values, meter[1]))
         result = function(*values)
-        if making and values and result is not values[0]:
-            made(result, cap)
+        if making and values and isinstance(result, str) != isinstance(values[0], str):
+            made(result, cap)  # (a string given to string() is returned, not made)
         return result
 
     return sized

@@ -589,8 +589,8 @@ class _Lowerer:
                 result = function(*values)
             except TypeError:
                 rt.no_overload(name, *values)
-            if making and result is not values[0]:
-                made(result, cap)
+            if making and isinstance(result, str) != isinstance(values[0], str):
+                made(result, cap)  # (a string given to string() is returned, not made)
             return result
 
         return call_sized

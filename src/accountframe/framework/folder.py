@@ -49,9 +49,17 @@ from accountframe.framework.policies import (
     param_reference,
 )
 from accountframe.load.documents import DEFAULT_LIMITS, Document, LoadLimits, read_document
+from accountframe.load.paths import ReadRule
 from accountframe.load.structure import Path, Problem, describe, json_schema, meta, structure
 
-__all__ = ["bundled", "bundled_names", "framework_schema", "load_framework"]
+__all__ = [
+    "bundled",
+    "bundled_folder_of",
+    "bundled_names",
+    "framework_schema",
+    "load_framework",
+    "read_rule",
+]
 
 FRAMEWORK_FILE = "framework.yaml"
 _POLICY_SUFFIXES = (".yaml", ".yml")
@@ -144,7 +152,7 @@ def bundled(name: str, *, limits: LoadLimits = DEFAULT_LIMITS) -> Framework:
         ...
         accountframe.errors.UsageError: no bundled framework 'no-such-framework' (bundled: ...)
     """
-    folder = _bundled_folder(name)
+    folder = bundled_folder_of(name)
     if folder is None:
         names = bundled_names()
         available = ", ".join(names) or "none"
@@ -246,14 +254,34 @@ def _bundled_roots() -> list[FilePath]:
     return roots
 
 
-def _bundled_folder(name: str) -> FilePath | None:
+def bundled_folder_of(name: str) -> FilePath | None:
+    """The folder of the bundled framework `name`, or None if there is none."""
     if not isinstance(name, str) or not _BUNDLED_NAME.fullmatch(name) or ".." in name:
         return None
     for root in _bundled_roots():
         folder = root / name
-        if (folder / FRAMEWORK_FILE).is_file():
+        if _is_file(folder / FRAMEWORK_FILE):
             return folder
     return None
+
+
+def read_rule(folder: str | os.PathLike[str], limits: LoadLimits = DEFAULT_LIMITS) -> ReadRule:
+    """The paths rule of the framework folder `folder` (`accountframe.load.paths`): its own
+    folder, the bundled frameworks' folder when it is one of them, and `limits.allow_read`.
+
+    Example:
+        >>> read_rule("tests/fixtures/frameworks/cli").allows("/etc/passwd")
+        False
+    """
+    return ReadRule.for_folder(folder, shared=_bundled_roots(), allowed=limits.allow_read)
+
+
+def _is_file(path: FilePath) -> bool:
+    """`path.is_file()`, False for a path the OS cannot take (too long, a NUL byte)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 # -- the loader ----------------------------------------------------------------------------
@@ -269,13 +297,33 @@ class _Entry:
     path: Path
 
 
+@attrs.define
+class _Level:
+    """One framework of an extends chain, read but not yet composed."""
+
+    loader: _FolderLoader
+    main: FilePath
+    document: Document
+    policy_documents: list[Document]
+    header: FrameworkFile | None
+    #: The `framework.yaml` of the framework it extends, once found; None if it extends none
+    #: (or the one it names could not be found: `header.extends` then tells).
+    base_main: FilePath | None = None
+
+
 class _FolderLoader:
-    """Loads one framework folder; `chain` holds the framework files extending it, for cycles."""
+    """Loads one framework folder; `chain` holds the framework files extending it, for cycles.
+
+    An extends chain is walked in a loop, not by recursion (`load`): each framework is read
+    (`prepare`), then they are composed from the last base up. Every file is read under the
+    folder's paths rule (`accountframe.load.paths`).
+    """
 
     def __init__(self, limits: LoadLimits, chain: tuple[FilePath, ...]) -> None:
         self.limits = limits
         self.chain = chain
         self.diagnostics: list[Diagnostic] = []
+        self.rule: ReadRule | None = None
 
     def report(
         self, document: Document, code: str, message: str, path: Path, *, at_key: bool = False
@@ -283,6 +331,10 @@ class _FolderLoader:
         self.diagnostics.append(document.diagnostic(Problem(code, message, path, at_key)))
 
     def read(self, file: FilePath) -> Document | None:
+        refusal = self.rule.refusal(file) if self.rule is not None else None
+        if refusal is not None:  # never opened, so nothing of it can reach a message
+            self.diagnostics.append(Diagnostic("af-path", refusal, Location(file=str(file))))
+            return None
         try:
             document = read_document(file, limits=self.limits, error=FrameworkError)
         except FrameworkError as error:
@@ -303,8 +355,33 @@ class _FolderLoader:
     # -- the folder as a whole ---------------------------------------------------------------
 
     def load(self, given: FilePath) -> Framework:
+        """The framework at `given`, composed over the frameworks it extends, in a loop."""
+        levels = [self.prepare(given)]
+        while (base_main := levels[-1].base_main) is not None:
+            parent = levels[-1].loader
+            loader = _FolderLoader(self.limits, (*parent.chain, levels[-1].main.resolve()))
+            try:
+                levels.append(loader.prepare(base_main))
+            except FrameworkError as error:  # the base's problems are the parent's to report
+                parent.diagnostics.extend(error.diagnostics)
+                break
+        base: Framework | None = None
+        for depth in range(len(levels) - 1, -1, -1):
+            try:
+                base = levels[depth].loader.compose(levels[depth], base)
+            except FrameworkError as error:
+                if depth == 0:
+                    raise
+                levels[depth - 1].loader.diagnostics.extend(error.diagnostics)
+                base = None
+        assert base is not None  # the top level composed, or raised
+        return base
+
+    def prepare(self, given: FilePath) -> _Level:
+        """Read one framework folder: its files, its header, and where its base is."""
         main = given if given.name == FRAMEWORK_FILE else given / FRAMEWORK_FILE
         try:
+            self.rule = read_rule(main.parent, self.limits)
             files = self.files(given, main)
         except (OSError, ValueError) as error:  # no permission, a name too long, a NUL byte
             message = getattr(error, "strerror", None) or str(error)
@@ -318,7 +395,14 @@ class _FolderLoader:
             for document in policy_documents:
                 self.policy_file(document, params=None)
             self.fail()
-        return self.compose(main, header_document, policy_documents)
+        data = dict(header_document.data)
+        data.pop("policies", None)
+        header, problems = structure(FrameworkFile, data)
+        self.structure_problems(header_document, data, problems)
+        level = _Level(self, main, header_document, policy_documents, header)
+        if header is not None and header.extends is not None:
+            level.base_main = self.base(main, header_document, header.extends)
+        return level
 
     @staticmethod
     def files(given: FilePath, main: FilePath) -> list[FilePath]:
@@ -337,23 +421,16 @@ class _FolderLoader:
             if file.suffix in _POLICY_SUFFIXES and file.name != main.name and file.is_file()
         ]
 
-    def compose(
-        self, main: FilePath, header_document: Document, policy_documents: list[Document]
-    ) -> Framework:
-        data = dict(header_document.data)
-        header_policies = data.pop("policies", None)
-        header, problems = structure(FrameworkFile, data)
-        self.structure_problems(header_document, data, problems)
-        base = None
-        if header is not None and header.extends is not None:
-            base = self.base(main, header_document, header.extends)
+    def compose(self, level: _Level, base: Framework | None) -> Framework:
+        header_document, header = level.document, level.header
+        header_policies = header_document.data.get("policies")
         params: dict[str, Any] | None = None  # None: unknown, so references are not checked
         if header is not None:
             params = {**(base.params if base is not None else {}), **header.params}
         entries: list[_Entry] = []
         if "policies" in header_document.data:
             entries += self.policies(header_document, header_policies, params)
-        for document in policy_documents:
+        for document in level.policy_documents:
             entries += self.policy_file(document, params)
         removed = {item.id for item in header.remove} if header is not None else set()
         self.duplicates(entries, base, removed)
@@ -366,15 +443,16 @@ class _FolderLoader:
         self.fail_if_any()
         return self.build(header_document, header, base, entries)
 
-    def base(self, main: FilePath, document: Document, extends: str) -> Framework | None:
-        """The framework this one extends, loaded (recursively) with its own sources."""
+    def base(self, main: FilePath, document: Document, extends: str) -> FilePath | None:
+        """The `framework.yaml` of the framework this one extends: a framework folder (one
+        that holds a `framework.yaml`, loaded under its own paths rule) or a bundled one."""
         where = ("extends",)
         # Lexically normalised, so that messages name `base/p.yaml`, not `mine/../base/p.yaml`.
         folder = FilePath(os.path.normpath(main.parent / extends))
-        if not (folder / FRAMEWORK_FILE).is_file() and not (
-            folder.is_file() and folder.name == FRAMEWORK_FILE
+        if not _is_file(folder / FRAMEWORK_FILE) and not (
+            folder.name == FRAMEWORK_FILE and _is_file(folder)
         ):
-            bundled_folder = _bundled_folder(extends)
+            bundled_folder = bundled_folder_of(extends)
             if bundled_folder is None:
                 names = bundled_names()
                 message = f"no framework folder {str(folder)!r}"
@@ -398,11 +476,15 @@ class _FolderLoader:
                 where,
             )
             return None
-        try:
-            return _FolderLoader(self.limits, chain).load(base_main)
-        except FrameworkError as error:
-            self.diagnostics.extend(error.diagnostics)
+        if len(chain) >= self.limits.max_extends:
+            self.report(
+                document,
+                "af-limit",
+                f"the extends chain is longer than {self.limits.max_extends} frameworks, the limit",
+                where,
+            )
             return None
+        return base_main
 
     # -- policies ---------------------------------------------------------------------------
 

@@ -82,9 +82,19 @@ def _positive(instance: Any, attribute: attrs.Attribute[Any], value: int) -> Non
         raise ValueError(f"{attribute.name} must be a positive whole number (got {value!r})")
 
 
+def _folders(value: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
+    if isinstance(value, str | bytes | os.PathLike):
+        raise ValueError(f"allow_read must be a list of folders (got {value!r})")
+    folders = tuple(value)
+    for folder in folders:
+        if not isinstance(folder, str | os.PathLike):
+            raise ValueError(f"allow_read must hold folder paths (got {folder!r})")
+    return tuple(os.fspath(folder) for folder in folders)
+
+
 @attrs.frozen
 class LoadLimits:
-    """Bounds on what a document may cost to read; beyond them, an `af-limit` error.
+    """Bounds on what a document may cost to read, and on which files a framework may read.
 
     Attributes:
         max_bytes: the largest file read (default 100 MiB).
@@ -93,16 +103,25 @@ class LoadLimits:
             (default 100,000); this is what stops a "billion laughs" document.
         max_policies: the most policies a framework may hold once composed, inherited ones
             included (default 10,000); read by `load_framework` and `bundled`.
+        max_extends: the longest chain of frameworks extending one another, the framework
+            loaded included (default 32).
+        allow_read: folders outside a framework's own folder that its files, the frameworks it
+            extends and its policy tests may read too (default none; see
+            `accountframe.load.paths`: every other path is refused with `af-path`).
+
+    Beyond a bound, an `af-limit` error.
 
     Example:
         >>> LoadLimits(max_policies=500)
-        LoadLimits(max_bytes=104857600, max_depth=64, max_alias_values=100000, max_policies=500)
-    """
+        LoadLimits(max_bytes=104857600, max_depth=64, max_alias_values=100000, max_policies=500, max_extends=32, allow_read=())
+    """  # noqa: E501 - the doctest is one line
 
     max_bytes: int = attrs.field(default=100 * 1024 * 1024, validator=_positive)
     max_depth: int = attrs.field(default=64, validator=_positive)
     max_alias_values: int = attrs.field(default=100_000, validator=_positive)
     max_policies: int = attrs.field(default=10_000, validator=_positive)
+    max_extends: int = attrs.field(default=32, validator=_positive)
+    allow_read: tuple[str, ...] = attrs.field(default=(), converter=_folders)
 
 
 DEFAULT_LIMITS = LoadLimits()

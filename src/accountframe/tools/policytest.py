@@ -47,11 +47,18 @@ from accountframe.errors import (
     Diagnostic,
     FrameworkError,
     LoadError,
+    Location,
     PortfolioError,
     UsageError,
     did_you_mean,
 )
-from accountframe.framework.folder import FRAMEWORK_FILE, _bundled_folder, bundled, load_framework
+from accountframe.framework.folder import (
+    FRAMEWORK_FILE,
+    bundled,
+    bundled_folder_of,
+    load_framework,
+    read_rule,
+)
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import Framework, Policy, Scope
 from accountframe.load.documents import (
@@ -61,6 +68,7 @@ from accountframe.load.documents import (
     portfolio_from_document,
     read_document,
 )
+from accountframe.load.paths import ReadRule
 from accountframe.load.structure import Path, Problem, describe, meta, structure
 from accountframe.model import Portfolio, structure_portfolio
 
@@ -420,12 +428,15 @@ def discover_tests(folder: str | os.PathLike[str]) -> list[FilePath]:
         True
     """
     tests = FilePath(os.fspath(folder)) / TESTS_FOLDER
-    if not tests.is_dir():
+    try:
+        if not tests.is_dir():
+            return []
+        return sorted(
+            (entry for entry in tests.iterdir() if entry.suffix in _SUFFIXES and entry.is_file()),
+            key=lambda entry: entry.name,
+        )
+    except (OSError, ValueError):  # a name too long, no permission: as if there were none
         return []
-    return sorted(
-        (entry for entry in tests.iterdir() if entry.suffix in _SUFFIXES and entry.is_file()),
-        key=lambda entry: entry.name,
-    )
 
 
 def load_tests(
@@ -433,13 +444,22 @@ def load_tests(
     files: Iterable[str | os.PathLike[str]],
     *,
     limits: LoadLimits = DEFAULT_LIMITS,
+    folder: str | os.PathLike[str] | None = None,
 ) -> tuple[PolicyTest, ...]:
     """Read and check test files against a framework; every problem is raised at once.
+
+    The portfolio files the cases name are read under the paths rule of the framework folder
+    (`accountframe.load.paths`): a path outside it is an `af-path` problem, and the file is not
+    opened.
 
     Args:
         framework: The framework the cases name policies of.
         files: The test files, in the order their cases run.
-        limits: Bounds on each file read (test files and portfolio files).
+        limits: Bounds on each file read (test files and portfolio files), and
+            `allow_read`, folders outside the framework folder that may be read too.
+        folder: The framework folder the test files were found in (`discover_tests`): each
+            must lie in it, symlinks resolved. Default: the files are the caller's own, and
+            each one's framework folder is the folder holding its `tests/` folder (or its own).
 
     Returns:
         Every case of every file, in order, ready to `run`.
@@ -457,7 +477,7 @@ def load_tests(
         1 af-missing missing required key 'tests' (a list of cases)
         1 af-key unknown key 'tset'; a test file holds only `tests:`, a list of cases
     """
-    loader = _TestLoader(framework, limits)
+    loader = _TestLoader(framework, limits, None if folder is None else FilePath(os.fspath(folder)))
     cases = [case for file in files for case in loader.file(_shown(FilePath(os.fspath(file))))]
     if loader.diagnostics:
         raise FrameworkError(dict.fromkeys(loader.diagnostics))
@@ -508,7 +528,7 @@ def run_tests(
     else:
         raise UsageError("give test_files with a Framework object: it does not know its folder")
     fw.compiled  # noqa: B018 (compile first: a broken expression is a framework problem)
-    cases = load_tests(fw, files, limits=limits)
+    cases = load_tests(fw, files, limits=limits, folder=folder if test_files is None else None)
     selected = [c for c in cases if keyword is None or keyword.casefold() in c.name.casefold()]
     if not selected and keyword is not None:
         raise UsageError(
@@ -539,15 +559,24 @@ def _resolve(
     if isinstance(framework, Framework):
         return framework, None
     given = FilePath(os.fspath(framework))
-    if not given.exists() and isinstance(framework, str) and os.sep not in framework:
+    if not _exists(given) and isinstance(framework, str) and os.sep not in framework:
         # A bare name that is not a path: a bundled framework (UsageError if there is none).
-        folder = _bundled_folder(framework)
+        folder = bundled_folder_of(framework)
         if folder is None:
             bundled(framework)  # raises, naming the bundled frameworks there are
         else:
             given = folder
     folder = given.parent if given.name == FRAMEWORK_FILE else given
     return load_framework(given, limits=limits), _shown(folder)
+
+
+def _exists(path: FilePath) -> bool:
+    """`path.exists()`, False for a path the OS cannot take (too long, a NUL byte): the
+    loader then says what is wrong with it, located."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _shown(path: FilePath) -> FilePath:
@@ -566,17 +595,39 @@ def _shown(path: FilePath) -> FilePath:
 class _TestLoader:
     """Reads test files, collecting every problem; a portfolio file is read once."""
 
-    def __init__(self, framework: Framework, limits: LoadLimits) -> None:
+    def __init__(
+        self, framework: Framework, limits: LoadLimits, folder: FilePath | None = None
+    ) -> None:
         self.framework = framework
         self.limits = limits
+        #: The framework folder the test files belong to; None: each file's own (the folder
+        #: holding its `tests/` folder).
+        self.folder = folder
+        self.rule: ReadRule | None = None
         self.policies: dict[str, Policy] = {policy.id: policy for policy in framework.policies}
         self.diagnostics: list[Diagnostic] = []
         self.portfolios: dict[FilePath, Portfolio | None] = {}
+
+    def rule_for(self, test_file: FilePath) -> ReadRule:
+        """The paths rule of the framework folder `test_file` belongs to."""
+        folder = self.folder
+        if folder is None:
+            folder = test_file.parent
+            if folder.name == TESTS_FOLDER:
+                folder = folder.parent
+        return read_rule(folder, self.limits)
 
     def report(self, document: Document, code: str, message: str, path: Path) -> None:
         self.diagnostics.append(document.diagnostic(Problem(code, message, path)))
 
     def file(self, path: FilePath) -> list[PolicyTest]:
+        self.rule = self.rule_for(path)
+        # A test file found in the framework folder must lie in it; one the caller named is
+        # the caller's own.
+        refusal = self.rule.refusal(path) if self.folder is not None else None
+        if refusal is not None:  # a test file linked from elsewhere: never opened
+            self.diagnostics.append(Diagnostic("af-path", refusal, Location(file=str(path))))
+            return []
         try:
             document = read_document(path, limits=self.limits, error=FrameworkError)
         except FrameworkError as error:
@@ -699,7 +750,17 @@ class _TestLoader:
             )
             return None
         file = FilePath(document.file).parent / value
-        if not file.is_file():
+        refusal = self.rule.refusal(file) if self.rule is not None else None
+        if refusal is not None:  # never opened: none of its lines can reach a message
+            self.report(document, "af-path", f"portfolio file {refusal}", path)
+            return None
+        try:
+            found = file.is_file()
+        except (OSError, ValueError) as error:  # a name too long for the OS, ...
+            reason = getattr(error, "strerror", None) or str(error)
+            self.report(document, "af-io", f"portfolio file {value!r}: {reason}", path)
+            return None
+        if not found:
             self.missing_portfolio(document, path, value, file)
             return None
         if file not in self.portfolios:
@@ -713,13 +774,17 @@ class _TestLoader:
         return self.portfolios[file]
 
     def missing_portfolio(self, document: Document, path: Path, value: str, file: FilePath) -> None:
-        reason = "is a folder, not a file" if file.is_dir() else "does not exist"
-        nearby = file.parent
-        candidates = (
-            [str(FilePath(value).parent / entry.name) for entry in nearby.iterdir()]
-            if nearby.is_dir() and not file.is_dir()
-            else []
-        )
+        try:
+            folder = file.is_dir()
+            nearby = file.parent
+            candidates = (
+                [str(FilePath(value).parent / entry.name) for entry in nearby.iterdir()]
+                if nearby.is_dir() and not folder
+                else []
+            )
+        except (OSError, ValueError):  # the folder cannot be listed: no suggestion
+            folder, candidates = False, []
+        reason = "is a folder, not a file" if folder else "does not exist"
         hint = did_you_mean(value, [c for c in candidates if FilePath(c).suffix in _SUFFIXES])
         self.report(
             document,

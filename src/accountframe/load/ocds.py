@@ -149,6 +149,13 @@ class ImportSummary:
             ).rstrip()
             for row in rows
         ]
+        repeated = self.unmapped.get(DUPLICATE_KEY, 0)
+        if repeated:
+            lines.insert(
+                0,
+                f"warning: {repeated} repeated key{'s' if repeated != 1 else ''} in JSON "
+                "objects; for each, the last value was kept",
+            )
         lines.append("not mapped:" if self.unmapped else "not mapped: nothing")
         for reason, count in sorted(self.unmapped.items(), key=lambda item: (-item[1], item[0])):
             lines.append(f"  {reason}: {count}")
@@ -171,6 +178,8 @@ class _Ocid:
     compiled: dict[str, Any] | None = None
     releases: list[dict[str, Any]] = attrs.field(factory=list)
     release_ids: list[str] = attrs.field(factory=list)
+    # The same ids as a set: a membership test per release, not a scan of the list.
+    seen_ids: set[str] = attrs.field(factory=set)
     # (notice type, date) from release tags, which a merge would otherwise lose.
     tag_notices: list[tuple[str, str]] = attrs.field(factory=list)
 
@@ -260,7 +269,7 @@ def _read(source: str | os.PathLike[str], limits: LoadLimits, summary: ImportSum
     stem = name[:-3] if name.lower().endswith(".gz") else name
     if not stem.lower().endswith(".jsonl"):
         try:
-            return [_parse(text, name, 1)]
+            return [_parse(text, name, 1, summary)]
         except OcdsError as error:
             # Several documents, one per line, under a .json name: read it as JSON Lines.
             if "Extra data" not in error.render():
@@ -268,7 +277,7 @@ def _read(source: str | os.PathLike[str], limits: LoadLimits, summary: ImportSum
     documents = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            documents.append(_parse(line, name, number))
+            documents.append(_parse(line, name, number, summary))
     if not documents:
         raise OcdsError([_problem(name, "af-empty", "the file holds no JSON document")])
     return documents
@@ -294,10 +303,20 @@ def _read_bytes(name: str, limits: LoadLimits) -> bytes:
     return raw
 
 
-def _parse(text: str, name: str, line: int) -> Any:
+#: The reason under which repeated keys in a JSON object are counted (the last value is kept).
+DUPLICATE_KEY = "duplicate JSON key (the last value was kept)"
+
+
+def _parse(text: str, name: str, line: int, summary: ImportSummary) -> Any:
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):  # JSON lets a key repeat; Python keeps the last
+            summary.skip(DUPLICATE_KEY, len(pairs) - len(result))
+        return result
+
     try:
         # NaN and Infinity stay strings, so that they are counted as "not a number" later.
-        return json.loads(text, parse_constant=str)
+        return json.loads(text, parse_constant=str, object_pairs_hook=unique)
     except json.JSONDecodeError as error:
         where = Location(file=name, line=line + error.lineno - 1, column=error.colno)
         raise OcdsError([Diagnostic("af-syntax", f"not JSON: {error.msg}", where)]) from None
@@ -361,7 +380,8 @@ def _collect_release(
 
 def _note_release(entry: _Ocid, release: Mapping[str, Any]) -> None:
     release_id = _text(release.get("id"))
-    if release_id and release_id not in entry.release_ids:
+    if release_id and release_id not in entry.seen_ids:
+        entry.seen_ids.add(release_id)
         entry.release_ids.append(release_id)
     tags = release.get("tag")
     for tag in tags if isinstance(tags, list) else [tags]:
@@ -400,11 +420,22 @@ def _collect_record(
 
 
 def _merge_all(releases: list[dict[str, Any]]) -> dict[str, Any]:
-    """Releases merged in date order: later fields replace earlier ones, field by field."""
-    merged: dict[str, Any] = {}
+    """Releases merged in date order: later fields replace earlier ones, field by field.
+
+    The merge is made in place into one accumulator (`_Merge`), in which a list of objects with
+    ids is kept as a mapping by id until the end: each release costs about its own size, not
+    that of everything merged so far, so merging n releases takes time linear in n (merging
+    each into a fresh copy of the result, as a pure function would, is quadratic).
+
+    Example:
+        >>> _merge_all([{"date": "2", "xs": [{"id": 1, "v": 2}]},
+        ...             {"date": "1", "xs": [{"id": 1, "v": 1, "w": 1}], "a": 1}])
+        {'date': '2', 'xs': [{'id': 1, 'v': 2, 'w': 1}], 'a': 1}
+    """
+    merge = _Merge()
     for release in sorted(releases, key=lambda r: str(r.get("date") or "")):
-        merged = _merge(merged, release)
-    return merged
+        merge.into(merge.result, release)
+    return merge.finished()
 
 
 def _merge(old: dict[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
@@ -414,21 +445,79 @@ def _merge(old: dict[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
         >>> _merge({"a": 1, "xs": [{"id": "1", "v": 1}]}, {"xs": [{"id": "1", "w": 2}], "a": None})
         {'xs': [{'id': '1', 'v': 1, 'w': 2}]}
     """
-    result = dict(old)
-    for key, value in new.items():
-        if value is None:
-            result.pop(key, None)  # null removes a field in OCDS merging
-        elif isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = _merge(result[key], value)
-        elif isinstance(value, list) and _by_id(value) and _by_id(result.get(key)):
-            merged = {_key(item["id"]): item for item in result[key]}
-            for item in value:
-                found = merged.get(_key(item["id"]))
-                merged[_key(item["id"])] = _merge(found, item) if found else item
-            result[key] = list(merged.values())
-        else:
-            result[key] = value
-    return result
+    merge = _Merge()
+    merge.into(merge.result, old)
+    merge.into(merge.result, new)
+    return merge.finished()
+
+
+class _ById:
+    """A list of objects with ids, while merging: `_key(id)` → the object, in list order."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Any]) -> None:
+        # As a merge reads such a list: a repeated id keeps its first place and its last value.
+        self.items: dict[str, Any] = {_key(item["id"]): item for item in items}
+
+
+class _Merge:
+    """OCDS merging in place. Inputs are never changed: an object from a release is copied
+    (one level) the first time something is merged into it, and is then the merge's own."""
+
+    def __init__(self) -> None:
+        self.result: dict[str, Any] = {}
+        # id → object, for every dict the merge made (kept alive, so that an id is not reused).
+        self.owned: dict[int, Any] = {id(self.result): self.result}
+
+    def own(self, value: dict[str, Any]) -> dict[str, Any]:
+        if id(value) in self.owned:
+            return value
+        copy = dict(value)
+        self.owned[id(copy)] = copy
+        return copy
+
+    def into(self, target: dict[str, Any], new: Mapping[str, Any]) -> None:
+        """Merge `new` into `target`, which the merge owns."""
+        for key, value in new.items():
+            current: Any = target.get(key)
+            if value is None:
+                target.pop(key, None)  # null removes a field in OCDS merging
+            elif isinstance(value, dict) and isinstance(current, dict):
+                current = target[key] = self.own(current)
+                self.into(current, value)
+            elif (
+                isinstance(value, list)
+                and _by_id(value)
+                and (isinstance(current, _ById) or _by_id(current))
+            ):
+                merged = current if isinstance(current, _ById) else _ById(current)
+                items = merged.items
+                for item in value:
+                    identity = _key(item["id"])
+                    found = items.get(identity)
+                    if found:
+                        found = items[identity] = self.own(found)
+                        self.into(found, item)
+                    else:
+                        items[identity] = item
+                target[key] = merged
+            else:
+                target[key] = value
+
+    def finished(self) -> dict[str, Any]:
+        """The result as plain JSON data: each `_ById` a list again. Only the merge's own
+        objects can hold one, so nothing else is walked."""
+        pending = [self.result]
+        while pending:
+            target = pending.pop()
+            for key, value in target.items():
+                if isinstance(value, _ById):
+                    target[key] = value = list(value.items.values())
+                    pending.extend(item for item in value if id(item) in self.owned)
+                elif id(value) in self.owned:
+                    pending.append(value)
+        return self.result
 
 
 def _by_id(value: Any) -> bool:
@@ -437,6 +526,8 @@ def _by_id(value: Any) -> bool:
 
 def _key(value: Any) -> str:
     """A hashable identity for an `id` of any JSON type (ids may be numbers or even objects)."""
+    if type(value) is str:
+        return "s:" + value  # no JSON text starts so: distinct from every other id's key
     try:
         return json.dumps(value, sort_keys=True, default=str)
     except (TypeError, ValueError):  # mappings built in Python may have keys of mixed types

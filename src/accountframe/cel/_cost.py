@@ -21,6 +21,9 @@ the size cap applies to it all the same. The celpy engine charges each node it v
 
 Beyond a limit the evaluation stops with `BudgetExceeded`, which no operator or macro absorbs,
 and `Program.evaluate` raises `CelEvaluationError` with `exceeded_message`.
+
+This stands in for cel-go's cost tracker (`interpreter.CostTracker`, which Kubernetes uses):
+cel-python has no cost tracking of any kind, and no Python library offers one.
 """
 
 from __future__ import annotations
@@ -48,7 +51,6 @@ __all__ = [
     "scan_units",
     "size_units",
     "spend",
-    "text_units",
     "too_large",
     "work_units",
 ]
@@ -112,11 +114,6 @@ def spend(meter: Meter, units: int) -> None:
     meter[1] -= units
     if meter[1] < 0:
         raise BudgetExceeded(COST)
-
-
-def text_units(text: str | bytes) -> int:
-    """The cost of work over `text`, beyond the operation's own 1."""
-    return len(text) // TEXT_UNIT
 
 
 def work_units(value: Any) -> int:

@@ -9,6 +9,9 @@ file, text that is not JSON) raises `OcdsError`.
 
 People, assignments and reviews are not in OCDS: the portfolio has none; the body adds them.
 
+Releases are merged here (`_merge_all`) rather than with `ocdsmerge`, the reference merger,
+which needs the release schema (fetched from the web) and is not a dependency.
+
 Example:
     >>> release = {
     ...     "ocid": "ocds-abc123-1", "id": "r1", "date": "2026-01-10T09:00:00Z",

@@ -8,6 +8,9 @@ bundled frameworks' folder when the framework is one of them, and any folder the
 (`LoadLimits.allow_read`, `accountframe --allow-read DIR`). A file outside is refused before it
 is opened or even looked at (`af-path`), so no line of it can reach a message and nothing is
 said about whether it exists.
+
+`pathlib.Path.resolve()` and `is_relative_to` would do the comparison, but raise on a name the
+system cannot take (a NUL byte): `real_path` answers None instead, and such a path is refused.
 """
 
 from __future__ import annotations

@@ -78,6 +78,9 @@ _as_of_option = click.option("--as-of", metavar="DATE", help="Assess as of this 
     "allow_read",
     multiple=True,
     metavar="DIR",
+    # Kept out of `--help` so that the top-level help stays as it was; the af-path message
+    # names it, and docs/reference/cli.md documents it.
+    hidden=True,
     help="A folder outside a framework's own that it and its tests may read too (repeatable).",
 )
 @click.pass_context

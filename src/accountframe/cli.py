@@ -1,8 +1,10 @@
 """The `accountframe` command: a thin layer over the public API that maps errors to exit codes.
 
-Exit codes (first match wins): 2 bad usage or invalid input; 3 a finding with status `error`
-(or an internal error); 1 a failing finding at or above `--fail-on`; 0 otherwise. Errors go to
-standard error as `error: ...`; no input, however bad, produces a Python traceback.
+Exit codes (first match wins): 2 bad usage or invalid input; 3 a finding with status `error`;
+1 a failing finding at or above `--fail-on`; 0 otherwise; and 70 (sysexits' EX_SOFTWARE) for
+an internal error, a bug in accountframe, reported on one line that asks for a report (the
+traceback too when the environment sets ACCOUNTFRAME_TRACEBACK=1). Errors go to standard error
+as `error: ...`; no input, however bad, produces a Python traceback.
 
 Everything printed for people (messages, errors, `validate`, `lint`, `test`, `explain`) goes
 through `accountframe.sanitise.terminal`: a control character from the data is shown as an
@@ -15,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import os
 import re
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -36,6 +40,10 @@ EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_INVALID = 2
 EXIT_ERROR = 3
+#: An unexpected exception: a bug, not a finding (sysexits.h's EX_SOFTWARE).
+EXIT_INTERNAL = 70
+#: Set to 1 to see an internal error's traceback.
+TRACEBACK_VARIABLE = "ACCOUNTFRAME_TRACEBACK"
 
 DEFAULT_FRAMEWORK = "uk-central-government"
 #: The bundled example portfolio, relative to the bundle root (`policies/` in the source tree).
@@ -77,8 +85,20 @@ _as_of_option = click.option("--as-of", metavar="DATE", help="Assess as of this 
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(af.__version__, "--version", prog_name="accountframe")
-def cli() -> None:
+@click.option(
+    "--allow-read",
+    "allow_read",
+    multiple=True,
+    metavar="DIR",
+    # Kept out of `--help` so that the top-level help stays as it was; the af-path message
+    # names it, and docs/reference/cli.md documents it.
+    hidden=True,
+    help="A folder outside a framework's own that it and its tests may read too (repeatable).",
+)
+@click.pass_context
+def cli(context: click.Context, allow_read: tuple[str, ...]) -> None:
     """Check live contracts against an accountability framework written as code."""
+    context.obj = af.LoadLimits(allow_read=allow_read)
 
 
 @cli.command()
@@ -306,7 +326,7 @@ def policy_tests(framework: str, keyword: str | None) -> int:
     invalid (every problem is printed; nothing runs).
     """
     try:
-        results = af.run_tests(framework, keyword=keyword)
+        results = af.run_tests(framework, keyword=keyword, limits=_limits())
     except af.UsageError as error:
         _fail(str(error))
     except af.AccountframeError as error:
@@ -329,7 +349,7 @@ def docs(framework: str, output: str) -> None:
     Exits 0, or 2 if the framework or its tests are invalid or DIR cannot be written.
     """
     fw = _load_framework(framework)
-    folder = Path(framework) if Path(framework).exists() else _bundle_root() / framework
+    folder = Path(framework) if _exists(framework) else _bundle_root() / framework
     if folder.is_file():  # the framework's framework.yaml
         folder = folder.parent
     try:
@@ -477,17 +497,32 @@ def _bundle_root() -> Path:
 
 def _load_framework(name: str) -> af.Framework:
     """A framework folder if `name` is a path that exists, else a bundled framework by name."""
-    if Path(name).exists():
+    if _exists(name):
         try:
-            return af.load_framework(name)
+            return af.load_framework(name, limits=_limits())
         except af.AccountframeError as error:
             _report(error, name)
     try:
-        return af.bundled(name)
+        return af.bundled(name, limits=_limits())
     except af.LoadError as error:
         _report(error, f"bundled framework {name}")
     except af.AccountframeError as error:
         _fail(f"{name!r} is not a framework folder, and {error}")
+
+
+def _exists(name: str) -> bool:
+    """Whether the path `name` exists; False for a name the OS cannot take (too long, a NUL)."""
+    try:
+        return Path(name).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _limits() -> af.LoadLimits:
+    """The load limits of this run (`--allow-read`), as the group set them."""
+    context = click.get_current_context(silent=True)
+    limits = context.find_root().obj if context is not None else None
+    return limits if isinstance(limits, af.LoadLimits) else af.LoadLimits()
 
 
 def _load_portfolio(name: str) -> af.Portfolio:
@@ -578,13 +613,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except Exception as error:  # the last line of defence: never a traceback for a user
-        _echo(
-            f"error: internal error ({type(error).__name__}: {error}); this is a bug in "
-            "accountframe, please report it with the command you ran",
-            err=True,
-        )
-        return EXIT_ERROR
+        return _internal_error(error)
     return int(result) if isinstance(result, int) else EXIT_OK
+
+
+def _internal_error(error: Exception) -> int:
+    """Report an unexpected exception on one line (and its traceback if asked); exit 70."""
+    detail = " ".join(str(error).split())
+    if len(detail) > 200:
+        detail = detail[:197] + "..."
+    click.echo(
+        f"error: internal error ({type(error).__name__}{': ' + detail if detail else ''}); "
+        "this is a bug in accountframe, please report it with the command you ran"
+        f" (set {TRACEBACK_VARIABLE}=1 to see where it happened)",
+        err=True,
+    )
+    if os.environ.get(TRACEBACK_VARIABLE) == "1":
+        click.echo("".join(traceback.format_exception(error)).rstrip("\n"), err=True)
+    return EXIT_INTERNAL
 
 
 def entry_point() -> NoReturn:

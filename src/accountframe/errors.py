@@ -53,6 +53,8 @@ __all__ = [
 #: Stable error codes with what each means. Codes never change meaning once published.
 ERROR_CODES: dict[str, str] = {
     "af-io": "the file cannot be read (missing, a folder, no permission)",
+    "af-path": "a file outside the framework's folder, which a framework and its tests may "
+    "not read (see the paths rule in docs/limits.md)",
     "af-encoding": "the file is not valid UTF-8 text",
     "af-syntax": "the file is not well-formed YAML or JSON",
     "af-empty": "the file holds no document",

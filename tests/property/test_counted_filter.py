@@ -1,5 +1,5 @@
 """`xs.filter(x, p).size()` (and `size(xs.filter(x, p))`) is evaluated by the filter's own loop,
-which gives the count (`cel._lower._build_filter(..., counted=True)`): the same result, or the
+which gives the count (`cel._macros.build_filter(..., counted=True)`): the same result, or the
 same error, as making the filtered list and then taking its size.
 
 The reference is the same expression with `[xs.filter(x, p)][0]` for the filter, which gives the

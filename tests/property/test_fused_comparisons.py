@@ -1,5 +1,5 @@
 """A one-field selection compared with a constant (`f.p == "a"`, `f.p != 1`, `f.p in ["a"]`)
-is evaluated by one fused closure (`cel._lower._equal_constant`, `_membership`): the same
+is evaluated by one fused closure (`cel._operators.equal_constant`, `membership`): the same
 result, or the same error, as the selection and the comparison made apart.
 
 The reference is the same expression with `[f.p][0]` for `f.p`, which reads the same value

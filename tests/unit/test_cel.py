@@ -727,3 +727,49 @@ def test_limits_have_an_iteration_budget() -> None:
 def test_every_error_is_a_cel_error() -> None:
     assert issubclass(CelCompileError, CelError)
     assert issubclass(CelEvaluationError, CelError)
+
+
+@pytest.mark.parametrize("engine", cel.ENGINES)
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        pytest.param(
+            'getHours(timestamp("2026-01-01T00:00:00Z"), "+99:00")',
+            "time zone '+99:00' is neither a zone name nor an offset between -23:59 and +23:59",
+            id="constant, folded when compiling",
+        ),
+        pytest.param(
+            't.getHours("-24:00")',
+            "time zone '-24:00' is neither a zone name nor an offset between -23:59 and +23:59",
+            id="24 hours",
+        ),
+        pytest.param(
+            't.getDayOfWeek("+12:60")',
+            "time zone '+12:60' is neither a zone name nor an offset between -23:59 and +23:59",
+            id="60 minutes",
+        ),
+        pytest.param(
+            'timestamp("2026-01-01T00:00:00+99:99")',
+            "timestamp() got '2026-01-01T00:00:00+99:99', whose offset is not between -23:59 "
+            "and +23:59",
+            id="timestamp()",
+        ),
+    ],
+)
+def test_offsets_beyond_a_day_are_cel_errors(engine: cel.Engine, source: str, message: str) -> None:
+    """A regression: getHours("+99:00") let Python's ValueError out of compile(), and
+    timestamp() took a +99:99 offset."""
+    program = cel.compile(source, engine=engine)
+    with pytest.raises(CelEvaluationError) as caught:
+        program.evaluate({"t": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)})
+    assert caught.value.cel_message == message
+
+
+@pytest.mark.parametrize("engine", cel.ENGINES)
+def test_offsets_up_to_a_day_still_work(engine: cel.Engine) -> None:
+    moment = {"t": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)}
+    assert cel.compile('t.getHours("+23:59")', engine=engine).evaluate(moment) == 23
+    assert cel.compile('t.getHours("-23:59")', engine=engine).evaluate(moment) == 0
+    assert cel.compile('timestamp("2026-01-01T00:00:00+23:59")', engine=engine).evaluate(
+        {}
+    ) == datetime.datetime(2025, 12, 31, 0, 1, tzinfo=datetime.UTC)

@@ -42,6 +42,7 @@ def policy(require: str) -> str:
 # code -> (files to write, the command line). Each input has exactly one problem.
 CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "af-io": ({}, ["validate", "portfolio.yaml"]),
+    "af-path": ({"fw/framework.yaml": FRAMEWORK, "fw/policies.yaml": policy("\"true\""), "fw/tests/cases.yaml": "tests:\n  - name: a case\n    as_of: 2026-11-25\n    portfolio: ../../secret.yaml\n    expect: [{policy: R-1, subject: C-1, status: pass}]\n", "secret.yaml": "organisation: not for a framework to read\n"}, ["test", "fw"]),
     "af-encoding": ({"portfolio.yaml": b"organisation: Caf\xe9 Ministry\n"}, ["validate", "portfolio.yaml"]),
     "af-syntax": ({"portfolio.yaml": "organisation: [Ministry of Example\n"}, ["validate", "portfolio.yaml"]),
     "af-empty": ({"portfolio.yaml": "# nothing yet\n"}, ["validate", "portfolio.yaml"]),

@@ -262,3 +262,23 @@ def test_a_leftover_of_a_long_name_is_found_and_swept(tmp_path: Path) -> None:
     atomic.write_text(target, "whole\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
     assert target.read_text() == "whole\n"
+
+
+# -- names no file can have ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [*CHECK, "-o", "report\x00.json"],
+        ["docs", FRAMEWORK, "-o", "pages\x00"],
+        ["import", "ocds", "release\x00.json", "-o", "portfolio.yaml"],
+    ],
+    ids=["check -o", "docs -o", "import ocds FILE"],
+)
+def test_a_nul_in_a_file_name_is_a_clean_error(argv: list[str], inside: Path) -> None:
+    code, _, err = run(argv)
+    assert code == 2
+    assert "a file name cannot hold a NUL character" in err
+    assert "internal error" not in err
+    assert list(inside.iterdir()) == []

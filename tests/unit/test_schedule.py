@@ -44,7 +44,7 @@ def plan(bundled: af.Framework, portfolio: af.Portfolio) -> Schedule:
     return af.schedule(bundled, portfolio, as_of=AS_OF)
 
 
-def framework(**cadence: object) -> af.Framework:
+def framework(every: str = "1 month", **cadence: object) -> af.Framework:
     return af.Framework(
         name="demo",
         version="1",
@@ -54,7 +54,7 @@ def framework(**cadence: object) -> af.Framework:
             af.OversightCadence(
                 id="CAD",
                 title="Monthly SRO review",
-                every="1 month",
+                every=every,
                 counts_if='review.forum == "sro_review"',
                 **cadence,  # type: ignore[arg-type]
             ),
@@ -268,6 +268,82 @@ def test_until_before_as_of_is_a_usage_error() -> None:
         af.schedule(framework(), portfolio_with(), as_of=AS_OF, until=datetime.date(2026, 11, 24))
 
 
+LAST_DAY = datetime.date.max  # 9999-12-31
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "until", "expected"),
+    [
+        # An overdue one is assumed met on as_of; a month later is past the end: the last day.
+        pytest.param(
+            LAST_DAY,
+            LAST_DAY,
+            [("9999-11-10", "overdue", 1), ("9999-12-31", "due_soon", 2)],
+            id="as_of on the last day",
+        ),
+        pytest.param(
+            datetime.date(9999, 10, 15),
+            LAST_DAY,
+            [
+                ("9999-11-10", "planned", 1),
+                ("9999-12-10", "planned", 2),
+                ("9999-12-31", "planned", 3),
+            ],
+            id="until the last day",
+        ),
+        pytest.param(
+            datetime.date(9999, 12, 20),
+            None,  # the default horizon saturates at the last day
+            [("9999-11-10", "overdue", 1), ("9999-12-31", "due_soon", 2)],
+            id="default horizon past the end",
+        ),
+    ],
+)
+def test_repeats_end_at_the_calendars_end(
+    as_of: datetime.date, until: datetime.date | None, expected: list[tuple[str, str, int]]
+) -> None:
+    """Each next due date is later than the last or the repeat stops: the calendar ends."""
+    reviews = portfolio_with("9999-10-10")
+    plan = af.schedule(framework(), reviews, as_of=as_of, until=until)
+    assert plan.until == (until or LAST_DAY)
+    assert dated(plan, "CAD") == expected
+
+
+def test_a_daily_cadence_on_the_last_day_is_listed_once() -> None:
+    plan = af.schedule(
+        framework(every="1 day"), portfolio_with("9999-12-30"), as_of=LAST_DAY, until=LAST_DAY
+    )
+    assert dated(plan, "CAD") == [("9999-12-31", "due_soon", 1)]
+
+
+def test_too_many_occurrences_up_to_until_is_a_usage_error() -> None:
+    fw = framework(every="1 day")
+    message = (
+        r"the schedule would list more than 1,000 occurrences of CAD for C1 \(every 1 day\) "
+        r"up to 9999-12-31; choose an earlier until"
+    )
+    with pytest.raises(af.UsageError, match=message):
+        af.schedule(fw, portfolio_with("2026-11-10"), as_of=AS_OF, until=LAST_DAY)
+    # The overdue one, then one a day from as_of: the 1,000th is due 999 days after as_of.
+    until = AS_OF + datetime.timedelta(days=999)
+    plan = af.schedule(fw, portfolio_with("2026-11-10"), as_of=AS_OF, until=until)
+    assert [occurrence for *_, occurrence in dated(plan, "CAD")] == list(range(1, 1001))
+    assert dated(plan, "CAD")[-1][0] == until.isoformat()
+    with pytest.raises(af.UsageError, match="more than 1,000 occurrences of CAD"):
+        af.schedule(fw, portfolio_with("2026-11-10"), as_of=AS_OF, until=until + DAY)
+
+
+def test_ics_on_the_calendars_last_day_has_no_day_after() -> None:
+    plan = af.schedule(framework(), portfolio_with("9999-10-10"), as_of=LAST_DAY)
+    text = schedule_report.render(plan, "ics")
+    events = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    last = [event for event in events if event.decoded("dtstart") == LAST_DAY]
+    assert len(last) == 2  # the review and the report due on the last day
+    assert all("DTEND" not in event for event in last)
+    assert len(list(vobject.readComponents(text))) == 1
+
+
 def test_to_dict(plan: Schedule) -> None:
     document = plan.to_dict()
     assert document["format"] == "accountframe/schedule/1"
@@ -392,6 +468,12 @@ def test_cli_writes_ics_atomically(tmp_path: Path) -> None:
         ),
         pytest.param(
             ["no-such.yaml"], "error: no-such.yaml: 1 problem found", id="missing portfolio"
+        ),
+        pytest.param(
+            ["--until", "9999-12-31"],
+            "error: the schedule would list more than 1,000 occurrences of CAD-GOLD-SRO for "
+            "EM-001 (every 1 month) up to 9999-12-31; choose an earlier until",
+            id="until the calendar's end",
         ),
     ],
 )

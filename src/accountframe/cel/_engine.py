@@ -2,9 +2,10 @@
 
 `compile` parses with cel-python's lark parser, checks the limits and the tree guard below, and
 builds the program for the chosen engine: `"accountframe"` lowers the tree into closures
-(`_lower`, over `_runtime`'s operations), `"celpy"` wraps cel-python's interpreter. Nothing
-outside `accountframe.cel` touches celpy, and nothing from celpy (an exception, a value type,
-a message with an activation dump) leaves this package.
+(`_lower`, over `_runtime`'s operations), `"celpy"` wraps cel-python's interpreter (`_celpy`).
+Both spend a meter per evaluation (`_cost`). Nothing outside `accountframe.cel` touches celpy,
+and nothing from celpy (an exception, a value type, a message with an activation dump) leaves
+this package.
 
 The rest of this docstring is about cel-python and its interpreter (the celpy engine); the
 accountframe engine keeps to the same tree guard, which bounds its recursion too (lowering
@@ -32,11 +33,11 @@ single-child levels per parenthesis (expr → conditionalor → … → primary 
 Measured under the default recursion limit of 1000, from a stack already 100 frames deep,
 the stock evaluator could not evaluate even `((((1))))` 64 levels deep, 64 nested lists, or
 `1 + 1 + … + 1` with 100 terms. Instead of raising the process-wide limit we evaluate with
-`_Evaluator`, which (a) steps over pass-through nodes in a loop (a one-child `expr`, `addition`,
-…, a `primary` holding a literal or a parenthesised expression) and (b) visits children without
-lark's extra frames. That brings the cost to about 3 Python frames per *visited level* (from
-about 6 per node plus ten nodes per bracket): 64 nested parens cost nothing, 64 nested lists are
-129 visited levels.
+`_celpy.MeteredEvaluator`, which (a) steps over pass-through nodes in a loop (a one-child
+`expr`, `addition`, …, a `primary` holding a literal or a parenthesised expression) and (b)
+visits children without lark's extra frames. That brings the cost to about 3 Python frames per
+*visited level* (from about 6 per node plus ten nodes per bracket): 64 nested parens cost
+nothing, 64 nested lists are 129 visited levels.
 
 The tree guard: after parsing, `_visited_depth` computes (iteratively, by the same stepping rule)
 the deepest chain of levels the evaluator will visit, and `compile` rejects more than
@@ -61,17 +62,14 @@ import celpy
 import lark
 import lark.exceptions
 from celpy.celparser import CELParser
-from celpy.evaluation import CELEvalError, Evaluator
+from celpy.evaluation import CELEvalError
 
+from accountframe.cel._celpy import Runner, cel_message, step_over
+from accountframe.cel._cost import BudgetExceeded, exceeded_message
 from accountframe.cel._fields import fields_read
-from accountframe.cel._lower import (
-    BudgetExceeded,
-    _bound_name,
-    lower,
-    lower_each,
-    macro_parts,
-)
+from accountframe.cel._lower import lower, lower_each
 from accountframe.cel._runtime import CelFailure, export
+from accountframe.cel._tree import bound_name, macro_parts
 from accountframe.cel.functions import CEL_FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits, bracket_depth
 from accountframe.cel.values import Bindings, bindings, from_cel
@@ -91,61 +89,6 @@ TREE_LEVELS_PER_DEPTH = 3
 #: The file name given to a syntax error's Location when the expression's file is unknown.
 EXPRESSION_FILE = "<expression>"
 
-# Nodes the evaluator passes straight through when they have a single child.
-_PASS_THROUGH = frozenset(
-    {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication",
-     "unary", "member"}
-)  # fmt: skip
-
-
-def _step_over(tree: Any) -> Any:
-    """The first node below `tree` that does real work (see the module docstring)."""
-    while True:
-        children = tree.children
-        if len(children) == 1:
-            if tree.data in _PASS_THROUGH:
-                tree = children[0]
-                continue
-            if tree.data == "primary":
-                child = children[0]
-                if child.data == "paren_expr":
-                    tree = child.children[0]
-                    continue
-                if child.data == "literal":
-                    tree = child
-                    continue
-        return tree
-
-
-class _Evaluator(Evaluator):
-    """celpy's interpreter, stepping over pass-through nodes and lark's helper frames.
-
-    Semantics are unchanged: every node stepped over would have returned its only child's value.
-    """
-
-    def visit(self, tree: Any) -> Any:
-        return self._visit_tree(tree)
-
-    def _visit_tree(self, tree: Any) -> Any:
-        tree = _step_over(tree)
-        return getattr(self, tree.data)(tree)
-
-    def visit_children(self, tree: Any) -> list[Any]:
-        results = []
-        for child in tree.children:
-            results.append(self._visit_tree(child) if isinstance(child, lark.Tree) else child)
-        return results
-
-    def sub_evaluator(self, ast: Any) -> Any:
-        # Macros (all, exists, map, ...) evaluate their bodies in a sub-evaluator.
-        return _Evaluator(ast, activation=self.activation)
-
-
-class _Runner(celpy.InterpretedRunner):
-    def evaluate(self, context: Any) -> Any:
-        # A fresh evaluator and activation per call: nothing shared between threads.
-        return _Evaluator(ast=self.ast, activation=self.new_activation()).evaluate(context)
-
 
 def _references(tree: Any) -> frozenset[str]:
     """Free identifiers of a parse tree, walked iteratively with macro scopes."""
@@ -163,8 +106,8 @@ def _references(tree: Any) -> frozenset[str]:
         macro = macro_parts(node)
         if macro is not None:
             target, variable, bodies = macro
-            bound_name = _bound_name(variable)
-            inner = bound | {bound_name} if bound_name else bound
+            macro_variable = bound_name(variable)
+            inner = bound | {macro_variable} if macro_variable else bound
             pending.append((target, bound))
             pending.extend((body, inner) for body in bodies)
             continue
@@ -173,7 +116,7 @@ def _references(tree: Any) -> frozenset[str]:
 
 
 def _visited_depth(tree: Any) -> int:
-    """The deepest chain of nodes `_Evaluator` visits, computed without recursion.
+    """The deepest chain of nodes `MeteredEvaluator` visits, computed without recursion.
 
     A `primary` evaluates its child inline (the child's own children are visited), and a
     function call's argument list is visited item by item, so neither adds a level.
@@ -182,7 +125,7 @@ def _visited_depth(tree: Any) -> int:
     pending: list[tuple[Any, int]] = [(tree, 1)]
     while pending:
         node, depth = pending.pop()
-        node = _step_over(node)
+        node = step_over(node)
         deepest = max(deepest, depth)
         children = [child for child in node.children if isinstance(child, lark.Tree)]
         if node.data == "primary" and children:
@@ -261,7 +204,7 @@ class Program:
     engine: Engine = DEFAULT_ENGINE
     _tree: Any = attrs.field(default=None, repr=False, eq=False)
     _code: Any = attrs.field(default=None, repr=False, eq=False)
-    _limit: int = attrs.field(default=DEFAULT_LIMITS.max_iterations, repr=False, eq=False)
+    _limits: Limits = attrs.field(default=DEFAULT_LIMITS, repr=False, eq=False)
     # `_evaluate_each`'s function, made on first use (see `_each`). Not a cached_property: on a
     # slotted class, attrs makes one with a `__getattr__`, which slows every attribute read.
     _each_code: _Each | None = attrs.field(default=None, init=False, repr=False, eq=False)
@@ -323,9 +266,7 @@ class Program:
         except CelFailure as failure:
             raise self._failure(failure.message) from failure
         except BudgetExceeded as error:
-            raise self._failure(
-                f"evaluation budget exceeded: more than {self._limit:,} comprehension iterations"
-            ) from error
+            raise self._failure(exceeded_message(error, self._limits)) from error
         except RecursionError as error:
             raise self._failure("expression or data is nested too deeply to evaluate") from error
         except Exception as error:  # a Python failure in an operation is still an evaluation error
@@ -357,7 +298,7 @@ class Program:
         ask at once may each make one: equivalent functions, either will do)."""
         each = self._each_code
         if each is None:
-            each = lower_each(self._tree, Limits(max_iterations=self._limit))
+            each = lower_each(self._tree, self._limits)
             object.__setattr__(self, "_each_code", each)
         return each
 
@@ -391,6 +332,8 @@ class Program:
             result = self._code.evaluate(activation)
         except CELEvalError as error:
             raise self._failure(cel_message(error)) from error
+        except BudgetExceeded as error:
+            raise self._failure(exceeded_message(error, self._limits)) from error
         except RecursionError as error:
             raise self._failure("expression or data is nested too deeply to evaluate") from error
         except Exception as error:  # any celpy or Python failure is an evaluation error
@@ -450,7 +393,7 @@ def compile(
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown CEL engine {engine!r} (choose from {', '.join(ENGINES)})")
-    place = _Placer(source if isinstance(source, str) else "", location, indent)
+    place = Placer(source if isinstance(source, str) else "", location, indent)
     if not isinstance(source, str):
         raise place.error(
             "af-cel-syntax", f"expression must be a string (got {type(source).__name__})", 0
@@ -486,7 +429,7 @@ def compile(
             0,
         )
     if engine == "celpy":
-        code: Any = _Runner(parsing.environment, tree, dict(CEL_FUNCTIONS))
+        code: Any = Runner(parsing.environment, tree, dict(CEL_FUNCTIONS), limits)
     else:
         try:
             code = lower(tree, limits)
@@ -494,11 +437,11 @@ def compile(
             raise place.error(
                 "af-cel-limit", "expression is nested too deeply to compile", 0
             ) from error
-    return Program(source, location, engine, tree, code, limits.max_iterations)
+    return Program(source, location, engine, tree, code, limits)
 
 
 @attrs.frozen
-class _Placer:
+class Placer:
     """Maps an offset in the expression to a Location in its file."""
 
     source: str
@@ -534,7 +477,7 @@ _MAX_LISTED = 6
 
 def _syntax_message(error: Exception, source: str) -> tuple[str, int]:
     """A readable message for a lark error and the offset it points at."""
-    offset = _offset(source, getattr(error, "line", None), getattr(error, "column", None))
+    offset = source_offset(source, getattr(error, "line", None), getattr(error, "column", None))
     if isinstance(error, lark.exceptions.UnexpectedCharacters):
         char = error.char
         if char in "'\"":
@@ -574,60 +517,10 @@ def _symbol(terminal: str) -> str:
     return re.sub(r"\\(.)", r"\1", str(pattern))
 
 
-def _offset(source: str, line: object, column: object) -> int:
+def source_offset(source: str, line: object, column: object) -> int:
     if not (isinstance(line, int) and isinstance(column, int)) or line < 1 or column < 1:
         return 0
     lines = source.split("\n")
     if line > len(lines):
         return len(source)
     return sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
-
-
-# --- Cleaning celpy's messages for people ----------------------------------------------------
-
-_ACTIVATION = re.compile(r"\s*\(in activation '.*\Z", re.DOTALL)
-_OVERLOAD = re.compile(
-    r"found no matching overload for (?:Token\('RULE', '(?P<rule>\w+)'\)|(?P<name>\S+)) "
-    r"applied to '\((?P<types>.*)\)'",
-    re.DOTALL,
-)
-_CLASS = re.compile(r"<class '(?:[\w.]+\.)?(\w+)'>")
-_RULE_OPERATORS = {
-    "relation_eq": "==", "relation_ne": "!=", "relation_lt": "<", "relation_le": "<=",
-    "relation_gt": ">", "relation_ge": ">=", "relation_in": "in",
-    "addition_add": "+", "addition_sub": "-",
-    "multiplication_mul": "*", "multiplication_div": "/", "multiplication_mod": "%",
-    "unary_not": "!", "unary_neg": "-",
-    "_?_:_": "?:", "_||_": "||", "_&&_": "&&",
-}  # fmt: skip
-_CLASS_NAMES = {
-    "BoolType": "bool", "IntType": "int", "UintType": "uint", "DoubleType": "double",
-    "StringType": "string", "BytesType": "bytes", "ListType": "list", "MapType": "map",
-    "TimestampType": "timestamp", "DurationType": "duration", "NoneType": "null_type",
-    "TypeType": "type", "CELEvalError": "error", "MessageType": "map",
-}  # fmt: skip
-
-
-def cel_message(error: BaseException) -> str:
-    """celpy's message for `error`, without activation dumps and Python reprs.
-
-    Example:
-        >>> cel_message(CELEvalError("undeclared reference to 'x' (in activation 'Activation(...)')"))
-        "undeclared reference to 'x'"
-    """  # noqa: E501 - the doctest is one line
-    first = error.args[0] if error.args else ""
-    text = first if isinstance(first, str) else str(error)
-    text = _ACTIVATION.sub("", text)
-
-    def overload(match: re.Match[str]) -> str:
-        name = match["rule"] or match["name"]
-        operator = _RULE_OPERATORS.get(name, name)
-        types = _CLASS.sub(lambda m: _CLASS_NAMES.get(m[1], m[1]), match["types"])
-        return f"no matching overload for {operator!r} applied to ({types})"
-
-    text = _OVERLOAD.sub(overload, text)
-    text = _CLASS.sub(lambda m: _CLASS_NAMES.get(m[1], m[1]), text)
-    token = getattr(error, "token", None)
-    if text == "no such overload" and token is not None:
-        text = f"no matching overload for {str(token)!r}"
-    return text or type(error).__name__

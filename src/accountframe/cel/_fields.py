@@ -18,7 +18,7 @@ from typing import Any
 
 import lark
 
-from accountframe.cel._lower import _bound_name, _items, _step, macro_parts
+from accountframe.cel._tree import bound_name, listed, macro_parts, step
 
 __all__ = ["fields_read"]
 
@@ -37,7 +37,7 @@ def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozense
         node, bound, sized = pending.pop()
         if not isinstance(node, lark.Tree):
             continue
-        node = _step(node)
+        node = step(node)
         if not isinstance(node, lark.Tree):
             continue
         data, children = node.data, node.children
@@ -54,13 +54,13 @@ def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozense
         macro = macro_parts(node)
         if macro is not None:
             target, variable_node, bodies = macro
-            bound_name = _bound_name(variable_node)
-            inner = bound | {bound_name} if bound_name is not None else bound
+            macro_variable = bound_name(variable_node)
+            inner = bound | {macro_variable} if macro_variable is not None else bound
             if elements and _is_free(target, variable, bound):
-                if bound_name is None or (str(children[1]) not in _SAFE_MACROS and not sized):
+                if macro_variable is None or (str(children[1]) not in _SAFE_MACROS and not sized):
                     return None
                 for body in bodies:
-                    read = fields_read(body, bound_name)
+                    read = fields_read(body, macro_variable)
                     if read is None:
                         return None
                     fields |= read
@@ -71,12 +71,12 @@ def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozense
         if (
             data == "member_dot_arg"
             and str(children[1]) == "size"
-            and not _items(children[2] if len(children) > 2 else None)
+            and not listed(children[2] if len(children) > 2 else None)
         ):
             pending.append((children[0], bound, True))
             continue
         if data == "ident_arg" and str(children[0]) == "size":
-            arguments = _items(children[1] if len(children) > 1 else None)
+            arguments = listed(children[1] if len(children) > 1 else None)
             if len(arguments) == 1:
                 pending.append((arguments[0], bound, True))
                 continue
@@ -86,7 +86,7 @@ def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozense
 
 def _is_free(node: Any, variable: str, bound: frozenset[str]) -> bool:
     """Whether `node` is the identifier `variable`, not shadowed by a macro variable."""
-    node = _step(node)
+    node = step(node)
     return (
         isinstance(node, lark.Tree)
         and node.data == "ident"

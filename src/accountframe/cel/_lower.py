@@ -18,9 +18,13 @@ CEL's semantics (`_runtime` has the operations):
 * int and uint arithmetic overflow, division and modulus by zero, out-of-range timestamps
   (years 1-9999) and durations (±10,000 years) are errors.
 
-Macros bind their variable in the activation, which is a private copy made per evaluation
-(only for expressions with macros), and count their iterations against
-`Limits.max_iterations`; exceeding it raises `BudgetExceeded`, which no operator absorbs.
+Macros (`_macros`) bind their variable in the activation, which is a private copy made per
+evaluation (only for expressions with macros), holding the evaluation's meter (`_cost`): each
+macro spends its iterations and their cost, and an operation in a macro's body spends the cost
+of work that grows with its operands' sizes. A value the evaluation makes is held to
+`Limits.max_value_size` wherever it is. Beyond a limit, `BudgetExceeded`, which no operator
+absorbs. The operators specialised by operand shape are in `_operators`, the parse-tree
+helpers in `_tree`.
 
 Depth: lowering recurses once per evaluator level the tree guard counts (`_engine`), and a
 closure costs one Python frame per operation, so the shapes the guard admits lower and evaluate
@@ -29,46 +33,45 @@ within the default recursion limit.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
 from typing import Any
 
 import lark
 
-from accountframe.cel import _runtime as rt
-from accountframe.cel._runtime import CelFailure, Uint
+import accountframe.cel._runtime as rt
+from accountframe.cel._calls import CallLowerer
+from accountframe.cel._cost import (
+    BUDGET,
+    COST,
+    TEXT_UNIT,
+    BudgetExceeded,
+)
+from accountframe.cel._operators import (
+    BINARY,
+    SCALAR,
+    SIMPLE_ORDER,
+    Code,
+    Const,
+    Lowered,
+    additive,
+    as_code,
+    build_map,
+    compare_text,
+    contained_metered,
+    equal_constant,
+    equal_sized,
+    failing_code,
+    fold,
+    membership,
+    ordering,
+    ordering_constant,
+)
+from accountframe.cel._runtime import MISSING, CelFailure
+from accountframe.cel._tree import MACROS, dotted, listed, step
 from accountframe.cel.limits import Limits
 
-__all__ = ["BudgetExceeded", "lower"]
-
-Code = Callable[[dict[str, Any]], Any]
-
-#: The activation key of the iteration budget: not an identifier, so no variable can clash.
-_BUDGET = "#budget"
-
-_PASS_THROUGH = frozenset(
-    {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication",
-     "unary", "member", "primary", "paren_expr"}
-)  # fmt: skip
-_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
-_MISSING = object()
-
-
-class BudgetExceeded(Exception):
-    """More comprehension iterations than `Limits.max_iterations`: a hard stop, never absorbed."""
-
-
-class _Const:
-    """A value known at compile time."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-Lowered = _Const | Code
+__all__ = ["BudgetExceeded", "lower", "lower_each"]
 
 
 def lower(tree: Any, limits: Limits) -> Callable[[dict[str, Any]], Any]:
@@ -79,14 +82,16 @@ def lower(tree: Any, limits: Limits) -> Callable[[dict[str, Any]], Any]:
         >>> lower(compile("x + 1")._tree, Limits())({"x": 2})
         3
     """
-    body, uses_macros = _lowered(tree)
+    body, outside, uses_macros = _lowered(tree, limits)
+    if outside > limits.max_cost:
+        return _over_budget
     if not uses_macros:
-        return body
-    budget = limits.max_iterations
+        return body  # each operation runs at most once: nothing to meter (see `_cost`)
+    iterations, cost = limits.max_iterations, limits.max_cost - outside
 
     def evaluate(values: dict[str, Any]) -> Any:
         activation = dict(values)
-        activation[_BUDGET] = [budget]
+        activation[BUDGET] = [iterations, cost]
         return body(activation)
 
     return evaluate
@@ -95,15 +100,17 @@ def lower(tree: Any, limits: Limits) -> Callable[[dict[str, Any]], Any]:
 def lower_each(tree: Any, limits: Limits) -> Callable[[dict[str, Any], str, list[Any]], list[Any]]:
     """The function evaluating `tree` once per item, a variable set to each item in turn:
     `each(values, name, items)` is `[lower(tree, limits)({**values, name: item}) for item in
-    items]`, made in one activation (each evaluation has its own iteration budget).
+    items]`, made in one activation (each evaluation has its own meter).
 
     Example:
         >>> from accountframe.cel import compile
         >>> lower_each(compile("x > n")._tree, Limits())({"n": 1}, "x", [0, 2])
         [False, True]
     """
-    body, uses_macros = _lowered(tree)
-    budget = limits.max_iterations if uses_macros else None
+    body, outside, uses_macros = _lowered(tree, limits)
+    if outside > limits.max_cost:
+        body = _over_budget
+    iterations, cost = limits.max_iterations, limits.max_cost - outside
 
     def each(values: dict[str, Any], name: str, items: list[Any]) -> list[Any]:
         # Macros set their own variable and restore it, so one activation serves every item.
@@ -111,124 +118,54 @@ def lower_each(tree: Any, limits: Limits) -> Callable[[dict[str, Any], str, list
         results = []
         for item in items:
             activation[name] = item
-            if budget is not None:
-                activation[_BUDGET] = [budget]
+            if uses_macros:
+                activation[BUDGET] = [iterations, cost]
             results.append(body(activation))
         return results
 
     return each
 
 
-def _lowered(tree: Any) -> tuple[Code, bool]:
-    """The function evaluating `tree` over an activation, and whether it uses macros (which
-    then need an iteration budget in the activation)."""
-    lowerer = _Lowerer()
-    return _code(lowerer.lower(tree)), lowerer.uses_macros
+def _over_budget(act: dict[str, Any]) -> Any:
+    """An expression whose operations alone cost more than `Limits.max_cost`."""
+    raise BudgetExceeded(COST)
 
 
-def _code(lowered: Lowered) -> Code:
-    if isinstance(lowered, _Const):
-        value = lowered.value
-
-        def constant(act: dict[str, Any]) -> Any:
-            return value
-
-        return constant
-    return lowered
+def _lowered(tree: Any, limits: Limits) -> tuple[Code, int, bool]:
+    """The function evaluating `tree` over an activation, the number of its operations outside
+    macro bodies (each costs 1, once), and whether it uses macros (which then need a meter in
+    the activation)."""
+    lowerer = Lowerer(limits)
+    code = as_code(lowerer.lower(tree))
+    return code, lowerer.operations, lowerer.uses_macros
 
 
-def _failing(message: str) -> Code:
-    def failing(act: dict[str, Any]) -> Any:
-        raise CelFailure(message)
+class Lowerer:
+    """Lowers one parsed expression into closures, counting its operations for the cost model."""
 
-    return failing
-
-
-def _fold(operation: Callable[..., Any], *arguments: _Const) -> Lowered:
-    """`operation` over constants, at compile time; an error stays an error of the evaluation."""
-    try:
-        return _Const(operation(*(argument.value for argument in arguments)))
-    except CelFailure as failure:
-        return _failing(failure.message)
-
-
-def macro_parts(node: Any) -> tuple[Any, Any, list[Any]] | None:
-    """For `target.exists(var, body...)` and the other macros: (target, var, bodies); else None.
-
-    `var` is bound inside the bodies only, which is what every scope-aware walk needs to know.
-    """
-    children = node.children
-    if (
-        node.data == "member_dot_arg"
-        and len(children) == 3
-        and str(children[1]) in _MACROS
-        and isinstance(children[2], lark.Tree)
-        and children[2].children
-    ):
-        variable, *bodies = children[2].children
-        return children[0], variable, bodies
-    return None
-
-
-def _step(tree: Any) -> Any:
-    while isinstance(tree, lark.Tree) and len(tree.children) == 1 and tree.data in _PASS_THROUGH:
-        child = tree.children[0]
-        if not isinstance(child, lark.Tree):
-            break
-        tree = child
-    return tree
-
-
-def _bound_name(tree: Any) -> str | None:
-    tree = _step(tree)
-    if isinstance(tree, lark.Tree) and tree.data == "ident":
-        return str(tree.children[0])
-    return None
-
-
-def _items(exprlist: Any) -> list[Any]:
-    return list(exprlist.children) if isinstance(exprlist, lark.Tree) else []
-
-
-def _not_equal(left: Any, right: Any) -> bool:
-    return not rt.equal(left, right)
-
-
-_BINARY = {
-    "relation_eq": rt.equal,
-    "relation_ne": _not_equal,
-    "relation_lt": rt.less,
-    "relation_le": rt.less_equal,
-    "relation_gt": rt.greater,
-    "relation_ge": rt.greater_equal,
-    "relation_in": rt.contained,
-    "addition_add": rt.add,
-    "addition_sub": rt.subtract,
-    "multiplication_mul": rt.multiply,
-    "multiplication_div": rt.divide,
-    "multiplication_mod": rt.modulo,
-}
-
-
-# Types whose `==` and ordering are Python's own when both operands have that exact type.
-_SIMPLE = frozenset(
-    {int, float, str, bool, bytes, type(None), datetime.datetime, datetime.timedelta}
-)
-_SIMPLE_ORDER = frozenset({int, float, str, bytes, datetime.datetime, datetime.timedelta})
-
-
-class _Lowerer:
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits) -> None:
         self.uses_macros = False
+        #: The size cap of the values the evaluation makes (`Limits.max_value_size`).
+        self.cap = limits.max_value_size
+        #: Operations lowered so far in the current scope: the whole expression, or the body
+        #: of the macro being lowered (see `macro`), for the cost model (`_cost`).
+        self.operations = 0
+        #: How many macro bodies enclose the node being lowered. Only there can an operation
+        #: run more than once, so only there need it spend the meter for the size of its work
+        #: (which it then finds in the activation).
+        self.looping = 0
         #: Each `a.b` closure made by `path` → (its variable's name, the field): for fusing a
-        #: comparison with the selection (see `_equal_constant`).
+        #: comparison with the selection (see `equal_constant`).
         self.fields: dict[Lowered, tuple[str, str]] = {}
+        #: Lowers calls, `has()` and macros, over this lowerer's nodes and counts.
+        self.calls = CallLowerer(self)
 
     def lower(self, tree: Any) -> Lowered:
-        node = _step(tree)
+        self.operations += 1
+        node = step(tree)
         handler = getattr(self, "_" + node.data, None)
         if handler is None:
-            return _failing(f"unsupported expression ({node.data})")
+            return failing_code(f"unsupported expression ({node.data})")
         result: Lowered = handler(node)
         return result
 
@@ -236,9 +173,9 @@ class _Lowerer:
 
     def _expr(self, node: Any) -> Lowered:
         condition, then, otherwise = (self.lower(child) for child in node.children)
-        if isinstance(condition, _Const) and type(condition.value) is bool:
+        if isinstance(condition, Const) and type(condition.value) is bool:
             return then if condition.value else otherwise
-        test, first, second = _code(condition), _code(then), _code(otherwise)
+        test, first, second = as_code(condition), as_code(then), as_code(otherwise)
 
         def conditional(act: dict[str, Any]) -> Any:
             chosen = test(act)
@@ -264,11 +201,11 @@ class _Lowerer:
             (left_lowered, right_lowered, True),
             (right_lowered, left_lowered, False),
         ):
-            if isinstance(known, _Const) and known.value is decisive:
-                return _Const(decisive)
-            if isinstance(known, _Const) and known.value is (not decisive):
+            if isinstance(known, Const) and known.value is decisive:
+                return Const(decisive)
+            if isinstance(known, Const) and known.value is (not decisive):
                 # `true && x` is x when x is a bool; keep the check that it is one.
-                other_code = _code(other)
+                other_code = as_code(other)
 
                 def only(
                     act: dict[str, Any],
@@ -283,7 +220,7 @@ class _Lowerer:
                     rt.no_overload(operator, value, not decisive)
 
                 return only
-        left, right = _code(left_lowered), _code(right_lowered)
+        left, right = as_code(left_lowered), as_code(right_lowered)
 
         def logic(act: dict[str, Any]) -> Any:
             try:
@@ -310,27 +247,36 @@ class _Lowerer:
     def _binary(self, node: Any) -> Lowered:
         operation, right_node = node.children
         name = operation.data
-        operator = _BINARY[name]
+        operator = BINARY[name]
         left = self.lower(operation.children[0])
         right = self.lower(right_node)
-        if isinstance(left, _Const) and isinstance(right, _Const):
-            return _fold(operator, left, right)
-        if name == "relation_in" and isinstance(right, _Const):
-            return _membership(_code(left), right.value, self.fields.get(left))
+        if isinstance(left, Const) and isinstance(right, Const):
+            return fold(operator, left, right)
+        if name == "relation_in" and isinstance(right, Const):
+            return membership(as_code(left), right.value, self.fields.get(left))
         if name in ("relation_eq", "relation_ne") and (
-            isinstance(left, _Const) or isinstance(right, _Const)
+            isinstance(left, Const) or isinstance(right, Const)
         ):
-            other = right if isinstance(left, _Const) else left
-            return _equal_constant(name == "relation_ne", left, right, self.fields.get(other))
-        first, second = _code(left), _code(right)
+            other = right if isinstance(left, Const) else left
+            return equal_constant(name == "relation_ne", left, right, self.fields.get(other))
+        first, second = as_code(left), as_code(right)
         if name == "relation_eq":
 
             def equal(act: dict[str, Any]) -> bool:
                 a = first(act)
                 b = second(act)
-                if type(a) is type(b) and type(a) in _SIMPLE:
-                    return bool(a == b)
-                return rt.equal(a, b)
+                kind = type(a)
+                if kind is type(b):
+                    if kind is str:
+                        if len(a) >= TEXT_UNIT:
+                            compare_text(act, a, b)
+                        return bool(a == b)
+                    if kind in SCALAR:
+                        return bool(a == b)
+                    if kind is bytes:
+                        compare_text(act, a, b)
+                        return bool(a == b)
+                return equal_sized(act, a, b)
 
             return equal
         if name == "relation_ne":
@@ -338,18 +284,29 @@ class _Lowerer:
             def not_equal(act: dict[str, Any]) -> bool:
                 a = first(act)
                 b = second(act)
-                if type(a) is type(b) and type(a) in _SIMPLE:
-                    return bool(a != b)
-                return not rt.equal(a, b)
+                kind = type(a)
+                if kind is type(b):
+                    if kind is str:
+                        if len(a) >= TEXT_UNIT:
+                            compare_text(act, a, b)
+                        return bool(a != b)
+                    if kind in SCALAR:
+                        return bool(a != b)
+                    if kind is bytes:
+                        compare_text(act, a, b)
+                        return bool(a != b)
+                return not equal_sized(act, a, b)
 
             return not_equal
         if name in ("relation_lt", "relation_le", "relation_gt", "relation_ge"):
-            if isinstance(right, _Const) and type(right.value) in _SIMPLE_ORDER:
-                return _ordering_constant(name, first, right.value)
-            return _ordering(name, first, second)
+            if isinstance(right, Const) and type(right.value) in SIMPLE_ORDER:
+                return ordering_constant(name, first, right.value)
+            return ordering(name, first, second)
 
         if name in ("addition_add", "addition_sub"):
-            return _additive(name == "addition_sub", first, second)
+            return additive(name == "addition_sub", first, second, self.cap)
+        if name == "relation_in" and self.looping:
+            return contained_metered(first, second)
 
         def binary(act: dict[str, Any]) -> Any:
             return operator(first(act), second(act))
@@ -364,8 +321,8 @@ class _Lowerer:
         operation, operand_node = node.children
         operator = rt.logical_not if operation.data == "unary_not" else rt.negate
         operand = self.lower(operand_node)
-        if isinstance(operand, _Const):
-            return _fold(operator, operand)
+        if isinstance(operand, Const):
+            return fold(operator, operand)
         code = operand
 
         def unary(act: dict[str, Any]) -> Any:
@@ -378,16 +335,16 @@ class _Lowerer:
     def _member_dot(self, node: Any) -> Lowered:
         target_node, name_token = node.children
         name = str(name_token)
-        path = _dotted(node)
+        path = dotted(node)
         if path is not None:
             return self.path(path.split("."))
-        target = _code(self.lower(target_node))
+        target = as_code(self.lower(target_node))
 
         def select(act: dict[str, Any]) -> Any:
             value = target(act)
             if type(value) is dict:
-                found = value.get(name, _MISSING)
-                if found is not _MISSING:
+                found = value.get(name, MISSING)
+                if found is not MISSING:
                     return found
             return rt.select(value, name)
 
@@ -406,8 +363,8 @@ class _Lowerer:
                 except KeyError:
                     value = variable(act)
                 if type(value) is dict:
-                    found = value.get(field, _MISSING)
-                    if found is not _MISSING:
+                    found = value.get(field, MISSING)
+                    if found is not MISSING:
                         return found
                 return rt.select(value, field)
 
@@ -421,8 +378,8 @@ class _Lowerer:
                 value = variable(act)
             for field in fields:
                 if type(value) is dict:
-                    found = value.get(field, _MISSING)
-                    if found is not _MISSING:
+                    found = value.get(field, MISSING)
+                    if found is not MISSING:
                         value = found
                         continue
                 rt.select(value, field)
@@ -433,16 +390,16 @@ class _Lowerer:
     def _member_index(self, node: Any) -> Lowered:
         target_node, key_node = node.children
         target, key = self.lower(target_node), self.lower(key_node)
-        if isinstance(target, _Const) and isinstance(key, _Const):
-            return _fold(rt.index, target, key)
-        container, item = _code(target), _code(key)
+        if isinstance(target, Const) and isinstance(key, Const):
+            return fold(rt.index, target, key)
+        container, item = as_code(target), as_code(key)
 
         def index(act: dict[str, Any]) -> Any:
             value = container(act)
             wanted = item(act)
             if type(value) is dict and type(wanted) is str:
-                found = value.get(wanted, _MISSING)
-                if found is not _MISSING:
+                found = value.get(wanted, MISSING)
+                if found is not MISSING:
                     return found
             return rt.index(value, wanted)
 
@@ -451,27 +408,27 @@ class _Lowerer:
     def _member_dot_arg(self, node: Any) -> Lowered:
         target_node, name_token, *rest = node.children
         name = str(name_token)
-        arguments = _items(rest[0] if rest else None)
-        if name in _MACROS:
-            return self.macro(name, target_node, arguments)
-        return self.call(name, [target_node, *arguments])
+        arguments = listed(rest[0] if rest else None)
+        if name in MACROS:
+            return self.calls.macro(name, target_node, arguments)
+        return self.calls.call(name, [target_node, *arguments])
 
     def _member_object(self, node: Any) -> Lowered:
         """`google.protobuf.Int64Value{value: 1}` and the other wrappers; no other messages."""
         type_node, *rest = node.children
-        name = _dotted(type_node)
+        name = dotted(type_node)
         fields = list(rest[0].children) if rest and isinstance(rest[0], lark.Tree) else []
         wrapper = rt.WRAPPERS.get(name or "")
         if wrapper is None:
-            return _failing(f"message construction ({name or '?'}{{...}}) is not supported")
+            return failing_code(f"message construction ({name or '?'}{{...}}) is not supported")
         default, convert = wrapper
         if not fields:
-            return _Const(default)
+            return Const(default)
         if len(fields) != 2 or str(fields[0]) != "value":
-            return _failing(f"{name} has one field, 'value'")
+            return failing_code(f"{name} has one field, 'value'")
         value = self.lower(fields[1])
-        if isinstance(value, _Const):
-            return _fold(convert, value)
+        if isinstance(value, Const):
+            return fold(convert, value)
         code = value
 
         def wrap(act: dict[str, Any]) -> Any:
@@ -502,18 +459,18 @@ class _Lowerer:
     def _ident_arg(self, node: Any) -> Lowered:
         name_token, *rest = node.children
         name = str(name_token)
-        arguments = _items(rest[0] if rest else None)
+        arguments = listed(rest[0] if rest else None)
         if name == "has":
-            return self.has(arguments)
-        return self.call(name, arguments)
+            return self.calls.has(arguments)
+        return self.calls.call(name, arguments)
 
     _dot_ident_arg = _ident_arg
 
     def _list_lit(self, node: Any) -> Lowered:
-        items = [self.lower(child) for child in _items(node.children[0] if node.children else None)]
-        if all(isinstance(item, _Const) for item in items):
-            return _Const([item.value for item in items])  # type: ignore[union-attr]
-        codes = [_code(item) for item in items]
+        items = [self.lower(child) for child in listed(node.children[0] if node.children else None)]
+        if all(isinstance(item, Const) for item in items):
+            return Const([item.value for item in items])  # type: ignore[union-attr]
+        codes = [as_code(item) for item in items]
 
         def make_list(act: dict[str, Any]) -> list[Any]:
             return [code(act) for code in codes]
@@ -521,13 +478,13 @@ class _Lowerer:
         return make_list
 
     def _map_lit(self, node: Any) -> Lowered:
-        parts = [self.lower(child) for child in _items(node.children[0] if node.children else None)]
-        if all(isinstance(part, _Const) for part in parts):
-            return _fold(_make_map, *parts)  # type: ignore[arg-type]
-        codes = [_code(part) for part in parts]
+        parts = [self.lower(child) for child in listed(node.children[0] if node.children else None)]
+        if all(isinstance(part, Const) for part in parts):
+            return fold(build_map, *parts)  # type: ignore[arg-type]
+        codes = [as_code(part) for part in parts]
 
         def make_map(act: dict[str, Any]) -> dict[Any, Any]:
-            return _make_map(*(code(act) for code in codes))
+            return build_map(*(code(act) for code in codes))
 
         return make_map
 
@@ -537,121 +494,24 @@ class _Lowerer:
         kind = token.type
         try:
             if kind == "INT_LIT":
-                return _Const(rt.check_int(_integer(text)))
+                return Const(rt.check_int(_integer(text)))
             if kind == "UINT_LIT":
-                return _Const(rt.check_uint(_integer(text[:-1])))
+                return Const(rt.check_uint(_integer(text[:-1])))
             if kind == "FLOAT_LIT":
-                return _Const(float(text))
+                return Const(float(text))
             if kind in ("STRING_LIT", "MLSTRING_LIT"):
-                return _Const(_decode(text, as_bytes=False))
+                return Const(_decode(text, as_bytes=False))
             if kind == "BYTES_LIT":
-                return _Const(_decode(text, as_bytes=True))
+                return Const(_decode(text, as_bytes=True))
             if kind == "BOOL_LIT":
-                return _Const(text == "true")
+                return Const(text == "true")
             if kind == "NULL_LIT":
-                return _Const(None)
+                return Const(None)
         except CelFailure as failure:
-            return _failing(f"{failure.message} in the literal {text}")
+            return failing_code(f"{failure.message} in the literal {text}")
         except (ValueError, UnicodeError) as error:
-            return _failing(f"invalid literal {text}: {error}")
-        return _failing(f"unsupported literal {text}")
-
-    # -- calls, has(), macros --------------------------------------------------------------
-
-    def call(self, name: str, argument_nodes: list[Any]) -> Lowered:
-        if name == "size" and len(argument_nodes) == 1:
-            node = _step(argument_nodes[0])
-            parts = macro_parts(node)
-            if parts is not None and str(node.children[1]) == "filter":
-                # `xs.filter(x, p).size()`, the usual way to count: the filter's own loop
-                # gives the count (a filter's result is a list, whose size cannot fail).
-                target_node, variable_node, bodies = parts
-                return self.macro("filter", target_node, [variable_node, *bodies], counted=True)
-        function = rt.FUNCTIONS.get(name)
-        arguments = [self.lower(child) for child in argument_nodes]
-        if function is None:
-            return _failing(f"undeclared reference to {name!r}")
-        if all(isinstance(argument, _Const) for argument in arguments):
-            return _fold(_checked_call(name, function), *arguments)  # type: ignore[arg-type]
-        if name == "matches" and len(arguments) == 2 and isinstance(arguments[1], _Const):
-            return _matches(_code(arguments[0]), arguments[1].value)
-        codes = [_code(argument) for argument in arguments]
-        if len(codes) == 1:
-            (only,) = codes
-
-            def call_one(act: dict[str, Any]) -> Any:
-                value = only(act)
-                try:
-                    return function(value)
-                except TypeError:
-                    rt.no_overload(name, value)
-
-            return call_one
-        if len(codes) == 2:
-            first, second = codes
-
-            def call_two(act: dict[str, Any]) -> Any:
-                a = first(act)
-                b = second(act)
-                try:
-                    return function(a, b)
-                except TypeError:
-                    rt.no_overload(name, a, b)
-
-            return call_two
-
-        def call_many(act: dict[str, Any]) -> Any:
-            values = [code(act) for code in codes]
-            try:
-                return function(*values)
-            except TypeError:
-                rt.no_overload(name, *values)
-
-        return call_many
-
-    def has(self, arguments: list[Any]) -> Lowered:
-        selection = _step(arguments[0]) if len(arguments) == 1 else None
-        if not (isinstance(selection, lark.Tree) and selection.data == "member_dot"):
-            return _failing("has() needs a field selection, like has(m.f)")
-        target_node, name_token = selection.children
-        name = str(name_token)
-        target = _code(self.lower(target_node))
-
-        def has(act: dict[str, Any]) -> bool:
-            value = target(act)
-            if type(value) is dict:
-                return name in value
-            return rt.has_field(value, name)
-
-        return has
-
-    def macro(
-        self, name: str, target_node: Any, arguments: list[Any], *, counted: bool = False
-    ) -> Lowered:
-        """A macro's closure; `counted` (a `filter` only): the size of its result instead."""
-        variable = _bound_name(arguments[0]) if arguments else None
-        expected = (2, 3) if name == "map" else (2,)
-        if variable is None or len(arguments) not in expected:
-            return _failing(f"no matching overload for {name!r}: expected .{name}(variable, ...)")
-        self.uses_macros = True
-        target = _code(self.lower(target_node))
-        bodies = [_code(self.lower(body)) for body in arguments[1:]]
-        if counted:
-            return _build_filter(target, variable, *bodies, counted=True)
-        build = _MACRO_BUILDERS[name if len(bodies) == 1 else "map_filter"]
-        return build(target, variable, *bodies)
-
-
-def _dotted(tree: Any) -> str | None:
-    """`a.b.c` for a tree of identifiers and field selections."""
-    names: list[str] = []
-    node = _step(tree)
-    while isinstance(node, lark.Tree) and node.data == "member_dot":
-        names.append(str(node.children[1]))
-        node = _step(node.children[0])
-    if isinstance(node, lark.Tree) and node.data == "ident":
-        return ".".join([str(node.children[0]), *reversed(names)])
-    return None
+            return failing_code(f"invalid literal {text}: {error}")
+        return failing_code(f"unsupported literal {text}")
 
 
 _ESCAPE = re.compile(
@@ -705,411 +565,3 @@ def _integer(text: str) -> int:
     if digits[:2].lower() == "0x":
         return sign * int(digits[2:], 16)
     return sign * int(digits, 10)
-
-
-def _make_map(*parts: Any) -> dict[Any, Any]:
-    result: dict[Any, Any] = {}
-    for position in range(0, len(parts), 2):
-        key = parts[position]
-        kind = type(key)
-        if kind not in (str, int, Uint, bool):
-            rt.fail(f"a map key must be an int, uint, bool or string (got {rt.type_name(key)})")
-        if rt.lookup(result, key) is not rt._MISSING:
-            rt.fail(f"duplicate map key {key!r}")
-        if kind is not bool and key in (0, 1) and any(type(k) is bool for k in result):
-            rt.fail(f"map key {key!r} clashes with a bool key in this engine")
-        result[key] = parts[position + 1]
-    return result
-
-
-def _checked_call(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    def checked(*values: Any) -> Any:
-        try:
-            return function(*values)
-        except TypeError:
-            rt.no_overload(name, *values)
-
-    return checked
-
-
-def _additive(subtract: bool, first: Code, second: Code) -> Code:
-    """`+` and `-` with the int case inline (the commonest, and its overflow check)."""
-    if subtract:
-
-        def minus(act: dict[str, Any]) -> Any:
-            a = first(act)
-            b = second(act)
-            if type(a) is int and type(b) is int:
-                result = a - b
-                if rt.INT64_MIN <= result <= rt.INT64_MAX:
-                    return result
-            return rt.subtract(a, b)
-
-        return minus
-
-    def plus(act: dict[str, Any]) -> Any:
-        a = first(act)
-        b = second(act)
-        if type(a) is int and type(b) is int:
-            result = a + b
-            if rt.INT64_MIN <= result <= rt.INT64_MAX:
-                return result
-        return rt.add(a, b)
-
-    return plus
-
-
-#: A one-field selection `a.b` as `_Lowerer.fields` records it: (a, b).
-_Field = tuple[str, str]
-
-
-def _equal_constant(
-    negated: bool, left: Lowered, right: Lowered, field: _Field | None = None
-) -> Code:
-    """`x == "gold"` (either side constant): compare with the constant, no second call.
-
-    `field`: when the other side is a one-field selection `a.b`, what `_Lowerer.fields` has
-    for it; the selection is then made in the same closure (the commonest shape of a
-    condition, `review.forum == "board"`), and only where that does not find a value of the
-    constant's type is the selection's own closure called, which reads it as usual (or fails).
-    """
-    constant, other = (left, right) if isinstance(left, _Const) else (right, left)
-    assert isinstance(constant, _Const)
-    value = constant.value
-    kind = type(value)
-    code = _code(other)
-    if kind not in _SIMPLE:
-
-        def general(act: dict[str, Any]) -> bool:
-            return rt.equal(code(act), value) is not negated
-
-        return general
-    if field is not None:
-        root, name = field
-
-        def field_equal(act: dict[str, Any]) -> bool:
-            target = act.get(root, _MISSING)
-            if type(target) is dict:
-                found = target.get(name, _MISSING)
-                if type(found) is kind:
-                    return (found == value) is not negated
-            found = code(act)
-            if type(found) is kind:
-                return (found == value) is not negated
-            return rt.equal(found, value) is not negated
-
-        return field_equal
-
-    def equal_constant(act: dict[str, Any]) -> bool:
-        found = code(act)
-        if type(found) is kind:
-            return (found == value) is not negated
-        return rt.equal(found, value) is not negated
-
-    return equal_constant
-
-
-def _membership(item: Code, container: Any, field: _Field | None = None) -> Lowered:
-    """`x in [constants]`: a set lookup when the item has the constants' (single) type;
-    `field` as for `_equal_constant`."""
-    if type(container) is list and container:
-        kinds = {type(element) for element in container}
-        if len(kinds) == 1 and kinds <= {str, int}:
-            (kind,) = kinds
-            members = frozenset(container)
-            if field is not None:
-                root, name = field
-
-                def field_member(act: dict[str, Any]) -> bool:
-                    target = act.get(root, _MISSING)
-                    if type(target) is dict:
-                        found = target.get(name, _MISSING)
-                        if type(found) is kind:
-                            return found in members
-                    found = item(act)
-                    if type(found) is kind:
-                        return found in members
-                    return rt.contained(found, container)
-
-                return field_member
-
-            def member(act: dict[str, Any]) -> bool:
-                value = item(act)
-                if type(value) is kind:
-                    return value in members
-                return rt.contained(value, container)
-
-            return member
-
-    def contained(act: dict[str, Any]) -> bool:
-        return rt.contained(item(act), container)
-
-    return contained
-
-
-def _matches(text: Code, pattern: Any) -> Lowered:
-    """`s.matches("literal")`: the pattern compiled once (or its error kept for evaluation)."""
-    if type(pattern) is not str:
-        return _failing(
-            f"no matching overload for 'matches' applied to (?, {rt.type_name(pattern)})"
-        )
-    try:
-        compiled = rt.regex(pattern)
-    except CelFailure as failure:
-        return _failing(failure.message)
-    search = compiled.search
-
-    def matches(act: dict[str, Any]) -> bool:
-        value = text(act)
-        if type(value) is str:
-            return search(value) is not None
-        rt.no_overload("matches", value, pattern)
-
-    return matches
-
-
-def _ordering_constant(name: str, first: Code, bound: Any) -> Code:
-    """`x <= 90` (the right side constant): compare with it directly when the types match."""
-    operator = _BINARY[name]
-    kind = type(bound)
-    if name == "relation_lt":
-
-        def less(act: dict[str, Any]) -> bool:
-            a = first(act)
-            return bool(a < bound) if type(a) is kind else bool(operator(a, bound))
-
-        return less
-    if name == "relation_le":
-
-        def less_equal(act: dict[str, Any]) -> bool:
-            a = first(act)
-            return bool(a <= bound) if type(a) is kind else bool(operator(a, bound))
-
-        return less_equal
-    if name == "relation_gt":
-
-        def greater(act: dict[str, Any]) -> bool:
-            a = first(act)
-            return bool(a > bound) if type(a) is kind else bool(operator(a, bound))
-
-        return greater
-
-    def greater_equal(act: dict[str, Any]) -> bool:
-        a = first(act)
-        return bool(a >= bound) if type(a) is kind else bool(operator(a, bound))
-
-    return greater_equal
-
-
-def _ordering(name: str, first: Code, second: Code) -> Code:
-    operator = _BINARY[name]
-    if name == "relation_lt":
-
-        def less(act: dict[str, Any]) -> bool:
-            a = first(act)
-            b = second(act)
-            if type(a) is type(b) and type(a) in _SIMPLE_ORDER:
-                return bool(a < b)
-            return bool(operator(a, b))
-
-        return less
-    if name == "relation_le":
-
-        def less_equal(act: dict[str, Any]) -> bool:
-            a = first(act)
-            b = second(act)
-            if type(a) is type(b) and type(a) in _SIMPLE_ORDER:
-                return bool(a <= b)
-            return bool(operator(a, b))
-
-        return less_equal
-    if name == "relation_gt":
-
-        def greater(act: dict[str, Any]) -> bool:
-            a = first(act)
-            b = second(act)
-            if type(a) is type(b) and type(a) in _SIMPLE_ORDER:
-                return bool(a > b)
-            return bool(operator(a, b))
-
-        return greater
-
-    def greater_equal(act: dict[str, Any]) -> bool:
-        a = first(act)
-        b = second(act)
-        if type(a) is type(b) and type(a) in _SIMPLE_ORDER:
-            return bool(a >= b)
-        return bool(operator(a, b))
-
-    return greater_equal
-
-
-# --- Macros ------------------------------------------------------------------------------------
-
-
-def _elements(value: Any, name: str) -> Any:
-    kind = type(value)
-    if kind is list:
-        return value
-    if kind is dict:
-        return list(value)
-    rt.fail(f"no matching overload for {name!r} applied to ({rt.type_name(value)})")
-
-
-def _restore(act: dict[str, Any], variable: str, saved: Any) -> None:
-    if saved is _MISSING:
-        act.pop(variable, None)
-    else:
-        act[variable] = saved
-
-
-def _predicate_error(name: str, value: Any) -> CelFailure:
-    return CelFailure(f"the condition of .{name}() must be a bool (got {rt.type_name(value)})")
-
-
-def _quantifier(name: str, decisive: bool) -> Callable[[Code, str, Code], Code]:
-    """`all` (decided by the first false) or `exists` (by the first true), CEL's way.
-
-    An element that decides returns at once, even after an error on an earlier element
-    (errors are absorbed like `&&`/`||`); otherwise the first error, else `undecided`.
-    """
-    undecided = not decisive
-
-    def build(target: Code, variable: str, predicate: Code) -> Code:
-        def quantify(act: dict[str, Any]) -> bool:
-            items = _elements(target(act), name)
-            budget = act[_BUDGET]
-            saved = act.get(variable, _MISSING)
-            error: CelFailure | None = None
-            try:
-                for item in items:
-                    budget[0] -= 1
-                    if budget[0] < 0:
-                        raise BudgetExceeded
-                    act[variable] = item
-                    try:
-                        result = predicate(act)
-                    except CelFailure as failure:
-                        error = error or failure
-                        continue
-                    if result is decisive:
-                        return not undecided  # a bool: mypy narrows `decisive` to Any
-                    if result is not undecided:
-                        error = error or _predicate_error(name, result)
-            finally:
-                _restore(act, variable, saved)
-            if error is not None:
-                raise error
-            return undecided
-
-        return quantify
-
-    return build
-
-
-_build_all = _quantifier("all", decisive=False)
-_build_exists = _quantifier("exists", decisive=True)
-
-
-def _build_exists_one(target: Code, variable: str, predicate: Code) -> Code:
-    def exists_one(act: dict[str, Any]) -> bool:
-        items = _elements(target(act), "exists_one")
-        budget = act[_BUDGET]
-        saved = act.get(variable, _MISSING)
-        count = 0
-        try:
-            for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
-                act[variable] = item
-                result = predicate(act)
-                if result is True:
-                    count += 1
-                elif result is not False:
-                    raise _predicate_error("exists_one", result)
-        finally:
-            _restore(act, variable, saved)
-        return count == 1
-
-    return exists_one
-
-
-def _build_map(target: Code, variable: str, transform: Code) -> Code:
-    def map_(act: dict[str, Any]) -> list[Any]:
-        items = _elements(target(act), "map")
-        budget = act[_BUDGET]
-        saved = act.get(variable, _MISSING)
-        results = []
-        try:
-            for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
-                act[variable] = item
-                results.append(transform(act))
-        finally:
-            _restore(act, variable, saved)
-        return results
-
-    return map_
-
-
-def _build_filter(target: Code, variable: str, predicate: Code, *, counted: bool = False) -> Code:
-    """`filter`; `counted`: the number of items it keeps, for `.filter(...).size()`."""
-
-    def filter_(act: dict[str, Any]) -> Any:
-        items = _elements(target(act), "filter")
-        budget = act[_BUDGET]
-        saved = act.get(variable, _MISSING)
-        results = []
-        try:
-            for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
-                act[variable] = item
-                result = predicate(act)
-                if result is True:
-                    results.append(item)
-                elif result is not False:
-                    raise _predicate_error("filter", result)
-        finally:
-            _restore(act, variable, saved)
-        return len(results) if counted else results
-
-    return filter_
-
-
-def _build_map_filter(target: Code, variable: str, predicate: Code, transform: Code) -> Code:
-    def map_filter(act: dict[str, Any]) -> list[Any]:
-        items = _elements(target(act), "map")
-        budget = act[_BUDGET]
-        saved = act.get(variable, _MISSING)
-        results = []
-        try:
-            for item in items:
-                budget[0] -= 1
-                if budget[0] < 0:
-                    raise BudgetExceeded
-                act[variable] = item
-                result = predicate(act)
-                if result is True:
-                    results.append(transform(act))
-                elif result is not False:
-                    raise _predicate_error("map", result)
-        finally:
-            _restore(act, variable, saved)
-        return results
-
-    return map_filter
-
-
-_MACRO_BUILDERS: dict[str, Callable[..., Code]] = {
-    "all": _build_all,
-    "exists": _build_exists,
-    "exists_one": _build_exists_one,
-    "map": _build_map,
-    "filter": _build_filter,
-    "map_filter": _build_map_filter,
-}

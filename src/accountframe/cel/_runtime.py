@@ -12,29 +12,25 @@ may be evaluated from many threads at once.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import math
 import re
 import struct
-import zoneinfo
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, NoReturn
 
 import re2
 
-__all__ = ["FUNCTIONS", "CelFailure", "CelType", "Uint", "export", "type_name"]
+__all__ = ["CelFailure", "CelType", "Uint", "export", "type_name"]
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 UINT64_MAX = 2**64 - 1
 MAX_DURATION = datetime.timedelta(seconds=315_576_000_000)  # ±10,000 years
 UTC = datetime.UTC
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
-_DAY = datetime.timedelta(days=1)
-_MICROSECOND = datetime.timedelta(microseconds=1)
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
 
 
 class CelFailure(Exception):
@@ -182,39 +178,39 @@ def _maps_equal(left: dict[Any, Any], right: dict[Any, Any]) -> bool:
         return False
     for key, value in left.items():
         found = lookup(right, key)
-        if found is _MISSING or not equal(value, found):
+        if found is MISSING or not equal(value, found):
             return False
     return True
 
 
-_MISSING = object()
+MISSING = object()
 
 
 def lookup(mapping: dict[Any, Any], key: Any) -> Any:
-    """`mapping[key]` by CEL's rules (bool keys never match numbers), or `_MISSING`."""
+    """`mapping[key]` by CEL's rules (bool keys never match numbers), or `MISSING`."""
     kind = type(key)
     if kind is str:
-        return mapping.get(key, _MISSING)
+        return mapping.get(key, MISSING)
     if kind is bool:
-        found = mapping.get(key, _MISSING)
-        if found is not _MISSING:
+        found = mapping.get(key, MISSING)
+        if found is not MISSING:
             # Python merges True and 1 as dict keys: make sure the stored key is a bool.
             for stored in mapping:
                 if stored is key:
                     return found
-            return _MISSING
+            return MISSING
         return found
     if kind in _NUMBERS:
         if kind is float and not (math.isfinite(key) and key == int(key)):
-            return _MISSING
-        found = mapping.get(key, _MISSING)
+            return MISSING
+        found = mapping.get(key, MISSING)
         # Only 0 and 1 can meet a bool key (False, True) in a Python dict.
-        if found is not _MISSING and key in (0, 1) and any(type(s) is bool for s in mapping):
+        if found is not MISSING and key in (0, 1) and any(type(s) is bool for s in mapping):
             # The entry Python found may be a bool key equal to 0 or 1.
             for stored, value in mapping.items():
                 if type(stored) is not bool and stored == key:
                     return value
-            return _MISSING
+            return MISSING
         return found
     fail(f"unsupported map key type {type_name(key)}")
 
@@ -273,7 +269,7 @@ def contained(item: Any, container: Any) -> bool:
         return any(equal(item, element) for element in container)
     if kind is dict:
         if type(item) in _MAP_KEYS or type(item) is float:
-            return lookup(container, item) is not _MISSING
+            return lookup(container, item) is not MISSING
         return False
     no_overload("in", item, container)
 
@@ -413,7 +409,7 @@ def index(container: Any, key: Any) -> Any:
         key_kind = type(key)
         if key_kind in _MAP_KEYS or key_kind is float:
             found = lookup(container, key)
-            if found is _MISSING:
+            if found is MISSING:
                 fail(f"no such key: {key!r}")
             return found
         no_overload("[]", container, key)
@@ -423,8 +419,8 @@ def index(container: Any, key: Any) -> Any:
 def select(target: Any, name: str) -> Any:
     """CEL's `target.name` on a map."""
     if type(target) is dict:
-        found = target.get(name, _MISSING)
-        if found is _MISSING:
+        found = target.get(name, MISSING)
+        if found is MISSING:
             fail(f"no such member in mapping: {name!r}")
         return found
     fail(f"type '{type_name(target)}' does not support field selection")
@@ -518,7 +514,7 @@ def to_int(value: Any) -> Any:
             fail(f"int() cannot parse {shown(value)}")
         return check_int(int(value))
     if kind is datetime.datetime:
-        return (value - _EPOCH) // datetime.timedelta(seconds=1)
+        return (value - EPOCH) // datetime.timedelta(seconds=1)
     no_overload("int", value)
 
 
@@ -569,7 +565,7 @@ def format_timestamp(moment: datetime.datetime) -> str:
 
 
 def format_duration(span: datetime.timedelta) -> str:
-    micros = span // _MICROSECOND
+    micros = span // MICROSECOND
     sign = "-" if micros < 0 else ""
     seconds, fraction = divmod(abs(micros), 1_000_000)
     if fraction:
@@ -620,88 +616,9 @@ def to_bool(value: Any) -> Any:
     no_overload("bool", value)
 
 
-# Go's time.ParseDuration grammar, which CEL follows: signed, then number+unit pairs. Each pair
-# must end in a unit, so the regex cannot split a run of digits two ways: it runs in linear time.
-DURATION_TEXT = re.compile(r"([-+]?)((?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|ms|s|m|h))+)")
-_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|ms|s|m|h)")
-_UNIT_MICROS = {
-    "ns": 0.001, "us": 1, "µs": 1, "ms": 1_000, "s": 1_000_000, "m": 60_000_000,
-    "h": 3_600_000_000,
-}  # fmt: skip
-_MAX_DURATION_TEXT = 64
-RFC3339 = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
-    r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))"
-)
-_MAX_TIMESTAMP_TEXT = 40
-
-
 def shown(text: str) -> str:
     """`text` quoted for a message, shortened: data strings can be long."""
     return repr(text if len(text) <= 40 else text[:37] + "...")
-
-
-def parse_duration(text: str) -> datetime.timedelta:
-    match = DURATION_TEXT.fullmatch(text) if len(text) <= _MAX_DURATION_TEXT else None
-    if match is None:
-        fail(f"duration() expects a duration like '1.5s' or '2h45m' (got {shown(text)})")
-    micros = Decimal(0)
-    for number, unit in _DURATION_PART.findall(match[2]):
-        micros += Decimal(number if number not in ("", ".") else "0") * Decimal(
-            str(_UNIT_MICROS[unit])
-        )
-    whole = int(micros.to_integral_value())  # to the nearest microsecond, half to even
-    span = datetime.timedelta(microseconds=-whole if match[1] == "-" else whole)
-    if not -MAX_DURATION <= span <= MAX_DURATION:
-        fail(f"duration() got {shown(text)}, which is beyond ±10,000 years")
-    return span
-
-
-def to_duration(value: Any) -> Any:
-    kind = type(value)
-    if kind is datetime.timedelta:
-        return value
-    if kind is str:
-        try:
-            return parse_duration(value)
-        except OverflowError:
-            fail(f"duration() got {shown(value)}, which is beyond ±10,000 years")
-    no_overload("duration", value)
-
-
-def parse_timestamp(text: str) -> datetime.datetime:
-    match = RFC3339.fullmatch(text) if len(text) <= _MAX_TIMESTAMP_TEXT else None
-    if match is None:
-        fail(
-            "timestamp() expects an RFC 3339 timestamp like '2026-04-01T09:30:00Z' "
-            f"(got {shown(text)})"
-        )
-    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
-    nanos = int((match[7] or "").ljust(9, "0"))
-    micros = (nanos + 500) // 1000  # to the nearest microsecond
-    try:
-        moment = datetime.datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-        moment += datetime.timedelta(microseconds=micros)
-        if match[9]:
-            offset = datetime.timedelta(hours=int(match[10]), minutes=int(match[11]))
-            moment = moment - offset if match[9] == "+" else moment + offset
-    except (ValueError, OverflowError):
-        fail(f"timestamp() got {shown(text)}, which is not a real time in years 1 to 9999")
-    return moment
-
-
-def to_timestamp(value: Any) -> Any:
-    kind = type(value)
-    if kind is datetime.datetime:
-        return value
-    if kind is str:
-        return parse_timestamp(value)
-    if kind is int:
-        try:
-            return _EPOCH + datetime.timedelta(seconds=value)
-        except OverflowError:
-            fail("timestamp out of range (years 1 to 9999)")
-    no_overload("timestamp", value)
 
 
 def _wrapper(kinds: tuple[type, ...], check: Callable[[Any], Any], name: str) -> Any:
@@ -761,165 +678,3 @@ def dyn(value: Any) -> Any:
 
 def type_of(value: Any) -> CelType:
     return _TYPE_VALUES.get(type(value)) or fail(f"unknown type {type(value).__name__}")
-
-
-# --- Timestamps and durations: accessors --------------------------------------------------------
-
-_OFFSET = re.compile(r"([+-]?)([0-9]{2}):([0-9]{2})")
-
-
-def _zone(name: Any) -> datetime.tzinfo:
-    if type(name) is not str:
-        no_overload("time zone", name)
-    match = _OFFSET.fullmatch(name)
-    if match:
-        offset = datetime.timedelta(hours=int(match[2]), minutes=int(match[3]))
-        return datetime.timezone(-offset if match[1] == "-" else offset)
-    if name == "UTC":
-        return UTC
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        fail(f"unknown time zone {shown(name)}")
-
-
-def _local(moment: Any, zone: tuple[Any, ...], name: str) -> datetime.datetime:
-    if type(moment) is not datetime.datetime or len(zone) > 1:
-        no_overload(name, moment, *zone)
-    return moment.astimezone(_zone(zone[0])) if zone else moment
-
-
-def get_full_year(moment: Any, *zone: Any) -> int:
-    return _local(moment, zone, "getFullYear").year
-
-
-def get_month(moment: Any, *zone: Any) -> int:
-    return _local(moment, zone, "getMonth").month - 1
-
-
-def get_day_of_month(moment: Any, *zone: Any) -> int:
-    return _local(moment, zone, "getDayOfMonth").day - 1
-
-
-def get_date(moment: Any, *zone: Any) -> int:
-    return _local(moment, zone, "getDate").day
-
-
-def get_day_of_week(moment: Any, *zone: Any) -> int:
-    return (_local(moment, zone, "getDayOfWeek").weekday() + 1) % 7
-
-
-def get_day_of_year(moment: Any, *zone: Any) -> int:
-    return _local(moment, zone, "getDayOfYear").timetuple().tm_yday - 1
-
-
-def _clock(name: str, of_time: Callable[[datetime.datetime], int], of_span: int) -> Any:
-    def accessor(value: Any, *zone: Any) -> int:
-        if type(value) is datetime.timedelta and not zone:
-            micros = value // _MICROSECOND
-            whole = abs(micros) // of_span
-            return -whole if micros < 0 else whole
-        return of_time(_local(value, zone, name))
-
-    accessor.__name__ = name
-    return accessor
-
-
-get_hours = _clock("getHours", lambda moment: moment.hour, 3_600_000_000)
-get_minutes = _clock("getMinutes", lambda moment: moment.minute, 60_000_000)
-get_seconds = _clock("getSeconds", lambda moment: moment.second, 1_000_000)
-
-
-def get_milliseconds(value: Any, *zone: Any) -> int:
-    if type(value) is datetime.timedelta and not zone:
-        micros = value // _MICROSECOND
-        part = (abs(micros) % 1_000_000) // 1000
-        return -part if micros < 0 else part
-    return _local(value, zone, "getMilliseconds").microsecond // 1000
-
-
-# --- accountframe's functions (the same rules and messages as `functions.py`) ------------------
-
-
-def _arguments_error(name: str, expected: str, *args: Any) -> NoReturn:
-    found = ", ".join(type_name(arg) for arg in args)
-    fail(f"{name}() expects ({expected}) (got ({found}))")
-
-
-def days(count: Any) -> datetime.timedelta:
-    if type(count) is not int and type(count) is not Uint:
-        _arguments_error("days", "int", count)
-    if abs(count) * 86_400 > MAX_DURATION.total_seconds():
-        fail(f"days({int(count)}) is beyond the duration range of ±10,000 years")
-    return datetime.timedelta(days=int(count))
-
-
-def days_between(first: Any, second: Any) -> int:
-    if type(first) is not datetime.datetime or type(second) is not datetime.datetime:
-        _arguments_error("days_between", "timestamp, timestamp", first, second)
-    return (second - first) // _DAY
-
-
-def add_months(moment: Any, months: Any) -> datetime.datetime:
-    if type(moment) is not datetime.datetime or (
-        type(months) is not int and type(months) is not Uint
-    ):
-        _arguments_error("add_months", "timestamp, int", moment, months)
-    year_offset, month_index = divmod(moment.month - 1 + int(months), 12)
-    year = moment.year + year_offset
-    if not 1 <= year <= 9999:
-        fail(f"add_months: {int(months)} months from {format_timestamp(moment)} is out of range")
-    month = month_index + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def date(text: Any) -> datetime.datetime:
-    if type(text) is not str:
-        _arguments_error("date", "string", text)
-    if not _ISO_DATE.fullmatch(text):
-        fail(f"date() expects an ISO date like '2026-04-01' (got {shown(text)})")
-    try:
-        day = datetime.date.fromisoformat(text)
-    except ValueError:
-        fail(f"date() got {shown(text)}, which is not a real date")
-    return datetime.datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-#: Every function by CEL name: `f(x, y)` and the method form `x.f(y)` call the same one.
-FUNCTIONS: Mapping[str, Callable[..., Any]] = MappingProxyType(
-    {
-        "size": size,
-        "contains": contains,
-        "startsWith": starts_with,
-        "endsWith": ends_with,
-        "matches": matches,
-        "int": to_int,
-        "uint": to_uint,
-        "double": to_double,
-        "string": to_string,
-        "bytes": to_bytes,
-        "bool": to_bool,
-        "duration": to_duration,
-        "timestamp": to_timestamp,
-        "dyn": dyn,
-        "type": type_of,
-        "getFullYear": get_full_year,
-        "getMonth": get_month,
-        "getDayOfMonth": get_day_of_month,
-        "getDate": get_date,
-        "getDayOfWeek": get_day_of_week,
-        "getDayOfYear": get_day_of_year,
-        "getHours": get_hours,
-        "getMinutes": get_minutes,
-        "getSeconds": get_seconds,
-        "getMilliseconds": get_milliseconds,
-        "days": days,
-        "days_between": days_between,
-        "add_months": add_months,
-        "date": date,
-    }
-)

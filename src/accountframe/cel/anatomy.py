@@ -30,7 +30,7 @@ import attrs
 import lark
 
 from accountframe.cel._engine import Program, compile
-from accountframe.cel._lower import macro_parts
+from accountframe.cel._tree import macro_parts
 from accountframe.errors import CelCompileError, Location
 
 __all__ = ["Subcondition", "paths", "subconditions"]

@@ -36,8 +36,8 @@ from typing import Any
 import attrs
 import lark
 
-from accountframe.cel._engine import Program, _offset, _Placer
-from accountframe.cel._lower import _MACROS, _bound_name
+from accountframe.cel._engine import Placer, Program, source_offset
+from accountframe.cel._tree import MACROS, bound_name
 from accountframe.cel.types import (
     BOOL,
     BYTES,
@@ -242,14 +242,14 @@ class _Walker:
 
     def __init__(self, program: Program, indent: int, hints: Mapping[str, str]) -> None:
         self.program = program
-        self.placer = _Placer(program.source, program.location, indent)
+        self.placer = Placer(program.source, program.location, indent)
         self.hints = hints
         self.diagnostics: list[Diagnostic] = []
 
     def report(self, code: str, message: str, node: Any) -> Type:
         """Record a problem at `node` (None: the expression's start) and return `dyn`."""
         line, column = _position(node) if node is not None else (1, 1)
-        offset = _offset(self.program.source, line, column)
+        offset = source_offset(self.program.source, line, column)
         self.diagnostics.append(self.placer.error(code, message, offset).diagnostic)
         return DYN
 
@@ -426,7 +426,7 @@ class _Walker:
         target_node, name_token, *rest = node.children
         arguments = _arguments(rest[0] if rest else None)
         name = str(name_token)
-        if name in _MACROS:
+        if name in MACROS:
             return (yield from self.macro(target_node, name_token, arguments, scope))
         return (yield from self.call(name_token, target_node, arguments, scope))
 
@@ -444,7 +444,7 @@ class _Walker:
                 f".{name}() takes 2 arguments, a variable and an expression (got {len(arguments)})",
                 name_token,
             )
-        variable = _bound_name(arguments[0])
+        variable = bound_name(arguments[0])
         if variable is None:
             return self.report(
                 "af-type", f"the first argument of .{name}() must be a variable name",

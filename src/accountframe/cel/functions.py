@@ -9,7 +9,9 @@ expected and what was found.
 `duration()` and `timestamp()` replace celpy's built-ins: celpy's duration regex backtracks
 exponentially (a 22-character string took 0.33 s, four times longer per two more characters)
 and its timestamp parser accepts far more than RFC 3339. The guarded versions check a string
-against a strict, linear pattern and a length bound before delegating to celpy.
+against a strict, linear pattern and a length bound (and an offset against RFC 3339's range)
+before delegating to celpy. The time accessors (`getHours`, ...) check an offset given as
+their time zone the same way.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from types import MappingProxyType
 from typing import Any
 
 import celpy.celtypes as ct
-from celpy.evaluation import CELEvalError
+from celpy.evaluation import CELEvalError, base_functions
 
-from accountframe.cel import _runtime as rt
+import accountframe.cel._time as time_functions
 from accountframe.cel._runtime import CelFailure, shown
 from accountframe.cel.values import cel_type_name, plain_value, to_cel
 from accountframe.errors import CelEvaluationError
@@ -68,7 +70,7 @@ def days(count: Any) -> Any:
     >>> days(ct.IntType(2))
     DurationType('172800s')
     """
-    return _on_plain(rt.days, count)
+    return _on_plain(time_functions.days, count)
 
 
 def days_between(first: Any, second: Any) -> Any:
@@ -83,7 +85,7 @@ def days_between(first: Any, second: Any) -> Any:
     ...              ct.TimestampType("2026-01-02T12:00:00Z"))
     IntType(1)
     """
-    return _on_plain(rt.days_between, first, second)
+    return _on_plain(time_functions.days_between, first, second)
 
 
 def add_months(moment: Any, months: Any) -> Any:
@@ -98,7 +100,7 @@ def add_months(moment: Any, months: Any) -> Any:
     >>> add_months(ct.TimestampType("2025-01-31T00:00:00Z"), ct.IntType(1))
     TimestampType('2025-02-28T00:00:00Z')
     """
-    return _on_plain(rt.add_months, moment, months)
+    return _on_plain(time_functions.add_months, moment, months)
 
 
 def date(text: Any) -> Any:
@@ -112,7 +114,7 @@ def date(text: Any) -> Any:
     >>> date(ct.StringType("1 April")).args[0]
     "date() expects an ISO date like '2026-04-01' (got '1 April')"
     """
-    return _on_plain(rt.date, text)
+    return _on_plain(time_functions.date, text)
 
 
 def duration(value: Any) -> Any:
@@ -124,7 +126,7 @@ def duration(value: Any) -> Any:
     "duration() expects a duration like '1.5s' or '2h45m' (got '111111111111111111111111111...')"
     """
     if isinstance(value, str) and (
-        len(value) > _MAX_DURATION_TEXT or not rt.DURATION_TEXT.fullmatch(value)
+        len(value) > _MAX_DURATION_TEXT or not time_functions.DURATION_TEXT.fullmatch(value)
     ):
         return _error(f"duration() expects a duration like '1.5s' or '2h45m' (got {shown(value)})")
     return _delegate("duration", ct.DurationType, value)
@@ -136,14 +138,46 @@ def timestamp(value: Any) -> Any:
     >>> timestamp(ct.StringType("2026-04-01T09:30:00Z"))
     TimestampType('2026-04-01T09:30:00Z')
     """
-    if isinstance(value, str) and (
-        len(value) > _MAX_TIMESTAMP_TEXT or not rt.RFC3339.fullmatch(value)
-    ):
-        return _error(
-            "timestamp() expects an RFC 3339 timestamp like '2026-04-01T09:30:00Z' "
-            f"(got {shown(value)})"
+    if isinstance(value, str):
+        match = (
+            time_functions.RFC3339.fullmatch(value) if len(value) <= _MAX_TIMESTAMP_TEXT else None
         )
+        if match is None:
+            return _error(
+                "timestamp() expects an RFC 3339 timestamp like '2026-04-01T09:30:00Z' "
+                f"(got {shown(value)})"
+            )
+        if match[9] and time_functions.offset_error(match[10], match[11]):
+            return _error(
+                f"timestamp() got {shown(str(value))}, whose offset is not {time_functions.OFFSETS}"
+            )
     return _delegate("timestamp", ct.TimestampType, value)
+
+
+def _zoned(name: str) -> Callable[..., Any]:
+    """celpy's accessor `name` (`getHours`, ...), with a time zone argument that is an offset
+    checked first: celpy lets Python's `ValueError` for `+99:00` through as "overflow"."""
+    accessor = base_functions[name]
+
+    def zoned(*args: Any) -> Any:
+        zone = args[1] if len(args) == 2 else None
+        if isinstance(zone, str):
+            match = time_functions.OFFSET.fullmatch(zone)
+            if match and time_functions.offset_error(match[2], match[3]):
+                return _error(
+                    f"time zone {shown(str(zone))} is neither a zone name nor an offset "
+                    f"{time_functions.OFFSETS}"
+                )
+        return accessor(*args)
+
+    zoned.__name__ = name
+    return zoned
+
+
+_ACCESSORS = (
+    "getFullYear", "getMonth", "getDayOfMonth", "getDate", "getDayOfWeek", "getDayOfYear",
+    "getHours", "getMinutes", "getSeconds", "getMilliseconds",
+)  # fmt: skip
 
 
 def _delegate(name: str, constructor: Callable[[Any], Any], value: Any) -> Any:
@@ -162,5 +196,6 @@ CEL_FUNCTIONS: Mapping[str, Callable[..., Any]] = MappingProxyType(
         "days_between": days_between,
         "duration": duration,
         "timestamp": timestamp,
+        **{name: _zoned(name) for name in _ACCESSORS},
     }
 )

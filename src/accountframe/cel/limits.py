@@ -1,10 +1,12 @@
-"""Size limits for CEL expressions, checked before anything is parsed.
+"""Limits for CEL expressions: their size, checked before anything is parsed, and what one
+evaluation may spend.
 
 An expression from a policy file is untrusted text. cel-python's parser and evaluator are
 recursive, so an expression that is long or deeply nested could exhaust the Python stack and
 surface as a `RecursionError` far from its cause. `Limits` bounds both, and the checks here run on
 the raw text before the parser sees it; `accountframe.cel._engine` adds a guard on the parsed tree
-for nesting that has no brackets (`1 + 1 + ... + 1`, `!!!...!x`).
+for nesting that has no brackets (`1 + 1 + ... + 1`, `!!!...!x`). `max_iterations`, `max_cost`
+and `max_value_size` bound each evaluation (`accountframe.cel._cost` has the cost model).
 """
 
 from __future__ import annotations
@@ -35,24 +37,39 @@ class Limits:
         max_iterations: The most comprehension (macro) iterations one evaluation may run, over
             all its `all`, `exists`, `exists_one`, `map` and `filter` calls together; beyond it
             the evaluation fails with "evaluation budget exceeded". It bounds the work of
-            nested macros over large data (`xs.all(x, ys.all(y, ...))`). Enforced by the
-            accountframe engine; the celpy engine does not count iterations.
+            nested macros over large data (`xs.all(x, ys.all(y, ...))`).
+        max_cost: The most one evaluation may cost: 1 per operation, plus 1 per 100
+            characters or bytes of string work and 1 per element of list or map work (see
+            `accountframe.cel._cost` and docs/limits.md); beyond it the evaluation fails with
+            "evaluation budget exceeded: cost over ...". It bounds the work of expressions
+            that iterate over large strings and lists, which the iteration count alone does
+            not.
+        max_value_size: The largest string (characters), bytes or list or map (elements) an
+            evaluation may make, with `+`, `string()`, `bytes()`, `map` or `filter`; beyond it
+            the evaluation fails with "value too large: ...". Values given as variables are
+            not limited by it.
+
+    Every limit is enforced by both engines; beyond one, the evaluation stops (no `&&`, `||`
+    or macro absorbs it) and the finding is `error`.
 
     Example:
         >>> Limits()
-        Limits(max_length=4096, max_depth=64, max_iterations=1000000)
+        Limits(max_length=4096, max_depth=64, max_iterations=1000000, max_cost=10000000, max_value_size=1000000)
         >>> Limits(max_depth=0)
         Traceback (most recent call last):
         ...
         ValueError: max_depth must be a positive int (got 0)
-    """
+    """  # noqa: E501 - the doctest is one line
 
     max_length: int = attrs.field(default=4096, validator=_positive)
     max_depth: int = attrs.field(default=64, validator=_positive)
     max_iterations: int = attrs.field(default=1_000_000, validator=_positive)
+    max_cost: int = attrs.field(default=10_000_000, validator=_positive)
+    max_value_size: int = attrs.field(default=1_000_000, validator=_positive)
 
 
-#: The limits SPEC §5 names: 4,096 characters, nesting depth 64; and 1,000,000 macro iterations.
+#: The limits SPEC §5 names: 4,096 characters, nesting depth 64; and 1,000,000 macro iterations,
+#: a cost of 10,000,000 and values of 1,000,000 characters or elements per evaluation.
 DEFAULT_LIMITS = Limits()
 
 

@@ -5,7 +5,9 @@
 and the ones after it up to `until`. Due dates are the evaluator's own: the first comes from
 the finding that `check` gives (the same code: `base + every`, SPEC section 4), and each later
 one assumes the one before is met on its due date (`due + every`, calendar arithmetic), or, for
-an overdue one, on `as_of` (`as_of + every`).
+an overdue one, on `as_of` (`as_of + every`). Dates saturate at the calendar's last day,
+9999-12-31, and the repeats stop there; one policy lists at most `MAX_OCCURRENCES` for one
+contract.
 
 Statuses of an item, as of the date:
 
@@ -64,6 +66,7 @@ from accountframe.model import Portfolio, Review
 __all__ = [
     "DEFAULT_HORIZON",
     "DUE_SOON_DEFAULT",
+    "MAX_OCCURRENCES",
     "SCHEDULE_FORMAT",
     "ItemStatus",
     "Schedule",
@@ -76,6 +79,9 @@ SCHEDULE_FORMAT = "accountframe/schedule/1"
 DEFAULT_HORIZON = Duration(months=3)
 #: The "due soon" window of a policy without `warn_before`.
 DUE_SOON_DEFAULT = Duration(days=14)
+#: The most items one policy lists for one contract: a bound on the schedule's size whatever
+#: `until` is (a daily cadence up to 9999-12-31 would otherwise list millions).
+MAX_OCCURRENCES = 1000
 
 
 class ItemStatus(enum.StrEnum):
@@ -207,7 +213,8 @@ def schedule(
     (inclusive). The due dates and the reviews that counted are the judges' own evidence.
 
     Raises:
-        UsageError: `until` is before `as_of`.
+        UsageError: `until` is before `as_of`, or a policy would list more than
+            `MAX_OCCURRENCES` items for one contract up to `until`.
     """
     if as_of is None:
         as_of = portfolio.as_of or datetime.date.today()
@@ -281,10 +288,19 @@ def schedule(
             if due is None:
                 break
             # An overdue one cannot be met on its date any more: assume it is met on as_of.
-            due = every.after(max(due, as_of))
-            occurrence += 1
-            if every == Duration():  # a zero duration would repeat the same date for ever
+            following = every.after(max(due, as_of))
+            # Dates saturate at 9999-12-31 (and a zero duration adds nothing): each due date is
+            # strictly later than the last, so the loop ends at the calendar's end at the latest.
+            if following <= due or every == Duration():
                 break
+            if following <= until and occurrence >= MAX_OCCURRENCES:
+                raise UsageError(
+                    f"the schedule would list more than {MAX_OCCURRENCES:,} occurrences of "
+                    f"{policy.id} for {contract_id} (every {every}) up to {until}; "
+                    "choose an earlier until"
+                )
+            due = following
+            occurrence += 1
     return Schedule(
         organisation=portfolio.organisation,
         framework=plan.framework.name,

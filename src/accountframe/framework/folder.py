@@ -43,9 +43,18 @@ from accountframe.framework.framework import Framework, Removal, Role
 from accountframe.framework.policies import KINDS, Policy
 from accountframe.load.documents import DEFAULT_LIMITS, Document, LoadLimits, read_document
 from accountframe.load.fields import Path, Problem, describe, meta
+from accountframe.load.paths import ReadRule
 from accountframe.load.structure import structure
 
-__all__ = ["FRAMEWORK_FILE", "FrameworkFile", "bundled", "bundled_names", "load_framework"]
+__all__ = [
+    "FRAMEWORK_FILE",
+    "FrameworkFile",
+    "bundled",
+    "bundled_folder_of",
+    "bundled_names",
+    "load_framework",
+    "read_rule",
+]
 
 FRAMEWORK_FILE = "framework.yaml"
 _POLICY_SUFFIXES = (".yaml", ".yml")
@@ -138,7 +147,7 @@ def bundled(name: str, *, limits: LoadLimits = DEFAULT_LIMITS) -> Framework:
         ...
         accountframe.errors.UsageError: no bundled framework 'no-such-framework' (bundled: ...)
     """
-    folder = bundled_folder(name)
+    folder = bundled_folder_of(name)
     if folder is None:
         names = bundled_names()
         available = ", ".join(names) or "none"
@@ -181,14 +190,34 @@ def _bundled_roots() -> list[FilePath]:
     return roots
 
 
-def bundled_folder(name: str) -> FilePath | None:
+def bundled_folder_of(name: str) -> FilePath | None:
+    """The folder of the bundled framework `name`, or None if there is none."""
     if not isinstance(name, str) or not _BUNDLED_NAME.fullmatch(name) or ".." in name:
         return None
     for root in _bundled_roots():
         folder = root / name
-        if (folder / FRAMEWORK_FILE).is_file():
+        if _is_file(folder / FRAMEWORK_FILE):
             return folder
     return None
+
+
+def read_rule(folder: str | os.PathLike[str], limits: LoadLimits = DEFAULT_LIMITS) -> ReadRule:
+    """The paths rule of the framework folder `folder` (`accountframe.load.paths`): its own
+    folder, the bundled frameworks' folder when it is one of them, and `limits.allow_read`.
+
+    Example:
+        >>> read_rule("tests/fixtures/frameworks/cli").allows("/etc/passwd")
+        False
+    """
+    return ReadRule.for_folder(folder, shared=_bundled_roots(), allowed=limits.allow_read)
+
+
+def _is_file(path: FilePath) -> bool:
+    """`path.is_file()`, False for a path the OS cannot take (too long, a NUL byte)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 # -- the loader ----------------------------------------------------------------------------
@@ -204,13 +233,33 @@ class _Entry:
     path: Path
 
 
+@attrs.define
+class _Level:
+    """One framework of an extends chain, read but not yet composed."""
+
+    loader: _FolderLoader
+    main: FilePath
+    document: Document
+    policy_documents: list[Document]
+    header: FrameworkFile | None
+    #: The `framework.yaml` of the framework it extends, once found; None if it extends none
+    #: (or the one it names could not be found: `header.extends` then tells).
+    base_main: FilePath | None = None
+
+
 class _FolderLoader:
-    """Loads one framework folder; `chain` holds the framework files extending it, for cycles."""
+    """Loads one framework folder; `chain` holds the framework files extending it, for cycles.
+
+    An extends chain is walked in a loop, not by recursion (`load`): each framework is read
+    (`prepare`), then they are composed from the last base up. Every file is read under the
+    folder's paths rule (`accountframe.load.paths`).
+    """
 
     def __init__(self, limits: LoadLimits, chain: tuple[FilePath, ...]) -> None:
         self.limits = limits
         self.chain = chain
         self.diagnostics: list[Diagnostic] = []
+        self.rule: ReadRule | None = None
 
     def report(
         self, document: Document, code: str, message: str, path: Path, *, at_key: bool = False
@@ -218,6 +267,10 @@ class _FolderLoader:
         self.diagnostics.append(document.diagnostic(Problem(code, message, path, at_key)))
 
     def read(self, file: FilePath) -> Document | None:
+        refusal = self.rule.refusal(file) if self.rule is not None else None
+        if refusal is not None:  # never opened, so nothing of it can reach a message
+            self.diagnostics.append(Diagnostic("af-path", refusal, Location(file=str(file))))
+            return None
         try:
             document = read_document(file, limits=self.limits, error=FrameworkError)
         except FrameworkError as error:
@@ -238,8 +291,33 @@ class _FolderLoader:
     # -- the folder as a whole ---------------------------------------------------------------
 
     def load(self, given: FilePath) -> Framework:
+        """The framework at `given`, composed over the frameworks it extends, in a loop."""
+        levels = [self.prepare(given)]
+        while (base_main := levels[-1].base_main) is not None:
+            parent = levels[-1].loader
+            loader = _FolderLoader(self.limits, (*parent.chain, levels[-1].main.resolve()))
+            try:
+                levels.append(loader.prepare(base_main))
+            except FrameworkError as error:  # the base's problems are the parent's to report
+                parent.diagnostics.extend(error.diagnostics)
+                break
+        base: Framework | None = None
+        for depth in range(len(levels) - 1, -1, -1):
+            try:
+                base = _Composer(levels[depth].loader, levels[depth], base).compose()
+            except FrameworkError as error:
+                if depth == 0:
+                    raise
+                levels[depth - 1].loader.diagnostics.extend(error.diagnostics)
+                base = None
+        assert base is not None  # the top level composed, or raised
+        return base
+
+    def prepare(self, given: FilePath) -> _Level:
+        """Read one framework folder: its files, its header, and where its base is."""
         main = given if given.name == FRAMEWORK_FILE else given / FRAMEWORK_FILE
         try:
+            self.rule = read_rule(main.parent, self.limits)
             files = self.files(given, main)
         except (OSError, ValueError) as error:  # no permission, a name too long, a NUL byte
             message = getattr(error, "strerror", None) or str(error)
@@ -251,9 +329,16 @@ class _FolderLoader:
         if header_document is None:
             # Without the header nothing composes; still report the policy files' problems.
             for document in policy_documents:
-                self.policy_file(document, params=None)
+                _Composer(self, None, None).policy_file(document, params=None)
             self.fail()
-        return self.compose(main, header_document, policy_documents)
+        data = dict(header_document.data)
+        data.pop("policies", None)
+        header, problems = structure(FrameworkFile, data)
+        self.structure_problems(header_document, data, problems)
+        level = _Level(self, main, header_document, policy_documents, header)
+        if header is not None and header.extends is not None:
+            level.base_main = self.base(main, header_document, header.extends)
+        return level
 
     @staticmethod
     def files(given: FilePath, main: FilePath) -> list[FilePath]:
@@ -272,44 +357,16 @@ class _FolderLoader:
             if file.suffix in _POLICY_SUFFIXES and file.name != main.name and file.is_file()
         ]
 
-    def compose(
-        self, main: FilePath, header_document: Document, policy_documents: list[Document]
-    ) -> Framework:
-        data = dict(header_document.data)
-        header_policies = data.pop("policies", None)
-        header, problems = structure(FrameworkFile, data)
-        self.structure_problems(header_document, data, problems)
-        base = None
-        if header is not None and header.extends is not None:
-            base = self.base(main, header_document, header.extends)
-        params: dict[str, Any] | None = None  # None: unknown, so references are not checked
-        if header is not None:
-            params = {**(base.params if base is not None else {}), **header.params}
-        entries: list[_Entry] = []
-        if "policies" in header_document.data:
-            entries += self.policies(header_document, header_policies, params)
-        for document in policy_documents:
-            entries += self.policy_file(document, params)
-        removed = {item.id for item in header.remove} if header is not None else set()
-        self.duplicates(entries, base, removed)
-        self.too_many(entries, base, removed)
-        if header is None or (header.extends is not None and base is None):
-            self.fail()  # nothing to compose with; the reason is already reported
-        self.override_and_remove(header_document, header, base, params or {})
-        self.inherited_durations(header_document, header, base)
-        self.structural(header_document, header, base, entries)
-        self.fail_if_any()
-        return self.build(header_document, header, base, entries)
-
-    def base(self, main: FilePath, document: Document, extends: str) -> Framework | None:
-        """The framework this one extends, loaded (recursively) with its own sources."""
+    def base(self, main: FilePath, document: Document, extends: str) -> FilePath | None:
+        """The `framework.yaml` of the framework this one extends: a framework folder (one
+        that holds a `framework.yaml`, loaded under its own paths rule) or a bundled one."""
         where = ("extends",)
         # Lexically normalised, so that messages name `base/p.yaml`, not `mine/../base/p.yaml`.
         folder = FilePath(os.path.normpath(main.parent / extends))
-        if not (folder / FRAMEWORK_FILE).is_file() and not (
-            folder.is_file() and folder.name == FRAMEWORK_FILE
+        if not _is_file(folder / FRAMEWORK_FILE) and not (
+            folder.name == FRAMEWORK_FILE and _is_file(folder)
         ):
-            named = bundled_folder(extends)
+            named = bundled_folder_of(extends)
             if named is None:
                 names = bundled_names()
                 message = f"no framework folder {str(folder)!r}"
@@ -333,11 +390,76 @@ class _FolderLoader:
                 where,
             )
             return None
-        try:
-            return _FolderLoader(self.limits, chain).load(base_main)
-        except FrameworkError as error:
-            self.diagnostics.extend(error.diagnostics)
+        if len(chain) >= self.limits.max_extends:
+            self.report(
+                document,
+                "af-limit",
+                f"the extends chain is longer than {self.limits.max_extends} frameworks, the limit",
+                where,
+            )
             return None
+        return base_main
+
+    def structure_problems(
+        self,
+        document: Document,
+        data: Mapping[str, Any],
+        problems: Iterable[Problem],
+        path: Path = (),
+    ) -> None:
+        """Report the structurer's problems, moving a validator's complaint to its field."""
+        refused = [problem.path for problem in document.problems if problem.code == "af-unsafe"]
+        for problem in problems:
+            if not problem.at_key and any(
+                problem.path[: len(prefix)] == prefix for prefix in refused
+            ):
+                continue  # an unsafe tag was read as null; saying so again would only confuse
+            field = _named_field(problem.message)
+            if field is not None and field in data and problem.path == path:
+                problem = attrs.evolve(problem, path=(*path, field))
+            self.diagnostics.append(document.diagnostic(problem))
+
+
+class _Composer:
+    """Composes one framework of an extends chain over its base (`None` at the bottom): its
+    policies read and checked, overrides and removals applied, the `Framework` built. Problems
+    are reported to the loader, located in their files."""
+
+    def __init__(self, loader: _FolderLoader, level: _Level | None, base: Framework | None) -> None:
+        self.loader = loader
+        self.level = level
+        self.base = base
+        self.limits = loader.limits
+        self.diagnostics = loader.diagnostics
+        self.report = loader.report
+        self.fail = loader.fail
+        self.fail_if_any = loader.fail_if_any
+        self.structure_problems = loader.structure_problems
+
+    def compose(self) -> Framework:
+        """The framework of this level, composed over its base: every problem reported."""
+        assert self.level is not None
+        level, base = self.level, self.base
+        header_document, header = level.document, level.header
+        header_policies = header_document.data.get("policies")
+        params: dict[str, Any] | None = None  # None: unknown, so references are not checked
+        if header is not None:
+            params = {**(base.params if base is not None else {}), **header.params}
+        entries: list[_Entry] = []
+        if "policies" in header_document.data:
+            entries += self.policies(header_document, header_policies, params)
+        for document in level.policy_documents:
+            entries += self.policy_file(document, params)
+        removed = {item.id for item in header.remove} if header is not None else set()
+        self.duplicates(entries, base, removed)
+        self.too_many(entries, base, removed)
+        if header is None or (header.extends is not None and base is None):
+            self.fail()  # nothing to compose with; the reason is already reported
+        self.override_and_remove(header_document, header, base, params or {})
+        self.inherited_durations(header_document, header, base)
+        self.structural(header_document, header, base, entries)
+        self.fail_if_any()
+        return self.build(header_document, header, base, entries)
 
     # -- policies ---------------------------------------------------------------------------
 
@@ -455,25 +577,6 @@ class _FolderLoader:
             self.report(document, "af-value", str(error), path)
             return False
         return True
-
-    def structure_problems(
-        self,
-        document: Document,
-        data: Mapping[str, Any],
-        problems: Iterable[Problem],
-        path: Path = (),
-    ) -> None:
-        """Report the structurer's problems, moving a validator's complaint to its field."""
-        refused = [problem.path for problem in document.problems if problem.code == "af-unsafe"]
-        for problem in problems:
-            if not problem.at_key and any(
-                problem.path[: len(prefix)] == prefix for prefix in refused
-            ):
-                continue  # an unsafe tag was read as null; saying so again would only confuse
-            field = _named_field(problem.message)
-            if field is not None and field in data and problem.path == path:
-                problem = attrs.evolve(problem, path=(*path, field))
-            self.diagnostics.append(document.diagnostic(problem))
 
     def duplicates(self, entries: list[_Entry], base: Framework | None, removed: set[str]) -> None:
         inherited = {policy.id for policy in base.policies} if base is not None else set()
@@ -647,29 +750,9 @@ class _FolderLoader:
                 )
             own_roles.setdefault(role.id, index)
         for message in Framework.problems(cast(Framework, composed)):
-            code, path, at_key = self.locate_structural(message, own_roles)
+            code, path, at_key = _locate_structural(message, own_roles)
             if code != "af-duplicate":
                 self.report(document, code, message, path, at_key=at_key)
-
-    @staticmethod
-    def locate_structural(message: str, own_roles: Mapping[str, int]) -> tuple[str, Path, bool]:
-        match = _QUOTED.search(message)
-        name = (match.group(1) or match.group(2)) if match else ""
-        if message.startswith("role ids"):
-            return "af-duplicate", ("roles",), False
-        if message.startswith("role "):
-            if name not in own_roles:
-                return "af-reference", ("roles",), False
-            return "af-reference", ("roles", own_roles[name], "reports_to"), False
-        if message.startswith("the roles chain"):
-            loop = message.rsplit(": ", 1)[-1].split(" → ")
-            mine = [own_roles[role] for role in loop if role in own_roles]
-            return "af-cycle", ("roles", min(mine), "reports_to") if mine else ("roles",), False
-        if message.startswith("definition name"):
-            return "af-value", ("definitions", name), True
-        if message.startswith("parameter name"):
-            return "af-value", ("params", name), True
-        return "af-value", (), False
 
     def build(
         self,
@@ -715,31 +798,51 @@ class _FolderLoader:
             for key, value in framework.sources.items()
             if key[0] != "policies" or key[1] in kept
         }
-        sources.update(self.sources(document, header, base, entries))
+        sources.update(_sources(document, header, base, entries))
         return attrs.evolve(framework, sources=sources)
 
-    @staticmethod
-    def sources(
-        document: Document, header: FrameworkFile, base: Framework | None, entries: list[_Entry]
-    ) -> dict[tuple[str, ...], tuple[Location, int]]:
-        """Where each CEL expression this folder gives (policies, overrides, definitions) is."""
-        found: dict[tuple[str, ...], tuple[Location, int]] = {}
-        for entry in entries:
-            for field in type(entry.policy).expressions:
-                if isinstance(entry.data.get(field), str):
-                    key = ("policies", entry.policy.id, field)
-                    found[key] = _expression_source(entry.document, (*entry.path, field))
-        inherited = {policy.id: policy for policy in base.policies} if base else {}
-        for policy_id, changes in header.override.items():
-            expressions = type(inherited[policy_id]).expressions
-            for field, value in changes.items():
-                if field in expressions and isinstance(value, str):
-                    found[("policies", policy_id, field)] = _expression_source(
-                        document, ("override", policy_id, field)
-                    )
-        for name in header.definitions:
-            found[("definitions", name)] = _expression_source(document, ("definitions", name))
-        return found
+
+def _locate_structural(message: str, own_roles: Mapping[str, int]) -> tuple[str, Path, bool]:
+    match = _QUOTED.search(message)
+    name = (match.group(1) or match.group(2)) if match else ""
+    if message.startswith("role ids"):
+        return "af-duplicate", ("roles",), False
+    if message.startswith("role "):
+        if name not in own_roles:
+            return "af-reference", ("roles",), False
+        return "af-reference", ("roles", own_roles[name], "reports_to"), False
+    if message.startswith("the roles chain"):
+        loop = message.rsplit(": ", 1)[-1].split(" → ")
+        mine = [own_roles[role] for role in loop if role in own_roles]
+        return "af-cycle", ("roles", min(mine), "reports_to") if mine else ("roles",), False
+    if message.startswith("definition name"):
+        return "af-value", ("definitions", name), True
+    if message.startswith("parameter name"):
+        return "af-value", ("params", name), True
+    return "af-value", (), False
+
+
+def _sources(
+    document: Document, header: FrameworkFile, base: Framework | None, entries: list[_Entry]
+) -> dict[tuple[str, ...], tuple[Location, int]]:
+    """Where each CEL expression this folder gives (policies, overrides, definitions) is."""
+    found: dict[tuple[str, ...], tuple[Location, int]] = {}
+    for entry in entries:
+        for field in type(entry.policy).expressions:
+            if isinstance(entry.data.get(field), str):
+                key = ("policies", entry.policy.id, field)
+                found[key] = _expression_source(entry.document, (*entry.path, field))
+    inherited = {policy.id: policy for policy in base.policies} if base else {}
+    for policy_id, changes in header.override.items():
+        expressions = type(inherited[policy_id]).expressions
+        for field, value in changes.items():
+            if field in expressions and isinstance(value, str):
+                found[("policies", policy_id, field)] = _expression_source(
+                    document, ("override", policy_id, field)
+                )
+    for name in header.definitions:
+        found[("definitions", name)] = _expression_source(document, ("definitions", name))
+    return found
 
 
 def _expression_source(document: Document, path: Path) -> tuple[Location, int]:

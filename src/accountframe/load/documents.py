@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path as FilePath
 from typing import Any, Literal
@@ -82,9 +84,19 @@ def _positive(instance: Any, attribute: attrs.Attribute[Any], value: int) -> Non
         raise ValueError(f"{attribute.name} must be a positive whole number (got {value!r})")
 
 
+def _folders(value: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
+    if isinstance(value, str | bytes | os.PathLike):
+        raise ValueError(f"allow_read must be a list of folders (got {value!r})")
+    folders = tuple(value)
+    for folder in folders:
+        if not isinstance(folder, str | os.PathLike):
+            raise ValueError(f"allow_read must hold folder paths (got {folder!r})")
+    return tuple(os.fspath(folder) for folder in folders)
+
+
 @attrs.frozen
 class LoadLimits:
-    """Bounds on what a document may cost to read; beyond them, an `af-limit` error.
+    """Bounds on what a document may cost to read, and on which files a framework may read.
 
     Attributes:
         max_bytes: the largest file read (default 100 MiB).
@@ -93,16 +105,25 @@ class LoadLimits:
             (default 100,000); this is what stops a "billion laughs" document.
         max_policies: the most policies a framework may hold once composed, inherited ones
             included (default 10,000); read by `load_framework` and `bundled`.
+        max_extends: the longest chain of frameworks extending one another, the framework
+            loaded included (default 32).
+        allow_read: folders outside a framework's own folder that its files, the frameworks it
+            extends and its policy tests may read too (default none; see
+            `accountframe.load.paths`: every other path is refused with `af-path`).
+
+    Beyond a bound, an `af-limit` error.
 
     Example:
         >>> LoadLimits(max_policies=500)
-        LoadLimits(max_bytes=104857600, max_depth=64, max_alias_values=100000, max_policies=500)
-    """
+        LoadLimits(max_bytes=104857600, max_depth=64, max_alias_values=100000, max_policies=500, max_extends=32, allow_read=())
+    """  # noqa: E501 - the doctest is one line
 
     max_bytes: int = attrs.field(default=100 * 1024 * 1024, validator=_positive)
     max_depth: int = attrs.field(default=64, validator=_positive)
     max_alias_values: int = attrs.field(default=100_000, validator=_positive)
     max_policies: int = attrs.field(default=10_000, validator=_positive)
+    max_extends: int = attrs.field(default=32, validator=_positive)
+    allow_read: tuple[str, ...] = attrs.field(default=(), converter=_folders)
 
 
 DEFAULT_LIMITS = LoadLimits()
@@ -253,9 +274,7 @@ class _Walker:
                 return self.loader.construct_object(node)
             except (yaml.YAMLError, ValueError, OverflowError) as error:
                 # e.g. a timestamp like 2026-02-30, which YAML resolves but cannot build.
-                self.problems.append(
-                    Problem("af-value", f"cannot read {node.value!r}: {error}", path)
-                )
+                self.problems.append(Problem("af-value", _unreadable(node.value, error), path))
                 return None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
@@ -278,7 +297,11 @@ class _Walker:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 self.problems.append(Problem("af-value", "mapping keys must be plain text", path))
                 continue
-            key = self.loader.construct_object(key_node)
+            try:
+                key = self.loader.construct_object(key_node)
+            except (yaml.YAMLError, ValueError, OverflowError) as error:
+                self.problems.append(Problem("af-value", _unreadable(key_node.value, error), path))
+                continue
             key_path = (*path, str(key))
             if key in first_seen:
                 self.problems.append(
@@ -308,6 +331,105 @@ class _Walker:
                 for key, item in self.mapping(source, path, depth).items():
                     result.setdefault(key, item)
         return result
+
+
+def _unreadable(text: str, error: Exception) -> str:
+    """Why a scalar cannot be read, without quoting all of a long one (or Python's advice)."""
+    digits = text.lstrip("+-")
+    if digits.isdigit() and len(digits) > sys.get_int_max_str_digits() > 0:
+        return _too_many_digits(len(digits))
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    reason = " ".join(str(error).split())
+    return f"cannot read {shown!r}: {reason[:200]}"
+
+
+def _too_many_digits(count: int) -> str:
+    return (
+        f"a whole number of {count:,} digits is too long to read (at most "
+        f"{sys.get_int_max_str_digits():,}); quote it to keep it as text"
+    )
+
+
+# `\ud800`-style escapes of half a surrogate pair (the other half may follow).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONG_NUMBER = re.compile(r"-?[0-9]{2,}")
+
+
+def _refuse_surrogates(
+    text: str, data: Any, file: str, lines: tuple[str, ...], error: type[LoadError]
+) -> None:
+    """Raise if JSON `text` escapes half a surrogate pair on its own (`"\\ud800"`): Python
+    reads it as a string that is not text, which no output can encode (RFC 8259, 8.2)."""
+    if _SURROGATE_ESCAPE.search(text) is None or not _holds_surrogate(data):
+        return
+    offset = _lone_escape(text)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    escape = text[offset : offset + 6]
+    raise error(
+        [
+            Diagnostic(
+                "af-encoding",
+                f"{escape} is half of a surrogate pair, not a character: JSON text must be "
+                "Unicode (write the character itself, or both halves of the pair)",
+                Location(file=file, line=line, column=column),
+                lines[line - 1] if 0 < line <= len(lines) else None,
+            )
+        ]
+    )
+
+
+def _holds_surrogate(data: Any) -> bool:
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if type(value) is str:
+            if _SURROGATE.search(value):
+                return True
+        elif type(value) is dict:
+            pending.extend(value)
+            pending.extend(value.values())
+        elif type(value) is list:
+            pending.extend(value)
+    return False
+
+
+def _lone_escape(text: str) -> int:
+    """The offset of the first escape of a lone surrogate half in JSON `text` (0 if none)."""
+    paired_until = 0
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        start = match.start()
+        if start < paired_until:
+            continue  # the second half of a pair
+        before = len(text[:start]) - len(text[:start].rstrip("\\"))
+        if before % 2:
+            continue  # an escaped backslash, then text: not an escape
+        following = _SURROGATE_ESCAPE.match(text, match.end())
+        if int(match[0][2:], 16) <= 0xDBFF and following and int(following[0][2:], 16) >= 0xDC00:
+            paired_until = following.end()
+            continue
+        return start
+    return 0
+
+
+def _number_diagnostic(text: str, file: str, lines: tuple[str, ...]) -> Diagnostic | None:
+    """Where JSON `text` holds a whole number too long for Python to read, if it does."""
+    limit = sys.get_int_max_str_digits()
+    for match in _LONG_NUMBER.finditer(text):
+        digits = len(match[0].lstrip("-"))
+        if limit and digits > limit:
+            offset = match.start()
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            source = lines[line - 1] if 0 < line <= len(lines) else None
+            return Diagnostic(
+                "af-value",
+                _too_many_digits(digits),
+                Location(file=file, line=line, column=column),
+                source,
+            )
+    return None
 
 
 def _tag_message(tag: str) -> str:
@@ -356,6 +478,8 @@ def _parse_document(
         )
     data = _fast_parse(text, fmt, limits)
     if data is not _WALK:
+        if fmt == "json":
+            _refuse_surrogates(text, data, file, lines, error)
         document = Document(data, file, lines, text=text, limits=limits)
         return _require_mapping(document, error)
     return _walk_document(text, file=file, fmt=fmt, lines=lines, limits=limits, error=error)
@@ -587,6 +711,11 @@ def _parse_json(
         raise error([Diagnostic("af-syntax", json_error.msg, location, source)]) from None
     except RecursionError:
         raise error([_file_problem(file, "af-limit", "nesting is too deep to read")]) from None
+    except ValueError as value_error:  # a number too long for Python to read
+        found = _number_diagnostic(text, file, lines)
+        reason = " ".join(str(value_error).split())[:200]
+        raise error([found or _file_problem(file, "af-value", reason)]) from None
+    _refuse_surrogates(text, data, file, lines, error)
     problems = tuple(Problem("af-duplicate", f"duplicate key {key!r}", ()) for key in duplicates)
     return Document(data, file, lines, problems=problems, positions=({}, {}))
 

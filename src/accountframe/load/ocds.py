@@ -9,6 +9,9 @@ file, text that is not JSON) raises `OcdsError`.
 
 People, assignments and reviews are not in OCDS: the portfolio has none; the body adds them.
 
+Releases are merged (`ocds_merge.merge_all`) rather than with `ocdsmerge`, the reference merger,
+which needs the release schema (fetched from the web) and is not a dependency.
+
 Example:
     >>> release = {
     ...     "ocid": "ocds-abc123-1", "id": "r1", "date": "2026-01-10T09:00:00Z",
@@ -43,6 +46,7 @@ import attrs
 
 from accountframe.errors import Diagnostic, LoadError, Location
 from accountframe.load.documents import DEFAULT_LIMITS, LoadLimits, deeper_than
+from accountframe.load.ocds_merge import merge_all, release_key
 from accountframe.load.structure import structure
 from accountframe.model import Contract, Portfolio
 
@@ -149,6 +153,13 @@ class ImportSummary:
             ).rstrip()
             for row in rows
         ]
+        repeated = self.unmapped.get(DUPLICATE_KEY, 0)
+        if repeated:
+            lines.insert(
+                0,
+                f"warning: {repeated} repeated key{'s' if repeated != 1 else ''} in JSON "
+                "objects; for each, the last value was kept",
+            )
         lines.append("not mapped:" if self.unmapped else "not mapped: nothing")
         for reason, count in sorted(self.unmapped.items(), key=lambda item: (-item[1], item[0])):
             lines.append(f"  {reason}: {count}")
@@ -171,6 +182,8 @@ class _Ocid:
     compiled: dict[str, Any] | None = None
     releases: list[dict[str, Any]] = attrs.field(factory=list)
     release_ids: list[str] = attrs.field(factory=list)
+    # The same ids as a set: a membership test per release, not a scan of the list.
+    seen_ids: set[str] = attrs.field(factory=set)
     # (notice type, date) from release tags, which a merge would otherwise lose.
     tag_notices: list[tuple[str, str]] = attrs.field(factory=list)
 
@@ -214,7 +227,7 @@ def to_portfolio(
     buyers: collections.Counter[str] = collections.Counter()
     for ocid in sorted(ocids):
         entry = ocids[ocid]
-        release = entry.compiled if entry.compiled is not None else _merge_all(entry.releases)
+        release = entry.compiled if entry.compiled is not None else merge_all(entry.releases)
         if buyer is not None and buyer not in _buyer_ids(release):
             summary.skip("ocid of another buyer (--buyer)")
             continue
@@ -260,7 +273,7 @@ def _read(source: str | os.PathLike[str], limits: LoadLimits, summary: ImportSum
     stem = name[:-3] if name.lower().endswith(".gz") else name
     if not stem.lower().endswith(".jsonl"):
         try:
-            return [_parse(text, name, 1)]
+            return [_parse(text, name, 1, summary)]
         except OcdsError as error:
             # Several documents, one per line, under a .json name: read it as JSON Lines.
             if "Extra data" not in error.render():
@@ -268,13 +281,15 @@ def _read(source: str | os.PathLike[str], limits: LoadLimits, summary: ImportSum
     documents = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            documents.append(_parse(line, name, number))
+            documents.append(_parse(line, name, number, summary))
     if not documents:
         raise OcdsError([_problem(name, "af-empty", "the file holds no JSON document")])
     return documents
 
 
 def _read_bytes(name: str, limits: LoadLimits) -> bytes:
+    if "\0" in name:  # no file has such a name; open() would raise ValueError
+        raise OcdsError([_problem(name, "af-io", "a file name cannot hold a NUL character")])
     try:
         with open(name, "rb") as handle:
             raw = handle.read(limits.max_bytes + 1)
@@ -294,10 +309,20 @@ def _read_bytes(name: str, limits: LoadLimits) -> bytes:
     return raw
 
 
-def _parse(text: str, name: str, line: int) -> Any:
+#: The reason under which repeated keys in a JSON object are counted (the last value is kept).
+DUPLICATE_KEY = "duplicate JSON key (the last value was kept)"
+
+
+def _parse(text: str, name: str, line: int, summary: ImportSummary) -> Any:
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):  # JSON lets a key repeat; Python keeps the last
+            summary.skip(DUPLICATE_KEY, len(pairs) - len(result))
+        return result
+
     try:
         # NaN and Infinity stay strings, so that they are counted as "not a number" later.
-        return json.loads(text, parse_constant=str)
+        return json.loads(text, parse_constant=str, object_pairs_hook=unique)
     except json.JSONDecodeError as error:
         where = Location(file=name, line=line + error.lineno - 1, column=error.colno)
         raise OcdsError([Diagnostic("af-syntax", f"not JSON: {error.msg}", where)]) from None
@@ -361,7 +386,8 @@ def _collect_release(
 
 def _note_release(entry: _Ocid, release: Mapping[str, Any]) -> None:
     release_id = _text(release.get("id"))
-    if release_id and release_id not in entry.release_ids:
+    if release_id and release_id not in entry.seen_ids:
+        entry.seen_ids.add(release_id)
         entry.release_ids.append(release_id)
     tags = release.get("tag")
     for tag in tags if isinstance(tags, list) else [tags]:
@@ -399,53 +425,6 @@ def _collect_record(
 # Merging ----------------------------------------------------------------------------------------
 
 
-def _merge_all(releases: list[dict[str, Any]]) -> dict[str, Any]:
-    """Releases merged in date order: later fields replace earlier ones, field by field."""
-    merged: dict[str, Any] = {}
-    for release in sorted(releases, key=lambda r: str(r.get("date") or "")):
-        merged = _merge(merged, release)
-    return merged
-
-
-def _merge(old: dict[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge one release into another (OCDS merge rules, without the schema).
-
-    Example:
-        >>> _merge({"a": 1, "xs": [{"id": "1", "v": 1}]}, {"xs": [{"id": "1", "w": 2}], "a": None})
-        {'xs': [{'id': '1', 'v': 1, 'w': 2}]}
-    """
-    result = dict(old)
-    for key, value in new.items():
-        if value is None:
-            result.pop(key, None)  # null removes a field in OCDS merging
-        elif isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = _merge(result[key], value)
-        elif isinstance(value, list) and _by_id(value) and _by_id(result.get(key)):
-            merged = {_key(item["id"]): item for item in result[key]}
-            for item in value:
-                found = merged.get(_key(item["id"]))
-                merged[_key(item["id"])] = _merge(found, item) if found else item
-            result[key] = list(merged.values())
-        else:
-            result[key] = value
-    return result
-
-
-def _by_id(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(i, dict) and "id" in i for i in value)
-
-
-def _key(value: Any) -> str:
-    """A hashable identity for an `id` of any JSON type (ids may be numbers or even objects)."""
-    try:
-        return json.dumps(value, sort_keys=True, default=str)
-    except (TypeError, ValueError):  # mappings built in Python may have keys of mixed types
-        return repr(value)
-
-
-# Mapping ----------------------------------------------------------------------------------------
-
-
 class _Mapper:
     """Maps one ocid's merged or compiled release to plain contract data."""
 
@@ -457,7 +436,7 @@ class _Mapper:
         self.release = release
         self.summary = summary
         self.release_date = self.date(release.get("date"), "release date")
-        self.awards = {_key(a.get("id")): a for a in _list(release.get("awards"))}
+        self.awards = {release_key(a.get("id")): a for a in _list(release.get("awards"))}
 
     def contracts(self) -> list[dict[str, Any]]:
         ocds_contracts = _list(self.release.get("contracts"))
@@ -476,7 +455,7 @@ class _Mapper:
         if own_id is None:
             self.summary.skip(f"{kind} without an id (position used)")
             own_id = str(index + 1)
-        award = item if kind == "award" else self.awards.get(_key(item.get("awardID")))
+        award = item if kind == "award" else self.awards.get(release_key(item.get("awardID")))
         award = award or {}
         tender = _map(self.release.get("tender"))
         title = _title(item) or _title(award) or _text(tender.get("title")) or self.ocid

@@ -312,6 +312,8 @@ def _builder(cls: type) -> Builder:
         convert = _build_value(inner or tp, target, f"f{index}", namespace, cls, nonempty)
         if inner is not None and not required:  # an explicit null is kept, as the walk keeps it
             convert = ["if value is None:", f"    {target} = None", "else:", *_indented(convert)]
+        elif required and tp is Any:  # the walk refuses a null for a required value of any type
+            convert = ["if value is None:", "    raise _Unsure", *convert]
         if field.metadata.get("code") is not None and field.validator is not None:
             namespace[f"f{index}_field"] = field  # checked here, as the walk checks it
             convert += [

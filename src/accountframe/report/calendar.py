@@ -191,7 +191,10 @@ def render_ics(plan: Schedule) -> str:
         event.add("last-modified", stamp)
         event.add("sequence", (plan.as_of - _EPOCH).days)
         event.add("dtstart", item.due)
-        event.add("dtend", item.due + datetime.timedelta(days=1))
+        if item.due < datetime.date.max:
+            event.add("dtend", item.due + datetime.timedelta(days=1))
+        # else: the calendar's last day has no day after it; an all-day event without DTEND
+        # lasts that one day (RFC 5545, section 3.6.1), so the event is the same.
         event.add("summary", ics_text(_summary(item)))
         event.add("description", ics_text(_description(item, plan)))
         event.add("categories", [item.status.value, ics_text(item.kind)])

@@ -341,7 +341,7 @@ def render_docs(
         True
     """
     if isinstance(tests, str | os.PathLike):
-        tests = load_tests(framework, discover_tests(tests))
+        tests = load_tests(framework, discover_tests(tests), folder=tests)
     covering = _tests_by_policy(tests) if tests is not None else None
     pages = {
         "index.md": _overview(framework),

@@ -38,7 +38,7 @@ import datetime
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path as FilePath
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 
@@ -48,11 +48,18 @@ from accountframe.errors import (
     Diagnostic,
     FrameworkError,
     LoadError,
+    Location,
     PortfolioError,
     UsageError,
     did_you_mean,
 )
-from accountframe.framework.folder import FRAMEWORK_FILE, bundled, bundled_folder, load_framework
+from accountframe.framework.folder import (
+    FRAMEWORK_FILE,
+    bundled,
+    bundled_folder_of,
+    load_framework,
+    read_rule,
+)
 from accountframe.framework.framework import Framework
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import Policy, Scope
@@ -64,8 +71,17 @@ from accountframe.load.documents import (
     read_document,
 )
 from accountframe.load.fields import Path, Problem, describe, meta
+from accountframe.load.paths import ReadRule
 from accountframe.load.structure import structure
 from accountframe.model import Portfolio, structure_portfolio
+from accountframe.tools.cases import (
+    CaseResult,
+    Expectation,
+    Mismatch,
+    PolicyTest,
+    TestReport,
+    quantity,
+)
 
 __all__ = [
     "TESTS_FOLDER",
@@ -82,7 +98,6 @@ __all__ = [
 #: The folder of a framework that holds its policy tests.
 TESTS_FOLDER = "tests"
 _SUFFIXES = (".yaml", ".yml")
-_PASS_MARK, _FAIL_MARK = "✓", "✗"
 
 
 # -- the file format, as written -------------------------------------------------------------
@@ -129,288 +144,6 @@ class _CaseEntry:
     )
 
 
-# -- loaded cases ----------------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class Expectation:
-    """One result a case expects: a policy's status for a subject, and optional extra checks.
-
-    Attributes:
-        policy: The policy id.
-        subject: The contract id or person id the result is about.
-        status: The expected status: a finding status, or a consequence status when
-            `consequence` is true.
-        accountable: The person id expected to own the finding, if the case says.
-        message_contains: Text the finding's message must contain, if the case says.
-        consequence: True for an entry of `expect_consequences`.
-        line: The line of the test file the expectation is on.
-
-    Example:
-        >>> Expectation(policy="CAD-SRO", subject="EM-001", status="fail").label
-        'CAD-SRO on EM-001'
-    """
-
-    policy: str
-    subject: str
-    status: str
-    accountable: str | None = None
-    message_contains: str | None = None
-    consequence: bool = False
-    line: int | None = None
-
-    @property
-    def label(self) -> str:
-        """`POLICY on SUBJECT`, as the failure diff names it."""
-        return f"{self.policy} on {self.subject}"
-
-
-@attrs.frozen(kw_only=True)
-class Mismatch:
-    """One way an actual result differs from an expectation.
-
-    Attributes:
-        expectation: The expectation that was not met.
-        field: What differs: `status`, `accountable` or `message`.
-        expected: What the case expects, as text.
-        actual: What the assessment gave, as text.
-    """
-
-    expectation: Expectation
-    field: str
-    expected: str
-    actual: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "policy": self.expectation.policy,
-            "subject": self.expectation.subject,
-            "line": self.expectation.line,
-            "field": self.field,
-            "expected": self.expected,
-            "actual": self.actual,
-        }
-
-
-@attrs.frozen(kw_only=True)
-class CaseResult:
-    """The outcome of one case: every mismatch between its expectations and the assessment.
-
-    Example:
-        >>> result = CaseResult(name="overdue", file="tests/cases.yaml", line=2)
-        >>> result.passed, result.location
-        (True, 'tests/cases.yaml:2')
-    """
-
-    name: str
-    file: str
-    line: int | None
-    mismatches: tuple[Mismatch, ...] = ()
-    expectations: tuple[Expectation, ...] = ()
-
-    @property
-    def passed(self) -> bool:
-        """True exactly when every expectation was met."""
-        return not self.mismatches
-
-    @property
-    def location(self) -> str:
-        """`file:line` of the case."""
-        return f"{self.file}:{self.line}" if self.line is not None else self.file
-
-    def diff(self) -> str:
-        """Expected and actual for each mismatching expectation; empty when the case passed.
-
-        Example:
-            >>> expectation = Expectation(policy="R1", subject="C-1", status="pass", line=7)
-            >>> mismatch = Mismatch(expectation=expectation, field="status", expected="pass",
-            ...                     actual="fail")
-            >>> print(CaseResult(name="n", file="t.yaml", line=3, mismatches=(mismatch,)).diff())
-            R1 on C-1 (t.yaml:7)
-              status: expected pass, got fail
-        """
-        lines: list[str] = []
-        current: Expectation | None = None
-        for mismatch in self.mismatches:
-            if mismatch.expectation is not current:
-                current = mismatch.expectation
-                where = f"{self.file}:{current.line}" if current.line is not None else self.file
-                lines.append(f"{current.label} ({where})")
-            lines.append(f"  {mismatch.field}: expected {mismatch.expected}, got {mismatch.actual}")
-        return "\n".join(lines)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "file": self.file,
-            "line": self.line,
-            "passed": self.passed,
-            "mismatches": [mismatch.to_dict() for mismatch in self.mismatches],
-        }
-
-
-@attrs.frozen(kw_only=True)
-class PolicyTest:
-    """One checked case, ready to run against the framework it was checked against.
-
-    Attributes:
-        name: The case's name.
-        file: The test file it is in.
-        line: The line the case starts on.
-        portfolio: The portfolio it assesses.
-        as_of: The date it assesses on.
-        expectations: What it expects, `expect` entries first.
-    """
-
-    name: str
-    file: str
-    line: int | None
-    portfolio: Portfolio = attrs.field(repr=False, eq=False)
-    as_of: datetime.date
-    expectations: tuple[Expectation, ...]
-
-    def run(self, framework: Framework) -> CaseResult:
-        """Assess the portfolio and compare every expectation with the result.
-
-        Example:
-            >>> fw = load_framework("tests/fixtures/policytests/passing")
-            >>> case = load_tests(fw, ["tests/fixtures/policytests/passing/tests/cases.yaml"])[0]
-            >>> case.run(fw).passed
-            True
-        """
-        assessment = compile(framework).evaluate(self.portfolio, as_of=self.as_of)
-        findings = {(f.policy, f.subject.id): f for f in assessment.findings}
-        consequences = {(c.policy, c.subject.id): c for c in assessment.consequences}
-        mismatches: list[Mismatch] = []
-        for expectation in self.expectations:
-            key = (expectation.policy, expectation.subject)
-
-            def differs(field: str, expected: str, actual: str, what: Expectation) -> None:
-                mismatches.append(
-                    Mismatch(expectation=what, field=field, expected=expected, actual=actual)
-                )
-
-            if expectation.consequence:
-                consequence = consequences.get(key)
-                actual = consequence.status.value if consequence else "no consequence"
-                if actual != expectation.status:
-                    differs("status", expectation.status, actual, expectation)
-                continue
-            finding = findings.get(key)
-            if finding is None:
-                differs("status", expectation.status, "no finding", expectation)
-                continue
-            if finding.status.value != expectation.status:
-                differs("status", expectation.status, finding.status.value, expectation)
-            person = finding.accountable.person
-            if expectation.accountable is not None and person != expectation.accountable:
-                actual_person = f"{person} ({finding.accountable.role})" if person else "no one"
-                differs("accountable", expectation.accountable, actual_person, expectation)
-            wanted = expectation.message_contains
-            if wanted is not None and wanted not in finding.message:
-                differs("message", f"to contain {wanted!r}", repr(finding.message), expectation)
-        return CaseResult(
-            name=self.name,
-            file=self.file,
-            line=self.line,
-            mismatches=tuple(mismatches),
-            expectations=self.expectations,
-        )
-
-
-@attrs.frozen(kw_only=True)
-class TestReport:
-    """Every case run, and which policies and statuses the cases exercise.
-
-    Attributes:
-        framework: The framework's name.
-        version: Its version.
-        files: The test files read.
-        cases: One result per case run, in file order.
-        coverage: Policy id → the statuses its expectations name, for every policy some
-            expectation names, in framework order.
-        untested: The ids of the policies no expectation names, in framework order.
-        deselected: How many cases the keyword left out.
-    """
-
-    __test__: ClassVar[bool] = False  # not a pytest test class, whatever its name says
-
-    framework: str
-    version: str
-    files: tuple[str, ...]
-    cases: tuple[CaseResult, ...]
-    coverage: Mapping[str, frozenset[str]]
-    untested: tuple[str, ...]
-    deselected: int = 0
-
-    @property
-    def passed(self) -> bool:
-        """True exactly when every case run passed."""
-        return all(case.passed for case in self.cases)
-
-    @property
-    def failures(self) -> tuple[CaseResult, ...]:
-        """The cases that failed, in file order."""
-        return tuple(case for case in self.cases if not case.passed)
-
-    def render(self) -> str:
-        """The report as text: each case, the diff of each failure, coverage, the counts.
-
-        Example:
-            >>> report = run_tests("tests/fixtures/policytests/passing", keyword="spend")
-            >>> print(report.render())  # doctest: +ELLIPSIS
-            policytest-passing 1: 1 case in 2 files (2 deselected)
-            ✓ overspending fails the spend rule (tests/.../passing/tests/more.yaml:3)
-            <BLANKLINE>
-            coverage: 1 of 4 policies exercised
-              RULE-SPEND  fail
-            untested: CAD-SRO, RULE-STRATEGIC, SAN-ESCALATE
-            <BLANKLINE>
-            1 passed
-        """
-        cases = _count(len(self.cases), "case")
-        files = _count(len(self.files), "file")
-        others = f" ({self.deselected} deselected)" if self.deselected else ""
-        lines = [f"{self.framework} {self.version}: {cases} in {files}{others}"]
-        for case in self.cases:
-            mark = _PASS_MARK if case.passed else _FAIL_MARK
-            lines.append(f"{mark} {case.name} ({case.location})")
-            if not case.passed:
-                lines.extend("    " + line for line in case.diff().splitlines())
-        exercised = len(self.coverage)
-        total = exercised + len(self.untested)
-        lines += ["", f"coverage: {exercised} of {_count(total, 'policy', 'policies')} exercised"]
-        width = max((len(policy) for policy in self.coverage), default=0)
-        for policy, statuses in self.coverage.items():
-            lines.append(f"  {policy.ljust(width)}  {', '.join(_status_order(statuses))}")
-        lines.append(f"untested: {', '.join(self.untested) or 'none'}")
-        failed = len(self.failures)
-        summary = f"{len(self.cases) - failed} passed" + (f", {failed} failed" if failed else "")
-        lines += ["", summary]
-        return "\n".join(lines)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The report as plain data (statuses in status order)."""
-        return {
-            "framework": {"name": self.framework, "version": self.version},
-            "passed": self.passed,
-            "files": list(self.files),
-            "cases": [case.to_dict() for case in self.cases],
-            "coverage": {p: _status_order(s) for p, s in self.coverage.items()},
-            "untested": list(self.untested),
-            "deselected": self.deselected,
-        }
-
-
-def _status_order(statuses: Iterable[str]) -> list[str]:
-    order = [status.value for status in Status] + [s.value for s in ConsequenceStatus]
-    return sorted(set(statuses), key=lambda status: (order.index(status), status))
-
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
-
-
 # -- public API ------------------------------------------------------------------------------
 
 
@@ -423,12 +156,15 @@ def discover_tests(folder: str | os.PathLike[str]) -> list[FilePath]:
         True
     """
     tests = FilePath(os.fspath(folder)) / TESTS_FOLDER
-    if not tests.is_dir():
+    try:
+        if not tests.is_dir():
+            return []
+        return sorted(
+            (entry for entry in tests.iterdir() if entry.suffix in _SUFFIXES and entry.is_file()),
+            key=lambda entry: entry.name,
+        )
+    except (OSError, ValueError):  # a name too long, no permission: as if there were none
         return []
-    return sorted(
-        (entry for entry in tests.iterdir() if entry.suffix in _SUFFIXES and entry.is_file()),
-        key=lambda entry: entry.name,
-    )
 
 
 def load_tests(
@@ -436,13 +172,22 @@ def load_tests(
     files: Iterable[str | os.PathLike[str]],
     *,
     limits: LoadLimits = DEFAULT_LIMITS,
+    folder: str | os.PathLike[str] | None = None,
 ) -> tuple[PolicyTest, ...]:
     """Read and check test files against a framework; every problem is raised at once.
+
+    The portfolio files the cases name are read under the paths rule of the framework folder
+    (`accountframe.load.paths`): a path outside it is an `af-path` problem, and the file is not
+    opened.
 
     Args:
         framework: The framework the cases name policies of.
         files: The test files, in the order their cases run.
-        limits: Bounds on each file read (test files and portfolio files).
+        limits: Bounds on each file read (test files and portfolio files), and
+            `allow_read`, folders outside the framework folder that may be read too.
+        folder: The framework folder the test files were found in (`discover_tests`): each
+            must lie in it, symlinks resolved. Default: the files are the caller's own, and
+            each one's framework folder is the folder holding its `tests/` folder (or its own).
 
     Returns:
         Every case of every file, in order, ready to `run`.
@@ -460,7 +205,7 @@ def load_tests(
         1 af-missing missing required key 'tests' (a list of cases)
         1 af-key unknown key 'tset'; a test file holds only `tests:`, a list of cases
     """
-    loader = _TestLoader(framework, limits)
+    loader = _TestLoader(framework, limits, None if folder is None else FilePath(os.fspath(folder)))
     cases = [case for file in files for case in loader.file(shown(FilePath(os.fspath(file))))]
     if loader.diagnostics:
         raise FrameworkError(dict.fromkeys(loader.diagnostics))
@@ -511,12 +256,12 @@ def run_tests(
     else:
         raise UsageError("give test_files with a Framework object: it does not know its folder")
     compile(fw)  # compile first: a broken expression is a framework problem
-    cases = load_tests(fw, files, limits=limits)
+    cases = load_tests(fw, files, limits=limits, folder=folder if test_files is None else None)
     selected = [c for c in cases if keyword is None or keyword.casefold() in c.name.casefold()]
     if not selected and keyword is not None:
         raise UsageError(
             f"no case name contains {keyword!r} "
-            f"({_count(len(cases), 'case')} in {_count(len(files), 'file')})"
+            f"({quantity(len(cases), 'case')} in {quantity(len(files), 'file')})"
         )
     results = tuple(case.run(fw) for case in selected)
     reached: dict[str, set[str]] = {}
@@ -542,15 +287,24 @@ def _resolve(
     if isinstance(framework, Framework):
         return framework, None
     given = FilePath(os.fspath(framework))
-    if not given.exists() and isinstance(framework, str) and os.sep not in framework:
+    if not _exists(given) and isinstance(framework, str) and os.sep not in framework:
         # A bare name that is not a path: a bundled framework (UsageError if there is none).
-        folder = bundled_folder(framework)
+        folder = bundled_folder_of(framework)
         if folder is None:
             bundled(framework)  # raises, naming the bundled frameworks there are
         else:
             given = folder
     folder = given.parent if given.name == FRAMEWORK_FILE else given
     return load_framework(given, limits=limits), shown(folder)
+
+
+def _exists(path: FilePath) -> bool:
+    """`path.exists()`, False for a path the OS cannot take (too long, a NUL byte): the
+    loader then says what is wrong with it, located."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def shown(path: FilePath) -> FilePath:
@@ -569,17 +323,39 @@ def shown(path: FilePath) -> FilePath:
 class _TestLoader:
     """Reads test files, collecting every problem; a portfolio file is read once."""
 
-    def __init__(self, framework: Framework, limits: LoadLimits) -> None:
+    def __init__(
+        self, framework: Framework, limits: LoadLimits, folder: FilePath | None = None
+    ) -> None:
         self.framework = framework
         self.limits = limits
+        #: The framework folder the test files belong to; None: each file's own (the folder
+        #: holding its `tests/` folder).
+        self.folder = folder
+        self.rule: ReadRule | None = None
         self.policies: dict[str, Policy] = {policy.id: policy for policy in framework.policies}
         self.diagnostics: list[Diagnostic] = []
         self.portfolios: dict[FilePath, Portfolio | None] = {}
+
+    def rule_for(self, test_file: FilePath) -> ReadRule:
+        """The paths rule of the framework folder `test_file` belongs to."""
+        folder = self.folder
+        if folder is None:
+            folder = test_file.parent
+            if folder.name == TESTS_FOLDER:
+                folder = folder.parent
+        return read_rule(folder, self.limits)
 
     def report(self, document: Document, code: str, message: str, path: Path) -> None:
         self.diagnostics.append(document.diagnostic(Problem(code, message, path)))
 
     def file(self, path: FilePath) -> list[PolicyTest]:
+        self.rule = self.rule_for(path)
+        # A test file found in the framework folder must lie in it; one the caller named is
+        # the caller's own.
+        refusal = self.rule.refusal(path) if self.folder is not None else None
+        if refusal is not None:  # a test file linked from elsewhere: never opened
+            self.diagnostics.append(Diagnostic("af-path", refusal, Location(file=str(path))))
+            return []
         try:
             document = read_document(path, limits=self.limits, error=FrameworkError)
         except FrameworkError as error:
@@ -702,7 +478,17 @@ class _TestLoader:
             )
             return None
         file = FilePath(document.file).parent / value
-        if not file.is_file():
+        refusal = self.rule.refusal(file) if self.rule is not None else None
+        if refusal is not None:  # never opened: none of its lines can reach a message
+            self.report(document, "af-path", f"portfolio file {refusal}", path)
+            return None
+        try:
+            found = file.is_file()
+        except (OSError, ValueError) as error:  # a name too long for the OS, ...
+            reason = getattr(error, "strerror", None) or str(error)
+            self.report(document, "af-io", f"portfolio file {value!r}: {reason}", path)
+            return None
+        if not found:
             self.missing_portfolio(document, path, value, file)
             return None
         if file not in self.portfolios:
@@ -716,13 +502,17 @@ class _TestLoader:
         return self.portfolios[file]
 
     def missing_portfolio(self, document: Document, path: Path, value: str, file: FilePath) -> None:
-        reason = "is a folder, not a file" if file.is_dir() else "does not exist"
-        nearby = file.parent
-        candidates = (
-            [str(FilePath(value).parent / entry.name) for entry in nearby.iterdir()]
-            if nearby.is_dir() and not file.is_dir()
-            else []
-        )
+        try:
+            folder = file.is_dir()
+            nearby = file.parent
+            candidates = (
+                [str(FilePath(value).parent / entry.name) for entry in nearby.iterdir()]
+                if nearby.is_dir() and not folder
+                else []
+            )
+        except (OSError, ValueError):  # the folder cannot be listed: no suggestion
+            folder, candidates = False, []
+        reason = "is a folder, not a file" if folder else "does not exist"
         hint = did_you_mean(value, [c for c in candidates if FilePath(c).suffix in _SUFFIXES])
         self.report(
             document,

@@ -4,14 +4,15 @@ Every exception accountframe raises on purpose derives from `AccountframeError`;
 may escape the public API for bad input. The tree:
 
 ```text
-AccountframeError
-├── LoadError                 input could not be loaded; carries every Diagnostic found
-│   ├── PortfolioError        a portfolio file or mapping is invalid
-│   └── FrameworkError        a framework folder, file or composition is invalid
-├── CelError                  anything from the CEL boundary (accountframe.cel)
-│   ├── CelCompileError       a syntax error or a limit exceeded, raised by compile()
-│   └── CelEvaluationError    an expression failed while being evaluated
-└── UsageError                the caller asked for something that cannot be done
+AccountframeError         af-error      the root
+├── LoadError             af-load       input could not be loaded; carries every Diagnostic found
+│   ├── PortfolioError    af-portfolio  a portfolio file or mapping is invalid
+│   ├── FrameworkError    af-framework  a framework folder, file or composition is invalid
+│   └── OcdsError         af-ocds       an OCDS source cannot be read at all (accountframe.load.ocds)
+├── CelError              af-cel        anything from the CEL boundary (accountframe.cel)
+│   ├── CelCompileError   af-cel-syntax or af-cel-limit, as its diagnostic: raised by compile()
+│   └── CelEvaluationError af-cel-eval  an expression failed while being evaluated
+└── UsageError            af-usage      the caller asked for something that cannot be done
 ```
 
 Loaders and checkers *collect* problems as `Diagnostic` values (a stable code, a message that
@@ -169,11 +170,19 @@ def _window(line: str, column: int) -> tuple[str, int]:
 
 
 class AccountframeError(Exception):
-    """The root of every error accountframe raises for bad input or a failed evaluation."""
+    """The root of every error accountframe raises for bad input or a failed evaluation.
+
+    Every class carries a stable `code` (see the tree above): what kind of error it is, for
+    callers that report errors by code. A load error's diagnostics have codes of their own.
+    """
+
+    code: str = "af-error"
 
 
 class LoadError(AccountframeError):
     """Input could not be loaded. `diagnostics` holds every problem found, sorted by location."""
+
+    code = "af-load"
 
     def __init__(self, diagnostics: Iterable[Diagnostic], *, summary: str | None = None) -> None:
         self.diagnostics: tuple[Diagnostic, ...] = tuple(
@@ -191,13 +200,19 @@ class LoadError(AccountframeError):
 class PortfolioError(LoadError):
     """A portfolio file or mapping is invalid."""
 
+    code = "af-portfolio"
+
 
 class FrameworkError(LoadError):
     """A framework folder, file or composition (extends, override, remove) is invalid."""
 
+    code = "af-framework"
+
 
 class CelError(AccountframeError):
     """An error from the CEL boundary. `cel_message` is CEL's own description of the problem."""
+
+    code = "af-cel"
 
     def __init__(self, cel_message: str, *, source: str = "", location: Location | None = None):
         self.cel_message = cel_message
@@ -216,6 +231,7 @@ class CelCompileError(CelError):
 
     def __init__(self, cel_message: str, *, source: str, diagnostic: Diagnostic):
         self.diagnostic = diagnostic
+        self.code = diagnostic.code
         super().__init__(cel_message, source=source, location=diagnostic.location)
 
 
@@ -231,6 +247,8 @@ class CelEvaluationError(CelError):
 
 class UsageError(AccountframeError):
     """The caller asked for something that cannot be done (bad option, unknown name)."""
+
+    code = "af-usage"
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

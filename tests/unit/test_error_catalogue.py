@@ -18,7 +18,14 @@ import pytest
 
 from accountframe import cel
 from accountframe.cli import main
-from accountframe.errors import ERROR_CODES, CelEvaluationError
+from accountframe.errors import (
+    ERROR_CODES,
+    AccountframeError,
+    CelCompileError,
+    CelEvaluationError,
+    Diagnostic,
+)
+from accountframe.load.ocds import OcdsError
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "errors.md"
@@ -127,14 +134,47 @@ def documented(text: str) -> str:
 
 
 def source_codes() -> set[str]:
-    """Every `af-...` string literal in src/, except the ERROR_CODES table itself."""
+    """Every `af-...` string literal in src/, except the ERROR_CODES table itself and the
+    error classes' own codes (`code = "af-..."`, see `test_every_error_class_carries_its_code`)."""
     found: set[str] = set()
     for path in sorted((ROOT / "src").rglob("*.py")):
         text = path.read_text()
         if path.name == "errors.py":
             text = re.sub(r"ERROR_CODES: dict\[str, str\] = \{.*?\n\}\n", "", text, flags=re.DOTALL)
+        text = re.sub(
+            r"""^    code(?:: str)? = ["']af-[a-z-]+["']$""", "", text, flags=re.MULTILINE
+        )
         found.update(re.findall(r"""["'](af-[a-z][a-z-]*[a-z])["']""", text))
     return found
+
+
+def error_classes() -> list[type[AccountframeError]]:
+    """AccountframeError and every class below it, OcdsError included."""
+    found: list[type[AccountframeError]] = []
+    pending: list[type[AccountframeError]] = [AccountframeError]
+    while pending:
+        cls = pending.pop(0)
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_error_class_carries_its_code() -> None:
+    tree = PAGE.read_text().split("```text\n", 1)[1].split("```", 1)[0]
+    classes = error_classes()
+    assert OcdsError in classes
+    for cls in classes:
+        if cls is CelCompileError:  # the code of its diagnostic: af-cel-syntax or af-cel-limit
+            error = CelCompileError("x", source="1 +", diagnostic=Diagnostic("af-cel-syntax", "x"))
+            assert error.code == "af-cel-syntax"
+            assert re.search(r"CelCompileError\s+af-cel-syntax or af-cel-limit", tree)
+            continue
+        # Its own code (not only its parent's), and the docs' tree names both.
+        assert "code" in vars(cls), cls
+        assert re.search(rf"{cls.__name__}\s+{re.escape(cls.code)}\s", tree), cls
+    codes = [cls.code for cls in classes if cls is not CelCompileError]
+    assert len(set(codes)) == len(codes)
+    assert not set(codes) & set(ERROR_CODES) - {"af-cel-eval"}  # a diagnostic's code is its own
 
 
 def test_every_code_in_the_source_is_listed_and_every_listed_code_is_used() -> None:

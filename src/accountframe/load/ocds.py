@@ -88,6 +88,8 @@ _STAGES = {
 class OcdsError(LoadError):
     """An OCDS source could not be read at all (missing, not JSON, too large or too deep)."""
 
+    code = "af-ocds"
+
 
 @attrs.define
 class PublisherCounts:

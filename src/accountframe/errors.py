@@ -8,7 +8,7 @@ AccountframeError         af-error      the root
 ├── LoadError             af-load       input could not be loaded; carries every Diagnostic found
 │   ├── PortfolioError    af-portfolio  a portfolio file or mapping is invalid
 │   ├── FrameworkError    af-framework  a framework folder, file or composition is invalid
-│   └── OcdsError         af-ocds       an OCDS source cannot be read at all (accountframe.load.ocds)
+│   └── OcdsError         af-ocds       an OCDS source cannot be read at all (load.ocds)
 ├── CelError              af-cel        anything from the CEL boundary (accountframe.cel)
 │   ├── CelCompileError   af-cel-syntax or af-cel-limit, as its diagnostic: raised by compile()
 │   └── CelEvaluationError af-cel-eval  an expression failed while being evaluated

@@ -142,7 +142,10 @@ def source_codes() -> set[str]:
         if path.name == "errors.py":
             text = re.sub(r"ERROR_CODES: dict\[str, str\] = \{.*?\n\}\n", "", text, flags=re.DOTALL)
         text = re.sub(
-            r"""^    code(?:: str)? = ["']af-[a-z-]+["']$""", "", text, flags=re.MULTILINE
+            r"""^    code(?:: str)? = ["'](af-[a-z-]+)["']$""",
+            lambda match: match.group(0) if match.group(1) in ERROR_CODES else "",
+            text,
+            flags=re.MULTILINE,
         )
         found.update(re.findall(r"""["'](af-[a-z][a-z-]*[a-z])["']""", text))
     return found

@@ -37,7 +37,7 @@ from accountframe.framework.folder import FrameworkFile
 from accountframe.framework.policies import KINDS
 from accountframe.load import structure as _structure
 from accountframe.load.fields import class_fields, field_key, optional_inner, shape_of
-from accountframe.load.structure import MAX_FREE_DEPTH, _builder, _Structurer
+from accountframe.load.structure import MAX_FREE_DEPTH, _builder, _Structurer, structure
 from accountframe.testing import portfolios
 from accountframe.tools import policytest
 from conftest import ROOT
@@ -324,3 +324,14 @@ def test_equal_dates_are_separate_objects_as_in_the_walk() -> None:
     built_contract = built(af.Contract, data)
     assert built_contract.start is not built_contract.reviews[0].date
     assert "&id" not in yaml.safe_dump(_structure.unstructure(built_contract))
+
+
+def test_the_builder_declines_a_null_for_a_required_value_of_any_type() -> None:
+    """A policy test case's `portfolio` (annotated `Any`) given as null: the generated
+    builder declines and the walk reports it, as for any other missing value."""
+    case = {"name": "a case", "portfolio": None}
+    with pytest.raises(Declined):
+        _builder(policytest._CaseEntry)(case)
+    built, problems = structure(policytest._CaseEntry, case)
+    assert built is None
+    assert [(problem.code, problem.path) for problem in problems] == [("af-value", ("portfolio",))]

@@ -32,6 +32,7 @@ from typing import Any
 import celpy.celtypes as ct
 
 from accountframe.errors import CelEvaluationError
+from accountframe.fastpath import Declined
 
 __all__ = ["Bindings", "bindings", "cel_type_name", "from_cel", "plain_value", "to_cel"]
 
@@ -287,7 +288,7 @@ def plain_value(value: Any, *, path: str = "value", known: Mapping[int, Any] | N
     try:
         try:
             return _fast(value, known or {})
-        except _Slow:
+        except Declined:
             return _plain(value, path, known or {})
     except RecursionError as error:
         raise CelEvaluationError(f"{path}: value is nested too deeply to convert") from error
@@ -296,14 +297,10 @@ def plain_value(value: Any, *, path: str = "value", known: Mapping[int, Any] | N
 _SCALARS = frozenset({str, float, bool, bytes, type(None)})
 
 
-class _Slow(Exception):
-    """`_fast` met something it does not handle: `_plain` does the value again, with paths."""
-
-
 def _fast(value: Any, known: Mapping[int, Any]) -> Any:
     """`_plain` for the common shapes (builtins, str/bool-keyed dicts, dates), without paths.
 
-    Gives exactly what `_plain` gives, or raises `_Slow` (never an error of its own): building
+    Gives exactly what `_plain` gives, or raises `Declined` (never an error of its own): building
     a path string for every value is most of `_plain`'s cost, and is only needed for errors.
     """
     kind = type(value)
@@ -312,7 +309,7 @@ def _fast(value: Any, known: Mapping[int, Any]) -> Any:
     if kind is int:
         if _INT64_MIN <= value <= _INT64_MAX:
             return value
-        raise _Slow
+        raise Declined
     if kind is dict:
         if known.get(id(value)) is value:
             return value
@@ -321,7 +318,7 @@ def _fast(value: Any, known: Mapping[int, Any]) -> Any:
         for key, item in value.items():
             key_kind = type(key)
             if key_kind is not str and key_kind is not bool:
-                raise _Slow
+                raise Declined
             plain_item = _fast(item, known)
             if plain_item is not item:
                 changed = True
@@ -336,7 +333,7 @@ def _fast(value: Any, known: Mapping[int, Any]) -> Any:
         return datetime.datetime(value.year, value.month, value.day, tzinfo=_UTC)
     if kind is datetime.datetime and value.tzinfo is _UTC:
         return value
-    raise _Slow
+    raise Declined
 
 
 def _canonical(value: Any) -> tuple[bool, Any]:
@@ -354,7 +351,7 @@ def _canonical(value: Any) -> tuple[bool, Any]:
     """
     try:
         return True, _fast(value, {})
-    except (_Slow, RecursionError):
+    except (Declined, RecursionError):
         return False, None
 
 

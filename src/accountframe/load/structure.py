@@ -313,7 +313,7 @@ def _builder(cls: type) -> Builder:
         if inner is not None and not required:  # an explicit null is kept, as the walk keeps it
             convert = ["if value is None:", f"    {target} = None", "else:", *_indented(convert)]
         elif required and tp is Any:  # the walk refuses a null for a required value of any type
-            convert = ["if value is None:", "    raise _Unsure", *convert]
+            convert = ["if value is None:", "    raise Declined", *convert]
         if field.metadata.get("code") is not None and field.validator is not None:
             namespace[f"f{index}_field"] = field  # checked here, as the walk checks it
             convert += [

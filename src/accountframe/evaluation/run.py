@@ -23,6 +23,7 @@ Guarantees:
 from __future__ import annotations
 
 import collections
+import copy
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -87,6 +88,7 @@ class Run:
         as_of: The assessment date.
         observer: Told each step of every judgement (`evaluation.observer`); a thorough one
             (a `Recorder`) has every expression evaluated and told.
+        scopes: The scopes to use, made for `as_of` (`Scopes.at`); new ones when not given.
     """
 
     def __init__(
@@ -95,12 +97,13 @@ class Run:
         portfolio: Portfolio,
         as_of: datetime.date,
         observer: Observer = SILENT,
+        scopes: Scopes | None = None,
     ) -> None:
         self.plan = plan
         self.portfolio = portfolio
         self.as_of = as_of
         # A thorough observer (an explanation) is shown every value whole.
-        self.scopes = Scopes(plan, portfolio, as_of, whole=observer.thorough)
+        self.scopes = scopes or Scopes(plan, portfolio, as_of, whole=observer.thorough)
         self.expressions = (ObservedExpressions if observer.thorough else Expressions)(
             plan, observer
         )
@@ -130,6 +133,18 @@ class Run:
         self.keep_finding_values = any(_consequence(p) for _, p in self.person_policies)
         #: id of a subject's `findings` → (them, the subject's bindings, with them bound).
         self._findings_scopes: dict[int, tuple[list[Finding], Any, Rebound]] = {}
+
+    def at(self, as_of: datetime.date) -> Run:
+        """This run moved to another date: what does not depend on the date (the compiled
+        policies' partitions, the people as bound, the accountability chain's answers by
+        role and holder) is kept, the rest made for `as_of` (history, day after day)."""
+        moved = copy.copy(self)
+        moved.as_of = as_of
+        moved.scopes = self.scopes.at(as_of)
+        moved.judging = Judging(moved.scopes, self.expressions)
+        moved.waivers = self.waivers.at(as_of)
+        moved._findings_scopes = {}
+        return moved
 
     # -- one policy, one subject -------------------------------------------------------------
 
@@ -217,6 +232,11 @@ class Run:
             kind.severity,
         )
 
+    def reset(self) -> None:
+        """Forget the subjects' `findings` bound so far: call it when a subject's findings, the
+        same list object, have changed (history reuses one list a contract, day after day)."""
+        self._findings_scopes.clear()
+
     def subjects(self, policy: CompiledPolicy) -> Iterable[Scope]:
         """The scope of every subject of the policy, in portfolio order."""
         if policy.policy.scope is PolicyScope.PERSON:
@@ -267,7 +287,7 @@ class Run:
                     consequences[index].append(self.consequence(policy, scope, about, maps))
             # Nothing else needs this contract's scope: let it go.
             self.scopes.forget(scope, keep=keep)
-            self._findings_scopes.clear()
+            self.reset()
         return Part(findings, consequences, positions, frozenset(self.waivers.used), kept, persons)
 
     def assessment(self, parts: Callable[[], Iterable[Part]] | None = None) -> Assessment:

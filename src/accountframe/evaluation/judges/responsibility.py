@@ -20,7 +20,7 @@ from accountframe.framework.policies import PersonalResponsibility
 from accountframe.load.plain import cel_plain, plain
 from accountframe.model import Assignment, Person
 
-__all__ = ["judge"]
+__all__ = ["changes", "judge"]
 
 
 def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Outcome:
@@ -107,3 +107,12 @@ def _eligible(
         plain_values = {"person": scopes.people_values[person.id], "assignment": plain(current)}
         return judging.expressions.test(policy, "eligible", scope, plain_values)
     return judging.expressions.test(policy, "eligible", scope, plain_values, canonical)
+
+
+def changes(policy: CompiledPolicy, outcome: Outcome) -> tuple[datetime.date, ...]:
+    """A vacancy turns from `warn` to `fail` the day after its limit (the outcome's due date);
+    anything else changes only with an assignment's start or end."""
+    status, due = outcome[0], outcome[2]
+    if status is Status.WARN and due is not None and due < datetime.date.max:
+        return (due + datetime.timedelta(days=1),)
+    return ()

@@ -20,7 +20,14 @@ from accountframe.assessment import (
     Subject,
 )
 from accountframe.collector import collector_paused
-from accountframe.compiled import CompiledFramework, compile, evaluate, explain, schedule
+from accountframe.compiled import (
+    CompiledFramework,
+    compile,
+    evaluate,
+    explain,
+    history,
+    schedule,
+)
 from accountframe.errors import (
     AccountframeError,
     CelCompileError,
@@ -70,6 +77,7 @@ from accountframe.model import (
     Waiver,
 )
 from accountframe.schemas import assessment_schema, framework_schema, portfolio_schema
+from accountframe.timeline.spells import ConsequenceSpell, History, Spell
 from accountframe.tools.docgen import write_docs
 from accountframe.tools.policytest import TestReport, run_tests
 
@@ -86,6 +94,7 @@ __all__ = [
     "CelEvaluationError",
     "CompiledFramework",
     "Consequence",
+    "ConsequenceSpell",
     "ConsequenceStatus",
     "Contract",
     "Diagnostic",
@@ -95,6 +104,7 @@ __all__ = [
     "Finding",
     "Framework",
     "FrameworkError",
+    "History",
     "ImportResult",
     "ImportSummary",
     "ItemStatus",
@@ -121,6 +131,7 @@ __all__ = [
     "Scope",
     "Severity",
     "Source",
+    "Spell",
     "Stage",
     "Status",
     "Subject",
@@ -137,6 +148,7 @@ __all__ = [
     "evaluate",
     "explain",
     "framework_schema",
+    "history",
     "load_framework",
     "load_portfolio",
     "portfolio_schema",

@@ -29,6 +29,7 @@ import click
 
 import accountframe as af
 from accountframe import atomic, jsontext, report
+from accountframe.framework.framework import look_back_duration
 from accountframe.report import calendar
 from accountframe.sanitise import terminal, terminal_line
 
@@ -158,6 +159,12 @@ def validate(portfolios: Sequence[str]) -> None:
     metavar="N",
     help="Worker processes for a large portfolio; the report is the same.",
 )
+@click.option(
+    "--look-back",
+    metavar="DURATION",
+    help="Look this far back for when each status began (e.g. '2 years'): findings then "
+    "say since when. Default: the framework's look_back.",
+)
 def check(
     portfolio: str | None,
     framework: str,
@@ -166,16 +173,23 @@ def check(
     output: str | None,
     fail_on: str,
     workers: int,
+    look_back: str | None,
 ) -> int:
     """Assess a portfolio against a framework and report every finding.
 
     With no PORTFOLIO, the bundled example portfolio is assessed. The date is --as-of, else
-    the portfolio's `as_of`, else today.
+    the portfolio's `as_of`, else today. With a look-back (--look-back, or the framework's
+    `look_back`), each finding says since when it has had its status.
 
     Exits 3 if any finding is an `error`, 1 if a finding fails at or above --fail-on, 2 if
     the input is invalid (nothing is assessed), 0 otherwise.
     """
     date = _parse_date(as_of) if as_of is not None else None
+    if look_back is not None:
+        try:
+            look_back_duration(look_back)
+        except ValueError as error:
+            _fail(f"--look-back: {str(error).removeprefix('look_back: ')}")
     inputs = _inputs(portfolio, framework)
     _refuse_own_input(output, inputs)
     fw = _load_framework(framework)
@@ -198,7 +212,7 @@ def check(
         f"portfolio: {described}; as of {date} (from {date_source})",
         err=True,
     )
-    assessment = af.compile(fw).evaluate(facts, as_of=date, workers=workers)
+    assessment = af.compile(fw).evaluate(facts, as_of=date, workers=workers, look_back=look_back)
     try:
         text = report.render(assessment, format_, portfolio=facts)
     except af.UsageError as error:  # an optional dependency of the format is missing

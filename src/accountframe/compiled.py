@@ -35,9 +35,11 @@ from accountframe.evaluation import schedule as scheduling
 from accountframe.evaluation.assess import evaluate as evaluate_plan
 from accountframe.evaluation.explanation import Explanation
 from accountframe.evaluation.schedule import Schedule
-from accountframe.framework.framework import COMPILER, Framework
+from accountframe.framework.duration import Duration
+from accountframe.framework.framework import COMPILER, Framework, look_back_duration
 from accountframe.model import Portfolio
 from accountframe.timeline.engine import history as history_of
+from accountframe.timeline.since import evaluate_with_since
 from accountframe.timeline.spells import History
 
 __all__ = ["CompiledFramework", "compile", "evaluate", "explain", "history", "schedule"]
@@ -64,7 +66,12 @@ class CompiledFramework:
         return self.plan.engine
 
     def evaluate(
-        self, portfolio: Portfolio, as_of: datetime.date | None = None, *, workers: int = 1
+        self,
+        portfolio: Portfolio,
+        as_of: datetime.date | None = None,
+        *,
+        workers: int = 1,
+        look_back: Duration | str | None = None,
     ) -> Assessment:
         """Assess `portfolio` as of `as_of` (default: the portfolio's `as_of`, else today).
 
@@ -73,11 +80,20 @@ class CompiledFramework:
             as_of: The assessment date.
             workers: Worker processes for contract-scope work; 1, the default, starts none.
                 The result is byte-identical whatever the number.
+            look_back: How far back to look for when each status began (default: the
+                framework's `look_back`). With one, every finding and consequence carries
+                `since` and `since_limited` (SPEC section 13).
 
         Raises:
-            UsageError: `workers` is not a positive int.
+            UsageError: `workers` is not a positive int, or `look_back` not a duration of at
+                least a day.
         """
-        return evaluate_plan(self.plan, portfolio, as_of, workers=workers)
+        chosen = _look_back(look_back) or self.framework.look_back
+        if chosen is None:
+            return evaluate_plan(self.plan, portfolio, as_of, workers=workers)
+        if as_of is None:
+            as_of = portfolio.as_of or datetime.date.today()
+        return evaluate_with_since(self.plan, portfolio, as_of, chosen, workers=workers)
 
     def explain(
         self,
@@ -117,6 +133,13 @@ class CompiledFramework:
                 f"({start.isoformat()})"
             )
         return history_of(self.plan, portfolio, start, end)
+
+
+def _look_back(value: Duration | str | None) -> Duration | None:
+    try:
+        return look_back_duration(value)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def compile(framework: Framework, *, engine: str | None = None) -> CompiledFramework:
@@ -165,6 +188,7 @@ def evaluate(
     *,
     engine: str | None = None,
     workers: int = 1,
+    look_back: Duration | str | None = None,
 ) -> Assessment:
     """Assess `portfolio` against `framework` as of `as_of`: `compile(framework).evaluate(...)`.
 
@@ -174,10 +198,14 @@ def evaluate(
         as_of: The assessment date (default: the portfolio's `as_of`, else today).
         engine: The CEL engine (see `compile`).
         workers: Worker processes for large portfolios (see `CompiledFramework.evaluate`).
+        look_back: Look back this far for when each status began: findings and consequences
+            then carry `since` (default: the framework's `look_back`; see
+            `CompiledFramework.evaluate`).
 
     Raises:
         FrameworkError: the framework does not compile.
-        UsageError: an unknown engine, or `workers` not a positive int.
+        UsageError: an unknown engine, `workers` not a positive int, or `look_back` not a
+            duration of at least a day.
 
     Examples:
         >>> import datetime
@@ -196,7 +224,9 @@ def evaluate(
         >>> assessment.findings[1].message
         "require failed: no such member in mapping: 'total' (at R1.require)"
     """  # noqa: E501 - doctest lines
-    return _compiled(framework, engine).evaluate(portfolio, as_of, workers=workers)
+    return _compiled(framework, engine).evaluate(
+        portfolio, as_of, workers=workers, look_back=look_back
+    )
 
 
 def explain(

@@ -107,9 +107,12 @@ def assessment_schema() -> dict[str, Any]:
                 "evidence": {"type": "object", "description": "Free: depends on the kind."},
                 "tags": {"type": "array", "items": text},
                 "waiver": ref("Waiver"),
+                "since": date,
+                "since_limited": {"type": "boolean"},
             },
-            optional=("waiver",),
-            doc="The result of one policy for one subject; `waiver` only when waived.",
+            optional=("waiver", "since", "since_limited"),
+            doc="The result of one policy for one subject; `waiver` only when waived; `since` "
+            "and `since_limited` only with a look-back (the first day of the current spell).",
         ),
         "Consequence": _closed(
             {
@@ -123,8 +126,12 @@ def assessment_schema() -> dict[str, Any]:
                 "due": nullable(date),
                 "message": text,
                 "severity": {"enum": severities},
+                "since": date,
+                "since_limited": {"type": "boolean"},
             },
-            doc="A sanction or reward for one subject; `accountable` must apply it.",
+            optional=("since", "since_limited"),
+            doc="A sanction or reward for one subject; `accountable` must apply it. `since` and "
+            "`since_limited` only with a look-back.",
         ),
         "WaiverUnused": _closed(
             {"policy": text, "subject": text, "reason": text},

@@ -42,10 +42,15 @@ TRIGGERS = (
     'findings.all(f, f.status in ["pass", "not_applicable"])',
     'findings.filter(f, f.status == "warn").size() >= 1',
 )
+#: Triggers that read how long a finding has had its status (with a look-back only).
+SINCE_TRIGGERS = (
+    'findings.exists(f, f.status == "fail" && f.days_in_status >= 12)',
+    'findings.exists(f, f.status != "pass" && f.since < timestamp("2026-03-01T00:00:00Z"))',
+)
 
 
 @st.composite
-def dated_policies(draw: st.DrawFn, policy_id: str) -> Any:
+def dated_policies(draw: st.DrawFn, policy_id: str, since: bool = False) -> Any:
     """A policy from `accountframe.testing.policies`, or one that reads the date, or a
     sanction or reward over `findings`, contract or person scope."""
     shape = draw(st.sampled_from(["standard", "dated-rule", "dated-applies", "consequence"]))
@@ -67,7 +72,7 @@ def dated_policies(draw: st.DrawFn, policy_id: str) -> Any:
         title="consequence",
         action="Act",
         scope=scope,
-        trigger=draw(st.sampled_from(TRIGGERS)),
+        trigger=draw(st.sampled_from(TRIGGERS + (SINCE_TRIGGERS if since else ()))),
         within=draw(st.none() | st.just("7 days")),
     )
 
@@ -75,9 +80,11 @@ def dated_policies(draw: st.DrawFn, policy_id: str) -> Any:
 @st.composite
 def frameworks(draw: st.DrawFn) -> Framework:
     count = draw(st.integers(min_value=1, max_value=6))
+    look_back = draw(st.none() | st.sampled_from(["20 days", "1 month"]))
     return Framework(
         name="generated",
         version="1",
+        look_back=look_back,
         roles=[
             Role("accounting_officer"),
             Role("sro", reports_to="accounting_officer"),
@@ -87,7 +94,10 @@ def frameworks(draw: st.DrawFn) -> Framework:
             "is_live": 'contract.stage in ["mobilisation", "live", "exit"]',
             "is_recent": "contract.reviews.exists(r, days_between(r.date, now) <= 40)",
         },
-        policies=[draw(dated_policies(f"P{index}")) for index in range(count)],
+        policies=[
+            draw(dated_policies(f"P{index}", since=look_back is not None))
+            for index in range(count)
+        ],
     )
 
 

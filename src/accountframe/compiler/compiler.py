@@ -31,7 +31,14 @@ from accountframe.framework.framework import Framework
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import PersonalResponsibility, Policy, Scope
 
-__all__ = ["CompiledPolicy", "Plan", "check_engine", "compile_framework", "reads_date"]
+__all__ = [
+    "SINCE_FIELDS",
+    "CompiledPolicy",
+    "Plan",
+    "check_engine",
+    "compile_framework",
+    "reads_date",
+]
 
 
 @attrs.frozen
@@ -141,6 +148,10 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Pla
         dated_definitions=_date_readers(definitions, policies)[0],
         findings_read=_findings_read(policies),
     )
+
+
+#: What a `findings` element has only with a look-back.
+SINCE_FIELDS = frozenset({"since", "days_in_status"})
 
 
 def _finding_fields(policies: tuple[CompiledPolicy, ...]) -> frozenset[str] | None:
@@ -328,6 +339,23 @@ class _Compiler:
             self._expression_problem(diagnostic, location, path)
         return checked.type
 
+    def needs_look_back(
+        self, policy: Policy, program: cel.Program, key: tuple[str, ...], path: str
+    ) -> None:
+        """A sanction's or reward's expression that reads `since` or `days_in_status` of
+        `findings` elements needs the framework's look-back (SPEC section 13)."""
+        if self.framework.look_back is not None or not isinstance(policy, ConsequencePolicy):
+            return
+        read = program.fields_read("findings", elements=True) or frozenset()
+        for name in sorted(read & SINCE_FIELDS):
+            self.problem(
+                "af-reference",
+                f"findings' {name!r} is known only with a look-back: set look_back in "
+                "framework.yaml (e.g. 'look_back: 2 years')",
+                key,
+                path,
+            )
+
     def definitions(self) -> tuple[tuple[str, cel.Program], ...]:
         compiled: list[tuple[str, cel.Program]] = []
         names = list(self.framework.definitions)
@@ -388,6 +416,7 @@ class _Compiler:
                         policy, field, definitions=self.definition_types
                     )
                     self.check(program, key, path, variables, policy.expressions[field])
+                    self.needs_look_back(policy, program, key, path)
                     programs[field] = program
         durations = {
             field: duration

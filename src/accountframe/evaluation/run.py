@@ -35,7 +35,7 @@ from accountframe.assessment import Assessment, Consequence, Finding, Status
 from accountframe.compiler.compiler import CompiledPolicy, Plan
 from accountframe.evaluation.accountability import Chain
 from accountframe.evaluation.expressions import Expressions, Failed, ObservedExpressions, Rebound
-from accountframe.evaluation.findings import FindingMaps, FindingsIndex, finding_value
+from accountframe.evaluation.findings import FindingMaps, FindingsIndex, Since, finding_value
 from accountframe.evaluation.judges import CONSEQUENCE_JUDGES, FINDING_JUDGES
 from accountframe.evaluation.judges.base import Judging, Outcome
 from accountframe.evaluation.observer import SILENT, Observer
@@ -89,6 +89,8 @@ class Run:
         observer: Told each step of every judgement (`evaluation.observer`); a thorough one
             (a `Recorder`) has every expression evaluated and told.
         scopes: The scopes to use, made for `as_of` (`Scopes.at`); new ones when not given.
+        since: With a look-back: when each finding's current spell began, which sanctions
+            and rewards see as `since` and `days_in_status` of `findings` elements.
     """
 
     def __init__(
@@ -98,8 +100,10 @@ class Run:
         as_of: datetime.date,
         observer: Observer = SILENT,
         scopes: Scopes | None = None,
+        since: Since | None = None,
     ) -> None:
         self.plan = plan
+        self.since = since
         self.portfolio = portfolio
         self.as_of = as_of
         # A thorough observer (an explanation) is shown every value whole.
@@ -204,18 +208,25 @@ class Run:
         if cached is not None and cached[0] is relevant and cached[1] is scope.bound:
             at = cached[2]
         else:
-            if maps is None:
-                maps = self.maps(relevant)
-            if None in maps:  # not canonical as made: bind the plain maps, validated
-                bound = scope.bound.merged({"findings": [finding_value(f) for f in relevant]})
+            if self.since is not None:  # with since and days_in_status: made here, validated
+                since, day = self.since, self.as_of
+                bound = scope.bound.merged({"findings": [since.value(f, day) for f in relevant]})
             else:
-                bound = scope.bound._trusted_merged({"findings": maps})
+                if maps is None:
+                    maps = self.maps(relevant)
+                if None in maps:  # not canonical as made: bind the plain maps, validated
+                    bound = scope.bound.merged({"findings": [finding_value(f) for f in relevant]})
+                else:
+                    bound = scope.bound._trusted_merged({"findings": maps})
             at = Rebound(bound, scope.failed)
             self._findings_scopes[id(relevant)] = (relevant, scope.bound, at)
         if self.judging.observer.thorough:
-            self.judging.observer.note(
-                "findings", findings=[finding_value(finding) for finding in relevant]
+            shown = (
+                [finding_value(finding) for finding in relevant]
+                if self.since is None
+                else [self.since.value(finding, self.as_of) for finding in relevant]
             )
+            self.judging.observer.note("findings", findings=shown)
         status, message, amount, due = CONSEQUENCE_JUDGES[kind.kind](policy, at, self.judging)
         # Positional, in field order (policy, effect, subject, status, action, accountable,
         # amount, due, message, severity): one is made per sanction or reward and subject.

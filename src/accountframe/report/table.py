@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime
 import io
 import itertools
 import re
@@ -42,11 +43,13 @@ from rich.text import Text
 
 from accountframe.assessment import Assessment, ConsequenceStatus, Finding, Status, Subject
 from accountframe.report._common import (
+    EXCEPTIONS,
     accountable_text,
     action_text,
     amount_text,
     date_text,
     person_heading,
+    since_text,
     subject_text,
     worst_first,
 )
@@ -204,7 +207,7 @@ def _blocks(assessment: Assessment) -> list[_Block]:
     for person, findings in groups.items():
         heading = terminal_line(person_heading(person, findings))
         blocks.append(_Paragraph(((heading, ""),), style="bold"))
-        blocks += _findings(findings, widths)
+        blocks += _findings(findings, widths, assessment.as_of)
         blocks.append(_BLANK)
     blocks += _consequences(assessment)
     blocks.append(_BLANK)
@@ -256,7 +259,9 @@ def _status_plain(finding: Finding) -> str:
     return f"{finding.status.value} ({finding.waiver.original_status.value})"
 
 
-def _findings(findings: Sequence[Finding], widths: Mapping[str, int]) -> list[_Block]:
+def _findings(
+    findings: Sequence[Finding], widths: Mapping[str, int], as_of: datetime.date
+) -> list[_Block]:
     """Each finding as a line of short aligned fields, then its message at full width.
 
     Messages are the long part; in a table column they wrap into slivers on a terminal.
@@ -273,7 +278,10 @@ def _findings(findings: Sequence[Finding], widths: Mapping[str, int]) -> list[_B
             f"{'' if finding.due is None else f'  due {date_text(finding.due)}'}"
         )
         style = STATUS_STYLES.get(finding.status.value, "")
-        blocks += _entry(status, style, rest, terminal(finding.message))
+        detail = terminal(finding.message)
+        if finding.since is not None and finding.status in EXCEPTIONS:
+            detail += f"; {since_text(finding, as_of)}"
+        blocks += _entry(status, style, rest, detail)
     return blocks
 
 

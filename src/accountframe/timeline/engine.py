@@ -36,12 +36,13 @@ from typing import Any
 from accountframe import cel
 from accountframe._version import __version__
 from accountframe.assessment import Finding, Subject
-from accountframe.compiler.compiler import CompiledPolicy, Plan, reads_date
+from accountframe.compiler.compiler import SINCE_FIELDS, CompiledPolicy, Plan, reads_date
 from accountframe.errors import CelError
-from accountframe.evaluation.findings import FindingsIndex
+from accountframe.evaluation.findings import FindingsIndex, Since
 from accountframe.evaluation.judges import DATE_CHANGES
 from accountframe.evaluation.run import Run
 from accountframe.evaluation.scope import ContractScope
+from accountframe.framework.duration import Duration
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import OversightCadence, RequiredInformation, Rule
 from accountframe.framework.policies import Scope as PolicyScope
@@ -56,9 +57,21 @@ _DAY = datetime.timedelta(days=1)
 _Key = tuple[int, int]
 
 
-def history(plan: Plan, portfolio: Portfolio, start: datetime.date, end: datetime.date) -> History:
-    """The spells of every finding and consequence from `start` to `end` (both included)."""
-    timeline = _Timeline(plan, portfolio, start, end)
+def history(
+    plan: Plan,
+    portfolio: Portfolio,
+    start: datetime.date,
+    end: datetime.date,
+    look_back: Duration | None = None,
+) -> History:
+    """The spells of every finding and consequence from `start` to `end` (both included).
+
+    `look_back` (default: the framework's) is what sanctions and rewards that read `since` or
+    `days_in_status` of `findings` see: the sweep then begins that much before `start`, so
+    that on every day of the period each finding's current spell is known as far back as the
+    look-back reaches.
+    """
+    timeline = _Timeline(plan, portfolio, start, end, look_back or plan.framework.look_back)
     timeline.sweep()
     return _assembled(timeline)
 
@@ -71,10 +84,13 @@ class _Spells:
     def __init__(self) -> None:
         self.changes: list[tuple[datetime.date, Any]] = []
 
-    def note(self, day: datetime.date, status: Any, accountable: Any) -> None:
+    def note(self, day: datetime.date, status: Any, accountable: Any) -> bool:
+        """Record the value on `day`; True if a new spell begins."""
         triple = (status, spell_accountable(accountable))
         if not self.changes or self.changes[-1][1] != triple:
             self.changes.append((day, triple))
+            return True
+        return False
 
 
 class _Contract:
@@ -98,15 +114,27 @@ class _Contract:
 
 class _Timeline:
     def __init__(
-        self, plan: Plan, portfolio: Portfolio, start: datetime.date, end: datetime.date
+        self,
+        plan: Plan,
+        portfolio: Portfolio,
+        start: datetime.date,
+        end: datetime.date,
+        look_back: Duration | None,
     ) -> None:
         self.plan = plan
         self.portfolio = portfolio
-        self.start = start
+        fields = plan.finding_fields
+        reads_since = fields is None or not fields.isdisjoint(SINCE_FIELDS)
+        #: With a look-back that sanctions and rewards read: where each finding's current spell
+        #: began, kept up to date day by day (see `update`).
+        self.since = Since(look_back) if look_back is not None and reads_since else None
+        #: The period's first day; the sweep starts a look-back earlier when `since` is read.
+        self.record_from = start
+        self.start = look_back.before(start) if self.since is not None and look_back else start
         self.end = end
         #: Every day's run is this one moved (`Run.at`): the people, the partitions of the
         #: policies and the accountability chain are worked out once.
-        self.run = Run(plan, portfolio, start)
+        self.run = Run(plan, portfolio, self.start, since=self.since)
         positions = list(enumerate(plan.policies))
         person = PolicyScope.PERSON
         self.contract_findings = [
@@ -135,13 +163,14 @@ class _Timeline:
         ]
         #: For each of them: its guards (see `settled`).
         self.guards = {k: self.guards_of(self.contract_findings[k][1]) for k in self.daily}
+        # `days_in_status` grows, and a limited `since` moves, every day.
         self.daily_consequences = any(
-            p.id in plan.reads_date for _, p in self.contract_consequences
+            self.since is not None or p.id in plan.reads_date for _, p in self.contract_consequences
         )
         self.with_people = bool(self.person_findings or self.person_consequences)
         self.people_daily = any(
             p.id in plan.reads_date for _, p in self.person_findings + self.person_consequences
-        )
+        ) or (self.since is not None and bool(self.person_consequences))
         self.keep_values = self.with_people and plan.reads_contracts
         contracts, people = portfolio.contracts, portfolio.people
         #: Spells being recorded, by key (see `_Key`).
@@ -328,7 +357,10 @@ class _Timeline:
     ) -> bool:
         """Record a finding judged on `day`; True if its content changed as sanctions and
         rewards read it (and the people it is routed to, before and after, are `dirty`)."""
-        self.finding_spells[key].note(day, finding.status, finding.accountable)
+        began = self.finding_spells[key].note(day, finding.status, finding.accountable)
+        if began and self.since is not None:
+            subject = finding.subject
+            self.since.starts[finding.policy, subject.type, subject.id] = day
         previous = self.findings.get(key)
         self.findings[key] = finding
         if previous is not None and self.content(previous) == self.content(finding):
@@ -487,7 +519,10 @@ def _assembled(timeline: _Timeline) -> History:
             changes = (
                 timeline.consequence_spells if _consequence(compiled) else timeline.finding_spells
             )[index, position].changes
-            for begin, last, (status, accountable) in runs(changes, timeline.end):
+            for first, last, (status, accountable) in runs(changes, timeline.end):
+                if last < timeline.record_from:
+                    continue  # before the period: swept only to know when spells began
+                begin = max(first, timeline.record_from)
                 if isinstance(policy, ConsequencePolicy):
                     consequence_spells.append(
                         ConsequenceSpell(
@@ -519,7 +554,7 @@ def _assembled(timeline: _Timeline) -> History:
         framework_digest=framework.digest,
         organisation=timeline.portfolio.organisation,
         portfolio_digest=timeline.portfolio.digest,
-        start=timeline.start,
+        start=timeline.record_from,
         end=timeline.end,
         generated_by=f"accountframe {__version__}",
         spells=tuple(spells),

@@ -35,7 +35,7 @@ from typing import Any
 
 from accountframe import cel
 from accountframe._version import __version__
-from accountframe.assessment import Finding, Subject
+from accountframe.assessment import ConsequenceStatus, Finding, Subject
 from accountframe.compiler.compiler import SINCE_FIELDS, CompiledPolicy, Plan, reads_date
 from accountframe.errors import CelError
 from accountframe.evaluation.findings import FindingsIndex, Since
@@ -163,10 +163,16 @@ class _Timeline:
         ]
         #: For each of them: its guards (see `settled`).
         self.guards = {k: self.guards_of(self.contract_findings[k][1]) for k in self.daily}
-        # `days_in_status` grows, and a limited `since` moves, every day.
-        self.daily_consequences = any(
-            self.since is not None or p.id in plan.reads_date for _, p in self.contract_consequences
-        )
+        #: The contract-scope sanctions and rewards that can change from one day to the next
+        #: with the same findings (they read the date, or `since`, which moves every day), by
+        #: position in `contract_consequences`; each with whether its gate (`applies_to`,
+        #: `trigger`) can: one whose gate cannot stays `not_triggered` until its findings or
+        #: its contract change.
+        self.daily_consequences = {
+            c: self.since is not None or self.gate_reads_date(policy)
+            for c, (_, policy) in enumerate(self.contract_consequences)
+            if self.since is not None or policy.id in plan.reads_date
+        }
         self.with_people = bool(self.person_findings or self.person_consequences)
         self.people_daily = any(
             p.id in plan.reads_date for _, p in self.person_findings + self.person_consequences
@@ -228,7 +234,7 @@ class _Timeline:
             for position in sorted(due):
                 state = states[position]
                 dirty |= self.look_at(run, position, contracts[position], state, day)
-                following = self.next_day(state, day)
+                following = self.next_day(position, state, day)
                 if following is not None:
                     heapq.heappush(agenda, (following, position))
             dirty |= self.person_statics.get(day, set())
@@ -278,14 +284,16 @@ class _Timeline:
             note(waiver.subject, (waiver.approved_on, *_after(waiver.expires)))
         return found
 
-    def next_day(self, state: _Contract, day: datetime.date) -> datetime.date | None:
+    def next_day(self, position: int, state: _Contract, day: datetime.date) -> datetime.date | None:
         """The next day the contract must be looked at, or None if none in the period."""
         candidates = [pending for pending in state.pending if pending > day]
         while state.next_static < len(state.statics) and state.statics[state.next_static] <= day:
             state.next_static += 1
         if state.next_static < len(state.statics):
             candidates.append(state.statics[state.next_static])
-        daily = self.daily_consequences or any(k not in state.settled for k in self.daily)
+        daily = any(k not in state.settled for k in self.daily) or bool(
+            self.consequences_today(position)
+        )
         if daily and day < self.end:
             candidates.append(day + _DAY)
         following = min(candidates, default=None)
@@ -308,7 +316,7 @@ class _Timeline:
             which: Iterable[int] = range(len(self.contract_findings))
         else:
             which = [k for k in self.daily if k not in state.settled]
-            if not which and not self.daily_consequences:
+            if not which and not self.consequences_today(position):
                 return set()
         scopes = run.scopes
         if static:
@@ -337,10 +345,14 @@ class _Timeline:
             finding = run.found(policy, scope, outcome)
             if self.update((index, position), finding, run, day, dirty):
                 changed = True
-        if self.contract_consequences and (changed or self.daily_consequences):
+        today = (
+            range(len(self.contract_consequences)) if changed else self.consequences_today(position)
+        )
+        if today:
             about = [self.findings[index, position] for index, _ in self.contract_findings]
             maps = [self.maps[index, position] for index, _ in self.contract_findings]
-            for index, policy in self.contract_consequences:
+            for c in today:
+                index, policy = self.contract_consequences[c]
                 made = run.consequence(policy, scope, about, maps)
                 self.consequence_spells[index, position].note(day, made.status, made.accountable)
             run.reset()
@@ -351,6 +363,30 @@ class _Timeline:
                 dirty.update(self.holders(contract, day))
         scopes.forget(scope, keep=False)
         return dirty
+
+    def consequences_today(self, position: int) -> list[int]:
+        """The contract's sanctions and rewards (by position in `contract_consequences`) to
+        judge again on a day its findings did not change: those that read the date, but not
+        one that is `not_triggered` with a gate that does not read it."""
+        today = []
+        for c, gate_dated in self.daily_consequences.items():
+            if not gate_dated:
+                changes = self.consequence_spells[
+                    self.contract_consequences[c][0], position
+                ].changes
+                if changes and changes[-1][1][0] is ConsequenceStatus.NOT_TRIGGERED:
+                    continue
+            today.append(c)
+        return today
+
+    def gate_reads_date(self, policy: CompiledPolicy) -> bool:
+        """Whether a consequence's `applies_to` or `trigger` reads the date."""
+        dated = self.plan.dated_definitions
+        return any(
+            reads_date(program, dated)
+            for field, program in policy.programs.items()
+            if field in ("applies_to", "trigger")
+        )
 
     def update(
         self, key: _Key, finding: Finding, run: Run, day: datetime.date, dirty: set[int]

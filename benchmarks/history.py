@@ -85,6 +85,7 @@ def generated(contracts: int, sample: int, repeat: int) -> None:
         evaluate(plan, portfolio, day)
     per_day = (time.perf_counter() - day_wall_start) / len(chosen)
     estimate = per_day * days
+    estimate_cpu = day_cpu / len(chosen) * days
     print(
         f"(2) benchmark framework ({len(framework.policies)} policies), {contracts} generated "
         f"contracts, {start} to {end} ({days} days): {len(found.spells)} spells"
@@ -94,8 +95,13 @@ def generated(contracts: int, sample: int, repeat: int) -> None:
         f"    one day       {per_day:8.3f} s wall  {day_cpu / len(chosen):8.3f} s CPU  "
         f"(mean of {len(chosen)} days)"
     )
-    print(f"    day by day    {estimate:8.1f} s wall, estimated ({days} x one day)")
-    print(f"    speed-up      {estimate / wall:8.1f}x wall, estimated")
+    print(
+        f"    day by day    {estimate:8.1f} s wall  {estimate_cpu:8.1f} s CPU, estimated "
+        f"({days} x one day)"
+    )
+    print(
+        f"    speed-up      {estimate / wall:8.1f}x wall  {estimate_cpu / cpu:6.1f}x CPU, estimated"
+    )
 
 
 def main() -> int:

@@ -15,7 +15,9 @@ A contract is looked at again:
 - every day, for the policies whose expressions read the date itself (`Plan.reads_date`) and,
   when sanctions and rewards read a finding's days overdue, the cadence and information
   policies; unless the contract's value alone decides them until its next static day (a
-  date-free operand of `applies_to`'s `&&` is false, say: see `_Timeline.settled`).
+  date-free operand of `applies_to`'s `&&` is false, say: see `moving.Guards`), or they are
+  rules whose conditions each move one way as the date advances, which are looked at only on
+  the days a condition changes, found by bisection (`moving.Moving`, `cel.monotone`).
 
 Its sanctions and rewards are judged again when its value or a finding's content changed.
 
@@ -33,21 +35,20 @@ import heapq
 from collections.abc import Iterable
 from typing import Any
 
-from accountframe import cel
 from accountframe._version import __version__
 from accountframe.assessment import ConsequenceStatus, Finding, Subject
 from accountframe.compiler.compiler import SINCE_FIELDS, CompiledPolicy, Plan, reads_date
-from accountframe.errors import CelError
 from accountframe.evaluation.findings import FindingsIndex, Since
 from accountframe.evaluation.judges import DATE_CHANGES
 from accountframe.evaluation.run import Run
 from accountframe.evaluation.scope import ContractScope
 from accountframe.framework.duration import Duration
 from accountframe.framework.policies import Consequence as ConsequencePolicy
-from accountframe.framework.policies import OversightCadence, RequiredInformation, Rule
+from accountframe.framework.policies import OversightCadence, RequiredInformation
 from accountframe.framework.policies import Scope as PolicyScope
 from accountframe.model import Contract, Portfolio
 from accountframe.timeline.daily import spell_accountable
+from accountframe.timeline.moving import Guards, Moving
 from accountframe.timeline.spells import ConsequenceSpell, History, Spell, runs
 
 __all__ = ["history"]
@@ -96,7 +97,7 @@ class _Spells:
 class _Contract:
     """One contract as the sweep goes through the period."""
 
-    __slots__ = ("next_static", "outcomes", "pending", "segment", "settled", "statics")
+    __slots__ = ("next_static", "outcomes", "pending", "quiet", "segment", "settled", "statics")
 
     def __init__(self, statics: list[datetime.date], size: int) -> None:
         #: Its static days after the first, in order (see the module), and the next one's index.
@@ -110,6 +111,9 @@ class _Contract:
         self.settled: frozenset[int] = frozenset()
         #: The judges' outcomes behind its current findings.
         self.outcomes: list[Any] = [None] * size
+        #: For each daily rule whose conditions move one way (`Moving`): the next day it can
+        #: change in the segment (None: not in this segment).
+        self.quiet: dict[int, datetime.date | None] = {}
 
 
 class _Timeline:
@@ -162,7 +166,11 @@ class _Timeline:
             or (overdue_read and isinstance(policy.policy, OversightCadence | RequiredInformation))
         ]
         #: For each of them: its guards (see `settled`).
-        self.guards = {k: self.guards_of(self.contract_findings[k][1]) for k in self.daily}
+        self.guards = Guards(plan, [p for _, p in self.contract_findings], self.daily)
+        #: Those of them that are looked at only on the days they can change.
+        self.moving = Moving(
+            plan, [p for _, p in self.contract_findings], self.daily, self.start, end
+        )
         #: The contract-scope sanctions and rewards that can change from one day to the next
         #: with the same findings (they read the date, or `since`, which moves every day), by
         #: position in `contract_consequences`; each with whether its gate (`applies_to`,
@@ -291,9 +299,14 @@ class _Timeline:
             state.next_static += 1
         if state.next_static < len(state.statics):
             candidates.append(state.statics[state.next_static])
-        daily = any(k not in state.settled for k in self.daily) or bool(
-            self.consequences_today(position)
-        )
+        daily = bool(self.consequences_today(position))
+        for k in self.daily:
+            if k in state.settled:
+                continue
+            if k not in self.moving:
+                daily = True
+            elif (quiet := state.quiet.get(k)) is not None:
+                candidates.append(quiet)
         if daily and day < self.end:
             candidates.append(day + _DAY)
         following = min(candidates, default=None)
@@ -315,14 +328,22 @@ class _Timeline:
         if whole:
             which: Iterable[int] = range(len(self.contract_findings))
         else:
-            which = [k for k in self.daily if k not in state.settled]
+            which = [
+                k
+                for k in self.daily
+                if k not in state.settled
+                and (
+                    k not in self.moving
+                    or ((q := state.quiet.get(k, day)) is not None and q <= day)
+                )
+            ]
             if not which and not self.consequences_today(position):
                 return set()
         scopes = run.scopes
         if static:
             scope = scopes.contract(contract)
             state.segment = scope
-            state.settled = self.settled(scope)
+            state.settled = self.guards.settled(scope)
         else:
             assert state.segment is not None
             scope = scopes.rebased(state.segment)
@@ -345,6 +366,12 @@ class _Timeline:
             finding = run.found(policy, scope, outcome)
             if self.update((index, position), finding, run, day, dirty):
                 changed = True
+        for k in which:
+            if k in self.moving and k not in state.settled:
+                assert state.segment is not None
+                state.quiet[k] = self.moving.next_change(
+                    k, scopes, state.segment, scope, day, self.segment_end(state, day)
+                )
         today = (
             range(len(self.contract_consequences)) if changed else self.consequences_today(position)
         )
@@ -363,6 +390,13 @@ class _Timeline:
                 dirty.update(self.holders(contract, day))
         scopes.forget(scope, keep=False)
         return dirty
+
+    def segment_end(self, state: _Contract, day: datetime.date) -> datetime.date:
+        """The last day of the contract's segment that holds `day`."""
+        statics, at = state.statics, state.next_static
+        while at < len(statics) and statics[at] <= day:
+            at += 1
+        return statics[at] - _DAY if at < len(statics) else self.end
 
     def consequences_today(self, position: int) -> list[int]:
         """The contract's sanctions and rewards (by position in `contract_consequences`) to
@@ -429,47 +463,6 @@ class _Timeline:
             if (position := self.person_ids.get(person)) is not None
         }
 
-    def guards_of(
-        self, policy: CompiledPolicy
-    ) -> tuple[list[cel.Program], list[tuple[cel.Program, bool]]]:
-        """A daily policy's guards (see `settled`)."""
-        dated = self.plan.dated_definitions
-        applies = policy.programs.get("applies_to")
-        guards: list[cel.Program] = []
-        if applies is not None and not reads_date(applies, dated):
-            guards = [applies]  # the whole condition: false, it is false all the segment
-        elif applies is not None:
-            guards = [
-                part.program
-                for part in cel.subconditions(applies)
-                if part.operator == "&&" and not reads_date(part.program, dated)
-            ]
-        decisive: list[tuple[cel.Program, bool]] = []
-        require = policy.programs.get("require")
-        fixed = applies is None or not reads_date(applies, dated)
-        if isinstance(policy.policy, Rule) and require is not None and fixed:
-            decisive = [
-                (part.program, part.operator == "||")
-                for part in cel.subconditions(require)
-                if part.operator in ("&&", "||") and not reads_date(part.program, dated)
-            ]
-        return guards, decisive
-
-    def settled(self, scope: ContractScope) -> frozenset[int]:
-        """The daily policies whose outcome the contract's value alone decides until its next
-        static day: an operand of `applies_to`'s top-level `&&` (or all of it) that does not
-        read the date and is false (the policy does not apply whatever the date); for a rule
-        whose `applies_to` does not read the date, an operand of `require`'s top-level `&&`
-        that is false, or of its `||` that is true. CEL's `&&` and `||` give that value
-        whatever the other operands give, errors included."""
-        settled: set[int] = set()
-        for k, (applies, decisive) in self.guards.items():
-            if any(_gives(guard, scope, False) for guard in applies) or any(
-                _gives(guard, scope, value) for guard, value in decisive
-            ):
-                settled.add(k)
-        return frozenset(settled)
-
     # -- people ------------------------------------------------------------------------------
 
     def look_at_people(self, run: Run, dirty: set[int], day: datetime.date) -> None:
@@ -526,14 +519,6 @@ class _Timeline:
 def _after(day: datetime.date | None) -> tuple[datetime.date, ...]:
     """The day after `day`, if there is one in the calendar."""
     return (day + _DAY,) if day is not None and day < datetime.date.max else ()
-
-
-def _gives(program: cel.Program, scope: ContractScope, value: bool) -> bool:
-    """Whether `program` gives exactly `value` in the scope (an error gives neither)."""
-    try:
-        return program.evaluate(scope.bound) is value
-    except CelError:
-        return False
 
 
 def _consequence(policy: CompiledPolicy) -> bool:

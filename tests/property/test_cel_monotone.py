@@ -31,7 +31,9 @@ ORDER = st.sampled_from(["<", "<=", ">", ">="])
 
 @st.composite
 def conditions(draw: st.DrawFn, depth: int = 2) -> str:
-    shape = draw(st.sampled_from(["compare", "days", "exists", "all", "count", "not", "and", "or"]))
+    shape = draw(
+        st.sampled_from(["compare", "days", "exists", "all", "count", "of", "not", "and", "or"])
+    )
     if depth == 0 or shape == "compare":
         return f"{draw(MOMENTS)} {draw(ORDER)} {draw(MOMENTS)}"
     if shape == "days":
@@ -40,6 +42,10 @@ def conditions(draw: st.DrawFn, depth: int = 2) -> str:
         return f"ts.{shape}(x, x {draw(ORDER)} {draw(MOMENTS)})"
     if shape == "count":
         return f"ts.filter(x, x {draw(ORDER)} {draw(MOMENTS)}).size() {draw(ORDER)} 1"
+    if shape == "of":  # a macro over a list that grows or shrinks with the date
+        macro = draw(st.sampled_from(["exists", "all"]))
+        chosen = f"ts.filter(x, x {draw(ORDER)} {draw(MOMENTS)})"
+        return f"{chosen}.{macro}(y, y > t1)"
     if shape == "not":
         return f"!({draw(conditions(depth - 1))})"
     operator = "&&" if shape == "and" else "||"
@@ -84,6 +90,8 @@ def test_a_condition_said_to_move_one_way_does(source: str) -> None:
         ("portfolio.roles.sro == 'p-1'", "constant"),
         ("contract.value.total * 2.0 > 10.0", "constant"),
         ("[now].exists(x, x > contract.start)", "unknown"),
+        ("ts.filter(x, x <= now).exists(y, y > t1)", "up"),
+        ("ts.filter(x, x <= now).all(y, y > t1)", "down"),
     ],
 )
 def test_directions(source: str, expected: str) -> None:

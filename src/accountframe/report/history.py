@@ -26,7 +26,8 @@ Example:
     >>> print(render(empty, "table"), end="")
     Ministry of Example: history from 2026-01-01 to 2026-01-31 (31 days)
     framework demo 1
-    0 findings and 0 consequences were a concern on some day.
+    0 findings fail, warn or error on some day; 0 open on 2026-01-31 (0 fail, 0 warn, 0 error).
+    0 sanctions and rewards due or undecided on some day; 0 on 2026-01-31.
     <BLANKLINE>
     Open on 2026-01-31: none.
     <BLANKLINE>

@@ -76,7 +76,12 @@ from accountframe.model import (
     Value,
     Waiver,
 )
-from accountframe.schemas import assessment_schema, framework_schema, portfolio_schema
+from accountframe.schemas import (
+    assessment_schema,
+    framework_schema,
+    history_schema,
+    portfolio_schema,
+)
 from accountframe.timeline.spells import ConsequenceSpell, History, Spell
 from accountframe.tools.docgen import write_docs
 from accountframe.tools.policytest import TestReport, run_tests
@@ -149,6 +154,7 @@ __all__ = [
     "explain",
     "framework_schema",
     "history",
+    "history_schema",
     "load_framework",
     "load_portfolio",
     "portfolio_schema",

@@ -31,6 +31,7 @@ import accountframe as af
 from accountframe import atomic, jsontext, report
 from accountframe.framework.framework import look_back_duration
 from accountframe.report import calendar
+from accountframe.report import history as history_report
 from accountframe.sanitise import terminal, terminal_line
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "assessment": af.assessment_schema,
     "framework": af.framework_schema,
+    "history": af.history_schema,
     "portfolio": af.portfolio_schema,
 }
 
@@ -300,6 +302,78 @@ def schedule_command(
         _write(output, text, inputs)
     else:
         click.echo(text, nl=False)
+
+
+@cli.command("history")
+@click.argument("portfolio", required=False, metavar="[PORTFOLIO]")
+@_framework_option
+@click.option("--from", "start", required=True, metavar="DATE", help="The first day, YYYY-MM-DD.")
+@click.option(
+    "--to", "end", metavar="DATE", help="The last day, YYYY-MM-DD (default: as check's --as-of)."
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(list(history_report.FORMATS)),
+    default=history_report.DEFAULT_FORMAT,
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout (-: stdout)."
+)
+def history_command(
+    portfolio: str | None,
+    framework: str,
+    start: str,
+    end: str | None,
+    format_: str,
+    output: str | None,
+) -> int:
+    """Show how every finding stood over a period: since when, and who was accountable.
+
+    Each finding and consequence is taken as `check --as-of D` gives it on every day D from
+    --from to --to (both included), as spells: runs of days with the same status and
+    accountable person. PORTFOLIO and FRAMEWORK default as for `check`; --to defaults as
+    check's --as-of does (the portfolio's `as_of`, else today).
+
+    Exits 3 if any spell is an `error`, 2 if the input is invalid (nothing is assessed), 0
+    otherwise.
+    """
+    first = _parse_date(start, "--from")
+    last = _parse_date(end, "--to") if end is not None else None
+    if last is not None and first > last:
+        _fail(f"--from ({first}) is after --to ({last})")
+    inputs = _inputs(portfolio, framework)
+    _refuse_own_input(output, inputs)
+    fw = _load_framework(framework)
+    facts, described = _portfolio_or_example(portfolio)
+    end_source = "--to" if last else "the portfolio" if facts.as_of else "today"
+    last = last or facts.as_of or datetime.date.today()
+    if first > last:
+        _fail(f"--from ({first}) is after the last day ({last}, from {end_source}); give --to")
+    try:
+        spells = af.history(fw, facts, start=first, end=last)
+    except af.AccountframeError as error:
+        _report(error, framework)
+    _echo(
+        f"framework: {terminal_line(fw.name)} {terminal_line(fw.version)}; "
+        f"portfolio: {described}; from {first} to {last} (the end from {end_source})",
+        err=True,
+    )
+    text = history_report.render(spells, format_, portfolio=facts)
+    if output is not None and output != "-":  # `-o -`: stdout, as with no -o
+        _write(output, text, inputs)
+    elif format_ == "table" and sys.stdout.isatty():
+        from rich.console import Console
+
+        Console(highlight=False).print(history_report.renderable(spells))
+    else:
+        click.echo(text, nl=False)
+    errors = any(s.status is af.Status.ERROR for s in spells.spells) or any(
+        s.status is af.ConsequenceStatus.ERROR for s in spells.consequence_spells
+    )
+    return EXIT_ERROR if errors else EXIT_OK
 
 
 @cli.command()

@@ -216,7 +216,13 @@ class _Compiler:
         else:
             location = attrs.evolve(location, path=location.path or path)
         self.diagnostics.append(
-            Diagnostic(code, message, location, _source_line(location.file, location.line))
+            Diagnostic(
+                code,
+                message,
+                location,
+                _source_line(location.file, location.line),
+                policy=_policy_of(key),
+            )
         )
 
     def _source(self, key: tuple[str, ...]) -> tuple[Location | None, int]:
@@ -231,13 +237,14 @@ class _Compiler:
         try:
             return cel.compile(text, location=location, indent=indent, engine=self.engine)
         except CelCompileError as error:
-            self._expression_problem(error.diagnostic, location, path)
+            self._expression_problem(error.diagnostic, location, path, key)
             return None
 
     def _expression_problem(
-        self, diagnostic: Diagnostic, location: Location | None, path: str
+        self, diagnostic: Diagnostic, location: Location | None, path: str, key: tuple[str, ...]
     ) -> None:
         where = diagnostic.location
+        diagnostic = attrs.evolve(diagnostic, policy=_policy_of(key))
         if location is None:
             # Built in Python: the position is inside the expression; name the field too.
             diagnostic = attrs.evolve(diagnostic, location=attrs.evolve(where, path=path))
@@ -264,7 +271,7 @@ class _Compiler:
             hints=self.environment.hints(variables, self.framework.definitions),
         )
         for diagnostic in checked.diagnostics:
-            self._expression_problem(diagnostic, location, path)
+            self._expression_problem(diagnostic, location, path, key)
         return checked.type
 
     def definitions(self) -> tuple[tuple[str, cel.Program], ...]:
@@ -358,6 +365,11 @@ class _Compiler:
             programs=programs,
             durations=durations,
         )
+
+
+def _policy_of(key: tuple[str, ...]) -> str | None:
+    """The id of the policy a source key (`("policies", id, field)`) is in, for messages."""
+    return key[1] if len(key) > 1 and key[0] == "policies" else None
 
 
 def _file_lines(file: str) -> tuple[str, ...]:

@@ -25,6 +25,8 @@ import datetime
 import functools
 import hashlib
 import json
+import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +49,13 @@ if TYPE_CHECKING:
     from accountframe.assessment import Assessment
     from accountframe.model import Portfolio
 
-__all__ = ["COMPILER", "Framework", "Removal", "Role"]
+__all__ = ["COMPILER", "PLACEHOLDER", "TEXT_FIELDS", "Framework", "Removal", "Role", "param_text"]
+
+#: `{params.NAME}` in a policy's title, rationale or action: the parameter's value, so that
+#: the text says what the parameters say (`Framework.render_text`).
+PLACEHOLDER = re.compile(r"\{params\.([A-Za-z_][A-Za-z0-9_]*)\}")
+#: The policy fields read by people that may hold `{params.NAME}` placeholders.
+TEXT_FIELDS = ("title", "rationale", "action")
 
 
 @attrs.frozen
@@ -79,6 +87,10 @@ def _ids(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _titles(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
 def _removals(value: Iterable[Removal]) -> tuple[Removal, ...]:
     return tuple(value)
 
@@ -102,13 +114,18 @@ class Framework:
     Attributes:
         name: The framework's name, e.g. `uk-central-government`.
         version: Its version, e.g. `2026.1`.
-        params: Values usable as `params.NAME` in CEL and in duration fields.
+        params: Values usable as `params.NAME` in CEL and in duration fields, and as
+            `{params.NAME}` in policies' titles, rationales and actions.
         definitions: Named CEL expressions (contract scope), evaluated in order.
+        definition_titles: What a definition means, in words, by name (optional); the
+            generated docs read `applies_to` with them.
         roles: The accountability chain.
         policies: The policies, in evaluation and report order.
         extends: What this framework was built from (name and version), if anything.
         overridden: Ids of inherited policies this framework changed.
         removed: Inherited policies this framework removed, with reasons.
+        base: The framework this one was extended from (`extend` sets it), for the checks
+            that tell what this framework changed; not compared, not in `to_dict`.
     """
 
     name: str = attrs.field(validator=nonempty_line)
@@ -117,6 +134,7 @@ class Framework:
     description: str = attrs.field(default="", validator=text)
     params: dict[str, Any] = attrs.field(factory=dict, converter=dict)
     definitions: dict[str, str] = attrs.field(factory=dict, converter=_definitions)
+    definition_titles: dict[str, str] = attrs.field(factory=dict, converter=_titles)
     roles: tuple[Role, ...] = attrs.field(default=(), converter=_roles)
     policies: tuple[Policy, ...] = attrs.field(default=(), converter=_policies)
     extends: str | None = attrs.field(default=None, validator=optional_text)
@@ -126,6 +144,7 @@ class Framework:
     sources: Mapping[tuple[str, ...], Any] = attrs.field(
         factory=dict, eq=False, repr=False, converter=_sources
     )
+    base: Framework | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         problems = self.problems()
@@ -160,6 +179,14 @@ class Framework:
                 found.append(f"definition name {name!r} must be an identifier like is_major")
             elif name in RESERVED:
                 found.append(f"definition name {name!r} is a built-in variable; choose another")
+        for name, title in self.definition_titles.items():
+            if name not in self.definitions:
+                found.append(
+                    f"definition title for {name!r}, which is not a definition"
+                    f"{did_you_mean(str(name), [str(key) for key in self.definitions])}"
+                )
+            elif not isinstance(title, str) or not title.strip() or "\n" in title.strip():
+                found.append(f"definition title for {name!r} must be one line of text")
         for name in self.params:
             if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
                 found.append(f"parameter name {name!r} must be an identifier like review_every")
@@ -181,6 +208,26 @@ class Framework:
         ids = [policy.id for policy in self.policies]
         raise UsageError(f"no policy {policy_id!r} in {self.name}{did_you_mean(policy_id, ids)}")
 
+    def render_text(self, text: str) -> str:
+        """`text` with each `{params.NAME}` replaced by the parameter's value (`param_text`);
+        a placeholder naming no parameter is left as written (lint reports it).
+
+        Example:
+            >>> fw = Framework(name="f", version="1", params={"every": "2 weeks"})
+            >>> fw.render_text("The SRO reviews each contract every {params.every}")
+            'The SRO reviews each contract every 2 weeks'
+        """
+        if "{params." not in text:
+            return text
+        return PLACEHOLDER.sub(
+            lambda match: (
+                param_text(self.params[match.group(1)])
+                if match.group(1) in self.params
+                else match.group(0)
+            ),
+            text,
+        )
+
     @functools.cached_property
     def digest(self) -> str:
         """sha256 of the framework's content (canonical JSON), the same however it was built."""
@@ -196,7 +243,16 @@ class Framework:
             "description": self.description,
             "extends": self.extends,
             "params": unstructure(self.params),
-            "definitions": dict(self.definitions),
+            # A titled definition is written as the file writes it, {expression, title}; an
+            # untitled one stays text, so that a framework without titles keeps its digest.
+            "definitions": {
+                name: (
+                    {"expression": text, "title": self.definition_titles[name]}
+                    if name in self.definition_titles
+                    else text
+                )
+                for name, text in self.definitions.items()
+            },
             "roles": [unstructure(role) for role in self.roles],
             "policies": [{"kind": p.kind, **unstructure(p)} for p in self.policies],
             "overridden": list(self.overridden),
@@ -214,6 +270,7 @@ class Framework:
         description: str | None = None,
         params: Mapping[str, Any] | None = None,
         definitions: Mapping[str, str] | None = None,
+        definition_titles: Mapping[str, str] | None = None,
         roles: Iterable[Role] | None = None,
         policies: Iterable[Policy] = (),
         override: Mapping[str, Mapping[str, Any]] | None = None,
@@ -228,6 +285,7 @@ class Framework:
             description: Its description (default: this one's).
             params: Parameters to add or replace.
             definitions: Definitions to add or replace (new ones come after inherited ones).
+            definition_titles: Titles of definitions to add or replace, by name.
             roles: Roles to add or replace, by id.
             policies: New policies, appended after the inherited ones.
             override: Inherited policy id → fields to change, e.g. `{"severity": "critical"}`.
@@ -272,12 +330,14 @@ class Framework:
                 description=description if description is not None else self.description,
                 params={**self.params, **(params or {})},
                 definitions={**self.definitions, **(definitions or {})},
+                definition_titles={**self.definition_titles, **(definition_titles or {})},
                 roles=role_list,
                 policies=[p for p in inherited if p.id not in gone] + list(policies),
                 extends=f"{self.name} {self.version}",
                 overridden=[policy_id for policy_id in overridden if policy_id not in gone],
                 removed=removals,
                 sources=self.sources,
+                base=self,
             )
         except ValueError as error:
             raise UsageError(f"extend: {error}") from None
@@ -339,6 +399,27 @@ def _changed(policy: Policy, changes: Mapping[str, Any]) -> Policy:
         return attrs.evolve(policy, **changes)
     except (TypeError, ValueError) as error:
         raise UsageError(f"override of {policy.id}: {error}") from None
+
+
+def param_text(value: Any) -> str:
+    """A parameter's value as text read by people, for `{params.NAME}`: text as written,
+    a whole number without a fraction, a list as its items joined by commas.
+
+    Example:
+        >>> param_text("1 month"), param_text(5000000.0), param_text(0.05), param_text(["a", "b"])
+        ('1 month', '5000000', '0.05', 'a, b')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(param_text(item) for item in value)
+    if isinstance(value, Mapping):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if value is None:
+        return "null"
+    return str(value)
 
 
 def _cycle(roles: Sequence[Role]) -> str | None:

@@ -48,6 +48,7 @@ from accountframe.framework.policies import (
     Scope,
     Severity,
 )
+from accountframe.lint import LintReport, lint
 from accountframe.load.documents import LoadLimits, load_portfolio
 from accountframe.load.ocds import ImportResult, ImportSummary, OcdsError
 from accountframe.model import (
@@ -98,6 +99,7 @@ __all__ = [
     "ImportResult",
     "ImportSummary",
     "ItemStatus",
+    "LintReport",
     "LoadError",
     "LoadLimits",
     "Location",
@@ -137,6 +139,7 @@ __all__ = [
     "evaluate",
     "explain",
     "framework_schema",
+    "lint",
     "load_framework",
     "load_portfolio",
     "portfolio_schema",

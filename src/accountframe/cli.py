@@ -29,6 +29,7 @@ import click
 
 import accountframe as af
 from accountframe import atomic, jsontext, report
+from accountframe.framework.folder import bundled_folder_of
 from accountframe.report import calendar
 from accountframe.sanitise import terminal, terminal_line
 
@@ -290,23 +291,32 @@ def schedule_command(
 
 @cli.command()
 @click.argument("framework", required=False, default=DEFAULT_FRAMEWORK, metavar="[FRAMEWORK]")
-def lint(framework: str) -> None:
-    """Load and compile a framework; print every problem.
+@click.option("--strict", is_flag=True, help="Warnings fail lint too (exit 2).")
+def lint(framework: str, strict: bool) -> None:
+    """Load and compile a framework; print every problem, errors and warnings.
 
-    Every CEL expression is compiled, so syntax errors are found before anything runs.
+    Every file is read and every CEL expression compiled and type-checked in one run, even
+    where other parts have problems. Warnings (a parameter or definition nothing uses, a title
+    whose period contradicts its parameter) are printed but do not fail lint unless --strict.
 
     FRAMEWORK is a folder or the name of a bundled framework (default
-    uk-central-government). Exits 0 when it is sound and 2 when it is not.
+    uk-central-government). Exits 0 when it has no errors and 2 when it has.
     """
-    fw = _load_framework(framework)
-    try:
-        af.compile(fw)  # compiling is the check: it raises on every problem
-    except af.AccountframeError as error:
-        _report(error, framework)
-    count = len(fw.policies)
+    if not _exists(framework) and bundled_folder_of(framework) is None:
+        _load_framework(framework)  # says why it is neither a folder nor a bundled framework
+    report = af.lint(framework, limits=_limits())
+    if report.diagnostics:
+        _echo("\n".join(d.render() for d in report.diagnostics), err=True)
+    errors, warnings = len(report.errors), len(report.warnings)
+    noted = f", and {_count(warnings, 'warning', 'warnings')}" if warnings else ""
+    if report.framework is None:
+        _fail(f"{framework}: {errors} problem{'s' if errors != 1 else ''} found{noted}")
+    if strict and warnings:
+        _fail(f"{framework}: {_count(warnings, 'warning', 'warnings')} (--strict)")
+    fw = report.framework
     _echo(
         f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
-        f"{_count(count, 'policy', 'policies')}"
+        f"{_count(len(fw.policies), 'policy', 'policies')}{noted}"
     )
 
 

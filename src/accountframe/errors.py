@@ -96,8 +96,8 @@ ERROR_CODES: dict[str, str] = {
     "mkdocs.yml, policy tests, another framework file, any mapping without 'policies')",
     "af-unused": "a parameter or definition that nothing uses: an error for a parameter an "
     "extending framework adds (very likely a misspelt inherited one), else a warning",
-    "af-drift": "a warning: a policy's title says a period or number that its parameters no "
-    "longer give (write the title with {params.NAME}, or change it)",
+    "af-drift": "a warning: a policy's title names a period that none of its durations, set "
+    "by parameters, is (write the period as {params.NAME}, or change the title)",
 }
 
 #: What a diagnostic is: `error` makes the input invalid; `warning` is shown by lint only.

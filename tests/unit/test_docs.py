@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,22 @@ def test_errors_page_lists_every_code_with_its_meaning() -> None:
     text = (ROOT / "docs" / "errors.md").read_text()
     rows = dict(re.findall(r"^\| `(af-[a-z-]+)` \| (.+?) \|$", text, re.MULTILINE))
     assert rows == ERROR_CODES
+
+
+def test_the_testing_page_cases_pass_against_the_bundled_framework(tmp_path: Path) -> None:
+    """docs/testing.md's example test file, run as the page says, against the bundled framework."""
+    text = (ROOT / "docs" / "testing.md").read_text()
+    block = re.search(r"```yaml\n(tests:\n.*?)```", text, re.DOTALL)
+    assert block is not None
+    bundled = ROOT / "policies" / "uk-central-government"
+    folder = tmp_path / "fw"
+    shutil.copytree(bundled, folder, ignore=shutil.ignore_patterns("tests"))
+    shutil.copytree(bundled / "tests" / "fixtures", folder / "tests" / "fixtures")
+    (folder / "tests" / "example.yaml").write_text(block.group(1))
+    report = af.run_tests(folder)
+    assert [case.name for case in report.cases] == [
+        "an overdue review fails and escalates the SRO",
+        "overspending fails the spend rule",
+    ]
+    assert [case.diff() for case in report.cases] == ["", ""]
+    assert [case.passed for case in report.cases] == [True, True]

@@ -27,11 +27,11 @@ from accountframe.errors import (
     did_you_mean,
 )
 from accountframe.framework.duration import Duration, param_reference
-from accountframe.framework.framework import Framework
+from accountframe.framework.framework import PLACEHOLDER, TEXT_FIELDS, Framework
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import PersonalResponsibility, Policy, Scope
 
-__all__ = ["CompiledPolicy", "Plan", "check_engine", "compile_framework"]
+__all__ = ["CompiledPolicy", "Plan", "check_engine", "compile_framework", "source_line"]
 
 
 @attrs.frozen
@@ -220,7 +220,7 @@ class _Compiler:
                 code,
                 message,
                 location,
-                _source_line(location.file, location.line),
+                source_line(location.file, location.line),
                 policy=_policy_of(key),
             )
         )
@@ -249,7 +249,7 @@ class _Compiler:
             # Built in Python: the position is inside the expression; name the field too.
             diagnostic = attrs.evolve(diagnostic, location=attrs.evolve(where, path=path))
         elif diagnostic.source_line is None:
-            diagnostic = attrs.evolve(diagnostic, source_line=_source_line(where.file, where.line))
+            diagnostic = attrs.evolve(diagnostic, source_line=source_line(where.file, where.line))
         self.diagnostics.append(diagnostic)
 
     def check(
@@ -322,6 +322,22 @@ class _Compiler:
             self.problem("af-value", f"'{field}' {message}", key, path)
             return None
 
+    def placeholders(self, policy: Policy) -> None:
+        """A `{params.NAME}` in a title, rationale or action must name a parameter (one that
+        does is rendered already, see `Framework.templates`)."""
+        params = self.framework.params
+        for field in TEXT_FIELDS:
+            value = getattr(policy, field, None)
+            for name in PLACEHOLDER.findall(value) if isinstance(value, str) else ():
+                if name not in params:
+                    self.problem(
+                        "af-reference",
+                        f"'{field}' uses {{params.{name}}}, which is not a parameter"
+                        f"{did_you_mean(name, params)}",
+                        ("policies", policy.id, field),
+                        f"{policy.id}.{field}",
+                    )
+
     def policy(self, policy: Policy) -> CompiledPolicy:
         programs: dict[str, cel.Program] = {}
         for field in policy.expressions:
@@ -335,6 +351,7 @@ class _Compiler:
                     )
                     self.check(program, key, path, variables, policy.expressions[field])
                     programs[field] = program
+        self.placeholders(policy)
         durations = {
             field: duration
             for field in policy.durations
@@ -381,7 +398,8 @@ def _file_lines(file: str) -> tuple[str, ...]:
         return ()
 
 
-def _source_line(file: str | None, line: int | None) -> str | None:
+def source_line(file: str | None, line: int | None) -> str | None:
+    """The text of line `line` of `file`, for a diagnostic's caret display; None if unknown."""
     if file is None or line is None:
         return None
     lines = _file_lines(file)

@@ -145,11 +145,61 @@ class Framework:
         factory=dict, eq=False, repr=False, converter=_sources
     )
     base: Framework | None = attrs.field(default=None, eq=False, repr=False)
+    #: The texts written with `{params.NAME}` placeholders: (policy id, field) → (the text as
+    #: written, its rendering). `policies` hold the renderings; `extend` renders the texts as
+    #: written again, with the new parameters. Worked out by the constructor.
+    templates: Mapping[tuple[str, str], tuple[str, str]] = attrs.field(
+        factory=dict, eq=False, repr=False, converter=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = self.problems()
         if problems:
             raise ValueError("; ".join(problems))
+        self._render_texts()
+
+    def _render_texts(self) -> None:
+        """Render each policy text written with `{params.NAME}` (see `templates`)."""
+        templates: dict[tuple[str, str], tuple[str, str]] = {}
+        policies: list[Policy] = []
+        for policy in self.policies:
+            updates: dict[str, str] = {}
+            for field in TEXT_FIELDS:
+                value = getattr(policy, field, None)
+                if not isinstance(value, str):
+                    continue
+                given = self.templates.get((policy.id, field))
+                if given is not None and given[1] == value:
+                    written = given[0]  # rendered before (attrs.evolve): keep the text as written
+                elif "{params." in value:
+                    written = value
+                else:
+                    continue
+                rendered = self.render_text(written)
+                templates[(policy.id, field)] = (written, rendered)
+                if rendered != value:
+                    updates[field] = rendered
+            policies.append(attrs.evolve(policy, **updates) if updates else policy)
+        object.__setattr__(self, "templates", templates)
+        if templates:
+            object.__setattr__(self, "policies", tuple(policies))
+
+    def as_written(self, policy: Policy) -> Policy:
+        """`policy` with its texts as written, `{params.NAME}` placeholders and all.
+
+        Example:
+            >>> from accountframe.framework.policies import Rule
+            >>> rule = Rule(id="R-1", title="Above {params.limit}", require="true")
+            >>> fw = Framework(name="f", version="1", params={"limit": 5}, policies=[rule])
+            >>> fw.policies[0].title, fw.as_written(fw.policies[0]).title
+            ('Above 5', 'Above {params.limit}')
+        """
+        updates = {
+            field: written
+            for (policy_id, field), (written, _) in self.templates.items()
+            if policy_id == policy.id
+        }
+        return attrs.evolve(policy, **updates) if updates else policy
 
     def problems(self) -> list[str]:
         """Every structural problem: duplicate ids, broken role chain, bad definition names."""
@@ -295,7 +345,7 @@ class Framework:
             UsageError: an override or removal names no inherited policy, or an override
                 names a field the policy does not have or gives it an invalid value.
         """
-        inherited = list(self.policies)
+        inherited = [self.as_written(policy) for policy in self.policies]
         by_id = {policy.id: index for index, policy in enumerate(inherited)}
         overridden = list(self.overridden)
         for policy_id, changes in (override or {}).items():

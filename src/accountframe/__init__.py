@@ -71,7 +71,7 @@ from accountframe.model import (
     Waiver,
 )
 from accountframe.schemas import assessment_schema, framework_schema, portfolio_schema
-from accountframe.tools.docgen import write_docs
+from accountframe.tools.docgen import write_docs, write_mkdocs_config
 from accountframe.tools.policytest import TestReport, run_tests
 
 __all__ = [
@@ -146,4 +146,5 @@ __all__ = [
     "run_tests",
     "schedule",
     "write_docs",
+    "write_mkdocs_config",
 ]

@@ -29,7 +29,6 @@ import click
 
 import accountframe as af
 from accountframe import atomic, jsontext, report
-from accountframe.framework.folder import bundled_folder_of
 from accountframe.report import calendar
 from accountframe.sanitise import terminal, terminal_line
 
@@ -302,8 +301,8 @@ def lint(framework: str, strict: bool) -> None:
     FRAMEWORK is a folder or the name of a bundled framework (default
     uk-central-government). Exits 0 when it has no errors and 2 when it has.
     """
-    if not _exists(framework) and bundled_folder_of(framework) is None:
-        _load_framework(framework)  # says why it is neither a folder nor a bundled framework
+    if not _exists(framework):
+        _load_framework(framework)  # a bundled framework, or says why it is neither
     report = af.lint(framework, limits=_limits())
     if report.diagnostics:
         _echo("\n".join(d.render() for d in report.diagnostics), err=True)
@@ -353,8 +352,9 @@ def docs(framework: str, output: str) -> None:
 
     An overview (roles, policies by kind), who reviews what how often, the sanctions and
     rewards ladder, the parameters and a page per policy with the policy tests that name it.
-    DIR is replaced atomically: a failed run leaves the old pages. FRAMEWORK is a folder or
-    the name of a bundled framework (default uk-central-government).
+    DIR is replaced atomically: a failed run leaves the old pages. A ready mkdocs.yml (Material
+    theme, Mermaid diagrams) is written beside DIR, unless one is there. FRAMEWORK is a folder
+    or the name of a bundled framework (default uk-central-government).
 
     Exits 0, or 2 if the framework or its tests are invalid or DIR cannot be written.
     """
@@ -364,6 +364,7 @@ def docs(framework: str, output: str) -> None:
         folder = folder.parent
     try:
         pages = af.write_docs(fw, output, tests=folder)
+        config = af.write_mkdocs_config(fw, output)
     except af.UsageError as error:
         _fail(str(error))
     except af.AccountframeError as error:
@@ -371,6 +372,7 @@ def docs(framework: str, output: str) -> None:
     _echo(
         f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
         f"{_count(len(pages), 'page')} written to {output}"
+        + (f"; {config} written (build the site with mkdocs build)" if config else "")
     )
 
 

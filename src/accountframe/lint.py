@@ -42,7 +42,7 @@ from accountframe.framework.framework import PLACEHOLDER, TEXT_FIELDS, Framework
 from accountframe.framework.policies import Policy
 from accountframe.load.documents import DEFAULT_LIMITS, LoadLimits
 
-__all__ = ["LintReport", "lint", "periods_named"]
+__all__ = ["LintReport", "lint", "periods_named", "title_drift"]
 
 # `params.NAME` or `params["NAME"]` in a CEL expression.
 _PARAM_USE = re.compile(r"\bparams\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*[\"']([^\"']*)[\"']\s*\])")
@@ -267,52 +267,73 @@ def _durations(framework: Framework, policy: Policy) -> dict[str, Duration]:
     return found
 
 
-def _drift(framework: Framework) -> list[Diagnostic]:
-    """`af-drift` for each policy title that names a period none of the policy's durations
-    is, where a duration comes from a parameter (whose value can change under the title).
+def title_drift(framework: Framework, policy: Policy) -> str | None:
+    """The words of `policy`'s title that name a period none of its durations is, when a
+    duration comes from a parameter (whose value can change under the title); else None.
 
-    Rationales and actions are not checked: they rightly speak of other periods (a monthly
-    report read within 45 days). An inherited policy is checked only when this framework
-    changed a parameter it uses: otherwise its title is the base's business.
-    """
+    A title written with `{params.NAME}` never drifts. Rationales and actions are not read:
+    they rightly speak of other periods (a monthly report read within 45 days).
+
+    Example:
+        >>> import accountframe as af
+        >>> cadence = af.OversightCadence(id="C-1", title="Reviewed monthly", every="params.every")
+        >>> fw = af.Framework(name="f", version="1", params={"every": "2 weeks"}, policies=[cadence])
+        >>> title_drift(fw, cadence)
+        'monthly'
+    """  # noqa: E501 - doctest input is one line
+    if not _from_params(policy) or (policy.id, "title") in framework.templates:
+        return None
+    durations = _durations(framework, policy).values()
+    for words, period in periods_named(policy.title):
+        if durations and not _same_period(period, durations):
+            return words
+    return None
+
+
+def _from_params(policy: Policy) -> list[str]:
+    """The parameters the policy's duration fields name."""
+    return [
+        name
+        for field in type(policy).durations
+        if isinstance(value := getattr(policy, field), str)
+        and (name := param_reference(value)) is not None
+    ]
+
+
+def _drift(framework: Framework) -> list[Diagnostic]:
+    """`af-drift` for each policy title that `title_drift` finds. An inherited policy is
+    checked only when this framework changed a parameter it uses (said at that parameter):
+    otherwise its title is the base's business."""
     base = framework.base
     found = []
     for policy in framework.policies:
-        from_params = [
-            name
-            for field in type(policy).durations
-            if isinstance(value := getattr(policy, field), str)
-            and (name := param_reference(value)) is not None
-        ]
+        from_params = _from_params(policy)
         changed: list[str] = []
         if base is not None and any(policy.id == other.id for other in base.policies):
             changed = [n for n in from_params if base.params.get(n) != framework.params.get(n)]
-            if not changed or policy.id in framework.overridden:
+            if not changed:
                 continue
+        words = title_drift(framework, policy)
+        if words is None:
+            continue
         durations = _durations(framework, policy)
-        if not from_params or not durations or (policy.id, "title") in framework.templates:
-            continue  # a title written with placeholders says what the parameters say
-        for words, period in periods_named(policy.title):
-            if _same_period(period, durations.values()):
-                continue
-            said = ", ".join(f"{field}: {duration}" for field, duration in durations.items())
-            if changed:  # inherited: said where this framework changed the parameter
-                key: tuple[str, ...] = ("params", changed[0])
-                path = f"params.{changed[0]}"
-                message = (
-                    f"the title of {policy.id} (inherited) says {words!r}, but with this "
-                    f"value its durations are {said}; override its title, e.g. with "
-                    f"{{params.{changed[0]}}} in it"
-                )
-            else:
-                key, path = ("policies", policy.id, "title"), f"{policy.id}.title"
-                message = (
-                    f"the title says {words!r}, but the policy's durations are {said} (from "
-                    f"params.{', params.'.join(from_params)}); write the period as "
-                    f"{{params.{from_params[0]}}}, or change the title"
-                )
-            found.append(_diagnostic(framework, key, path, message, error=False, drift=True))
-            break
+        said = ", ".join(f"{field}: {duration}" for field, duration in durations.items())
+        if changed:  # inherited: said where this framework changed the parameter
+            key: tuple[str, ...] = ("params", changed[0])
+            path = f"params.{changed[0]}"
+            message = (
+                f"the title of {policy.id} (inherited) says {words!r}, but with this "
+                f"value its durations are {said}; override its title, e.g. with "
+                f"{{params.{changed[0]}}} in it"
+            )
+        else:
+            key, path = ("policies", policy.id, "title"), f"{policy.id}.title"
+            message = (
+                f"the title says {words!r}, but the policy's durations are {said} (from "
+                f"params.{', params.'.join(from_params)}); write the period as "
+                f"{{params.{from_params[0]}}}, or change the title"
+            )
+        found.append(_diagnostic(framework, key, path, message, error=False, drift=True))
     return found
 
 

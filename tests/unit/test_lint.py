@@ -6,6 +6,7 @@ import datetime
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import accountframe as af
@@ -324,3 +325,37 @@ def test_the_bundled_framework_copied_and_extended_cleanly_still_lints_clean(
     shutil.copytree(BUNDLED, tmp_path / "central")
     write(tmp_path, {"fw/framework.yaml": HEADER + "extends: ../central\n"})
     assert af.lint(tmp_path / "fw").diagnostics == ()
+
+
+def test_a_definition_with_a_title_loads_and_the_schema_takes_both_forms(tmp_path: Path) -> None:
+    folder = write(
+        tmp_path,
+        {
+            "fw/framework.yaml": HEADER + "definitions:\n  is_gold: contract.tier == 'gold'\n"
+            "  is_live:\n    expression: contract.stage == 'live'\n"
+            "    title: the contract is live\n",
+            "fw/p.yaml": "policies:\n  - {id: R-1, kind: rule, title: T, "
+            "applies_to: is_live && is_gold, require: 'true'}\n",
+        },
+    )
+    fw = af.load_framework(folder / "fw")
+    assert fw.definitions == {
+        "is_gold": "contract.tier == 'gold'",
+        "is_live": "contract.stage == 'live'",
+    }
+    assert fw.definition_titles == {"is_live": "the contract is live"}
+    assert af.lint(folder / "fw").diagnostics == ()
+    validator = jsonschema.Draft202012Validator(af.framework_schema())
+    header = {"framework": "f", "version": "1"}
+    for good in ({"a": "true"}, {"a": {"expression": "true", "title": "t"}}):
+        assert list(validator.iter_errors({**header, "definitions": good})) == []
+    for bad in ({"a": {"expression": "true", "titel": "t"}}, {"a": 5}):
+        assert len(list(validator.iter_errors({**header, "definitions": bad}))) == 1
+    # A misspelt key of the mapping form is found by the loader, at the key.
+    (folder / "fw" / "framework.yaml").write_text(
+        HEADER + "definitions:\n  is_gold: 'true'\n  is_live:\n    expression: 'true'\n"
+        "    titel: live\n"
+    )
+    assert [(d.code, d.location.path) for d in af.lint(folder / "fw").errors] == [
+        ("af-key", "definitions.is_live.titel")
+    ]

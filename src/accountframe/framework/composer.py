@@ -396,6 +396,10 @@ class Composer:
                     texts[name] = entry.expression
                     if entry.title is not None:
                         titles[name] = entry.title
+                elif isinstance(value.get("expression"), str) and value["expression"].strip():
+                    # Reported above; the expression is still checked, and what uses the
+                    # definition is not told again that it does not exist.
+                    texts[name] = value["expression"]
             elif isinstance(value, int | float | datetime.date):
                 self.report(
                     self.document,

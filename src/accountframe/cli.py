@@ -292,7 +292,7 @@ def schedule_command(
 @click.argument("framework", required=False, default=DEFAULT_FRAMEWORK, metavar="[FRAMEWORK]")
 @click.option("--strict", is_flag=True, help="Warnings fail lint too (exit 2).")
 def lint(framework: str, strict: bool) -> None:
-    """Load and compile a framework; print every problem, errors and warnings.
+    """Load and compile a framework; print every problem and warning.
 
     Every file is read and every CEL expression compiled and type-checked in one run, even
     where other parts have problems. Warnings (a parameter or definition nothing uses, a title
@@ -353,8 +353,9 @@ def docs(framework: str, output: str) -> None:
     An overview (roles, policies by kind), who reviews what how often, the sanctions and
     rewards ladder, the parameters and a page per policy with the policy tests that name it.
     DIR is replaced atomically: a failed run leaves the old pages. A ready mkdocs.yml (Material
-    theme, Mermaid diagrams) is written beside DIR, unless one is there. FRAMEWORK is a folder
-    or the name of a bundled framework (default uk-central-government).
+    theme, Mermaid diagrams) is written beside DIR, unless one is there or that is a framework
+    folder. FRAMEWORK is a folder or the name of a bundled framework (default
+    uk-central-government).
 
     Exits 0, or 2 if the framework or its tests are invalid or DIR cannot be written.
     """
@@ -374,6 +375,12 @@ def docs(framework: str, output: str) -> None:
         f"{_count(len(pages), 'page')} written to {output}"
         + (f"; {config} written (build the site with mkdocs build)" if config else "")
     )
+    if config is None and (Path(output).parent / "framework.yaml").exists():
+        _echo(
+            f"note: no mkdocs.yml written beside {output}: its folder is a framework folder, "
+            "where a mkdocs.yml would be read as a policy file; write the pages elsewhere",
+            err=True,
+        )
 
 
 @cli.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -292,3 +293,16 @@ def test_a_review_title_that_contradicts_its_period_is_marked() -> None:
         "The SRO reviews every live gold contract monthly (this title was written for another period)",
         "14 days",
     ]
+
+
+def test_no_mkdocs_yml_is_written_into_a_framework_folder(tmp_path: Path) -> None:
+    shutil.copytree(VALID, tmp_path / "fw", ignore=shutil.ignore_patterns("tests"))
+    result = _run("docs", str(tmp_path / "fw"), "-o", str(tmp_path / "fw" / "site"))
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "fw" / "mkdocs.yml").exists()
+    assert result.stderr == (
+        f"note: no mkdocs.yml written beside {tmp_path / 'fw' / 'site'}: its folder is a "
+        "framework folder, where a mkdocs.yml would be read as a policy file; write the pages "
+        "elsewhere\n"
+    )
+    assert af.lint(tmp_path / "fw").ok  # the folder still loads

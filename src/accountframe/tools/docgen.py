@@ -750,8 +750,9 @@ def mkdocs_config(framework: Framework, docs_dir: str) -> str:
 
 def write_mkdocs_config(framework: Framework, directory: str | os.PathLike[str]) -> Path | None:
     """Write `mkdocs_config` as `mkdocs.yml` beside the pages folder `directory` (in its
-    parent, where mkdocs looks for it), unless one is there already; the path written, or
-    None when one was there.
+    parent, where mkdocs looks for it), unless one is there already, or the parent is a
+    framework folder (it holds `framework.yaml`), where it would be read as a policy file; the
+    path written, or None when it was not.
 
     Raises:
         UsageError: it cannot be written.
@@ -767,7 +768,7 @@ def write_mkdocs_config(framework: Framework, directory: str | os.PathLike[str])
     target = Path(os.fspath(directory))
     path = target.parent / "mkdocs.yml"
     try:
-        if path.exists() or path.is_symlink():
+        if path.exists() or path.is_symlink() or (target.parent / "framework.yaml").exists():
             return None
         atomic.write_text(path, mkdocs_config(framework, target.name))
     except OSError as error:

@@ -55,6 +55,7 @@ from accountframe.framework.policies import (
     Scope,
     Severity,
 )
+from accountframe.lint import LintReport, lint
 from accountframe.load.documents import LoadLimits, load_portfolio
 from accountframe.load.ocds import ImportResult, ImportSummary, OcdsError
 from accountframe.model import (
@@ -83,7 +84,7 @@ from accountframe.schemas import (
     portfolio_schema,
 )
 from accountframe.timeline.spells import ConsequenceSpell, History, Spell
-from accountframe.tools.docgen import write_docs
+from accountframe.tools.docgen import write_docs, write_mkdocs_config
 from accountframe.tools.policytest import TestReport, run_tests
 
 __all__ = [
@@ -113,6 +114,7 @@ __all__ = [
     "ImportResult",
     "ImportSummary",
     "ItemStatus",
+    "LintReport",
     "LoadError",
     "LoadLimits",
     "Location",
@@ -155,10 +157,12 @@ __all__ = [
     "framework_schema",
     "history",
     "history_schema",
+    "lint",
     "load_framework",
     "load_portfolio",
     "portfolio_schema",
     "run_tests",
     "schedule",
     "write_docs",
+    "write_mkdocs_config",
 ]

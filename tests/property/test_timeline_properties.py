@@ -95,8 +95,7 @@ def frameworks(draw: st.DrawFn) -> Framework:
             "is_recent": "contract.reviews.exists(r, days_between(r.date, now) <= 40)",
         },
         policies=[
-            draw(dated_policies(f"P{index}", since=look_back is not None))
-            for index in range(count)
+            draw(dated_policies(f"P{index}", since=look_back is not None)) for index in range(count)
         ],
     )
 

@@ -106,6 +106,10 @@ NOT_RUN = {
     "example's report of several hundred lines",
     ("ocds.md", "accountframe import ocds releases.jsonl awards.json.gz -o portfolio.yaml "
      '--organisation "Ministry of Example"'): "reads a real OCDS download, not in the repository",
+    ("history.md", "accountframe history --from 2025-11-26 --to 2026-11-25"): "an excerpt, cut "
+    "with `...`, of a report of several hundred lines (tests/golden/history/table has it whole)",
+    ("history.md", "accountframe history --from 2026-10-01 --to 2026-11-25 --format csv"): "the "
+    "first rows of several hundred (tests/golden/history has the csv whole)",
     ("quickstart.md", "accountframe validate portfolio.yaml"): "the reader's own portfolio",
     ("testing.md", "accountframe test policies/my-framework"): "the reader's own framework",
 }  # fmt: skip

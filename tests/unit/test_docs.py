@@ -109,7 +109,7 @@ NOT_RUN = {
     ("history.md", "accountframe history --from 2025-11-26 --to 2026-11-25"): "an excerpt, cut "
     "with `...`, of a report of several hundred lines (tests/golden/history/table has it whole)",
     ("history.md", "accountframe history --from 2026-10-01 --to 2026-11-25 --format csv"): "the "
-    "first rows of about a hundred (tests/golden/history/format-csv has a year's csv whole)",
+    "first rows of several hundred (tests/golden/history/format-csv has a year's csv whole)",
     ("quickstart.md", "accountframe validate portfolio.yaml"): "the reader's own portfolio",
     ("testing.md", "accountframe test policies/my-framework"): "the reader's own framework",
 }  # fmt: skip

@@ -44,6 +44,11 @@ TRIGGERS = (
     'findings.all(f, f.status in ["pass", "not_applicable"])',
     'findings.filter(f, f.status == "warn").size() >= 1',
 )
+#: `applied_if`s that read the date (a sanction or reward applied lately counts as applied).
+APPLIED_IF = (
+    "contract.consequences.exists(c, c.date >= add_months(now, -1))",
+    'contract.consequences.exists(c, c.date > now - duration("240h")) || contract.strategic',
+)
 #: Triggers that read how long a finding has had its status (with a look-back only).
 SINCE_TRIGGERS = (
     'findings.exists(f, f.status == "fail" && f.days_in_status >= 12)',
@@ -76,6 +81,8 @@ def dated_policies(draw: st.DrawFn, policy_id: str, since: bool = False) -> Any:
         scope=scope,
         trigger=draw(st.sampled_from(TRIGGERS + (SINCE_TRIGGERS if since else ()))),
         within=draw(st.none() | st.just("7 days")),
+        # Applied when recorded recently: a condition that reads the date, in contract scope.
+        applied_if=draw(st.none() | st.sampled_from(APPLIED_IF)) if scope == "contract" else None,
     )
 
 
@@ -109,6 +116,7 @@ def event_days(portfolio: af.Portfolio) -> list[datetime.date]:
         days += [report.received for report in contract.reports]
         days += [a.start for a in contract.assignments]
         days += [a.end for a in contract.assignments if a.end is not None]
+        days += [applied.date for applied in contract.consequences]
     return days
 
 
@@ -218,4 +226,47 @@ def test_a_waiver_on_a_person_starts_and_ends_a_waived_spell() -> None:
         ("fail", start, datetime.date(2026, 3, 9)),
         ("waived", datetime.date(2026, 3, 10), datetime.date(2026, 3, 20)),
         ("fail", datetime.date(2026, 3, 21), end),
+    ]
+
+
+def test_a_sanction_applied_lately_is_due_again_the_day_it_no_longer_counts() -> None:
+    """`applied_if` reads the date: the engine finds the day it turns false by bisection."""
+    portfolio = af.Portfolio.from_dict(
+        {
+            "organisation": "Ministry of Example",
+            "contracts": [
+                {
+                    "id": "C1",
+                    "title": "Tagging",
+                    "stage": "live",
+                    "consequences": [
+                        {"date": "2026-03-10", "effect": "sanction", "kind": "service_credit"}
+                    ],
+                }
+            ],
+        }
+    )
+    framework = Framework(
+        name="applied lately",
+        version="1",
+        roles=[Role("accounting_officer"), Role("sro", reports_to="accounting_officer")],
+        policies=[
+            Rule(id="R-STRATEGIC", title="Strategic", require="contract.strategic"),
+            Sanction(
+                id="S-CREDIT",
+                title="A service credit while it fails",
+                action="Claim a service credit",
+                trigger='findings.exists(f, f.status == "fail")',
+                applied_if="contract.consequences.exists(c, c.date >= add_months(now, -1))",
+            ),
+        ],
+    )
+    plan = af.compile(framework).plan
+    start, end = datetime.date(2026, 3, 1), datetime.date(2026, 5, 1)
+    found = history(plan, portfolio, start, end)
+    assert found.to_json() == day_by_day(plan, portfolio, start, end).to_json()
+    assert [(s.status.value, s.start, s.end) for s in found.consequence_spells] == [
+        ("due", start, datetime.date(2026, 3, 9)),
+        ("applied", datetime.date(2026, 3, 10), datetime.date(2026, 4, 10)),
+        ("due", datetime.date(2026, 4, 11), end),
     ]

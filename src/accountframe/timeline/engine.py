@@ -38,7 +38,7 @@ from typing import Any
 from accountframe._version import __version__
 from accountframe.assessment import ConsequenceStatus, Finding, Subject
 from accountframe.compiler.compiler import SINCE_FIELDS, CompiledPolicy, Plan, reads_date
-from accountframe.evaluation.findings import FindingsIndex, Since
+from accountframe.evaluation.findings import FindingsIndex, Since, finding_value
 from accountframe.evaluation.judges import DATE_CHANGES
 from accountframe.evaluation.run import Run
 from accountframe.evaluation.scope import ContractScope
@@ -167,20 +167,30 @@ class _Timeline:
         ]
         #: For each of them: its guards (see `settled`).
         self.guards = Guards(plan, [p for _, p in self.contract_findings], self.daily)
-        #: Those of them that are looked at only on the days they can change.
-        self.moving = Moving(
-            plan, [p for _, p in self.contract_findings], self.daily, self.start, end
-        )
         #: The contract-scope sanctions and rewards that can change from one day to the next
         #: with the same findings (they read the date, or `since`, which moves every day), by
         #: position in `contract_consequences`; each with whether its gate (`applies_to`,
         #: `trigger`) can: one whose gate cannot stays `not_triggered` until its findings or
         #: its contract change.
         self.daily_consequences = {
-            c: self.since is not None or self.gate_reads_date(policy)
+            c: self.since is not None or _gate_reads_date(plan, policy)
             for c, (_, policy) in enumerate(self.contract_consequences)
             if self.since is not None or policy.id in plan.reads_date
         }
+        #: The daily rules and the sanctions and rewards that are looked at only on the days
+        #: a condition of theirs can change (not those that read `since`, which moves daily).
+        self.moving = Moving(
+            plan,
+            [p for _, p in self.contract_findings],
+            self.daily,
+            [p for _, p in self.contract_consequences],
+            [] if self.since is not None else list(self.daily_consequences),
+            self.start,
+            end,
+        )
+        #: (consequence position, contract position) → the next day it can change, for those
+        #: in `moving` (None: not in the current segment).
+        self.consequence_quiet: dict[tuple[int, int], datetime.date | None] = {}
         self.with_people = bool(self.person_findings or self.person_consequences)
         self.people_daily = any(
             p.id in plan.reads_date for _, p in self.person_findings + self.person_consequences
@@ -299,7 +309,14 @@ class _Timeline:
             state.next_static += 1
         if state.next_static < len(state.statics):
             candidates.append(state.statics[state.next_static])
-        daily = bool(self.consequences_today(position))
+        daily = False
+        for c, gate_dated in self.daily_consequences.items():
+            if c in self.moving.consequence_conditions:
+                quiet = self.consequence_quiet.get((c, position))
+                if quiet is not None and quiet > day:
+                    candidates.append(quiet)
+            elif self.judged_daily(c, position, gate_dated):
+                daily = True
         for k in self.daily:
             if k in state.settled:
                 continue
@@ -337,7 +354,7 @@ class _Timeline:
                     or ((q := state.quiet.get(k, day)) is not None and q <= day)
                 )
             ]
-            if not which and not self.consequences_today(position):
+            if not which and not self.consequences_today(position, day):
                 return set()
         scopes = run.scopes
         if static:
@@ -370,57 +387,58 @@ class _Timeline:
             if k in self.moving and k not in state.settled:
                 assert state.segment is not None
                 state.quiet[k] = self.moving.next_change(
-                    k, scopes, state.segment, scope, day, self.segment_end(state, day)
+                    k, scopes, state.segment, scope, day, _segment_end(state, day, self.end)
                 )
         today = (
-            range(len(self.contract_consequences)) if changed else self.consequences_today(position)
+            range(len(self.contract_consequences))
+            if changed
+            else self.consequences_today(position, day)
         )
         if today:
             about = [self.findings[index, position] for index, _ in self.contract_findings]
             maps = [self.maps[index, position] for index, _ in self.contract_findings]
+            values: list[dict[str, Any]] | None = None
             for c in today:
                 index, policy = self.contract_consequences[c]
                 made = run.consequence(policy, scope, about, maps)
                 self.consequence_spells[index, position].note(day, made.status, made.accountable)
+                if c in self.moving.consequence_conditions:
+                    assert state.segment is not None
+                    values = values or [finding_value(finding) for finding in about]
+                    self.consequence_quiet[c, position] = self.moving.next_consequence_change(
+                        c, scopes, state.segment, values, day, _segment_end(state, day, self.end)
+                    )
             run.reset()
         if self.keep_values and static:
             value = scopes.value_for_people(contract)
             if value != self.values[position]:
                 self.values[position] = value
-                dirty.update(self.holders(contract, day))
+                dirty.update(_holders(contract, day, self.person_ids))
         scopes.forget(scope, keep=False)
         return dirty
 
-    def segment_end(self, state: _Contract, day: datetime.date) -> datetime.date:
-        """The last day of the contract's segment that holds `day`."""
-        statics, at = state.statics, state.next_static
-        while at < len(statics) and statics[at] <= day:
-            at += 1
-        return statics[at] - _DAY if at < len(statics) else self.end
-
-    def consequences_today(self, position: int) -> list[int]:
+    def consequences_today(self, position: int, day: datetime.date) -> list[int]:
         """The contract's sanctions and rewards (by position in `contract_consequences`) to
         judge again on a day its findings did not change: those that read the date, but not
-        one that is `not_triggered` with a gate that does not read it."""
+        one that is `not_triggered` with a gate that does not read it, nor one of `moving`
+        before the day one of its conditions changes."""
         today = []
         for c, gate_dated in self.daily_consequences.items():
-            if not gate_dated:
-                changes = self.consequence_spells[
-                    self.contract_consequences[c][0], position
-                ].changes
-                if changes and changes[-1][1][0] is ConsequenceStatus.NOT_TRIGGERED:
-                    continue
-            today.append(c)
+            if c in self.moving.consequence_conditions:
+                quiet = self.consequence_quiet.get((c, position), day)
+                if quiet is not None and quiet <= day:
+                    today.append(c)
+            elif self.judged_daily(c, position, gate_dated):
+                today.append(c)
         return today
 
-    def gate_reads_date(self, policy: CompiledPolicy) -> bool:
-        """Whether a consequence's `applies_to` or `trigger` reads the date."""
-        dated = self.plan.dated_definitions
-        return any(
-            reads_date(program, dated)
-            for field, program in policy.programs.items()
-            if field in ("applies_to", "trigger")
-        )
+    def judged_daily(self, c: int, position: int, gate_dated: bool) -> bool:
+        """Whether a sanction or reward that reads the date is judged again every day: not
+        while it is `not_triggered` with a gate that does not read the date."""
+        if gate_dated:
+            return True
+        changes = self.consequence_spells[self.contract_consequences[c][0], position].changes
+        return not (changes and changes[-1][1][0] is ConsequenceStatus.NOT_TRIGGERED)
 
     def update(
         self, key: _Key, finding: Finding, run: Run, day: datetime.date, dirty: set[int]
@@ -456,13 +474,6 @@ class _Timeline:
             return (finding.status, finding.accountable.person, finding.evidence)
         return (finding.status, finding.accountable.person)
 
-    def holders(self, contract: Contract, day: datetime.date) -> set[int]:
-        return {
-            position
-            for person in contract.accountable(day).values()
-            if (position := self.person_ids.get(person)) is not None
-        }
-
     # -- people ------------------------------------------------------------------------------
 
     def look_at_people(self, run: Run, dirty: set[int], day: datetime.date) -> None:
@@ -472,7 +483,7 @@ class _Timeline:
         people = self.portfolio.people
         scopes = run.scopes
         if self.keep_values:
-            scopes.hold(self.holding(sorted(dirty), day))
+            scopes.hold(_holding(self.portfolio, self.values, self.held, sorted(dirty), day))
         else:
             scopes.hold({})
         more: set[int] = set()
@@ -484,7 +495,9 @@ class _Timeline:
             return
         extra = more - dirty  # routed a changed person-scope finding: their `contracts` too
         if extra and self.keep_values:
-            scopes.hold(self.holding(sorted(dirty | extra), day))
+            scopes.hold(
+                _holding(self.portfolio, self.values, self.held, sorted(dirty | extra), day)
+            )
         for position in sorted(dirty | more):
             scope = scopes.person(people[position])
             keys = sorted(
@@ -501,19 +514,53 @@ class _Timeline:
                 self.consequence_spells[index, position].note(day, made.status, made.accountable)
             run.reset()
 
-    def holding(self, dirty: list[int], day: datetime.date) -> dict[str, list[Any]]:
-        """Person id → the values of the contracts they hold a role on, on `day`, in
-        portfolio order, for the `dirty` people (what `contracts` holds in their scope)."""
-        holding: dict[str, list[Any]] = {}
-        contracts, people = self.portfolio.contracts, self.portfolio.people
-        for position in dirty:
-            person_id = people[position].id
-            holding[person_id] = [
-                self.values[c]
-                for c in self.held.get(person_id, [])
-                if person_id in contracts[c].accountable(day).values()
-            ]
-        return holding
+
+def _holders(contract: Contract, day: datetime.date, person_ids: dict[str, int]) -> set[int]:
+    """The people (by position) who hold a role on `contract` on `day`."""
+    return {
+        position
+        for person in contract.accountable(day).values()
+        if (position := person_ids.get(person)) is not None
+    }
+
+
+def _holding(
+    portfolio: Portfolio,
+    values: list[Any],
+    held: dict[str, list[int]],
+    dirty: list[int],
+    day: datetime.date,
+) -> dict[str, list[Any]]:
+    """Person id → the `values` of the contracts they hold a role on, on `day`, in portfolio
+    order, for the `dirty` people (what `contracts` holds in their scope); `held`: the
+    contracts each person holds or has held a role on."""
+    holding: dict[str, list[Any]] = {}
+    contracts, people = portfolio.contracts, portfolio.people
+    for position in dirty:
+        person_id = people[position].id
+        holding[person_id] = [
+            values[c]
+            for c in held.get(person_id, [])
+            if person_id in contracts[c].accountable(day).values()
+        ]
+    return holding
+
+
+def _segment_end(state: _Contract, day: datetime.date, end: datetime.date) -> datetime.date:
+    """The last day of the contract's segment that holds `day` (at most `end`)."""
+    statics, at = state.statics, state.next_static
+    while at < len(statics) and statics[at] <= day:
+        at += 1
+    return statics[at] - _DAY if at < len(statics) else end
+
+
+def _gate_reads_date(plan: Plan, policy: CompiledPolicy) -> bool:
+    """Whether a consequence's `applies_to` or `trigger` reads the date."""
+    return any(
+        reads_date(program, plan.dated_definitions)
+        for field, program in policy.programs.items()
+        if field in ("applies_to", "trigger")
+    )
 
 
 def _after(day: datetime.date | None) -> tuple[datetime.date, ...]:

@@ -24,7 +24,7 @@ fails and a condition may no longer move one way.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from accountframe import cel
@@ -34,7 +34,7 @@ from accountframe.errors import CelError
 from accountframe.evaluation.scope import ContractScope, Scopes
 from accountframe.framework.policies import Rule
 
-__all__ = ["Guards", "Moving"]
+__all__ = ["Guards", "Moving", "first_change"]
 
 #: Where date arithmetic is far from the calendar's ends.
 _SAFE = (datetime.date(1100, 1, 1), datetime.date(9000, 12, 31))
@@ -93,13 +93,22 @@ class Guards:
 
 
 class Moving:
-    """The daily rules (by position in the timeline's contract findings) whose conditions each
-    move one way, and the next day each can change.
+    """The policies looked at only on the days one of their conditions can change: the daily
+    rules (by position in the timeline's contract findings, `conditions`) and the contract
+    scope sanctions and rewards that read the date (by position in its contract
+    consequences, `consequence_conditions`) whose conditions each move one way.
+
+    A rule's finding is its `applies_to` and `require`; a sanction's or reward's status is its
+    `applies_to`, `trigger` and `applied_if` (with `findings` the same from one look to the
+    next: a change of a finding has it judged again anyway), as long as its `amount`, which
+    can make it `error`, does not read the date.
 
     Args:
         plan: The compiled framework.
         policies: The contract-scope finding policies, in the timeline's order.
         daily: Positions among `policies` of those looked at every day.
+        consequences: The contract-scope sanctions and rewards, in the timeline's order.
+        dated_consequences: Positions among `consequences` of those that read the date.
         start: The first day swept.
         end: The last.
     """
@@ -109,32 +118,46 @@ class Moving:
         plan: Plan,
         policies: Sequence[CompiledPolicy],
         daily: Sequence[int],
+        consequences: Sequence[CompiledPolicy],
+        dated_consequences: Sequence[int],
         start: datetime.date,
         end: datetime.date,
     ) -> None:
         #: Position → the conditions that move (each a program over a contract's scope).
         self.conditions: dict[int, list[cel.Program]] = {}
+        self.consequence_conditions: dict[int, list[cel.Program]] = {}
         if not (_SAFE[0] <= start and end <= _SAFE[1]):
             return
-        dated: dict[str, Direction] = {}
+        self.dated: dict[str, Direction] = {}
         for name, program in plan.definitions:
             if name in plan.dated_definitions:
-                dated[name] = direction(program, dated)
+                self.dated[name] = direction(program, self.dated)
         for k in daily:
             policy = policies[k]
-            if not isinstance(policy.policy, Rule):
+            if isinstance(policy.policy, Rule):
+                found = self.moving(policy, ("applies_to", "require"))
+                if found is not None:
+                    self.conditions[k] = found
+        for c in dated_consequences:
+            policy = consequences[c]
+            amount = policy.programs.get("amount")
+            if amount is None or direction(amount, self.dated) == CONSTANT:
+                found = self.moving(policy, ("applies_to", "trigger", "applied_if"))
+                if found is not None:
+                    self.consequence_conditions[c] = found
+
+    def moving(self, policy: CompiledPolicy, fields: tuple[str, ...]) -> list[cel.Program] | None:
+        """The conditions of `fields` that move one way; None if one does not."""
+        conditions: list[cel.Program] = []
+        for field in fields:
+            condition = policy.programs.get(field)
+            if condition is None or direction(condition, self.dated) == CONSTANT:
                 continue
-            conditions: list[cel.Program] = []
-            for field in ("applies_to", "require"):
-                condition = policy.programs.get(field)
-                if condition is None or direction(condition, dated) == CONSTANT:
-                    continue
-                found = moving_conditions(condition, dated)
-                if found is None:
-                    break
-                conditions += [part.program for part in found]
-            else:
-                self.conditions[k] = conditions
+            found = moving_conditions(condition, self.dated)
+            if found is None:
+                return None
+            conditions += [part.program for part in found]
+        return conditions
 
     def __contains__(self, k: int) -> bool:
         return k in self.conditions
@@ -153,26 +176,59 @@ class Moving:
 
         `today` is the contract's scope on `day`; `segment` its scope when the segment began.
         """
-        found: datetime.date | None = None
-        for program in self.conditions[k]:
-            before = _value(program, today)
-            high = last if found is None else found - datetime.timedelta(days=1)
-            if high <= day or _value(program, scopes.at(high).rebased(segment)) == before:
-                continue
-            low = day  # the value on `low` is `before`; on `high` it is not
-            while (high - low).days > 1:
-                middle = low + datetime.timedelta(days=(high - low).days // 2)
-                if _value(program, scopes.at(middle).rebased(segment)) == before:
-                    low = middle
-                else:
-                    high = middle
-            found = high
-        return found
+
+        def bound(on: datetime.date) -> Any:
+            return today.bound if on == day else scopes.at(on).rebased(segment).bound
+
+        return first_change(self.conditions[k], bound, day, last)
+
+    def next_consequence_change(
+        self,
+        c: int,
+        scopes: Scopes,
+        segment: ContractScope,
+        findings: list[dict[str, Any]],
+        day: datetime.date,
+        last: datetime.date,
+    ) -> datetime.date | None:
+        """As `next_change`, for sanction or reward `c` seeing `findings` (as `finding_value`
+        gives them) on every day."""
+
+        def bound(on: datetime.date) -> Any:
+            return scopes.at(on).rebased(segment).bound.merged({"findings": findings})
+
+        return first_change(self.consequence_conditions[c], bound, day, last)
 
 
-def _value(program: cel.Program, scope: ContractScope) -> Any:
+def first_change(
+    conditions: Sequence[cel.Program],
+    bound: Callable[[datetime.date], Any],
+    day: datetime.date,
+    last: datetime.date,
+) -> datetime.date | None:
+    """The first day after `day`, up to `last`, on which one of `conditions` (each moving one
+    way) has another value than on `day`, with the variables `bound` gives for a day; None if
+    there is none. Each condition changes at most once: bisection finds the day."""
+    found: datetime.date | None = None
+    for program in conditions:
+        before = _value(program, bound(day))
+        high = last if found is None else found - datetime.timedelta(days=1)
+        if high <= day or _value(program, bound(high)) == before:
+            continue
+        low = day  # the value on `low` is `before`; on `high` it is not
+        while (high - low).days > 1:
+            middle = low + datetime.timedelta(days=(high - low).days // 2)
+            if _value(program, bound(middle)) == before:
+                low = middle
+            else:
+                high = middle
+        found = high
+    return found
+
+
+def _value(program: cel.Program, bound: Any) -> Any:
     try:
-        return program.evaluate(scope.bound)
+        return program.evaluate(bound)
     except CelError:
         return _ERROR
 

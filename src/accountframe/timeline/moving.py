@@ -194,8 +194,11 @@ class Moving:
         """As `next_change`, for sanction or reward `c` seeing `findings` (as `finding_value`
         gives them) on every day."""
 
+        # The same findings every day: validated once, then bound as they are.
+        plain = {"findings": segment.bound.merged({"findings": findings})["findings"]}
+
         def bound(on: datetime.date) -> Any:
-            return scopes.at(on).rebased(segment).bound.merged({"findings": findings})
+            return scopes.at(on).rebased(segment).bound._trusted_merged(plain)
 
         return first_change(self.consequence_conditions[c], bound, day, last)
 

@@ -142,5 +142,6 @@ def test_every_error_class_has_a_json_form() -> None:
     for error in made:
         data = json.loads(json.dumps(error.to_dict()))
         assert data["code"] == error.code
-        assert isinstance(data["message"], str) and data["message"]
+        assert isinstance(data["message"], str)
+        assert data["message"]
         assert len(data["diagnostics"]) == len(error.problems())

@@ -1,12 +1,12 @@
 """Plain Python values in, validated once; CEL values for the celpy engine, made lazily.
 
 `bindings()` validates plain Python variables once: bool, int (64-bit), float (and `Decimal`, a
-double too), str, bytes, None, list/tuple, dict (keys: str, int or bool), `datetime.date` (a timestamp at 00:00:00Z),
-timezone-aware `datetime` (naive ones are rejected: a date without a zone is not an instant) and
-`timedelta` (within ±10,000 years). The validated form is *plain builtins*: tuples become lists,
-dates and aware datetimes become UTC `datetime`s, subclasses (celpy's value types, pendulum's
-datetimes) become their builtin base. Containers that need no change are kept, not copied, so
-do not change a value after binding it.
+double too), str, bytes, None, list/tuple, dict (keys: str, int or bool), `datetime.date` (a
+timestamp at 00:00:00Z), timezone-aware `datetime` (naive ones are rejected: a date without a
+zone is not an instant) and `timedelta` (within ±10,000 years). The validated form is *plain
+builtins*: tuples become lists, dates and aware datetimes become UTC `datetime`s, subclasses
+(celpy's value types, pendulum's datetimes) become their builtin base. Containers that need no
+change are kept, not copied, so do not change a value after binding it.
 
 The accountframe engine evaluates those plain values directly. The celpy engine needs celpy
 values: `Bindings.cel_values()` converts them with `to_cel` on first use and caches the result on

@@ -195,7 +195,8 @@ def assess(portfolio: Portfolio, as_of: datetime.date) -> tuple[list[Finding], l
             if latest is not None and not (
                 len(latest.kpis) >= 3 and all(k.rating != "inadequate" for k in latest.kpis)
             ):
-                outcome = ("fail", outcome[1])
+                # A failure on the report's content alone has no due date (issue 24).
+                outcome = ("fail", outcome[1] if outcome[0] != "pass" else None)
         else:
             outcome = na
         mine.append(found("INF-PERF", cid, outcome, current))
@@ -208,7 +209,7 @@ def assess(portfolio: Portfolio, as_of: datetime.date) -> tuple[list[Finding], l
             if "billed_units" in figures and not (
                 figures["billed_units"] <= figures["own_record_units"] * 1.01
             ):
-                outcome = ("fail", outcome[1])
+                outcome = ("fail", outcome[1] if outcome[0] != "pass" else None)
         mine.append(found("INF-BILL", cid, outcome, current))
 
         if major:

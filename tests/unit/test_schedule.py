@@ -119,7 +119,9 @@ def test_deterministic(
 def test_first_due_dates_are_the_findings_own(
     bundled: af.Framework, portfolio: af.Portfolio, plan: Schedule
 ) -> None:
-    """The schedule reuses evaluation: occurrence 1 is due exactly when `check` says."""
+    """The schedule reuses evaluation: occurrence 1 is due exactly when `check`'s evidence
+    says (a finding that fails on its report's content alone has no due date of its own, and
+    its next report is scheduled all the same)."""
     assessment = bundled.evaluate(portfolio, as_of=AS_OF)
     firsts = {(i.policy, i.contract): i for i in plan.items if i.occurrence == 1}
     timely = [
@@ -129,13 +131,16 @@ def test_first_due_dates_are_the_findings_own(
         and f.status is not Status.NOT_APPLICABLE
     ]
     assert len(timely) > 50
+    assert any(f.due is None and f.evidence["due"] is not None for f in timely)
     for finding in timely:
         item = firsts.get((finding.policy, finding.subject.id))
-        if finding.due is not None and finding.due > plan.until:
+        due = finding.evidence["due"]
+        assert finding.due in (due, None)
+        if due is not None and due > plan.until:
             assert item is None  # beyond the horizon
             continue
         assert item is not None, finding
-        assert item.due == finding.due
+        assert item.due == due
         assert item.finding_status is finding.status
         assert item.accountable == finding.accountable
         assert item.days_overdue == finding.evidence["days_overdue"]

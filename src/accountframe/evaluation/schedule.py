@@ -252,7 +252,9 @@ def schedule(
         warn_before = policy.durations["warn_before"]
         window = warn_before if warn_before != Duration() else DUE_SOON_DEFAULT
         contract_id = finding.subject.id
-        due = finding.due if finding.status is not Status.ERROR else None
+        # The next review or report due, as the judge worked it out: the evidence's `due`
+        # (a finding that fails on its report's content alone has no due date of its own).
+        due = finding.evidence.get("due") if finding.status is not Status.ERROR else None
         occurrence = 1
         while True:
             if due is None:

@@ -147,7 +147,11 @@ class Policy:
 
     kind: ClassVar[str] = ""
     #: Names of the fields holding CEL expressions, with the result type each must give.
-    expressions: ClassVar[dict[str, str]] = {"applies_to": "bool", "message": "string"}
+    expressions: ClassVar[dict[str, str]] = {
+        "applies_to": "bool",
+        "message": "string",
+        "pass_message": "string",
+    }
     #: Names of the fields holding durations.
     durations: ClassVar[tuple[str, ...]] = ()
 
@@ -178,7 +182,14 @@ class Policy:
         default="true", validator=text, metadata=meta("CEL bool; false gives not_applicable.")
     )
     message: str | None = attrs.field(
-        default=None, validator=optional_text, metadata=meta("CEL string replacing the message.")
+        default=None,
+        validator=optional_text,
+        metadata=meta("CEL string replacing the message of a warn or fail (or a due consequence)."),
+    )
+    pass_message: str | None = attrs.field(
+        default=None,
+        validator=optional_text,
+        metadata=meta("CEL string replacing the message of a pass."),
     )
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags, metadata=meta("Free labels."))
 
@@ -187,6 +198,11 @@ class Policy:
             raise ValueError(
                 f"'scope: person' is only for rule, sanction and reward policies (got it on "
                 f"a {self.kind} policy)"
+            )
+        if self.pass_message is not None and self.kind in ("sanction", "reward"):
+            raise ValueError(
+                f"'pass_message' is for policies that give findings; a {self.kind} has no pass "
+                "(its 'message' replaces the message of a due or applied one)"
             )
 
     def default_accountable(self, roles: Sequence[Role]) -> str:

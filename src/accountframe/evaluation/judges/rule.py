@@ -1,5 +1,8 @@
 """`rule`: anything else; `require` true passes, false fails (SPEC section 4).
 
+A failure's message names the part of `require` that was false (`Expressions.unmet`):
+`not met: TITLE (contract.strategic is false)`.
+
 A rule may have person scope: its subject is then each person, with `person` and `contracts`.
 """
 
@@ -14,7 +17,13 @@ __all__ = ["judge"]
 
 
 def judge(policy: CompiledPolicy, scope: Scope, judging: Judging) -> Outcome:
-    """The rule's finding for a contract or a person."""
-    if judging.expressions.test(policy, "require", scope):
+    """The rule's finding for a contract or a person; a failure names the part of `require`
+    that was false."""
+    expressions = judging.expressions
+    if expressions.test(policy, "require", scope):
         return Status.PASS, f"met: {policy.policy.title}", None, {}, ()
-    return Status.FAIL, f"not met: {policy.policy.title}", None, {}, ()
+    unmet = expressions.unmet(policy, "require", scope)
+    message = (
+        f"not met: {policy.policy.title} ({unmet})" if unmet else f"not met: {policy.policy.title}"
+    )
+    return Status.FAIL, message, None, {}, ()

@@ -14,6 +14,7 @@ observer every value, with the same results.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -312,7 +313,8 @@ def _false_part(source: str, parts: tuple[cel.Subcondition, ...], bound: cel.Bin
 
     An operand of a false `&&` chain that gave false (the first one: the one that decided),
     looked into in turn; the branch a `?:` took; else the condition itself: `X is false`, or
-    for a `||` chain, false because each of its operands is, `neither A nor B holds`.
+    for a `||` chain, false because each of its operands is, `neither A nor B holds` (`none of
+    its 3 alternatives holds` when they are too long to quote).
     Operands that fail to evaluate are passed over: CEL's `&&` is false when any operand is,
     whatever the others give.
     """
@@ -332,8 +334,11 @@ def _false_part(source: str, parts: tuple[cel.Subcondition, ...], bound: cel.Bin
     if _quoted(source) == "false":
         return ""
     operands = [_quoted(part.source) for part in parts if part.operator == "||"]
-    # Named one by one while that reads in one breath; a longer chain is quoted whole (cut).
-    if len(operands) > 1 and sum(map(len, operands)) <= QUOTED:
+    if len(operands) > 1:
+        # Named one by one while that reads in one breath; a longer chain is counted (the
+        # operands are the policy's own text, which `explain` shows with each one's value).
+        if sum(map(len, operands)) > QUOTED:
+            return f"none of its {len(operands)} alternatives holds"
         if len(operands) == 2:
             return f"neither {operands[0]} nor {operands[1]} holds"
         return f"none of {'; '.join(operands)} holds"
@@ -398,6 +403,8 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
         return "a bool"
     if expected is str:
         return "a string"
+    if expected is datetime.datetime:
+        return "a timestamp"
     return "a number"
 
 

@@ -299,9 +299,20 @@ class Rule(Policy):
     """Anything else: `require` true passes, false fails."""
 
     kind: ClassVar[str] = "rule"
-    expressions: ClassVar[dict[str, str]] = {**Policy.expressions, "require": "bool"}
+    expressions: ClassVar[dict[str, str]] = {
+        **Policy.expressions,
+        "require": "bool",
+        "due": "timestamp",
+    }
 
     require: str = attrs.field(validator=text, metadata=meta("CEL bool: true passes."))
+    due: str | None = attrs.field(
+        default=None,
+        validator=optional_text,
+        metadata=meta(
+            "CEL timestamp: by when the rule must next be met (the finding's due date; scheduled)."
+        ),
+    )
 
 
 @attrs.frozen(kw_only=True)

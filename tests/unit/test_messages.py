@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import accountframe as af
+from accountframe import report
 from accountframe.assessment import Status
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
@@ -162,11 +163,16 @@ class TestTheFalsePartIsNamed:
         )
 
     def test_a_long_condition_is_cut(self) -> None:
-        long = " && ".join(f"contract.attributes.flag_{i}" for i in range(20))
-        rule = Rule(id="R", title="T", require=f"({long}) || false")
-        message = only(rule, **{f"flag_{i}": i != 19 for i in range(20)}).message
-        assert message.endswith("... is false)")
+        rule = Rule(id="R", title="T", require=f'contract.attributes.x == "{"y" * 200}"')
+        message = only(rule, x="z").message
+        assert message == f'not met: T (contract.attributes.x == "{"y" * 131}... is false)'
         assert len(message) == len("not met: T ( is false)") + 160
+
+    def test_a_long_or_chain_is_counted(self) -> None:
+        operands = [f"contract.attributes.flag_{i} == {i}" for i in range(8)]
+        rule = Rule(id="R", title="T", require=" || ".join(operands))
+        flags = {f"flag_{i}": -1 for i in range(8)}
+        assert only(rule, **flags).message == "not met: T (none of its 8 alternatives holds)"
 
     def test_the_holder_who_is_not_eligible(self) -> None:
         """RESP-SRO-LETTER said "holds 'sro' but is not eligible" and no more."""
@@ -244,3 +250,55 @@ class TestDueDates:
         assert finding.message.endswith(
             'does not meet the requirement: report.source != "supplier" is false'
         )
+
+
+class TestNotApplicableIsNotEscalated:
+    """Problem 10: closed contracts escalated their not-applicable findings to the Accounting
+    Officer's heading."""
+
+    def closed(self) -> af.Portfolio:
+        data = portfolio().to_dict()
+        contract = data["contracts"][0]
+        contract["stage"] = "closed"
+        contract["assignments"][0]["end"] = "2026-06-30"
+        return af.Portfolio.from_dict(data)
+
+    def test_a_closed_contracts_finding_names_the_role_and_no_one(self) -> None:
+        rule = Rule(id="R", title="T", require="false", applies_to='contract.stage == "live"')
+        (finding,) = framework(rule).evaluate(self.closed(), as_of=AS_OF).findings
+        assert finding.status is Status.NOT_APPLICABLE
+        assert finding.accountable == af.Accountable(role="sro", person=None)
+
+    def test_a_failure_is_still_escalated(self) -> None:
+        (finding,) = (
+            framework(Rule(id="R", title="T", require="false"))
+            .evaluate(self.closed(), as_of=AS_OF)
+            .findings
+        )
+        assert finding.accountable == af.Accountable(
+            role="accounting_officer", person="p-ao", name="Ada Officer", fallback_from=("sro",)
+        )
+
+    def test_a_held_role_keeps_its_holder(self) -> None:
+        rule = Rule(id="R", title="T", require="false", applies_to="false")
+        (finding,) = framework(rule).evaluate(portfolio(), as_of=AS_OF).findings
+        assert (finding.accountable.role, finding.accountable.person) == ("sro", "p-sro")
+
+    def test_the_bundled_example_routes_no_closed_contract_to_the_accounting_officer(
+        self,
+    ) -> None:
+        example = af.load_portfolio(EXAMPLE)
+        closed = {c.id for c in example.contracts if c.stage == "closed"}
+        result = af.bundled("uk-central-government").evaluate(example, as_of=AS_OF)
+        escalated = [
+            f for f in result.findings if f.subject.id in closed and f.accountable.fallback_from
+        ]
+        assert closed
+        assert escalated == []
+        unrouted = [
+            f for f in result.findings if f.subject.id in closed and f.accountable.person is None
+        ]
+        assert len(unrouted) == 22
+        assert {f.status for f in unrouted} == {Status.NOT_APPLICABLE}
+        headings = report.render(result, "table")
+        assert "Not applicable, routed to no one (no one holds: sro)" in headings

@@ -157,6 +157,8 @@ class Run:
                 message = self.expressions.message(policy, scope, message)
         elif status is _PASS and "pass_message" in policy.programs:
             message = self.expressions.message(policy, scope, message, "pass_message")
+        elif status is _NOT_APPLICABLE:
+            accountable = self.chain.unrouted(accountable)  # asks nothing: not escalated
         # Positional, in field order (policy, kind, subject, status, severity, accountable,
         # message, due, evidence, waiver, tags): a finding per policy and subject is made here.
         finding = Finding(

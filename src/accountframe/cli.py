@@ -145,10 +145,11 @@ def validate(portfolios: Sequence[str]) -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice([*SEVERITIES, "never"]),
-    default="high",
-    show_default=True,
-    help="Exit 1 when a finding fails at or above this severity.",
+    multiple=True,
+    metavar="SEVERITY|POLICY",
+    help="Exit 1 when a finding fails at or above this severity (info, low, medium, high, "
+    "critical; never: not at all), or fails a policy named by id. Repeatable, or "
+    "comma-separated. [default: high]",
 )
 @click.option(
     "--workers",
@@ -158,14 +159,25 @@ def validate(portfolios: Sequence[str]) -> None:
     metavar="N",
     help="Worker processes for a large portfolio; the report is the same.",
 )
+@click.option(
+    "--show",
+    type=click.Choice(["exceptions", "all"]),
+    help="table: list only error, fail, warn and waived findings, or all "
+    "(default: exceptions on a terminal, all in a file or a pipe).",
+)
+@click.option(
+    "--compact", is_flag=True, help="table: one paragraph per finding, its message beside it."
+)
 def check(
     portfolio: str | None,
     framework: str,
     as_of: str | None,
     format_: str,
     output: str | None,
-    fail_on: str,
+    fail_on: tuple[str, ...],
     workers: int,
+    show: str | None,
+    compact: bool,
 ) -> int:
     """Assess a portfolio against a framework and report every finding.
 
@@ -175,10 +187,17 @@ def check(
     Exits 3 if any finding is an `error`, 1 if a finding fails at or above --fail-on, 2 if
     the input is invalid (nothing is assessed), 0 otherwise.
     """
+    if format_ != "table" and (show is not None or compact):
+        _fail(f"--show and --compact are for the table format (not {format_})")
+    to_terminal = (output is None or output == "-") and sys.stdout.isatty()
+    # Exceptions on a terminal, where a person reads; everything in a file or a pipe, which
+    # keeps what scripts and saved reports have always had.
+    show = show or ("exceptions" if to_terminal else "all")
     date = _parse_date(as_of) if as_of is not None else None
     inputs = _inputs(portfolio, framework)
     _refuse_own_input(output, inputs)
     fw = _load_framework(framework)
+    failing = _fail_on(fail_on, fw)
     if portfolio is None:
         example = _bundle_root() / EXAMPLE_PORTFOLIO
         if not example.is_file():
@@ -200,29 +219,61 @@ def check(
     )
     assessment = af.compile(fw).evaluate(facts, as_of=date, workers=workers)
     try:
-        text = report.render(assessment, format_, portfolio=facts)
+        text = report.render(assessment, format_, portfolio=facts, show=show, compact=compact)
     except af.UsageError as error:  # an optional dependency of the format is missing
         _fail(str(error))
     if output is not None and output != "-":  # `-o -`: stdout, as with no -o
         _write(output, text, inputs)
-    elif format_ == "table" and sys.stdout.isatty():
+    elif format_ == "table" and to_terminal:
         from rich.console import Console
 
         from accountframe.report import table
 
-        Console(highlight=False).print(table.renderable(assessment))
+        shown = table.renderable(assessment, show=show, compact=compact)
+        Console(highlight=False).print(shown, crop=not compact)  # compact: each line whole
     else:
         click.echo(text, nl=False)
-    return _exit_code(assessment, fail_on)
+    return _exit_code(assessment, *failing)
 
 
-def _exit_code(assessment: Assessment, fail_on: str) -> int:
-    """SPEC section 9: first match wins; `warn` and `waived` never fail the run."""
+def _fail_on(values: Sequence[str], fw: af.Framework) -> tuple[int | None, frozenset[str]]:
+    """`--fail-on` as (the lowest failing severity's rank or None, the policy ids that fail
+    the run). No value: `high`. A policy id must be one of the framework's: a misspelt one
+    would never fail the run."""
+    given = [value.strip() for text in values for value in text.split(",") if value.strip()]
+    if not given:
+        given = ["high"]
+    severities = [value for value in given if value in (*SEVERITIES, "never")]
+    policies = frozenset(value for value in given if value not in severities)
+    if len(severities) > 1:
+        _fail(f"--fail-on takes one severity (got {', '.join(severities)})")
+    if severities == ["never"] and policies:
+        _fail("--fail-on never cannot be given with policy ids (they would fail the run)")
+    ids = [policy.id for policy in fw.policies]
+    for policy in sorted(policies):
+        if policy not in ids:
+            _fail(
+                f"--fail-on: {terminal_line(policy)!r} is neither a severity "
+                f"({', '.join(SEVERITIES)}, never) nor a policy of {terminal_line(fw.name)}"
+                f"{af.errors.did_you_mean(policy, [*SEVERITIES, 'never', *ids])}"
+            )
+    if severities in ([], ["never"]):
+        return None, policies
+    return SEVERITIES.index(severities[0]), policies
+
+
+def _exit_code(
+    assessment: Assessment, threshold: int | None, policies: frozenset[str] = frozenset()
+) -> int:
+    """SPEC section 9: first match wins; `warn` and `waived` never fail the run. A `fail`
+    finding fails the run at or above `threshold` (a severity's rank; None: none does) or
+    when its policy is one of `policies`."""
     if assessment.errors:
         return EXIT_ERROR
-    if fail_on != "never":
-        threshold = SEVERITIES.index(fail_on)
-        if any(finding.severity.rank >= threshold for finding in assessment.failures):
+    for finding in assessment.failures:
+        if finding.policy in policies or (
+            threshold is not None and finding.severity.rank >= threshold
+        ):
             return EXIT_FAIL
     return EXIT_OK
 

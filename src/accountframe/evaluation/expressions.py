@@ -60,8 +60,6 @@ class Expressions:
         #: of those whose `counts_if` is (the default too): not evaluated.
         self.applies_always = _literally_true(plan.policies, "applies_to")
         self.counts_always = _literally_true(plan.policies, "counts_if")
-        #: (policy id, field) → its condition's parts (`unmet`), taken apart when first asked.
-        self._parts: dict[tuple[str, str], tuple[cel.Subcondition, ...]] = {}
 
     def value(
         self,
@@ -164,10 +162,9 @@ class Expressions:
             bound = bound._trusted_merged(canonical)
         elif extra:
             bound = bound.merged(extra)
-        key = (policy.id, field)
-        parts = self._parts.get(key)
+        parts = policy.parts.get(field)
         if parts is None:
-            parts = self._parts[key] = cel.subconditions(policy.programs[field])
+            parts = policy.parts[field] = cel.subconditions(policy.programs[field])
         return _false_part(policy.programs[field].source, parts, bound)
 
     def applies(self, policy: CompiledPolicy, at: Variables) -> bool:

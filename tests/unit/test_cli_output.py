@@ -1,0 +1,140 @@
+"""Output for people and pipelines (issue 24): `check --show` and `--compact`, through the
+real entry point (`accountframe.cli.main`), and on a terminal through a pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from accountframe.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTFOLIO = ROOT / "tests" / "fixtures" / "portfolios" / "cli.yaml"
+FRAMEWORK = ROOT / "tests" / "fixtures" / "frameworks" / "cli"
+CHECK = ["check", str(PORTFOLIO), "-f", str(FRAMEWORK)]
+NOT_LISTED = "Only error, fail, warn and waived findings are listed"
+
+
+def on_a_terminal(args: list[str]) -> str:
+    """What the command prints when its standard output is a terminal."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "accountframe", *args],
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once the process is gone (EIO on Linux)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=120) == 0
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_terminal_shows_exceptions_by_default() -> None:
+    """Problem 5: the terminal report listed every pass and not-applicable finding."""
+    shown = on_a_terminal(CHECK)
+    assert NOT_LISTED in shown
+    assert "RULE-STRATEGIC" in shown
+    assert "not_applicable  low" not in shown
+    assert "pass  " not in shown
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_show_all_on_a_terminal_lists_everything() -> None:
+    shown = on_a_terminal([*CHECK, "--show", "all"])
+    assert NOT_LISTED not in shown
+    assert shown.count("not_applicable  low") == 2
+
+
+def test_a_pipe_gets_every_finding_as_before(capsys: pytest.CaptureFixture[str]) -> None:
+    """A file or a pipe keeps the full listing: the bytes scripts have always had."""
+    assert main(CHECK) == 0
+    piped = capsys.readouterr().out
+    assert main([*CHECK, "--show", "all"]) == 0
+    assert capsys.readouterr().out == piped
+    assert NOT_LISTED not in piped
+    expected = (ROOT / "tests" / "golden" / "check" / "table" / "expected.txt").read_text()
+    assert piped in expected
+
+
+def test_show_exceptions_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    assert main([*CHECK, "--show", "exceptions", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert NOT_LISTED in text
+    assert [line.split()[0] for line in text.splitlines() if line.startswith("  ")][:1] == ["fail"]
+
+
+def test_compact_gives_each_finding_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*CHECK, "--show", "all", "--compact"]) == 0
+    listing = capsys.readouterr().out.split("\nConsequences due")[0]
+    findings = [line for line in listing.splitlines() if line.startswith("  ")]
+    assert len(findings) == 6
+    strategic = next(line for line in findings if "RULE-STRATEGIC  C-1" in line)
+    assert strategic.endswith("nor contract.strategic holds)")
+
+
+@pytest.mark.parametrize("option", [["--show", "all"], ["--compact"]])
+def test_show_and_compact_are_for_the_table(
+    option: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*CHECK, "--format", "csv", *option]) == 2
+    assert capsys.readouterr().err == (
+        "error: --show and --compact are for the table format (not csv)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "code"),
+    [
+        pytest.param([], 0, id="default high: the fail is medium"),
+        pytest.param(["RULE-STRATEGIC"], 1, id="a failing policy by id"),
+        pytest.param(["CAD-SRO"], 0, id="a passing policy by id"),
+        pytest.param(["CAD-SRO,RULE-STRATEGIC"], 1, id="comma-separated"),
+        pytest.param(["critical", "RULE-STRATEGIC"], 1, id="severity and id"),
+        pytest.param(["critical", "CAD-SRO"], 0, id="neither"),
+        pytest.param(["medium"], 1, id="severity"),
+    ],
+)
+def test_fail_on_policy_ids(fail_on: list[str], code: int) -> None:
+    options = [option for value in fail_on for option in ("--fail-on", value)]
+    assert main([*CHECK, "--format", "csv", "-o", os.devnull, *options]) == code
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "message"),
+    [
+        (
+            ["RULE-STRATEGIK"],
+            "error: --fail-on: 'RULE-STRATEGIK' is neither a severity (info, low, medium, high, "
+            "critical, never) nor a policy of cli-test (did you mean 'RULE-STRATEGIC'?)",
+        ),
+        (["high,low"], "error: --fail-on takes one severity (got high, low)"),
+        (
+            ["never", "CAD-SRO"],
+            "error: --fail-on never cannot be given with policy ids (they would fail the run)",
+        ),
+    ],
+)
+def test_fail_on_mistakes_are_usage_errors(
+    fail_on: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = [option for value in fail_on for option in ("--fail-on", value)]
+    assert main([*CHECK, *options]) == 2
+    assert capsys.readouterr().err == message + "\n"

@@ -49,6 +49,7 @@ from accountframe.framework.policies import (
     Severity,
 )
 from accountframe.load.documents import LoadLimits, load_portfolio
+from accountframe.load.locations import subject_locations
 from accountframe.load.ocds import ImportResult, ImportSummary, OcdsError
 from accountframe.model import (
     KPI,
@@ -142,5 +143,6 @@ __all__ = [
     "portfolio_schema",
     "run_tests",
     "schedule",
+    "subject_locations",
     "write_docs",
 ]

@@ -29,7 +29,7 @@ import click
 
 import accountframe as af
 from accountframe import atomic, jsontext, report
-from accountframe.report import calendar
+from accountframe.report import calendar, pipelines
 from accountframe.sanitise import terminal, terminal_line
 
 if TYPE_CHECKING:
@@ -81,6 +81,17 @@ _framework_option = click.option(
     help="A framework folder, or the name of a bundled framework.",
 )
 _as_of_option = click.option("--as-of", metavar="DATE", help="Assess as of this date, YYYY-MM-DD.")
+#: Formats for pipelines, of `lint`, `validate` and `test` (and `sarif`, `github` of `check`).
+MACHINE_FORMATS = ("json", *pipelines.FORMATS)
+_machine_format_option = click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", *MACHINE_FORMATS]),
+    default="text",
+    show_default=True,
+    help="text for people; json, sarif (SARIF 2.1.0) or github (workflow annotations) for "
+    "pipelines, on standard output.",
+)
 
 
 @click.group(context_settings=CONTEXT)
@@ -103,12 +114,15 @@ def cli(context: click.Context, allow_read: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.argument("portfolios", nargs=-1, required=True, metavar="PORTFOLIO...")
-def validate(portfolios: Sequence[str]) -> None:
+@_machine_format_option
+def validate(portfolios: Sequence[str], format_: str) -> None:
     """Load and check portfolio files; print every problem.
 
     Exits 0 when every file is valid and 2 when any is not.
     """
     invalid = 0
+    files: list[dict[str, Any]] = []
+    problems: list[pipelines.Annotation] = []
     for name in portfolios:
         try:
             portfolio = af.load_portfolio(name)
@@ -117,13 +131,26 @@ def validate(portfolios: Sequence[str]) -> None:
             _echo(load_error.render(), err=True)
             count = len(load_error.diagnostics)
             _echo(f"error: {name}: {count} problem{'s' if count != 1 else ''} found", err=True)
+            files.append({"file": name, "ok": False, "error": load_error.to_dict()})
+            problems += pipelines.from_diagnostics(load_error.diagnostics)
             continue
-        _echo(
-            f"ok: {name}: {terminal_line(portfolio.organisation)}"
-            f", {_count(len(portfolio.contracts), 'contract')}"
-            f", {_count(len(portfolio.people), 'person', 'people')}"
-            f", {_count(len(portfolio.waivers), 'waiver')}"
-        )
+        counts = {
+            "contracts": len(portfolio.contracts),
+            "people": len(portfolio.people),
+            "waivers": len(portfolio.waivers),
+        }
+        files.append({"file": name, "ok": True, "organisation": portfolio.organisation, **counts})
+        if format_ == "text":
+            _echo(
+                f"ok: {name}: {terminal_line(portfolio.organisation)}"
+                f", {_count(counts['contracts'], 'contract')}"
+                f", {_count(counts['people'], 'person', 'people')}"
+                f", {_count(counts['waivers'], 'waiver')}"
+            )
+    if format_ == "json":
+        _echo_json("validate", {"ok": not invalid, "files": files})
+    elif format_ in pipelines.FORMATS:
+        click.echo(pipelines.FORMATS[format_](problems), nl=False)
     if invalid:
         raise SystemExit(EXIT_INVALID)
 
@@ -135,10 +162,10 @@ def validate(portfolios: Sequence[str]) -> None:
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(list(report.FORMATS)),
+    type=click.Choice([*report.FORMATS, *pipelines.FORMATS]),
     default=report.DEFAULT_FORMAT,
     show_default=True,
-    help="Output format.",
+    help="Output format (sarif: SARIF 2.1.0; github: workflow annotations).",
 )
 @click.option(
     "-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout (-: stdout)."
@@ -217,9 +244,13 @@ def check(
         f"portfolio: {described}; as of {date} (from {date_source})",
         err=True,
     )
-    assessment = af.compile(fw).evaluate(facts, as_of=date, workers=workers)
+    compiled = af.compile(fw)
+    assessment = compiled.evaluate(facts, as_of=date, workers=workers)
     try:
-        text = report.render(assessment, format_, portfolio=facts, show=show, compact=compact)
+        if format_ in pipelines.FORMATS:
+            text = _for_pipelines(format_, assessment, compiled, inputs[0])
+        else:
+            text = report.render(assessment, format_, portfolio=facts, show=show, compact=compact)
     except af.UsageError as error:  # an optional dependency of the format is missing
         _fail(str(error))
     if output is not None and output != "-":  # `-o -`: stdout, as with no -o
@@ -234,6 +265,34 @@ def check(
     else:
         click.echo(text, nl=False)
     return _exit_code(assessment, *failing)
+
+
+def _for_pipelines(
+    format_: str, assessment: Assessment, compiled: af.CompiledFramework, portfolio_file: str
+) -> str:
+    """The findings that are not pass or not applicable as SARIF or workflow annotations,
+    each at its subject's entry in the portfolio file (an `error` finding at the framework
+    line of the expression that failed)."""
+    try:
+        subjects = af.subject_locations(portfolio_file, limits=_limits())
+    except af.AccountframeError:  # it loaded a moment ago: read again, it changed; no lines
+        subjects = {}
+    found = pipelines.from_findings(
+        assessment, subjects, pipelines.expression_locations(compiled.plan)
+    )
+    if format_ == "github":
+        return pipelines.github(found)
+    fw = compiled.framework
+    return pipelines.sarif(
+        found,
+        rules={policy.id: policy.title for policy in fw.policies},
+        properties={
+            "framework": {"name": fw.name, "version": fw.version},
+            "organisation": assessment.organisation,
+            "as_of": assessment.as_of.isoformat(),
+            "summary": assessment.status_counts(),
+        },
+    )
 
 
 def _fail_on(values: Sequence[str], fw: af.Framework) -> tuple[int | None, frozenset[str]]:
@@ -341,7 +400,8 @@ def schedule_command(
 
 @cli.command()
 @click.argument("framework", required=False, default=DEFAULT_FRAMEWORK, metavar="[FRAMEWORK]")
-def lint(framework: str) -> None:
+@_machine_format_option
+def lint(framework: str, format_: str) -> None:
     """Load and compile a framework; print every problem.
 
     Every CEL expression is compiled, so syntax errors are found before anything runs.
@@ -355,10 +415,23 @@ def lint(framework: str) -> None:
     except af.AccountframeError as error:
         _report(error, framework)
     count = len(fw.policies)
-    _echo(
-        f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
-        f"{_count(count, 'policy', 'policies')}"
-    )
+    if format_ == "json":
+        _echo_json(
+            "lint",
+            {
+                "ok": True,
+                "target": framework,
+                "framework": {"name": fw.name, "version": fw.version},
+                "policies": count,
+            },
+        )
+    elif format_ in pipelines.FORMATS:
+        click.echo(pipelines.FORMATS[format_]([]), nl=False)
+    else:
+        _echo(
+            f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
+            f"{_count(count, 'policy', 'policies')}"
+        )
 
 
 @cli.command("test")
@@ -366,7 +439,23 @@ def lint(framework: str) -> None:
 @click.option(
     "-k", "keyword", metavar="SUBSTRING", help="Run only the cases whose name contains this."
 )
-def policy_tests(framework: str, keyword: str | None) -> int:
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", *MACHINE_FORMATS, "junit"]),
+    default="text",
+    show_default=True,
+    help="text for people; json, junit, sarif or github for pipelines, on standard output.",
+)
+@click.option(
+    "--coverage-min",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Exit 1 when the cases exercise fewer than this percent of the policies.",
+)
+def policy_tests(
+    framework: str, keyword: str | None, format_: str, coverage_min: float | None
+) -> int:
     """Run a framework's policy tests (tests/*.yaml) and show what they cover.
 
     Prints each case, what differs for each failing one, the statuses each policy's cases
@@ -382,8 +471,23 @@ def policy_tests(framework: str, keyword: str | None) -> int:
         _fail(str(error))
     except af.AccountframeError as error:
         _report(error, framework)
-    _echo(results.render())
-    return EXIT_OK if results.passed else EXIT_FAIL
+    if format_ == "json":
+        _echo_json("test", {"ok": results.passed, **results.to_dict()})
+    elif format_ == "junit":
+        click.echo(results.to_junit(), nl=False)
+    elif format_ in pipelines.FORMATS:
+        click.echo(pipelines.FORMATS[format_](results.annotations()), nl=False)
+    else:
+        _echo(results.render())
+    covered = True
+    if coverage_min is not None and results.coverage_percent < coverage_min:
+        covered = False
+        _echo(
+            f"error: coverage {results.coverage_percent:g}% is below --coverage-min "
+            f"{coverage_min:g}% (untested: {', '.join(results.untested)})",
+            err=True,
+        )
+    return EXIT_OK if results.passed and covered else EXIT_FAIL
 
 
 @cli.command()
@@ -584,7 +688,11 @@ def _load_portfolio(name: str) -> af.Portfolio:
 
 
 def _report(error: af.AccountframeError, what: str) -> NoReturn:
-    """Print every diagnostic of a load or compile error, then a one-line summary; exit 2."""
+    """Print every diagnostic of a load or compile error, then a one-line summary; exit 2.
+
+    With `--format json|sarif|github` the problems are also written for the pipeline on
+    standard output (the text stays on standard error, for the log)."""
+    _report_for_pipelines(error, what)
     if isinstance(error, af.LoadError):
         _echo(error.render(), err=True)
         count = len(error.diagnostics)
@@ -593,6 +701,33 @@ def _report(error: af.AccountframeError, what: str) -> NoReturn:
         _echo(error.diagnostic.render(), err=True)
         _fail(f"{what}: 1 problem found")
     _fail(f"{what}: {error}")
+
+
+def _report_for_pipelines(error: af.AccountframeError, what: str) -> None:
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return
+    format_ = context.params.get("format_")
+    if not isinstance(format_, str):
+        return
+    if format_ in pipelines.FORMATS:
+        click.echo(pipelines.FORMATS[format_](_problems(error)), nl=False)
+    elif format_ == "json" and context.info_name in ("lint", "test"):
+        document = {"ok": False, "target": what, "error": error.to_dict()}
+        _echo_json(context.info_name, document)
+
+
+def _problems(error: af.AccountframeError) -> list[pipelines.Annotation]:
+    """An error's diagnostics as annotations; an error without any as one, unplaced."""
+    problems = error.problems()
+    if problems:
+        return pipelines.from_diagnostics(problems)
+    return [pipelines.Annotation("error", error.code, str(error))]
+
+
+def _echo_json(command: str, document: dict[str, Any]) -> None:
+    """A command's result as the `accountframe/COMMAND/1` document on standard output."""
+    click.echo(jsontext.dumps({"format": f"accountframe/{command}/1", **document}))
 
 
 def _inputs(portfolio: str | None, framework: str) -> list[str]:

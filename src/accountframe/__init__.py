@@ -73,6 +73,7 @@ from accountframe.model import (
 from accountframe.schemas import assessment_schema, framework_schema, portfolio_schema
 from accountframe.tools.docgen import write_docs
 from accountframe.tools.policytest import TestReport, run_tests
+from accountframe.tools.snapshot import snapshot
 
 __all__ = [
     "KPI",
@@ -143,6 +144,7 @@ __all__ = [
     "portfolio_schema",
     "run_tests",
     "schedule",
+    "snapshot",
     "subject_locations",
     "write_docs",
 ]

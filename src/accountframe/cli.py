@@ -453,8 +453,23 @@ def lint(framework: str, format_: str) -> None:
     metavar="PERCENT",
     help="Exit 1 when the cases exercise fewer than this percent of the policies.",
 )
+@click.option(
+    "--snapshot",
+    metavar="PORTFOLIO",
+    help="Run nothing: write the results of PORTFOLIO now as a test file (-o), to commit.",
+)
+@click.option("--as-of", metavar="DATE", help="With --snapshot: the date, YYYY-MM-DD.")
+@click.option(
+    "-o", "--output", metavar="FILE", help="With --snapshot: the test file to write (-: stdout)."
+)
 def policy_tests(
-    framework: str, keyword: str | None, format_: str, coverage_min: float | None
+    framework: str,
+    keyword: str | None,
+    format_: str,
+    coverage_min: float | None,
+    snapshot: str | None,
+    as_of: str | None,
+    output: str | None,
 ) -> int:
     """Run a framework's policy tests (tests/*.yaml) and show what they cover.
 
@@ -465,6 +480,10 @@ def policy_tests(
     Exits 0 when every case passes, 1 when one fails, 2 when a test file or the framework is
     invalid (every problem is printed; nothing runs).
     """
+    if snapshot is not None:
+        return _snapshot(framework, snapshot, as_of, output)
+    if as_of is not None or output is not None:
+        _fail("--as-of and -o are for --snapshot")
     try:
         results = af.run_tests(framework, keyword=keyword, limits=_limits())
     except af.UsageError as error:
@@ -488,6 +507,33 @@ def policy_tests(
             err=True,
         )
     return EXIT_OK if results.passed and covered else EXIT_FAIL
+
+
+def _snapshot(framework: str, portfolio: str, as_of: str | None, output: str | None) -> int:
+    """`test --snapshot`: the test file, naming the portfolio relative to where it is written."""
+    date = _parse_date(as_of) if as_of is not None else None
+    to_file = output is not None and output != "-"
+    reference = portfolio
+    if to_file:
+        assert output is not None
+        _refuse_own_input(output, [portfolio])
+        reference = os.path.relpath(portfolio, os.path.dirname(os.path.abspath(output)))
+        reference = reference.replace(os.sep, "/")
+    try:
+        text = af.snapshot(
+            framework, portfolio, as_of=date, portfolio_reference=reference, limits=_limits()
+        )
+    except af.UsageError as error:
+        _fail(str(error))
+    except af.AccountframeError as error:
+        _report(error, framework)
+    if to_file:
+        assert output is not None
+        _write(output, text, [portfolio])
+        _echo(f"wrote {output}: the results of {portfolio} as a policy test", err=True)
+    else:
+        click.echo(text, nl=False)
+    return EXIT_OK
 
 
 @cli.command()

@@ -3,20 +3,25 @@ real entry point (`accountframe.cli.main`), and on a terminal through a pseudo-t
 
 from __future__ import annotations
 
+import datetime
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+import accountframe as af
 from accountframe.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTFOLIO = ROOT / "tests" / "fixtures" / "portfolios" / "cli.yaml"
 FRAMEWORK = ROOT / "tests" / "fixtures" / "frameworks" / "cli"
 CHECK = ["check", str(PORTFOLIO), "-f", str(FRAMEWORK)]
+EXAMPLE = ROOT / "policies" / "examples" / "ministry-of-example.yaml"
 NOT_LISTED = "Only error, fail, warn and waived findings are listed"
 
 
@@ -138,3 +143,66 @@ def test_fail_on_mistakes_are_usage_errors(
     options = [option for value in fail_on for option in ("--fail-on", value)]
     assert main([*CHECK, *options]) == 2
     assert capsys.readouterr().err == message + "\n"
+
+
+class TestSnapshot:
+    """`test --snapshot`: the results of a portfolio now, as a test file that passes now and
+    fails when a result moves."""
+
+    def framework_with_portfolio(self, tmp_path: Path) -> tuple[Path, Path]:
+        folder = tmp_path / "fw"
+        shutil.copytree(FRAMEWORK, folder)
+        portfolio = folder / "tests" / "fixtures" / "p.yaml"
+        portfolio.parent.mkdir(parents=True)
+        shutil.copy(PORTFOLIO, portfolio)
+        return folder, portfolio
+
+    def test_a_snapshot_passes_now_and_fails_when_a_result_moves(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        folder, portfolio = self.framework_with_portfolio(tmp_path)
+        written = folder / "tests" / "snapshot.yaml"
+        args = ["test", str(folder), "--snapshot", str(portfolio), "-o", str(written)]
+        assert main(args) == 0
+        text = written.read_text()
+        assert "  portfolio: fixtures/p.yaml\n  as_of: 2026-11-25\n" in text
+        assert "  - {policy: RULE-STRATEGIC, subject: C-1, status: fail, accountable: p-sro}\n" in (
+            text
+        )
+        capsys.readouterr()
+        assert main(["test", str(folder)]) == 0
+        # C-1 marked strategic: RULE-STRATEGIC passes for it now, and the snapshot says so.
+        text = portfolio.read_text().replace(
+            "    tier: gold\n", "    tier: gold\n    strategic: true\n", 1
+        )
+        portfolio.write_text(text)
+        assert main(["test", str(folder)]) == 1
+        assert "RULE-STRATEGIC on C-1" in capsys.readouterr().out
+
+    def test_to_standard_output_it_names_the_portfolio_as_given(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert (
+            main(["test", str(FRAMEWORK), "--snapshot", str(PORTFOLIO), "--as-of", "2027-01-01"])
+            == 0
+        )
+        case = yaml.safe_load(capsys.readouterr().out)["tests"][0]
+        assert (case["portfolio"], case["as_of"]) == (str(PORTFOLIO), datetime.date(2027, 1, 1))
+
+    def test_as_of_and_output_are_for_snapshot(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert main(["test", str(FRAMEWORK), "--as-of", "2027-01-01"]) == 2
+        assert capsys.readouterr().err == "error: --as-of and -o are for --snapshot\n"
+
+    def test_the_bundled_example_round_trips(self, tmp_path: Path) -> None:
+        """Every finding and consequence of the bundled example, as expectations, met."""
+        written = tmp_path / "snapshot.yaml"
+        written.write_text(
+            af.snapshot("uk-central-government", EXAMPLE, portfolio_reference=str(EXAMPLE))
+        )
+        limits = af.LoadLimits(allow_read=(str(EXAMPLE.parent), str(tmp_path)))
+        report = af.run_tests(af.bundled("uk-central-government"), [written], limits=limits)
+        assert report.passed
+        assert report.untested == ()
+        (case,) = report.cases
+        assessment = af.bundled("uk-central-government").evaluate(af.load_portfolio(EXAMPLE))
+        assert len(case.expectations) == len(assessment.findings) + len(assessment.consequences)

@@ -92,6 +92,7 @@ __all__ = [
     "TestReport",
     "discover_tests",
     "load_tests",
+    "resolve_framework",
     "run_tests",
 ]
 
@@ -245,7 +246,7 @@ def run_tests(
         ...
         accountframe.errors.UsageError: no case name contains 'no such case' (3 cases in 2 files)
     """
-    fw, folder = _resolve(framework, limits)
+    fw, folder = resolve_framework(framework, limits)
     if test_files is not None:
         files = [FilePath(os.fspath(file)) for file in test_files]
     elif folder is not None:
@@ -280,10 +281,11 @@ def run_tests(
     )
 
 
-def _resolve(
+def resolve_framework(
     framework: Framework | str | os.PathLike[str], limits: LoadLimits
 ) -> tuple[Framework, FilePath | None]:
-    """The framework, and its folder when it has one."""
+    """The framework (a `Framework`, a folder, or a bundled framework's name), and its folder
+    when it has one."""
     if isinstance(framework, Framework):
         return framework, None
     given = FilePath(os.fspath(framework))

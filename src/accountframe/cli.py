@@ -454,6 +454,11 @@ def lint(framework: str, format_: str) -> None:
     help="Exit 1 when the cases exercise fewer than this percent of the policies.",
 )
 @click.option(
+    "--inherited",
+    is_flag=True,
+    help="Also run the tests of the frameworks it extends, against this framework.",
+)
+@click.option(
     "--snapshot",
     metavar="PORTFOLIO",
     help="Run nothing: write the results of PORTFOLIO now as a test file (-o), to commit.",
@@ -467,6 +472,7 @@ def policy_tests(
     keyword: str | None,
     format_: str,
     coverage_min: float | None,
+    inherited: bool,
     snapshot: str | None,
     as_of: str | None,
     output: str | None,
@@ -485,7 +491,7 @@ def policy_tests(
     if as_of is not None or output is not None:
         _fail("--as-of and -o are for --snapshot")
     try:
-        results = af.run_tests(framework, keyword=keyword, limits=_limits())
+        results = af.run_tests(framework, keyword=keyword, limits=_limits(), inherited=inherited)
     except af.UsageError as error:
         _fail(str(error))
     except af.AccountframeError as error:

@@ -206,3 +206,14 @@ class TestSnapshot:
         (case,) = report.cases
         assessment = af.bundled("uk-central-government").evaluate(af.load_portfolio(EXAMPLE))
         assert len(case.expectations) == len(assessment.findings) + len(assessment.consequences)
+
+
+def test_inherited_runs_the_base_frameworks_tests_against_this_one() -> None:
+    folder = ROOT / "tests" / "fixtures" / "policytests" / "inheriting"
+    own = af.run_tests(folder)
+    assert [case.name for case in own.cases] == ["a strategic contract over 10m passes"]
+    assert own.passed
+    both = af.run_tests(folder, inherited=True)
+    assert len(both.cases) == 4
+    assert [case.name for case in both.failures] == ["overspending fails the spend rule"]
+    assert both.untested == ()

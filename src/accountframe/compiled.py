@@ -114,7 +114,7 @@ class CompiledFramework:
             UsageError: `previous` is of another framework, or has no results for another
                 contract of `portfolio` (evaluate it whole), or no one has the contract.
 
-        Example:
+        Examples:
             >>> import datetime
             >>> import accountframe as af
             >>> compiled = af.compile(af.bundled("uk-central-government"))

@@ -257,7 +257,7 @@ class LoadError(AccountframeError):
     def to_dict(self) -> dict[str, Any]:
         """`AccountframeError.to_dict`, with the `summary` as the `message`.
 
-        Example:
+        Examples:
             >>> error = PortfolioError([Diagnostic("af-missing", "missing required key "
             ...     "'organisation'", Location(file="p.yaml", line=1, column=1))])
             >>> data = error.to_dict()

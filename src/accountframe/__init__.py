@@ -20,7 +20,14 @@ from accountframe.assessment import (
     Subject,
 )
 from accountframe.collector import collector_paused
-from accountframe.compiled import CompiledFramework, compile, evaluate, explain, schedule
+from accountframe.compiled import (
+    CompiledFramework,
+    compile,
+    evaluate,
+    explain,
+    history,
+    schedule,
+)
 from accountframe.errors import (
     AccountframeError,
     CelCompileError,
@@ -70,7 +77,13 @@ from accountframe.model import (
     Value,
     Waiver,
 )
-from accountframe.schemas import assessment_schema, framework_schema, portfolio_schema
+from accountframe.schemas import (
+    assessment_schema,
+    framework_schema,
+    history_schema,
+    portfolio_schema,
+)
+from accountframe.timeline.spells import ConsequenceSpell, History, Spell
 from accountframe.tools.docgen import write_docs
 from accountframe.tools.policytest import TestReport, run_tests
 from accountframe.tools.snapshot import snapshot
@@ -88,6 +101,7 @@ __all__ = [
     "CelEvaluationError",
     "CompiledFramework",
     "Consequence",
+    "ConsequenceSpell",
     "ConsequenceStatus",
     "Contract",
     "Diagnostic",
@@ -97,6 +111,7 @@ __all__ = [
     "Finding",
     "Framework",
     "FrameworkError",
+    "History",
     "ImportResult",
     "ImportSummary",
     "ItemStatus",
@@ -123,6 +138,7 @@ __all__ = [
     "Scope",
     "Severity",
     "Source",
+    "Spell",
     "Stage",
     "Status",
     "Subject",
@@ -139,6 +155,8 @@ __all__ = [
     "evaluate",
     "explain",
     "framework_schema",
+    "history",
+    "history_schema",
     "load_framework",
     "load_portfolio",
     "portfolio_schema",

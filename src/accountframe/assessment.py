@@ -137,6 +137,11 @@ class Finding:
     evidence: Mapping[str, Any] = attrs.field(factory=dict)
     waiver: WaiverApplied | None = None
     tags: tuple[str, ...] = ()
+    #: With a look-back (SPEC section 13): the first day of the current spell of this status
+    #: and accountable person, searched back at most to as_of - look_back; None without one.
+    since: datetime.date | None = None
+    #: True when the spell reaches the look-back's limit (it may have begun earlier).
+    since_limited: bool = False
 
     @property
     def failed(self) -> bool:
@@ -158,6 +163,9 @@ class Finding:
         }
         if self.waiver is not None:
             data["waiver"] = self.waiver.to_dict()
+        if self.since is not None:
+            data["since"] = self.since.isoformat()
+            data["since_limited"] = self.since_limited
         return data
 
 
@@ -175,9 +183,12 @@ class Consequence:
     due: datetime.date | None = None
     message: str = ""
     severity: Severity = Severity.MEDIUM
+    #: As `Finding.since`: the first day of the current spell, with a look-back.
+    since: datetime.date | None = None
+    since_limited: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "policy": self.policy,
             "effect": self.effect,
             "subject": self.subject.to_dict(),
@@ -189,6 +200,10 @@ class Consequence:
             "message": self.message,
             "severity": self.severity.value,
         }
+        if self.since is not None:
+            data["since"] = self.since.isoformat()
+            data["since_limited"] = self.since_limited
+        return data
 
 
 @attrs.frozen

@@ -28,8 +28,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 import accountframe as af
-from accountframe import atomic, jsontext, report
+from accountframe import atomic, cli_pipeline, jsontext, report
+from accountframe.framework.framework import look_back_duration
 from accountframe.report import calendar, pipelines
+from accountframe.report import history as history_report
 from accountframe.sanitise import terminal, terminal_line
 
 if TYPE_CHECKING:
@@ -57,6 +59,7 @@ CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "assessment": af.assessment_schema,
     "framework": af.framework_schema,
+    "history": af.history_schema,
     "portfolio": af.portfolio_schema,
 }
 
@@ -81,8 +84,7 @@ _framework_option = click.option(
     help="A framework folder, or the name of a bundled framework.",
 )
 _as_of_option = click.option("--as-of", metavar="DATE", help="Assess as of this date, YYYY-MM-DD.")
-#: Formats for pipelines, of `lint`, `validate` and `test` (and `sarif`, `github` of `check`).
-MACHINE_FORMATS = ("json", *pipelines.FORMATS)
+MACHINE_FORMATS = ("json", *pipelines.FORMATS)  # of lint, validate and test
 _machine_format_option = click.option(
     "--format",
     "format_",
@@ -187,14 +189,18 @@ def validate(portfolios: Sequence[str], format_: str) -> None:
     help="Worker processes for a large portfolio; the report is the same.",
 )
 @click.option(
+    "--look-back",
+    metavar="DURATION",
+    help="Look this far back for when each status began (e.g. '2 years'): findings then "
+    "say since when. Default: the framework's look_back.",
+)
+@click.option(
     "--show",
     type=click.Choice(["exceptions", "all"]),
     help="table: list only error, fail, warn and waived findings, or all "
     "(default: exceptions on a terminal, all in a file or a pipe).",
 )
-@click.option(
-    "--compact", is_flag=True, help="table: one paragraph per finding, its message beside it."
-)
+@click.option("--compact", is_flag=True, help="table: one line per finding, its message beside it.")
 def check(
     portfolio: str | None,
     framework: str,
@@ -203,13 +209,15 @@ def check(
     output: str | None,
     fail_on: tuple[str, ...],
     workers: int,
+    look_back: str | None,
     show: str | None,
     compact: bool,
 ) -> int:
     """Assess a portfolio against a framework and report every finding.
 
     With no PORTFOLIO, the bundled example portfolio is assessed. The date is --as-of, else
-    the portfolio's `as_of`, else today.
+    the portfolio's `as_of`, else today. With a look-back (--look-back, or the framework's
+    `look_back`), each finding says since when it has had its status.
 
     Exits 3 if any finding is an `error`, 1 if a finding fails at or above --fail-on, 2 if
     the input is invalid (nothing is assessed), 0 otherwise.
@@ -221,6 +229,11 @@ def check(
     # keeps what scripts and saved reports have always had.
     show = show or ("exceptions" if to_terminal else "all")
     date = _parse_date(as_of) if as_of is not None else None
+    if look_back is not None:
+        try:
+            look_back_duration(look_back)
+        except ValueError as error:
+            _fail(f"--look-back: {str(error).removeprefix('look_back: ')}")
     inputs = _inputs(portfolio, framework)
     _refuse_own_input(output, inputs)
     fw = _load_framework(framework)
@@ -245,10 +258,12 @@ def check(
         err=True,
     )
     compiled = af.compile(fw)
-    assessment = compiled.evaluate(facts, as_of=date, workers=workers)
+    assessment = compiled.evaluate(facts, as_of=date, workers=workers, look_back=look_back)
     try:
         if format_ in pipelines.FORMATS:
-            text = _for_pipelines(format_, assessment, compiled, inputs[0])
+            text = cli_pipeline.findings_for_pipelines(
+                format_, assessment, compiled, inputs[0], _limits()
+            )
         else:
             text = report.render(assessment, format_, portfolio=facts, show=show, compact=compact)
     except af.UsageError as error:  # an optional dependency of the format is missing
@@ -267,58 +282,12 @@ def check(
     return _exit_code(assessment, *failing)
 
 
-def _for_pipelines(
-    format_: str, assessment: Assessment, compiled: af.CompiledFramework, portfolio_file: str
-) -> str:
-    """The findings that are not pass or not applicable as SARIF or workflow annotations,
-    each at its subject's entry in the portfolio file (an `error` finding at the framework
-    line of the expression that failed)."""
-    try:
-        subjects = af.subject_locations(portfolio_file, limits=_limits())
-    except af.AccountframeError:  # it loaded a moment ago: read again, it changed; no lines
-        subjects = {}
-    found = pipelines.from_findings(
-        assessment, subjects, pipelines.expression_locations(compiled.plan)
-    )
-    if format_ == "github":
-        return pipelines.github(found)
-    fw = compiled.framework
-    return pipelines.sarif(
-        found,
-        rules={policy.id: policy.title for policy in fw.policies},
-        properties={
-            "framework": {"name": fw.name, "version": fw.version},
-            "organisation": assessment.organisation,
-            "as_of": assessment.as_of.isoformat(),
-            "summary": assessment.status_counts(),
-        },
-    )
-
-
 def _fail_on(values: Sequence[str], fw: af.Framework) -> tuple[int | None, frozenset[str]]:
-    """`--fail-on` as (the lowest failing severity's rank or None, the policy ids that fail
-    the run). No value: `high`. A policy id must be one of the framework's: a misspelt one
-    would never fail the run."""
-    given = [value.strip() for text in values for value in text.split(",") if value.strip()]
-    if not given:
-        given = ["high"]
-    severities = [value for value in given if value in (*SEVERITIES, "never")]
-    policies = frozenset(value for value in given if value not in severities)
-    if len(severities) > 1:
-        _fail(f"--fail-on takes one severity (got {', '.join(severities)})")
-    if severities == ["never"] and policies:
-        _fail("--fail-on never cannot be given with policy ids (they would fail the run)")
-    ids = [policy.id for policy in fw.policies]
-    for policy in sorted(policies):
-        if policy not in ids:
-            _fail(
-                f"--fail-on: {terminal_line(policy)!r} is neither a severity "
-                f"({', '.join(SEVERITIES)}, never) nor a policy of {terminal_line(fw.name)}"
-                f"{af.errors.did_you_mean(policy, [*SEVERITIES, 'never', *ids])}"
-            )
-    if severities in ([], ["never"]):
-        return None, policies
-    return SEVERITIES.index(severities[0]), policies
+    """`--fail-on` (see `cli_pipeline.fail_on`); a mistake in it is a usage error, exit 2."""
+    try:
+        return cli_pipeline.fail_on(values, fw, SEVERITIES)
+    except af.UsageError as error:
+        _fail(str(error))
 
 
 def _exit_code(
@@ -396,6 +365,78 @@ def schedule_command(
         _write(output, text, inputs)
     else:
         click.echo(text, nl=False)
+
+
+@cli.command("history")
+@click.argument("portfolio", required=False, metavar="[PORTFOLIO]")
+@_framework_option
+@click.option("--from", "start", required=True, metavar="DATE", help="The first day, YYYY-MM-DD.")
+@click.option(
+    "--to", "end", metavar="DATE", help="The last day, YYYY-MM-DD (default: as check's --as-of)."
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(list(history_report.FORMATS)),
+    default=history_report.DEFAULT_FORMAT,
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout (-: stdout)."
+)
+def history_command(
+    portfolio: str | None,
+    framework: str,
+    start: str,
+    end: str | None,
+    format_: str,
+    output: str | None,
+) -> int:
+    """Show how every finding stood over a period: since when, and who was accountable.
+
+    Each finding and consequence is taken as `check --as-of D` gives it on every day D from
+    --from to --to (both included), as spells: runs of days with the same status and
+    accountable person. PORTFOLIO and FRAMEWORK default as for `check`; --to defaults as
+    check's --as-of does (the portfolio's `as_of`, else today).
+
+    Exits 3 if any spell is an `error`, 2 if the input is invalid (nothing is assessed), 0
+    otherwise.
+    """
+    first = _parse_date(start, "--from")
+    last = _parse_date(end, "--to") if end is not None else None
+    if last is not None and first > last:
+        _fail(f"--from ({first}) is after --to ({last})")
+    inputs = _inputs(portfolio, framework)
+    _refuse_own_input(output, inputs)
+    fw = _load_framework(framework)
+    facts, described = _portfolio_or_example(portfolio)
+    end_source = "--to" if last else "the portfolio" if facts.as_of else "today"
+    last = last or facts.as_of or datetime.date.today()
+    if first > last:
+        _fail(f"--from ({first}) is after the last day ({last}, from {end_source}); give --to")
+    try:
+        spells = af.history(fw, facts, start=first, end=last)
+    except af.AccountframeError as error:
+        _report(error, framework)
+    _echo(
+        f"framework: {terminal_line(fw.name)} {terminal_line(fw.version)}; "
+        f"portfolio: {described}; from {first} to {last} (the end from {end_source})",
+        err=True,
+    )
+    text = history_report.render(spells, format_, portfolio=facts)
+    if output is not None and output != "-":  # `-o -`: stdout, as with no -o
+        _write(output, text, inputs)
+    elif format_ == "table" and sys.stdout.isatty():
+        from rich.console import Console
+
+        Console(highlight=False).print(history_report.renderable(spells))
+    else:
+        click.echo(text, nl=False)
+    errors = any(s.status is af.Status.ERROR for s in spells.spells) or any(
+        s.status is af.ConsequenceStatus.ERROR for s in spells.consequence_spells
+    )
+    return EXIT_ERROR if errors else EXIT_OK
 
 
 @cli.command()
@@ -518,13 +559,10 @@ def policy_tests(
 def _snapshot(framework: str, portfolio: str, as_of: str | None, output: str | None) -> int:
     """`test --snapshot`: the test file, naming the portfolio relative to where it is written."""
     date = _parse_date(as_of) if as_of is not None else None
-    to_file = output is not None and output != "-"
-    reference = portfolio
-    if to_file:
-        assert output is not None
-        _refuse_own_input(output, [portfolio])
-        reference = os.path.relpath(portfolio, os.path.dirname(os.path.abspath(output)))
-        reference = reference.replace(os.sep, "/")
+    to_file = output if output is not None and output != "-" else None
+    if to_file is not None:
+        _refuse_own_input(to_file, [portfolio])
+    reference = cli_pipeline.named_from(portfolio, to_file)
     try:
         text = af.snapshot(
             framework, portfolio, as_of=date, portfolio_reference=reference, limits=_limits()
@@ -533,10 +571,9 @@ def _snapshot(framework: str, portfolio: str, as_of: str | None, output: str | N
         _fail(str(error))
     except af.AccountframeError as error:
         _report(error, framework)
-    if to_file:
-        assert output is not None
-        _write(output, text, [portfolio])
-        _echo(f"wrote {output}: the results of {portfolio} as a policy test", err=True)
+    if to_file is not None:
+        _write(to_file, text, [portfolio])
+        _echo(f"wrote {to_file}: the results of {portfolio} as a policy test", err=True)
     else:
         click.echo(text, nl=False)
     return EXIT_OK
@@ -757,29 +794,16 @@ def _report(error: af.AccountframeError, what: str) -> NoReturn:
 
 def _report_for_pipelines(error: af.AccountframeError, what: str) -> None:
     context = click.get_current_context(silent=True)
-    if context is None:
-        return
-    format_ = context.params.get("format_")
-    if not isinstance(format_, str):
-        return
-    if format_ in pipelines.FORMATS:
-        click.echo(pipelines.FORMATS[format_](_problems(error)), nl=False)
-    elif format_ == "json" and context.info_name in ("lint", "test"):
-        document = {"ok": False, "target": what, "error": error.to_dict()}
-        _echo_json(context.info_name, document)
-
-
-def _problems(error: af.AccountframeError) -> list[pipelines.Annotation]:
-    """An error's diagnostics as annotations; an error without any as one, unplaced."""
-    problems = error.problems()
-    if problems:
-        return pipelines.from_diagnostics(problems)
-    return [pipelines.Annotation("error", error.code, str(error))]
+    if context is not None:
+        format_, command = context.params.get("format_"), context.info_name or ""
+        text = cli_pipeline.error_for_pipelines(format_, command, error, what)
+        if text is not None:
+            click.echo(text, nl=False)
 
 
 def _echo_json(command: str, document: dict[str, Any]) -> None:
     """A command's result as the `accountframe/COMMAND/1` document on standard output."""
-    click.echo(jsontext.dumps({"format": f"accountframe/{command}/1", **document}))
+    click.echo(cli_pipeline.document(command, document), nl=False)
 
 
 def _inputs(portfolio: str | None, framework: str) -> list[str]:

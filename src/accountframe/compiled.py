@@ -29,16 +29,21 @@ import attrs
 
 from accountframe.assessment import Assessment
 from accountframe.compiler.compiler import Plan, check_engine, compile_framework
+from accountframe.errors import UsageError
 from accountframe.evaluation import explanation
 from accountframe.evaluation import reassess as one_contract
 from accountframe.evaluation import schedule as scheduling
 from accountframe.evaluation.assess import evaluate as evaluate_plan
 from accountframe.evaluation.explanation import Explanation
 from accountframe.evaluation.schedule import Schedule
-from accountframe.framework.framework import COMPILER, Framework
+from accountframe.framework.duration import Duration
+from accountframe.framework.framework import COMPILER, Framework, look_back_duration
 from accountframe.model import Portfolio
+from accountframe.timeline.engine import history as history_of
+from accountframe.timeline.since import evaluate_with_since
+from accountframe.timeline.spells import History
 
-__all__ = ["CompiledFramework", "compile", "evaluate", "explain", "schedule"]
+__all__ = ["CompiledFramework", "compile", "evaluate", "explain", "history", "schedule"]
 
 
 @attrs.frozen
@@ -62,7 +67,12 @@ class CompiledFramework:
         return self.plan.engine
 
     def evaluate(
-        self, portfolio: Portfolio, as_of: datetime.date | None = None, *, workers: int = 1
+        self,
+        portfolio: Portfolio,
+        as_of: datetime.date | None = None,
+        *,
+        workers: int = 1,
+        look_back: Duration | str | None = None,
     ) -> Assessment:
         """Assess `portfolio` as of `as_of` (default: the portfolio's `as_of`, else today).
 
@@ -71,11 +81,20 @@ class CompiledFramework:
             as_of: The assessment date.
             workers: Worker processes for contract-scope work; 1, the default, starts none.
                 The result is byte-identical whatever the number.
+            look_back: How far back to look for when each status began (default: the
+                framework's `look_back`). With one, every finding and consequence carries
+                `since` and `since_limited` (SPEC section 13).
 
         Raises:
-            UsageError: `workers` is not a positive int.
+            UsageError: `workers` is not a positive int, or `look_back` not a duration of at
+                least a day.
         """
-        return evaluate_plan(self.plan, portfolio, as_of, workers=workers)
+        chosen = _look_back(look_back) or self.framework.look_back
+        if chosen is None:
+            return evaluate_plan(self.plan, portfolio, as_of, workers=workers)
+        if as_of is None:
+            as_of = portfolio.as_of or datetime.date.today()
+        return evaluate_with_since(self.plan, portfolio, as_of, chosen, workers=workers)
 
     def evaluate_contract(
         self, portfolio: Portfolio, contract_id: str, as_of: datetime.date | None = None
@@ -100,7 +119,21 @@ class CompiledFramework:
         """
         if as_of is None:
             as_of = portfolio.as_of or datetime.date.today()
-        return one_contract.evaluate_contract(self.plan, portfolio, contract_id, as_of)
+        partial = one_contract.evaluate_contract(self.plan, portfolio, contract_id, as_of)
+        if self.framework.look_back is None:
+            return partial
+        # With a look-back, when each status began comes from the history of every contract
+        # (a person's findings read them all): the whole assessment, then the same results.
+        whole = self.evaluate(portfolio, as_of)
+        wanted = {(f.policy, f.subject) for f in partial.findings}
+        consequences = {(c.policy, c.subject) for c in partial.consequences}
+        return attrs.evolve(
+            partial,
+            findings=tuple(f for f in whole.findings if (f.policy, f.subject) in wanted),
+            consequences=tuple(
+                c for c in whole.consequences if (c.policy, c.subject) in consequences
+            ),
+        )
 
     def reassess(self, previous: Assessment, portfolio: Portfolio, contract_id: str) -> Assessment:
         """`previous` (an assessment of this framework) with contract `contract_id` of
@@ -108,7 +141,9 @@ class CompiledFramework:
         `portfolio` no longer has it. Other contracts' results are taken from `previous`;
         person-scope results, people's sanctions and rewards and the unused waivers are
         worked out again. Equal to `evaluate(portfolio, previous.as_of)` whenever the other
-        contracts are as `previous` saw them.
+        contracts are as `previous` saw them. With a look-back (the framework's
+        `look_back`), when each status began depends on every contract's history, and the
+        portfolio is assessed whole.
 
         Raises:
             UsageError: `previous` is of another framework, or has no results for another
@@ -127,6 +162,11 @@ class CompiledFramework:
             >>> after == compiled.evaluate(changed)
             True
         """
+        if self.framework.look_back is not None:
+            # When each status began reads the history of the whole portfolio: assess it
+            # whole (the checks first, so that a mistake is said the same way).
+            one_contract.check_reassess(self.plan, previous, portfolio, contract_id)
+            return self.evaluate(portfolio, previous.as_of)
         return one_contract.reassess(self.plan, previous, portfolio, contract_id)
 
     def explain(
@@ -150,6 +190,30 @@ class CompiledFramework:
     ) -> Schedule:
         """The reviews and reports due up to `until` (see `accountframe.schedule`)."""
         return scheduling.schedule(self.plan, portfolio, as_of=as_of, until=until)
+
+    def history(
+        self, portfolio: Portfolio, *, start: datetime.date, end: datetime.date | None = None
+    ) -> History:
+        """The spells of every finding and consequence from `start` to `end` (see
+        `accountframe.history`)."""
+        if end is None:
+            end = portfolio.as_of or datetime.date.today()
+        for name, value in (("start", start), ("end", end)):
+            if type(value) is not datetime.date:
+                raise UsageError(f"history: {name} must be a date, not {type(value).__name__}")
+        if end < start:
+            raise UsageError(
+                f"history: the period ends ({end.isoformat()}) before it starts "
+                f"({start.isoformat()})"
+            )
+        return history_of(self.plan, portfolio, start, end)
+
+
+def _look_back(value: Duration | str | None) -> Duration | None:
+    try:
+        return look_back_duration(value)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def compile(framework: Framework, *, engine: str | None = None) -> CompiledFramework:
@@ -198,6 +262,7 @@ def evaluate(
     *,
     engine: str | None = None,
     workers: int = 1,
+    look_back: Duration | str | None = None,
 ) -> Assessment:
     """Assess `portfolio` against `framework` as of `as_of`: `compile(framework).evaluate(...)`.
 
@@ -207,10 +272,14 @@ def evaluate(
         as_of: The assessment date (default: the portfolio's `as_of`, else today).
         engine: The CEL engine (see `compile`).
         workers: Worker processes for large portfolios (see `CompiledFramework.evaluate`).
+        look_back: Look back this far for when each status began: findings and consequences
+            then carry `since` (default: the framework's `look_back`; see
+            `CompiledFramework.evaluate`).
 
     Raises:
         FrameworkError: the framework does not compile.
-        UsageError: an unknown engine, or `workers` not a positive int.
+        UsageError: an unknown engine, `workers` not a positive int, or `look_back` not a
+            duration of at least a day.
 
     Examples:
         >>> import datetime
@@ -229,7 +298,9 @@ def evaluate(
         >>> assessment.findings[1].message
         "require failed: no such member in mapping: 'total' (at R1.require)"
     """  # noqa: E501 - doctest lines
-    return _compiled(framework, engine).evaluate(portfolio, as_of, workers=workers)
+    return _compiled(framework, engine).evaluate(
+        portfolio, as_of, workers=workers, look_back=look_back
+    )
 
 
 def explain(
@@ -299,6 +370,52 @@ def schedule(
         FrameworkError: the framework does not compile.
     """
     return _compiled(framework).schedule(portfolio, as_of=as_of, until=until)
+
+
+def history(
+    framework: Framework | CompiledFramework,
+    portfolio: Portfolio,
+    *,
+    start: datetime.date,
+    end: datetime.date | None = None,
+) -> History:
+    """How every finding and consequence stood over a period, and who was accountable.
+
+    The result is exactly what evaluating the framework as of every day from `start` to `end`
+    (both included) would give, taken as *spells*: maximal runs of days with the same status,
+    accountable role and person (SPEC section 13). It is computed only on the days where
+    something can change (events, assignment and waiver bounds, due dates, and every day only
+    for what reads the date itself), so a year costs far less than 365 evaluations.
+
+    Args:
+        framework: The framework, or one compiled already.
+        portfolio: The facts. Stages and other attributes are taken as the portfolio states
+            them today; the dated lists (reviews, reports, assignments, waivers...) place
+            each fact on its day.
+        start: The first day of the period.
+        end: The last day (default: the portfolio's `as_of`, else today).
+
+    Raises:
+        UsageError: `end` is before `start`, or a bound is not a date.
+        FrameworkError: the framework does not compile.
+
+    Examples:
+        >>> import datetime
+        >>> import accountframe as af
+        >>> framework = af.bundled("uk-central-government")
+        >>> portfolio = af.load_portfolio("policies/examples/ministry-of-example.yaml")
+        >>> found = af.history(framework, portfolio, start=datetime.date(2026, 1, 1),
+        ...                    end=datetime.date(2026, 11, 25))
+        >>> spell = found.spell_at("INF-BILLING", "EM-001", datetime.date(2026, 11, 25))
+        >>> spell.status.value, spell.start.isoformat(), spell.accountable.role
+        ('fail', '2026-01-01', 'sro')
+        >>> af.history(framework, portfolio, start=datetime.date(2026, 2, 1),
+        ...            end=datetime.date(2026, 1, 1))
+        Traceback (most recent call last):
+        ...
+        accountframe.errors.UsageError: history: the period ends (2026-01-01) before it starts (2026-02-01)
+    """  # noqa: E501 - doctest output is one line
+    return _compiled(framework).history(portfolio, start=start, end=end)
 
 
 # `Framework.evaluate`, SPEC section 10's shorthand, reaches this stage through here.

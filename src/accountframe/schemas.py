@@ -1,7 +1,8 @@
 """JSON Schemas of accountframe's formats, generated from the classes so they never drift.
 
 One module for every format: `portfolio/1` (`portfolio_schema`), framework files
-(`framework_schema`) and `accountframe/assessment/1` (`assessment_schema`).
+(`framework_schema`), `accountframe/assessment/1` (`assessment_schema`) and
+`accountframe/history/1` (`history_schema`).
 
 Example:
     >>> schema = portfolio_schema()
@@ -20,8 +21,15 @@ from accountframe.framework.folder import FrameworkFile
 from accountframe.framework.policies import KINDS, Severity
 from accountframe.load.structure import json_schema
 from accountframe.model import PORTFOLIO_FORMAT, Portfolio
+from accountframe.timeline.spells import HISTORY_FORMAT
 
-__all__ = ["SCHEMA_BASE", "assessment_schema", "framework_schema", "portfolio_schema"]
+__all__ = [
+    "SCHEMA_BASE",
+    "assessment_schema",
+    "framework_schema",
+    "history_schema",
+    "portfolio_schema",
+]
 
 SCHEMA_BASE = "https://accountframe.dev/schema"
 
@@ -107,9 +115,12 @@ def assessment_schema() -> dict[str, Any]:
                 "evidence": {"type": "object", "description": "Free: depends on the kind."},
                 "tags": {"type": "array", "items": text},
                 "waiver": ref("Waiver"),
+                "since": date,
+                "since_limited": {"type": "boolean"},
             },
-            optional=("waiver",),
-            doc="The result of one policy for one subject; `waiver` only when waived.",
+            optional=("waiver", "since", "since_limited"),
+            doc="The result of one policy for one subject; `waiver` only when waived; `since` "
+            "and `since_limited` only with a look-back (the first day of the current spell).",
         ),
         "Consequence": _closed(
             {
@@ -123,8 +134,12 @@ def assessment_schema() -> dict[str, Any]:
                 "due": nullable(date),
                 "message": text,
                 "severity": {"enum": severities},
+                "since": date,
+                "since_limited": {"type": "boolean"},
             },
-            doc="A sanction or reward for one subject; `accountable` must apply it.",
+            optional=("since", "since_limited"),
+            doc="A sanction or reward for one subject; `accountable` must apply it. `since` and "
+            "`since_limited` only with a look-back.",
         ),
         "WaiverUnused": _closed(
             {"policy": text, "subject": text, "reason": text},
@@ -155,6 +170,89 @@ def assessment_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{SCHEMA_BASE}/assessment-1.json",
         "title": "accountframe assessment/1",
+        **schema,
+        "$defs": defs,
+    }
+
+
+def history_schema() -> dict[str, Any]:
+    """The JSON Schema of the `accountframe/history/1` document (`History.to_dict()`).
+
+    Written out by hand, as the assessment's is: every key, closed objects, the enums of the
+    statuses; `framework` and `portfolio` as in the assessment (SPEC section 13).
+
+    Examples:
+        >>> schema = history_schema()
+        >>> schema["properties"]["format"]["const"]
+        'accountframe/history/1'
+        >>> schema["$defs"]["Spell"]["required"][:4]
+        ['policy', 'kind', 'subject', 'status']
+    """
+    text: dict[str, Any] = {"type": "string"}
+    date: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    digest: dict[str, Any] = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+    days: dict[str, Any] = {"type": "integer", "minimum": 1}
+    nullable_text: dict[str, Any] = {"anyOf": [text, {"type": "null"}]}
+
+    def ref(name: str) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{name}"}
+
+    defs: dict[str, Any] = {
+        "Subject": _closed(
+            {"type": {"enum": ["contract", "person"]}, "id": text},
+            doc="What a spell is about.",
+        ),
+        "Accountable": _closed(
+            {"role": text, "person": nullable_text, "name": nullable_text},
+            doc="The role accountable on every day of the spell and the person holding it "
+            "(null: no one holds it, up to the top of the chain).",
+        ),
+        "Spell": _closed(
+            {
+                "policy": text,
+                "kind": {"enum": [kind for kind in KINDS if kind not in ("sanction", "reward")]},
+                "subject": ref("Subject"),
+                "status": {"enum": [status.value for status in Status]},
+                "from": date,
+                "to": date,
+                "days": days,
+                "accountable": ref("Accountable"),
+            },
+            doc="A maximal run of days, `from` to `to` inclusive, on which one policy gave one "
+            "subject the same status with the same accountable role and person.",
+        ),
+        "ConsequenceSpell": _closed(
+            {
+                "policy": text,
+                "effect": {"enum": ["sanction", "reward"]},
+                "subject": ref("Subject"),
+                "status": {"enum": [status.value for status in ConsequenceStatus]},
+                "from": date,
+                "to": date,
+                "days": days,
+                "accountable": ref("Accountable"),
+            },
+            doc="The same for a sanction or reward: its status and who must apply it.",
+        ),
+    }
+    schema = _closed(
+        {
+            "format": {"const": HISTORY_FORMAT},
+            "framework": _closed({"name": text, "version": text, "digest": digest}),
+            "portfolio": _closed({"organisation": text, "digest": digest}),
+            "from": date,
+            "to": date,
+            "generated_by": text,
+            "spells": {"type": "array", "items": ref("Spell")},
+            "consequence_spells": {"type": "array", "items": ref("ConsequenceSpell")},
+        },
+        doc="Every spell of one framework over one portfolio from one date to another, by "
+        "policy order, then subject order, then date.",
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_BASE}/history-1.json",
+        "title": "accountframe history/1",
         **schema,
         "$defs": defs,
     }

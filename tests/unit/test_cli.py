@@ -1,6 +1,6 @@
 """The CLI through its real entry point, against golden files of its exact output.
 
-Each folder under tests/golden/validate, tests/golden/cli, tests/golden/check and tests/golden/lint holds `args` (the command line,
+Each folder under tests/golden/validate, cli, check, lint, explain, test, import and history holds `args` (the command line,
 run in that folder) and `expected.txt` (exit code, stdout and stderr). Regenerate them with
 `pytest tests/unit/test_cli.py --update-golden` and review the diff.
 """
@@ -23,7 +23,7 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 SCRIPT = Path(sys.executable).parent / ("accountframe.exe" if os.name == "nt" else "accountframe")
 CASES = sorted(
     path
-    for group in ("validate", "cli", "check", "lint", "explain", "test", "import")
+    for group in ("validate", "cli", "check", "lint", "explain", "test", "import", "history")
     for path in (GOLDEN / group).iterdir()
     if path.is_dir()
 )

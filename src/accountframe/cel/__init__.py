@@ -44,6 +44,7 @@ from accountframe.cel.anatomy import Subcondition, paths, subconditions
 from accountframe.cel.checker import Checked, check
 from accountframe.cel.functions import FUNCTIONS
 from accountframe.cel.limits import DEFAULT_LIMITS, Limits
+from accountframe.cel.monotone import direction, moving_conditions
 from accountframe.cel.types import TYPES, Type
 from accountframe.cel.values import Bindings, bindings
 
@@ -64,6 +65,8 @@ __all__ = [
     "bindings",
     "check",
     "compile",
+    "direction",
+    "moving_conditions",
     "paths",
     "subconditions",
 ]

@@ -66,7 +66,7 @@ from celpy.evaluation import CELEvalError
 
 from accountframe.cel._celpy import Runner, cel_message, step_over
 from accountframe.cel._cost import BudgetExceeded, exceeded_message
-from accountframe.cel._fields import fields_read
+from accountframe.cel._fields import fields_read, paths_read
 from accountframe.cel._lower import lower, lower_each
 from accountframe.cel._runtime import CelFailure, export
 from accountframe.cel._tree import bound_name, macro_parts
@@ -233,6 +233,18 @@ class Program:
             ['tier']
         """
         return fields_read(self._tree, variable, elements=elements)
+
+    def paths_read(
+        self, variable: str, *, elements: bool = False
+    ) -> frozenset[tuple[str, ...]] | None:
+        """The paths of fields below `variable` (or its elements) the expression may read,
+        each possibly used whole; None as for `fields_read`.
+
+        Example:
+            >>> sorted(compile("has(f.evidence.x) && f.status == 'fail'").paths_read("f"))
+            [('evidence', 'x'), ('status',)]
+        """
+        return paths_read(self._tree, variable, elements=elements)
 
     def evaluate(self, values: Mapping[str, Any] | Bindings) -> Any:
         """Evaluate with the given variables and return the result as plain Python.

@@ -20,7 +20,10 @@ import lark
 
 from accountframe.cel._tree import bound_name, listed, macro_parts, step
 
-__all__ = ["fields_read"]
+__all__ = ["fields_read", "paths_read"]
+
+#: A path of fields below a variable: ("evidence", "failed_check") for `f.evidence.failed_check`.
+FieldPath = tuple[str, ...]
 
 # The macros whose result carries no element of the target (a bool, or the body's values).
 _SAFE_MACROS = frozenset({"all", "exists", "exists_one", "map"})
@@ -28,9 +31,18 @@ _SAFE_MACROS = frozenset({"all", "exists", "exists_one", "map"})
 
 def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozenset[str] | None:
     """The fields of `variable` (or of its elements) that `tree` may read; None if it may
-    use the value in any other way. Walks the tree without recursion, macro bodies aside
-    (bounded by the nesting limit), with macro variables shadowing as CEL scopes them."""
-    fields: set[str] = set()
+    use the value in any other way (the first field of each of `paths_read`'s paths)."""
+    paths = paths_read(tree, variable, elements=elements)
+    return None if paths is None else frozenset(path[0] for path in paths)
+
+
+def paths_read(tree: Any, variable: str, *, elements: bool = False) -> frozenset[FieldPath] | None:
+    """The paths of fields below `variable` (or below its elements) that `tree` may read:
+    `f.evidence.failed_check` reads ("evidence", "failed_check"), and a path's value may be
+    used whole; None if the variable's value itself may be used in any other way. Walks the
+    tree without recursion, macro bodies aside (bounded by the nesting limit), with macro
+    variables shadowing as CEL scopes them."""
+    paths: set[FieldPath] = set()
     # (node, names bound by enclosing macros, whether the node's value only goes to size()).
     pending: list[tuple[Any, frozenset[str], bool]] = [(tree, frozenset(), False)]
     while pending:
@@ -48,9 +60,11 @@ def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozense
                     continue  # the list's size: no element is read
                 return None  # the value itself, used whole
             continue
-        if data == "member_dot" and not elements and _is_free(children[0], variable, bound):
-            fields.add(str(children[1]))
-            continue
+        if data == "member_dot" and not elements:
+            path = _chain(node, variable, bound)
+            if path is not None:
+                paths.add(path)
+                continue
         macro = macro_parts(node)
         if macro is not None:
             target, variable_node, bodies = macro
@@ -60,10 +74,10 @@ def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozense
                 if macro_variable is None or (str(children[1]) not in _SAFE_MACROS and not sized):
                     return None
                 for body in bodies:
-                    read = fields_read(body, macro_variable)
+                    read = paths_read(body, macro_variable)
                     if read is None:
                         return None
-                    fields |= read
+                    paths |= read
             else:
                 pending.append((target, bound, False))
             pending.extend((body, inner, False) for body in bodies)
@@ -81,7 +95,19 @@ def fields_read(tree: Any, variable: str, *, elements: bool = False) -> frozense
                 pending.append((arguments[0], bound, True))
                 continue
         pending.extend((child, bound, False) for child in children)
-    return frozenset(fields)
+    return frozenset(paths)
+
+
+def _chain(node: Any, variable: str, bound: frozenset[str]) -> FieldPath | None:
+    """The fields of a selection chain `variable.a.b...` (`node` its outermost `member_dot`),
+    or None if the chain does not start at the free variable."""
+    names: list[str] = []
+    while isinstance(node, lark.Tree) and node.data == "member_dot":
+        names.append(str(node.children[1]))
+        node = step(node.children[0])
+    if not _is_free(node, variable, bound):
+        return None
+    return tuple(reversed(names))
 
 
 def _is_free(node: Any, variable: str, bound: frozenset[str]) -> bool:

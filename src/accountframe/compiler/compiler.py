@@ -10,7 +10,7 @@ share between threads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import attrs
@@ -31,7 +31,14 @@ from accountframe.framework.framework import Framework
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import PersonalResponsibility, Policy, Scope
 
-__all__ = ["CompiledPolicy", "Plan", "check_engine", "compile_framework"]
+__all__ = [
+    "SINCE_FIELDS",
+    "CompiledPolicy",
+    "Plan",
+    "check_engine",
+    "compile_framework",
+    "reads_date",
+]
 
 
 @attrs.frozen
@@ -93,6 +100,15 @@ class Plan:
     #: The fields of the elements of `contracts` that person-scope expressions can read (None:
     #: some may use a contract's value whole); evaluation keeps only these for the people.
     people_read: frozenset[str] | None = None
+    #: The paths of fields of the elements of `findings` that sanctions and rewards can read
+    #: (("evidence", "failed_check") for `f.evidence.failed_check`); None: a map used whole.
+    findings_read: frozenset[tuple[str, ...]] | None = None
+    #: Ids of the policies whose expressions read the date itself (`now`, `portfolio.as_of`,
+    #: directly or through a definition): their outcome may change any day (history looks at
+    #: them every day).
+    reads_date: frozenset[str] = frozenset()
+    #: Names of the definitions that read the date itself, directly or through another.
+    dated_definitions: frozenset[str] = frozenset()
 
 
 def compile_framework(framework: Framework, *, engine: str | None = None) -> Plan:
@@ -135,7 +151,14 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Pla
         finding_fields=_finding_fields(policies),
         reads_contracts=any("contracts" in program.references() for program in person_programs),
         people_read=_people_read(person_programs),
+        reads_date=_date_readers(definitions, policies)[1],
+        dated_definitions=_date_readers(definitions, policies)[0],
+        findings_read=_findings_read(policies),
     )
+
+
+#: What a `findings` element has only with a look-back.
+SINCE_FIELDS = frozenset({"since", "days_in_status"})
 
 
 def _finding_fields(policies: tuple[CompiledPolicy, ...]) -> frozenset[str] | None:
@@ -150,6 +173,55 @@ def _finding_fields(policies: tuple[CompiledPolicy, ...]) -> frozenset[str] | No
                     return None
                 fields |= read
     return frozenset(fields)
+
+
+def _date_readers(
+    definitions: tuple[tuple[str, cel.Program], ...], policies: tuple[CompiledPolicy, ...]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(`Plan.dated_definitions`, `Plan.reads_date`): the definitions and the policies whose
+    programs read `now` or `portfolio` (for its `as_of`), or a definition that does, directly
+    or through another."""
+    dated: set[str] = set()
+    for name, program in definitions:  # in order: a definition reads only earlier ones
+        if reads_date(program, dated):
+            dated.add(name)
+    return frozenset(dated), frozenset(
+        policy.id
+        for policy in policies
+        if any(reads_date(program, dated) for program in policy.programs.values())
+    )
+
+
+def reads_date(program: cel.Program, dated_definitions: Collection[str]) -> bool:
+    """Whether `program` reads the date itself: `now`, `portfolio.as_of` (`portfolio.roles` is
+    the same every day), or one of `dated_definitions`.
+
+    >>> reads_date(cel.compile("contract.end <= add_months(now, 18)"), ())
+    True
+    >>> reads_date(cel.compile("portfolio.roles.accounting_officer == 'p-1' && is_live"), ())
+    False
+    """
+    references = program.references()
+    if "now" in references or not references.isdisjoint(dated_definitions):
+        return True
+    if "portfolio" not in references:
+        return False
+    read = program.fields_read("portfolio")
+    return read is None or "as_of" in read
+
+
+def _findings_read(policies: tuple[CompiledPolicy, ...]) -> frozenset[tuple[str, ...]] | None:
+    """`Plan.findings_read`: the paths the consequences' programs read below the elements of
+    `findings`."""
+    paths: set[tuple[str, ...]] = set()
+    for policy in policies:
+        if isinstance(policy.policy, ConsequencePolicy):
+            for program in policy.programs.values():
+                read = program.paths_read("findings", elements=True)
+                if read is None:
+                    return None
+                paths |= read
+    return frozenset(paths)
 
 
 def _people_read(programs: list[cel.Program]) -> frozenset[str] | None:
@@ -274,6 +346,23 @@ class _Compiler:
             self._expression_problem(diagnostic, location, path)
         return checked.type
 
+    def needs_look_back(
+        self, policy: Policy, program: cel.Program, key: tuple[str, ...], path: str
+    ) -> None:
+        """A sanction's or reward's expression that reads `since` or `days_in_status` of
+        `findings` elements needs the framework's look-back (SPEC section 13)."""
+        if self.framework.look_back is not None or not isinstance(policy, ConsequencePolicy):
+            return
+        read = program.fields_read("findings", elements=True) or frozenset()
+        for name in sorted(read & SINCE_FIELDS):
+            self.problem(
+                "af-reference",
+                f"findings' {name!r} is known only with a look-back: set look_back in "
+                "framework.yaml (e.g. 'look_back: 2 years')",
+                key,
+                path,
+            )
+
     def definitions(self) -> tuple[tuple[str, cel.Program], ...]:
         compiled: list[tuple[str, cel.Program]] = []
         names = list(self.framework.definitions)
@@ -334,6 +423,7 @@ class _Compiler:
                         policy, field, definitions=self.definition_types
                     )
                     self.check(program, key, path, variables, policy.expressions[field])
+                    self.needs_look_back(policy, program, key, path)
                     programs[field] = program
         durations = {
             field: duration

@@ -155,6 +155,9 @@ FINDING = record(
         "subject_type": STRING,
         "accountable": STRING,
         "evidence": map_of(STRING, DYN),
+        # With a look-back only (SPEC section 13; reading them without one is an error).
+        "since": TIMESTAMP,
+        "days_in_status": INT,
     },
 )
 

@@ -16,14 +16,18 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import attrs
+
 from accountframe import fastpath
 from accountframe.assessment import Finding, Subject
+from accountframe.framework.duration import Duration
 from accountframe.load.plain import Stamps, stamp
 
 __all__ = [
     "FINDING_ORDER",
     "FindingMaps",
     "FindingsIndex",
+    "Since",
     "finding_map",
     "finding_value",
     "texts_finding_map",
@@ -46,6 +50,47 @@ def finding_value(finding: Finding) -> dict[str, Any]:
 
 
 _INT64 = range(-(2**63), 2**63)
+
+
+@attrs.frozen
+class Since:
+    """When each finding's current spell began, for a run with a look-back (SPEC section 13):
+    what `since` and `days_in_status` of a `findings` element give, and `Finding.since`.
+
+    `starts` maps (policy, subject type, subject id) to the first day of the finding's current
+    spell as far back as it was looked for; a spell that began on or before `as_of -
+    look_back` is *limited*: its `since` is that limit. The history engine keeps `starts` up to
+    date as it goes through a period, day by day.
+
+    Example:
+        >>> import datetime
+        >>> since = Since(Duration.parse("30 days"),
+        ...               {("R1", "contract", "C1"): datetime.date(2026, 11, 1)})
+        >>> since.of("R1", Subject("contract", "C1"), datetime.date(2026, 11, 25))
+        (datetime.date(2026, 11, 1), False)
+        >>> since.of("R1", Subject("contract", "C2"), datetime.date(2026, 11, 25))
+        (datetime.date(2026, 10, 26), True)
+    """
+
+    look_back: Duration
+    starts: dict[tuple[str, str, str], datetime.date] = attrs.field(factory=dict)
+
+    def of(self, policy: str, subject: Subject, as_of: datetime.date) -> tuple[datetime.date, bool]:
+        """(since, limited) of the finding or consequence of `policy` for `subject`."""
+        limit = self.look_back.before(as_of)
+        start = self.starts.get((policy, subject.type, subject.id))
+        if start is None or start <= limit:
+            return limit, True
+        return start, False
+
+    def value(self, finding: Finding, as_of: datetime.date) -> dict[str, Any]:
+        """`finding_value(finding)` with `since` and `days_in_status`."""
+        since, _ = self.of(finding.policy, finding.subject, as_of)
+        return {
+            **finding_value(finding),
+            "since": since,
+            "days_in_status": (as_of - since).days,
+        }
 
 
 def finding_map(

@@ -32,7 +32,7 @@ from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import Scope as PolicyScope
 from accountframe.model import Portfolio
 
-__all__ = ["evaluate_contract", "reassess"]
+__all__ = ["check_reassess", "evaluate_contract", "reassess"]
 
 
 def reassess(
@@ -45,19 +45,8 @@ def reassess(
             of `portfolio` other than `contract_id` (it is not an assessment of this
             portfolio: evaluate it whole), or neither has the contract.
     """
-    if previous.framework_digest != plan.framework.digest:
-        raise UsageError(
-            f"the assessment is of another framework ({previous.framework} "
-            f"{previous.framework_version}, digest {previous.framework_digest[:12]}); "
-            "evaluate the portfolio whole"
-        )
+    check_reassess(plan, previous, portfolio, contract_id)
     ids = [contract.id for contract in portfolio.contracts]
-    known = {f.subject.id for f in previous.findings if f.subject.type == "contract"}
-    if contract_id not in ids and contract_id not in known:
-        raise UsageError(
-            f"no contract {contract_id!r} in the portfolio or the assessment"
-            f"{did_you_mean(contract_id, ids)}"
-        )
     run = Run(plan, portfolio, previous.as_of)
     if run.repeated_ids:
         # A repeated id's findings are those of every contract with it: judge them all.
@@ -85,6 +74,28 @@ def reassess(
         yield _kept(run, where + 1, len(ids), findings, consequences)
 
     return run.assessment(parts)
+
+
+def check_reassess(
+    plan: Plan, previous: Assessment, portfolio: Portfolio, contract_id: str
+) -> None:
+    """Raise `UsageError` when `previous` cannot be brought up to date for `contract_id`: it
+    is of another framework, or neither it nor `portfolio` has the contract."""
+    if previous.framework_digest != plan.framework.digest:
+        raise UsageError(
+            f"the assessment is of another framework ({previous.framework} "
+            f"{previous.framework_version}, digest {previous.framework_digest[:12]}); "
+            "evaluate the portfolio whole"
+        )
+    ids = [contract.id for contract in portfolio.contracts]
+    known = {f.subject.id for f in previous.findings if f.subject.type == "contract"}
+    known |= {c.subject.id for c in previous.consequences if c.subject.type == "contract"}
+    judged = any(policy.policy.scope is PolicyScope.CONTRACT for policy in plan.policies)
+    if contract_id not in ids and contract_id not in known and judged:
+        raise UsageError(
+            f"no contract {contract_id!r} in the portfolio or the assessment"
+            f"{did_you_mean(contract_id, ids)}"
+        )
 
 
 def _kept(

@@ -23,6 +23,7 @@ Guarantees:
 from __future__ import annotations
 
 import collections
+import copy
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -34,7 +35,7 @@ from accountframe.assessment import Assessment, Consequence, Finding, Status
 from accountframe.compiler.compiler import CompiledPolicy, Plan
 from accountframe.evaluation.accountability import Chain
 from accountframe.evaluation.expressions import Expressions, Failed, ObservedExpressions, Rebound
-from accountframe.evaluation.findings import FindingMaps, FindingsIndex, finding_value
+from accountframe.evaluation.findings import FindingMaps, FindingsIndex, Since, finding_value
 from accountframe.evaluation.judges import CONSEQUENCE_JUDGES, FINDING_JUDGES
 from accountframe.evaluation.judges.base import Judging, Outcome
 from accountframe.evaluation.observer import SILENT, Observer
@@ -86,6 +87,9 @@ class Run:
         as_of: The assessment date.
         observer: Told each step of every judgement (`evaluation.observer`); a thorough one
             (a `Recorder`) has every expression evaluated and told.
+        scopes: The scopes to use, made for `as_of` (`Scopes.at`); new ones when not given.
+        since: With a look-back: when each finding's current spell began, which sanctions
+            and rewards see as `since` and `days_in_status` of `findings` elements.
     """
 
     def __init__(
@@ -94,12 +98,15 @@ class Run:
         portfolio: Portfolio,
         as_of: datetime.date,
         observer: Observer = SILENT,
+        scopes: Scopes | None = None,
+        since: Since | None = None,
     ) -> None:
         self.plan = plan
+        self.since = since
         self.portfolio = portfolio
         self.as_of = as_of
         # A thorough observer (an explanation) is shown every value whole.
-        self.scopes = Scopes(plan, portfolio, as_of, whole=observer.thorough)
+        self.scopes = scopes or Scopes(plan, portfolio, as_of, whole=observer.thorough)
         self.expressions = (ObservedExpressions if observer.thorough else Expressions)(
             plan, observer
         )
@@ -129,6 +136,18 @@ class Run:
         self.keep_finding_values = any(_consequence(p) for _, p in self.person_policies)
         #: id of a subject's `findings` → (them, the subject's bindings, with them bound).
         self._findings_scopes: dict[int, tuple[list[Finding], Any, Rebound]] = {}
+
+    def at(self, as_of: datetime.date) -> Run:
+        """This run moved to another date: what does not depend on the date (the compiled
+        policies' partitions, the people as bound, the accountability chain's answers by
+        role and holder) is kept, the rest made for `as_of` (history, day after day)."""
+        moved = copy.copy(self)
+        moved.as_of = as_of
+        moved.scopes = self.scopes.at(as_of)
+        moved.judging = Judging(moved.scopes, self.expressions)
+        moved.waivers = self.waivers.at(as_of)
+        moved._findings_scopes = {}
+        return moved
 
     # -- one policy, one subject -------------------------------------------------------------
 
@@ -195,18 +214,25 @@ class Run:
         if cached is not None and cached[0] is relevant and cached[1] is scope.bound:
             at = cached[2]
         else:
-            if maps is None:
-                maps = self.maps(relevant)
-            if None in maps:  # not canonical as made: bind the plain maps, validated
-                bound = scope.bound.merged({"findings": [finding_value(f) for f in relevant]})
+            if self.since is not None:  # with since and days_in_status: made here, validated
+                since, day = self.since, self.as_of
+                bound = scope.bound.merged({"findings": [since.value(f, day) for f in relevant]})
             else:
-                bound = scope.bound._trusted_merged({"findings": maps})
+                if maps is None:
+                    maps = self.maps(relevant)
+                if None in maps:  # not canonical as made: bind the plain maps, validated
+                    bound = scope.bound.merged({"findings": [finding_value(f) for f in relevant]})
+                else:
+                    bound = scope.bound._trusted_merged({"findings": maps})
             at = Rebound(bound, scope.failed)
             self._findings_scopes[id(relevant)] = (relevant, scope.bound, at)
         if self.judging.observer.thorough:
-            self.judging.observer.note(
-                "findings", findings=[finding_value(finding) for finding in relevant]
+            shown = (
+                [finding_value(finding) for finding in relevant]
+                if self.since is None
+                else [self.since.value(finding, self.as_of) for finding in relevant]
             )
+            self.judging.observer.note("findings", findings=shown)
         status, message, amount, due = CONSEQUENCE_JUDGES[kind.kind](policy, at, self.judging)
         # Positional, in field order (policy, effect, subject, status, action, accountable,
         # amount, due, message, severity): one is made per sanction or reward and subject.
@@ -222,6 +248,11 @@ class Run:
             message,
             kind.severity,
         )
+
+    def reset(self) -> None:
+        """Forget the subjects' `findings` bound so far: call it when a subject's findings, the
+        same list object, have changed (history reuses one list a contract, day after day)."""
+        self._findings_scopes.clear()
 
     def subjects(self, policy: CompiledPolicy) -> Iterable[Scope]:
         """The scope of every subject of the policy, in portfolio order."""
@@ -273,7 +304,7 @@ class Run:
                     consequences[index].append(self.consequence(policy, scope, about, maps))
             # Nothing else needs this contract's scope: let it go.
             self.scopes.forget(scope, keep=keep)
-            self._findings_scopes.clear()
+            self.reset()
         return Part(findings, consequences, positions, frozenset(self.waivers.used), kept, persons)
 
     def assessment(self, parts: Callable[[], Iterable[Part]] | None = None) -> Assessment:

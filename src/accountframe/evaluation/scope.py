@@ -12,6 +12,7 @@ and bound without validating them again; a value that the fast builders are not 
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from collections.abc import Mapping
@@ -203,6 +204,42 @@ class Scopes:
         self._holding: dict[str, list[Any]] | None = None
         self._people: dict[int, PersonScope] = {}
 
+    def at(self, as_of: datetime.date) -> Scopes:
+        """These scopes moved to another date: the same people, parameters and stamps (built
+        once), with `now` and `portfolio.as_of` the new date; no contract or person scope yet.
+        History looks at a portfolio day after day this way."""
+        moved = copy.copy(self)
+        moved.as_of = as_of
+        dated = {"now": as_of, "portfolio": {**self.base["portfolio"], "as_of": as_of}}
+        moved.base = self.base._trusted_merged(dict(cel.bindings(dated)))
+        moved._contracts, moved._contract_values, moved._contract_holders = {}, {}, {}
+        moved._holding, moved._people = None, {}
+        return moved
+
+    def rebased(self, scope: ContractScope) -> ContractScope:
+        """The scope of `scope`'s contract on this date, given that the contract's value is the
+        same on both dates (no event, assignment or waiver of it between them): the value is
+        reused, and only the variables that are the date (`now`, `portfolio`) are bound again,
+        with the definitions that read it."""
+        contract = scope.contract
+        if self.plan.dated_definitions:
+            bound, failed = self.define(
+                self.base._trusted_merged({"contract": scope.bound["contract"]})
+            )
+        else:  # no definition reads the date: each keeps its value (or its failure)
+            values = {
+                name: scope.bound[name]
+                for name, _ in self.plan.definitions
+                if name not in scope.failed
+            }
+            bound = self.base._trusted_merged({"contract": scope.bound["contract"], **values})
+            failed = scope.failed
+        rebased = ContractScope(
+            contract, self.as_of, None, bound, failed, scope.current, scope.events
+        )
+        self._contracts[id(contract)] = rebased
+        return rebased
+
     @property
     def people_values(self) -> dict[str, dict[str, Any]]:
         """`portfolio.people_view()`: the people as plain values, before binding (dates stay
@@ -227,10 +264,22 @@ class Scopes:
             view = contract.view(self.as_of)
             bound = self.base.merged({"contract": view})
             validated = True
+        bound, failed = self.define(bound)
+        current = contract.current_assignments(self.as_of)
+        scope = ContractScope(contract, self.as_of, view, bound, failed, current, events)
+        if validated:  # the events as the validated value holds them
+            events.update(_validated_events(scope, bound["contract"]))
+        self._contracts[id(contract)] = scope
+        return scope
+
+    def define(self, bound: cel.Bindings) -> tuple[cel.Bindings, dict[str, str]]:
+        """`bound` with every definition bound, in order, and the definitions that failed
+        (name → message), which are left unbound."""
         failed: dict[str, str] = {}
-        if self.plan.definitions:
-            # One scope for all of them: each definition sees those bound before it.
-            bound, define = bound._extending()
+        if not self.plan.definitions:
+            return bound, failed
+        # One scope for all of them: each definition sees those bound before it.
+        bound, define = bound._extending()
         for name, program in self.plan.definitions:
             try:
                 define(name, program.evaluate(bound))
@@ -241,12 +290,7 @@ class Scopes:
                     if used
                     else f"{error.cel_message} (at {_where(program, 'definition ' + name)})"
                 )
-        current = contract.current_assignments(self.as_of)
-        scope = ContractScope(contract, self.as_of, view, bound, failed, current, events)
-        if validated:  # the events as the validated value holds them
-            events.update(_validated_events(scope, bound["contract"]))
-        self._contracts[id(contract)] = scope
-        return scope
+        return bound, failed
 
     def forget(self, scope: ContractScope, *, keep: bool) -> None:
         """Let a contract's scope go once its findings are made; with `keep`, keep what the
@@ -295,6 +339,12 @@ class Scopes:
             )
             value = self._contract_values[id(contract)] = self._for_people(bound["contract"])
         return value
+
+    def hold(self, holding: Mapping[str, list[Any]]) -> None:
+        """Give the people's `contracts` (person id → the values of the contracts they hold a
+        role on, in portfolio order) instead of working them out from the contracts' scopes:
+        history keeps each contract's value as the people read it, by day."""
+        self._holding = dict(holding)
 
     def person(self, person: Person) -> PersonScope:
         """A person's scope: `person`, and `contracts` on which they hold any role."""

@@ -32,6 +32,12 @@ class Waivers:
         #: Positions of the waivers that waived a finding.
         self.used: set[int] = set()
 
+    def at(self, as_of: datetime.date) -> Waivers:
+        """The same waivers as of another date, none used yet."""
+        moved = Waivers.__new__(Waivers)
+        moved.waivers, moved.index, moved.as_of, moved.used = self.waivers, self.index, as_of, set()
+        return moved
+
     def __bool__(self) -> bool:
         return bool(self.waivers)
 

@@ -31,15 +31,9 @@ from typing import Any, NoReturn, cast
 
 import attrs
 
-from accountframe.errors import (
-    Diagnostic,
-    FrameworkError,
-    Location,
-    UsageError,
-    did_you_mean,
-)
+from accountframe.errors import Diagnostic, FrameworkError, Location, UsageError, did_you_mean
 from accountframe.framework.duration import Duration, duration_text, param_reference
-from accountframe.framework.framework import Framework, Removal, Role
+from accountframe.framework.framework import Framework, Removal, Role, look_back_duration
 from accountframe.framework.policies import KINDS, Policy
 from accountframe.load.documents import DEFAULT_LIMITS, Document, LoadLimits, read_document
 from accountframe.load.fields import Path, Problem, describe, meta
@@ -101,6 +95,9 @@ class FrameworkFile:
     )
     remove: tuple[RemoveEntry, ...] = attrs.field(
         default=(), metadata=meta("Only with extends: inherited policies to remove, with why.")
+    )
+    look_back: str | None = attrs.field(
+        default=None, metadata=meta("How far back to look for when each status began: `since`.")
     )
 
 
@@ -457,6 +454,7 @@ class _Composer:
             self.fail()  # nothing to compose with; the reason is already reported
         self.override_and_remove(header_document, header, base, params or {})
         self.inherited_durations(header_document, header, base)
+        self.look_back(header_document, header)
         self.structural(header_document, header, base, entries)
         self.fail_if_any()
         return self.build(header_document, header, base, entries)
@@ -754,6 +752,13 @@ class _Composer:
             if code != "af-duplicate":
                 self.report(document, code, message, path, at_key=at_key)
 
+    def look_back(self, document: Document, header: FrameworkFile) -> None:
+        try:  # a duration of at least a day
+            look_back_duration(header.look_back)
+        except ValueError as error:
+            message = str(error).removeprefix("look_back: ")
+            self.report(document, "af-value", message, ("look_back",))
+
     def build(
         self,
         document: Document,
@@ -773,6 +778,7 @@ class _Composer:
                     definitions=header.definitions,
                     roles=header.roles,
                     policies=policies,
+                    look_back=header.look_back,
                 )
             else:
                 given = document.data
@@ -787,6 +793,7 @@ class _Composer:
                     policies=policies,
                     override=header.override,
                     remove=[Removal(id=item.id, reason=item.reason) for item in header.remove],
+                    look_back=header.look_back,
                 )
         except (ValueError, UsageError) as error:
             # Every cause is checked above with its location; this is the safety net.

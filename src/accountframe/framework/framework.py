@@ -32,6 +32,7 @@ import attrs
 
 from accountframe import cel
 from accountframe.errors import CelEvaluationError, UsageError, did_you_mean
+from accountframe.framework.duration import Duration
 from accountframe.framework.policies import (
     IDENTIFIER,
     RESERVED,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from accountframe.assessment import Assessment
     from accountframe.model import Portfolio
 
-__all__ = ["COMPILER", "Framework", "Removal", "Role"]
+__all__ = ["COMPILER", "Framework", "Removal", "Role", "look_back_duration"]
 
 
 @attrs.frozen
@@ -77,6 +78,27 @@ def _policies(value: Iterable[Policy]) -> tuple[Policy, ...]:
 
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
+
+
+def look_back_duration(value: Duration | str | None) -> Duration | None:
+    """A look-back as given (a `Duration` or its text), checked to be at least a day.
+
+    Raises:
+        ValueError: not a duration, or shorter than a day.
+
+    Example:
+        >>> str(look_back_duration("2 years"))
+        '2 years'
+    """
+    if value is None:
+        return None
+    try:
+        duration = value if isinstance(value, Duration) else Duration.parse(value)
+    except ValueError as error:
+        raise ValueError(f"look_back: {error}") from None
+    if duration.months < 0 or duration.days < 0 or duration == Duration():
+        raise ValueError(f"look_back: must be at least a day (got {str(duration)!r})")
+    return duration
 
 
 def _removals(value: Iterable[Removal]) -> tuple[Removal, ...]:
@@ -109,6 +131,8 @@ class Framework:
         extends: What this framework was built from (name and version), if anything.
         overridden: Ids of inherited policies this framework changed.
         removed: Inherited policies this framework removed, with reasons.
+        look_back: How far back an assessment looks for when each finding's status began
+            (`since`, SPEC section 13); None: no look-back.
     """
 
     name: str = attrs.field(validator=nonempty_line)
@@ -122,6 +146,7 @@ class Framework:
     extends: str | None = attrs.field(default=None, validator=optional_text)
     overridden: tuple[str, ...] = attrs.field(default=(), converter=_ids)
     removed: tuple[Removal, ...] = attrs.field(default=(), converter=_removals)
+    look_back: Duration | None = attrs.field(default=None, converter=look_back_duration)
     #: Where each value came from, for messages: ("policies", id, field) → (Location, indent).
     sources: Mapping[tuple[str, ...], Any] = attrs.field(
         factory=dict, eq=False, repr=False, converter=_sources
@@ -201,6 +226,8 @@ class Framework:
             "policies": [{"kind": p.kind, **unstructure(p)} for p in self.policies],
             "overridden": list(self.overridden),
             "removed": [unstructure(removal) for removal in self.removed],
+            # Only when set: a framework without one keeps the digest it always had.
+            **({"look_back": str(self.look_back)} if self.look_back is not None else {}),
         }
 
     # -- composing --------------------------------------------------------------------------
@@ -218,6 +245,7 @@ class Framework:
         policies: Iterable[Policy] = (),
         override: Mapping[str, Mapping[str, Any]] | None = None,
         remove: Iterable[str | tuple[str, str] | Removal] = (),
+        look_back: Duration | str | None = None,
     ) -> Framework:
         """A new framework built on this one; this one is unchanged.
 
@@ -232,6 +260,7 @@ class Framework:
             policies: New policies, appended after the inherited ones.
             override: Inherited policy id → fields to change, e.g. `{"severity": "critical"}`.
             remove: Inherited policy ids to remove, or (id, reason) pairs.
+            look_back: Its look-back (default: this one's).
 
         Raises:
             UsageError: an override or removal names no inherited policy, or an override
@@ -277,6 +306,7 @@ class Framework:
                 extends=f"{self.name} {self.version}",
                 overridden=[policy_id for policy_id in overridden if policy_id not in gone],
                 removed=removals,
+                look_back=look_back if look_back is not None else self.look_back,
                 sources=self.sources,
             )
         except ValueError as error:

@@ -29,6 +29,7 @@ __all__ = [
     "days_overdue",
     "person_heading",
     "roles_text",
+    "since_text",
     "subject_text",
     "top_risks",
     "worst_first",
@@ -106,6 +107,40 @@ def amount_text(consequence: Consequence) -> str:
 def date_text(date: datetime.date | None) -> str:
     """ISO 8601, or empty."""
     return date.isoformat() if date is not None else ""
+
+
+#: How a report words "has had this status": "failing since ...".
+_SINCE_WORDS = {
+    Status.FAIL: "failing",
+    Status.WARN: "warning",
+    Status.ERROR: "in error",
+    Status.WAIVED: "waived",
+    Status.PASS: "passing",
+    Status.NOT_APPLICABLE: "not applicable",
+}
+
+
+def since_text(finding: Finding, as_of: datetime.date) -> str:
+    """ "failing since 2025-03-14 (621 days)", with a look-back; empty without one. A spell
+    that reaches the look-back's limit may have begun earlier, and says so.
+
+    Example:
+        >>> import datetime
+        >>> from accountframe.assessment import Accountable
+        >>> from accountframe.framework.policies import Severity
+        >>> finding = Finding("R1", "rule", Subject("contract", "C1"), Status.FAIL,
+        ...     Severity.HIGH, Accountable("sro", None, None), "m",
+        ...     since=datetime.date(2025, 3, 14))
+        >>> since_text(finding, datetime.date(2026, 11, 25))
+        'failing since 2025-03-14 (621 days)'
+    """
+    if finding.since is None:
+        return ""
+    days = (as_of - finding.since).days
+    word = _SINCE_WORDS[finding.status]
+    if finding.since_limited:
+        return f"{word} since {finding.since.isoformat()} or earlier ({days} days or more)"
+    return f"{word} since {finding.since.isoformat()} ({days} day{'s' * (days != 1)})"
 
 
 def days_overdue(finding: Finding) -> int:

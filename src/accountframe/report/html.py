@@ -32,6 +32,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 
 from accountframe.assessment import (
@@ -55,6 +56,7 @@ from accountframe.report._common import (
     days_overdue,
     person_heading,
     roles_text,
+    since_text,
     subject_text,
     worst_first,
 )
@@ -577,7 +579,7 @@ def _consequences(assessment: Assessment) -> str:
 
 
 def _finding_rows(
-    findings: Sequence[Finding], titles: Mapping[str, str], *, first: str
+    findings: Sequence[Finding], titles: Mapping[str, str], *, first: str, as_of: datetime.date
 ) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for f in findings:
@@ -592,11 +594,18 @@ def _finding_rows(
                 _status(f),
                 _e(f.severity.value),
                 lead,
-                _e(f.message) + _evidence(f),
+                _e(f.message) + _since(f, as_of) + _evidence(f),
                 _id(date_text(f.due)),
             )
         )
     return rows
+
+
+def _since(finding: Finding, as_of: datetime.date) -> str:
+    """ " (failing since ...)" after a message, with a look-back, for all but a pass."""
+    if finding.since is None or finding.status not in EXCEPTIONS:
+        return ""
+    return f'; <span class="since">{_e(since_text(finding, as_of))}</span>'
 
 
 def _group(
@@ -606,6 +615,7 @@ def _group(
     titles: Mapping[str, str],
     *,
     first: str,
+    as_of: datetime.date,
 ) -> str:
     ordered = worst_first(findings)
     exceptions = [f for f in ordered if f.status in EXCEPTIONS]
@@ -625,7 +635,7 @@ def _group(
             _table(
                 f"Exceptions: {heading}",
                 columns,
-                _finding_rows(exceptions, titles, first=first),
+                _finding_rows(exceptions, titles, first=first, as_of=as_of),
                 css="findings",
             )
         )
@@ -635,7 +645,7 @@ def _group(
             + _table(
                 f"Passing: {heading}",
                 columns,
-                _finding_rows(passing, titles, first=first),
+                _finding_rows(passing, titles, first=first, as_of=as_of),
                 css="findings",
             )
             + "\n</details>"
@@ -647,7 +657,12 @@ def _group(
 def _by_person(assessment: Assessment, titles: Mapping[str, str]) -> str:
     groups = [
         _group(
-            _e(person_heading(person, findings)), f"person-{i}", findings, titles, first="subject"
+            _e(person_heading(person, findings)),
+            f"person-{i}",
+            findings,
+            titles,
+            first="subject",
+            as_of=assessment.as_of,
         )
         for i, (person, findings) in enumerate(assessment.by_person().items(), start=1)
     ]
@@ -659,7 +674,16 @@ def _by_contract(assessment: Assessment, titles: Mapping[str, str]) -> str:
     for index, (contract, findings) in enumerate(assessment.by_contract().items(), start=1):
         title = titles.get(contract)
         heading = _e(contract) + (f": {_e(title)}" if title else "")
-        groups.append(_group(heading, f"contract-{index}", findings, titles, first="accountable"))
+        groups.append(
+            _group(
+                heading,
+                f"contract-{index}",
+                findings,
+                titles,
+                first="accountable",
+                as_of=assessment.as_of,
+            )
+        )
     return _section("by-contract", *(groups or ["<p>No contract findings.</p>"]))
 
 

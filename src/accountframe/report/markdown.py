@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 
 from accountframe.assessment import Assessment, ConsequenceStatus, Finding, Status
@@ -41,6 +42,7 @@ from accountframe.report._common import (
     date_text,
     days_overdue,
     person_heading,
+    since_text,
     subject_text,
     top_risks,
     worst_first,
@@ -230,14 +232,18 @@ def _exceptions(assessment: Assessment, titles: Mapping[str, str]) -> list[str]:
         lines += [f"### {escape(person_heading(person, shown))}", ""]
         lines += _table(
             ["status", "severity", "policy", "subject", "message", "due"],
-            [_finding_row(finding, titles) for finding in worst_first(shown)],
+            [_finding_row(finding, titles, assessment.as_of) for finding in worst_first(shown)],
         )
         lines += [""]
     return lines if listed else [*lines, "None.", ""]
 
 
-def _finding_row(finding: Finding, titles: Mapping[str, str]) -> tuple[str, ...]:
+def _finding_row(
+    finding: Finding, titles: Mapping[str, str], as_of: datetime.date
+) -> tuple[str, ...]:
     message = finding.message
+    if finding.since is not None and finding.status in EXCEPTIONS:
+        message += f"; {since_text(finding, as_of)}"
     if finding.waiver is not None:
         waiver = finding.waiver
         message += (

@@ -44,7 +44,7 @@ from accountframe import jsontext
 from accountframe._version import __version__
 from accountframe.assessment import Assessment, Finding, Status
 from accountframe.compiler.compiler import Plan
-from accountframe.errors import Diagnostic, Location
+from accountframe.errors import AccountframeError, Diagnostic, Location
 
 __all__ = [
     "FORMATS",
@@ -54,6 +54,7 @@ __all__ = [
     "Annotation",
     "expression_locations",
     "from_diagnostics",
+    "from_error",
     "from_findings",
     "github",
     "sarif",
@@ -85,7 +86,8 @@ class Annotation:
 
     Attributes:
         level: `error`, `warning` or `note` (SARIF's names; GitHub's `notice` for a note).
-        rule: What kind of thing: an error code (`af-type`), a policy id, `af-test`.
+        rule: What kind of thing: an error code (`af-type`), a policy id, `policy-test` (a
+            failing policy test case).
         message: What is wrong, in full (it may have several lines).
         location: Where, when known: a file, and a line and column when known.
         title: A short title (GitHub shows it above the message); default the rule.
@@ -106,7 +108,7 @@ def from_diagnostics(diagnostics: Iterable[Diagnostic], level: str = "error") ->
     """An annotation for each load or compile problem, at its location.
 
     Example:
-        >>> from accountframe.errors import Diagnostic, Location
+        >>> from accountframe.errors import AccountframeError, Diagnostic, Location
         >>> d = Diagnostic("af-key", "unknown key 'tierr'", Location(file="p.yaml", line=4,
         ...                column=5, path="contracts[0]"))
         >>> from_diagnostics([d])[0].message
@@ -125,6 +127,21 @@ def from_diagnostics(diagnostics: Iterable[Diagnostic], level: str = "error") ->
         )
         for diagnostic in diagnostics
     ]
+
+
+def from_error(error: AccountframeError) -> list[Annotation]:
+    """An error's diagnostics as annotations (`from_diagnostics`); an error without any
+    (a usage error) as one annotation with no place.
+
+    Example:
+        >>> from accountframe.errors import UsageError
+        >>> from_error(UsageError("no policy tests"))[0].rule
+        'af-usage'
+    """
+    problems = error.problems()
+    if problems:
+        return from_diagnostics(problems)
+    return [Annotation("error", error.code, str(error))]
 
 
 def from_findings(

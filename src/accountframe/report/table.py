@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime
 import io
 import itertools
 import re
@@ -49,6 +50,7 @@ from accountframe.report._common import (
     amount_text,
     date_text,
     person_heading,
+    since_text,
     subject_text,
     worst_first,
 )
@@ -241,7 +243,7 @@ def _blocks(assessment: Assessment, show: str = "all", compact: bool = False) ->
     for person, findings in groups.items():
         heading = terminal_line(person_heading(person, findings))
         blocks.append(_Paragraph(((heading, ""),), style="bold"))
-        blocks += _findings(findings, widths, compact)
+        blocks += _findings(findings, widths, assessment.as_of, compact)
         if not compact:
             blocks.append(_BLANK)
     if compact and groups:
@@ -304,10 +306,13 @@ def _not_listed(counts: Mapping[str, int]) -> str:
 
 
 def _findings(
-    findings: Sequence[Finding], widths: Mapping[str, int], compact: bool = False
+    findings: Sequence[Finding],
+    widths: Mapping[str, int],
+    as_of: datetime.date,
+    compact: bool = False,
 ) -> list[_Block]:
     """Each finding as a line of short aligned fields, then its message at full width
-    (`compact`: the message after the fields, in one paragraph).
+    (`compact`: the message after the fields, on the same line).
 
     Messages are the long part; in a table column they wrap into slivers on a terminal.
     """
@@ -323,13 +328,16 @@ def _findings(
             f"{'' if finding.due is None else f'  due {date_text(finding.due)}'}"
         )
         style = STATUS_STYLES.get(finding.status.value, "")
+        since = ""
+        if finding.since is not None and finding.status in EXCEPTIONS:
+            since = f"; {since_text(finding, as_of)}"
         if compact:
             # One line: a line break in the message would start a line grep cannot place.
-            message = terminal_line(finding.message)
+            message = terminal_line(finding.message) + since
             fields = (("  ", ""), (status, style), (f"{rest}  {message}", ""))
             blocks.append(_Paragraph(fields, wrap=False))
         else:
-            blocks += _entry(status, style, rest, terminal(finding.message))
+            blocks += _entry(status, style, rest, terminal(finding.message) + since)
     return blocks
 
 

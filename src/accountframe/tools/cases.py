@@ -311,7 +311,7 @@ class TestReport:
             found.append(
                 pipelines.Annotation(
                     level="error",
-                    rule="af-test",
+                    rule="policy-test",
                     message=f"{case.name}\n{case.diff()}",
                     location=Location(file=case.file, line=line),
                     title=f"policy test failed: {case.name}",

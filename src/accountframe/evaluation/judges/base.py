@@ -18,7 +18,15 @@ from accountframe.evaluation.expressions import Expressions, Variables
 from accountframe.evaluation.observer import Observer
 from accountframe.evaluation.scope import Scope, Scopes
 
-__all__ = ["ConsequenceJudge", "ConsequenceOutcome", "FindingJudge", "Judging", "Outcome", "days"]
+__all__ = [
+    "ConsequenceJudge",
+    "ConsequenceOutcome",
+    "DateChanges",
+    "FindingJudge",
+    "Judging",
+    "Outcome",
+    "days",
+]
 
 #: What a judge of a finding kind gives: (status, message, due, evidence, counted). `evidence`
 #: is the finding's (SPEC section 4, per kind); `counted` the reviews or reports that counted
@@ -46,6 +54,12 @@ class FindingJudge(Protocol):
     """Decides a policy of a finding kind for a subject it applies to."""
 
     def __call__(self, policy: CompiledPolicy, scope: Scope, judging: Judging) -> Outcome: ...
+
+
+class DateChanges(Protocol):
+    """The days after which a finding kind's outcome may change with the date alone."""
+
+    def __call__(self, policy: CompiledPolicy, outcome: Outcome) -> tuple[datetime.date, ...]: ...
 
 
 class ConsequenceJudge(Protocol):

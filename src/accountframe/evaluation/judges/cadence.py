@@ -7,12 +7,14 @@ The qualifying reviews are the contract's reviews dated on or before as_of for w
 
 from __future__ import annotations
 
+import datetime
+
 from accountframe.compiler.compiler import CompiledPolicy
 from accountframe.evaluation.judges.base import Judging, Outcome
-from accountframe.evaluation.judges.freshness import days_overdue, freshness
+from accountframe.evaluation.judges.freshness import days_overdue, freshness, status_changes
 from accountframe.evaluation.scope import ContractScope
 
-__all__ = ["judge"]
+__all__ = ["changes", "judge"]
 
 
 def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Outcome:
@@ -35,3 +37,9 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
         "qualifying": len(dates),
     }
     return status, message, due, evidence, counted
+
+
+def changes(policy: CompiledPolicy, outcome: Outcome) -> tuple[datetime.date, ...]:
+    """The days after which the outcome may change with the date alone: the freshness
+    boundaries of its due date (see `freshness.status_changes`)."""
+    return status_changes(policy.durations, outcome[2])

@@ -26,7 +26,7 @@ from accountframe.evaluation.judges.base import days
 from accountframe.evaluation.observer import Observer
 from accountframe.framework.duration import Duration
 
-__all__ = ["days_overdue", "freshness"]
+__all__ = ["days_overdue", "freshness", "status_changes"]
 
 _PASS, _WARN, _FAIL = Status.PASS, Status.WARN, Status.FAIL
 
@@ -101,3 +101,31 @@ def days_overdue(due: datetime.date | None, as_of: datetime.date) -> int | None:
     5
     """
     return max(0, (as_of - due).days) if due is not None else None
+
+
+def status_changes(
+    durations: Mapping[str, Duration], due: datetime.date | None
+) -> tuple[datetime.date, ...]:
+    """The days on which a freshness status changes with the date alone, the events fixed:
+    the first day of warning (`due - warn_before + 1`) and of failing (`due + grace + 1`).
+
+    >>> from accountframe.framework.duration import Duration
+    >>> status_changes({"warn_before": Duration(days=7), "grace": Duration(days=3)},
+    ...                datetime.date(2026, 11, 20))
+    (datetime.date(2026, 11, 14), datetime.date(2026, 11, 24))
+    """
+    if due is None:  # no base: fails whatever the date
+        return ()
+    return tuple(
+        day
+        for day in (
+            _next(durations["warn_before"].before(due)),
+            _next(durations["grace"].after(due)),
+        )
+        if day is not None
+    )
+
+
+def _next(day: datetime.date) -> datetime.date | None:
+    """The day after `day`, or None at the calendar's end."""
+    return day + datetime.timedelta(days=1) if day < datetime.date.max else None

@@ -10,14 +10,16 @@ deadline for the report at hand; the evidence keeps it). Evidence: `last_receive
 
 from __future__ import annotations
 
+import datetime
+
 from accountframe.assessment import Status
 from accountframe.compiler.compiler import CompiledPolicy
 from accountframe.evaluation.judges.base import Judging, Outcome
-from accountframe.evaluation.judges.freshness import days_overdue, freshness
+from accountframe.evaluation.judges.freshness import days_overdue, freshness, status_changes
 from accountframe.evaluation.scope import ContractScope
 from accountframe.framework.policies import RequiredInformation
 
-__all__ = ["judge"]
+__all__ = ["changes", "judge"]
 
 
 def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Outcome:
@@ -72,3 +74,11 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
         "failed_check": failed_check,
     }
     return status, message, finding_due, evidence, counted
+
+
+def changes(policy: CompiledPolicy, outcome: Outcome) -> tuple[datetime.date, ...]:
+    """The days after which the outcome may change with the date alone: the freshness
+    boundaries of its due date (see `freshness.status_changes`). The evidence's `due`: a
+    finding that fails on `require` alone has no due date of its own, but its freshness
+    still runs out then."""
+    return status_changes(policy.durations, outcome[3].get("due"))

@@ -20,7 +20,7 @@ from accountframe.framework.policies import PersonalResponsibility
 from accountframe.load.plain import cel_plain, plain
 from accountframe.model import Assignment, Person
 
-__all__ = ["judge"]
+__all__ = ["changes", "judge"]
 
 
 def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Outcome:
@@ -117,3 +117,12 @@ def _unmet(
     if expressions.test(policy, "eligible", scope, plain_values, canonical):
         return None
     return expressions.unmet(policy, "eligible", scope, None, canonical)
+
+
+def changes(policy: CompiledPolicy, outcome: Outcome) -> tuple[datetime.date, ...]:
+    """A vacancy turns from `warn` to `fail` the day after its limit (the outcome's due date);
+    anything else changes only with an assignment's start or end."""
+    status, due = outcome[0], outcome[2]
+    if status is Status.WARN and due is not None and due < datetime.date.max:
+        return (due + datetime.timedelta(days=1),)
+    return ()

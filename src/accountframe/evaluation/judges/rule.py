@@ -18,7 +18,7 @@ from accountframe.evaluation.judges.base import Judging, Outcome
 from accountframe.evaluation.judges.freshness import days_overdue
 from accountframe.evaluation.scope import Scope
 
-__all__ = ["judge"]
+__all__ = ["changes", "judge"]
 
 
 def judge(policy: CompiledPolicy, scope: Scope, judging: Judging) -> Outcome:
@@ -38,3 +38,9 @@ def judge(policy: CompiledPolicy, scope: Scope, judging: Judging) -> Outcome:
         f"not met: {policy.policy.title} ({unmet})" if unmet else f"not met: {policy.policy.title}"
     )
     return Status.FAIL, message, due, evidence, ()
+
+
+def changes(policy: CompiledPolicy, outcome: Outcome) -> tuple[datetime.date, ...]:
+    """A rule's outcome changes only with its inputs (an expression that reads the date itself
+    is evaluated every day: see `accountframe.timeline`)."""
+    return ()

@@ -55,6 +55,7 @@ from accountframe.framework.policies import (
     Scope,
     Severity,
 )
+from accountframe.lint import LintReport, lint
 from accountframe.load.documents import LoadLimits, load_portfolio
 from accountframe.load.locations import subject_locations
 from accountframe.load.ocds import ImportResult, ImportSummary, OcdsError
@@ -84,7 +85,7 @@ from accountframe.schemas import (
     portfolio_schema,
 )
 from accountframe.timeline.spells import ConsequenceSpell, History, Spell
-from accountframe.tools.docgen import write_docs
+from accountframe.tools.docgen import write_docs, write_mkdocs_config
 from accountframe.tools.policytest import TestReport, run_tests
 from accountframe.tools.snapshot import snapshot
 
@@ -115,6 +116,7 @@ __all__ = [
     "ImportResult",
     "ImportSummary",
     "ItemStatus",
+    "LintReport",
     "LoadError",
     "LoadLimits",
     "Location",
@@ -157,6 +159,7 @@ __all__ = [
     "framework_schema",
     "history",
     "history_schema",
+    "lint",
     "load_framework",
     "load_portfolio",
     "portfolio_schema",
@@ -165,4 +168,5 @@ __all__ = [
     "snapshot",
     "subject_locations",
     "write_docs",
+    "write_mkdocs_config",
 ]

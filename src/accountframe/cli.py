@@ -149,10 +149,8 @@ def validate(portfolios: Sequence[str], format_: str) -> None:
                 f", {_count(counts['people'], 'person', 'people')}"
                 f", {_count(counts['waivers'], 'waiver')}"
             )
-    if format_ == "json":
-        _echo_json("validate", {"ok": not invalid, "files": files})
-    elif format_ in pipelines.FORMATS:
-        click.echo(pipelines.FORMATS[format_](problems), nl=False)
+    if format_ != "text":
+        click.echo(cli_pipeline.validate_for_pipelines(format_, files, problems), nl=False)
     if invalid:
         raise SystemExit(EXIT_INVALID)
 
@@ -441,37 +439,37 @@ def history_command(
 
 @cli.command()
 @click.argument("framework", required=False, default=DEFAULT_FRAMEWORK, metavar="[FRAMEWORK]")
+@click.option("--strict", is_flag=True, help="Warnings fail lint too (exit 2).")
 @_machine_format_option
-def lint(framework: str, format_: str) -> None:
-    """Load and compile a framework; print every problem.
+def lint(framework: str, strict: bool, format_: str) -> None:
+    """Load and compile a framework; print every problem and warning.
 
-    Every CEL expression is compiled, so syntax errors are found before anything runs.
+    Every file is read and every CEL expression compiled and type-checked in one run, even
+    where other parts have problems. Warnings (a parameter or definition nothing uses, a title
+    whose period contradicts its parameter) are printed but do not fail lint unless --strict.
 
     FRAMEWORK is a folder or the name of a bundled framework (default
-    uk-central-government). Exits 0 when it is sound and 2 when it is not.
+    uk-central-government). Exits 0 when it has no errors and 2 when it has.
     """
-    fw = _load_framework(framework)
-    try:
-        af.compile(fw)  # compiling is the check: it raises on every problem
-    except af.AccountframeError as error:
-        _report(error, framework)
-    count = len(fw.policies)
-    if format_ == "json":
-        _echo_json(
-            "lint",
-            {
-                "ok": True,
-                "target": framework,
-                "framework": {"name": fw.name, "version": fw.version},
-                "policies": count,
-            },
-        )
-    elif format_ in pipelines.FORMATS:
-        click.echo(pipelines.FORMATS[format_]([]), nl=False)
-    else:
+    if not _exists(framework):
+        _load_framework(framework)  # a bundled framework, or says why it is neither
+    report = af.lint(framework, limits=_limits())
+    if report.diagnostics:
+        _echo("\n".join(d.render() for d in report.diagnostics), err=True)
+    errors, warnings = len(report.errors), len(report.warnings)
+    noted = f", and {_count(warnings, 'warning', 'warnings')}" if warnings else ""
+    if format_ != "text":  # for a pipeline, on standard output, whatever the outcome
+        ok = report.framework is not None and not (strict and warnings)
+        click.echo(cli_pipeline.lint_for_pipelines(format_, framework, report, ok), nl=False)
+    if report.framework is None:
+        _fail(f"{framework}: {errors} problem{'s' if errors != 1 else ''} found{noted}")
+    if strict and warnings:
+        _fail(f"{framework}: {_count(warnings, 'warning', 'warnings')} (--strict)")
+    fw = report.framework
+    if format_ == "text":
         _echo(
             f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
-            f"{_count(count, 'policy', 'policies')}"
+            f"{_count(len(fw.policies), 'policy', 'policies')}{noted}"
         )
 
 
@@ -537,12 +535,8 @@ def policy_tests(
         _fail(str(error))
     except af.AccountframeError as error:
         _report(error, framework)
-    if format_ == "json":
-        _echo_json("test", {"ok": results.passed, **results.to_dict()})
-    elif format_ == "junit":
-        click.echo(results.to_junit(), nl=False)
-    elif format_ in pipelines.FORMATS:
-        click.echo(pipelines.FORMATS[format_](results.annotations()), nl=False)
+    if format_ != "text":
+        click.echo(cli_pipeline.test_for_pipelines(format_, results), nl=False)
     else:
         _echo(results.render())
     covered = True
@@ -587,8 +581,10 @@ def docs(framework: str, output: str) -> None:
 
     An overview (roles, policies by kind), who reviews what how often, the sanctions and
     rewards ladder, the parameters and a page per policy with the policy tests that name it.
-    DIR is replaced atomically: a failed run leaves the old pages. FRAMEWORK is a folder or
-    the name of a bundled framework (default uk-central-government).
+    DIR is replaced atomically: a failed run leaves the old pages. A ready mkdocs.yml (Material
+    theme, Mermaid diagrams) is written beside DIR, unless one is there or that is a framework
+    folder. FRAMEWORK is a folder or the name of a bundled framework (default
+    uk-central-government).
 
     Exits 0, or 2 if the framework or its tests are invalid or DIR cannot be written.
     """
@@ -598,6 +594,7 @@ def docs(framework: str, output: str) -> None:
         folder = folder.parent
     try:
         pages = af.write_docs(fw, output, tests=folder)
+        config = af.write_mkdocs_config(fw, output)
     except af.UsageError as error:
         _fail(str(error))
     except af.AccountframeError as error:
@@ -605,7 +602,14 @@ def docs(framework: str, output: str) -> None:
     _echo(
         f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
         f"{_count(len(pages), 'page')} written to {output}"
+        + (f"; {config} written (build the site with mkdocs build)" if config else "")
     )
+    if config is None and (Path(output).parent / "framework.yaml").exists():
+        _echo(
+            f"note: no mkdocs.yml written beside {output}: its folder is a framework folder, "
+            "where a mkdocs.yml would be read as a policy file; write the pages elsewhere",
+            err=True,
+        )
 
 
 @cli.command()
@@ -799,11 +803,6 @@ def _report_for_pipelines(error: af.AccountframeError, what: str) -> None:
         text = cli_pipeline.error_for_pipelines(format_, command, error, what)
         if text is not None:
             click.echo(text, nl=False)
-
-
-def _echo_json(command: str, document: dict[str, Any]) -> None:
-    """A command's result as the `accountframe/COMMAND/1` document on standard output."""
-    click.echo(cli_pipeline.document(command, document), nl=False)
 
 
 def _inputs(portfolio: str | None, framework: str) -> list[str]:

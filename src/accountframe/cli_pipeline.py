@@ -23,7 +23,10 @@ __all__ = [
     "error_for_pipelines",
     "fail_on",
     "findings_for_pipelines",
+    "lint_for_pipelines",
     "named_from",
+    "test_for_pipelines",
+    "validate_for_pipelines",
 ]
 
 
@@ -138,3 +141,42 @@ def named_from(path: str, written: str | None) -> str:
         return path
     folder = os.path.dirname(os.path.abspath(written))
     return os.path.relpath(os.path.abspath(path), folder).replace(os.sep, "/")
+
+
+def lint_for_pipelines(format_: str, target: str, report: af.LintReport, ok: bool) -> str:
+    """`lint --format json|sarif|github`: every problem and warning (`ok`: whether lint
+    passes, `--strict` counted)."""
+    if format_ == "json":
+        fw = report.framework
+        return document(
+            "lint",
+            {
+                "ok": ok,
+                "target": target,
+                "framework": {"name": fw.name, "version": fw.version} if fw else None,
+                "policies": len(fw.policies) if fw else None,
+                "errors": len(report.errors),
+                "warnings": len(report.warnings),
+                "diagnostics": [d.to_dict() for d in report.diagnostics],
+            },
+        )
+    return pipelines.FORMATS[format_](pipelines.from_diagnostics(report.diagnostics))
+
+
+def validate_for_pipelines(
+    format_: str, files: list[dict[str, Any]], problems: list[pipelines.Annotation]
+) -> str:
+    """`validate --format json|sarif|github`: each file's outcome (`json`), or every problem."""
+    if format_ == "json":
+        return document("validate", {"ok": all(f["ok"] for f in files), "files": files})
+    return pipelines.FORMATS[format_](problems)
+
+
+def test_for_pipelines(format_: str, results: af.TestReport) -> str:
+    """`test --format json|junit|sarif|github`: the run as a document, JUnit XML, or each
+    failing case at the expectation it did not meet."""
+    if format_ == "json":
+        return document("test", {"ok": results.passed, **results.to_dict()})
+    if format_ == "junit":
+        return results.to_junit()
+    return pipelines.FORMATS[format_](results.annotations())

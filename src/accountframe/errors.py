@@ -24,13 +24,23 @@ portfolio.yaml:11:5: af-key: contracts[0].teir: unknown key 'teir' (did you mean
         teir: gold
         ^
 ```
+
+A diagnostic is an `error` (the input is invalid) or a `warning` (it is valid, but very likely
+not what was meant: a parameter nothing uses, a title that contradicts a parameter). Only
+`accountframe.lint` and a compiled framework's `warnings` give warnings; an exception carries
+errors only. A warning renders with `warning:` after the location:
+
+```text
+mine/framework.yaml:6:3: warning: af-unused: params.spare: parameter 'spare' is set, never used
+```
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -43,6 +53,7 @@ __all__ = [
     "CelError",
     "CelEvaluationError",
     "Diagnostic",
+    "DiagnosticSeverity",
     "FrameworkError",
     "LoadError",
     "Location",
@@ -81,7 +92,19 @@ ERROR_CODES: dict[str, str] = {
     "af-type": "a CEL expression that cannot type-check: an unknown field, a wrong number of "
     "arguments, operand types no overload accepts, a result of the wrong type",
     "af-unknown": "a CEL expression that names a variable or function that does not exist",
+    "af-stray": "a file in a framework folder that is not a policy file (a portfolio, an "
+    "mkdocs.yml, policy tests, another framework file, any mapping without 'policies')",
+    "af-unused": "a parameter or definition that nothing uses: an error for a parameter an "
+    "extending framework adds (very likely a misspelt inherited one), else a warning",
+    "af-drift": "a warning: a policy's title names a period that none of its durations, set "
+    "by parameters, is (write the period as {params.NAME}, or change the title)",
 }
+
+#: What a diagnostic is: `error` makes the input invalid; `warning` is shown by lint only.
+DiagnosticSeverity = Literal["error", "warning"]
+_SEVERITIES = ("error", "warning")
+# A path into a policy list: `policies[3]`, then the rest (`.require`, `.tags[1]`).
+_POLICY_PATH = re.compile(r"(policies\[\d+\])(.*)", re.DOTALL)
 
 
 @attrs.frozen(order=False)
@@ -140,13 +163,47 @@ class Diagnostic:
     location: Location = attrs.field(factory=Location)
     #: The text of the source line the location points into, for the caret display.
     source_line: str | None = None
+    #: `error` (the input is invalid) or `warning` (valid, very likely not what was meant).
+    severity: DiagnosticSeverity = attrs.field(
+        default="error", validator=attrs.validators.in_(_SEVERITIES)
+    )
+    #: The id of the policy the problem is in, when it is known: the path is then shown by id
+    #: as well as by position (`CAD-1.every (policies[0])`).
+    policy: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this diagnostic makes the input invalid (its severity is `error`)."""
+        return self.severity == "error"
+
+    def shown_path(self) -> str:
+        """The path as messages show it: a policy's named by its id and by its position.
+
+        Example:
+            >>> Diagnostic("af-type", "m", Location(path="policies[2].require"),
+            ...            policy="R-1").shown_path()
+            'R-1.require (policies[2])'
+        """
+        path = self.location.path
+        match = _POLICY_PATH.fullmatch(path) if self.policy else None
+        if match is None:
+            return path
+        return f"{self.policy}{match.group(2)} ({match.group(1)})"
 
     def render(self) -> str:
-        """The one message grammar: `where: code: path: message`, then source line and caret."""
+        """The one message grammar: `where: code: path: message`, then source line and caret;
+        a warning has `warning:` before its code.
+
+        Example:
+            >>> Diagnostic("af-unused", "nothing uses parameter 'x'",
+            ...            Location(file="f.yaml", line=3, column=3, path="params.x"),
+            ...            severity="warning").render()
+            "f.yaml:3:3: warning: af-unused: params.x: nothing uses parameter 'x'"
+        """
         loc = self.location
-        prefix = f"{loc}: {self.code}: "
+        prefix = f"{loc}: " + ("warning: " if self.severity == "warning" else "") + f"{self.code}: "
         if loc.file is not None and loc.path:
-            prefix += f"{loc.path}: "
+            prefix += f"{self.shown_path()}: "
         text = prefix + self.message
         if self.source_line is not None and loc.column is not None:
             line, column = _window(self.source_line.rstrip("\n"), loc.column)
@@ -164,8 +221,9 @@ class Diagnostic:
     def to_dict(self) -> dict[str, Any]:
         """The diagnostic as plain data, ready for JSON: what a web handler or CI tool returns.
 
-        `text` is `render()`'s first line (the one message grammar); `source_line` is the line
-        the location points into, when known.
+        `severity` is `error` or `warning` (lint's); `policy` the id of the policy the problem
+        is in, when known; `text` is `render()`'s first line (the one message grammar);
+        `source_line` is the line the location points into, when known.
 
         Example:
             >>> d = Diagnostic("af-key", "unknown key 'tierr' (did you mean 'tier'?)",
@@ -177,6 +235,8 @@ class Diagnostic:
         """
         return {
             "code": self.code,
+            "severity": self.severity,
+            "policy": self.policy,
             "message": self.message,
             "location": self.location.to_dict(),
             "source_line": self.source_line,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from accountframe.assessment import ASSESSMENT_FORMAT, ConsequenceStatus, Status
-from accountframe.framework.folder import FrameworkFile
+from accountframe.framework.files import DefinitionEntry, FrameworkFile
 from accountframe.framework.policies import KINDS, Severity
 from accountframe.load.structure import json_schema
 from accountframe.model import PORTFOLIO_FORMAT, Portfolio
@@ -293,6 +293,15 @@ def framework_schema() -> dict[str, Any]:
     identifier = {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
     schema["properties"]["params"]["propertyNames"] = identifier
     schema["properties"]["definitions"]["propertyNames"] = identifier
+    # A definition is an expression, or a mapping {expression, title}.
+    entry = json_schema(DefinitionEntry, title="definition", schema_id="definition")
+    entry.pop("$schema", None)
+    entry.pop("$id", None)
+    entry.pop("$defs", None)
+    definitions["DefinitionEntry"] = entry
+    schema["properties"]["definitions"]["additionalProperties"] = {
+        "oneOf": [{"type": "string"}, {"$ref": "#/$defs/DefinitionEntry"}]
+    }
     for kind, cls in KINDS.items():
         kind_schema = json_schema(cls, title=kind, schema_id=kind)
         definitions.update(kind_schema.pop("$defs"))

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 import accountframe as af
 from accountframe.fastpath import Declined
+from accountframe.framework import composer
 from accountframe.framework import folder as frameworks
 from accountframe.framework.folder import FrameworkFile
 from accountframe.framework.policies import KINDS
@@ -244,7 +245,9 @@ def framework_inputs() -> list[tuple[type, Any]]:
         return _structure.structure(cls, data, path)
 
     with pytest.MonkeyPatch.context() as patch:
+        # framework.yaml is structured by the folder loader, the policies by the composer.
         patch.setattr(frameworks, "structure", recording)
+        patch.setattr(composer, "structure", recording)
         af.bundled("uk-central-government")
     return given
 

@@ -5,7 +5,9 @@ something can change; `day_by_day` evaluates every day. Over generated framework
 expressions that read the date, sanctions that read a finding's days overdue, person-scope
 rules that read `contracts`) and generated portfolios, over periods placed around their
 events (waivers starting and expiring, SROs changing and leaving posts vacant, events before
-the period and on its first day), the two give the same JSON, byte for byte.
+the period and on its first day), the two give the same JSON, byte for byte. With a look-back
+(and sanctions that read `days_in_status` and `since`), the last day's `since` agrees with the
+day-by-day history of the look-back.
 """
 
 from __future__ import annotations
@@ -147,6 +149,25 @@ def test_history_is_what_evaluating_every_day_gives(
     assert history(plan, portfolio, start, end).to_json() == (
         day_by_day(plan, portfolio, start, end).to_json()
     )
+    if framework.look_back is not None:
+        # `since` on the last day's assessment agrees with the history of its look-back.
+        limit = framework.look_back.before(end)
+        reference = day_by_day(plan, portfolio, limit, end)
+        assessment = af.compile(framework).evaluate(portfolio, end)
+        for spells, results in (
+            (reference.spells, assessment.findings),
+            (reference.consequence_spells, assessment.consequences),
+        ):
+            expected = {
+                (s.policy, s.subject.type, s.subject.id): (s.start, s.start == limit)
+                for s in spells
+                if s.end == end
+            }
+            found = {
+                (r.policy, r.subject.type, r.subject.id): (r.since, r.since_limited)
+                for r in results
+            }
+            assert found == expected
 
 
 def test_the_bundled_example_over_a_year_is_what_evaluating_every_day_gives() -> None:

@@ -26,10 +26,11 @@ from accountframe.cel.types import (
     map_of,
     unary,
 )
-from accountframe.compiler.compiler import compile_framework
+from accountframe.compiler.compiler import SINCE_FIELDS, compile_framework
 from accountframe.compiler.environment import CONTRACT, FINDING, Environment, reference_table
 from accountframe.errors import CelEvaluationError, FrameworkError
-from accountframe.evaluation.findings import finding_value
+from accountframe.evaluation.findings import Since, finding_value
+from accountframe.framework.duration import Duration
 from accountframe.framework.policies import Rule, Sanction
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -374,7 +375,12 @@ def test_findings_element_matches_what_evaluation_binds() -> None:
     portfolio = af.load_portfolio(ROOT / "tests" / "fixtures" / "portfolios" / "cli.yaml")
     assessment = framework.evaluate(portfolio)
     assert assessment.findings
-    assert set(finding_value(assessment.findings[0])) == set(FINDING.fields)
+    # `since` and `days_in_status` only with a look-back (the lint checks they are not read
+    # without one); with one, every field.
+    assert set(finding_value(assessment.findings[0])) == set(FINDING.fields) - SINCE_FIELDS
+    since = Since(Duration.parse("1 year"))
+    value = since.value(assessment.findings[0], assessment.as_of)
+    assert set(value) == set(FINDING.fields)
 
 
 def test_contract_type_covers_the_view() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import accountframe as af
-from accountframe.tools.docgen import MARKER, escape, render_docs
+from accountframe.tools.docgen import MARKER, escape, reading, render_docs
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "docs"
@@ -195,9 +196,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_writes_the_bundled_framework(tmp_path: Path) -> None:
     result = _run("docs", "-o", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
-    assert (
-        result.stdout
-        == f"ok: uk-central-government 2026.1: 40 pages written to {tmp_path / 'site'}\n"
+    assert result.stdout == (
+        f"ok: uk-central-government 2026.1: 40 pages written to {tmp_path / 'site'}; "
+        f"{tmp_path / 'mkdocs.yml'} written (build the site with mkdocs build)\n"
     )
     assert len(list((tmp_path / "site" / "policies").glob("*.md"))) == 36
     assert "## Policy tests" in (tmp_path / "site" / "policies" / "CAD-GOLD-SRO.md").read_text()
@@ -227,3 +228,81 @@ def test_cli_errors_exit_2_without_a_traceback(args: list[str], message: str) ->
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (ROOT / "out").exists()
+
+
+def test_cli_writes_a_ready_mkdocs_yml_once_and_the_site_builds(tmp_path: Path) -> None:
+    site = tmp_path / "docs"
+    result = _run("docs", "-o", str(site))
+    assert result.returncode == 0, result.stderr
+    config = (tmp_path / "mkdocs.yml").read_text()
+    assert 'docs_dir: "docs"' in config
+    assert "name: material" in config
+    assert "format: !!python/name:pymdownx.superfences.fence_code_format" in config
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir", "out"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert '<pre class="mermaid"><code>flowchart BT' in index  # the roles chain, for Mermaid
+    # A second run keeps the file, edited or not, and says nothing of it.
+    (tmp_path / "mkdocs.yml").write_text(config + "# mine\n")
+    again = _run("docs", "-o", str(site))
+    assert again.stdout == f"ok: uk-central-government 2026.1: 40 pages written to {site}\n"
+    assert (tmp_path / "mkdocs.yml").read_text().endswith("# mine\n")
+
+
+def test_the_digest_is_not_in_the_first_lines_of_the_index() -> None:
+    fw = af.load_framework(VALID)
+    index = render_docs(fw)["index.md"]
+    first_lines = index.split("## ", 1)[0]
+    assert "sha256:" not in first_lines
+    assert index.rstrip().endswith(f"`sha256:{fw.digest}`")
+
+
+def test_applies_to_reads_titled_definitions_in_words(tmp_path: Path) -> None:
+    rule = af.Rule(id="R-1", title="T", applies_to="is_live && !is_small", require="true")
+    fw = af.Framework(
+        name="f",
+        version="1",
+        definitions={
+            "is_live": "contract.stage == 'live'",
+            "is_small": "contract.tier == 'bronze'",
+        },
+        definition_titles={"is_live": "the contract is live", "is_small": "it is a small contract"},
+        policies=[rule],
+    )
+    assert reading(fw, rule) == (
+        "Each contract for which all of these hold: the contract is live; "
+        "it is not so that it is a small contract."
+    )
+
+
+def test_a_review_title_that_contradicts_its_period_is_marked() -> None:
+    fw = af.bundled("uk-central-government").extend(
+        "mine", params={"gold_sro_review_every": "2 weeks"}
+    )
+    row = next(
+        line for line in render_docs(fw)["reviews.md"].splitlines() if "CAD-GOLD-SRO" in line
+    )
+    assert row.split(" | ")[1:3] == [
+        "The SRO reviews every live gold contract monthly (this title was written for another period)",
+        "14 days",
+    ]
+
+
+def test_no_mkdocs_yml_is_written_into_a_framework_folder(tmp_path: Path) -> None:
+    shutil.copytree(VALID, tmp_path / "fw", ignore=shutil.ignore_patterns("tests"))
+    result = _run("docs", str(tmp_path / "fw"), "-o", str(tmp_path / "fw" / "site"))
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "fw" / "mkdocs.yml").exists()
+    assert result.stderr == (
+        f"note: no mkdocs.yml written beside {tmp_path / 'fw' / 'site'}: its folder is a "
+        "framework folder, where a mkdocs.yml would be read as a policy file; write the pages "
+        "elsewhere\n"
+    )
+    assert af.lint(tmp_path / "fw").ok  # the folder still loads

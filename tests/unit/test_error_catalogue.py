@@ -68,9 +68,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "af-extends": ({"fw/framework.yaml": FRAMEWORK + "remove:\n  - {id: R-1, reason: not ours}\n"}, ["lint", "fw"]),
     "af-cel-syntax": ({"fw/framework.yaml": FRAMEWORK, "fw/policies.yaml": policy("contract.tier ==")}, ["lint", "fw"]),
     "af-cel-limit": ({"fw/framework.yaml": FRAMEWORK, "fw/policies.yaml": policy("(" * 65 + "true" + ")" * 65)}, ["lint", "fw"]),
-    "af-definition": ({"fw/framework.yaml": FRAMEWORK + "definitions:\n  is_major: is_gold\n  is_gold: contract.tier == 'gold'\n"}, ["lint", "fw"]),
+    "af-definition": ({"fw/framework.yaml": FRAMEWORK + "definitions:\n  is_major: is_gold\n  is_gold: contract.tier == 'gold'\n", "fw/policies.yaml": policy("is_major")}, ["lint", "fw"]),
     "af-type": ({"fw/framework.yaml": FRAMEWORK, "fw/policies.yaml": policy("contract.teir == 'gold'")}, ["lint", "fw"]),
     "af-unknown": ({"fw/framework.yaml": FRAMEWORK, "fw/policies.yaml": policy("contrat.tier == 'gold'")}, ["lint", "fw"]),
+    "af-stray": ({"fw/framework.yaml": FRAMEWORK, "fw/contracts.yaml": "accountframe: portfolio/1\norganisation: Ministry of Example\ncontracts:\n" + CONTRACT}, ["lint", "fw"]),
+    "af-unused": ({"base/framework.yaml": FRAMEWORK + "params:\n  review_every: 1 month\n", "base/policies.yaml": "policies:\n  - {id: CAD-1, kind: oversight_cadence, title: Reviewed every month, every: params.review_every}\n", "fw/framework.yaml": "framework: mine\nversion: \"1\"\nextends: ../base\nparams:\n  reveiw_every: 2 weeks\n"}, ["lint", "fw"]),
+    "af-drift": ({"fw/framework.yaml": FRAMEWORK + "params:\n  review_every: 2 weeks\n", "fw/policies.yaml": "policies:\n  - id: CAD-1\n    kind: oversight_cadence\n    title: The SRO reviews each contract monthly\n    every: params.review_every\n"}, ["lint", "fw"]),
 }  # fmt: skip
 
 

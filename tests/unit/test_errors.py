@@ -83,6 +83,8 @@ def test_diagnostic_to_dict_has_every_part_and_the_rendered_first_line() -> None
     )
     assert diagnostic.to_dict() == {
         "code": "af-key",
+        "severity": "error",
+        "policy": None,
         "message": "unknown key 'teir' (did you mean 'tier'?)",
         "location": {"file": "p.yaml", "line": 11, "column": 5, "path": "contracts[0].teir"},
         "source_line": "    teir: gold\n",

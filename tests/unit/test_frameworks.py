@@ -405,14 +405,14 @@ INVALID = [
     pytest.param(
         {"fw/framework.yaml": HEADER, "fw/p.yaml": policy_file("{id: R, title: T}")},
         [
-            "fw/p.yaml:2:5: af-missing: policies[0]: missing required key 'kind' (one of oversight_cadence, required_information, personal_responsibility, rule, sanction, reward)"
+            "fw/p.yaml:2:5: af-missing: R (policies[0]): missing required key 'kind' (one of oversight_cadence, required_information, personal_responsibility, rule, sanction, reward)"
         ],
         id="missing-kind",
     ),
     pytest.param(
         {"fw/framework.yaml": HEADER, "fw/p.yaml": policy_file("{id: R, kind: rul, title: T}")},
         [
-            "fw/p.yaml:2:19: af-enum: policies[0].kind: unknown policy kind 'rul' (did you mean 'rule'?); expected one of oversight_cadence, required_information, personal_responsibility, rule, sanction, reward"
+            "fw/p.yaml:2:19: af-enum: R.kind (policies[0]): unknown policy kind 'rul' (did you mean 'rule'?); expected one of oversight_cadence, required_information, personal_responsibility, rule, sanction, reward"
         ],
         id="unknown-kind",
     ),
@@ -422,8 +422,8 @@ INVALID = [
             "fw/p.yaml": policy_file("{id: C, kind: oversight_cadence, title: T, evry: 1 month}"),
         },
         [
-            "fw/p.yaml:2:5: af-missing: policies[0]: missing required key 'every'",
-            "fw/p.yaml:2:48: af-key: policies[0].evry: unknown key 'evry' (did you mean 'every'?)",
+            "fw/p.yaml:2:5: af-missing: C (policies[0]): missing required key 'every'",
+            "fw/p.yaml:2:48: af-key: C.evry (policies[0]): unknown key 'evry' (did you mean 'every'?)",
         ],
         id="unknown-field",
     ),
@@ -433,7 +433,7 @@ INVALID = [
             "fw/p.yaml": policy_file("{id: C, kind: oversight_cadence, title: T, every: monthly}"),
         },
         [
-            "fw/p.yaml:2:55: af-value: policies[0].every: 'every' must be a duration like '30 days', '2 weeks', '1 month', '1 year' or 'P1M' (got 'monthly')"
+            "fw/p.yaml:2:55: af-value: C.every (policies[0]): 'every' must be a duration like '30 days', '2 weeks', '1 month', '1 year' or 'P1M' (got 'monthly')"
         ],
         id="invalid-duration",
     ),
@@ -445,8 +445,8 @@ INVALID = [
             ),
         },
         [
-            "fw/p.yaml:2:55: af-value: policies[0].every: 'every' must be a duration like '30 days', '2 weeks', '1 month', '1 year' or 'P1M' (got 30)",
-            "fw/p.yaml:2:66: af-value: policies[0].grace: 'grace' must be a duration like '30 days', '2 weeks', '1 month', '1 year' or 'P1M' (got '1 fortnight')",
+            "fw/p.yaml:2:55: af-value: C.every (policies[0]): 'every' must be a duration like '30 days', '2 weeks', '1 month', '1 year' or 'P1M' (got 30)",
+            "fw/p.yaml:2:66: af-value: C.grace (policies[0]): 'grace' must be a duration like '30 days', '2 weeks', '1 month', '1 year' or 'P1M' (got '1 fortnight')",
         ],
         id="duration-number-and-bad-unit",
     ),
@@ -458,7 +458,7 @@ INVALID = [
             ),
         },
         [
-            "fw/p.yaml:2:55: af-reference: policies[0].every: 'every' refers to params.reviw_every, which is not defined (did you mean 'review_every'?)"
+            "fw/p.yaml:2:55: af-reference: C.every (policies[0]): 'every' refers to params.reviw_every, which is not defined (did you mean 'review_every'?)"
         ],
         id="duration-param-undefined",
     ),
@@ -470,7 +470,7 @@ INVALID = [
             ),
         },
         [
-            "fw/p.yaml:2:55: af-value: policies[0].every: 'every' refers to params.review_every, which is not a duration: expected a duration like '30 days', '2 weeks', '1 month', '1 year' or 'P1M' (got 'monthly')"
+            "fw/p.yaml:2:55: af-value: C.every (policies[0]): 'every' refers to params.review_every, which is not a duration: expected a duration like '30 days', '2 weeks', '1 month', '1 year' or 'P1M' (got 'monthly')"
         ],
         id="duration-param-not-a-duration",
     ),
@@ -479,7 +479,7 @@ INVALID = [
             "fw/framework.yaml": HEADER,
             "fw/p.yaml": policy_file("{id: R, kind: rule, title: '  ', require: 'true'}"),
         },
-        ["fw/p.yaml:2:32: af-value: policies[0].title: 'title' must not be empty"],
+        ["fw/p.yaml:2:32: af-value: R.title (policies[0]): 'title' must not be empty"],
         id="empty-title-at-its-field",
     ),
     pytest.param(
@@ -490,7 +490,7 @@ INVALID = [
             ),
         },
         [
-            "fw/p.yaml:2:5: af-value: policies[0]: 'scope: person' is only for rule, sanction and reward policies (got it on a oversight_cadence policy)"
+            "fw/p.yaml:2:5: af-value: C (policies[0]): 'scope: person' is only for rule, sanction and reward policies (got it on a oversight_cadence policy)"
         ],
         id="person-scope-on-cadence",
     ),
@@ -502,7 +502,7 @@ INVALID = [
             ),
         },
         [
-            "fw/p.yaml:2:62: af-enum: policies[0].severity: expected one of info, low, medium, high, critical (got 'hihg'; did you mean 'high'?)"
+            "fw/p.yaml:2:62: af-enum: R.severity (policies[0]): expected one of info, low, medium, high, critical (got 'hihg'; did you mean 'high'?)"
         ],
         id="severity-typo",
     ),
@@ -524,7 +524,7 @@ INVALID = [
             + policy_file("{id: R, kind: rule, title: U, require: 'true'}"),
         },
         [
-            "fw/b.yaml:3:10: af-duplicate: policies[0].id: duplicate policy id 'R' (first at fw/a.yaml:2)"
+            "fw/b.yaml:3:10: af-duplicate: R.id (policies[0]): duplicate policy id 'R' (first at fw/a.yaml:2)"
         ],
         id="duplicate-id-across-files",
     ),
@@ -537,7 +537,7 @@ INVALID = [
             ),
         },
         [
-            "fw/a.yaml:3:10: af-duplicate: policies[1].id: duplicate policy id 'R' (first at fw/a.yaml:2)"
+            "fw/a.yaml:3:10: af-duplicate: R.id (policies[1]): duplicate policy id 'R' (first at fw/a.yaml:2)"
         ],
         id="duplicate-id-in-a-file",
     ),
@@ -547,7 +547,7 @@ INVALID = [
             "fw/a.yaml": policy_file("{id: R, kind: rule, title: T, require: 'true', title: U}"),
         },
         [
-            "fw/a.yaml:2:52: af-duplicate: policies[0].title: duplicate key 'title' (first at line 2)"
+            "fw/a.yaml:2:52: af-duplicate: R.title (policies[0]): duplicate key 'title' (first at line 2)"
         ],
         id="duplicate-key",
     ),
@@ -559,7 +559,7 @@ INVALID = [
             ),
         },
         [
-            "fw/a.yaml:2:32: af-unsafe: policies[0].title: YAML tag '!!python/name:os.system' is not allowed: accountframe reads plain data only"
+            "fw/a.yaml:2:32: af-unsafe: R.title (policies[0]): YAML tag '!!python/name:os.system' is not allowed: accountframe reads plain data only"
         ],
         id="unsafe-tag",
     ),
@@ -612,7 +612,7 @@ INVALID = [
             "fw/framework.yaml": HEADER + "extends: ../base\n",
         },
         [
-            "base/policies.yaml:2:19: af-enum: policies[0].kind: unknown policy kind 'rul' (did you mean 'rule'?); expected one of oversight_cadence, required_information, personal_responsibility, rule, sanction, reward"
+            "base/policies.yaml:2:19: af-enum: R.kind (policies[0]): unknown policy kind 'rul' (did you mean 'rule'?); expected one of oversight_cadence, required_information, personal_responsibility, rule, sanction, reward"
         ],
         id="error-in-the-base",
     ),
@@ -697,7 +697,7 @@ INVALID = [
             "fw/p.yaml": policy_file("{id: RULE-1, kind: rule, title: T, require: 'true'}"),
         },
         [
-            "fw/p.yaml:2:10: af-duplicate: policies[0].id: policy id 'RULE-1' is inherited from base; change it with override, or remove it first"
+            "fw/p.yaml:2:10: af-duplicate: RULE-1.id (policies[0]): policy id 'RULE-1' is inherited from base; change it with override, or remove it first"
         ],
         id="new-policy-with-an-inherited-id",
     ),

@@ -252,7 +252,7 @@ def test_policy_count_limit_is_located_at_the_first_policy_over_it(tmp_path: Pat
         af.load_framework(folder, limits=LoadLimits(max_policies=10))
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.render().splitlines()[0] == (
-        f"{folder / 'policies.yaml'}:12:5: af-limit: policies[10]: the framework holds 12 "
+        f"{folder / 'policies.yaml'}:12:5: af-limit: R-10 (policies[10]): the framework holds 12 "
         "policies (0 inherited); the limit is 10"
     )
 

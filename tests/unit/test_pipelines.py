@@ -183,7 +183,8 @@ class TestCommandsAsJson:
         assert main(["lint", str(folder), "--format", "json"]) == 2
         document = json.loads(capsys.readouterr().out)
         assert (document["format"], document["ok"]) == ("accountframe/lint/1", False)
-        codes = [d["code"] for d in document["error"]["diagnostics"]]
+        assert (document["errors"], document["warnings"]) == (5, 1)
+        codes = [d["code"] for d in document["diagnostics"] if d["severity"] == "error"]
         assert codes == ["af-type", "af-unknown", "af-type", "af-unknown", "af-type"]
 
     def test_validate(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -231,3 +232,24 @@ def test_as_of_is_not_read_from_the_clock() -> None:
     )
     first = pipelines.sarif(pipelines.from_findings(assessment))
     assert first == pipelines.sarif(pipelines.from_findings(assessment))
+
+
+def test_lint_warnings_stay_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A lint warning (a parameter nothing uses) is a SARIF `warning` and a `::warning`."""
+    folder = tmp_path / "fw"
+    folder.mkdir()
+    (folder / "framework.yaml").write_text(
+        "framework: w\nversion: '1'\nparams:\n  spare: 3\npolicies:\n"
+        "  - {id: R, kind: rule, title: t, require: 'true'}\n"
+    )
+    assert main(["lint", str(folder), "--format", "github"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"::warning file={folder / 'framework.yaml'},line=4,")
+    assert main(["lint", str(folder), "--format", "sarif"]) == 0
+    log = json.loads(capsys.readouterr().out)
+    VALIDATOR.validate(log)
+    assert [r["level"] for r in log["runs"][0]["results"]] == ["warning"]
+    assert main(["lint", str(folder), "--format", "json", "--strict"]) == 2
+    document = json.loads(capsys.readouterr().out)
+    assert (document["ok"], document["warnings"]) == (False, 1)
+    assert document["diagnostics"][0]["severity"] == "warning"

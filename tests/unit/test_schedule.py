@@ -354,6 +354,25 @@ def test_ics_on_the_calendars_last_day_has_no_day_after() -> None:
     assert len(list(vobject.readComponents(text))) == 1
 
 
+@pytest.mark.parametrize(
+    ("as_of", "sequence"),
+    [
+        (datetime.date(1999, 6, 1), 0),
+        (datetime.date(2000, 1, 1), 0),
+        (datetime.date(2000, 1, 3), 2),
+    ],
+)
+def test_ics_sequence_counts_days_from_2000_and_is_never_negative(
+    as_of: datetime.date, sequence: int
+) -> None:
+    plan = af.schedule(
+        framework(), portfolio_with(as_of.isoformat(), start=as_of.isoformat()), as_of=as_of
+    )
+    events = icalendar.Calendar.from_ical(schedule_report.render(plan, "ics")).walk("VEVENT")
+    assert events
+    assert {event.decoded("sequence") for event in events} == {sequence}
+
+
 def test_to_dict(plan: Schedule) -> None:
     document = plan.to_dict()
     assert document["format"] == "accountframe/schedule/1"

@@ -27,7 +27,7 @@ from accountframe.errors import (
     did_you_mean,
 )
 from accountframe.framework.duration import Duration, param_reference
-from accountframe.framework.framework import Framework
+from accountframe.framework.framework import PLACEHOLDER, TEXT_FIELDS, Framework
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import PersonalResponsibility, Policy, Scope
 
@@ -38,6 +38,7 @@ __all__ = [
     "check_engine",
     "compile_framework",
     "reads_date",
+    "source_line",
 ]
 
 
@@ -295,7 +296,13 @@ class _Compiler:
         else:
             location = attrs.evolve(location, path=location.path or path)
         self.diagnostics.append(
-            Diagnostic(code, message, location, _source_line(location.file, location.line))
+            Diagnostic(
+                code,
+                message,
+                location,
+                source_line(location.file, location.line),
+                policy=_policy_of(key),
+            )
         )
 
     def _source(self, key: tuple[str, ...]) -> tuple[Location | None, int]:
@@ -310,18 +317,19 @@ class _Compiler:
         try:
             return cel.compile(text, location=location, indent=indent, engine=self.engine)
         except CelCompileError as error:
-            self._expression_problem(error.diagnostic, location, path)
+            self._expression_problem(error.diagnostic, location, path, key)
             return None
 
     def _expression_problem(
-        self, diagnostic: Diagnostic, location: Location | None, path: str
+        self, diagnostic: Diagnostic, location: Location | None, path: str, key: tuple[str, ...]
     ) -> None:
         where = diagnostic.location
+        diagnostic = attrs.evolve(diagnostic, policy=_policy_of(key))
         if location is None:
             # Built in Python: the position is inside the expression; name the field too.
             diagnostic = attrs.evolve(diagnostic, location=attrs.evolve(where, path=path))
         elif diagnostic.source_line is None:
-            diagnostic = attrs.evolve(diagnostic, source_line=_source_line(where.file, where.line))
+            diagnostic = attrs.evolve(diagnostic, source_line=source_line(where.file, where.line))
         self.diagnostics.append(diagnostic)
 
     def check(
@@ -343,7 +351,7 @@ class _Compiler:
             hints=self.environment.hints(variables, self.framework.definitions),
         )
         for diagnostic in checked.diagnostics:
-            self._expression_problem(diagnostic, location, path)
+            self._expression_problem(diagnostic, location, path, key)
         return checked.type
 
     def needs_look_back(
@@ -411,6 +419,22 @@ class _Compiler:
             self.problem("af-value", f"'{field}' {message}", key, path)
             return None
 
+    def placeholders(self, policy: Policy) -> None:
+        """A `{params.NAME}` in a title, rationale or action must name a parameter (one that
+        does is rendered already, see `Framework.templates`)."""
+        params = self.framework.params
+        for field in TEXT_FIELDS:
+            value = getattr(policy, field, None)
+            for name in PLACEHOLDER.findall(value) if isinstance(value, str) else ():
+                if name not in params:
+                    self.problem(
+                        "af-reference",
+                        f"'{field}' uses {{params.{name}}}, which is not a parameter"
+                        f"{did_you_mean(name, params)}",
+                        ("policies", policy.id, field),
+                        f"{policy.id}.{field}",
+                    )
+
     def policy(self, policy: Policy) -> CompiledPolicy:
         programs: dict[str, cel.Program] = {}
         for field in policy.expressions:
@@ -425,6 +449,7 @@ class _Compiler:
                     self.check(program, key, path, variables, policy.expressions[field])
                     self.needs_look_back(policy, program, key, path)
                     programs[field] = program
+        self.placeholders(policy)
         durations = {
             field: duration
             for field in policy.durations
@@ -457,6 +482,11 @@ class _Compiler:
         )
 
 
+def _policy_of(key: tuple[str, ...]) -> str | None:
+    """The id of the policy a source key (`("policies", id, field)`) is in, for messages."""
+    return key[1] if len(key) > 1 and key[0] == "policies" else None
+
+
 def _file_lines(file: str) -> tuple[str, ...]:
     # Read afresh each time (only when there is a problem to show): a process-wide cache keyed
     # by file name showed stale lines once a file changed, or a relative name meant another.
@@ -466,7 +496,8 @@ def _file_lines(file: str) -> tuple[str, ...]:
         return ()
 
 
-def _source_line(file: str | None, line: int | None) -> str | None:
+def source_line(file: str | None, line: int | None) -> str | None:
+    """The text of line `line` of `file`, for a diagnostic's caret display; None if unknown."""
     if file is None or line is None:
         return None
     lines = _file_lines(file)

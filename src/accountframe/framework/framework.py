@@ -25,6 +25,8 @@ import datetime
 import functools
 import hashlib
 import json
+import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +50,22 @@ if TYPE_CHECKING:
     from accountframe.assessment import Assessment
     from accountframe.model import Portfolio
 
-__all__ = ["COMPILER", "Framework", "Removal", "Role", "look_back_duration"]
+__all__ = [
+    "COMPILER",
+    "PLACEHOLDER",
+    "TEXT_FIELDS",
+    "Framework",
+    "Removal",
+    "Role",
+    "look_back_duration",
+    "param_text",
+]
+
+#: `{params.NAME}` in a policy's title, rationale or action: the parameter's value, so that
+#: the text says what the parameters say (`Framework.render_text`).
+PLACEHOLDER = re.compile(r"\{params\.([A-Za-z_][A-Za-z0-9_]*)\}")
+#: The policy fields read by people that may hold `{params.NAME}` placeholders.
+TEXT_FIELDS = ("title", "rationale", "action")
 
 
 @attrs.frozen
@@ -101,6 +118,10 @@ def look_back_duration(value: Duration | str | None) -> Duration | None:
     return duration
 
 
+def _titles(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
 def _removals(value: Iterable[Removal]) -> tuple[Removal, ...]:
     return tuple(value)
 
@@ -124,8 +145,11 @@ class Framework:
     Attributes:
         name: The framework's name, e.g. `uk-central-government`.
         version: Its version, e.g. `2026.1`.
-        params: Values usable as `params.NAME` in CEL and in duration fields.
+        params: Values usable as `params.NAME` in CEL and in duration fields, and as
+            `{params.NAME}` in policies' titles, rationales and actions.
         definitions: Named CEL expressions (contract scope), evaluated in order.
+        definition_titles: What a definition means, in words, by name (optional); the
+            generated docs read `applies_to` with them.
         roles: The accountability chain.
         policies: The policies, in evaluation and report order.
         extends: What this framework was built from (name and version), if anything.
@@ -133,6 +157,8 @@ class Framework:
         removed: Inherited policies this framework removed, with reasons.
         look_back: How far back an assessment looks for when each finding's status began
             (`since`, SPEC section 13); None: no look-back.
+        base: The framework this one was extended from (`extend` sets it), for the checks
+            that tell what this framework changed; not compared, not in `to_dict`.
     """
 
     name: str = attrs.field(validator=nonempty_line)
@@ -141,6 +167,7 @@ class Framework:
     description: str = attrs.field(default="", validator=text)
     params: dict[str, Any] = attrs.field(factory=dict, converter=dict)
     definitions: dict[str, str] = attrs.field(factory=dict, converter=_definitions)
+    definition_titles: dict[str, str] = attrs.field(factory=dict, converter=_titles)
     roles: tuple[Role, ...] = attrs.field(default=(), converter=_roles)
     policies: tuple[Policy, ...] = attrs.field(default=(), converter=_policies)
     extends: str | None = attrs.field(default=None, validator=optional_text)
@@ -151,11 +178,62 @@ class Framework:
     sources: Mapping[tuple[str, ...], Any] = attrs.field(
         factory=dict, eq=False, repr=False, converter=_sources
     )
+    base: Framework | None = attrs.field(default=None, eq=False, repr=False)
+    #: The texts written with `{params.NAME}` placeholders: (policy id, field) → (the text as
+    #: written, its rendering). `policies` hold the renderings; `extend` renders the texts as
+    #: written again, with the new parameters. Worked out by the constructor.
+    templates: Mapping[tuple[str, str], tuple[str, str]] = attrs.field(
+        factory=dict, eq=False, repr=False, converter=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = self.problems()
         if problems:
             raise ValueError("; ".join(problems))
+        self._render_texts()
+
+    def _render_texts(self) -> None:
+        """Render each policy text written with `{params.NAME}` (see `templates`)."""
+        templates: dict[tuple[str, str], tuple[str, str]] = {}
+        policies: list[Policy] = []
+        for policy in self.policies:
+            updates: dict[str, str] = {}
+            for field in TEXT_FIELDS:
+                value = getattr(policy, field, None)
+                if not isinstance(value, str):
+                    continue
+                given = self.templates.get((policy.id, field))
+                if given is not None and given[1] == value:
+                    written = given[0]  # rendered before (attrs.evolve): keep the text as written
+                elif "{params." in value:
+                    written = value
+                else:
+                    continue
+                rendered = self.render_text(written)
+                templates[(policy.id, field)] = (written, rendered)
+                if rendered != value:
+                    updates[field] = rendered
+            policies.append(attrs.evolve(policy, **updates) if updates else policy)
+        object.__setattr__(self, "templates", templates)
+        if templates:
+            object.__setattr__(self, "policies", tuple(policies))
+
+    def as_written(self, policy: Policy) -> Policy:
+        """`policy` with its texts as written, `{params.NAME}` placeholders and all.
+
+        Example:
+            >>> from accountframe.framework.policies import Rule
+            >>> rule = Rule(id="R-1", title="Above {params.limit}", require="true")
+            >>> fw = Framework(name="f", version="1", params={"limit": 5}, policies=[rule])
+            >>> fw.policies[0].title, fw.as_written(fw.policies[0]).title
+            ('Above 5', 'Above {params.limit}')
+        """
+        updates = {
+            field: written
+            for (policy_id, field), (written, _) in self.templates.items()
+            if policy_id == policy.id
+        }
+        return attrs.evolve(policy, **updates) if updates else policy
 
     def problems(self) -> list[str]:
         """Every structural problem: duplicate ids, broken role chain, bad definition names."""
@@ -185,6 +263,14 @@ class Framework:
                 found.append(f"definition name {name!r} must be an identifier like is_major")
             elif name in RESERVED:
                 found.append(f"definition name {name!r} is a built-in variable; choose another")
+        for name, title in self.definition_titles.items():
+            if name not in self.definitions:
+                found.append(
+                    f"definition title for {name!r}, which is not a definition"
+                    f"{did_you_mean(str(name), [str(key) for key in self.definitions])}"
+                )
+            elif not isinstance(title, str) or not title.strip() or "\n" in title.strip():
+                found.append(f"definition title for {name!r} must be one line of text")
         for name in self.params:
             if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
                 found.append(f"parameter name {name!r} must be an identifier like review_every")
@@ -206,6 +292,26 @@ class Framework:
         ids = [policy.id for policy in self.policies]
         raise UsageError(f"no policy {policy_id!r} in {self.name}{did_you_mean(policy_id, ids)}")
 
+    def render_text(self, text: str) -> str:
+        """`text` with each `{params.NAME}` replaced by the parameter's value (`param_text`);
+        a placeholder naming no parameter is left as written (lint reports it).
+
+        Example:
+            >>> fw = Framework(name="f", version="1", params={"every": "2 weeks"})
+            >>> fw.render_text("The SRO reviews each contract every {params.every}")
+            'The SRO reviews each contract every 2 weeks'
+        """
+        if "{params." not in text:
+            return text
+        return PLACEHOLDER.sub(
+            lambda match: (
+                param_text(self.params[match.group(1)])
+                if match.group(1) in self.params
+                else match.group(0)
+            ),
+            text,
+        )
+
     @functools.cached_property
     def digest(self) -> str:
         """sha256 of the framework's content (canonical JSON), the same however it was built."""
@@ -221,7 +327,16 @@ class Framework:
             "description": self.description,
             "extends": self.extends,
             "params": unstructure(self.params),
-            "definitions": dict(self.definitions),
+            # A titled definition is written as the file writes it, {expression, title}; an
+            # untitled one stays text, so that a framework without titles keeps its digest.
+            "definitions": {
+                name: (
+                    {"expression": text, "title": self.definition_titles[name]}
+                    if name in self.definition_titles
+                    else text
+                )
+                for name, text in self.definitions.items()
+            },
             "roles": [unstructure(role) for role in self.roles],
             "policies": [{"kind": p.kind, **unstructure(p)} for p in self.policies],
             "overridden": list(self.overridden),
@@ -241,6 +356,7 @@ class Framework:
         description: str | None = None,
         params: Mapping[str, Any] | None = None,
         definitions: Mapping[str, str] | None = None,
+        definition_titles: Mapping[str, str] | None = None,
         roles: Iterable[Role] | None = None,
         policies: Iterable[Policy] = (),
         override: Mapping[str, Mapping[str, Any]] | None = None,
@@ -256,6 +372,7 @@ class Framework:
             description: Its description (default: this one's).
             params: Parameters to add or replace.
             definitions: Definitions to add or replace (new ones come after inherited ones).
+            definition_titles: Titles of definitions to add or replace, by name.
             roles: Roles to add or replace, by id.
             policies: New policies, appended after the inherited ones.
             override: Inherited policy id → fields to change, e.g. `{"severity": "critical"}`.
@@ -266,7 +383,7 @@ class Framework:
             UsageError: an override or removal names no inherited policy, or an override
                 names a field the policy does not have or gives it an invalid value.
         """
-        inherited = list(self.policies)
+        inherited = [self.as_written(policy) for policy in self.policies]
         by_id = {policy.id: index for index, policy in enumerate(inherited)}
         overridden = list(self.overridden)
         for policy_id, changes in (override or {}).items():
@@ -301,6 +418,7 @@ class Framework:
                 description=description if description is not None else self.description,
                 params={**self.params, **(params or {})},
                 definitions={**self.definitions, **(definitions or {})},
+                definition_titles={**self.definition_titles, **(definition_titles or {})},
                 roles=role_list,
                 policies=[p for p in inherited if p.id not in gone] + list(policies),
                 extends=f"{self.name} {self.version}",
@@ -308,6 +426,7 @@ class Framework:
                 removed=removals,
                 look_back=look_back if look_back is not None else self.look_back,
                 sources=self.sources,
+                base=self,
             )
         except ValueError as error:
             raise UsageError(f"extend: {error}") from None
@@ -369,6 +488,27 @@ def _changed(policy: Policy, changes: Mapping[str, Any]) -> Policy:
         return attrs.evolve(policy, **changes)
     except (TypeError, ValueError) as error:
         raise UsageError(f"override of {policy.id}: {error}") from None
+
+
+def param_text(value: Any) -> str:
+    """A parameter's value as text read by people, for `{params.NAME}`: text as written,
+    a whole number without a fraction, a list as its items joined by commas.
+
+    Example:
+        >>> param_text("1 month"), param_text(5000000.0), param_text(0.05), param_text(["a", "b"])
+        ('1 month', '5000000', '0.05', 'a, b')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(param_text(item) for item in value)
+    if isinstance(value, Mapping):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if value is None:
+        return "null"
+    return str(value)
 
 
 def _cycle(roles: Sequence[Role]) -> str | None:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "IDENTIFIER",
     "KINDS",
+    "POLICY_ID",
     "RESERVED",
     "Consequence",
     "OversightCadence",

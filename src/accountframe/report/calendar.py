@@ -12,8 +12,8 @@ goes through `accountframe.sanitise`, one sanitiser per format: control characte
 escapes (`\\x1b`) in the table, the csv and the ics; a csv cell that starts like a formula
 starts with a `'`; the json keeps the text exactly (`accountframe.jsontext`). The iCalendar file has
 no wall-clock time in it: `DTSTAMP` and `LAST-MODIFIED` are midnight UTC of the schedule's
-`as_of`, and `SEQUENCE` is the number of days from 2000-01-01 to `as_of`, so a calendar that
-imports a later schedule takes its events as updates of the same `UID`s.
+`as_of`, and `SEQUENCE` is the number of days from 2000-01-01 to `as_of` (0 before), so a
+calendar that imports a later schedule takes its events as updates of the same `UID`s.
 
 Example:
     >>> import datetime
@@ -193,7 +193,8 @@ def render_ics(plan: Schedule) -> str:
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
         event.add("last-modified", stamp)
-        event.add("sequence", (plan.as_of - _EPOCH).days)
+        # RFC 5545 3.8.7.4: a non-negative integer (0 for a schedule as of 2000 or before).
+        event.add("sequence", max(0, (plan.as_of - _EPOCH).days))
         # An overdue item is placed on the schedule's date, where it is seen, not on its
         # old due date (weeks back, out of sight); its summary says how overdue it is.
         day = plan.as_of if item.status is ItemStatus.OVERDUE else item.due

@@ -105,7 +105,8 @@ class Annotation:
 
 
 def from_diagnostics(diagnostics: Iterable[Diagnostic], level: str = "error") -> list[Annotation]:
-    """An annotation for each load or compile problem, at its location.
+    """An annotation for each load or compile problem, at its location: at `level`, a
+    warning (`lint`'s) at `warning`.
 
     Example:
         >>> from accountframe.errors import AccountframeError, Diagnostic, Location
@@ -116,10 +117,10 @@ def from_diagnostics(diagnostics: Iterable[Diagnostic], level: str = "error") ->
     """
     return [
         Annotation(
-            level=level,
+            level=level if diagnostic.is_error else "warning",
             rule=diagnostic.code,
             message=(
-                f"{diagnostic.location.path}: {diagnostic.message}"
+                f"{diagnostic.shown_path()}: {diagnostic.message}"
                 if diagnostic.location.path
                 else diagnostic.message
             ),
@@ -135,8 +136,8 @@ def from_error(error: AccountframeError) -> list[Annotation]:
 
     Example:
         >>> from accountframe.errors import UsageError
-        >>> from_error(UsageError("no policy tests"))[0].rule
-        'af-usage'
+        >>> from_error(UsageError("no policy tests"))[0].rule == UsageError.code
+        True
     """
     problems = error.problems()
     if problems:

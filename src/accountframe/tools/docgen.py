@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +48,11 @@ from accountframe.framework.policies import (
     Policy,
     RequiredInformation,
 )
+from accountframe.lint import title_drift
 from accountframe.sanitise import markdown_inline, terminal
 from accountframe.tools.policytest import PolicyTest, discover_tests, load_tests
 
-__all__ = ["MARKER", "render_docs", "write_docs"]
+__all__ = ["MARKER", "mkdocs_config", "render_docs", "write_docs", "write_mkdocs_config"]
 
 #: The file that marks a folder as written by `write_docs`: only such a folder is replaced.
 MARKER = ".accountframe-docs"
@@ -277,7 +278,8 @@ def reading(framework: Framework, policy: Policy) -> str | None:
     text = policy.applies_to.strip()
     if text == "true":
         return f"Every {subject}."
-    clauses = [_clause(part.strip()) for part in re.split(r"&&", text)]
+    titles = framework.definition_titles
+    clauses = [_clause(part.strip(), titles) for part in re.split(r"&&", text)]
     if any(clause is None for clause in clauses) or "||" in text:
         return None
     if len(clauses) == 1:
@@ -292,13 +294,16 @@ _STRING = r"(?:\"[^\"\\\\]*\"|'[^'\\\\]*')"
 _LITERAL = re.compile(rf"{_STRING}|\[\s*{_STRING}(\s*,\s*{_STRING})*\s*\]|params\.\w+|[\d.]+")
 
 
-def _clause(text: str) -> str | None:
+def _clause(text: str, titles: Mapping[str, str]) -> str | None:
     while text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     if re.fullmatch(r"[A-Za-z_]\w*", text):
-        return f"{escape(text)} holds"
+        return escape(titles[text]) if text in titles else f"{escape(text)} holds"
     if re.fullmatch(r"!\s*[A-Za-z_]\w*", text):
-        return f"{escape(text[1:].strip())} does not hold"
+        name = text[1:].strip()
+        if name in titles:
+            return f"it is not so that {escape(titles[name])}"
+        return f"{escape(name)} does not hold"
     match = _COMPARISON.fullmatch(text)
     if match is None or not _LITERAL.fullmatch(match["value"].strip()):
         return None
@@ -362,7 +367,6 @@ def _overview(framework: Framework) -> str:
     facts = [
         ("Framework", code(framework.name)),
         ("Version", code(framework.version)),
-        ("Digest", code(f"sha256:{framework.digest}")),
         ("Policies", str(len(framework.policies))),
     ]
     if framework.extends:
@@ -397,6 +401,13 @@ def _overview(framework: Framework) -> str:
             for policy in policies
         ]
         parts.append(_table(["Policy", "Title", "Severity", "Accountable"], rows))
+    # Last, not in the first lines: a reader wants what the framework says, an auditor (or a
+    # script) which exact framework the pages were made from.
+    parts += [
+        "## Digest",
+        "The sha256 digest of this framework's content: the same framework, however it was "
+        f"built, has the same digest. {code(f'sha256:{framework.digest}')}",
+    ]
     return "\n\n".join(parts) + "\n"
 
 
@@ -447,6 +458,15 @@ def _changes_section(framework: Framework) -> list[str]:
     return parts
 
 
+def _title(framework: Framework, policy: Policy) -> str:
+    """A policy's title for a table, with a note where it names a period its durations do
+    not give (`accountframe.lint.title_drift`): the pages never contradict themselves."""
+    words = title_drift(framework, policy)
+    if words is None:
+        return escape(policy.title)
+    return f"{escape(policy.title)} (this title was written for another period)"
+
+
 def _reviews(framework: Framework) -> str:
     parts = [
         "# Who reviews what, how often",
@@ -457,7 +477,7 @@ def _reviews(framework: Framework) -> str:
     rows = [
         (
             _accountable(framework, policy),
-            escape(policy.title),
+            _title(framework, policy),
             resolved_duration(framework, policy.every),
             "" if _is_zero(framework, policy.grace) else resolved_duration(framework, policy.grace),
             _link(policy.id),
@@ -475,7 +495,7 @@ def _reviews(framework: Framework) -> str:
         (
             _accountable(framework, policy),
             code(policy.report),
-            escape(policy.title),
+            _title(framework, policy),
             resolved_duration(framework, policy.max_age),
             _link(policy.id),
         )
@@ -697,6 +717,65 @@ def write_docs(
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
     return [target / name for name in pages]
+
+
+def mkdocs_config(framework: Framework, docs_dir: str) -> str:
+    """A ready `mkdocs.yml` for the pages in `docs_dir`: the Material theme, and Mermaid
+    diagrams rendered through `pymdownx.superfences` (the roles chain, the consequences).
+
+    Example:
+        >>> import accountframe as af
+        >>> text = mkdocs_config(af.load_framework("tests/fixtures/frameworks/valid"), "docs")
+        >>> print(text.splitlines()[2])
+        site_name: "Oversight of live contracts"
+    """
+    site_name = json.dumps(framework.title or framework.name, ensure_ascii=False)
+    return (
+        "# Written by accountframe docs, once: edit it freely, it is never overwritten.\n"
+        "# Build the site with: pip install mkdocs-material && mkdocs build\n"
+        f"site_name: {site_name}\n"
+        f"docs_dir: {json.dumps(docs_dir, ensure_ascii=False)}\n"
+        "theme:\n"
+        "  name: material\n"
+        "markdown_extensions:\n"
+        "  - admonition\n"
+        "  - tables\n"
+        "  - toc:\n"
+        "      permalink: true\n"
+        "  - pymdownx.superfences:\n"
+        "      custom_fences:\n"
+        "        - name: mermaid\n"
+        "          class: mermaid\n"
+        "          format: !!python/name:pymdownx.superfences.fence_code_format\n"
+    )
+
+
+def write_mkdocs_config(framework: Framework, directory: str | os.PathLike[str]) -> Path | None:
+    """Write `mkdocs_config` as `mkdocs.yml` beside the pages folder `directory` (in its
+    parent, where mkdocs looks for it), unless one is there already, or the parent is a
+    framework folder (it holds `framework.yaml`), where it would be read as a policy file; the
+    path written, or None when it was not.
+
+    Raises:
+        UsageError: it cannot be written.
+
+    Example:
+        >>> import tempfile, accountframe as af
+        >>> fw = af.load_framework("tests/fixtures/frameworks/valid")
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     first = write_mkdocs_config(fw, Path(folder) / "docs")
+        ...     first.name, write_mkdocs_config(fw, Path(folder) / "docs")
+        ('mkdocs.yml', None)
+    """
+    target = Path(os.fspath(directory))
+    path = target.parent / "mkdocs.yml"
+    try:
+        if path.exists() or path.is_symlink() or (target.parent / "framework.yaml").exists():
+            return None
+        atomic.write_text(path, mkdocs_config(framework, target.name))
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    return path
 
 
 def _replaceable(target: Path) -> bool:

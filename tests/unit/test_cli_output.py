@@ -217,3 +217,18 @@ def test_inherited_runs_the_base_frameworks_tests_against_this_one() -> None:
     assert len(both.cases) == 4
     assert [case.name for case in both.failures] == ["overspending fails the spend rule"]
     assert both.untested == ()
+
+
+def test_the_snapshot_shown_in_the_docs_is_what_is_written(tmp_path: Path) -> None:
+    """docs/testing.md shows the file `test --snapshot` writes: it is that file, byte for byte."""
+    text = (ROOT / "docs" / "testing.md").read_text()
+    shown = text.split("The file it wrote, for a framework of four policies", 1)[1]
+    shown = shown.split("```yaml\n", 1)[1].split("```", 1)[0]
+    folder = tmp_path / "my-framework"
+    shutil.copytree(FRAMEWORK, folder)
+    portfolio = folder / "tests" / "fixtures" / "today.yaml"
+    portfolio.parent.mkdir(parents=True)
+    shutil.copy(PORTFOLIO, portfolio)
+    written = folder / "tests" / "snapshot.yaml"
+    assert main(["test", str(folder), "--snapshot", str(portfolio), "-o", str(written)]) == 0
+    assert written.read_text() == shown

@@ -141,12 +141,16 @@ def assess(portfolio: Portfolio, as_of: datetime.date) -> tuple[list[Finding], l
     gold_live_sros: dict[str, int] = {}
     holds_any: set[str] = set()
 
-    def accountable(role: str | None, holders: dict[str, Assignment]) -> str | None:
+    def accountable(
+        role: str | None, holders: dict[str, Assignment], escalate: bool = True
+    ) -> str | None:
         while role is not None:
             held = holders.get(role)
             person = held.person if held is not None else org_roles.get(role)
             if person is not None:
                 return person
+            if not escalate:  # a not_applicable finding is not escalated (issue 24)
+                return None
             role = REPORTS_TO.get(role)
         return org_roles.get("accounting_officer")
 
@@ -154,7 +158,7 @@ def assess(portfolio: Portfolio, as_of: datetime.date) -> tuple[list[Finding], l
         status, due = outcome
         if status in ("warn", "fail") and (policy, subject) in waivers:
             status = "waived"
-        person = accountable(POLICIES[policy][1], holders)
+        person = accountable(POLICIES[policy][1], holders, status != "not_applicable")
         finding = (policy, "contract", subject, status, due.isoformat() if due else None, person)
         by_policy[policy].append(finding)
         return finding
@@ -195,7 +199,8 @@ def assess(portfolio: Portfolio, as_of: datetime.date) -> tuple[list[Finding], l
             if latest is not None and not (
                 len(latest.kpis) >= 3 and all(k.rating != "inadequate" for k in latest.kpis)
             ):
-                outcome = ("fail", outcome[1])
+                # A failure on the report's content alone has no due date (issue 24).
+                outcome = ("fail", outcome[1] if outcome[0] != "pass" else None)
         else:
             outcome = na
         mine.append(found("INF-PERF", cid, outcome, current))
@@ -208,7 +213,7 @@ def assess(portfolio: Portfolio, as_of: datetime.date) -> tuple[list[Finding], l
             if "billed_units" in figures and not (
                 figures["billed_units"] <= figures["own_record_units"] * 1.01
             ):
-                outcome = ("fail", outcome[1])
+                outcome = ("fail", outcome[1] if outcome[0] != "pass" else None)
         mine.append(found("INF-BILL", cid, outcome, current))
 
         if major:

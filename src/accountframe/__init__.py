@@ -57,6 +57,7 @@ from accountframe.framework.policies import (
 )
 from accountframe.lint import LintReport, lint
 from accountframe.load.documents import LoadLimits, load_portfolio
+from accountframe.load.locations import subject_locations
 from accountframe.load.ocds import ImportResult, ImportSummary, OcdsError
 from accountframe.model import (
     KPI,
@@ -86,6 +87,7 @@ from accountframe.schemas import (
 from accountframe.timeline.spells import ConsequenceSpell, History, Spell
 from accountframe.tools.docgen import write_docs, write_mkdocs_config
 from accountframe.tools.policytest import TestReport, run_tests
+from accountframe.tools.snapshot import snapshot
 
 __all__ = [
     "KPI",
@@ -163,6 +165,8 @@ __all__ = [
     "portfolio_schema",
     "run_tests",
     "schedule",
+    "snapshot",
+    "subject_locations",
     "write_docs",
     "write_mkdocs_config",
 ]

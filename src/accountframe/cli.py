@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 import accountframe as af
-from accountframe import atomic, jsontext, report
+from accountframe import atomic, cli_pipeline, jsontext, report
 from accountframe.framework.framework import look_back_duration
-from accountframe.report import calendar
+from accountframe.report import calendar, pipelines
 from accountframe.report import history as history_report
 from accountframe.sanitise import terminal, terminal_line
 
@@ -84,6 +84,16 @@ _framework_option = click.option(
     help="A framework folder, or the name of a bundled framework.",
 )
 _as_of_option = click.option("--as-of", metavar="DATE", help="Assess as of this date, YYYY-MM-DD.")
+MACHINE_FORMATS = ("json", *pipelines.FORMATS)  # of lint, validate and test
+_machine_format_option = click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", *MACHINE_FORMATS]),
+    default="text",
+    show_default=True,
+    help="text for people; json, sarif (SARIF 2.1.0) or github (workflow annotations) for "
+    "pipelines, on standard output.",
+)
 
 
 @click.group(context_settings=CONTEXT)
@@ -106,12 +116,15 @@ def cli(context: click.Context, allow_read: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.argument("portfolios", nargs=-1, required=True, metavar="PORTFOLIO...")
-def validate(portfolios: Sequence[str]) -> None:
+@_machine_format_option
+def validate(portfolios: Sequence[str], format_: str) -> None:
     """Load and check portfolio files; print every problem.
 
     Exits 0 when every file is valid and 2 when any is not.
     """
     invalid = 0
+    files: list[dict[str, Any]] = []
+    problems: list[pipelines.Annotation] = []
     for name in portfolios:
         try:
             portfolio = af.load_portfolio(name)
@@ -120,13 +133,24 @@ def validate(portfolios: Sequence[str]) -> None:
             _echo(load_error.render(), err=True)
             count = len(load_error.diagnostics)
             _echo(f"error: {name}: {count} problem{'s' if count != 1 else ''} found", err=True)
+            files.append({"file": name, "ok": False, "error": load_error.to_dict()})
+            problems += pipelines.from_diagnostics(load_error.diagnostics)
             continue
-        _echo(
-            f"ok: {name}: {terminal_line(portfolio.organisation)}"
-            f", {_count(len(portfolio.contracts), 'contract')}"
-            f", {_count(len(portfolio.people), 'person', 'people')}"
-            f", {_count(len(portfolio.waivers), 'waiver')}"
-        )
+        counts = {
+            "contracts": len(portfolio.contracts),
+            "people": len(portfolio.people),
+            "waivers": len(portfolio.waivers),
+        }
+        files.append({"file": name, "ok": True, "organisation": portfolio.organisation, **counts})
+        if format_ == "text":
+            _echo(
+                f"ok: {name}: {terminal_line(portfolio.organisation)}"
+                f", {_count(counts['contracts'], 'contract')}"
+                f", {_count(counts['people'], 'person', 'people')}"
+                f", {_count(counts['waivers'], 'waiver')}"
+            )
+    if format_ != "text":
+        click.echo(cli_pipeline.validate_for_pipelines(format_, files, problems), nl=False)
     if invalid:
         raise SystemExit(EXIT_INVALID)
 
@@ -138,20 +162,21 @@ def validate(portfolios: Sequence[str]) -> None:
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(list(report.FORMATS)),
+    type=click.Choice([*report.FORMATS, *pipelines.FORMATS]),
     default=report.DEFAULT_FORMAT,
     show_default=True,
-    help="Output format.",
+    help="Output format (sarif: SARIF 2.1.0; github: workflow annotations).",
 )
 @click.option(
     "-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout (-: stdout)."
 )
 @click.option(
     "--fail-on",
-    type=click.Choice([*SEVERITIES, "never"]),
-    default="high",
-    show_default=True,
-    help="Exit 1 when a finding fails at or above this severity.",
+    multiple=True,
+    metavar="SEVERITY|POLICY",
+    help="Exit 1 when a finding fails at or above this severity (info, low, medium, high, "
+    "critical; never: not at all), or fails a policy named by id. Repeatable, or "
+    "comma-separated. [default: high]",
 )
 @click.option(
     "--workers",
@@ -167,15 +192,24 @@ def validate(portfolios: Sequence[str]) -> None:
     help="Look this far back for when each status began (e.g. '2 years'): findings then "
     "say since when. Default: the framework's look_back.",
 )
+@click.option(
+    "--show",
+    type=click.Choice(["exceptions", "all"]),
+    help="table: list only error, fail, warn and waived findings, or all "
+    "(default: exceptions on a terminal, all in a file or a pipe).",
+)
+@click.option("--compact", is_flag=True, help="table: one line per finding, its message beside it.")
 def check(
     portfolio: str | None,
     framework: str,
     as_of: str | None,
     format_: str,
     output: str | None,
-    fail_on: str,
+    fail_on: tuple[str, ...],
     workers: int,
     look_back: str | None,
+    show: str | None,
+    compact: bool,
 ) -> int:
     """Assess a portfolio against a framework and report every finding.
 
@@ -186,6 +220,12 @@ def check(
     Exits 3 if any finding is an `error`, 1 if a finding fails at or above --fail-on, 2 if
     the input is invalid (nothing is assessed), 0 otherwise.
     """
+    if format_ != "table" and (show is not None or compact):
+        _fail(f"--show and --compact are for the table format (not {format_})")
+    to_terminal = (output is None or output == "-") and sys.stdout.isatty()
+    # Exceptions on a terminal, where a person reads; everything in a file or a pipe, which
+    # keeps what scripts and saved reports have always had.
+    show = show or ("exceptions" if to_terminal else "all")
     date = _parse_date(as_of) if as_of is not None else None
     if look_back is not None:
         try:
@@ -195,6 +235,7 @@ def check(
     inputs = _inputs(portfolio, framework)
     _refuse_own_input(output, inputs)
     fw = _load_framework(framework)
+    failing = _fail_on(fail_on, fw)
     if portfolio is None:
         example = _bundle_root() / EXAMPLE_PORTFOLIO
         if not example.is_file():
@@ -214,31 +255,51 @@ def check(
         f"portfolio: {described}; as of {date} (from {date_source})",
         err=True,
     )
-    assessment = af.compile(fw).evaluate(facts, as_of=date, workers=workers, look_back=look_back)
+    compiled = af.compile(fw)
+    assessment = compiled.evaluate(facts, as_of=date, workers=workers, look_back=look_back)
     try:
-        text = report.render(assessment, format_, portfolio=facts)
+        if format_ in pipelines.FORMATS:
+            text = cli_pipeline.findings_for_pipelines(
+                format_, assessment, compiled, inputs[0], _limits()
+            )
+        else:
+            text = report.render(assessment, format_, portfolio=facts, show=show, compact=compact)
     except af.UsageError as error:  # an optional dependency of the format is missing
         _fail(str(error))
     if output is not None and output != "-":  # `-o -`: stdout, as with no -o
         _write(output, text, inputs)
-    elif format_ == "table" and sys.stdout.isatty():
+    elif format_ == "table" and to_terminal:
         from rich.console import Console
 
         from accountframe.report import table
 
-        Console(highlight=False).print(table.renderable(assessment))
+        shown = table.renderable(assessment, show=show, compact=compact)
+        Console(highlight=False).print(shown, crop=not compact)  # compact: each line whole
     else:
         click.echo(text, nl=False)
-    return _exit_code(assessment, fail_on)
+    return _exit_code(assessment, *failing)
 
 
-def _exit_code(assessment: Assessment, fail_on: str) -> int:
-    """SPEC section 9: first match wins; `warn` and `waived` never fail the run."""
+def _fail_on(values: Sequence[str], fw: af.Framework) -> tuple[int | None, frozenset[str]]:
+    """`--fail-on` (see `cli_pipeline.fail_on`); a mistake in it is a usage error, exit 2."""
+    try:
+        return cli_pipeline.fail_on(values, fw, SEVERITIES)
+    except af.UsageError as error:
+        _fail(str(error))
+
+
+def _exit_code(
+    assessment: Assessment, threshold: int | None, policies: frozenset[str] = frozenset()
+) -> int:
+    """SPEC section 9: first match wins; `warn` and `waived` never fail the run. A `fail`
+    finding fails the run at or above `threshold` (a severity's rank; None: none does) or
+    when its policy is one of `policies`."""
     if assessment.errors:
         return EXIT_ERROR
-    if fail_on != "never":
-        threshold = SEVERITIES.index(fail_on)
-        if any(finding.severity.rank >= threshold for finding in assessment.failures):
+    for finding in assessment.failures:
+        if finding.policy in policies or (
+            threshold is not None and finding.severity.rank >= threshold
+        ):
             return EXIT_FAIL
     return EXIT_OK
 
@@ -379,7 +440,8 @@ def history_command(
 @cli.command()
 @click.argument("framework", required=False, default=DEFAULT_FRAMEWORK, metavar="[FRAMEWORK]")
 @click.option("--strict", is_flag=True, help="Warnings fail lint too (exit 2).")
-def lint(framework: str, strict: bool) -> None:
+@_machine_format_option
+def lint(framework: str, strict: bool, format_: str) -> None:
     """Load and compile a framework; print every problem and warning.
 
     Every file is read and every CEL expression compiled and type-checked in one run, even
@@ -396,15 +458,19 @@ def lint(framework: str, strict: bool) -> None:
         _echo("\n".join(d.render() for d in report.diagnostics), err=True)
     errors, warnings = len(report.errors), len(report.warnings)
     noted = f", and {_count(warnings, 'warning', 'warnings')}" if warnings else ""
+    if format_ != "text":  # for a pipeline, on standard output, whatever the outcome
+        ok = report.framework is not None and not (strict and warnings)
+        click.echo(cli_pipeline.lint_for_pipelines(format_, framework, report, ok), nl=False)
     if report.framework is None:
         _fail(f"{framework}: {errors} problem{'s' if errors != 1 else ''} found{noted}")
     if strict and warnings:
         _fail(f"{framework}: {_count(warnings, 'warning', 'warnings')} (--strict)")
     fw = report.framework
-    _echo(
-        f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
-        f"{_count(len(fw.policies), 'policy', 'policies')}{noted}"
-    )
+    if format_ == "text":
+        _echo(
+            f"ok: {terminal_line(fw.name)} {terminal_line(fw.version)}: "
+            f"{_count(len(fw.policies), 'policy', 'policies')}{noted}"
+        )
 
 
 @cli.command("test")
@@ -412,7 +478,44 @@ def lint(framework: str, strict: bool) -> None:
 @click.option(
     "-k", "keyword", metavar="SUBSTRING", help="Run only the cases whose name contains this."
 )
-def policy_tests(framework: str, keyword: str | None) -> int:
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", *MACHINE_FORMATS, "junit"]),
+    default="text",
+    show_default=True,
+    help="text for people; json, junit, sarif or github for pipelines, on standard output.",
+)
+@click.option(
+    "--coverage-min",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Exit 1 when the cases exercise fewer than this percent of the policies.",
+)
+@click.option(
+    "--inherited",
+    is_flag=True,
+    help="Also run the tests of the frameworks it extends, against this framework.",
+)
+@click.option(
+    "--snapshot",
+    metavar="PORTFOLIO",
+    help="Run nothing: write the results of PORTFOLIO now as a test file (-o), to commit.",
+)
+@click.option("--as-of", metavar="DATE", help="With --snapshot: the date, YYYY-MM-DD.")
+@click.option(
+    "-o", "--output", metavar="FILE", help="With --snapshot: the test file to write (-: stdout)."
+)
+def policy_tests(
+    framework: str,
+    keyword: str | None,
+    format_: str,
+    coverage_min: float | None,
+    inherited: bool,
+    snapshot: str | None,
+    as_of: str | None,
+    output: str | None,
+) -> int:
     """Run a framework's policy tests (tests/*.yaml) and show what they cover.
 
     Prints each case, what differs for each failing one, the statuses each policy's cases
@@ -422,14 +525,52 @@ def policy_tests(framework: str, keyword: str | None) -> int:
     Exits 0 when every case passes, 1 when one fails, 2 when a test file or the framework is
     invalid (every problem is printed; nothing runs).
     """
+    if snapshot is not None:
+        return _snapshot(framework, snapshot, as_of, output)
+    if as_of is not None or output is not None:
+        _fail("--as-of and -o are for --snapshot")
     try:
-        results = af.run_tests(framework, keyword=keyword, limits=_limits())
+        results = af.run_tests(framework, keyword=keyword, limits=_limits(), inherited=inherited)
     except af.UsageError as error:
         _fail(str(error))
     except af.AccountframeError as error:
         _report(error, framework)
-    _echo(results.render())
-    return EXIT_OK if results.passed else EXIT_FAIL
+    if format_ != "text":
+        click.echo(cli_pipeline.test_for_pipelines(format_, results), nl=False)
+    else:
+        _echo(results.render())
+    covered = True
+    if coverage_min is not None and results.coverage_percent < coverage_min:
+        covered = False
+        _echo(
+            f"error: coverage {results.coverage_percent:g}% is below --coverage-min "
+            f"{coverage_min:g}% (untested: {', '.join(results.untested)})",
+            err=True,
+        )
+    return EXIT_OK if results.passed and covered else EXIT_FAIL
+
+
+def _snapshot(framework: str, portfolio: str, as_of: str | None, output: str | None) -> int:
+    """`test --snapshot`: the test file, naming the portfolio relative to where it is written."""
+    date = _parse_date(as_of) if as_of is not None else None
+    to_file = output if output is not None and output != "-" else None
+    if to_file is not None:
+        _refuse_own_input(to_file, [portfolio])
+    reference = cli_pipeline.named_from(portfolio, to_file)
+    try:
+        text = af.snapshot(
+            framework, portfolio, as_of=date, portfolio_reference=reference, limits=_limits()
+        )
+    except af.UsageError as error:
+        _fail(str(error))
+    except af.AccountframeError as error:
+        _report(error, framework)
+    if to_file is not None:
+        _write(to_file, text, [portfolio])
+        _echo(f"wrote {to_file}: the results of {portfolio} as a policy test", err=True)
+    else:
+        click.echo(text, nl=False)
+    return EXIT_OK
 
 
 @cli.command()
@@ -640,7 +781,11 @@ def _load_portfolio(name: str) -> af.Portfolio:
 
 
 def _report(error: af.AccountframeError, what: str) -> NoReturn:
-    """Print every diagnostic of a load or compile error, then a one-line summary; exit 2."""
+    """Print every diagnostic of a load or compile error, then a one-line summary; exit 2.
+
+    With `--format json|sarif|github` the problems are also written for the pipeline on
+    standard output (the text stays on standard error, for the log)."""
+    _report_for_pipelines(error, what)
     if isinstance(error, af.LoadError):
         _echo(error.render(), err=True)
         count = len(error.diagnostics)
@@ -649,6 +794,15 @@ def _report(error: af.AccountframeError, what: str) -> NoReturn:
         _echo(error.diagnostic.render(), err=True)
         _fail(f"{what}: 1 problem found")
     _fail(f"{what}: {error}")
+
+
+def _report_for_pipelines(error: af.AccountframeError, what: str) -> None:
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        format_, command = context.params.get("format_"), context.info_name or ""
+        text = cli_pipeline.error_for_pipelines(format_, command, error, what)
+        if text is not None:
+            click.echo(text, nl=False)
 
 
 def _inputs(portfolio: str | None, framework: str) -> list[str]:

@@ -31,6 +31,7 @@ from accountframe.assessment import Assessment
 from accountframe.compiler.compiler import Plan, check_engine, compile_framework
 from accountframe.errors import UsageError
 from accountframe.evaluation import explanation
+from accountframe.evaluation import reassess as one_contract
 from accountframe.evaluation import schedule as scheduling
 from accountframe.evaluation.assess import evaluate as evaluate_plan
 from accountframe.evaluation.explanation import Explanation
@@ -94,6 +95,79 @@ class CompiledFramework:
         if as_of is None:
             as_of = portfolio.as_of or datetime.date.today()
         return evaluate_with_since(self.plan, portfolio, as_of, chosen, workers=workers)
+
+    def evaluate_contract(
+        self, portfolio: Portfolio, contract_id: str, as_of: datetime.date | None = None
+    ) -> Assessment:
+        """One contract of `portfolio`: its findings and consequences, and the person-scope
+        findings of the people it concerns (its role holders, and who answers for its
+        findings), as a partial assessment: for showing one contract without assessing the
+        rest. People's sanctions and rewards, which read findings on every contract, are not
+        in it (`reassess` has them).
+
+        Raises:
+            UsageError: no such contract (with a suggestion).
+
+        Example:
+            >>> import datetime
+            >>> import accountframe as af
+            >>> compiled = af.compile(af.bundled("uk-central-government"))
+            >>> portfolio = af.load_portfolio("policies/examples/ministry-of-example.yaml")
+            >>> one = compiled.evaluate_contract(portfolio, "EM-001")
+            >>> {f.subject.id for f in one.findings if f.subject.type == "contract"}
+            {'EM-001'}
+        """
+        if as_of is None:
+            as_of = portfolio.as_of or datetime.date.today()
+        partial = one_contract.evaluate_contract(self.plan, portfolio, contract_id, as_of)
+        if self.framework.look_back is None:
+            return partial
+        # With a look-back, when each status began comes from the history of every contract
+        # (a person's findings read them all): the whole assessment, then the same results.
+        whole = self.evaluate(portfolio, as_of)
+        wanted = {(f.policy, f.subject) for f in partial.findings}
+        consequences = {(c.policy, c.subject) for c in partial.consequences}
+        return attrs.evolve(
+            partial,
+            findings=tuple(f for f in whole.findings if (f.policy, f.subject) in wanted),
+            consequences=tuple(
+                c for c in whole.consequences if (c.policy, c.subject) in consequences
+            ),
+        )
+
+    def reassess(self, previous: Assessment, portfolio: Portfolio, contract_id: str) -> Assessment:
+        """`previous` (an assessment of this framework) with contract `contract_id` of
+        `portfolio` judged again, on `previous`'s date: added, changed, or removed when
+        `portfolio` no longer has it. Other contracts' results are taken from `previous`;
+        person-scope results, people's sanctions and rewards and the unused waivers are
+        worked out again. Equal to `evaluate(portfolio, previous.as_of)` whenever the other
+        contracts are as `previous` saw them. With a look-back (the framework's
+        `look_back`), when each status began depends on every contract's history, and the
+        portfolio is assessed whole.
+
+        Raises:
+            UsageError: `previous` is of another framework, or has no results for another
+                contract of `portfolio` (evaluate it whole), or no one has the contract.
+
+        Examples:
+            >>> import datetime
+            >>> import accountframe as af
+            >>> compiled = af.compile(af.bundled("uk-central-government"))
+            >>> portfolio = af.load_portfolio("policies/examples/ministry-of-example.yaml")
+            >>> before = compiled.evaluate(portfolio)
+            >>> data = portfolio.to_dict()
+            >>> data["contracts"][0]["reviews"].append({"date": "2026-11-20", "forum": "board"})
+            >>> changed = af.Portfolio.from_dict(data)
+            >>> after = compiled.reassess(before, changed, "EM-001")
+            >>> after == compiled.evaluate(changed)
+            True
+        """
+        if self.framework.look_back is not None:
+            # When each status began reads the history of the whole portfolio: assess it
+            # whole (the checks first, so that a mistake is said the same way).
+            one_contract.check_reassess(self.plan, previous, portfolio, contract_id)
+            return self.evaluate(portfolio, previous.as_of)
+        return one_contract.reassess(self.plan, previous, portfolio, contract_id)
 
     def explain(
         self,
@@ -261,8 +335,10 @@ def explain(
         >>> framework = af.load_framework("tests/golden/evaluate/every-kind/framework")
         >>> portfolio = af.load_portfolio("tests/golden/evaluate/every-kind/portfolio.yaml")
         >>> why = af.explain(framework, portfolio, "INF-VERIFIED", "K2-poor")
-        >>> why.status, why.message
-        ('fail', 'last performance report on 2026-09-01; next due by 2027-09-01; the latest performance report (2026-09-01) does not meet the requirement')
+        >>> why.status
+        'fail'
+        >>> print(why.message)
+        the latest performance report (2026-09-01) does not meet the requirement: neither report.verified nor report.source != "supplier" holds (the next is due by 2027-09-01)
         >>> require = why.evaluations[1].condition
         >>> require.source, require.value
         ('report.verified || report.source != "supplier"', False)

@@ -40,7 +40,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -137,6 +137,15 @@ class Location:
         """Order by file, then position, then path; unknown positions sort first."""
         return (self.file or "", self.line or 0, self.column or 0, self.path)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The location as plain data: every key present, None where unknown.
+
+        Example:
+            >>> Location(file="p.yaml", line=3, column=7, path="contracts[0].id").to_dict()
+            {'file': 'p.yaml', 'line': 3, 'column': 7, 'path': 'contracts[0].id'}
+        """
+        return {"file": self.file, "line": self.line, "column": self.column, "path": self.path}
+
 
 @attrs.frozen
 class Diagnostic:
@@ -209,6 +218,31 @@ class Diagnostic:
     def sort_key(self) -> tuple[tuple[str, int, int, str], str, str]:
         return (self.location.sort_key(), self.code, self.message)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The diagnostic as plain data, ready for JSON: what a web handler or CI tool returns.
+
+        `severity` is `error` or `warning` (lint's); `policy` the id of the policy the problem
+        is in, when known; `text` is `render()`'s first line (the one message grammar);
+        `source_line` is the line the location points into, when known.
+
+        Example:
+            >>> d = Diagnostic("af-key", "unknown key 'tierr' (did you mean 'tier'?)",
+            ...                Location(file="p.yaml", line=4, column=5, path="contracts[0]"))
+            >>> d.to_dict()["location"]
+            {'file': 'p.yaml', 'line': 4, 'column': 5, 'path': 'contracts[0]'}
+            >>> d.to_dict()["text"]
+            "p.yaml:4:5: af-key: contracts[0]: unknown key 'tierr' (did you mean 'tier'?)"
+        """
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "policy": self.policy,
+            "message": self.message,
+            "location": self.location.to_dict(),
+            "source_line": self.source_line,
+            "text": self.render().split("\n", 1)[0],
+        }
+
 
 _SHOWN = 100  # the widest source excerpt shown under a message, in characters
 
@@ -236,6 +270,29 @@ class AccountframeError(Exception):
 
     code: str = "af-error"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The error as plain data, ready for JSON: its `code`, its `message` (`str(error)`)
+        and its `diagnostics` (`Diagnostic.to_dict()` each; empty for an error without any).
+
+        Subclasses add what they carry: a CEL error its `cel_message`, `source` and
+        `location`.
+
+        Example:
+            >>> data = UsageError("no policy 'X'").to_dict()
+            >>> data["code"] == UsageError.code, data["message"], data["diagnostics"]
+            (True, "no policy 'X'", [])
+        """
+        return {
+            "code": self.code,
+            "message": str(self),
+            "diagnostics": [d.to_dict() for d in self.problems()],
+        }
+
+    def problems(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics this error carries (a load error's every problem, a compile error's
+        one); empty for the others."""
+        return ()
+
 
 class LoadError(AccountframeError):
     """Input could not be loaded. `diagnostics` holds every problem found, sorted by location."""
@@ -253,6 +310,23 @@ class LoadError(AccountframeError):
     def render(self) -> str:
         """Every diagnostic rendered, one block each, in location order."""
         return "\n".join(d.render() for d in self.diagnostics) or self.summary
+
+    def problems(self) -> tuple[Diagnostic, ...]:
+        return self.diagnostics
+
+    def to_dict(self) -> dict[str, Any]:
+        """`AccountframeError.to_dict`, with the `summary` as the `message`.
+
+        Examples:
+            >>> error = PortfolioError([Diagnostic("af-missing", "missing required key "
+            ...     "'organisation'", Location(file="p.yaml", line=1, column=1))])
+            >>> data = error.to_dict()
+            >>> data["code"] == PortfolioError.code, data["message"]
+            (True, '1 problem found')
+            >>> [d["code"] for d in data["diagnostics"]]
+            ['af-missing']
+        """
+        return {**super().to_dict(), "message": self.summary}
 
 
 class PortfolioError(LoadError):
@@ -279,6 +353,22 @@ class CelError(AccountframeError):
         where = f"{location}: " if location is not None else ""
         super().__init__(f"{where}{cel_message}")
 
+    def to_dict(self) -> dict[str, Any]:
+        """`AccountframeError.to_dict`, with CEL's own `cel_message`, the expression's
+        `source` and its `location` (None when unknown).
+
+        Example:
+            >>> data = CelEvaluationError("division by zero", source="1 / 0").to_dict()
+            >>> data["code"], data["cel_message"], data["source"], data["location"]
+            ('af-cel-eval', 'division by zero', '1 / 0', None)
+        """
+        return {
+            **super().to_dict(),
+            "cel_message": self.cel_message,
+            "source": self.source,
+            "location": self.location.to_dict() if self.location is not None else None,
+        }
+
 
 class CelCompileError(CelError):
     """A CEL expression does not parse, or exceeds a configured limit.
@@ -291,6 +381,9 @@ class CelCompileError(CelError):
         self.diagnostic = diagnostic
         self.code = diagnostic.code
         super().__init__(cel_message, source=source, location=diagnostic.location)
+
+    def problems(self) -> tuple[Diagnostic, ...]:
+        return (self.diagnostic,)
 
 
 class CelEvaluationError(CelError):

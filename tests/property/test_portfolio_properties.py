@@ -162,3 +162,26 @@ def test_arbitrary_bytes_raise_only_accountframe_errors(raw: bytes) -> None:
         lambda: portfolio_from_document(parse_document(raw, file="p.yaml", error=af.PortfolioError))
     )
     assert error is None or (isinstance(error, af.PortfolioError) and error.diagnostics)
+
+
+def _decimals(value: Any) -> Any:
+    """`value` with every float written as the Decimal of its shortest repr."""
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: _decimals(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decimals(item) for item in value]
+    return value
+
+
+@SETTINGS
+@given(portfolios())
+def test_decimal_amounts_give_the_same_portfolio(portfolio: af.Portfolio) -> None:
+    """Amounts given as Decimals (issue 24) read as the doubles they name: the same portfolio,
+    the same digest."""
+    again = af.Portfolio.from_dict(_decimals(portfolio.to_dict()))
+    assert again == portfolio
+    assert again.digest == portfolio.digest

@@ -18,8 +18,9 @@ import datetime
 import io
 import string
 
+import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
@@ -38,6 +39,7 @@ from accountframe.assessment import (
     WaiverUnused,
 )
 from accountframe.report import table
+from accountframe.report._common import EXCEPTIONS
 from accountframe.testing import dates, frameworks, portfolios
 
 
@@ -46,10 +48,10 @@ def _console(width: int) -> tuple[Console, io.StringIO]:
     return table._plain_console(buffer, width), buffer
 
 
-def rich_render(renderable: RenderableType) -> str:
+def rich_render(renderable: RenderableType, *, crop: bool = True) -> str:
     """What `table.render` gave when rich laid out all of it: the reference."""
     console, buffer = _console(table.WIDTH)
-    console.print(renderable)
+    console.print(renderable, crop=crop)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
@@ -151,6 +153,36 @@ ASSESSMENTS = st.builds(
 @given(ASSESSMENTS)
 def test_render_is_what_rich_prints_for_any_text(assessment: Assessment) -> None:
     assert table.render(assessment) == rich_render(table.renderable(assessment))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ASSESSMENTS, st.sampled_from(table.SHOW), st.booleans())
+def test_every_listing_is_what_rich_prints(
+    assessment: Assessment, show: str, compact: bool
+) -> None:
+    plain = table.render(assessment, show=show, compact=compact)
+    renderable = table.renderable(assessment, show=show, compact=compact)
+    assert plain == rich_render(renderable, crop=not compact)
+    if show == "all" and not compact:
+        assert plain == table.render(assessment)  # the default listing is the same bytes
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ASSESSMENTS, st.booleans())
+def test_exceptions_list_what_all_lists_of_the_exceptions(
+    assessment: Assessment, compact: bool
+) -> None:
+    """`--show exceptions` lists the error, fail, warn and waived findings exactly as `all`
+    lists an assessment of only those, under the same headline and a line saying what is not
+    listed; `compact` gives each finding one line."""
+    exceptions = tuple(f for f in assessment.findings if f.status in EXCEPTIONS)
+    assume(exceptions)
+    shown = table.render(assessment, show="exceptions", compact=compact)
+    only = table.render(attrs.evolve(assessment, findings=exceptions), compact=compact)
+    headline, not_listed, listing = shown.split("\n\n", 2)
+    assert headline == table.render(assessment).split("\n\n", 1)[0]
+    assert not_listed.startswith("Only error, fail, warn and waived findings are listed; ")
+    assert listing == only.split("\n\n", 1)[1]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -29,7 +29,7 @@ from accountframe.assessment import (
     Subject,
     WaiverApplied,
 )
-from accountframe.cli import EXAMPLE_PORTFOLIO, _bundle_root, _exit_code
+from accountframe.cli import EXAMPLE_PORTFOLIO, SEVERITIES, _bundle_root, _exit_code
 from accountframe.framework.policies import Severity
 from accountframe.schemas import assessment_schema
 
@@ -280,11 +280,13 @@ def test_warn_and_waived_never_fail_the_run() -> None:
         _finding(Status.WARN, Severity.CRITICAL),
         _finding(Status.WAIVED, Severity.CRITICAL, waiver),
     )
-    assert _exit_code(quiet, "info") == 0
+    policies = frozenset(f.policy for f in quiet.findings)
+    assert _exit_code(quiet, SEVERITIES.index("info"), policies) == 0
     failing = _assessment(_finding(Status.FAIL, Severity.HIGH))
-    levels = ("info", "medium", "high", "critical", "never")
-    assert [_exit_code(failing, level) for level in levels] == [1, 1, 1, 0, 0]
+    levels = ("info", "medium", "high", "critical")
+    assert [_exit_code(failing, SEVERITIES.index(level)) for level in levels] == [1, 1, 1, 0]
+    assert _exit_code(failing, None) == 0  # never
     erroring = _assessment(
         _finding(Status.ERROR, Severity.INFO), _finding(Status.FAIL, Severity.HIGH)
     )
-    assert _exit_code(erroring, "never") == 3
+    assert _exit_code(erroring, None) == 3

@@ -88,7 +88,26 @@ def test_the_testing_page_cases_pass_against_the_bundled_framework(tmp_path: Pat
 COMMAND_BLOCK = re.compile(r"```(?:text|console)\n((?:\$ cd [^\n]+\n)?\$ accountframe .*?)```", re.DOTALL)  # fmt: skip
 ROADS = 'framework: dept-for-roads\nversion: "1"\nextends: uk-central-government\n'
 # (page, command) -> files to write in an empty folder to run it in; None: run in the repository.
+#: A small framework and portfolio (the command line's test fixtures) for the examples of
+#: reports.md and testing.md.
+CLI_FRAMEWORK = {
+    name: (ROOT / "tests" / "fixtures" / "frameworks" / "cli" / name).read_text()
+    for name in ("framework.yaml", "policies.yaml")
+}
+CLI_PORTFOLIO = (ROOT / "tests" / "fixtures" / "portfolios" / "cli.yaml").read_text()
 RUN: dict[tuple[str, str], dict[str, str] | None] = {
+    ("reports.md", "accountframe check contracts.yaml -f my-body --format github"): {
+        "contracts.yaml": CLI_PORTFOLIO,
+        **{f"my-body/{name}": text for name, text in CLI_FRAMEWORK.items()},
+    },
+    (
+        "testing.md",
+        "accountframe test my-framework --snapshot my-framework/tests/fixtures/today.yaml "
+        "-o my-framework/tests/snapshot.yaml",
+    ): {
+        "my-framework/tests/fixtures/today.yaml": CLI_PORTFOLIO,
+        **{f"my-framework/{name}": text for name, text in CLI_FRAMEWORK.items()},
+    },
     ("explain.md", "accountframe explain INF-VERIFIED K2-poor portfolio.yaml -f framework"): None,
     ("frameworks.md", "accountframe lint dept-for-roads"): {
         "dept-for-roads/framework.yaml": ROADS + "params:\n  gold_sro_reveiw_every: 2 weeks\n"

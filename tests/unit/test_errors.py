@@ -69,3 +69,81 @@ def test_suggestions() -> None:
 
 def test_every_error_code_is_documented() -> None:
     assert all(code.startswith("af-") and meaning for code, meaning in ERROR_CODES.items())
+
+
+# -- errors as plain data (issue 24: a web handler returns them as JSON) ----------------------
+
+
+def test_diagnostic_to_dict_has_every_part_and_the_rendered_first_line() -> None:
+    diagnostic = af.Diagnostic(
+        "af-key",
+        "unknown key 'teir' (did you mean 'tier'?)",
+        af.Location("p.yaml", 11, 5, "contracts[0].teir"),
+        source_line="    teir: gold\n",
+    )
+    assert diagnostic.to_dict() == {
+        "code": "af-key",
+        "severity": "error",
+        "policy": None,
+        "message": "unknown key 'teir' (did you mean 'tier'?)",
+        "location": {"file": "p.yaml", "line": 11, "column": 5, "path": "contracts[0].teir"},
+        "source_line": "    teir: gold\n",
+        "text": "p.yaml:11:5: af-key: contracts[0].teir: unknown key 'teir' (did you mean 'tier'?)",
+    }
+
+
+def test_a_load_error_to_dict_lists_every_diagnostic_in_order() -> None:
+    with pytest.raises(af.PortfolioError) as caught:
+        af.Portfolio.from_dict({"organisation": 5, "contracts": [{"id": "C1"}]})
+    data = caught.value.to_dict()
+    assert data["code"] == "af-portfolio"
+    assert data["message"] == caught.value.summary == "3 problems found"
+    assert [(d["code"], d["location"]["path"]) for d in data["diagnostics"]] == [
+        ("af-missing", "contracts[0]"),
+        ("af-missing", "contracts[0]"),
+        ("af-value", "organisation"),
+    ]
+    assert data["diagnostics"][0]["message"] == "missing required key 'stage'"
+
+
+def test_a_cel_compile_error_to_dict_carries_its_diagnostic_and_cel_parts() -> None:
+    with pytest.raises(af.CelCompileError) as caught:
+        af.cel.compile("1 +")
+    data = caught.value.to_dict()
+    assert data["code"] == "af-cel-syntax"
+    assert data["source"] == "1 +"
+    assert data["cel_message"] == caught.value.cel_message
+    assert [d["code"] for d in data["diagnostics"]] == ["af-cel-syntax"]
+
+
+def test_a_cel_evaluation_error_to_dict() -> None:
+    with pytest.raises(af.CelEvaluationError) as caught:
+        af.cel.compile("1 / 0").evaluate({})
+    data = caught.value.to_dict()
+    assert (data["code"], data["diagnostics"]) == ("af-cel-eval", [])
+    assert "divide by zero" in data["cel_message"] or "division" in data["cel_message"]
+
+
+def test_every_error_class_has_a_json_form() -> None:
+    """Every class of the tree gives plain data that JSON takes, with its own code."""
+    import json
+
+    from accountframe.load.ocds import OcdsError
+
+    made: list[af.AccountframeError] = [
+        af.AccountframeError("root"),
+        af.LoadError([]),
+        af.PortfolioError([af.Diagnostic("af-missing", "m", af.Location("p.yaml", 1, 1))]),
+        af.FrameworkError([af.Diagnostic("af-key", "k")]),
+        OcdsError([af.Diagnostic("af-io", "no such file", af.Location("x.json"))]),
+        af.CelError("bad", source="x", location=af.Location("f.yaml", 2, 3)),
+        af.CelCompileError("bad", source="1 +", diagnostic=af.Diagnostic("af-cel-syntax", "bad")),
+        af.CelEvaluationError("no such key", source="a.b"),
+        af.UsageError("no such format"),
+    ]
+    for error in made:
+        data = json.loads(json.dumps(error.to_dict()))
+        assert data["code"] == error.code
+        assert isinstance(data["message"], str)
+        assert data["message"]
+        assert len(data["diagnostics"]) == len(error.problems())

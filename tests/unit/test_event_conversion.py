@@ -89,8 +89,9 @@ def test_counted_events_give_the_findings_of_the_whole_contract() -> None:
     # one), but it is the latest, and its one KPI fails `require`.
     assert rows(found) == [
         ("CAD", "pass", "last review on 2026-10-01; next due by 2027-01-01"),
-        ("INF", "fail", "last performance report on 2026-10-20; next due by 2026-12-04; the "
-                        "latest performance report (2026-11-10) does not meet the requirement"),
+        ("INF", "fail", "the latest performance report (2026-11-10) does not meet the "
+                        "requirement: report.kpis.size() >= 3 is false (the next is due by "
+                        "2026-12-04)"),
     ]  # fmt: skip
     assert found.findings[1].evidence["last_received"] == datetime.date(2026, 10, 20)
 

@@ -229,3 +229,76 @@ class TestView:
         view = self.portfolio().contracts[1].view(self.AS_OF)
         with pytest.raises(af.CelEvaluationError, match="no such member"):
             cel.compile("contract.value.annual > 0.0").evaluate({"contract": view})
+
+
+# -- Decimal amounts (issue 24: amounts are read as decimals) ---------------------------------
+
+
+def test_decimal_amounts_are_accepted_wherever_numbers_are() -> None:
+    from decimal import Decimal
+
+    data = {
+        "organisation": "Ministry of Example",
+        "contracts": [
+            {
+                "id": "C1",
+                "title": "Tagging",
+                "stage": "live",
+                "value": {"total": Decimal("100.50"), "annual": Decimal("10")},
+                "transactions": [{"date": "2026-01-01", "amount": Decimal("150.25")}],
+                "amendments": [{"date": "2026-02-01", "value_change": Decimal("-5.5")}],
+                "consequences": [
+                    {"date": "2026-03-01", "effect": "sanction", "kind": "credit",
+                     "amount": Decimal("7")}
+                ],
+                "reports": [
+                    {"kind": "performance", "received": "2026-01-01",
+                     "figures": {"billed": Decimal("1.5")},
+                     "kpis": [{"name": "k", "target": Decimal("0.98"), "actual": Decimal("0.9")}]}
+                ],
+                "attributes": {"risk": Decimal("2.5")},
+            }
+        ],
+    }  # fmt: skip
+    portfolio = af.Portfolio.from_dict(data)
+    as_floats = af.Portfolio.from_dict(json.loads(json.dumps(data, default=float)))
+    assert portfolio == as_floats
+    assert portfolio.digest == as_floats.digest
+    contract = portfolio.contracts[0]
+    assert (contract.value.total, contract.transactions[0].amount) == (100.5, 150.25)
+    assert type(contract.attributes["risk"]) is float
+    assert contract.reports[0].kpis[0].target == 0.98
+
+
+@pytest.mark.parametrize("bad", ["NaN", "sNaN", "Infinity", "-Infinity", "1e400"])
+def test_a_decimal_that_is_not_a_finite_double_is_a_located_error(bad: str) -> None:
+    from decimal import Decimal
+
+    with pytest.raises(af.PortfolioError) as caught:
+        af.Portfolio.from_dict(
+            {"organisation": "X", "contracts": [{"id": "C1", "title": "T", "stage": "live",
+                                                 "value": {"total": Decimal(bad)}}]}
+        )  # fmt: skip
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.location.path) == ("af-value", "contracts[0].value.total")
+    assert diagnostic.message == f"expected a finite number (got {Decimal(bad)!r})"
+
+
+def test_decimals_reach_cel_as_doubles() -> None:
+    from decimal import Decimal
+
+    assert af.cel.compile("x + 1.0").evaluate({"x": Decimal("1.5")}) == 2.5
+    with pytest.raises(af.CelEvaluationError, match="is not a number CEL can hold"):
+        af.cel.compile("x").evaluate({"x": Decimal("sNaN")})
+    framework = af.Framework(
+        name="d", version="1",
+        roles=[af.Role("accounting_officer"), af.Role("sro", reports_to="accounting_officer")],
+        params={"floor": Decimal("0.5")},
+        policies=[af.Rule(id="R", title="Above the floor", require="contract.value.total > params.floor")],
+    )  # fmt: skip
+    portfolio = af.Portfolio.from_dict(
+        {"organisation": "X", "contracts": [{"id": "C1", "title": "T", "stage": "live",
+                                             "value": {"total": Decimal("0.75")}}]}
+    )  # fmt: skip
+    assessment = framework.evaluate(portfolio, as_of=datetime.date(2026, 1, 1))
+    assert [f.status.value for f in assessment.findings] == ["pass"]

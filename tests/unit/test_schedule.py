@@ -44,7 +44,9 @@ def plan(bundled: af.Framework, portfolio: af.Portfolio) -> Schedule:
     return af.schedule(bundled, portfolio, as_of=AS_OF)
 
 
-def framework(every: str = "1 month", **cadence: object) -> af.Framework:
+def framework(
+    every: str = "1 month", counts_if: str = 'review.forum == "sro_review"', **cadence: object
+) -> af.Framework:
     return af.Framework(
         name="demo",
         version="1",
@@ -55,7 +57,7 @@ def framework(every: str = "1 month", **cadence: object) -> af.Framework:
                 id="CAD",
                 title="Monthly SRO review",
                 every=every,
-                counts_if='review.forum == "sro_review"',
+                counts_if=counts_if,
                 **cadence,  # type: ignore[arg-type]
             ),
             af.RequiredInformation(
@@ -119,7 +121,9 @@ def test_deterministic(
 def test_first_due_dates_are_the_findings_own(
     bundled: af.Framework, portfolio: af.Portfolio, plan: Schedule
 ) -> None:
-    """The schedule reuses evaluation: occurrence 1 is due exactly when `check` says."""
+    """The schedule reuses evaluation: occurrence 1 is due exactly when `check`'s evidence
+    says (a finding that fails on its report's content alone has no due date of its own, and
+    its next report is scheduled all the same)."""
     assessment = bundled.evaluate(portfolio, as_of=AS_OF)
     firsts = {(i.policy, i.contract): i for i in plan.items if i.occurrence == 1}
     timely = [
@@ -129,13 +133,16 @@ def test_first_due_dates_are_the_findings_own(
         and f.status is not Status.NOT_APPLICABLE
     ]
     assert len(timely) > 50
+    assert any(f.due is None and f.evidence["due"] is not None for f in timely)
     for finding in timely:
         item = firsts.get((finding.policy, finding.subject.id))
-        if finding.due is not None and finding.due > plan.until:
+        due = finding.evidence["due"]
+        assert finding.due in (due, None)
+        if due is not None and due > plan.until:
             assert item is None  # beyond the horizon
             continue
         assert item is not None, finding
-        assert item.due == finding.due
+        assert item.due == due
         assert item.finding_status is finding.status
         assert item.accountable == finding.accountable
         assert item.days_overdue == finding.evidence["days_overdue"]
@@ -143,7 +150,8 @@ def test_first_due_dates_are_the_findings_own(
 
 def test_counts_and_order(plan: Schedule) -> None:
     assert plan.until == datetime.date(2027, 2, 25)  # three months on by default
-    assert plan.counts() == {"unscheduled": 0, "overdue": 8, "due_soon": 3, "planned": 74}
+    # CAD-RISK, a rule with a due date, has one item on each of its eight contracts.
+    assert plan.counts() == {"unscheduled": 0, "overdue": 9, "due_soon": 4, "planned": 80}
     dues = [item.due for item in plan.items]
     assert all(d is not None for d in dues)
     assert dues == sorted(dues)  # type: ignore[type-var]
@@ -339,7 +347,9 @@ def test_ics_on_the_calendars_last_day_has_no_day_after() -> None:
     text = schedule_report.render(plan, "ics")
     events = icalendar.Calendar.from_ical(text).walk("VEVENT")
     last = [event for event in events if event.decoded("dtstart") == LAST_DAY]
-    assert len(last) == 2  # the review and the report due on the last day
+    # The review and the report due on the last day, and the two overdue ones placed there.
+    assert len(last) == 4
+    assert len([event for event in last if str(event["SUMMARY"]).startswith("OVERDUE")]) == 2
     assert all("DTEND" not in event for event in last)
     assert len(list(vobject.readComponents(text))) == 1
 
@@ -381,8 +391,10 @@ def test_ics_parses_back_with_icalendar(plan: Schedule) -> None:
     assert len(events) == len(plan.items)
     for event, item in zip(events, plan.items, strict=True):
         assert str(event["UID"]) == item.uid
-        assert event.decoded("DTSTART") == item.due
-        assert event.decoded("DTEND") == item.due + datetime.timedelta(days=1)  # type: ignore[operator]
+        # An overdue item is on the schedule's date, where it is seen (issue 24, problem 8).
+        day = AS_OF if item.status is ItemStatus.OVERDUE else item.due
+        assert event.decoded("DTSTART") == day
+        assert event.decoded("DTEND") == day + datetime.timedelta(days=1)  # type: ignore[operator]
         assert event.decoded("DTSTAMP") == datetime.datetime(2026, 11, 25, tzinfo=datetime.UTC)
         assert item.contract in str(event["SUMMARY"])
         assert item.policy_title in str(event["DESCRIPTION"])
@@ -393,9 +405,100 @@ def test_ics_parses_back_with_vobject(plan: Schedule) -> None:
     calendar = vobject.readOne(schedule_report.render(plan, "ics"))
     events = calendar.vevent_list
     assert [e.uid.value for e in events] == [i.uid for i in plan.items]
-    assert [e.dtstart.value for e in events] == [i.due for i in plan.items]
+    assert [e.dtstart.value for e in events] == [
+        AS_OF if i.status is ItemStatus.OVERDUE else i.due for i in plan.items
+    ]
     overdue = [e.summary.value for e in events if e.summary.value.startswith("OVERDUE")]
     assert len(overdue) == plan.counts()["overdue"]
+    assert overdue[0] == (
+        "OVERDUE by 1289 days (due 2023-05-16): billing report for IT-003 (INF-BILLING)"
+    )
+
+
+def test_overdue_items_are_on_the_as_of_date_with_how_overdue(plan: Schedule) -> None:
+    """Problem 8: overdue events sat on their old due dates (2023), out of sight."""
+    calendar = icalendar.Calendar.from_ical(schedule_report.render(plan, "ics"))
+    by_uid = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+    overdue = [item for item in plan.items if item.status is ItemStatus.OVERDUE]
+    assert len(overdue) == 9
+    for item in overdue:
+        event = by_uid[item.uid]
+        assert event.decoded("DTSTART") == AS_OF
+        days = item.days_overdue
+        assert str(event["SUMMARY"]).startswith(
+            f"OVERDUE by {days} day{'s' * (days != 1)} (due {item.due})"
+        )
+
+
+def test_rules_with_a_due_date_are_scheduled(plan: Schedule) -> None:
+    """Problem 8: CAD-RISK, a rule about reviews, never appeared."""
+    risk = [item for item in plan.items if item.policy == "CAD-RISK"]
+    assert [(item.contract, str(item.due), item.status.value) for item in risk] == [
+        ("IT-003", "2026-09-01", "overdue"),
+        ("TRN-005", "2026-12-01", "due_soon"),
+        ("ESC-012", "2026-12-10", "planned"),
+        ("TEL-011", "2026-12-20", "planned"),
+        ("EM-001", "2027-01-01", "planned"),
+        ("FAC-004", "2027-01-01", "planned"),
+        ("DATA-007", "2027-01-01", "planned"),
+        ("PR-002", "2027-01-20", "planned"),
+    ]
+    assert {(item.kind, item.what, item.occurrence) for item in risk} == {
+        ("rule", "The risk register of each live major contract is reviewed quarterly", 1)
+    }
+
+
+def test_a_rule_is_listed_once_at_its_due_date() -> None:
+    fw = af.Framework(
+        name="demo",
+        version="1",
+        roles=[af.Role("accounting_officer"), af.Role("sro", reports_to="accounting_officer")],
+        policies=[
+            af.Rule(
+                id="R",
+                title="Risk review quarterly",
+                require="true",
+                due="add_months(contract.start, 3)",
+            ),
+            af.Rule(id="P", title="Person scope", scope="person", require="true", due="now"),
+        ],
+    )
+    plan = af.schedule(fw, portfolio_with(), as_of=AS_OF, until=datetime.date(2030, 1, 1))
+    assert [(i.policy, str(i.due), i.status.value, i.what) for i in plan.items] == [
+        ("R", "2026-04-01", "overdue", "Risk review quarterly")
+    ]
+    assessment = fw.evaluate(portfolio_with(), as_of=AS_OF)
+    finding = assessment.findings[0]
+    assert finding.due == datetime.date(2026, 4, 1)
+    assert finding.evidence == {"due": datetime.date(2026, 4, 1), "days_overdue": 238}
+
+
+def test_a_rules_due_that_errors_fails_closed() -> None:
+    fw = af.Framework(
+        name="demo",
+        version="1",
+        roles=[af.Role("accounting_officer"), af.Role("sro", reports_to="accounting_officer")],
+        policies=[af.Rule(id="R", title="t", require="true", due="contract.end")],
+    )
+    finding = fw.evaluate(portfolio_with(), as_of=AS_OF).findings[0]
+    assert finding.status is Status.ERROR
+    assert finding.message.startswith("due failed: ")
+    (item,) = af.schedule(fw, portfolio_with(), as_of=AS_OF).items
+    assert item.status is ItemStatus.UNSCHEDULED
+
+
+@pytest.mark.parametrize(
+    ("counts_if", "what"),
+    [
+        ('review.forum == "sro_review"', "sro_review"),
+        ("review.forum in ['board', 'executive_committee']", "board"),
+        ('review.chair == "p-ao"', "Monthly SRO review"),
+    ],
+)
+def test_no_empty_names(counts_if: str, what: str) -> None:
+    """Problem 8: with no review on record anywhere, the forum was empty ("review")."""
+    plan = af.schedule(framework(counts_if=counts_if), portfolio_with(), as_of=AS_OF)
+    assert {item.what for item in plan.items if item.policy == "CAD"} == {what}
 
 
 def test_ics_lines_follow_rfc_5545(plan: Schedule) -> None:

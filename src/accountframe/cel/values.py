@@ -1,12 +1,12 @@
 """Plain Python values in, validated once; CEL values for the celpy engine, made lazily.
 
-`bindings()` validates plain Python variables once: bool, int (64-bit), float, str, bytes, None,
-list/tuple, dict (keys: str, int or bool), `datetime.date` (a timestamp at 00:00:00Z),
-timezone-aware `datetime` (naive ones are rejected: a date without a zone is not an instant) and
-`timedelta` (within ±10,000 years). The validated form is *plain builtins*: tuples become lists,
-dates and aware datetimes become UTC `datetime`s, subclasses (celpy's value types, pendulum's
-datetimes) become their builtin base. Containers that need no change are kept, not copied, so
-do not change a value after binding it.
+`bindings()` validates plain Python variables once: bool, int (64-bit), float (and `Decimal`, a
+double too), str, bytes, None, list/tuple, dict (keys: str, int or bool), `datetime.date` (a
+timestamp at 00:00:00Z), timezone-aware `datetime` (naive ones are rejected: a date without a
+zone is not an instant) and `timedelta` (within ±10,000 years). The validated form is *plain
+builtins*: tuples become lists, dates and aware datetimes become UTC `datetime`s, subclasses
+(celpy's value types, pendulum's datetimes) become their builtin base. Containers that need no
+change are kept, not copied, so do not change a value after binding it.
 
 The accountframe engine evaluates those plain values directly. The celpy engine needs celpy
 values: `Bindings.cel_values()` converts them with `to_cel` on first use and caches the result on
@@ -25,6 +25,7 @@ Anything else raises `CelEvaluationError` naming where the bad value sits
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -394,6 +395,8 @@ def _plain(value: Any, path: str, known: Mapping[int, Any]) -> Any:
         return _plain(int(value), path, known) if not isinstance(value, bool) else bool(value)
     if isinstance(value, float):
         return float(value)
+    if isinstance(value, decimal.Decimal):  # an amount kept exact by the caller: a CEL double
+        return _decimal(value, path)
     if isinstance(value, str):
         return str.__str__(value)
     if isinstance(value, bytes | bytearray):
@@ -423,6 +426,15 @@ def _plain(value: Any, path: str, known: Mapping[int, Any]) -> Any:
             return value
         return datetime.timedelta(value.days, value.seconds, value.microseconds)
     raise CelEvaluationError(f"{path}: unsupported value of type {type(value).__name__}")
+
+
+def _decimal(value: decimal.Decimal, path: str) -> float:
+    """A Decimal as the double CEL holds: the nearest float (`float(value)`); a signalling
+    NaN, which no double can be, is an error."""
+    try:
+        return float(value)
+    except ValueError:
+        raise CelEvaluationError(f"{path}: {value!r} is not a number CEL can hold") from None
 
 
 def _is(first: object, second: object) -> bool:
@@ -477,6 +489,8 @@ def _to_cel_value(value: Any, path: str, cache: dict[int, tuple[Any, Any]]) -> A
         return ct.IntType(value)
     if isinstance(value, float):
         return ct.DoubleType(value)
+    if isinstance(value, decimal.Decimal):
+        return ct.DoubleType(_decimal(value, path))
     if isinstance(value, str):
         return ct.StringType(value)
     if isinstance(value, bytes | bytearray):

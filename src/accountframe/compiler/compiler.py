@@ -52,6 +52,13 @@ class CompiledPolicy:
     durations: Mapping[str, Duration]
     #: The policy's id (read for every finding: kept here rather than looked up).
     id: str = attrs.field(init=False, eq=False, repr=False)
+    #: Field → its condition taken apart (`cel.subconditions`), for a failure's message: made
+    #: when a finding first fails on it, then kept with the compiled policy, so that each
+    #: run does not lower the parts again (and leave the lowering's garbage). Filling it
+    #: twice from two threads gives equal values.
+    parts: dict[str, tuple[cel.Subcondition, ...]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "id", self.policy.id)

@@ -5,6 +5,11 @@ role it `reports_to`, upward, each looked for on the contract and then among the
 organisation's role holders (`portfolio.roles`); at the top, the organisation's Accounting
 Officer. Every answer names the role, the person (or that no one holds it) and the vacant
 roles passed over on the way.
+
+A `not_applicable` finding is not escalated (`unrouted`): the chain exists so that a vacancy
+leaves no problem without an owner, and a policy that does not apply asks nothing of anyone.
+When no one holds its role (a closed contract's assignments have ended), it names the role
+and no one, instead of reaching the Accounting Officer's heading in every report.
 """
 
 from __future__ import annotations
@@ -42,6 +47,13 @@ class Chain:
         if found is None:
             found = cache[policy.accountable_role] = self.walk(policy.accountable_role, holders)
         return found
+
+    def unrouted(self, accountable: Accountable) -> Accountable:
+        """For a `not_applicable` finding: `accountable` if its own role is held, else the
+        role with no one (not the holder further up the chain)."""
+        if not accountable.fallback_from:
+            return accountable
+        return Accountable(role=accountable.fallback_from[0], person=None)
 
     def walk(self, start: str, holders: Mapping[str, str]) -> Accountable:
         """Up the chain from `start` to the first role held (`holders`: the contract's)."""

@@ -14,6 +14,7 @@ observer every value, with the same results.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -141,6 +142,31 @@ class Expressions:
             return result
         return self.test(policy, field, at, None, {name: canonical})
 
+    def unmet(
+        self,
+        policy: CompiledPolicy,
+        field: str,
+        at: Variables,
+        extra: Mapping[str, Any] | None = None,
+        canonical: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Which part of the condition `field` was false for this subject, in words, once it
+        gave false (`a && b` names the operand that was false): for a failure's message; empty
+        when that part is the literal `false`, which says nothing more than the failure.
+
+        Only asked for on a failure, so the cost of evaluating the parts again is paid by
+        findings that fail, never by those that pass. `extra` and `canonical` as for `value`.
+        """
+        bound = at.bound
+        if canonical is not None:
+            bound = bound._trusted_merged(canonical)
+        elif extra:
+            bound = bound.merged(extra)
+        parts = policy.parts.get(field)
+        if parts is None:
+            parts = policy.parts[field] = cel.subconditions(policy.programs[field])
+        return _false_part(policy.programs[field].source, parts, bound)
+
     def applies(self, policy: CompiledPolicy, at: Variables) -> bool:
         """The policy's `applies_to` for a subject. The default, `true`, is not evaluated: it
         can give nothing else."""
@@ -148,12 +174,15 @@ class Expressions:
             return True
         return self.test(policy, "applies_to", at)
 
-    def message(self, policy: CompiledPolicy, at: Variables, default: str) -> str:
-        """The policy's `message`, if it gives non-empty text; else the default."""
-        if "message" not in policy.programs:
+    def message(
+        self, policy: CompiledPolicy, at: Variables, default: str, field: str = "message"
+    ) -> str:
+        """The policy's `message` (or another text field, `pass_message`), if it gives
+        non-empty text; else the default."""
+        if field not in policy.programs:
             return default
         try:
-            text = self.value(policy, "message", at, str)
+            text = self.value(policy, field, at, str)
         except Failed:
             return default
         return str(text) if str(text).strip() else default
@@ -272,6 +301,91 @@ class ObservedExpressions(Expressions):
         return counting
 
 
+#: The longest condition a message quotes; a longer one is cut, ending in "...".
+QUOTED = 160
+
+
+def _false_part(source: str, parts: tuple[cel.Subcondition, ...], bound: cel.Bindings) -> str:
+    """The smallest part of a false condition that made it false, in words.
+
+    An operand of a false `&&` chain that gave false (the first one: the one that decided),
+    looked into in turn; the branch a `?:` took; else the condition itself: `X is false`, or
+    for a `||` chain, false because each of its operands is, `neither A nor B holds` (`none of
+    its 3 alternatives holds` when they are too long to quote).
+    Operands that fail to evaluate are passed over: CEL's `&&` is false when any operand is,
+    whatever the others give.
+    """
+    if " ".join(source.split()) == "false":
+        return ""
+    while parts:
+        chosen: cel.Subcondition | None = None
+        if parts[0].operator == "&&":
+            chosen = next((part for part in parts if _gives(part, bound) is False), None)
+        elif parts[0].operator == "?":
+            condition = _gives(parts[0], bound)
+            if isinstance(condition, bool) and len(parts) == 3:
+                chosen = parts[1] if condition else parts[2]
+        if chosen is None:
+            break
+        source, parts = chosen.source, chosen.parts
+    if _quoted(source) == "false":
+        return ""
+    operands = [_quoted(part.source) for part in parts if part.operator == "||"]
+    if len(operands) > 1:
+        # Named one by one while that reads in one breath; a longer chain is counted (the
+        # operands are the policy's own text, which `explain` shows with each one's value).
+        if sum(map(len, operands)) > QUOTED:
+            return f"none of its {len(operands)} alternatives holds"
+        if len(operands) == 2:
+            return f"neither {operands[0]} nor {operands[1]} holds"
+        return f"none of {'; '.join(operands)} holds"
+    return f"{_quoted(source)} is false"
+
+
+def _gives(part: cel.Subcondition, bound: cel.Bindings) -> Any:
+    try:
+        return part.program.evaluate(bound)
+    except CelError:
+        return None
+
+
+def _quoted(source: str) -> str:
+    """A condition's text on one line, outer parentheses dropped, at most `QUOTED` long.
+
+    >>> _quoted("((a ||   b))")
+    'a || b'
+    """
+    text = " ".join(source.split())
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    return text if len(text) <= QUOTED else text[: QUOTED - 3] + "..."
+
+
+def _balanced(text: str) -> bool:
+    """Whether the parentheses of `text` pair up (outside string literals, roughly: enough
+    to tell `(a) || (b)` from `(a || b)`)."""
+    depth = 0
+    quote = ""
+    escaped = False
+    for char in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def _literally_true(policies: Iterable[CompiledPolicy], field: str) -> frozenset[str]:
     """Ids of the policies whose `field` is the expression `true`, which gives nothing else."""
     return frozenset(
@@ -286,6 +400,8 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
         return "a bool"
     if expected is str:
         return "a string"
+    if expected is datetime.datetime:
+        return "a timestamp"
     return "a number"
 
 

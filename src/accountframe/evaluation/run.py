@@ -7,8 +7,8 @@ person-scope findings and consequences, unused waivers and the summary. `part` c
 chunks of contracts in other processes (`evaluation.pool`), with the same result.
 
 Around each judge (`evaluation.judges`) the run applies what is the same for every kind: who
-is accountable (`accountability`), `applies_to`, the policy's `message`, waivers (`waivers`),
-and fail-closed errors.
+is accountable (`accountability`), `applies_to`, the policy's `message` (of a warn or a fail)
+and `pass_message` (of a pass), waivers (`waivers`), and fail-closed errors.
 
 Guarantees:
 
@@ -52,8 +52,7 @@ __all__ = ["Part", "Run"]
 # of a microsecond more; judging reads a status or two for every finding.
 _WARN, _FAIL, _ERROR = Status.WARN, Status.FAIL, Status.ERROR
 _NOT_APPLICABLE = Status.NOT_APPLICABLE
-#: Statuses a policy's `message` does not replace.
-_UNJUDGED = frozenset({_ERROR, _NOT_APPLICABLE})
+_PASS = Status.PASS
 
 _Item = TypeVar("_Item")
 
@@ -170,8 +169,15 @@ class Run:
         accountable = self.chain.accountable(policy, scope)
         kind = policy.policy
         status, message, due, evidence, _ = outcome
-        if "message" in policy.programs and status not in _UNJUDGED:
-            message = self.expressions.message(policy, scope, message)
+        # A policy's `message` says what is wrong: it replaces the message of a warn or a fail
+        # only (a waived finding keeps it: it was one of them); `pass_message`, a pass's.
+        if status is _WARN or status is _FAIL:
+            if "message" in policy.programs:
+                message = self.expressions.message(policy, scope, message)
+        elif status is _PASS and "pass_message" in policy.programs:
+            message = self.expressions.message(policy, scope, message, "pass_message")
+        elif status is _NOT_APPLICABLE:
+            accountable = self.chain.unrouted(accountable)  # asks nothing: not escalated
         # Positional, in field order (policy, kind, subject, status, severity, accountable,
         # message, due, evidence, waiver, tags): a finding per policy and subject is made here.
         finding = Finding(

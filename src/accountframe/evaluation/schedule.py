@@ -2,7 +2,8 @@
 
 `schedule(framework, portfolio, as_of=..., until=...)` lists, for each `oversight_cadence` and
 `required_information` policy and each contract it applies to, the next review or report due
-and the ones after it up to `until`. Due dates are the evaluator's own: the first comes from
+and the ones after it up to `until`; for each contract-scope `rule` with a `due`, that date
+(once: a rule has no cadence). Due dates are the evaluator's own: the first comes from
 the finding that `check` gives (the same code: `base + every`, SPEC section 4), and each later
 one assumes the one before is met on its due date (`due + every`, calendar arithmetic), or, for
 an overdue one, on `as_of` (`as_of + every`). Dates saturate at the calendar's last day,
@@ -49,6 +50,7 @@ from __future__ import annotations
 import datetime
 import enum
 import hashlib
+import re
 from typing import Any
 
 import attrs
@@ -60,7 +62,7 @@ from accountframe.compiler.compiler import CompiledPolicy, Plan
 from accountframe.errors import UsageError
 from accountframe.evaluation.run import Run
 from accountframe.framework.duration import Duration
-from accountframe.framework.policies import OversightCadence, RequiredInformation
+from accountframe.framework.policies import OversightCadence, RequiredInformation, Rule, Scope
 from accountframe.model import Portfolio, Review
 
 __all__ = [
@@ -104,10 +106,11 @@ class ScheduleItem:
 
     policy: str
     policy_title: str
-    #: `review` (oversight_cadence) or `report` (required_information).
+    #: `review` (oversight_cadence), `report` (required_information) or `rule` (with `due`).
     kind: str
-    #: The review forum or the report kind; for a review, the forum of the latest review that
-    #: counted (else one that counted on another contract), empty when none ever did.
+    #: The review forum, the report kind or the rule's title; for a review, the forum of the
+    #: latest review that counted (else one that counted on another contract, else the one
+    #: `counts_if` names, else the policy's title): never empty.
     what: str
     contract: str
     contract_title: str
@@ -226,7 +229,7 @@ def schedule(
     found: list[tuple[int, int, CompiledPolicy, Finding, list[tuple[datetime.date, str]]]] = []
     forums: dict[str, list[tuple[datetime.date, str]]] = {}
     for policy_index, policy in enumerate(plan.policies):
-        if not isinstance(policy.policy, OversightCadence | RequiredInformation):
+        if not _scheduled(policy):
             continue
         for subject_index, scope in enumerate(run.subjects(policy)):
             outcome = run.outcome(policy, scope)
@@ -245,14 +248,20 @@ def schedule(
         if isinstance(kind, OversightCadence):
             anywhere = forums.get(policy.id, [])
             what = max(own)[1] if own else (max(anywhere)[1] if anywhere else "")
+            # Never an empty name: the forum `counts_if` names, else the policy's title.
+            what = what or _forum_named(kind.counts_if) or kind.title
             every, noun = policy.durations["every"], "review"
-        else:
-            assert isinstance(kind, RequiredInformation)
+        elif isinstance(kind, RequiredInformation):
             what, every, noun = kind.report, policy.durations["max_age"], "report"
-        warn_before = policy.durations["warn_before"]
+        else:
+            # A rule with `due`: the next date only (a rule has no cadence to repeat it by).
+            what, every, noun = kind.title, Duration(), "rule"
+        warn_before = policy.durations.get("warn_before", Duration())
         window = warn_before if warn_before != Duration() else DUE_SOON_DEFAULT
         contract_id = finding.subject.id
-        due = finding.due if finding.status is not Status.ERROR else None
+        # The next review or report due, as the judge worked it out: the evidence's `due`
+        # (a finding that fails on its report's content alone has no due date of its own).
+        due = finding.evidence.get("due") if finding.status is not Status.ERROR else None
         occurrence = 1
         while True:
             if due is None:
@@ -309,6 +318,32 @@ def schedule(
         until=until,
         items=tuple(item for _, item in sorted(items, key=lambda entry: entry[0])),
     )
+
+
+def _scheduled(policy: CompiledPolicy) -> bool:
+    """Whether a policy has items on the schedule: cadences, required information, and
+    contract-scope rules with a `due` date."""
+    kind = policy.policy
+    if isinstance(kind, OversightCadence | RequiredInformation):
+        return True
+    return isinstance(kind, Rule) and kind.scope is Scope.CONTRACT and "due" in policy.programs
+
+
+#: `review.forum == "x"` or `review.forum in ["x", ...]`: the forum a cadence's `counts_if`
+#: names, for an item no counted review names.
+_FORUM = re.compile(r"""review\.forum\s*(?:==\s*|in\s*\[\s*)(["'])((?:(?!\1).)+)\1""")
+
+
+def _forum_named(counts_if: str) -> str:
+    """The first forum a `counts_if` compares `review.forum` with, or "".
+
+    >>> _forum_named('review.forum in ["board", "executive_committee"]')
+    'board'
+    >>> _forum_named("review.chair == 'p-ao'")
+    ''
+    """
+    found = _FORUM.search(counts_if)
+    return found.group(2) if found else ""
 
 
 def _uid(organisation: str, framework: str, policy: str, contract: str, occurrence: int) -> str:

@@ -148,7 +148,11 @@ class Policy:
 
     kind: ClassVar[str] = ""
     #: Names of the fields holding CEL expressions, with the result type each must give.
-    expressions: ClassVar[dict[str, str]] = {"applies_to": "bool", "message": "string"}
+    expressions: ClassVar[dict[str, str]] = {
+        "applies_to": "bool",
+        "message": "string",
+        "pass_message": "string",
+    }
     #: Names of the fields holding durations.
     durations: ClassVar[tuple[str, ...]] = ()
 
@@ -179,7 +183,14 @@ class Policy:
         default="true", validator=text, metadata=meta("CEL bool; false gives not_applicable.")
     )
     message: str | None = attrs.field(
-        default=None, validator=optional_text, metadata=meta("CEL string replacing the message.")
+        default=None,
+        validator=optional_text,
+        metadata=meta("CEL string replacing the message of a warn or fail (or a due consequence)."),
+    )
+    pass_message: str | None = attrs.field(
+        default=None,
+        validator=optional_text,
+        metadata=meta("CEL string replacing the message of a pass."),
     )
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags, metadata=meta("Free labels."))
 
@@ -188,6 +199,11 @@ class Policy:
             raise ValueError(
                 f"'scope: person' is only for rule, sanction and reward policies (got it on "
                 f"a {self.kind} policy)"
+            )
+        if self.pass_message is not None and self.kind in ("sanction", "reward"):
+            raise ValueError(
+                f"'pass_message' is for policies that give findings; a {self.kind} has no pass "
+                "(its 'message' replaces the message of a due or applied one)"
             )
 
     def default_accountable(self, roles: Sequence[Role]) -> str:
@@ -284,9 +300,20 @@ class Rule(Policy):
     """Anything else: `require` true passes, false fails."""
 
     kind: ClassVar[str] = "rule"
-    expressions: ClassVar[dict[str, str]] = {**Policy.expressions, "require": "bool"}
+    expressions: ClassVar[dict[str, str]] = {
+        **Policy.expressions,
+        "require": "bool",
+        "due": "timestamp",
+    }
 
     require: str = attrs.field(validator=text, metadata=meta("CEL bool: true passes."))
+    due: str | None = attrs.field(
+        default=None,
+        validator=optional_text,
+        metadata=meta(
+            "CEL timestamp: by when the rule must next be met (the finding's due date; scheduled)."
+        ),
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -18,6 +18,7 @@ document's key differs from the field name, and `nonempty` for strings that must
 from __future__ import annotations
 
 import datetime
+import decimal
 import enum
 import functools
 import math
@@ -105,7 +106,9 @@ class _Structurer:
         return data
 
     def number(self, data: Any, path: Path) -> Any:
-        if isinstance(data, bool) or not isinstance(data, int | float):
+        # A Decimal is a number too (amounts are read as decimals): Python callers, and JSON
+        # read with `parse_float=Decimal`, hand amounts over exactly as they were written.
+        if isinstance(data, bool) or not isinstance(data, int | float | decimal.Decimal):
             return self.problem("af-value", f"expected a number (got {describe(data)})", path)
         try:
             number = float(data)
@@ -113,6 +116,8 @@ class _Structurer:
             return self.problem(
                 "af-value", f"expected a number (got a {len(str(abs(data)))}-digit number)", path
             )
+        except ValueError:  # a signalling NaN, which a Decimal can be and a float cannot
+            return self.problem("af-value", f"expected a finite number (got {data!r})", path)
         if not math.isfinite(number):
             return self.problem("af-value", f"expected a finite number (got {data!r})", path)
         return number
@@ -176,7 +181,7 @@ class _Structurer:
         """
         if data is None or isinstance(data, bool | str):
             return data
-        if isinstance(data, float):
+        if isinstance(data, float | decimal.Decimal):
             return self.number(data, path)
         if isinstance(data, int):
             if not _INT64_MIN <= data <= _INT64_MAX:

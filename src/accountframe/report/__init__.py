@@ -60,17 +60,26 @@ _WITH_PORTFOLIO: Mapping[str, Callable[[Assessment, Portfolio | None], str]] = {
 
 
 def render(
-    assessment: Assessment, format: str = DEFAULT_FORMAT, *, portfolio: Portfolio | None = None
+    assessment: Assessment,
+    format: str = DEFAULT_FORMAT,
+    *,
+    portfolio: Portfolio | None = None,
+    show: str = "all",
+    compact: bool = False,
 ) -> str:
     """The assessment rendered in the named format.
 
     `portfolio`, the one assessed, lets `markdown` and `html` show contract titles; the other
-    formats do not use it.
+    formats do not use it. `show` (`all` or `exceptions`) and `compact` are for `table` (see
+    `table.render`); the other formats are documents that always hold what they hold.
 
     Raises:
-        UsageError: no such format (with a suggestion), or the format's optional dependency
-            is not installed (with what to install).
+        UsageError: no such format (with a suggestion), the format's optional dependency
+            is not installed (with what to install), or `show`/`compact` given for a format
+            other than `table`.
     """
+    if format != "table" and (show != "all" or compact):
+        raise UsageError(f"--show and --compact are for the table format (not {format})")
     try:
         renderer = FORMATS[format]
     except KeyError:
@@ -80,4 +89,6 @@ def render(
         ) from None
     if portfolio is not None and format in _WITH_PORTFOLIO:
         return _WITH_PORTFOLIO[format](assessment, portfolio)
+    if format == "table":
+        return table.render(assessment, show=show, compact=compact)
     return renderer(assessment)

@@ -66,9 +66,13 @@ def _role_text(accountable: Accountable) -> str:
 
 
 def person_heading(person: str | None, findings: Sequence[Finding]) -> str:
-    """`Sam Owner (p-sro): sro`, or `No one holds: sro` for findings no person owns."""
+    """`Sam Owner (p-sro): sro`, or `No one holds: sro` for findings no person owns (`Not
+    applicable, routed to no one (no one holds: sro)` when they are all `not_applicable`,
+    which are not escalated: a closed contract's)."""
     roles = roles_text(findings)
     if person is None:
+        if all(f.status is Status.NOT_APPLICABLE for f in findings):
+            return f"Not applicable, routed to no one (no one holds: {roles})"
         return f"No one holds: {roles}"
     name = next((f.accountable.name for f in findings if f.accountable.name), None)
     return f"{name} ({person}): {roles}" if name else f"{person}: {roles}"

@@ -41,7 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from accountframe._version import __version__
 from accountframe.assessment import Status
 from accountframe.errors import UsageError, did_you_mean
-from accountframe.evaluation.schedule import Schedule, ScheduleItem
+from accountframe.evaluation.schedule import ItemStatus, Schedule, ScheduleItem
 from accountframe.report._common import accountable_text, date_text
 from accountframe.sanitise import csv_cell, ics_text, terminal, terminal_line
 
@@ -103,6 +103,9 @@ def render_table(plan: Schedule) -> str:
 
 
 def _what(item: ScheduleItem) -> str:
+    # A rule's `what` is its title, a sentence: the policy column beside it names the rule.
+    if item.kind == "rule":
+        return "rule"
     return terminal_line(f"{item.kind} {item.what}".strip())
 
 
@@ -157,7 +160,8 @@ def render_json(plan: Schedule) -> str:
 
 
 def render_ics(plan: Schedule) -> str:
-    """An iCalendar file: one all-day event per item with a due date.
+    """An iCalendar file: one all-day event per item with a due date; an overdue one on the
+    schedule's date (`as_of`), its summary saying how overdue it is.
 
     Items without a date (`unscheduled`) cannot be placed in a calendar and are left out;
     the table, csv and json formats list them.
@@ -191,9 +195,12 @@ def render_ics(plan: Schedule) -> str:
         event.add("last-modified", stamp)
         # RFC 5545 3.8.7.4: a non-negative integer (0 for a schedule as of 2000 or before).
         event.add("sequence", max(0, (plan.as_of - _EPOCH).days))
-        event.add("dtstart", item.due)
-        if item.due < datetime.date.max:
-            event.add("dtend", item.due + datetime.timedelta(days=1))
+        # An overdue item is placed on the schedule's date, where it is seen, not on its
+        # old due date (weeks back, out of sight); its summary says how overdue it is.
+        day = plan.as_of if item.status is ItemStatus.OVERDUE else item.due
+        event.add("dtstart", day)
+        if day < datetime.date.max:
+            event.add("dtend", day + datetime.timedelta(days=1))
         # else: the calendar's last day has no day after it; an all-day event without DTEND
         # lasts that one day (RFC 5545, section 3.6.1), so the event is the same.
         event.add("summary", ics_text(_summary(item)))
@@ -206,8 +213,12 @@ def render_ics(plan: Schedule) -> str:
 
 
 def _summary(item: ScheduleItem) -> str:
-    what = f"{item.what} {item.kind}" if item.what else item.kind
+    # A rule's `what` is its title, a sentence; a review's or report's is a name.
+    what = item.what if item.kind == "rule" else f"{item.what} {item.kind}".strip()
     prefix = {"overdue": "OVERDUE", "due_soon": "Due soon"}.get(item.status.value, "")
+    if item.status is ItemStatus.OVERDUE:
+        days = item.days_overdue
+        prefix += f" by {days} day{'s' * (days != 1)} (due {date_text(item.due)})"
     if prefix and item.finding_status is Status.WAIVED:
         prefix += " (waived)"
     return f"{prefix + ': ' if prefix else ''}{what} for {item.contract} ({item.policy})"

@@ -42,6 +42,7 @@ from rich.table import Table
 from rich.text import Text
 
 from accountframe.assessment import Assessment, ConsequenceStatus, Finding, Status, Subject
+from accountframe.errors import UsageError
 from accountframe.report._common import (
     EXCEPTIONS,
     accountable_text,
@@ -55,7 +56,7 @@ from accountframe.report._common import (
 )
 from accountframe.sanitise import terminal, terminal_line
 
-__all__ = ["STATUS_STYLES", "WIDTH", "render", "renderable"]
+__all__ = ["SHOW", "STATUS_STYLES", "WIDTH", "render", "renderable"]
 
 #: Columns of the plain-text rendering.
 WIDTH = 100
@@ -75,8 +76,13 @@ STATUS_STYLES: dict[str, str] = {
 # ConsequenceStatus.ERROR has the same value as Status.ERROR, so it shares its style.
 
 
-def render(assessment: Assessment) -> str:
+def render(assessment: Assessment, *, show: str = "all", compact: bool = False) -> str:
     """The assessment as plain text, 100 columns wide: deterministic, no colour codes.
+
+    `show`: `all` lists every finding; `exceptions` only those that are error, fail, warn or
+    waived (people with none are left out; the headline still counts every finding, and a
+    line says how many are not listed). `compact`: each finding on one line, however long,
+    its message after its fields, and no blank line between people.
 
     The same text as `rich` prints for `renderable(assessment)` to a 100-column file, with
     trailing blanks removed. Paragraphs of printable ASCII (nearly all of an assessment) are
@@ -86,16 +92,20 @@ def render(assessment: Assessment) -> str:
     """
     printed = _Printer()
     lines: list[str] = []
-    for block in _blocks(assessment):
+    for block in _blocks(assessment, show, compact):
         plain = _plain_lines(block) if isinstance(block, _Paragraph) else None
         lines += printed(block) if plain is None else plain
     # Table cells are padded to the column width; trailing blanks are noise in files and diffs.
     return "".join(f"{line.rstrip()}\n" for line in lines)
 
 
-def renderable(assessment: Assessment) -> RenderableType:
-    """The assessment as a `rich` renderable, for printing in colour to a terminal."""
-    return Group(*map(_rich, _blocks(assessment)))
+def renderable(
+    assessment: Assessment, *, show: str = "all", compact: bool = False
+) -> RenderableType:
+    """The assessment as a `rich` renderable, for printing in colour to a terminal (`show`
+    and `compact` as for `render`; print a compact one with `crop=False`, so that each line
+    is whole)."""
+    return Group(*map(_rich, _blocks(assessment, show, compact)))
 
 
 class _Paragraph(NamedTuple):
@@ -108,6 +118,8 @@ class _Paragraph(NamedTuple):
     parts: tuple[tuple[str, str], ...] = ()
     style: str = ""
     indent: int = 0
+    #: False: one line, however long (`compact`: a line per finding, for grep and CI logs).
+    wrap: bool = True
 
 
 _Block = _Paragraph | Table
@@ -117,6 +129,8 @@ def _rich(block: _Block) -> RenderableType:
     if isinstance(block, Table):
         return block
     text = Text(style=block.style)
+    if not block.wrap:
+        text.no_wrap, text.overflow = True, "ignore"
     for part, style in block.parts:
         text.append(part, style=style)
     return Padding(text, (0, 0, 0, block.indent)) if block.indent else text
@@ -133,7 +147,9 @@ class _Printer:
         if self._console is None:
             self._console = _plain_console(self._buffer)
         # In a Group, as `renderable` has it: `Console.print` joins a bare Text with others.
-        self._console.print(Group(_rich(block)))
+        # A paragraph that is not wrapped is not cropped either: its line is whole.
+        wrap = not isinstance(block, _Paragraph) or block.wrap
+        self._console.print(Group(_rich(block)), crop=wrap)
         printed = self._buffer.getvalue()
         self._buffer.seek(0)
         self._buffer.truncate()
@@ -162,6 +178,8 @@ def _plain_lines(paragraph: _Paragraph) -> list[str] | None:
         return None
     width = WIDTH - paragraph.indent
     indent = " " * paragraph.indent
+    if not paragraph.wrap:
+        return [indent + line for line in text.split("\n")]
     return [indent + piece for line in text.split("\n") for piece in _wrap(line, width)]
 
 
@@ -198,16 +216,37 @@ def _wrap(line: str, width: int) -> list[str]:
     return [line[begin:end][:width] for begin, end in itertools.pairwise([0, *breaks, len(line)])]
 
 
-def _blocks(assessment: Assessment) -> list[_Block]:
+#: What `show` may be: every finding, or only the exceptions.
+SHOW = ("all", "exceptions")
+
+
+def _blocks(assessment: Assessment, show: str = "all", compact: bool = False) -> list[_Block]:
+    if show not in SHOW:
+        raise UsageError(f"unknown show {show!r}; expected one of {', '.join(SHOW)}")
     blocks: list[_Block] = [_headline(assessment), _BLANK]
     groups = assessment.by_person()
-    if not groups:
+    listed = assessment.findings
+    if show == "exceptions":
+        groups = {
+            person: shown
+            for person, findings in groups.items()
+            if (shown := [f for f in findings if f.status in EXCEPTIONS])
+        }
+        listed = tuple(f for f in listed if f.status in EXCEPTIONS)
+        counts = assessment.status_counts()
+        blocks += [_Paragraph(((_not_listed(counts), ""),)), _BLANK]
+        if not groups and assessment.findings:
+            blocks += [_Paragraph((("No exceptions.", ""),)), _BLANK]
+    if not assessment.findings:
         blocks += [_Paragraph((("No findings.", ""),)), _BLANK]
-    widths = _widths(assessment.findings)
+    widths = _widths(listed)
     for person, findings in groups.items():
         heading = terminal_line(person_heading(person, findings))
         blocks.append(_Paragraph(((heading, ""),), style="bold"))
-        blocks += _findings(findings, widths, assessment.as_of)
+        blocks += _findings(findings, widths, assessment.as_of, compact)
+        if not compact:
+            blocks.append(_BLANK)
+    if compact and groups:
         blocks.append(_BLANK)
     blocks += _consequences(assessment)
     blocks.append(_BLANK)
@@ -259,10 +298,21 @@ def _status_plain(finding: Finding) -> str:
     return f"{finding.status.value} ({finding.waiver.original_status.value})"
 
 
+def _not_listed(counts: Mapping[str, int]) -> str:
+    return (
+        f"Only error, fail, warn and waived findings are listed; {counts['pass']} pass and "
+        f"{counts['not_applicable']} not_applicable are not (--show all lists them)."
+    )
+
+
 def _findings(
-    findings: Sequence[Finding], widths: Mapping[str, int], as_of: datetime.date
+    findings: Sequence[Finding],
+    widths: Mapping[str, int],
+    as_of: datetime.date,
+    compact: bool = False,
 ) -> list[_Block]:
-    """Each finding as a line of short aligned fields, then its message at full width.
+    """Each finding as a line of short aligned fields, then its message at full width
+    (`compact`: the message after the fields, on the same line).
 
     Messages are the long part; in a table column they wrap into slivers on a terminal.
     """
@@ -278,10 +328,16 @@ def _findings(
             f"{'' if finding.due is None else f'  due {date_text(finding.due)}'}"
         )
         style = STATUS_STYLES.get(finding.status.value, "")
-        detail = terminal(finding.message)
+        since = ""
         if finding.since is not None and finding.status in EXCEPTIONS:
-            detail += f"; {since_text(finding, as_of)}"
-        blocks += _entry(status, style, rest, detail)
+            since = f"; {since_text(finding, as_of)}"
+        if compact:
+            # One line: a line break in the message would start a line grep cannot place.
+            message = terminal_line(finding.message) + since
+            fields = (("  ", ""), (status, style), (f"{rest}  {message}", ""))
+            blocks.append(_Paragraph(fields, wrap=False))
+        else:
+            blocks += _entry(status, style, rest, terminal(finding.message) + since)
     return blocks
 
 

@@ -7,6 +7,7 @@ they found (`CaseResult`, `Mismatch`) and the report of a run (`TestReport`, wit
 from __future__ import annotations
 
 import datetime
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -14,8 +15,11 @@ import attrs
 
 from accountframe.assessment import ConsequenceStatus, Status
 from accountframe.compiled import compile
+from accountframe.errors import Location
 from accountframe.framework.framework import Framework
 from accountframe.model import Portfolio
+from accountframe.report import pipelines
+from accountframe.sanitise import xml_text
 
 __all__ = ["CaseResult", "Expectation", "Mismatch", "PolicyTest", "TestReport", "quantity"]
 
@@ -281,11 +285,95 @@ class TestReport:
         lines += ["", summary]
         return "\n".join(lines)
 
+    @property
+    def coverage_percent(self) -> float:
+        """The share of the framework's policies some expectation names, in percent (100.0
+        for a framework without policies), rounded to one decimal.
+
+        Example:
+            >>> report = TestReport(framework="f", version="1", files=(), cases=(),
+            ...                     coverage={"A": frozenset({"pass"})}, untested=("B", "C"))
+            >>> report.coverage_percent
+            33.3
+        """
+        total = len(self.coverage) + len(self.untested)
+        return round(100 * len(self.coverage) / total, 1) if total else 100.0
+
+    def annotations(self) -> list[pipelines.Annotation]:
+        """An annotation for each failing case, at the first expectation it did not meet (or
+        at the case), with the case's diff: for `--format sarif|github`."""
+        found = []
+        for case in self.failures:
+            line = next(
+                (m.expectation.line for m in case.mismatches if m.expectation.line is not None),
+                case.line,
+            )
+            found.append(
+                pipelines.Annotation(
+                    level="error",
+                    rule="policy-test",
+                    message=f"{case.name}\n{case.diff()}",
+                    location=Location(file=case.file, line=line),
+                    title=f"policy test failed: {case.name}",
+                )
+            )
+        return found
+
+    def to_junit(self) -> str:
+        """The run as JUnit XML: one test suite per test file, one test case per case, a
+        failing case with a `<failure>` holding its diff. No times: the same run gives the
+        same bytes.
+
+        Example:
+            >>> from accountframe.tools.policytest import run_tests
+            >>> report = run_tests("tests/fixtures/policytests/passing", keyword="spend")
+            >>> print(report.to_junit().splitlines()[1])
+            <testsuites name="policytest-passing 1" tests="1" failures="0" errors="0" skipped="0">
+        """
+        failed = len(self.failures)
+        root = ET.Element(
+            "testsuites",
+            name=xml_text(f"{self.framework} {self.version}"),
+            tests=str(len(self.cases)),
+            failures=str(failed),
+            errors="0",
+            skipped="0",
+        )
+        by_file: dict[str, list[CaseResult]] = {}
+        for case in self.cases:
+            by_file.setdefault(case.file, []).append(case)
+        for file, cases in by_file.items():
+            suite = ET.SubElement(
+                root,
+                "testsuite",
+                name=xml_text(file),
+                tests=str(len(cases)),
+                failures=str(sum(1 for case in cases if not case.passed)),
+                errors="0",
+                skipped="0",
+            )
+            for case in cases:
+                element = ET.SubElement(
+                    suite, "testcase", classname=xml_text(file), name=xml_text(case.name)
+                )
+                if not case.passed:
+                    failure = ET.SubElement(
+                        element,
+                        "failure",
+                        message=xml_text(f"{len(case.mismatches)} expectation(s) not met"),
+                        type="mismatch",
+                    )
+                    failure.text = xml_text(case.diff())
+        ET.indent(root)
+        body = ET.tostring(root, encoding="unicode")
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data (statuses in status order)."""
         return {
             "framework": {"name": self.framework, "version": self.version},
             "passed": self.passed,
+            "coverage_percent": self.coverage_percent,
             "files": list(self.files),
             "cases": [case.to_dict() for case in self.cases],
             "coverage": {p: _status_order(s) for p, s in self.coverage.items()},

@@ -89,6 +89,8 @@ _EXPRESSION_LABELS = {
     "amount": "Amount",
     "applied_if": "When it is recorded as done",
     "message": "Message",
+    "pass_message": "Message on a pass",
+    "due": "Due by",
 }
 _PARAM_USE = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 _IDENTIFIER_USE = re.compile(r"(?<![.\w])([A-Za-z_][A-Za-z0-9_]*)\b")

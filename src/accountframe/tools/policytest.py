@@ -41,6 +41,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 import attrs
+import yaml
 
 from accountframe.assessment import ConsequenceStatus, Status
 from accountframe.compiled import compile
@@ -90,8 +91,10 @@ __all__ = [
     "Mismatch",
     "PolicyTest",
     "TestReport",
+    "base_folders",
     "discover_tests",
     "load_tests",
+    "resolve_framework",
     "run_tests",
 ]
 
@@ -218,6 +221,7 @@ def run_tests(
     *,
     keyword: str | None = None,
     limits: LoadLimits = DEFAULT_LIMITS,
+    inherited: bool = False,
 ) -> TestReport:
     """Run a framework's policy tests and measure which policies they exercise.
 
@@ -227,6 +231,10 @@ def run_tests(
         test_files: The test files to run; default: the folder's `tests/*.yaml`.
         keyword: Run only the cases whose name contains this text (ignoring case).
         limits: Bounds on each file read.
+        inherited: Also run the tests of the frameworks it extends (their `tests/*.yaml`,
+            up the `extends` chain), against this framework: what the base promised must
+            still hold, or the difference is shown. A base case that names a policy this
+            framework removed is a problem of that test file.
 
     Returns:
         A `TestReport`; `report.passed` says whether every case passed.
@@ -245,18 +253,22 @@ def run_tests(
         ...
         accountframe.errors.UsageError: no case name contains 'no such case' (3 cases in 2 files)
     """
-    fw, folder = _resolve(framework, limits)
+    fw, folder = resolve_framework(framework, limits)
     if test_files is not None:
         files = [FilePath(os.fspath(file)) for file in test_files]
     elif folder is not None:
         files = discover_tests(folder)
+        if inherited:
+            files += [file for base in base_folders(folder) for file in discover_tests(base)]
         if not files:
             where = shown(folder / TESTS_FOLDER)
             raise UsageError(f"no policy tests: {where} holds no *.yaml files")
     else:
         raise UsageError("give test_files with a Framework object: it does not know its folder")
     compile(fw)  # compile first: a broken expression is a framework problem
-    cases = load_tests(fw, files, limits=limits, folder=folder if test_files is None else None)
+    # Inherited test files are read under their own framework folder's paths rule.
+    own = folder if test_files is None and not inherited else None
+    cases = load_tests(fw, files, limits=limits, folder=own)
     selected = [c for c in cases if keyword is None or keyword.casefold() in c.name.casefold()]
     if not selected and keyword is not None:
         raise UsageError(
@@ -280,10 +292,11 @@ def run_tests(
     )
 
 
-def _resolve(
+def resolve_framework(
     framework: Framework | str | os.PathLike[str], limits: LoadLimits
 ) -> tuple[Framework, FilePath | None]:
-    """The framework, and its folder when it has one."""
+    """The framework (a `Framework`, a folder, or a bundled framework's name), and its folder
+    when it has one."""
     if isinstance(framework, Framework):
         return framework, None
     given = FilePath(os.fspath(framework))
@@ -296,6 +309,39 @@ def _resolve(
             given = folder
     folder = given.parent if given.name == FRAMEWORK_FILE else given
     return load_framework(given, limits=limits), shown(folder)
+
+
+def base_folders(folder: str | os.PathLike[str]) -> list[FilePath]:
+    """The folders of the frameworks `folder`'s framework extends, nearest first (a folder
+    `extends` names relative to its `framework.yaml`, else a bundled framework). The chain is
+    the one loading the framework checked; it is read again here, stopping at a loop.
+
+    Example:
+        >>> [p.name for p in base_folders("tests/fixtures/policytests/inheriting")]
+        ['passing', 'base']
+    """
+    found: list[FilePath] = []
+    current = FilePath(os.fspath(folder))
+    while True:
+        try:
+            header = yaml.safe_load((current / FRAMEWORK_FILE).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return found
+        extends = header.get("extends") if isinstance(header, dict) else None
+        if not isinstance(extends, str):
+            return found
+        base = FilePath(os.path.normpath(current / extends))
+        if base.name == FRAMEWORK_FILE:
+            base = base.parent
+        if not (base / FRAMEWORK_FILE).is_file():
+            named = bundled_folder_of(extends)
+            if named is None:
+                return found
+            base = named
+        if base.resolve() in {f.resolve() for f in [FilePath(os.fspath(folder)), *found]}:
+            return found
+        found.append(shown(base))
+        current = base
 
 
 def _exists(path: FilePath) -> bool:

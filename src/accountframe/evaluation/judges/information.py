@@ -2,7 +2,9 @@
 
 Freshness is the cadence rule (`freshness`) with the `received` dates of the reports of the
 policy's kind for which `counts_if` holds; `require`, given, must hold for the latest report of
-the kind. The status is the worse of the two. Evidence: `last_received`, `due`,
+the kind, and a failure names the part of it that was false. The status is the worse of the
+two. A finding that fails on `require` alone has no due date (the next report's date is no
+deadline for the report at hand; the evidence keeps it). Evidence: `last_received`, `due`,
 `days_overdue`, and `failed_check` (`freshness`, `require`, both, or None).
 """
 
@@ -39,34 +41,44 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
     latest = scope.latest.get(kind.report)
     if observer.thorough:
         observer.note("latest", report=scope.view["latest"].get(kind.report))
-    if (
-        "require" in policy.programs
-        and latest is not None
-        and not expressions.test_with(
+    finding_due = due
+    if "require" in policy.programs and latest is not None:
+        bound_latest = judging.scopes.bound_events(scope, [latest])[0]
+        if not expressions.test_with(
             policy,
             "require",
             scope,
             "report",
-            judging.scopes.bound_events(scope, [latest])[0],
+            bound_latest,
             scope.view["latest"][kind.report] if observer.thorough else None,
-        )
-    ):
-        failed_check = "require" if status is Status.PASS else "freshness and require"
-        message = (
-            f"{message}; the latest {what} ({latest.received.isoformat()}) "
-            "does not meet the requirement"
-        )
-        status = Status.FAIL
+        ):
+            unmet = expressions.unmet(policy, "require", scope, None, {"report": bound_latest})
+            failing = (
+                f"the latest {what} ({latest.received.isoformat()}) does not meet the "
+                "requirement" + (f": {unmet}" if unmet else "")
+            )
+            if status is Status.PASS:
+                # Fresh, but not good enough: what is wrong is the report at hand, now. The
+                # next report's due date is no deadline for that, so the finding has none
+                # (the evidence keeps it, and the schedule reads it there).
+                failed_check, finding_due = "require", None
+                message = f"{failing} (the next is due by {due.isoformat() if due else '-'})"
+            else:
+                failed_check = "freshness and require"
+                message = f"{message}; {failing}"
+            status = Status.FAIL
     evidence = {
         "last_received": max(dates) if dates else None,
         "due": due,
         "days_overdue": days_overdue(due, judging.as_of),
         "failed_check": failed_check,
     }
-    return status, message, due, evidence, counted
+    return status, message, finding_due, evidence, counted
 
 
 def changes(policy: CompiledPolicy, outcome: Outcome) -> tuple[datetime.date, ...]:
     """The days after which the outcome may change with the date alone: the freshness
-    boundaries of its due date (see `freshness.status_changes`)."""
-    return status_changes(policy.durations, outcome[2])
+    boundaries of its due date (see `freshness.status_changes`). The evidence's `due`: a
+    finding that fails on `require` alone has no due date of its own, but its freshness
+    still runs out then."""
+    return status_changes(policy.durations, outcome[3].get("due"))

@@ -2,8 +2,8 @@
 
 No current holder: `warn` while as_of is within `max_vacancy` of the end of the last holder's
 assignment, else `fail` (and `fail` if no one ever held it). A holder not in `people` is an
-`error`; `eligible`, given, must hold for the holder (`person`, `assignment`). Evidence:
-`person`, `since`, `vacant_since`.
+`error`; `eligible`, given, must hold for the holder (`person`, `assignment`), and a failure
+names the part of it that was false. Evidence: `person`, `since`, `vacant_since`.
 """
 
 from __future__ import annotations
@@ -38,8 +38,13 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
         message = f"the holder {current.person!r} of {kind.role!r} is not in people"
         return Status.ERROR, message, None, evidence, ()
     name = f"{person.name} ({person.id})"
-    if "eligible" in policy.programs and not _eligible(policy, scope, judging, person, current):
-        return Status.FAIL, f"{name} holds {kind.role!r} but is not eligible", None, evidence, ()
+    if "eligible" in policy.programs:
+        unmet = _unmet(policy, scope, judging, person, current)
+        if unmet is not None:
+            message = f"{name} holds {kind.role!r} but is not eligible" + (
+                f": {unmet}" if unmet else ""
+            )
+            return Status.FAIL, message, None, evidence, ()
     message = f"{name} holds {kind.role!r} since {current.start.isoformat()}"
     return Status.PASS, message, None, evidence, ()
 
@@ -82,17 +87,18 @@ def _vacant(
     return Status.FAIL, message, limit, vacancy, ()
 
 
-def _eligible(
+def _unmet(
     policy: CompiledPolicy,
     scope: ContractScope,
     judging: Judging,
     person: Person,
     current: Assignment,
-) -> bool:
-    """The policy's `eligible` for the holder of its role: bound as the bindings hold them
-    (the person as `people` holds them, the assignment made canonical), shown as plain
-    values to a thorough observer."""
-    scopes = judging.scopes
+) -> str | None:
+    """None when the policy's `eligible` holds for the holder of its role; else the part of
+    it that was false, in words (empty if there is nothing more to say). Bound as the
+    bindings hold them (the person as `people` holds them, the assignment made canonical),
+    shown as plain values to a thorough observer."""
+    scopes, expressions = judging.scopes, judging.expressions
     plain_values = (
         {"person": scopes.people_values[person.id], "assignment": plain(current)}
         if judging.observer.thorough
@@ -105,8 +111,12 @@ def _eligible(
         }
     except Declined:  # validated instead, which names the problem
         plain_values = {"person": scopes.people_values[person.id], "assignment": plain(current)}
-        return judging.expressions.test(policy, "eligible", scope, plain_values)
-    return judging.expressions.test(policy, "eligible", scope, plain_values, canonical)
+        if expressions.test(policy, "eligible", scope, plain_values):
+            return None
+        return expressions.unmet(policy, "eligible", scope, plain_values)
+    if expressions.test(policy, "eligible", scope, plain_values, canonical):
+        return None
+    return expressions.unmet(policy, "eligible", scope, None, canonical)
 
 
 def changes(policy: CompiledPolicy, outcome: Outcome) -> tuple[datetime.date, ...]:

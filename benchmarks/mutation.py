@@ -1,0 +1,288 @@
+"""Mutation testing of the core with mutmut: per module, the fast tests that exercise it.
+
+    nice -n 15 python benchmarks/mutation.py                 # every group, then the report
+    nice -n 15 python benchmarks/mutation.py waivers cli     # some groups, then the report
+    python benchmarks/mutation.py --report                   # the report of what was run
+
+Needs the `mutation` extra (`pip install -e '.[mutation,test]'`). mutmut (configured in
+pyproject.toml's `[tool.mutmut]`) copies `src/` into `mutants/` with every mutant of the files
+it mutates behind a switch, runs the selected tests once to learn which tests call which
+function, then runs, for each mutant, only the tests that call its function, stopping at the
+first failure. This script narrows that further, group by group, to the tests written for the
+group's modules (`GROUPS`), so that a mutant of the CEL runtime is not judged by minutes of
+command-line tests that happen to evaluate CEL too; runs each group's mutants in a process of
+its own; and prints, in Markdown, the score per module and every mutant that survived
+(file:line and the change), which is what benchmarks/README.md quotes.
+
+The score of a module is killed / (killed + survived + no tests); a timeout counts as killed
+(a mutant that loops is caught), a mutant that no selected test reaches as survived.
+Mutation testing is not part of CI (.ci/run): a full run takes hours on two shared cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import fnmatch
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Group(NamedTuple):
+    """Mutants (mutmut names, globs) and the test files that may judge them."""
+
+    patterns: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+_EVALUATION_TESTS = (
+    "tests/unit/test_evaluate.py",
+    "tests/unit/test_evaluate_golden.py",
+    "tests/unit/test_fail_closed.py",
+    "tests/unit/test_explain.py",
+    "tests/unit/test_model.py",
+    "tests/unit/test_evaluation_boundaries.py",
+)
+_CEL_TESTS = (
+    "tests/unit/test_cel.py",
+    "tests/unit/test_cel_fast_paths.py",
+    "tests/unit/test_cel_conformance.py",
+    "tests/property/test_cel_differential.py",
+    "tests/property/test_cel_properties.py",
+    "tests/property/test_fused_comparisons.py",
+    "tests/property/test_counted_filter.py",
+)
+
+
+def _module(name: str, tests: tuple[str, ...]) -> Group:
+    return Group(patterns=(f"accountframe.{name}.*",), tests=tests)
+
+
+def _functions(module: str, functions: tuple[str, ...], tests: tuple[str, ...]) -> Group:
+    return Group(tuple(f"accountframe.{module}.{f}__mutmut_*" for f in functions), tests)
+
+
+#: One group per module (or the functions of a module that matter here): which mutants, and
+#: the test files that may judge them (paths, or prefixes of node ids).
+GROUPS: dict[str, Group] = {
+    "cli": _functions(
+        # The exit codes: how outcomes and errors become the command's status.
+        "cli",
+        ("x__exit_code", "x_main", "x__internal_error", "x__fail"),
+        (
+            "tests/unit/test_exit_codes.py",
+            "tests/unit/test_cli_check.py",
+            "tests/unit/test_cli_internal_error.py",
+        ),
+    ),
+    "duration": _module(
+        "framework.duration",
+        (
+            "tests/unit/test_duration.py",
+            "tests/unit/test_evaluation_boundaries.py",
+            "tests/unit/test_evaluate_golden.py",
+        ),
+    ),
+    "model": _functions(
+        # The views as of a date, not the loading and validation in the same module.
+        "model",
+        (
+            "x__accountable_holders",
+            "xǁContractǁaccountable",
+            "xǁContractǁcurrent_assignments",
+            "xǁContractǁlatest",
+            "xǁContractǁlast_review",
+            "xǁContractǁspent",
+            "xǁContractǁview",
+            "xǁContractǁ_cel_view",
+        ),
+        (*_EVALUATION_TESTS, "tests/property/test_trusted_bindings.py"),
+    ),
+    "waivers": _module("evaluation.waivers", _EVALUATION_TESTS),
+    "accountability": _module("evaluation.accountability", _EVALUATION_TESTS),
+    "judges": _module("evaluation.judges.*", _EVALUATION_TESTS),
+    "expressions": _module("evaluation.expressions", _EVALUATION_TESTS),
+    "findings": _module("evaluation.findings", _EVALUATION_TESTS),
+    "scope": _module("evaluation.scope", _EVALUATION_TESTS),
+    "run": _module("evaluation.run", _EVALUATION_TESTS),
+    "cel._macros": _module("cel._macros", _CEL_TESTS),
+    "cel._calls": _module("cel._calls", _CEL_TESTS),
+    "cel._operators": _module("cel._operators", _CEL_TESTS),
+    "cel._lower": _module("cel._lower", _CEL_TESTS),
+    "cel._runtime": _module("cel._runtime", _CEL_TESTS),
+}
+
+
+def _environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    # A few hypothesis examples per property (tests/conftest.py), the same every time.
+    environment["ACCOUNTFRAME_HYPOTHESIS_PROFILE"] = "mutation"
+    shared = ROOT.parent / "shared" / "data"  # the tests look beside the copy in mutants/
+    if shared.is_dir():
+        environment.setdefault("ACCOUNTFRAME_SHARED_DATA", str(shared))
+    return environment
+
+
+def run_group(name: str, max_children: int, exclude: list[str]) -> int:
+    """Run one group's mutants in a process of its own (mutmut keeps global state)."""
+    print(f"== {name}", flush=True)
+    command = [sys.executable, __file__, "--worker", name, "--max-children", str(max_children)]
+    command += [f"--exclude={prefix}" for prefix in exclude]
+    return subprocess.run(command, cwd=ROOT, env=_environment(), check=False).returncode
+
+
+def _worker(name: str, max_children: int, exclude: tuple[str, ...]) -> None:
+    """In the group's process: mutmut's run, each mutant judged by the group's tests only
+    (less those whose node ids start with one of `exclude`)."""
+    import mutmut.__main__ as mutmut_main
+    from mutmut.state import state
+
+    group = GROUPS[name]
+    collect = mutmut_main.collect_or_load_stats
+
+    def collect_then_narrow(*args: object, **kwargs: object) -> None:
+        collect(*args, **kwargs)  # type: ignore[arg-type]
+        # In memory only: the stats saved on disk keep every test, for the other groups.
+        narrowed = state().tests_by_mangled_function_name
+        for function, tests in narrowed.items():
+            narrowed[function] = {
+                test
+                for test in tests
+                if test.startswith(group.tests) and not (exclude and test.startswith(exclude))
+            }
+
+    mutmut_main.collect_or_load_stats = collect_then_narrow
+    os.chdir(ROOT)
+    mutmut_main._run(list(group.patterns), max_children)
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+class Result(NamedTuple):
+    module: str
+    mutant: str
+    status: str
+
+
+def results() -> list[Result]:
+    """Every mutant of every group that has been run, with its status."""
+    from mutmut.stats import status_by_exit_code
+
+    patterns = [pattern for group in GROUPS.values() for pattern in group.patterns]
+    found = []
+    for meta in sorted((ROOT / "mutants" / "src").rglob("*.py.meta")):
+        module = str(meta.relative_to(ROOT / "mutants").with_suffix(""))
+        exit_codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        for mutant, code in sorted(exit_codes.items(), key=lambda item: _natural(item[0])):
+            if any(fnmatch.fnmatchcase(mutant, pattern) for pattern in patterns):
+                found.append(Result(module, mutant, status_by_exit_code[code]))
+    return found
+
+
+def _natural(mutant: str) -> tuple[str, int]:
+    function, _, number = mutant.rpartition("__mutmut_")
+    return function, int(number) if number.isdigit() else 0
+
+
+def change(result: Result) -> tuple[int, str]:
+    """(line in the source, `before` -> `after`) of a mutant."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    os.chdir(ROOT)
+    diff = get_diff_for_mutant(result.mutant, path=result.module).splitlines()[2:]
+    removed = [line[1:].strip() for line in diff if line.startswith("-")]
+    added = [line[1:].strip() for line in diff if line.startswith("+")]
+    text = (ROOT / result.module).read_text("utf-8")
+    start = _definition_line(text, result.mutant)
+    lines = text.splitlines()
+    line = start
+    if removed:
+        for number in range(start, len(lines) + 1):
+            if lines[number - 1].strip() == removed[0]:
+                line = number
+                break
+    return line, f"`{' '.join(removed)}` → `{' '.join(added) or '(removed)'}`"
+
+
+def _definition_line(text: str, mutant: str) -> int:
+    mangled = mutant.rpartition(".")[2].rpartition("__mutmut_")[0]
+    if mangled.startswith("xǁ"):
+        _, class_name, function = mangled.split("ǁ")
+    else:
+        class_name, function = "", mangled[2:]
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == function:
+                    return item.lineno
+        if not class_name and isinstance(node, ast.FunctionDef) and node.name == function:
+            return node.lineno
+    return 1
+
+
+def report() -> str:
+    """The score per module and the mutants that were not killed, as Markdown."""
+    found = results()
+    by_module: dict[str, Counter[str]] = {}
+    for result in found:
+        by_module.setdefault(result.module, Counter())[result.status] += 1
+    out = [
+        "| module | mutants | killed | survived | no tests | score |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    totals: Counter[str] = Counter()
+    for module, counts in sorted(by_module.items()):
+        totals.update(counts)
+        out.append(_row(module, counts))
+    out.append(_row("**all**", totals))
+    out += ["", "Not killed (`mutmut show NAME` shows each change whole):", ""]
+    for result in found:
+        if result.status in ("survived", "no tests", "suspicious", "not checked"):
+            line, what = change(result)
+            out.append(f"- `{result.module}:{line}` {result.status}: {what} ({result.mutant})")
+    return "\n".join(out)
+
+
+def _row(module: str, counts: Counter[str]) -> str:
+    killed = counts["killed"] + counts["timeout"]
+    judged = killed + counts["survived"] + counts["no tests"] + counts["suspicious"]
+    score = f"{100 * killed / judged:.1f}%" if judged else "-"
+    total = sum(counts.values())
+    return f"| {module} | {total} | {killed} | {counts['survived']} | {counts['no tests']} | {score} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", choices=[[], *GROUPS], default=[])
+    parser.add_argument("--report", action="store_true", help="only print the report")
+    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="TEST",
+        help="judge without the tests whose node ids start with TEST (e.g. a score before them)",
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.worker:
+        _worker(arguments.worker, arguments.max_children, tuple(arguments.exclude))
+        return 0
+    if not arguments.report:
+        for name in arguments.groups or GROUPS:
+            run_group(name, arguments.max_children, arguments.exclude)
+    print(report())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import fnmatch
 import json
 import os
@@ -257,7 +256,9 @@ def _row(module: str, counts: Counter[str]) -> str:
     judged = killed + counts["survived"] + counts["no tests"] + counts["suspicious"]
     score = f"{100 * killed / judged:.1f}%" if judged else "-"
     total = sum(counts.values())
-    return f"| {module} | {total} | {killed} | {counts['survived']} | {counts['no tests']} | {score} |"
+    return (
+        f"| {module} | {total} | {killed} | {counts['survived']} | {counts['no tests']} | {score} |"
+    )
 
 
 def main() -> int:

@@ -18,7 +18,9 @@ from accountframe.errors import CelEvaluationError
 settings.register_profile("ci", derandomize=True, print_blob=True)
 # Mutation runs (benchmarks/mutation.py) run each test once per mutant: few examples, no deadline
 # (a mutant may be slow on purpose), the same examples every time.
-settings.register_profile("mutation", max_examples=10, derandomize=True, deadline=None, database=None)
+settings.register_profile(
+    "mutation", max_examples=10, derandomize=True, deadline=None, database=None
+)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 if os.environ.get("ACCOUNTFRAME_HYPOTHESIS_PROFILE"):

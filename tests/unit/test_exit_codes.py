@@ -37,7 +37,9 @@ PORTFOLIO = str(FIXTURES / "portfolios" / "cli.yaml")
 ERRORING = str(FIXTURES / "portfolios" / "cli-error.yaml")
 
 LEVELS = ("info", "low", "medium", "high", "critical", "never")
-_WAIVER = WaiverApplied("r", "p-ao", datetime.date(2026, 1, 1), datetime.date(2027, 1, 1), Status.FAIL)
+_WAIVER = WaiverApplied(
+    "r", "p-ao", datetime.date(2026, 1, 1), datetime.date(2027, 1, 1), Status.FAIL
+)
 
 
 def _finding(status: Status, severity: Severity = Severity.HIGH) -> Finding:

@@ -105,18 +105,30 @@ GROUPS: dict[str, Group] = {
         ),
         (*_EVALUATION_TESTS, "tests/property/test_trusted_bindings.py"),
     ),
-    "waivers": _module("evaluation.waivers", _EVALUATION_TESTS),
-    "accountability": _module("evaluation.accountability", _EVALUATION_TESTS),
-    "judges": _module("evaluation.judges.*", _EVALUATION_TESTS),
-    "expressions": _module("evaluation.expressions", _EVALUATION_TESTS),
-    "findings": _module("evaluation.findings", _EVALUATION_TESTS),
-    "scope": _module("evaluation.scope", _EVALUATION_TESTS),
-    "run": _module("evaluation.run", _EVALUATION_TESTS),
-    "cel._macros": _module("cel._macros", _CEL_TESTS),
-    "cel._calls": _module("cel._calls", _CEL_TESTS),
-    "cel._operators": _module("cel._operators", _CEL_TESTS),
-    "cel._lower": _module("cel._lower", _CEL_TESTS),
-    "cel._runtime": _module("cel._runtime", _CEL_TESTS),
+    # The evaluation stage and the CEL engine: one group each (their modules share their
+    # tests), so that the clean run of the tests is made once for all of them.
+    "evaluation": Group(
+        tuple(
+            f"accountframe.evaluation.{module}.*"
+            for module in (
+                "waivers",
+                "accountability",
+                "judges.*",
+                "expressions",
+                "findings",
+                "scope",
+                "run",
+            )
+        ),
+        _EVALUATION_TESTS,
+    ),
+    "cel": Group(
+        tuple(
+            f"accountframe.cel.{module}.*"
+            for module in ("_macros", "_calls", "_operators", "_lower", "_runtime")
+        ),
+        _CEL_TESTS,
+    ),
 }
 
 

@@ -121,7 +121,7 @@ def test_the_worst_failure_decides_not_the_first() -> None:
 # -- through the command -------------------------------------------------------------------------
 
 
-def run(argv: list[str]) -> tuple[int, str, str]:
+def run(argv: list[str] | None) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(argv)
@@ -171,7 +171,7 @@ def test_invalid_input_is_2_and_says_why() -> None:
 def test_a_usage_error_is_2_with_the_usage() -> None:
     code, out, err = run(["check", "--fail-on", "sometimes"])
     assert (code, out) == (2, "")
-    assert err.splitlines()[0].startswith("Usage: ")
+    assert err.splitlines()[0].startswith("Usage: accountframe check [OPTIONS]")
     assert err.splitlines()[-1].startswith("error: Invalid value for '--fail-on'")
 
 
@@ -229,3 +229,74 @@ def test_a_system_exit_inside_a_command_keeps_its_code(
 
     monkeypatch.setattr(af, "load_portfolio", exits)
     assert run(["validate", PORTFOLIO])[0] == expected
+
+
+# -- the command line's own edges ----------------------------------------------------------------
+
+
+def test_no_command_shows_the_help_on_stderr_and_is_2() -> None:
+    code, out, err = run([])
+    assert (code, out) == (2, "")
+    assert err.startswith("Usage: accountframe [OPTIONS] COMMAND [ARGS]...")
+    assert "Commands:" in err
+
+
+def test_the_arguments_default_to_the_process_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli.sys, "argv", ["accountframe", "check", "--fail-on", "sometimes"])
+    code, out, err = run(None)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0].startswith("Usage: accountframe check [OPTIONS]")
+    assert err.splitlines()[-1].startswith("error: Invalid value for '--fail-on'")
+
+
+def test_a_command_that_returns_is_0() -> None:
+    code, out, err = run(["validate", PORTFOLIO])
+    assert (code, err) == (0, "")
+    assert out != ""
+
+
+def test_a_click_error_that_is_not_a_usage_error_is_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unopened(*args: object, **kwargs: object) -> af.Portfolio:
+        raise click.ClickException("could not open it")
+
+    monkeypatch.setattr(af, "load_portfolio", unopened)
+    assert run(["validate", PORTFOLIO]) == (2, "", "error: could not open it\n")
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        pytest.param("x" * 200, "x" * 200, id="200 characters whole"),
+        pytest.param("x" * 201, "x" * 197 + "...", id="201 cut to 200"),
+        pytest.param("a\n  b\tc ", "a b c", id="whitespace runs as one space"),
+    ],
+)
+def test_an_internal_errors_message_is_one_line_of_at_most_200_characters(
+    monkeypatch: pytest.MonkeyPatch, message: str, shown: str
+) -> None:
+    def broken(*args: object, **kwargs: object) -> af.Portfolio:
+        raise RuntimeError(message)
+
+    monkeypatch.delenv(cli.TRACEBACK_VARIABLE, raising=False)
+    monkeypatch.setattr(af, "load_portfolio", broken)
+    code, _, err = run(["validate", PORTFOLIO])
+    assert code == 70
+    assert err.startswith(f"error: internal error (RuntimeError: {shown}); this is a bug")
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("message", ["ends in a space ", "ends in X"])
+def test_the_traceback_when_asked_ends_as_the_exception_does(
+    monkeypatch: pytest.MonkeyPatch, message: str
+) -> None:
+    def broken(*args: object, **kwargs: object) -> af.Portfolio:
+        raise RuntimeError(message)
+
+    monkeypatch.setenv(cli.TRACEBACK_VARIABLE, "1")
+    monkeypatch.setattr(af, "load_portfolio", broken)
+    code, _, err = run(["validate", PORTFOLIO])
+    assert code == 70
+    lines = err.split("\n")
+    assert lines[1] == "Traceback (most recent call last):"
+    # Only the traceback's final line break is dropped (click.echo adds one back).
+    assert lines[-2:] == [f"RuntimeError: {message}", ""]

@@ -142,21 +142,33 @@ def _environment() -> dict[str, str]:
     return environment
 
 
-def run_group(name: str, max_children: int, exclude: list[str]) -> int:
+def run_group(name: str, max_children: int, exclude: list[str], survivors: bool = False) -> int:
     """Run one group's mutants in a process of its own (mutmut keeps global state)."""
     print(f"== {name}", flush=True)
     command = [sys.executable, __file__, "--worker", name, "--max-children", str(max_children)]
     command += [f"--exclude={prefix}" for prefix in exclude]
+    command += ["--survivors"] * survivors
     return subprocess.run(command, cwd=ROOT, env=_environment(), check=False).returncode
 
 
-def _worker(name: str, max_children: int, exclude: tuple[str, ...]) -> None:
+#: The statuses of a mutant that no test killed.
+NOT_KILLED = ("survived", "no tests", "suspicious", "not checked")
+
+
+def _worker(name: str, max_children: int, exclude: tuple[str, ...], survivors: bool) -> None:
     """In the group's process: mutmut's run, each mutant judged by the group's tests only
-    (less those whose node ids start with one of `exclude`)."""
+    (less those whose node ids start with one of `exclude`); `survivors`: only the mutants
+    that the last run left alive (after new tests were written for them)."""
     import mutmut.__main__ as mutmut_main
     from mutmut.state import state
 
     group = GROUPS[name]
+    names = list(group.patterns)
+    if survivors:
+        names = [r.mutant for r in results() if r.status in NOT_KILLED and _in(group, r.mutant)]
+        if not names:
+            print("    no survivors", flush=True)
+            return
     collect = mutmut_main.collect_or_load_stats
 
     def collect_then_narrow(*args: object, **kwargs: object) -> None:
@@ -172,7 +184,11 @@ def _worker(name: str, max_children: int, exclude: tuple[str, ...]) -> None:
 
     mutmut_main.collect_or_load_stats = collect_then_narrow
     os.chdir(ROOT)
-    mutmut_main._run(list(group.patterns), max_children)
+    mutmut_main._run(names, max_children)
+
+
+def _in(group: Group, mutant: str) -> bool:
+    return any(fnmatch.fnmatchcase(mutant, pattern) for pattern in group.patterns)
 
 
 # -- the report ---------------------------------------------------------------------------------
@@ -285,14 +301,21 @@ def main() -> int:
         metavar="TEST",
         help="judge without the tests whose node ids start with TEST (e.g. a score before them)",
     )
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run again only the mutants the last run left alive (after new tests for them)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.worker:
-        _worker(arguments.worker, arguments.max_children, tuple(arguments.exclude))
+        _worker(
+            arguments.worker, arguments.max_children, tuple(arguments.exclude), arguments.survivors
+        )
         return 0
     if not arguments.report:
         for name in arguments.groups or GROUPS:
-            run_group(name, arguments.max_children, arguments.exclude)
+            run_group(name, arguments.max_children, arguments.exclude, arguments.survivors)
     print(report())
     return 0
 

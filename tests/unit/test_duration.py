@@ -131,6 +131,9 @@ def test_the_validator_accepts_a_duration_a_reference_or_an_absent_optional() ->
         Policy("1 month", "soon")
     with pytest.raises(ValueError, match=r"^'every' must be .*\(got 'params\.'\)$"):
         Policy("params.")
+    # Only the message's own word is replaced, never the text it quotes.
+    with pytest.raises(ValueError, match=r"^'every' must be .*\(got 'expected expected'\)$"):
+        Policy("expected expected")
 
 
 def test_param_reference() -> None:

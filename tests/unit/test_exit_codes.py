@@ -239,6 +239,7 @@ def test_no_command_shows_the_help_on_stderr_and_is_2() -> None:
     assert (code, out) == (2, "")
     assert err.startswith("Usage: accountframe [OPTIONS] COMMAND [ARGS]...")
     assert "Commands:" in err
+    assert "  -h, --help " in err  # the same help options as `accountframe --help` shows
 
 
 def test_the_arguments_default_to_the_process_arguments(monkeypatch: pytest.MonkeyPatch) -> None:

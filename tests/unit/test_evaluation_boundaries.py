@@ -24,7 +24,18 @@ from accountframe.framework.policies import (
     Rule,
     Severity,
 )
-from accountframe.model import Assignment, Contract, Report, Review, Stage, Transaction, Waiver
+from accountframe.model import (
+    Amendment,
+    AppliedConsequence,
+    Assignment,
+    Contract,
+    Effect,
+    Report,
+    Review,
+    Stage,
+    Transaction,
+    Waiver,
+)
 
 AS_OF = datetime.date(2026, 11, 25)
 DAY = datetime.timedelta(days=1)
@@ -372,6 +383,40 @@ def test_spent_counts_transactions_on_the_as_of_day() -> None:
     view = held.view(AS_OF)
     assert view["spent"] == 3.75
     assert [t["amount"] for t in view["transactions"]] == [1.5, 2.25]
+
+
+def test_the_view_keeps_every_event_dated_on_the_as_of_day_and_none_after() -> None:
+    """SPEC section 5: events dated after as_of are left out; those on it are kept."""
+    held = contract(
+        assignments=[Assignment("sro", "p-a", AS_OF), Assignment("sro", "p-b", AS_OF + DAY)],
+        reviews=[Review(AS_OF, "board"), Review(AS_OF + DAY, "board")],
+        reports=[Report("perf", AS_OF), Report("perf", AS_OF + DAY)],
+        transactions=[Transaction(AS_OF, 1.0), Transaction(AS_OF + DAY, 2.0)],
+        amendments=[Amendment(AS_OF, "a"), Amendment(AS_OF + DAY, "b")],
+        consequences=[
+            AppliedConsequence(AS_OF, Effect.SANCTION, "credit"),
+            AppliedConsequence(AS_OF + DAY, Effect.SANCTION, "credit"),
+        ],
+    )
+    view = held.view(AS_OF)
+    kept = {
+        key: [item.get("date", item.get("start", item.get("received"))) for item in view[key]]
+        for key in (
+            "assignments",
+            "reviews",
+            "reports",
+            "transactions",
+            "amendments",
+            "consequences",
+        )
+    }
+    assert kept == {key: [AS_OF] for key in kept}
+    assert view["accountable"] == {"sro": "p-a"}
+    assert (view["spent"], list(view["latest"]), list(view["last_review"])) == (
+        1.0,
+        ["perf"],
+        ["board"],
+    )
 
 
 # -- routing: SPEC section 6 ---------------------------------------------------------------------

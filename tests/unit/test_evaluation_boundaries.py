@@ -15,6 +15,7 @@ import pytest
 
 import accountframe as af
 from accountframe.assessment import Accountable, Finding, Status, Subject
+from accountframe.cel.values import plain_value
 from accountframe.evaluation.waivers import Waivers
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
@@ -399,6 +400,7 @@ def test_the_view_keeps_every_event_dated_on_the_as_of_day_and_none_after() -> N
         ],
     )
     view = held.view(AS_OF)
+    assert_bindings_view_is_the_view(held)
     kept = {
         key: [item.get("date", item.get("start", item.get("received"))) for item in view[key]]
         for key in (
@@ -417,6 +419,26 @@ def test_the_view_keeps_every_event_dated_on_the_as_of_day_and_none_after() -> N
         ["perf"],
         ["board"],
     )
+
+
+def assert_bindings_view_is_the_view(held: Contract) -> None:
+    """The one-pass view evaluation binds (`_cel_view`) is `view` as CEL values: whole, cut
+    to any one key, and with the events it converted recorded (and reused) in `events`."""
+    expected = plain_value(held.view(AS_OF))
+    assert held._cel_view(AS_OF) == expected
+    for key in expected:
+        assert held._cel_view(AS_OF, {}, frozenset({key})) == {key: expected[key]}
+    events: dict[int, Any] = {}
+    assert held._cel_view(AS_OF, None, None, events) == expected
+    assert set(events) == {id(r) for r in held.reviews if r.date <= AS_OF} | {
+        id(r) for r in held.reports if r.received <= AS_OF
+    }
+    # An event found in `events` is taken as it is, in `reviews` and in `last_review` alike.
+    review = held.reviews[0]
+    reused = held._cel_view(
+        AS_OF, None, frozenset({"reviews", "last_review"}), {id(review): "kept"}
+    )
+    assert reused == {"reviews": ["kept"], "last_review": {review.forum: "kept"}}
 
 
 # -- routing: SPEC section 6 ---------------------------------------------------------------------

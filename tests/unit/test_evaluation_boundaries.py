@@ -17,6 +17,7 @@ import accountframe as af
 from accountframe.assessment import Accountable, Finding, Status, Subject
 from accountframe.cel.values import plain_value
 from accountframe.evaluation.waivers import Waivers
+from accountframe.fastpath import Declined
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
     OversightCadence,
@@ -439,6 +440,14 @@ def assert_bindings_view_is_the_view(held: Contract) -> None:
         AS_OF, None, frozenset({"reviews", "last_review"}), {id(review): "kept"}
     )
     assert reused == {"reviews": ["kept"], "last_review": {review.forum: "kept"}}
+
+
+def test_the_bindings_view_declines_a_key_that_is_not_text() -> None:
+    # Built in code, a kind or forum may be anything: the ordinary validation names it.
+    with pytest.raises(Declined):
+        contract(reports=[Report(1, AS_OF)])._cel_view(AS_OF, {}, frozenset({"latest"}))  # type: ignore[arg-type]
+    with pytest.raises(Declined):
+        contract(reviews=[Review(AS_OF, 1)])._cel_view(AS_OF, {}, frozenset({"last_review"}))  # type: ignore[arg-type]
 
 
 # -- routing: SPEC section 6 ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from accountframe import cel
+from accountframe.cel.limits import Limits
 from accountframe.errors import CelEvaluationError
 
 INT64_MAX, INT64_MIN = 2**63 - 1, -(2**63)
@@ -245,3 +246,62 @@ def test_adding_other_kinds_at_run_time() -> None:
     assert outcome("a - b", a=moment, b=moment - day) == day
     assert outcome("a + b", a=1, b=1.0) == no_overload("+", "int", "double")
     assert outcome("a - b", a="x", b="y") == no_overload("-", "string", "string")
+
+
+# -- the macros' meters ----------------------------------------------------------------------
+
+MACROS = ["xs.exists_one(x, x > 0)", "xs.all(x, x > 0)", "xs.exists(x, x < 0)"]
+MACROS += ["xs.map(x, x + 1)", "xs.filter(x, x > 0)"]
+
+
+@pytest.mark.parametrize("source", MACROS)
+def test_a_macro_may_spend_its_budget_exactly(source: str) -> None:
+    # Two elements cost 10 here; 2 iterations is the least that lets them run.
+    exact = cel.compile(source, limits=Limits(max_cost=10, max_iterations=2))
+    assert not isinstance(outcome_of(exact, xs=[1, 2]), tuple)
+    over_cost = cel.compile(source, limits=Limits(max_cost=9))
+    assert outcome_of(over_cost, xs=[1, 2]) == ("error", "evaluation budget exceeded: cost over 9")
+    over_iterations = cel.compile(source, limits=Limits(max_iterations=1))
+    assert outcome_of(over_iterations, xs=[1, 2]) == (
+        "error",
+        "evaluation budget exceeded: more than 1 comprehension iterations",
+    )
+
+
+def outcome_of(program: cel.Program, **values: Any) -> Any:
+    try:
+        return program.evaluate(values)
+    except CelEvaluationError as error:
+        return ("error", error.cel_message)
+
+
+def test_exists_one() -> None:
+    assert [outcome("xs.exists_one(x, x > 0)", xs=items) for items in ([], [1], [1, 2])] == [
+        False,
+        True,
+        False,
+    ]
+    assert outcome("xs.exists_one(x, x > 0)", xs=[0, 1, 0]) is True
+    assert outcome("m.exists_one(k, k == 'a')", m={"a": 1, "b": 2}) is True
+    assert outcome("xs.exists_one(x, x > 0)", xs=1) == no_overload("exists_one", "int")
+    assert outcome("xs.exists_one(x, x)", xs=[1]) == (
+        "error",
+        "the condition of .exists_one() must be a bool (got int)",
+    )
+    # The variable is the outer one again afterwards, or absent if there was none.
+    assert outcome("xs.exists_one(x, x == 1) && x == 'outer'", xs=[1], x="outer") is True
+    assert outcome("xs.exists_one(x, x == 1) && !has(m.x)", xs=[1], m={}) is True
+
+
+def test_each_item_of_a_per_item_evaluation_has_its_own_meter() -> None:
+    program = cel.compile("xs.all(x, x > 0)", limits=Limits(max_iterations=3))
+    # Three iterations for each item: the meter starts again for every one.
+    assert program._evaluate_each(cel.bindings({}), "xs", [[1, 2, 3]] * 3) == [True] * 3
+    assert program._evaluate_each(cel.bindings({}), "xs", [[1, 2, 3], [1, 2, 3, 4]]) is None
+    # An expression whose operations alone cost more than the limit, per item or not.
+    # This one costs 9: allowed at 9, not at 8.
+    exact = cel.compile("a + a + a + a > 0", limits=Limits(max_cost=9))
+    assert exact._evaluate_each(cel.bindings({}), "a", [1, 0]) == [True, False]
+    costly = cel.compile("a + a + a + a > 0", limits=Limits(max_cost=8))
+    assert costly._evaluate_each(cel.bindings({}), "a", [1]) is None
+    assert outcome_of(costly, a=1) == ("error", "evaluation budget exceeded: cost over 8")

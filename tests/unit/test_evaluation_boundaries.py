@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import attrs
 import pytest
 
 import accountframe as af
 from accountframe.assessment import Accountable, Finding, Status, Subject
 from accountframe.cel.values import plain_value
+from accountframe.evaluation.findings import finding_value
 from accountframe.evaluation.waivers import Waivers
 from accountframe.fastpath import Declined
 from accountframe.framework.framework import Framework, Role
@@ -486,3 +488,28 @@ def test_the_vacant_roles_passed_over_are_listed_in_order() -> None:
     )
     nobody = routed("contract_manager", [], {})
     assert nobody == Accountable("accounting_officer", None, None, ("contract_manager", "sro"))
+
+
+# -- the findings a sanction or reward sees (SPEC section 4) -------------------------------------
+
+
+def test_a_finding_as_the_findings_variable_shows_it() -> None:
+    held = attrs.evolve(
+        finding(Status.FAIL),
+        tags=("money", "people"),
+        evidence={"last": None, "due": AS_OF, "qualifying": 0},
+    )
+    assert finding_value(held) == {
+        "policy": "P",
+        "kind": "rule",
+        "status": "fail",
+        "severity": "high",
+        "tags": ["money", "people"],
+        "subject": "C1",
+        "subject_type": "contract",
+        "accountable": "p-sro",
+        # An absent value is absent from the map (has() tests it).
+        "evidence": {"due": AS_OF, "qualifying": 0},
+    }
+    nobody = attrs.evolve(held, accountable=Accountable("accounting_officer", None))
+    assert finding_value(nobody)["accountable"] == ""

@@ -305,3 +305,24 @@ def test_each_item_of_a_per_item_evaluation_has_its_own_meter() -> None:
     costly = cel.compile("a + a + a + a > 0", limits=Limits(max_cost=8))
     assert costly._evaluate_each(cel.bindings({}), "a", [1]) is None
     assert outcome_of(costly, a=1) == ("error", "evaluation budget exceeded: cost over 8")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("google.protobuf.Int64Value{value: a}", 1),
+        ("google.protobuf.Int64Value{}", 0),
+        ("Foo{a: a}", ("error", "message construction (Foo{...}) is not supported")),
+        (".Foo{a: a}", ("error", "message construction (?{...}) is not supported")),
+        (
+            "google.protobuf.Int64Value{x: a}",
+            ("error", "google.protobuf.Int64Value has one field, 'value'"),
+        ),
+        (
+            "google.protobuf.Int64Value{value: a, x: 1}",
+            ("error", "google.protobuf.Int64Value has one field, 'value'"),
+        ),
+    ],
+)
+def test_only_the_wrapper_messages_are_made(source: str, expected: Any) -> None:
+    assert outcome(source, a=1) == expected

@@ -42,22 +42,23 @@ class Group(NamedTuple):
     tests: tuple[str, ...]
 
 
+# The fast test files written for each stage. Left out: the command line's tests that run the
+# installed script in a subprocess, and the property tests whose own settings ask for hundreds
+# of examples (hypothesis's explicit settings win over the `mutation` profile); with them, a
+# surviving mutant of a function every evaluation calls took minutes, not seconds.
 _EVALUATION_TESTS = (
+    "tests/unit/test_evaluation_boundaries.py",
     "tests/unit/test_evaluate.py",
     "tests/unit/test_evaluate_golden.py",
     "tests/unit/test_fail_closed.py",
     "tests/unit/test_explain.py",
     "tests/unit/test_model.py",
-    "tests/unit/test_evaluation_boundaries.py",
 )
 _CEL_TESTS = (
-    "tests/unit/test_cel.py",
     "tests/unit/test_cel_fast_paths.py",
+    "tests/unit/test_cel.py",
     "tests/unit/test_cel_conformance.py",
     "tests/property/test_cel_differential.py",
-    "tests/property/test_cel_properties.py",
-    "tests/property/test_fused_comparisons.py",
-    "tests/property/test_counted_filter.py",
 )
 
 
@@ -76,11 +77,7 @@ GROUPS: dict[str, Group] = {
         # The exit codes: how outcomes and errors become the command's status.
         "cli",
         ("x__exit_code", "x_main", "x__internal_error", "x__fail"),
-        (
-            "tests/unit/test_exit_codes.py",
-            "tests/unit/test_cli_check.py",
-            "tests/unit/test_cli_internal_error.py",
-        ),
+        ("tests/unit/test_exit_codes.py", "tests/unit/test_cli_internal_error.py"),
     ),
     "duration": _module(
         "framework.duration",
@@ -103,7 +100,7 @@ GROUPS: dict[str, Group] = {
             "xǁContractǁview",
             "xǁContractǁ_cel_view",
         ),
-        (*_EVALUATION_TESTS, "tests/property/test_trusted_bindings.py"),
+        _EVALUATION_TESTS,
     ),
     # The evaluation stage and the CEL engine: one group each (their modules share their
     # tests), so that the clean run of the tests is made once for all of them.
@@ -136,6 +133,7 @@ def _environment() -> dict[str, str]:
     environment = dict(os.environ)
     # A few hypothesis examples per property (tests/conftest.py), the same every time.
     environment["ACCOUNTFRAME_HYPOTHESIS_PROFILE"] = "mutation"
+    environment.setdefault("ACCOUNTFRAME_DIFFERENTIAL_EXAMPLES", "20")
     shared = ROOT.parent / "shared" / "data"  # the tests look beside the copy in mutants/
     if shared.is_dir():
         environment.setdefault("ACCOUNTFRAME_SHARED_DATA", str(shared))
@@ -256,6 +254,128 @@ def _definition_line(text: str, mutant: str) -> int:
     return 1
 
 
+#: What became of each mutant that survived a run: `file:line` → the test written for it since
+#: (which kills it when run again, `--survivors`), or why it is equivalent (it cannot change
+#: what any caller sees). A survivor without a note is listed as not handled yet.
+NOTES: dict[str, str] = {
+    # -- the command line
+    "cli.py:587": "killed by test_exit_codes.py::test_no_command_shows_the_help_on_stderr_and_is_2",
+    "cli.py:594": "equivalent: click tests `not standalone_mode`, and None is as false as False",
+    # -- Duration
+    "duration.py:123": "equivalent: `_shift` catches the OverflowError and saturates; its "
+    "message is never shown",
+    "duration.py:125": "equivalent: clamping a 28th to the month's length gives the 28th "
+    "(every month has at least 28 days)",
+    "duration.py:139": "killed by test_duration.py::test_the_validator_accepts_a_duration_a_"
+    "reference_or_an_absent_optional ('expected expected')",
+    # -- the model's views
+    "model.py:367": "killed by test_evaluation_boundaries.py::test_the_view_keeps_every_event_"
+    "dated_on_the_as_of_day_and_none_after",
+    "model.py:377": "equivalent: `plain_fields` gives one value per event, so the lengths are "
+    "equal; `strict` only guards that",
+    "model.py:378": "equivalent: as model.py:377",
+    "model.py:401": "equivalent: `stamps` is a cache of converted dates; without it (None) or "
+    "with a fresh one each date is converted again, to the same value",
+    "model.py:402": "equivalent: as model.py:401",
+    "model.py:403": "killed by test_evaluation_boundaries.py::test_the_view_keeps_every_event_"
+    "dated_on_the_as_of_day_and_none_after (`events` recorded and reused)",
+    "model.py:404": "killed by the same test (`_cel_view` cut to each key)",
+    "model.py:409": "killed by the same test (an event found in `events` is reused)",
+    "model.py:410": "equivalent: `cel_items` gives one value per event; `strict` only guards it",
+    "model.py:417": "killed by the same test (an assignment after as_of)",
+    "model.py:418": "killed by the same test",
+    "model.py:419": "killed by the same test (an assignment starting on as_of)",
+    "model.py:421": "killed by the same test (a review after as_of)",
+    "model.py:422": "killed by the same test",
+    "model.py:423": "killed by the same test (a report after as_of)",
+    "model.py:424": "killed by the same test",
+    "model.py:425": "killed by the same test (a transaction after as_of)",
+    "model.py:426": "killed by the same test",
+    "model.py:427": "killed by the same test",
+    "model.py:429": "killed by the same test (an amendment after as_of)",
+    "model.py:431": "killed by the same test; with `stamps` None: equivalent, as model.py:401",
+    "model.py:433": "killed by the same test (a consequence after as_of)",
+    "model.py:435": "killed by the same test",
+    "model.py:441": "equivalent: as model.py:401 (`stamps` is only a cache)",
+    "model.py:444": "equivalent: as model.py:401",
+    "model.py:447": "killed by test_evaluation_boundaries.py::test_the_bindings_view_declines_"
+    "a_key_that_is_not_text, and by the view test (a text key is not declined)",
+    "model.py:450": "equivalent: as model.py:410",
+    "model.py:453": "killed as model.py:447",
+    "model.py:456": "equivalent: as model.py:410",
+    "model.py:459": "equivalent: as model.py:401",
+    # -- waivers
+    "waivers.py:42": "equivalent: `if not candidates` treats None as it treats []",
+    "waivers.py:61": "equivalent: reached only when no waiver is in force, and one expiring on "
+    "as_of is in force (approved_on <= expires), so `<` and `<=` pick the same waivers",
+    # -- the findings a sanction sees
+    "findings.py:37": "killed by test_evaluation_boundaries.py::test_a_finding_as_the_findings_"
+    "variable_shows_it (the validated path; the fast `finding_map` is pinned by the goldens)",
+    "findings.py:40": "killed as findings.py:37",
+    "findings.py:43": "killed as findings.py:37 (a finding with no one accountable: '')",
+    "findings.py:44": "killed as findings.py:37",
+    # -- the explaining evaluator (`explain`): the same results, told to an observer
+    "expressions.py:239": "equivalent: without the canonical binding, `value` validates the "
+    "plain item, which is the same value",
+    "expressions.py:260": "equivalent: `canonical` has one value per event; `strict` only "
+    "guards it",
+    "expressions.py:261": "equivalent: the explaining evaluator is always given the items",
+    "expressions.py:266": "equivalent: the item and the bound item are the same value, plain "
+    "and canonical",
+    "expressions.py:267": "equivalent: as expressions.py:239",
+    "judges/cadence.py:23": "equivalent: the bound events are made but not needed (no "
+    "`counts_if`); the same reviews count",
+    "judges/cadence.py:24": "equivalent: the plain reviews go only to the explaining "
+    "evaluator, which tells them",
+    # -- the scopes' caches: a miss works out the same value again
+    "scope.py:262": "equivalent: the people's maps cut to the fields read, or whole: a CEL "
+    "expression reads only the fields it names",
+    "scope.py:263": "equivalent: as scope.py:262",
+    "scope.py:290": "equivalent: a cache; a miss converts the contract again, to the same value",
+    "scope.py:292": "equivalent: as scope.py:290",
+    "scope.py:294": "equivalent: as scope.py:290 (the contract's view, made again)",
+    "scope.py:296": "equivalent: as scope.py:290",
+    # -- the CEL engine
+    "cel/_lower.py:111": "killed by test_cel_fast_paths.py::test_each_item_of_a_per_item_"
+    "evaluation_has_its_own_meter (a cost of exactly the limit)",
+    "cel/_lower.py:112": "killed as cel/_lower.py:111",
+    "cel/_lower.py:113": "killed as cel/_lower.py:111",
+    "cel/_lower.py:122": "killed as cel/_lower.py:111 (a fresh meter per item)",
+    "cel/_lower.py:421": "equivalent: no wrapper is named '' or 'XXXX': both are not found",
+    "cel/_lower.py:423": "killed by test_cel_fast_paths.py::test_only_the_wrapper_messages_"
+    "are_made",
+    "cel/_lower.py:427": "killed as cel/_lower.py:423 (`{value: a, x: 1}`)",
+    "cel/_lower.py:428": "killed as cel/_lower.py:423 (the message of `{x: a}`)",
+    "cel/_lower.py:432": "killed as cel/_lower.py:423 (`Int64Value{value: a}`, not folded)",
+    "cel/_lower.py:435": "killed as cel/_lower.py:432",
+    "expressions.py:287": "killed by test_evaluation_boundaries.py::test_an_expression_of_the_"
+    "wrong_type_names_the_type_it_must_give",
+    "expressions.py:288": "killed as expressions.py:287",
+    "expressions.py:289": "killed as expressions.py:287",
+    "judges/responsibility.py:54": "`or`: killed by test_evaluation_boundaries.py::test_a_role_"
+    "never_held_fails_and_another_roles_past_holder_does_not_count; `<=`: equivalent, an "
+    "assignment of the role ending on as_of is current, so the role is not vacant",
+    "judges/responsibility.py:58": "killed as judges/responsibility.py:54",
+    "judges/responsibility.py:59": "killed as judges/responsibility.py:54",
+    "cel/_macros.py:93": "killed by test_cel_fast_paths.py::test_exists_one",
+    "cel/_macros.py:94": "killed by test_cel_fast_paths.py::test_exists_one (the variable "
+    "restored, or absent)",
+    "cel/_macros.py:98": "killed by test_cel_fast_paths.py::test_a_macro_may_spend_its_budget_"
+    "exactly",
+    "cel/_macros.py:99": "killed as cel/_macros.py:98",
+    "cel/_macros.py:100": "killed as cel/_macros.py:98",
+    "cel/_macros.py:101": "killed as cel/_macros.py:98",
+    "cel/_macros.py:109": "killed by test_cel_fast_paths.py::test_exists_one",
+    "cel/_macros.py:111": "killed by test_cel_fast_paths.py::test_exists_one",
+}
+
+
+def _note(module: str, line: int) -> str:
+    short = module.removeprefix("src/accountframe/").removeprefix("evaluation/")
+    short = short.removeprefix("framework/")
+    return NOTES.get(f"{short}:{line}", "not handled yet")
+
+
 def report() -> str:
     """The score per module and the mutants that were not killed, as Markdown."""
     found = results()
@@ -275,7 +395,8 @@ def report() -> str:
     for result in found:
         if result.status in ("survived", "no tests", "suspicious", "not checked"):
             line, what = change(result)
-            out.append(f"- `{result.module}:{line}` {result.status}: {what} ({result.mutant})")
+            note = _note(result.module, line)
+            out.append(f"- `{result.module}:{line}` {result.status}: {what}; {note}")
     return "\n".join(out)
 
 

@@ -23,9 +23,11 @@ from accountframe.fastpath import Declined
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
     OversightCadence,
+    PersonalResponsibility,
     Policy,
     RequiredInformation,
     Rule,
+    Sanction,
     Severity,
 )
 from accountframe.model import (
@@ -513,3 +515,30 @@ def test_a_finding_as_the_findings_variable_shows_it() -> None:
     }
     nobody = attrs.evolve(held, accountable=Accountable("accounting_officer", None))
     assert finding_value(nobody)["accountable"] == ""
+
+
+# -- what a judge says (SPEC section 4) ------------------------------------------------------
+
+
+def test_a_role_never_held_fails_and_another_roles_past_holder_does_not_count() -> None:
+    policy = PersonalResponsibility(id="P", title="t", role="sro", max_vacancy="1 year")
+    other = [
+        {"role": "contract_manager", "person": "p-cm", "start": "2025-01-01", "end": "2026-11-01"}
+    ]
+    found = only(framework(policy).evaluate(portfolio(assignments=other), as_of=AS_OF))
+    assert (found.status, found.due) == (Status.FAIL, None)
+    assert found.message == "no one holds the role 'sro', and no one has held it"
+    assert found.evidence == {"person": None, "since": None, "vacant_since": None}
+
+
+def test_an_expression_of_the_wrong_type_names_the_type_it_must_give() -> None:
+    data = portfolio(attributes={"name": "x", "count": 1})
+    sanction = Sanction(
+        id="S", title="s", trigger="true", action="Act", amount="contract.attributes.name"
+    )
+    (consequence,) = framework(sanction).evaluate(data, as_of=AS_OF).consequences
+    assert consequence.message == "amount must give a number (got string 'x') (at S.amount)"
+    rule = Rule(id="R", title="T", require="false", message="contract.attributes.count")
+    why = af.explain(framework(rule), data, "R", "C1", as_of=AS_OF).render()
+    assert "error: message must give a string (got int 1) (at R.message)" in why
+    assert only(framework(rule).evaluate(data, as_of=AS_OF)).message == "not met: T"

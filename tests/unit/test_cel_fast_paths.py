@@ -11,6 +11,7 @@ adds or subtracts (folded, inline int case, the general case, inside a macro).
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 import pytest
@@ -326,3 +327,75 @@ def test_each_item_of_a_per_item_evaluation_has_its_own_meter() -> None:
 )
 def test_only_the_wrapper_messages_are_made(source: str, expected: Any) -> None:
     assert outcome(source, a=1) == expected
+
+
+# -- the runtime's functions on values known only at run time --------------------------------
+
+SECONDS = datetime.timedelta(seconds=1)
+RUNTIME = [
+    ("a.contains(b)", {"a": "abc", "b": "b"}, True),
+    ("a.contains(b)", {"a": "abc", "b": "d"}, False),
+    ("a.contains(b)", {"a": [1, 2], "b": 2.0}, True),
+    ("a.contains(b)", {"a": [1, 2], "b": 3}, False),
+    ("a.contains(b)", {"a": {"k": 1}, "b": "k"}, True),
+    ("a.contains(b)", {"a": 1, "b": 1}, no_overload("contains", "int", "int")),
+    ("a.contains(b)", {"a": "abc", "b": 1}, no_overload("contains", "string", "int")),
+    ("a.startsWith(b)", {"a": "abc", "b": "ab"}, True),
+    ("a.startsWith(b)", {"a": "abc", "b": "bc"}, False),
+    ("a.startsWith(b)", {"a": "abc", "b": 1}, no_overload("startsWith", "string", "int")),
+    ("a.endsWith(b)", {"a": "abc", "b": "bc"}, True),
+    ("a.endsWith(b)", {"a": "abc", "b": "ab"}, False),
+    ("a.endsWith(b)", {"a": 1, "b": "c"}, no_overload("endsWith", "int", "string")),
+    ("a.matches(b)", {"a": "abc", "b": "b+"}, True),
+    ("a.matches(b)", {"a": "abc", "b": "^b"}, False),
+    (
+        "a.matches(b)",
+        {"a": "abc", "b": "("},
+        ("error", "invalid regular expression '(': missing ): ("),
+    ),
+    ("a.matches(b)", {"a": 1, "b": "x"}, no_overload("matches", "int", "string")),
+    ("bytes(a)", {"a": "é"}, b"\xc3\xa9"),
+    ("bytes(a)", {"a": b"x"}, b"x"),
+    ("bytes(a)", {"a": 1}, no_overload("bytes", "int")),
+    ("bool(a)", {"a": "t"}, True),
+    ("bool(a)", {"a": "FALSE"}, False),
+    ("bool(a)", {"a": True}, True),
+    ("bool(a)", {"a": "yes"}, ("error", "bool() cannot parse 'yes'")),
+    ("bool(a)", {"a": "y" * 40}, ("error", f"bool() cannot parse '{'y' * 40}'")),
+    ("bool(a)", {"a": "y" * 41}, ("error", f"bool() cannot parse '{'y' * 37}...'")),
+    ("bool(a)", {"a": 1}, no_overload("bool", "int")),
+    ("string(d)", {"d": -SECONDS / 2}, "-0.5s"),
+    ("string(d)", {"d": 90 * SECONDS}, "90s"),
+    ("string(d)", {"d": 0 * SECONDS}, "0s"),
+    ("string(d)", {"d": SECONDS / 1_000_000}, "0.000001s"),
+    ("string(d)", {"d": 1.25 * SECONDS}, "1.25s"),
+    ("string(uint(a))", {"a": 5}, "5"),
+    ("google.protobuf.Int32Value{value: a}", {"a": 2**31 - 1}, 2**31 - 1),
+    ("google.protobuf.Int32Value{value: a}", {"a": 2**31}, ("error", "int32 overflow")),
+    ("google.protobuf.Int32Value{value: a}", {"a": -(2**31)}, -(2**31)),
+    ("google.protobuf.Int32Value{value: a}", {"a": -(2**31) - 1}, ("error", "int32 overflow")),
+    ("google.protobuf.UInt32Value{value: uint(a)}", {"a": 2**32 - 1}, 2**32 - 1),
+    ("google.protobuf.UInt32Value{value: uint(a)}", {"a": 2**32}, ("error", "uint32 overflow")),
+    ("google.protobuf.UInt32Value{value: uint(a)}", {"a": 0}, 0),
+    ("google.protobuf.UInt32Value{value: a}", {"a": 1}, no_overload("UInt32Value", "int")),
+    ("google.protobuf.FloatValue{value: a}", {"a": 1e39}, math.inf),
+    ("google.protobuf.FloatValue{value: a}", {"a": -1e39}, -math.inf),
+    ("google.protobuf.FloatValue{value: a}", {"a": 0.1}, 0.10000000149011612),
+    ("a < b", {"a": 1, "b": 1.5}, True),
+    ("a < b", {"a": 2, "b": 2.0}, False),
+    ("a <= b", {"a": 2, "b": 2.0}, True),
+    ("a <= b", {"a": 2.5, "b": 2}, False),
+    ("a > b", {"a": 2.5, "b": 2}, True),
+    ("a > b", {"a": 2, "b": 2.0}, False),
+    ("a >= b", {"a": 2, "b": 2.0}, True),
+    ("a >= b", {"a": 1.5, "b": 2}, False),
+    ("a < b", {"a": "a", "b": 1}, no_overload("<", "string", "int")),
+    ("a >= b", {"a": "a", "b": 1}, no_overload(">=", "string", "int")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), RUNTIME)
+def test_the_runtime_functions(source: str, values: dict[str, Any], expected: Any) -> None:
+    got = outcome(source, **values)
+    assert got == expected
+    assert type(got) is type(expected) or isinstance(expected, tuple)

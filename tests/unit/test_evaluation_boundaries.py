@@ -17,7 +17,7 @@ import pytest
 import accountframe as af
 from accountframe.assessment import Accountable, Finding, Status, Subject
 from accountframe.cel.values import plain_value
-from accountframe.evaluation.findings import finding_value
+from accountframe.evaluation.findings import finding_map, finding_value
 from accountframe.evaluation.waivers import Waivers
 from accountframe.fastpath import Declined
 from accountframe.framework.framework import Framework, Role
@@ -542,3 +542,34 @@ def test_an_expression_of_the_wrong_type_names_the_type_it_must_give() -> None:
     why = af.explain(framework(rule), data, "R", "C1", as_of=AS_OF).render()
     assert "error: message must give a string (got int 1) (at R.message)" in why
     assert only(framework(rule).evaluate(data, as_of=AS_OF)).message == "not met: T"
+
+
+def test_the_findings_map_made_directly_is_the_validated_one() -> None:
+    """`finding_map` (the fast path) gives `plain_value(finding_value(f))`, whole or cut to
+    any one key, and None (validate instead) for a value it is not sure of."""
+    held = attrs.evolve(
+        finding(Status.FAIL),
+        tags=("money",),
+        evidence={
+            "last": None,
+            "due": AS_OF,
+            "qualifying": 2,
+            "ratio": 0.5,
+            "ok": True,
+            "who": "p-sro",
+        },
+    )
+    nobody = attrs.evolve(held, accountable=Accountable("accounting_officer", None))
+    for subject in (held, nobody, attrs.evolve(held, evidence={})):
+        expected = plain_value(finding_value(subject))
+        assert finding_map(subject, list(subject.tags), {}) == expected
+        for key in expected:
+            cut = finding_map(subject, list(subject.tags), {}, frozenset({key}))
+            assert cut == {key: expected[key]}
+    assert plain_value(finding_value(held))["evidence"]["due"] == datetime.datetime(
+        2026, 11, 25, tzinfo=datetime.UTC
+    )
+    for unsure in (2**63, [1], {"a": 1}):
+        assert finding_map(attrs.evolve(held, evidence={"x": unsure}), ["money"], {}) is None
+    assert finding_map(attrs.evolve(held, evidence={"x": 2**63 - 1}), ["money"], {}) is not None
+    assert finding_map(attrs.evolve(held, policy=1), ["money"], {}) is None  # type: ignore[arg-type]

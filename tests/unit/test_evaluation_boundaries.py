@@ -573,3 +573,52 @@ def test_the_findings_map_made_directly_is_the_validated_one() -> None:
         assert finding_map(attrs.evolve(held, evidence={"x": unsure}), ["money"], {}) is None
     assert finding_map(attrs.evolve(held, evidence={"x": 2**63 - 1}), ["money"], {}) is not None
     assert finding_map(attrs.evolve(held, policy=1), ["money"], {}) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("attribute", "got"),
+    [
+        # A bool is not a number here, and the message says it was a bool (it said null).
+        (True, "bool true"),
+        (None, "null"),
+        ([1], "list"),
+        ("x", "string 'x'"),
+    ],
+)
+def test_an_amount_that_is_not_a_number_says_what_it_was(attribute: object, got: str) -> None:
+    data = portfolio(attributes={"a": attribute})
+    sanction = Sanction(
+        id="S", title="s", trigger="true", action="Act", amount="contract.attributes.a"
+    )
+    (consequence,) = framework(sanction).evaluate(data, as_of=AS_OF).consequences
+    assert consequence.message == f"amount must give a number (got {got}) (at S.amount)"
+    rule = Rule(id="R", title="s", require="contract.attributes.a")
+    expected = "bool" if attribute is True else got
+    found = only(framework(rule).evaluate(data, as_of=AS_OF))
+    if attribute is True:
+        assert found.status is Status.PASS
+    else:
+        assert (found.status, found.message) == (
+            Status.ERROR,
+            f"require must give a bool (got {expected}) (at R.require)",
+        )
+
+
+@pytest.mark.parametrize(("letter", "status"), [(True, Status.PASS), (False, Status.FAIL)])
+def test_eligible_reads_the_holder_and_the_assignment(letter: bool, status: Status) -> None:
+    policy = PersonalResponsibility(
+        id="P", title="t", role="sro", eligible='assignment.letter && person.name == "Sam Owner"'
+    )
+    held = [{"role": "sro", "person": "p-sro", "start": "2025-01-01", "letter": letter}]
+    found = only(framework(policy).evaluate(portfolio(assignments=held), as_of=AS_OF))
+    assert found.status is status
+    assert found.message == (
+        "Sam Owner (p-sro) holds 'sro' since 2025-01-01"
+        if letter
+        else "Sam Owner (p-sro) holds 'sro' but is not eligible"
+    )
+    assert found.evidence == {
+        "person": "p-sro",
+        "since": datetime.date(2025, 1, 1),
+        "vacant_since": None,
+    }

@@ -622,3 +622,28 @@ def test_eligible_reads_the_holder_and_the_assignment(letter: bool, status: Stat
         "since": datetime.date(2025, 1, 1),
         "vacant_since": None,
     }
+
+
+def test_information_counts_only_the_reports_counts_if_accepts_and_starts_from_the_start() -> None:
+    policy = RequiredInformation(
+        id="P", title="t", report="performance", max_age="1 month", counts_if="report.verified"
+    )
+    reports = [
+        {"kind": "performance", "received": "2026-10-01", "verified": True},
+        {"kind": "performance", "received": "2026-11-20", "verified": False},
+    ]
+    found = only(framework(policy).evaluate(portfolio(reports=reports), as_of=AS_OF))
+    assert (found.status, found.evidence["last_received"]) == (
+        Status.FAIL,
+        datetime.date(2026, 10, 1),
+    )
+    # No report yet: the clock runs from the contract's start.
+    fresh = only(framework(policy).evaluate(portfolio(start="2026-11-01"), as_of=AS_OF))
+    assert (fresh.status, fresh.due) == (Status.PASS, datetime.date(2026, 12, 1))
+    assert fresh.message == "no performance report since the start; next due by 2026-12-01"
+
+
+@pytest.mark.parametrize("message", ['""', '"  "'])
+def test_a_blank_message_falls_back_to_the_default(message: str) -> None:
+    rule = Rule(id="R", title="T", require="false", message=message)
+    assert only(framework(rule).evaluate(portfolio(), as_of=AS_OF)).message == "not met: T"

@@ -1,7 +1,8 @@
 """Mutation testing of the core with mutmut: per module, the fast tests that exercise it.
 
     nice -n 15 python benchmarks/mutation.py                 # every group, then the report
-    nice -n 15 python benchmarks/mutation.py waivers cli     # some groups, then the report
+    nice -n 15 python benchmarks/mutation.py cli model       # some groups, then the report
+    nice -n 15 python benchmarks/mutation.py --survivors     # again, only what survived
     python benchmarks/mutation.py --report                   # the report of what was run
 
 Needs the `mutation` extra (`pip install -e '.[mutation,test]'`). mutmut (configured in
@@ -12,7 +13,8 @@ first failure. This script narrows that further, group by group, to the tests wr
 group's modules (`GROUPS`), so that a mutant of the CEL runtime is not judged by minutes of
 command-line tests that happen to evaluate CEL too; runs each group's mutants in a process of
 its own; and prints, in Markdown, the score per module and every mutant that survived
-(file:line and the change), which is what benchmarks/README.md quotes.
+(file:line, the change, and its note in `NOTES`: the test written for it or why it is
+equivalent), which is what benchmarks/README.md quotes.
 
 The score of a module is killed / (killed + survived + no tests); a timeout counts as killed
 (a mutant that loops is caught), a mutant that no selected test reaches as survived.
@@ -352,6 +354,53 @@ NOTES: dict[str, str] = {
     "wrong_type_names_the_type_it_must_give",
     "expressions.py:288": "killed as expressions.py:287",
     "expressions.py:289": "killed as expressions.py:287",
+    "expressions.py:83": "not handled: `extra` without `canonical` is bound validated; no "
+    "selected test takes that branch",
+    "expressions.py:94": "not handled: what the observer is told of an error (not rendered)",
+    "expressions.py:96": "`not bool`: killed by test_evaluation_boundaries.py::test_an_amount_"
+    "that_is_not_a_number_says_what_it_was (a bool amount); `type(None)`: equivalent, a bool "
+    "condition is returned by the check after it",
+    "expressions.py:98": "killed as expressions.py:96 (the message now describes `given`: the "
+    "fix this mutant revealed)",
+    "expressions.py:99": "killed as expressions.py:96",
+    "expressions.py:100": "equivalent since the fix: `''` fails the check as None does, and the "
+    "message describes the value given",
+    "expressions.py:106": "not handled: what the observer is told of a wrong type (not rendered)",
+    "expressions.py:138": "equivalent: without the per-item fast path, `test` evaluates the "
+    "same binding and gives the same bool",
+    "expressions.py:142": "equivalent: as expressions.py:239",
+    "expressions.py:159": "killed by test_evaluation_boundaries.py::test_a_blank_message_falls_"
+    "back_to_the_default",
+    "expressions.py:213": "equivalent: as expressions.py:239",
+    "expressions.py:226": "equivalent: as expressions.py:239",
+    "expressions.py:294": "killed as expressions.py:96 (`got null`)",
+    "expressions.py:296": "killed as expressions.py:96 (`got bool true`)",
+    "expressions.py:301": "killed as expressions.py:96 (`got list`)",
+    "findings.py:95": "killed by test_evaluation_boundaries.py::test_the_findings_map_made_"
+    "directly_is_the_validated_one (no one accountable: '')",
+    "judges/cadence.py:30": "not handled: the result told to the observer (explain shows the "
+    "finding's own message)",
+    "judges/information.py:27": "equivalent: as judges/cadence.py:23",
+    "judges/information.py:28": "equivalent: as judges/cadence.py:24",
+    "judges/information.py:29": "killed by test_evaluation_boundaries.py::test_information_"
+    "counts_only_the_reports_counts_if_accepts_and_starts_from_the_start",
+    "judges/information.py:33": "killed as judges/information.py:29 (the clock from the start)",
+    "judges/information.py:35": "not handled: as judges/cadence.py:30",
+    "judges/information.py:39": "not handled: the latest report told to the observer",
+    "judges/information.py:49": "equivalent: the plain report goes only to the observer",
+    "judges/responsibility.py:36": "not handled: told to the observer only",
+    "judges/responsibility.py:38": "not handled: a holder not in people is a load error of a "
+    "loaded portfolio; only a Portfolio built in code reaches it",
+    "judges/responsibility.py:41": "killed by test_evaluation_boundaries.py::test_eligible_"
+    "reads_the_holder_and_the_assignment",
+    "judges/responsibility.py:57": "not handled: told to the observer only",
+    "judges/responsibility.py:97": "equivalent: the plain values go only to the observer",
+    "judges/responsibility.py:98": "equivalent: as judges/responsibility.py:97",
+    "judges/responsibility.py:104": "killed as judges/responsibility.py:41 (`assignment.letter`)",
+    "judges/responsibility.py:107": "not handled: the fallback when the assignment cannot be "
+    "bound directly (`Declined`); no test builds such an assignment",
+    "judges/responsibility.py:108": "not handled: as judges/responsibility.py:107",
+    "judges/responsibility.py:109": "equivalent: as expressions.py:239",
     "judges/responsibility.py:54": "`or`: killed by test_evaluation_boundaries.py::test_a_role_"
     "never_held_fails_and_another_roles_past_holder_does_not_count; `<=`: equivalent, an "
     "assignment of the role ending on as_of is current, so the role is not vacant",

@@ -432,17 +432,17 @@ def report() -> str:
     for result in found:
         by_module.setdefault(result.module, Counter())[result.status] += 1
     out = [
-        "| module | mutants | killed | survived | no tests | score |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| module | mutants | not run | killed | survived | no tests | score |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     totals: Counter[str] = Counter()
     for module, counts in sorted(by_module.items()):
         totals.update(counts)
         out.append(_row(module, counts))
     out.append(_row("**all**", totals))
-    out += ["", "Not killed (`mutmut show NAME` shows each change whole):", ""]
+    out += ["", "Not killed (`mutmut show NAME` shows each change whole; not run: left out):", ""]
     for result in found:
-        if result.status in ("survived", "no tests", "suspicious", "not checked"):
+        if result.status in ("survived", "no tests", "suspicious"):
             line, what = change(result)
             note = _note(result.module, line)
             out.append(f"- `{result.module}:{line}` {result.status}: {what}; {note}")
@@ -455,7 +455,8 @@ def _row(module: str, counts: Counter[str]) -> str:
     score = f"{100 * killed / judged:.1f}%" if judged else "-"
     total = sum(counts.values())
     return (
-        f"| {module} | {total} | {killed} | {counts['survived']} | {counts['no tests']} | {score} |"
+        f"| {module} | {total} | {counts['not checked']} | {killed} | {counts['survived']} "
+        f"| {counts['no tests']} | {score} |"
     )
 
 

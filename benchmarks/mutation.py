@@ -261,7 +261,9 @@ def _definition_line(text: str, mutant: str) -> int:
 #: what any caller sees). A survivor without a note is listed as not handled yet.
 NOTES: dict[str, str] = {
     # -- the command line
-    "cli.py:587": "killed by test_exit_codes.py::test_no_command_shows_the_help_on_stderr_and_is_2",
+    "cli.py:587": "not resolved: test_exit_codes.py::test_no_command_shows_the_help_on_stderr_"
+    "and_is_2 fails against this mutant when run directly (MUTANT_UNDER_TEST=... pytest in "
+    "mutants/), yet mutmut's runs report it survived",
     "cli.py:594": "equivalent: click tests `not standalone_mode`, and None is as false as False",
     # -- Duration
     "duration.py:123": "equivalent: `_shift` catches the OverflowError and saturates; its "

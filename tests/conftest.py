@@ -16,8 +16,15 @@ from accountframe.errors import CelEvaluationError
 # CI runs the same examples every time (a failure reproduces from the log); local runs keep
 # drawing new ones, which is how new counterexamples are found.
 settings.register_profile("ci", derandomize=True, print_blob=True)
+# Mutation runs (benchmarks/mutation.py) run each test once per mutant: few examples, no deadline
+# (a mutant may be slow on purpose), the same examples every time.
+settings.register_profile(
+    "mutation", max_examples=10, derandomize=True, deadline=None, database=None
+)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+if os.environ.get("ACCOUNTFRAME_HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["ACCOUNTFRAME_HYPOTHESIS_PROFILE"])
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -75,7 +75,9 @@ def nothing_dropped(
             expected_findings += subjects
     assert len(assessment.findings) == expected_findings
     assert len(assessment.consequences) == expected_consequences
-    assert assessment.to_json() == assessment.to_json()
+    # Determinism (SPEC section 6): a second, independent evaluation of the same inputs.
+    again = framework.evaluate(portfolio, as_of=assessment.as_of)
+    assert again.to_json() == assessment.to_json()
 
 
 # -- the portfolio loader ------------------------------------------------------------------

@@ -340,5 +340,12 @@ def test_policy_tests_cover_every_policy_both_ways(framework: Any) -> None:
 
 
 def test_policy_test_fixtures_validate() -> None:
-    for path in sorted((TESTS / "fixtures").glob("*.yaml")):
-        af.load_portfolio(path)
+    paths = sorted((TESTS / "fixtures").glob("*.yaml"))
+    # Both fixtures the policy tests name, each loading whole (an empty glob passed before).
+    assert [path.name for path in paths] == ["compliant.yaml", "neglected.yaml"]
+    loaded = {path.stem: af.load_portfolio(path) for path in paths}
+    assert {name: len(p.contracts) for name, p in loaded.items()} == {
+        "compliant": 4,
+        "neglected": 3,
+    }
+    assert {p.as_of for p in loaded.values()} == {datetime.date(2026, 11, 25)}

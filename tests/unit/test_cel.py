@@ -106,10 +106,19 @@ def test_naive_datetime_rejected() -> None:
 def test_bindings_reuse_gives_identical_results() -> None:
     subject = {"tier": 2, "start": datetime.date(2026, 1, 31), "tags": ["x", "y"]}
     converted = cel.bindings(subject)
-    programs = [cel.compile(s) for s in ("tier * 2", "add_months(start, 1)", "'y' in tags")]
-    for program in programs:
-        assert program.evaluate(converted) == program.evaluate(subject)
-        assert program.evaluate(converted) == program.evaluate(converted)
+    expected = {
+        "tier * 2": 4,
+        "add_months(start, 1)": datetime.datetime(2026, 2, 28, tzinfo=UTC),
+        "'y' in tags": True,
+    }
+    for source, value in expected.items():
+        program = cel.compile(source)
+        # The same value from the plain subject and from its bindings, and again from the
+        # bindings once used (an evaluation leaves them as they were).
+        assert program.evaluate(subject) == value
+        assert program.evaluate(converted) == value
+        assert program.evaluate(converted) == value
+    assert converted == cel.bindings(subject)
 
 
 def test_converted_values_are_not_converted_again() -> None:

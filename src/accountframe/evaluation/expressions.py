@@ -101,7 +101,7 @@ class Expressions:
             value = None  # a bool is not a number here
         if value is None or not isinstance(value, expected):
             problem = (
-                f"{field} must give {_type_name(expected)} (got {_describe(value)}) "
+                f"{field} must give {_type_name(expected)} (got {_describe(given)}) "
                 f"(at {policy.where(field)})"
             )
             self.observer.note(field, extra=extra, value=given, error=problem)

@@ -1,0 +1,497 @@
+"""Mutation testing of the core with mutmut: per module, the fast tests that exercise it.
+
+    nice -n 15 python benchmarks/mutation.py                 # every group, then the report
+    nice -n 15 python benchmarks/mutation.py cli model       # some groups, then the report
+    nice -n 15 python benchmarks/mutation.py --survivors     # again, only what survived
+    python benchmarks/mutation.py --report                   # the report of what was run
+
+Needs the `mutation` extra (`pip install -e '.[mutation,test]'`). mutmut (configured in
+pyproject.toml's `[tool.mutmut]`) copies `src/` into `mutants/` with every mutant of the files
+it mutates behind a switch, runs the selected tests once to learn which tests call which
+function, then runs, for each mutant, only the tests that call its function, stopping at the
+first failure. This script narrows that further, group by group, to the tests written for the
+group's modules (`GROUPS`), so that a mutant of the CEL runtime is not judged by minutes of
+command-line tests that happen to evaluate CEL too; runs each group's mutants in a process of
+its own; and prints, in Markdown, the score per module and every mutant that survived
+(file:line, the change, and its note in `NOTES`: the test written for it or why it is
+equivalent), which is what benchmarks/README.md quotes.
+
+The score of a module is killed / (killed + survived + no tests); a timeout counts as killed
+(a mutant that loops is caught), a mutant that no selected test reaches as survived.
+Mutation testing is not part of CI (.ci/run): a full run takes hours on two shared cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import fnmatch
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Group(NamedTuple):
+    """Mutants (mutmut names, globs) and the test files that may judge them."""
+
+    patterns: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+# The fast test files written for each stage. Left out: the command line's tests that run the
+# installed script in a subprocess, and the property tests whose own settings ask for hundreds
+# of examples (hypothesis's explicit settings win over the `mutation` profile); with them, a
+# surviving mutant of a function every evaluation calls took minutes, not seconds.
+_EVALUATION_TESTS = (
+    "tests/unit/test_evaluation_boundaries.py",
+    "tests/unit/test_evaluate.py",
+    "tests/unit/test_evaluate_golden.py",
+    "tests/unit/test_fail_closed.py",
+    "tests/unit/test_explain.py",
+    "tests/unit/test_model.py",
+)
+_CEL_TESTS = (
+    "tests/unit/test_cel_fast_paths.py",
+    "tests/unit/test_cel.py",
+    "tests/unit/test_cel_conformance.py",
+    "tests/property/test_cel_differential.py",
+)
+
+
+def _module(name: str, tests: tuple[str, ...]) -> Group:
+    return Group(patterns=(f"accountframe.{name}.*",), tests=tests)
+
+
+def _functions(module: str, functions: tuple[str, ...], tests: tuple[str, ...]) -> Group:
+    return Group(tuple(f"accountframe.{module}.{f}__mutmut_*" for f in functions), tests)
+
+
+#: One group per module (or the functions of a module that matter here): which mutants, and
+#: the test files that may judge them (paths, or prefixes of node ids).
+GROUPS: dict[str, Group] = {
+    "cli": _functions(
+        # The exit codes: how outcomes and errors become the command's status.
+        "cli",
+        ("x__exit_code", "x_main", "x__internal_error", "x__fail"),
+        ("tests/unit/test_exit_codes.py", "tests/unit/test_cli_internal_error.py"),
+    ),
+    "duration": _module(
+        "framework.duration",
+        (
+            "tests/unit/test_duration.py",
+            "tests/unit/test_evaluation_boundaries.py",
+            "tests/unit/test_evaluate_golden.py",
+        ),
+    ),
+    "model": _functions(
+        # The views as of a date, not the loading and validation in the same module.
+        "model",
+        (
+            "x__accountable_holders",
+            "xǁContractǁaccountable",
+            "xǁContractǁcurrent_assignments",
+            "xǁContractǁlatest",
+            "xǁContractǁlast_review",
+            "xǁContractǁspent",
+            "xǁContractǁview",
+            "xǁContractǁ_cel_view",
+        ),
+        _EVALUATION_TESTS,
+    ),
+    # The evaluation stage and the CEL engine: one group each (their modules share their
+    # tests), so that the clean run of the tests is made once for all of them.
+    "evaluation": Group(
+        tuple(
+            f"accountframe.evaluation.{module}.*"
+            for module in (
+                "waivers",
+                "accountability",
+                "judges.*",
+                "expressions",
+                "findings",
+                "scope",
+                "run",
+            )
+        ),
+        _EVALUATION_TESTS,
+    ),
+    "cel": Group(
+        tuple(
+            f"accountframe.cel.{module}.*"
+            for module in ("_macros", "_calls", "_operators", "_lower", "_runtime")
+        ),
+        _CEL_TESTS,
+    ),
+}
+
+
+def _environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    # A few hypothesis examples per property (tests/conftest.py), the same every time.
+    environment["ACCOUNTFRAME_HYPOTHESIS_PROFILE"] = "mutation"
+    environment.setdefault("ACCOUNTFRAME_DIFFERENTIAL_EXAMPLES", "20")
+    shared = ROOT.parent / "shared" / "data"  # the tests look beside the copy in mutants/
+    if shared.is_dir():
+        environment.setdefault("ACCOUNTFRAME_SHARED_DATA", str(shared))
+    return environment
+
+
+def run_group(name: str, max_children: int, exclude: list[str], survivors: bool = False) -> int:
+    """Run one group's mutants in a process of its own (mutmut keeps global state)."""
+    print(f"== {name}", flush=True)
+    command = [sys.executable, __file__, "--worker", name, "--max-children", str(max_children)]
+    command += [f"--exclude={prefix}" for prefix in exclude]
+    command += ["--survivors"] * survivors
+    return subprocess.run(command, cwd=ROOT, env=_environment(), check=False).returncode
+
+
+#: The statuses of a mutant that no test killed.
+NOT_KILLED = ("survived", "no tests", "suspicious", "not checked")
+
+
+def _worker(name: str, max_children: int, exclude: tuple[str, ...], survivors: bool) -> None:
+    """In the group's process: mutmut's run, each mutant judged by the group's tests only
+    (less those whose node ids start with one of `exclude`); `survivors`: only the mutants
+    that the last run left alive (after new tests were written for them)."""
+    import mutmut.__main__ as mutmut_main
+    from mutmut.state import state
+
+    group = GROUPS[name]
+    names = list(group.patterns)
+    if survivors:
+        names = [r.mutant for r in results() if r.status in NOT_KILLED and _in(group, r.mutant)]
+        if not names:
+            print("    no survivors", flush=True)
+            return
+    collect = mutmut_main.collect_or_load_stats
+
+    def collect_then_narrow(*args: object, **kwargs: object) -> None:
+        collect(*args, **kwargs)  # type: ignore[arg-type]
+        # In memory only: the stats saved on disk keep every test, for the other groups.
+        narrowed = state().tests_by_mangled_function_name
+        for function, tests in narrowed.items():
+            narrowed[function] = {
+                test
+                for test in tests
+                if test.startswith(group.tests) and not (exclude and test.startswith(exclude))
+            }
+
+    mutmut_main.collect_or_load_stats = collect_then_narrow
+    os.chdir(ROOT)
+    mutmut_main._run(names, max_children)
+
+
+def _in(group: Group, mutant: str) -> bool:
+    return any(fnmatch.fnmatchcase(mutant, pattern) for pattern in group.patterns)
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+class Result(NamedTuple):
+    module: str
+    mutant: str
+    status: str
+
+
+def results() -> list[Result]:
+    """Every mutant of every group that has been run, with its status."""
+    from mutmut.stats import status_by_exit_code
+
+    patterns = [pattern for group in GROUPS.values() for pattern in group.patterns]
+    found = []
+    for meta in sorted((ROOT / "mutants" / "src").rglob("*.py.meta")):
+        module = str(meta.relative_to(ROOT / "mutants").with_suffix(""))
+        exit_codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        for mutant, code in sorted(exit_codes.items(), key=lambda item: _natural(item[0])):
+            if any(fnmatch.fnmatchcase(mutant, pattern) for pattern in patterns):
+                found.append(Result(module, mutant, status_by_exit_code[code]))
+    return found
+
+
+def _natural(mutant: str) -> tuple[str, int]:
+    function, _, number = mutant.rpartition("__mutmut_")
+    return function, int(number) if number.isdigit() else 0
+
+
+def change(result: Result) -> tuple[int, str]:
+    """(line in the source, `before` -> `after`) of a mutant."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    os.chdir(ROOT)
+    diff = get_diff_for_mutant(result.mutant, path=result.module).splitlines()[2:]
+    removed = [line[1:].strip() for line in diff if line.startswith("-")]
+    added = [line[1:].strip() for line in diff if line.startswith("+")]
+    text = (ROOT / result.module).read_text("utf-8")
+    start = _definition_line(text, result.mutant)
+    lines = text.splitlines()
+    line = start
+    if removed:
+        for number in range(start, len(lines) + 1):
+            if lines[number - 1].strip() == removed[0]:
+                line = number
+                break
+    return line, f"`{' '.join(removed)}` → `{' '.join(added) or '(removed)'}`"
+
+
+def _definition_line(text: str, mutant: str) -> int:
+    mangled = mutant.rpartition(".")[2].rpartition("__mutmut_")[0]
+    if mangled.startswith("xǁ"):
+        _, class_name, function = mangled.split("ǁ")
+    else:
+        class_name, function = "", mangled[2:]
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == function:
+                    return item.lineno
+        if not class_name and isinstance(node, ast.FunctionDef) and node.name == function:
+            return node.lineno
+    return 1
+
+
+#: What became of each mutant that survived a run: `file:line` → the test written for it since
+#: (which kills it when run again, `--survivors`), or why it is equivalent (it cannot change
+#: what any caller sees). A survivor without a note is listed as not handled yet.
+NOTES: dict[str, str] = {
+    # -- the command line
+    "cli.py:587": "not resolved: test_exit_codes.py::test_no_command_shows_the_help_on_stderr_"
+    "and_is_2 fails against this mutant when run directly (MUTANT_UNDER_TEST=... pytest in "
+    "mutants/), yet mutmut's runs report it survived",
+    "cli.py:594": "equivalent: click tests `not standalone_mode`, and None is as false as False",
+    # -- Duration
+    "duration.py:123": "equivalent: `_shift` catches the OverflowError and saturates; its "
+    "message is never shown",
+    "duration.py:125": "equivalent: clamping a 28th to the month's length gives the 28th "
+    "(every month has at least 28 days)",
+    "duration.py:139": "killed by test_duration.py::test_the_validator_accepts_a_duration_a_"
+    "reference_or_an_absent_optional ('expected expected')",
+    # -- the model's views
+    "model.py:367": "killed by test_evaluation_boundaries.py::test_the_view_keeps_every_event_"
+    "dated_on_the_as_of_day_and_none_after",
+    "model.py:377": "equivalent: `plain_fields` gives one value per event, so the lengths are "
+    "equal; `strict` only guards that",
+    "model.py:378": "equivalent: as model.py:377",
+    "model.py:401": "equivalent: `stamps` is a cache of converted dates; without it (None) or "
+    "with a fresh one each date is converted again, to the same value",
+    "model.py:402": "equivalent: as model.py:401",
+    "model.py:403": "killed by test_evaluation_boundaries.py::test_the_view_keeps_every_event_"
+    "dated_on_the_as_of_day_and_none_after (`events` recorded and reused)",
+    "model.py:404": "killed by the same test (`_cel_view` cut to each key)",
+    "model.py:409": "killed by the same test (an event found in `events` is reused)",
+    "model.py:410": "equivalent: `cel_items` gives one value per event; `strict` only guards it",
+    "model.py:417": "killed by the same test (an assignment after as_of)",
+    "model.py:418": "killed by the same test",
+    "model.py:419": "killed by the same test (an assignment starting on as_of)",
+    "model.py:421": "killed by the same test (a review after as_of)",
+    "model.py:422": "killed by the same test",
+    "model.py:423": "killed by the same test (a report after as_of)",
+    "model.py:424": "killed by the same test",
+    "model.py:425": "killed by the same test (a transaction after as_of)",
+    "model.py:426": "killed by the same test",
+    "model.py:427": "killed by the same test",
+    "model.py:429": "killed by the same test (an amendment after as_of)",
+    "model.py:431": "killed by the same test; with `stamps` None: equivalent, as model.py:401",
+    "model.py:433": "killed by the same test (a consequence after as_of)",
+    "model.py:435": "killed by the same test",
+    "model.py:441": "equivalent: as model.py:401 (`stamps` is only a cache)",
+    "model.py:444": "equivalent: as model.py:401",
+    "model.py:447": "killed by test_evaluation_boundaries.py::test_the_bindings_view_declines_"
+    "a_key_that_is_not_text, and by the view test (a text key is not declined)",
+    "model.py:450": "equivalent: as model.py:410",
+    "model.py:453": "killed as model.py:447",
+    "model.py:456": "equivalent: as model.py:410",
+    "model.py:459": "equivalent: as model.py:401",
+    # -- waivers
+    "waivers.py:42": "equivalent: `if not candidates` treats None as it treats []",
+    "waivers.py:61": "equivalent: reached only when no waiver is in force, and one expiring on "
+    "as_of is in force (approved_on <= expires), so `<` and `<=` pick the same waivers",
+    # -- the findings a sanction sees
+    "findings.py:37": "killed by test_evaluation_boundaries.py::test_a_finding_as_the_findings_"
+    "variable_shows_it (the validated path; the fast `finding_map` is pinned by the goldens)",
+    "findings.py:40": "killed as findings.py:37",
+    "findings.py:43": "killed as findings.py:37 (a finding with no one accountable: '')",
+    "findings.py:44": "killed as findings.py:37",
+    # -- the explaining evaluator (`explain`): the same results, told to an observer
+    "expressions.py:239": "equivalent: without the canonical binding, `value` validates the "
+    "plain item, which is the same value",
+    "expressions.py:260": "equivalent: `canonical` has one value per event; `strict` only "
+    "guards it",
+    "expressions.py:261": "equivalent: the explaining evaluator is always given the items",
+    "expressions.py:266": "equivalent: the item and the bound item are the same value, plain "
+    "and canonical",
+    "expressions.py:267": "equivalent: as expressions.py:239",
+    "judges/cadence.py:23": "equivalent: the bound events are made but not needed (no "
+    "`counts_if`); the same reviews count",
+    "judges/cadence.py:24": "equivalent: the plain reviews go only to the explaining "
+    "evaluator, which tells them",
+    # -- the scopes' caches: a miss works out the same value again
+    "scope.py:262": "equivalent: the people's maps cut to the fields read, or whole: a CEL "
+    "expression reads only the fields it names",
+    "scope.py:263": "equivalent: as scope.py:262",
+    "scope.py:290": "equivalent: a cache; a miss converts the contract again, to the same value",
+    "scope.py:292": "equivalent: as scope.py:290",
+    "scope.py:294": "equivalent: as scope.py:290 (the contract's view, made again)",
+    "scope.py:296": "equivalent: as scope.py:290",
+    # -- the CEL engine
+    "cel/_lower.py:111": "killed by test_cel_fast_paths.py::test_each_item_of_a_per_item_"
+    "evaluation_has_its_own_meter (a cost of exactly the limit)",
+    "cel/_lower.py:112": "killed as cel/_lower.py:111",
+    "cel/_lower.py:113": "killed as cel/_lower.py:111",
+    "cel/_lower.py:122": "killed as cel/_lower.py:111 (a fresh meter per item)",
+    "cel/_lower.py:421": "equivalent: no wrapper is named '' or 'XXXX': both are not found",
+    "cel/_lower.py:423": "killed by test_cel_fast_paths.py::test_only_the_wrapper_messages_"
+    "are_made",
+    "cel/_lower.py:427": "killed as cel/_lower.py:423 (`{value: a, x: 1}`)",
+    "cel/_lower.py:428": "killed as cel/_lower.py:423 (the message of `{x: a}`)",
+    "cel/_lower.py:432": "killed as cel/_lower.py:423 (`Int64Value{value: a}`, not folded)",
+    "cel/_lower.py:435": "killed as cel/_lower.py:432",
+    "expressions.py:287": "killed by test_evaluation_boundaries.py::test_an_expression_of_the_"
+    "wrong_type_names_the_type_it_must_give",
+    "expressions.py:288": "killed as expressions.py:287",
+    "expressions.py:289": "killed as expressions.py:287",
+    "expressions.py:83": "not handled: `extra` without `canonical` is bound validated; no "
+    "selected test takes that branch",
+    "expressions.py:94": "not handled: what the observer is told of an error (not rendered)",
+    "expressions.py:96": "`not bool`: killed by test_evaluation_boundaries.py::test_an_amount_"
+    "that_is_not_a_number_says_what_it_was (a bool amount); `type(None)`: equivalent, a bool "
+    "condition is returned by the check after it",
+    "expressions.py:98": "killed as expressions.py:96 (the message now describes `given`: the "
+    "fix this mutant revealed)",
+    "expressions.py:99": "killed as expressions.py:96",
+    "expressions.py:100": "equivalent since the fix: `''` fails the check as None does, and the "
+    "message describes the value given",
+    "expressions.py:106": "not handled: what the observer is told of a wrong type (not rendered)",
+    "expressions.py:138": "equivalent: without the per-item fast path, `test` evaluates the "
+    "same binding and gives the same bool",
+    "expressions.py:142": "equivalent: as expressions.py:239",
+    "expressions.py:159": "killed by test_evaluation_boundaries.py::test_a_blank_message_falls_"
+    "back_to_the_default",
+    "expressions.py:213": "equivalent: as expressions.py:239",
+    "expressions.py:226": "equivalent: as expressions.py:239",
+    "expressions.py:294": "killed as expressions.py:96 (`got null`)",
+    "expressions.py:296": "killed as expressions.py:96 (`got bool true`)",
+    "expressions.py:301": "killed as expressions.py:96 (`got list`)",
+    "findings.py:95": "killed by test_evaluation_boundaries.py::test_the_findings_map_made_"
+    "directly_is_the_validated_one (no one accountable: '')",
+    "judges/cadence.py:30": "not handled: the result told to the observer (explain shows the "
+    "finding's own message)",
+    "judges/information.py:27": "equivalent: as judges/cadence.py:23",
+    "judges/information.py:28": "equivalent: as judges/cadence.py:24",
+    "judges/information.py:29": "killed by test_evaluation_boundaries.py::test_information_"
+    "counts_only_the_reports_counts_if_accepts_and_starts_from_the_start",
+    "judges/information.py:33": "killed as judges/information.py:29 (the clock from the start)",
+    "judges/information.py:35": "not handled: as judges/cadence.py:30",
+    "judges/information.py:39": "not handled: the latest report told to the observer",
+    "judges/information.py:49": "equivalent: the plain report goes only to the observer",
+    "judges/responsibility.py:36": "not handled: told to the observer only",
+    "judges/responsibility.py:38": "not handled: a holder not in people is a load error of a "
+    "loaded portfolio; only a Portfolio built in code reaches it",
+    "judges/responsibility.py:41": "killed by test_evaluation_boundaries.py::test_eligible_"
+    "reads_the_holder_and_the_assignment",
+    "judges/responsibility.py:57": "not handled: told to the observer only",
+    "judges/responsibility.py:97": "equivalent: the plain values go only to the observer",
+    "judges/responsibility.py:98": "equivalent: as judges/responsibility.py:97",
+    "judges/responsibility.py:104": "killed as judges/responsibility.py:41 (`assignment.letter`)",
+    "judges/responsibility.py:107": "not handled: the fallback when the assignment cannot be "
+    "bound directly (`Declined`); no test builds such an assignment",
+    "judges/responsibility.py:108": "not handled: as judges/responsibility.py:107",
+    "judges/responsibility.py:109": "equivalent: as expressions.py:239",
+    "judges/responsibility.py:54": "`or`: killed by test_evaluation_boundaries.py::test_a_role_"
+    "never_held_fails_and_another_roles_past_holder_does_not_count; `<=`: equivalent, an "
+    "assignment of the role ending on as_of is current, so the role is not vacant",
+    "judges/responsibility.py:58": "killed as judges/responsibility.py:54",
+    "judges/responsibility.py:59": "killed as judges/responsibility.py:54",
+    "cel/_macros.py:93": "killed by test_cel_fast_paths.py::test_exists_one",
+    "cel/_macros.py:94": "killed by test_cel_fast_paths.py::test_exists_one (the variable "
+    "restored, or absent)",
+    "cel/_macros.py:98": "killed by test_cel_fast_paths.py::test_a_macro_may_spend_its_budget_"
+    "exactly",
+    "cel/_macros.py:99": "killed as cel/_macros.py:98",
+    "cel/_macros.py:100": "killed as cel/_macros.py:98",
+    "cel/_macros.py:101": "killed as cel/_macros.py:98",
+    "cel/_macros.py:109": "killed by test_cel_fast_paths.py::test_exists_one",
+    "cel/_macros.py:111": "killed by test_cel_fast_paths.py::test_exists_one",
+}
+
+
+def _note(module: str, line: int) -> str:
+    short = module.removeprefix("src/accountframe/").removeprefix("evaluation/")
+    short = short.removeprefix("framework/")
+    return NOTES.get(f"{short}:{line}", "not handled yet")
+
+
+def report() -> str:
+    """The score per module and the mutants that were not killed, as Markdown."""
+    found = results()
+    by_module: dict[str, Counter[str]] = {}
+    for result in found:
+        by_module.setdefault(result.module, Counter())[result.status] += 1
+    out = [
+        "| module | mutants | not run | killed | survived | no tests | score |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    totals: Counter[str] = Counter()
+    for module, counts in sorted(by_module.items()):
+        totals.update(counts)
+        out.append(_row(module, counts))
+    out.append(_row("**all**", totals))
+    out += ["", "Not killed (`mutmut show NAME` shows each change whole; not run: left out):", ""]
+    for result in found:
+        if result.status in ("survived", "no tests", "suspicious"):
+            line, what = change(result)
+            note = _note(result.module, line)
+            out.append(f"- `{result.module}:{line}` {result.status}: {what}; {note}")
+    return "\n".join(out)
+
+
+def _row(module: str, counts: Counter[str]) -> str:
+    killed = counts["killed"] + counts["timeout"]
+    judged = killed + counts["survived"] + counts["no tests"] + counts["suspicious"]
+    score = f"{100 * killed / judged:.1f}%" if judged else "-"
+    total = sum(counts.values())
+    return (
+        f"| {module} | {total} | {counts['not checked']} | {killed} | {counts['survived']} "
+        f"| {counts['no tests']} | {score} |"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", choices=[[], *GROUPS], default=[])
+    parser.add_argument("--report", action="store_true", help="only print the report")
+    parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="TEST",
+        help="judge without the tests whose node ids start with TEST (e.g. a score before them)",
+    )
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run again only the mutants the last run left alive (after new tests for them)",
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.worker:
+        _worker(
+            arguments.worker, arguments.max_children, tuple(arguments.exclude), arguments.survivors
+        )
+        return 0
+    if not arguments.report:
+        for name in arguments.groups or GROUPS:
+            run_group(name, arguments.max_children, arguments.exclude, arguments.survivors)
+    print(report())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -40,7 +40,7 @@ from accountframe.framework.duration import Duration
 from accountframe.framework.framework import COMPILER, Framework, look_back_duration
 from accountframe.model import Portfolio
 from accountframe.timeline.engine import history as history_of
-from accountframe.timeline.since import evaluate_with_since
+from accountframe.timeline.since import evaluate_with_since, explain_with_since
 from accountframe.timeline.spells import History
 
 __all__ = ["CompiledFramework", "compile", "evaluate", "explain", "history", "schedule"]
@@ -176,9 +176,13 @@ class CompiledFramework:
         subject_id: str,
         as_of: datetime.date | None = None,
     ) -> Explanation:
-        """Why one policy gives one subject its status (see `accountframe.explain`)."""
+        """Why one policy gives one subject its status (see `accountframe.explain`); with the
+        framework's look-back, `since` as `evaluate` gives it."""
         if as_of is None:
             as_of = portfolio.as_of or datetime.date.today()
+        look_back = self.framework.look_back
+        if look_back is not None:
+            return explain_with_since(self.plan, portfolio, policy_id, subject_id, as_of, look_back)
         return explanation.explain(self.plan, portfolio, policy_id, subject_id, as_of)
 
     def schedule(

@@ -196,3 +196,14 @@ def test_schema_allows_since_only_as_a_date() -> None:
     data["findings"][0]["since"] = "June"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, assessment_schema())
+
+
+def test_explain_sees_since_as_evaluate_does() -> None:
+    compiled = af.compile(framework())
+    assessment = compiled.evaluate(PORTFOLIO, D(2026, 7, 15))
+    why = compiled.explain(PORTFOLIO, "S-LASTING", "C1", D(2026, 7, 15))
+    assert why.result == assessment.consequences[0]
+    assert (why.status, why.result.since) == ("due", D(2026, 7, 1))
+    rule = compiled.explain(PORTFOLIO, "R-JUNE", "C1", D(2026, 7, 15))
+    assert rule.result == assessment.findings[0]
+    assert rule.result.since == D(2026, 6, 1)

@@ -45,7 +45,7 @@ from accountframe import cel
 from accountframe.assessment import Accountable, Consequence, Finding, Subject
 from accountframe.compiler.compiler import CompiledPolicy, Plan
 from accountframe.errors import CelError, UsageError, did_you_mean
-from accountframe.evaluation.findings import FindingsIndex
+from accountframe.evaluation.findings import FindingsIndex, Since
 from accountframe.evaluation.observer import Recorder, Step
 from accountframe.evaluation.run import Run
 from accountframe.evaluation.scope import failed_definition
@@ -261,6 +261,7 @@ def explain(
     policy_id: str,
     subject_id: str,
     as_of: datetime.date,
+    since: Since | None = None,
 ) -> Explanation:
     """Explain the status one policy of a compiled framework gives one subject.
 
@@ -269,7 +270,7 @@ def explain(
     Raises:
         UsageError: no such policy, or no such subject (with a "did you mean").
     """
-    judgement = judge_one(plan, portfolio, as_of, policy_id, subject_id)
+    judgement = judge_one(plan, portfolio, as_of, policy_id, subject_id, since)
     return _Explainer(plan, portfolio, as_of, judgement).explanation()
 
 
@@ -298,10 +299,12 @@ def judge_one(
     as_of: datetime.date,
     policy_id: str,
     subject_id: str,
+    since: Since | None = None,
 ) -> Judgement:
     """Judge one policy for one subject, recording every step, by the code `evaluate` runs.
 
-    A sanction or reward sees the findings of the whole assessment, so those are assessed first.
+    A sanction or reward sees the findings of the whole assessment, so those are assessed first
+    (with `since`, when each began, under a look-back: see `timeline.since`).
 
     Raises:
         UsageError: no such policy, or no such subject in the policy's scope (with a suggestion).
@@ -311,7 +314,7 @@ def judge_one(
         plan.framework.policy(policy_id)  # raises, with a suggestion
         raise AssertionError(policy_id)  # pragma: no cover - the line above always raises
     recorder = Recorder()
-    run = Run(plan, portfolio, as_of, observer=recorder)
+    run = Run(plan, portfolio, as_of, observer=recorder, since=since)
     subjects = {scope.subject.id: scope for scope in run.subjects(policy)}
     if subject_id not in subjects:
         scope, other = ("person", "contract")

@@ -14,9 +14,10 @@ from collections.abc import Iterable
 
 import attrs
 
-from accountframe.assessment import Assessment
+from accountframe.assessment import Assessment, Consequence
 from accountframe.compiler.compiler import SINCE_FIELDS, Plan
 from accountframe.evaluation.assess import evaluate
+from accountframe.evaluation.explanation import Explanation, explain
 from accountframe.evaluation.findings import Since
 from accountframe.evaluation.run import Run
 from accountframe.framework.duration import Duration
@@ -24,7 +25,7 @@ from accountframe.model import Portfolio
 from accountframe.timeline.engine import history
 from accountframe.timeline.spells import ConsequenceSpell, Spell
 
-__all__ = ["evaluate_with_since"]
+__all__ = ["evaluate_with_since", "explain_with_since"]
 
 
 def evaluate_with_since(
@@ -68,6 +69,29 @@ def evaluate_with_since(
         since, limited = consequences_since.of(consequence.policy, consequence.subject, as_of)
         consequences.append(attrs.evolve(consequence, since=since, since_limited=limited))
     return attrs.evolve(assessment, findings=tuple(findings), consequences=tuple(consequences))
+
+
+def explain_with_since(
+    plan: Plan,
+    portfolio: Portfolio,
+    policy_id: str,
+    subject_id: str,
+    as_of: datetime.date,
+    look_back: Duration,
+) -> Explanation:
+    """`explain` under a look-back: the sanction or reward sees `since` and `days_in_status`
+    as `evaluate_with_since` binds them, and the result carries its `since`."""
+    limit = look_back.before(as_of)
+    past = history(plan, portfolio, limit, as_of, look_back)
+    findings_since = Since(look_back, _starts(past.spells, as_of))
+    why = explain(plan, portfolio, policy_id, subject_id, as_of, findings_since)
+    result = why.result
+    if isinstance(result, Consequence):
+        since = Since(look_back, _starts(past.consequence_spells, as_of))
+    else:
+        since = findings_since
+    when, limited = since.of(result.policy, result.subject, as_of)
+    return attrs.evolve(why, result=attrs.evolve(result, since=when, since_limited=limited))
 
 
 def _starts(

@@ -44,6 +44,11 @@ TRIGGERS = (
     'findings.all(f, f.status in ["pass", "not_applicable"])',
     'findings.filter(f, f.status == "warn").size() >= 1',
 )
+#: A rule's `due`: from the contract's data, or from the date itself.
+DUE = (
+    'has(contract.start) ? add_months(contract.start, 3) : timestamp("2026-06-01T00:00:00Z")',
+    "add_months(now, 1)",
+)
 #: `applied_if`s that read the date (a sanction or reward applied lately counts as applied).
 APPLIED_IF = (
     "contract.consequences.exists(c, c.date >= add_months(now, -1))",
@@ -60,11 +65,20 @@ SINCE_TRIGGERS = (
 def dated_policies(draw: st.DrawFn, policy_id: str, since: bool = False) -> Any:
     """A policy from `accountframe.testing.policies`, or one that reads the date, or a
     sanction or reward over `findings`, contract or person scope."""
-    shape = draw(st.sampled_from(["standard", "dated-rule", "dated-applies", "consequence"]))
+    shape = draw(
+        st.sampled_from(["standard", "dated-rule", "dated-applies", "due-rule", "consequence"])
+    )
     if shape == "standard":
         return draw(policies(policy_id))
     if shape == "dated-rule":
         return Rule(id=policy_id, title="dated", require=draw(st.sampled_from(DATED)))
+    if shape == "due-rule":  # days overdue in its evidence, which sanctions may read
+        return Rule(
+            id=policy_id,
+            title="due",
+            require=draw(st.sampled_from(["contract.strategic", *DATED])),
+            due=draw(st.sampled_from(DUE)),
+        )
     if shape == "dated-applies":
         return Rule(
             id=policy_id,
@@ -269,4 +283,42 @@ def test_a_sanction_applied_lately_is_due_again_the_day_it_no_longer_counts() ->
         ("due", start, datetime.date(2026, 3, 9)),
         ("applied", datetime.date(2026, 3, 10), datetime.date(2026, 4, 10)),
         ("due", datetime.date(2026, 4, 11), end),
+    ]
+
+
+def test_a_rule_with_due_has_days_overdue_that_grow_every_day() -> None:
+    """A sanction that reads a rule's days overdue changes the day they pass its bound."""
+    portfolio = af.Portfolio.from_dict(
+        {
+            "organisation": "Ministry of Example",
+            "contracts": [{"id": "C1", "title": "Tagging", "stage": "live"}],
+        }
+    )
+    framework = Framework(
+        name="due",
+        version="1",
+        roles=[Role("accounting_officer"), Role("sro", reports_to="accounting_officer")],
+        policies=[
+            Rule(
+                id="R-DUE",
+                title="Strategic by March",
+                require="contract.strategic",
+                due='timestamp("2026-03-01T00:00:00Z")',
+            ),
+            Sanction(
+                id="S-LATE",
+                title="Late by more than 20 days",
+                action="Escalate",
+                trigger="findings.exists(f, has(f.evidence.days_overdue) "
+                "&& f.evidence.days_overdue > 20)",
+            ),
+        ],
+    )
+    plan = af.compile(framework).plan
+    start, end = datetime.date(2026, 3, 1), datetime.date(2026, 4, 1)
+    found = history(plan, portfolio, start, end)
+    assert found.to_json() == day_by_day(plan, portfolio, start, end).to_json()
+    assert [(s.status.value, s.start, s.end) for s in found.consequence_spells] == [
+        ("not_triggered", start, datetime.date(2026, 3, 21)),
+        ("due", datetime.date(2026, 3, 22), end),
     ]

@@ -158,12 +158,22 @@ class _Timeline:
         overdue_read = read is None or any(
             path[0] == "evidence" and path[1:] in ((), ("days_overdue",)) for path in read
         )
+        #: Positions (in `contract_findings`) of the policies whose evidence has days overdue
+        #: (cadence, information, a rule with `due`), which grow daily, when it is read.
+        overdue = {
+            k
+            for k, (_, policy) in enumerate(self.contract_findings)
+            if overdue_read
+            and (
+                isinstance(policy.policy, OversightCadence | RequiredInformation)
+                or "due" in policy.programs
+            )
+        }
         #: Positions (in `contract_findings`) of the policies looked at every day.
         self.daily = [
             k
             for k, (_, policy) in enumerate(self.contract_findings)
-            if policy.id in plan.reads_date
-            or (overdue_read and isinstance(policy.policy, OversightCadence | RequiredInformation))
+            if policy.id in plan.reads_date or k in overdue
         ]
         #: For each of them: its guards (see `settled`).
         self.guards = Guards(plan, [p for _, p in self.contract_findings], self.daily)
@@ -182,7 +192,7 @@ class _Timeline:
         self.moving = Moving(
             plan,
             [p for _, p in self.contract_findings],
-            self.daily,
+            [k for k in self.daily if k not in overdue],
             [p for _, p in self.contract_consequences],
             [] if self.since is not None else list(self.daily_consequences),
             self.start,

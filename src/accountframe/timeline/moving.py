@@ -15,7 +15,8 @@ When each condition it is built from moves one way as the date advances
 (`cel.moving_conditions`: `contract.end >= now` can only turn false, the SRO changes of the
 last 24 months can only fall), each changes at most once in the segment, and bisection finds
 the day: a rule like that is looked at on those days, not every day. Its status depends on
-nothing else of the date (a rule's finding is its `applies_to` and `require`).
+nothing else of the date (a rule's finding is its `applies_to`, `require` and, for an error,
+its `due`). A rule whose evidence has days overdue that sanctions read is looked at daily.
 
 Only within the years 1100 to 9000: nearer the calendar's ends, date arithmetic saturates or
 fails and a condition may no longer move one way.
@@ -68,7 +69,8 @@ class Guards:
         decisive: list[tuple[cel.Program, bool]] = []
         require = policy.programs.get("require")
         fixed = applies is None or not reads_date(applies, dated)
-        if isinstance(policy.policy, Rule) and require is not None and fixed:
+        # A rule with `due` has days overdue in its evidence even when `require` is decided.
+        if isinstance(policy.policy, Rule) and require is not None and fixed and not due(policy):
             decisive = [
                 (part.program, part.operator == "||")
                 for part in cel.subconditions(require)
@@ -135,7 +137,9 @@ class Moving:
         for k in daily:
             policy = policies[k]
             if isinstance(policy.policy, Rule):
-                found = self.moving(policy, ("applies_to", "require"))
+                # `due` too: an error of it is the finding's (a date is not a condition, but
+                # one that moves each day is simply found changed each day).
+                found = self.moving(policy, ("applies_to", "require", "due"))
                 if found is not None:
                     self.conditions[k] = found
         for c in dated_consequences:
@@ -227,6 +231,11 @@ def first_change(
                 high = middle
         found = high
     return found
+
+
+def due(policy: CompiledPolicy) -> bool:
+    """Whether a rule has `due` (a date by which it must next be met)."""
+    return "due" in policy.programs
 
 
 def _value(program: cel.Program, bound: Any) -> Any:

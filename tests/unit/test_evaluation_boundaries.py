@@ -615,7 +615,7 @@ def test_eligible_reads_the_holder_and_the_assignment(letter: bool, status: Stat
     assert found.message == (
         "Sam Owner (p-sro) holds 'sro' since 2025-01-01"
         if letter
-        else "Sam Owner (p-sro) holds 'sro' but is not eligible"
+        else "Sam Owner (p-sro) holds 'sro' but is not eligible: assignment.letter is false"
     )
     assert found.evidence == {
         "person": "p-sro",

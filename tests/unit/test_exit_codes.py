@@ -68,6 +68,12 @@ def _assessment(findings: tuple[Finding, ...]) -> Assessment:
     )
 
 
+def exit_code(assessment: Assessment, level: str) -> int:
+    """`_exit_code` at `--fail-on LEVEL` (a severity's rank; `never`: none)."""
+    threshold = None if level == "never" else [s.value for s in Severity].index(level)
+    return cli._exit_code(assessment, threshold)
+
+
 # -- every combination of outcomes ---------------------------------------------------------------
 
 _OUTCOMES = (Status.ERROR, Status.FAIL, Status.WARN, Status.WAIVED)
@@ -88,7 +94,7 @@ def test_every_combination_of_outcomes_at_every_fail_on(outcomes: tuple[Status, 
     # not_applicable findings beside them, which never change the code.
     findings = tuple(_finding(status, Severity.CRITICAL) for status in outcomes)
     assessment = _assessment((_finding(Status.PASS), *findings, _finding(Status.NOT_APPLICABLE)))
-    codes = [cli._exit_code(assessment, level) for level in LEVELS]
+    codes = [exit_code(assessment, level) for level in LEVELS]
     if Status.ERROR in outcomes:
         assert codes == [3, 3, 3, 3, 3, 3]  # an error wins, whatever --fail-on says
     elif Status.FAIL in outcomes:
@@ -100,22 +106,30 @@ def test_every_combination_of_outcomes_at_every_fail_on(outcomes: tuple[Status, 
 @pytest.mark.parametrize("severity", list(Severity), ids=lambda severity: severity.value)
 def test_a_fail_counts_at_or_above_fail_on(severity: Severity) -> None:
     assessment = _assessment((_finding(Status.FAIL, severity),))
-    codes = {level: cli._exit_code(assessment, level) for level in LEVELS}
+    codes = {level: exit_code(assessment, level) for level in LEVELS}
     rank = list(Severity).index(severity)
     assert codes == {
         level: 1 if level != "never" and LEVELS.index(level) <= rank else 0 for level in LEVELS
     }
 
 
+def test_a_policy_named_by_fail_on_counts_whatever_its_severity() -> None:
+    assessment = _assessment((_finding(Status.FAIL, Severity.INFO),))
+    assert cli._exit_code(assessment, None, frozenset({"P"})) == 1
+    assert cli._exit_code(assessment, None, frozenset({"Q"})) == 0
+    errors = _assessment((_finding(Status.FAIL, Severity.INFO), _finding(Status.ERROR)))
+    assert cli._exit_code(errors, None, frozenset({"P"})) == 3
+
+
 def test_the_worst_failure_decides_not_the_first() -> None:
     assessment = _assessment(
         (_finding(Status.FAIL, Severity.LOW), _finding(Status.FAIL, Severity.CRITICAL))
     )
-    assert [cli._exit_code(assessment, level) for level in LEVELS] == [1, 1, 1, 1, 1, 0]
+    assert [exit_code(assessment, level) for level in LEVELS] == [1, 1, 1, 1, 1, 0]
     waived_critical = _assessment(
         (_finding(Status.FAIL, Severity.LOW), _finding(Status.WAIVED, Severity.CRITICAL))
     )
-    assert [cli._exit_code(waived_critical, level) for level in LEVELS] == [1, 1, 0, 0, 0, 0]
+    assert [exit_code(waived_critical, level) for level in LEVELS] == [1, 1, 0, 0, 0, 0]
 
 
 # -- through the command -------------------------------------------------------------------------
@@ -169,10 +183,16 @@ def test_invalid_input_is_2_and_says_why() -> None:
 
 
 def test_a_usage_error_is_2_with_the_usage() -> None:
-    code, out, err = run(["check", "--fail-on", "sometimes"])
+    code, out, err = run(["check", "--workers", "zero"])
     assert (code, out) == (2, "")
     assert err.splitlines()[0].startswith("Usage: accountframe check [OPTIONS]")
-    assert err.splitlines()[-1].startswith("error: Invalid value for '--fail-on'")
+    assert err.splitlines()[-1].startswith("error: Invalid value for '--workers'")
+
+
+def test_an_unknown_fail_on_is_2_naming_what_it_may_be() -> None:
+    code, out, err = run(["check", "--fail-on", "sometimes"])
+    assert (code, out) == (2, "")
+    assert err.startswith("error: --fail-on: 'sometimes' is neither a severity")
 
 
 def test_an_accountframe_error_escaping_a_command_is_2(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -243,11 +263,11 @@ def test_no_command_shows_the_help_on_stderr_and_is_2() -> None:
 
 
 def test_the_arguments_default_to_the_process_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli.sys, "argv", ["accountframe", "check", "--fail-on", "sometimes"])
+    monkeypatch.setattr(cli.sys, "argv", ["accountframe", "check", "--workers", "zero"])
     code, out, err = run(None)
     assert (code, out) == (2, "")
     assert err.splitlines()[0].startswith("Usage: accountframe check [OPTIONS]")
-    assert err.splitlines()[-1].startswith("error: Invalid value for '--fail-on'")
+    assert err.splitlines()[-1].startswith("error: Invalid value for '--workers'")
 
 
 def test_a_command_that_returns_is_0() -> None:

@@ -117,6 +117,8 @@ class _Contract:
 
 
 class _Timeline:
+    """One sweep through a period (see the module), and the spells it records."""
+
     def __init__(
         self,
         plan: Plan,
@@ -208,12 +210,10 @@ class _Timeline:
         self.keep_values = self.with_people and plan.reads_contracts
         contracts, people = portfolio.contracts, portfolio.people
         #: Spells being recorded, by key (see `_Key`).
-        self.finding_spells = {
-            key: _Spells() for key in self.keys(person=False, consequences=False)
-        }
-        self.finding_spells.update((key, _Spells()) for key in self.keys(True, False))
-        self.consequence_spells = {key: _Spells() for key in self.keys(False, True)}
-        self.consequence_spells.update((key, _Spells()) for key in self.keys(True, True))
+        self.finding_spells = _spells(self.contract_findings, len(contracts))
+        self.finding_spells.update(_spells(self.person_findings, len(people)))
+        self.consequence_spells = _spells(self.contract_consequences, len(contracts))
+        self.consequence_spells.update(_spells(self.person_consequences, len(people)))
         #: Every finding as it stands on the day being looked at, its `findings` map, and the
         #: findings each person is the accountable person of (a person's `findings`).
         self.findings: dict[_Key, Finding] = {}
@@ -229,15 +229,6 @@ class _Timeline:
         self.person_ids = {person.id: p for p, person in enumerate(people)}
         #: Day → the people to look at that day, from the period's data alone.
         self.person_statics = self.person_static_days()
-
-    def keys(self, person: bool, consequences: bool) -> Iterable[_Key]:
-        listed = (
-            (self.person_consequences if consequences else self.person_findings)
-            if person
-            else (self.contract_consequences if consequences else self.contract_findings)
-        )
-        count = len(self.portfolio.people if person else self.portfolio.contracts)
-        return ((index, position) for index, _ in listed for position in range(count))
 
     # -- the sweep ---------------------------------------------------------------------------
 
@@ -461,7 +452,9 @@ class _Timeline:
             self.since.starts[finding.policy, subject.type, subject.id] = day
         previous = self.findings.get(key)
         self.findings[key] = finding
-        if previous is not None and self.content(previous) == self.content(finding):
+        if previous is not None and _content(previous, self.evidence_read) == _content(
+            finding, self.evidence_read
+        ):
             return False
         self.maps[key] = run.maps([finding])[0]
         before = previous.accountable.person if previous is not None else None
@@ -475,14 +468,6 @@ class _Timeline:
             if position is not None:
                 dirty.add(position)
         return True
-
-    def content(self, finding: Finding) -> Any:
-        """What of a finding can change for its policy and subject and be read by sanctions
-        and rewards: its status, its accountable person (who routes it to a person's
-        `findings`) and, if they read it, its evidence."""
-        if self.evidence_read:
-            return (finding.status, finding.accountable.person, finding.evidence)
-        return (finding.status, finding.accountable.person)
 
     # -- people ------------------------------------------------------------------------------
 
@@ -523,6 +508,20 @@ class _Timeline:
                 made = run.consequence(policy, scope, relevant(subject), relevant.maps(subject))
                 self.consequence_spells[index, position].note(day, made.status, made.accountable)
             run.reset()
+
+
+def _spells(listed: list[tuple[int, CompiledPolicy]], count: int) -> dict[_Key, _Spells]:
+    """A record of spells for each of `listed` policies and each of `count` subjects."""
+    return {(index, position): _Spells() for index, _ in listed for position in range(count)}
+
+
+def _content(finding: Finding, evidence_read: bool) -> Any:
+    """What of a finding can change for its policy and subject and be read by sanctions and
+    rewards: its status, its accountable person (who routes it to a person's `findings`)
+    and, if they read it, its evidence."""
+    if evidence_read:
+        return (finding.status, finding.accountable.person, finding.evidence)
+    return (finding.status, finding.accountable.person)
 
 
 def _holders(contract: Contract, day: datetime.date, person_ids: dict[str, int]) -> set[int]:

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from accountframe.model import Portfolio
 from accountframe.report import _timeline
 from accountframe.report._common import accountable_text, subject_text
+from accountframe.report._page import BASE_CSS, escape, footer, identifier
 from accountframe.report._spells import (
     Run,
     Track,
@@ -48,7 +49,6 @@ from accountframe.report._spells import (
     subject_order,
     turnover_text,
 )
-from accountframe.sanitise import html_text
 from accountframe.timeline.spells import History
 
 __all__ = ["LONGEST", "SECTIONS", "render"]
@@ -66,13 +66,8 @@ SECTIONS: dict[str, str] = {
 LONGEST = 10
 
 
-def _e(text: object) -> str:
-    return html_text(str(text))
-
-
-def _id(text: object) -> str:
-    """An identifier or date: escaped, and never broken at its hyphens."""
-    return f'<span class="id">{_e(text)}</span>' if text != "" else ""
+_e = escape
+_id = identifier
 
 
 def render(history: History, portfolio: Portfolio | None = None) -> str:
@@ -105,7 +100,7 @@ def render(history: History, portfolio: Portfolio | None = None) -> str:
         _timeline_section(history, findings, titles),
         _consequences(history, consequences),
         "</main>",
-        _footer(history),
+        footer(history),
         "</body>",
         "</html>",
     ]
@@ -379,33 +374,9 @@ def _consequences(history: History, consequences: Sequence[Track]) -> str:
     return _section("consequences", table)
 
 
-def _footer(history: History) -> str:
-    return (
-        '<footer class="muted">\n'
-        f"<p>{_e(history.generated_by)}; framework {_e(history.framework)} "
-        f"{_e(history.framework_version)} (sha256 <code>{_e(history.framework_digest)}"
-        f"</code>); portfolio sha256 <code>{_e(history.portfolio_digest)}</code>.</p>\n"
-        "</footer>"
-    )
-
-
-_CSS = """
-:root { --fg: #1b1b1b; --muted: #555; --rule: #d0d0d0; --bg-alt: #f5f5f5; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial,
-  sans-serif; color: var(--fg); margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem;
-  line-height: 1.45; }
-h1 { font-size: 1.9rem; margin: 0.2rem 0 0.6rem; }
-h2 { font-size: 1.4rem; border-bottom: 2px solid var(--fg); padding-bottom: 0.2rem;
-  margin-top: 2.2rem; }
-h3 { font-size: 1.1rem; margin: 1.4rem 0 0.4rem; }
-.kicker { text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); margin: 0; }
-.muted { color: var(--muted); }
-.facts { display: flex; flex-wrap: wrap; gap: 0.3rem 1.5rem; margin: 0 0 1rem; }
-.facts dt { font-weight: 600; }
-.facts dt::after { content: ":"; }
-.facts dd { margin: 0 0 0 -1.2rem; }
-nav ol { display: flex; flex-wrap: wrap; gap: 0.2rem 1.4rem; padding: 0; list-style: none; }
+_CSS = (
+    BASE_CSS
+    + """nav ol { display: flex; flex-wrap: wrap; gap: 0.2rem 1.4rem; padding: 0; list-style: none; }
 .id { white-space: nowrap; }
 table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.9rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
@@ -441,3 +412,4 @@ footer { margin-top: 3rem; border-top: 1px solid var(--rule); font-size: 0.8rem;
   a { color: inherit; text-decoration: none; }
 }
 """
+)

@@ -60,7 +60,7 @@ from accountframe.report._common import (
     subject_text,
     worst_first,
 )
-from accountframe.sanitise import html_text
+from accountframe.report._page import BASE_CSS, escape, footer, identifier
 
 __all__ = ["KINDS", "SECTIONS", "render"]
 
@@ -87,13 +87,8 @@ MAX_DESC_ITEMS = 20
 _STATUSES = sorted(Status, key=lambda status: -status.badness)
 
 
-def _e(text: object) -> str:
-    return html_text(str(text))
-
-
-def _id(text: object) -> str:
-    """An identifier or date: escaped, and never broken at its hyphens."""
-    return f'<span class="id">{_e(text)}</span>' if text != "" else ""
+_e = escape
+_id = identifier
 
 
 def render(assessment: Assessment, portfolio: Portfolio | None = None) -> str:
@@ -129,7 +124,7 @@ def render(assessment: Assessment, portfolio: Portfolio | None = None) -> str:
         _by_contract(assessment, titles),
         _waivers(assessment),
         "</main>",
-        _footer(assessment),
+        footer(assessment),
         "</body>",
         "</html>",
     ]
@@ -697,33 +692,9 @@ def _waivers(assessment: Assessment) -> str:
     )
 
 
-def _footer(assessment: Assessment) -> str:
-    return (
-        '<footer class="muted">\n'
-        f"<p>{_e(assessment.generated_by)}; framework {_e(assessment.framework)} "
-        f"{_e(assessment.framework_version)} (sha256 <code>{_e(assessment.framework_digest)}"
-        f"</code>); portfolio sha256 <code>{_e(assessment.portfolio_digest)}</code>.</p>\n"
-        "</footer>"
-    )
-
-
-_CSS = """
-:root { --fg: #1b1b1b; --muted: #555; --rule: #d0d0d0; --bg-alt: #f5f5f5; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial,
-  sans-serif; color: var(--fg); margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem;
-  line-height: 1.45; }
-h1 { font-size: 1.9rem; margin: 0.2rem 0 0.6rem; }
-h2 { font-size: 1.4rem; border-bottom: 2px solid var(--fg); padding-bottom: 0.2rem;
-  margin-top: 2.2rem; }
-h3 { font-size: 1.1rem; margin: 1.4rem 0 0.4rem; }
-.kicker { text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); margin: 0; }
-.muted { color: var(--muted); }
-.facts { display: flex; flex-wrap: wrap; gap: 0.3rem 1.5rem; margin: 0 0 1rem; }
-.facts dt { font-weight: 600; }
-.facts dt::after { content: ":"; }
-.facts dd { margin: 0 0 0 -1.2rem; }
-.tiles { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; padding: 0; }
+_CSS = (
+    BASE_CSS
+    + """.tiles { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; padding: 0; }
 .tile { border-radius: 0.3rem; padding: 0.4rem 0.8rem; min-width: 7rem; }
 .tile .n { display: block; font-size: 1.6rem; font-weight: 700; }
 nav ol { display: flex; flex-wrap: wrap; gap: 0.2rem 1.4rem; padding: 0; list-style: none; }
@@ -771,3 +742,4 @@ footer { margin-top: 3rem; border-top: 1px solid var(--rule); font-size: 0.8rem;
   a { color: inherit; text-decoration: none; }
 }
 """
+)

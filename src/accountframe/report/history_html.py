@@ -376,7 +376,8 @@ def _consequences(history: History, consequences: Sequence[Track]) -> str:
 
 _CSS = (
     BASE_CSS
-    + """nav ol { display: flex; flex-wrap: wrap; gap: 0.2rem 1.4rem; padding: 0; list-style: none; }
+    + """\
+nav ol { display: flex; flex-wrap: wrap; gap: 0.2rem 1.4rem; padding: 0; list-style: none; }
 .id { white-space: nowrap; }
 table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.9rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }

@@ -694,7 +694,8 @@ def _waivers(assessment: Assessment) -> str:
 
 _CSS = (
     BASE_CSS
-    + """.tiles { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; padding: 0; }
+    + """\
+.tiles { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; padding: 0; }
 .tile { border-radius: 0.3rem; padding: 0.4rem 0.8rem; min-width: 7rem; }
 .tile .n { display: block; font-size: 1.6rem; font-weight: 700; }
 nav ol { display: flex; flex-wrap: wrap; gap: 0.2rem 1.4rem; padding: 0; list-style: none; }

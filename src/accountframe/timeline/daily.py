@@ -9,9 +9,10 @@ held to, byte for byte (tests/property/test_timeline_properties.py, and
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from typing import Any
 
-from accountframe._version import __version__
-from accountframe.assessment import Accountable, Assessment
+from accountframe.assessment import Accountable, Assessment, Consequence, Finding
 from accountframe.compiler.compiler import SINCE_FIELDS, Plan
 from accountframe.evaluation.assess import evaluate
 from accountframe.evaluation.findings import Since
@@ -21,6 +22,16 @@ from accountframe.model import Portfolio
 from accountframe.timeline.spells import ConsequenceSpell, History, Spell, runs
 
 __all__ = ["day_by_day", "spell_accountable"]
+
+
+def _changes(
+    days: list[datetime.date], results: Sequence[Finding | Consequence]
+) -> list[tuple[datetime.date, tuple[Any, Accountable]]]:
+    """Each day's (status, accountable) of one finding or consequence, as `runs` reads them."""
+    return [
+        (day, (result.status, spell_accountable(result.accountable)))
+        for day, result in zip(days, results, strict=True)
+    ]
 
 
 def _days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -92,12 +103,7 @@ def day_by_day(
     first = assessments[0]
     spells: list[Spell] = []
     for position, finding in enumerate(first.findings):
-        changes = [
-            (day, (found.status, spell_accountable(found.accountable)))
-            for day, found in (
-                (d, a.findings[position]) for d, a in zip(days, assessments, strict=True)
-            )
-        ]
+        changes = _changes(days, [a.findings[position] for a in assessments])
         spells.extend(
             Spell(
                 policy=finding.policy,
@@ -112,12 +118,7 @@ def day_by_day(
         )
     consequence_spells: list[ConsequenceSpell] = []
     for position, consequence in enumerate(first.consequences):
-        made_changes = [
-            (day, (made.status, spell_accountable(made.accountable)))
-            for day, made in (
-                (d, a.consequences[position]) for d, a in zip(days, assessments, strict=True)
-            )
-        ]
+        made_changes = _changes(days, [a.consequences[position] for a in assessments])
         consequence_spells.extend(
             ConsequenceSpell(
                 policy=consequence.policy,
@@ -131,15 +132,4 @@ def day_by_day(
             for begin, last, (status, accountable) in runs(made_changes, end)
         )
     framework = plan.framework
-    return History(
-        framework=framework.name,
-        framework_version=framework.version,
-        framework_digest=framework.digest,
-        organisation=portfolio.organisation,
-        portfolio_digest=portfolio.digest,
-        start=start,
-        end=end,
-        generated_by=f"accountframe {__version__}",
-        spells=tuple(spells),
-        consequence_spells=tuple(consequence_spells),
-    )
+    return History.for_period(framework, portfolio, start, end, spells, consequence_spells)

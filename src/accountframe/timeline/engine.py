@@ -35,7 +35,6 @@ import heapq
 from collections.abc import Iterable
 from typing import Any
 
-from accountframe._version import __version__
 from accountframe.assessment import ConsequenceStatus, Finding, Subject
 from accountframe.compiler.compiler import SINCE_FIELDS, CompiledPolicy, Plan, reads_date
 from accountframe.evaluation.findings import FindingsIndex, Since, finding_value
@@ -625,15 +624,11 @@ def _assembled(timeline: _Timeline) -> History:
                         )
                     )
     framework = timeline.plan.framework
-    return History(
-        framework=framework.name,
-        framework_version=framework.version,
-        framework_digest=framework.digest,
-        organisation=timeline.portfolio.organisation,
-        portfolio_digest=timeline.portfolio.digest,
-        start=timeline.record_from,
-        end=timeline.end,
-        generated_by=f"accountframe {__version__}",
-        spells=tuple(spells),
-        consequence_spells=tuple(consequence_spells),
+    return History.for_period(
+        framework,
+        timeline.portfolio,
+        timeline.record_from,
+        timeline.end,
+        spells,
+        consequence_spells,
     )

@@ -25,21 +25,23 @@ from typing import Any
 import attrs
 
 from accountframe import jsontext
+from accountframe._version import __version__
 from accountframe.assessment import Accountable, ConsequenceStatus, Status, Subject
+from accountframe.framework.framework import Framework
+from accountframe.model import Portfolio
 
 __all__ = ["HISTORY_FORMAT", "ConsequenceSpell", "History", "Spell", "runs"]
 
 HISTORY_FORMAT = "accountframe/history/1"
 
 
-@attrs.frozen
-class Spell:
-    """One policy's status for one subject over a run of days, and who was accountable."""
+class _Span:
+    """What a finding's and a consequence's spells share: their days, and their JSON."""
 
+    __slots__ = ()
     policy: str
-    kind: str
     subject: Subject
-    status: Status
+    status: Status | ConsequenceStatus
     #: The first day of the spell.
     start: datetime.date
     #: The last day of the spell (inclusive).
@@ -55,10 +57,11 @@ class Spell:
         """Whether `day` is one of the spell's days."""
         return self.start <= day <= self.end
 
-    def to_dict(self) -> dict[str, Any]:
+    def span_dict(self, name: str, value: str) -> dict[str, Any]:
+        """The spell as its format writes it, `name` (kind or effect) after the policy."""
         return {
             "policy": self.policy,
-            "kind": self.kind,
+            name: value,
             "subject": self.subject.to_dict(),
             "status": self.status.value,
             "from": self.start.isoformat(),
@@ -69,7 +72,23 @@ class Spell:
 
 
 @attrs.frozen
-class ConsequenceSpell:
+class Spell(_Span):
+    """One policy's status for one subject over a run of days, and who was accountable."""
+
+    policy: str
+    kind: str
+    subject: Subject
+    status: Status
+    start: datetime.date
+    end: datetime.date
+    accountable: Accountable
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.span_dict("kind", self.kind)
+
+
+@attrs.frozen
+class ConsequenceSpell(_Span):
     """One sanction's or reward's status for one subject over a run of days."""
 
     policy: str
@@ -80,26 +99,8 @@ class ConsequenceSpell:
     end: datetime.date
     accountable: Accountable
 
-    @property
-    def days(self) -> int:
-        """How many days the spell lasts: `end - start + 1`."""
-        return (self.end - self.start).days + 1
-
-    def covers(self, day: datetime.date) -> bool:
-        """Whether `day` is one of the spell's days."""
-        return self.start <= day <= self.end
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "policy": self.policy,
-            "effect": self.effect,
-            "subject": self.subject.to_dict(),
-            "status": self.status.value,
-            "from": self.start.isoformat(),
-            "to": self.end.isoformat(),
-            "days": self.days,
-            "accountable": _accountable(self.accountable),
-        }
+        return self.span_dict("effect", self.effect)
 
 
 def _accountable(accountable: Accountable) -> dict[str, Any]:
@@ -126,6 +127,31 @@ class History:
     generated_by: str
     spells: tuple[Spell, ...]
     consequence_spells: tuple[ConsequenceSpell, ...] = ()
+
+    @classmethod
+    def for_period(
+        cls,
+        framework: Framework,
+        portfolio: Portfolio,
+        start: datetime.date,
+        end: datetime.date,
+        spells: Iterable[Spell],
+        consequence_spells: Iterable[ConsequenceSpell],
+    ) -> History:
+        """The history of `framework` over `portfolio` from `start` to `end`, with its spells
+        in order (policy, subject, date)."""
+        return cls(
+            framework=framework.name,
+            framework_version=framework.version,
+            framework_digest=framework.digest,
+            organisation=portfolio.organisation,
+            portfolio_digest=portfolio.digest,
+            start=start,
+            end=end,
+            generated_by=f"accountframe {__version__}",
+            spells=tuple(spells),
+            consequence_spells=tuple(consequence_spells),
+        )
 
     @property
     def days(self) -> int:

@@ -31,6 +31,7 @@ import datetime
 import enum
 import functools
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -53,6 +54,7 @@ from accountframe.load.plain import (
 from accountframe.load.structure import structure
 
 __all__ = [
+    "CURRENCY",
     "KPI",
     "PORTFOLIO_FORMAT",
     "Amendment",
@@ -486,6 +488,18 @@ class Waiver:
     )
 
 
+#: An ISO 4217 currency code: three capital letters.
+CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _currency(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not CURRENCY.fullmatch(value):
+        raise ValueError(
+            f"'{attribute.name}' must be an ISO 4217 code of three capital letters, like GBP "
+            f"(got {value!r})"
+        )
+
+
 def _check_format(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     if value != PORTFOLIO_FORMAT:
         raise ValueError(f"expected {PORTFOLIO_FORMAT!r} (got {value!r})")
@@ -517,6 +531,15 @@ class Portfolio:
     )
     waivers: tuple[Waiver, ...] = attrs.field(
         default=(), converter=_tuple, metadata=meta("Approved exceptions.")
+    )
+    currency: str = attrs.field(
+        default="GBP",
+        validator=_currency,
+        metadata=meta(
+            "ISO 4217 code of money not tied to one contract (the exposure of a person-scope "
+            "finding); default GBP.",
+            code="af-value",
+        ),
     )
 
     @classmethod

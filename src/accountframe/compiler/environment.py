@@ -158,6 +158,8 @@ FINDING = record(
         # With a look-back only (SPEC section 13; reading them without one is an error).
         "since": TIMESTAMP,
         "days_in_status": INT,
+        # Only when the finding has one (test it with has()).
+        "exposure": DOUBLE,
     },
 )
 

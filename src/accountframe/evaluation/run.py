@@ -25,6 +25,7 @@ from __future__ import annotations
 import collections
 import copy
 import datetime
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -114,6 +115,8 @@ class Run:
         self.chain = Chain(plan, portfolio, self.scopes.people)
         self.waivers = Waivers(portfolio.waivers, as_of)
         self.has_waivers = bool(self.waivers)
+        #: The currency of exposures not tied to a contract.
+        self.currency = portfolio.currency
         self.maps = FindingMaps(plan.finding_fields, self.scopes.stamps)
         positions = list(enumerate(plan.policies))
         self.contract_findings = [
@@ -178,8 +181,21 @@ class Run:
             message = self.expressions.message(policy, scope, message, "pass_message")
         elif status is _NOT_APPLICABLE:
             accountable = self.chain.unrouted(accountable)  # asks nothing: not escalated
+        exposure: float | None = None
+        currency: str | None = None
+        if (status is _WARN or status is _FAIL) and "exposure" in policy.programs:
+            try:
+                exposure = self.exposure(policy, scope)
+            except Failed as failure:
+                # Fail closed: money at stake that cannot be worked out is an error, not a
+                # finding without it.
+                status, message, due = _ERROR, _exposure_failed(str(failure)), None
+            else:
+                contract = scope.contract
+                currency = contract.value.currency if contract is not None else self.currency
         # Positional, in field order (policy, kind, subject, status, severity, accountable,
-        # message, due, evidence, waiver, tags): a finding per policy and subject is made here.
+        # message, due, evidence, waiver, tags, since, since_limited, exposure, currency): a
+        # finding per policy and subject is made here.
         finding = Finding(
             kind.id,
             kind.kind,
@@ -192,10 +208,28 @@ class Run:
             evidence,
             None,
             kind.tags,
+            None,
+            False,
+            exposure,
+            currency,
         )
         if self.has_waivers and (status is _WARN or status is _FAIL):
             return self.waivers.apply(finding)
         return finding
+
+    def exposure(self, policy: CompiledPolicy, scope: Scope) -> float:
+        """The policy's `exposure` for a subject: a finite number, not negative.
+
+        Raises:
+            Failed: the expression failed, or gave a negative, NaN or infinite number.
+        """
+        value = float(self.expressions.value(policy, "exposure", scope, (int, float)))
+        if not math.isfinite(value) or value < 0:
+            raise Failed(
+                f"exposure failed: it must be a finite number, not negative (got {value}) "
+                f"(at {policy.where('exposure')})"
+            )
+        return value
 
     def consequence(
         self,
@@ -414,6 +448,17 @@ class Run:
             item for index in range(len(self.plan.policies))
             for item in by_policy.get(index, ())
         ]  # fmt: skip
+
+
+def _exposure_failed(message: str) -> str:
+    """A finding's message when its exposure failed: says so, then why.
+
+    >>> _exposure_failed("exposure: definition 'x' failed: no such key")
+    "exposure failed: definition 'x' failed: no such key"
+    """
+    if message.startswith("exposure failed"):
+        return message
+    return f"exposure failed: {message.removeprefix('exposure: ')}"
 
 
 def _scope(policy: CompiledPolicy) -> PolicyScope:

@@ -44,8 +44,10 @@ from accountframe.framework.files import (
 from accountframe.framework.framework import (
     TEXT_FIELDS,
     Framework,
+    ParamNote,
     Removal,
     Role,
+    is_long_param,
     look_back_duration,
 )
 from accountframe.framework.policies import IDENTIFIER, KINDS, RESERVED, Policy
@@ -357,8 +359,34 @@ class Composer:
         self.limits = limits
         self.document = document
         self.policy_documents = list(policy_documents)
-        self.header = header
         self.base = base
+        #: The notes of the parameters this level writes long; `header.params` holds values.
+        self.param_notes: dict[str, ParamNote] = {}
+        self.header = None if header is None else self.param_values(header)
+
+    def param_values(self, header: FrameworkFile) -> FrameworkFile:
+        """`header` with each parameter written long (`{value, basis, source, rationale}`)
+        as its value, its notes kept in `param_notes`; a bad note is reported at its key."""
+        if not any(is_long_param(value) for value in header.params.values()):
+            return header
+        values: dict[str, Any] = {}
+        for name, value in header.params.items():
+            if not is_long_param(value):
+                values[name] = value
+                continue
+            values[name] = value["value"]
+            notes: dict[str, Any] = {}
+            for key in ("basis", "source", "rationale"):
+                if key not in value:
+                    continue
+                try:
+                    ParamNote(**{key: value[key]})
+                except (TypeError, ValueError) as error:
+                    self.report(self.document, "af-value", str(error), ("params", name, key))
+                    continue
+                notes[key] = value[key]
+            self.param_notes[name] = ParamNote(**notes)
+        return attrs.evolve(header, params=values)
 
     def compose(self) -> Framework | None:
         """The framework of this level over its base, or None if there is nothing to build it
@@ -628,6 +656,7 @@ class Composer:
                 roles=roles,
                 policies=policies,
                 look_back=_sound_look_back(header.look_back),
+                param_notes={n: note for n, note in self.param_notes.items() if n in params},
             )
         given = self.document.data
         return self.base.extend(
@@ -643,6 +672,7 @@ class Composer:
             override=changes.override,
             remove=[Removal(id=item.id, reason=item.reason) for item in changes.remove],
             look_back=_sound_look_back(header.look_back),
+            param_notes={n: note for n, note in self.param_notes.items() if n in params},
         )
 
 

@@ -29,10 +29,12 @@ if TYPE_CHECKING:
     from accountframe.framework.framework import Role
 
 __all__ = [
+    "FINDING_KINDS",
     "IDENTIFIER",
     "KINDS",
     "POLICY_ID",
     "RESERVED",
+    "Basis",
     "Consequence",
     "OversightCadence",
     "PersonalResponsibility",
@@ -74,6 +76,24 @@ class Severity(enum.StrEnum):
 
 
 _RANK = {severity: rank for rank, severity in enumerate(Severity)}
+
+
+class Basis(enum.StrEnum):
+    """What a policy or a parameter rests on: the kind of source that says it.
+
+    `proposed` is a number or rule this framework proposes where no source gives one (its
+    `rationale` says why it is a sensible default).
+
+    Example:
+        >>> Basis("statute"), [basis.value for basis in Basis][-1]
+        (<Basis.STATUTE: 'statute'>, 'proposed')
+    """
+
+    STATUTE = "statute"
+    REGULATION = "regulation"
+    GUIDANCE = "guidance"
+    RECOMMENDATION = "recommendation"
+    PROPOSED = "proposed"
 
 
 class Scope(enum.StrEnum):
@@ -128,6 +148,23 @@ def _to_severity(value: Any) -> Severity:
     return result
 
 
+def to_basis(value: Any) -> Basis | None:
+    """A basis from its name (None stays None), or a ValueError that names the choices.
+
+    Example:
+        >>> to_basis("guidance"), to_basis(None)
+        (<Basis.GUIDANCE: 'guidance'>, None)
+        >>> to_basis("statue")
+        Traceback (most recent call last):
+        ...
+        ValueError: 'basis' must be one of statute, regulation, guidance, recommendation, proposed (got 'statue') (did you mean 'statute'?)
+    """  # noqa: E501 - doctest output is one line
+    if value is None:
+        return None
+    result: Basis = _enum_converter(Basis, "basis")(value)
+    return result
+
+
 def _to_scope(value: Any) -> Scope:
     result: Scope = _enum_converter(Scope, "scope")(value)
     return result
@@ -140,6 +177,18 @@ def _tags(value: Iterable[Any]) -> tuple[str, ...]:
     if not all(isinstance(tag, str) and tag for tag in tags):
         raise ValueError(f"'tags' must be a list of non-empty text (got {list(tags)!r})")
     return tags
+
+
+def _exposure() -> Any:
+    """The `exposure` field of the four kinds that give findings."""
+    return attrs.field(
+        default=None,
+        validator=optional_text,
+        metadata=meta(
+            "CEL double: the money at stake in a warn or fail (or waived) finding, in the "
+            "contract's currency (the portfolio's for person scope)."
+        ),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -193,6 +242,14 @@ class Policy:
         metadata=meta("CEL string replacing the message of a pass."),
     )
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags, metadata=meta("Free labels."))
+    basis: Basis | None = attrs.field(
+        default=None,
+        converter=to_basis,
+        metadata=meta(
+            "What the policy rests on: statute, regulation, guidance, recommendation or "
+            "proposed (no source gives it; this framework proposes it)."
+        ),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.scope is Scope.PERSON and self.kind not in ("rule", "sanction", "reward"):
@@ -218,7 +275,11 @@ class OversightCadence(Policy):
     """Senior review at a set frequency: a qualifying review at least every `every`."""
 
     kind: ClassVar[str] = "oversight_cadence"
-    expressions: ClassVar[dict[str, str]] = {**Policy.expressions, "counts_if": "bool"}
+    expressions: ClassVar[dict[str, str]] = {
+        **Policy.expressions,
+        "counts_if": "bool",
+        "exposure": "double",
+    }
     durations: ClassVar[tuple[str, ...]] = ("every", "grace", "warn_before")
 
     every: str = attrs.field(validator=duration_text, metadata=meta("How often, e.g. 1 month."))
@@ -231,6 +292,7 @@ class OversightCadence(Policy):
     warn_before: str = attrs.field(
         default="0 days", validator=duration_text, metadata=meta("Warn this long before due.")
     )
+    exposure: str | None = _exposure()
 
 
 @attrs.frozen(kw_only=True)
@@ -242,6 +304,7 @@ class RequiredInformation(Policy):
         **Policy.expressions,
         "counts_if": "bool",
         "require": "bool",
+        "exposure": "double",
     }
     durations: ClassVar[tuple[str, ...]] = ("max_age", "grace", "warn_before")
 
@@ -263,6 +326,7 @@ class RequiredInformation(Policy):
     warn_before: str = attrs.field(
         default="0 days", validator=duration_text, metadata=meta("Warn this long before due.")
     )
+    exposure: str | None = _exposure()
 
 
 @attrs.frozen(kw_only=True)
@@ -270,7 +334,11 @@ class PersonalResponsibility(Policy):
     """A named, eligible person holds a role on the contract."""
 
     kind: ClassVar[str] = "personal_responsibility"
-    expressions: ClassVar[dict[str, str]] = {**Policy.expressions, "eligible": "bool"}
+    expressions: ClassVar[dict[str, str]] = {
+        **Policy.expressions,
+        "eligible": "bool",
+        "exposure": "double",
+    }
     durations: ClassVar[tuple[str, ...]] = ("max_vacancy",)
 
     role: str = attrs.field(
@@ -286,6 +354,7 @@ class PersonalResponsibility(Policy):
         validator=duration_text,
         metadata=meta("How long the role may stand empty before it fails."),
     )
+    exposure: str | None = _exposure()
 
     def default_accountable(self, roles: Sequence[Role]) -> str:
         """The role that `role` reports to (the holder cannot own their own absence)."""
@@ -304,6 +373,7 @@ class Rule(Policy):
         **Policy.expressions,
         "require": "bool",
         "due": "timestamp",
+        "exposure": "double",
     }
 
     require: str = attrs.field(validator=text, metadata=meta("CEL bool: true passes."))
@@ -314,6 +384,7 @@ class Rule(Policy):
             "CEL timestamp: by when the rule must next be met (the finding's due date; scheduled)."
         ),
     )
+    exposure: str | None = _exposure()
 
 
 @attrs.frozen(kw_only=True)
@@ -363,6 +434,9 @@ class Reward(Consequence):
     kind: ClassVar[str] = "reward"
     effect: ClassVar[str] = "reward"
 
+
+#: The kinds that give findings (and may have an `exposure`).
+FINDING_KINDS = (OversightCadence, RequiredInformation, PersonalResponsibility, Rule)
 
 #: Policy kind name → class.
 KINDS: dict[str, type[Policy]] = {

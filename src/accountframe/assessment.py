@@ -345,6 +345,9 @@ class Assessment:
     findings: tuple[Finding, ...]
     consequences: tuple[Consequence, ...] = ()
     waivers_unused: tuple[WaiverUnused, ...] = ()
+    #: Policy id → what the policy rests on (`basis`: statute, ..., proposed), for the
+    #: policies that say; reports show it beside the policy. Not in the JSON document.
+    bases: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def failures(self) -> tuple[Finding, ...]:

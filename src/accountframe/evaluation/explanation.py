@@ -181,6 +181,7 @@ class Explanation:
         evaluations: Every expression evaluation, in the order the evaluator made them.
         computation: The kind's own arithmetic and checks.
         waivers: The waivers for this policy and subject, and why each applied or not.
+        basis: What the policy rests on (`statute`, ..., `proposed`), if it says.
     """
 
     policy: str
@@ -192,6 +193,7 @@ class Explanation:
     evaluations: tuple[Evaluation, ...] = ()
     computation: tuple[Fact, ...] = ()
     waivers: tuple[Fact, ...] = ()
+    basis: str | None = None
 
     @property
     def status(self) -> str:
@@ -223,13 +225,16 @@ class Explanation:
             "evaluations": [evaluation.to_dict() for evaluation in self.evaluations],
             "computation": [fact.to_dict() for fact in self.computation],
             "waivers": [fact.to_dict() for fact in self.waivers],
+            # Only when the policy gives one: other explanations keep their bytes.
+            **({"basis": self.basis} if self.basis is not None else {}),
         }
 
     def render(self) -> str:
         """The explanation as text for a terminal, ending with the result."""
         lines = [
             f"{self.policy}: {self.title}",
-            f"{self.kind} · {self.subject.type} {self.subject.id} · as of {self.as_of}",
+            f"{self.kind} · {self.subject.type} {self.subject.id} · as of {self.as_of}"
+            + (f" · basis: {self.basis}" if self.basis is not None else ""),
         ]
         for evaluation in self.evaluations:
             heading = evaluation.field + (f" for {evaluation.about}" if evaluation.about else "")
@@ -246,6 +251,8 @@ class Explanation:
         lines.append(f"  accountable: {_accountable_line(self.accountable)}")
         if isinstance(self.result, Finding) and self.result.due is not None:
             lines.append(f"  due: {self.result.due}")
+        if isinstance(self.result, Finding) and self.result.exposure is not None:
+            lines.append(f"  exposure: {_show(self.result.exposure)} {self.result.currency}")
         if isinstance(self.result, Consequence):
             lines.append(f"  action: {self.result.action}")
             if self.result.amount is not None:
@@ -375,6 +382,7 @@ class _Explainer:
             ),
             computation=tuple(computation),
             waivers=tuple(self.waivers()),
+            basis=policy.basis.value if policy.basis is not None else None,
         )
 
     # -- expressions -------------------------------------------------------------------------

@@ -417,6 +417,7 @@ class Run:
             framework=framework.name,
             framework_version=framework.version,
             framework_digest=framework.digest,
+            bases=framework.policy_bases(),
             organisation=self.portfolio.organisation,
             portfolio_digest=digest,
             as_of=self.as_of,

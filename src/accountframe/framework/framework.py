@@ -398,6 +398,17 @@ class Framework:
             text,
         )
 
+    def policy_bases(self) -> dict[str, str]:
+        """Policy id → what it rests on (`basis`), for the policies that give one.
+
+        Example:
+            >>> from accountframe.framework.policies import Rule
+            >>> rule = Rule(id="R-1", title="t", require="true", basis="statute")
+            >>> Framework(name="f", version="1", policies=[rule]).policy_bases()
+            {'R-1': 'statute'}
+        """
+        return {p.id: p.basis.value for p in self.policies if p.basis is not None}
+
     @functools.cached_property
     def digest(self) -> str:
         """sha256 of the framework's content (canonical JSON), the same however it was built."""

@@ -52,8 +52,12 @@ from accountframe.report._common import (
     action_text,
     amount_text,
     concerns,
+    contract_exposure_text,
     date_text,
     days_overdue,
+    exposure_text,
+    money_text,
+    person_exposure_text,
     person_heading,
     roles_text,
     since_text,
@@ -68,6 +72,8 @@ __all__ = ["KINDS", "SECTIONS", "render"]
 SECTIONS: dict[str, str] = {
     "summary": "Summary",
     "worried": "Who should be worried",
+    # Only when some finding has an exposure (the page is otherwise as it was).
+    "money": "Money at stake",
     "charts": "Charts",
     "consequences": "Consequences due",
     "by-person": "Findings by accountable person",
@@ -114,10 +120,11 @@ def render(assessment: Assessment, portfolio: Portfolio | None = None) -> str:
         "</head>",
         "<body>",
         _header(assessment),
-        _nav(),
+        _nav(bool(assessment.exposure)),
         "<main>",
         _summary(assessment),
         _worried(assessment),
+        *_money(assessment),
         _charts_section(assessment, titles),
         _consequences(assessment),
         _by_person(assessment, titles),
@@ -203,6 +210,8 @@ def _evidence(finding: Finding) -> str:
         for key, value in finding.evidence.items()
         if value is not None
     ]
+    if finding.exposure is not None:
+        items.append(f"<div><dt>at stake</dt><dd>{_e(exposure_text(finding))}</dd></div>")
     if finding.waiver is not None:
         waiver = finding.waiver
         items.append(
@@ -248,8 +257,12 @@ def _header(assessment: Assessment) -> str:
     )
 
 
-def _nav() -> str:
-    links = "".join(f'<li><a href="#{key}">{_e(name)}</a></li>' for key, name in SECTIONS.items())
+def _nav(money: bool) -> str:
+    links = "".join(
+        f'<li><a href="#{key}">{_e(name)}</a></li>'
+        for key, name in SECTIONS.items()
+        if money or key != "money"
+    )
     return f'<nav aria-label="Contents"><ol>{links}</ol></nav>'
 
 
@@ -322,6 +335,41 @@ def _worried_row(rank: int, concern: Concern) -> tuple[str, ...]:
         str(concern.most_days_overdue),
         str(len(concern.sanctions_due)),
     )
+
+
+def _money(assessment: Assessment) -> list[str]:
+    """The money at stake, per currency: total, by accountable person, by contract."""
+    totals = assessment.exposure
+    if not totals:
+        return []
+    rows = [
+        (_e(t.currency), _e(money_text(t.total, t.currency)), _e(money_text(t.waived, t.currency)))
+        for t in totals
+    ]
+    people = [
+        (_e(person_exposure_text(item)), _e(t.currency), _e(money_text(item.amount, t.currency)))
+        for t in totals
+        for item in t.by_person
+    ]
+    contracts = [
+        (_id(contract_exposure_text(item)), _e(t.currency), _e(money_text(item.amount, t.currency)))
+        for t in totals
+        for item in t.by_contract
+    ]
+    return [
+        _section(
+            "money",
+            "<p>The findings' exposure (what their policies say is at stake), summed per "
+            "currency; waived findings are included, and counted apart.</p>",
+            '<div class="cols">',
+            _table("Total", ["currency", "total", "of which waived"], rows, numeric=[1, 2]),
+            _table(
+                "By accountable person", ["person", "currency", "at stake"], people, numeric=[2]
+            ),
+            _table("By contract", ["contract", "currency", "at stake"], contracts, numeric=[2]),
+            "</div>",
+        )
+    ]
 
 
 def _charts_section(assessment: Assessment, titles: Mapping[str, str]) -> str:
@@ -574,7 +622,12 @@ def _consequences(assessment: Assessment) -> str:
 
 
 def _finding_rows(
-    findings: Sequence[Finding], titles: Mapping[str, str], *, first: str, as_of: datetime.date
+    findings: Sequence[Finding],
+    titles: Mapping[str, str],
+    *,
+    first: str,
+    as_of: datetime.date,
+    bases: Mapping[str, str],
 ) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for f in findings:
@@ -585,7 +638,7 @@ def _finding_rows(
         )
         rows.append(
             (
-                _id(f.policy),
+                _id(f.policy) + _basis(f.policy, bases),
                 _status(f),
                 _e(f.severity.value),
                 lead,
@@ -594,6 +647,12 @@ def _finding_rows(
             )
         )
     return rows
+
+
+def _basis(policy: str, bases: Mapping[str, str]) -> str:
+    """What the policy rests on, below its id, when the framework says."""
+    basis = bases.get(policy)
+    return f'<br><span class="muted">{_e(basis)}</span>' if basis else ""
 
 
 def _since(finding: Finding, as_of: datetime.date) -> str:
@@ -611,6 +670,7 @@ def _group(
     *,
     first: str,
     as_of: datetime.date,
+    bases: Mapping[str, str],
 ) -> str:
     ordered = worst_first(findings)
     exceptions = [f for f in ordered if f.status in EXCEPTIONS]
@@ -630,7 +690,7 @@ def _group(
             _table(
                 f"Exceptions: {heading}",
                 columns,
-                _finding_rows(exceptions, titles, first=first, as_of=as_of),
+                _finding_rows(exceptions, titles, first=first, as_of=as_of, bases=bases),
                 css="findings",
             )
         )
@@ -640,7 +700,7 @@ def _group(
             + _table(
                 f"Passing: {heading}",
                 columns,
-                _finding_rows(passing, titles, first=first, as_of=as_of),
+                _finding_rows(passing, titles, first=first, as_of=as_of, bases=bases),
                 css="findings",
             )
             + "\n</details>"
@@ -658,6 +718,7 @@ def _by_person(assessment: Assessment, titles: Mapping[str, str]) -> str:
             titles,
             first="subject",
             as_of=assessment.as_of,
+            bases=assessment.bases,
         )
         for i, (person, findings) in enumerate(assessment.by_person().items(), start=1)
     ]
@@ -677,6 +738,7 @@ def _by_contract(assessment: Assessment, titles: Mapping[str, str]) -> str:
                 titles,
                 first="accountable",
                 as_of=assessment.as_of,
+                bases=assessment.bases,
             )
         )
     return _section("by-contract", *(groups or ["<p>No contract findings.</p>"]))

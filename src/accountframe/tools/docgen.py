@@ -91,6 +91,15 @@ _EXPRESSION_LABELS = {
     "message": "Message",
     "pass_message": "Message on a pass",
     "due": "Due by",
+    "exposure": "Money at stake, on a warn or a fail",
+}
+#: What each basis means, for readers of the generated pages.
+_BASIS_MEANING = {
+    "statute": "required by an Act",
+    "regulation": "required by regulations made under an Act",
+    "guidance": "set out in government guidance",
+    "recommendation": "recommended by a report, such as a committee's or the NAO's",
+    "proposed": "proposed by this framework: no source gives it",
 }
 _PARAM_USE = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 _IDENTIFIER_USE = re.compile(r"(?<![.\w])([A-Za-z_][A-Za-z0-9_]*)\b")
@@ -568,20 +577,36 @@ def _parameters(framework: Framework) -> str:
     for policy in framework.policies:
         for name in _params_used(framework, policy):
             users.setdefault(name, []).append(policy.id)
+    notes = framework.param_notes
     rows = [
         (
             code(name),
             _format_value(value),
+            *(_param_note(framework, name) if notes else ()),
             ", ".join(_link(policy_id) for policy_id in users.get(name, [])) or "(no policy)",
         )
         for name, value in framework.params.items()
     ]
-    parts.append(
-        _table(["Parameter", "Value", "Used by"], rows)
-        if rows
-        else "This framework has no parameters."
-    )
+    # Basis and source columns only when some parameter has notes (its long form).
+    header = ["Parameter", "Value", *(["Basis", "Source"] if notes else []), "Used by"]
+    parts.append(_table(header, rows) if rows else "This framework has no parameters.")
     return "\n\n".join(parts) + "\n"
+
+
+def _param_note(framework: Framework, name: str) -> tuple[str, str]:
+    """A parameter's basis and source (its rationale after the source), as table cells."""
+    note = framework.param_notes.get(name)
+    if note is None:
+        return "", ""
+    source = "; ".join(part for part in (note.source, note.rationale) if part)
+    return (note.basis.value if note.basis is not None else ""), escape(" ".join(source.split()))
+
+
+def _basis(policy: Policy) -> str:
+    """What the policy rests on, in words, or empty when it does not say."""
+    if policy.basis is None:
+        return ""
+    return f"Basis: {policy.basis.value} ({_BASIS_MEANING[policy.basis.value]})."
 
 
 def _policy_page(framework: Framework, policy: Policy, cases: Sequence[PolicyTest] | None) -> str:
@@ -597,6 +622,8 @@ def _policy_page(framework: Framework, policy: Policy, cases: Sequence[PolicyTes
         facts.append(("Role held", _role_name(framework, policy.role)))
     if isinstance(policy, Consequence):
         facts.append(("Action", escape(policy.action)))
+    if policy.basis is not None:
+        facts.append(("Basis", policy.basis.value))
     if policy.tags:
         facts.append(("Tags", ", ".join(code(tag) for tag in policy.tags)))
     if policy.id in framework.overridden:
@@ -638,10 +665,21 @@ def _policy_page(framework: Framework, policy: Policy, cases: Sequence[PolicyTes
         parts.append(_block(text))
     parts += ["## Rationale", paragraphs(policy.rationale) or "No rationale is given."]
     parts += ["## Source", paragraphs(policy.source) or "No source is given."]
+    if policy.basis is not None:
+        parts.append(_basis(policy))
     params = _params_used(framework, policy)
     if params:
-        rows = [(code(name), _format_value(framework.params[name])) for name in params]
-        parts += ["## Parameters", _table(["Parameter", "Value"], rows)]
+        noted = any(name in framework.param_notes for name in params)
+        rows = [
+            (
+                code(name),
+                _format_value(framework.params[name]),
+                *(_param_note(framework, name) if noted else ()),
+            )
+            for name in params
+        ]
+        header = ["Parameter", "Value", *(["Basis", "Source"] if noted else [])]
+        parts += ["## Parameters", _table(header, rows)]
     if cases is not None:
         parts.append("## Policy tests")
         if cases:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import accountframe as af
@@ -377,9 +378,14 @@ def test_findings_element_matches_what_evaluation_binds() -> None:
     assert assessment.findings
     # `since` and `days_in_status` only with a look-back (the lint checks they are not read
     # without one); with one, every field.
-    assert set(finding_value(assessment.findings[0])) == set(FINDING.fields) - SINCE_FIELDS
+    # `exposure` only on a finding that has one (has(f.exposure) tells).
+    first = assessment.findings[0]
+    assert first.exposure is None
+    assert set(finding_value(first)) == set(FINDING.fields) - SINCE_FIELDS - {"exposure"}
+    with_money = attrs.evolve(first, exposure=12.5, currency="GBP")
+    assert finding_value(with_money)["exposure"] == 12.5
     since = Since(Duration.parse("1 year"))
-    value = since.value(assessment.findings[0], assessment.as_of)
+    value = since.value(with_money, assessment.as_of)
     assert set(value) == set(FINDING.fields)
 
 

@@ -66,20 +66,21 @@ from accountframe.report._common import (
 )
 from accountframe.report._page import BASE_CSS, escape, footer, identifier
 
-__all__ = ["KINDS", "SECTIONS", "render"]
+__all__ = ["KINDS", "OPTIONAL_SECTIONS", "SECTIONS", "render"]
 
 #: Section ids and headings, in page order.
 SECTIONS: dict[str, str] = {
     "summary": "Summary",
     "worried": "Who should be worried",
-    # Only when some finding has an exposure (the page is otherwise as it was).
-    "money": "Money at stake",
     "charts": "Charts",
     "consequences": "Consequences due",
     "by-person": "Findings by accountable person",
     "by-contract": "Findings by contract",
     "waivers": "Unused waivers",
 }
+#: Sections only some pages have, each after the section it follows: "Money at stake" only
+#: when some finding has an exposure (a page without one is as it was).
+OPTIONAL_SECTIONS: dict[str, tuple[str, str]] = {"money": ("Money at stake", "worried")}
 #: The finding kinds, in the order the charts show them.
 KINDS = ("oversight_cadence", "required_information", "personal_responsibility", "rule")
 #: Bars in the days-overdue chart at most; the table below it lists every one.
@@ -144,7 +145,8 @@ def render(assessment: Assessment, portfolio: Portfolio | None = None) -> str:
 def _section(key: str, *body: str) -> str:
     return (
         f'<section id="{key}" aria-labelledby="{key}-h">\n'
-        f'<h2 id="{key}-h">{SECTIONS[key]}</h2>\n' + "\n".join(body) + "\n</section>"
+        f'<h2 id="{key}-h">{SECTIONS[key] if key in SECTIONS else OPTIONAL_SECTIONS[key][0]}'
+        "</h2>\n" + "\n".join(body) + "\n</section>"
     )
 
 
@@ -258,11 +260,11 @@ def _header(assessment: Assessment) -> str:
 
 
 def _nav(money: bool) -> str:
-    links = "".join(
-        f'<li><a href="#{key}">{_e(name)}</a></li>'
-        for key, name in SECTIONS.items()
-        if money or key != "money"
-    )
+    shown = [(key, name) for key, name in SECTIONS.items()]
+    if money:
+        name, after = OPTIONAL_SECTIONS["money"]
+        shown.insert([key for key, _ in shown].index(after) + 1, ("money", name))
+    links = "".join(f'<li><a href="#{key}">{_e(name)}</a></li>' for key, name in shown)
     return f'<nav aria-label="Contents"><ol>{links}</ol></nav>'
 
 

@@ -260,7 +260,7 @@ def _header(assessment: Assessment) -> str:
 
 
 def _nav(money: bool) -> str:
-    shown = [(key, name) for key, name in SECTIONS.items()]
+    shown = list(SECTIONS.items())
     if money:
         name, after = OPTIONAL_SECTIONS["money"]
         shown.insert([key for key, _ in shown].index(after) + 1, ("money", name))

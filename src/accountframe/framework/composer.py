@@ -375,17 +375,20 @@ class Composer:
                 values[name] = value
                 continue
             values[name] = value["value"]
-            notes: dict[str, Any] = {}
-            for key in ("basis", "source", "rationale"):
-                if key not in value:
-                    continue
-                try:
-                    ParamNote(**{key: value[key]})
-                except (TypeError, ValueError) as error:
-                    self.report(self.document, "af-value", str(error), ("params", name, key))
-                    continue
-                notes[key] = value[key]
-            self.param_notes[name] = ParamNote(**notes)
+            path: Path = ("params", name)
+            # Structured as every mapping of the file is: the same messages (a basis outside
+            # the five reads as a policy's does, with a suggestion), each at its key.
+            data = {key: item for key, item in value.items() if key != "value"}
+            note, problems = structure(ParamNote, data, path)
+            self.collector.structure_problems(self.document, data, problems, path)
+            if note is None:
+                sound = {
+                    key: item
+                    for key, item in data.items()
+                    if not structure(ParamNote, {key: item}, path)[1]
+                }
+                note = ParamNote(**sound)
+            self.param_notes[name] = note
         return attrs.evolve(header, params=values)
 
     def compose(self) -> Framework | None:

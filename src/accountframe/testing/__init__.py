@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
+    Basis,
     OversightCadence,
     PersonalResponsibility,
     Policy,
@@ -440,7 +441,13 @@ FINDINGS_CONDITIONS = (
     'findings.all(f, f.status in ["pass", "not_applicable"])',
     "size(findings) > 2",
     "false",
+    "findings.exists(f, has(f.exposure) && f.exposure >= 1000.0)",
 )
+#: Money at stake (`exposure`) of a contract-scope policy: never negative, never failing, so
+#: that a finding's status is the kind's (an int is converted to a double).
+EXPOSURES = ("1000", "12500.0", "double(size(contract.reviews)) * 1000.0")
+#: The same for a person-scope rule.
+PERSON_EXPOSURES = ("1000", "double(size(contracts)) * 500.0")
 
 
 def durations() -> st.SearchStrategy[str]:
@@ -463,33 +470,39 @@ def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
         "title": f"Policy {policy_id}",
         "severity": draw(st.sampled_from(["info", "low", "medium", "high", "critical"])),
         "applies_to": draw(st.sampled_from(CONTRACT_CONDITIONS[:5])),
+        "basis": draw(st.none() | st.sampled_from([basis.value for basis in Basis])),
     }
+    exposure = draw(st.none() | st.sampled_from(EXPOSURES))
     kind = draw(st.sampled_from(["cadence", "information", "responsibility", "rule",
                                  "sanction", "reward", "person-rule"]))  # fmt: skip
     if kind == "cadence":
         return OversightCadence(
             **common, every=draw(durations().filter(lambda d: d not in ("0 days",))),
             grace=draw(durations()), warn_before=draw(durations()),
-            counts_if=draw(st.sampled_from(REVIEW_CONDITIONS)),
+            counts_if=draw(st.sampled_from(REVIEW_CONDITIONS)), exposure=exposure,
         )  # fmt: skip
     if kind == "information":
         return RequiredInformation(
             **common, report=draw(st.sampled_from(["performance", "cost", "billing"])),
             max_age=draw(durations()), grace=draw(durations()),
-            require=draw(st.none() | st.sampled_from(REPORT_CONDITIONS)),
+            require=draw(st.none() | st.sampled_from(REPORT_CONDITIONS)), exposure=exposure,
         )  # fmt: skip
     if kind == "responsibility":
         return PersonalResponsibility(
             **common, role=draw(st.sampled_from(["sro", "contract_manager"])),
             max_vacancy=draw(durations()),
             eligible=draw(st.none() | st.just('has(person.grade) && person.grade != "G7"')),
+            exposure=exposure,
         )  # fmt: skip
     if kind == "rule":
-        return Rule(**common, require=draw(st.sampled_from(CONTRACT_CONDITIONS)))
+        return Rule(
+            **common, require=draw(st.sampled_from(CONTRACT_CONDITIONS)), exposure=exposure
+        )
     if kind == "person-rule":
         return Rule(
             **{**common, "applies_to": "true"}, scope="person",
             require=draw(st.sampled_from(["size(contracts) <= 2", 'has(person.grade)', "true"])),
+            exposure=draw(st.none() | st.sampled_from(PERSON_EXPOSURES)),
         )  # fmt: skip
     effect = Sanction if kind == "sanction" else Reward
     scope = draw(st.sampled_from(["contract", "person"]))

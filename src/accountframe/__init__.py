@@ -15,7 +15,10 @@ from accountframe.assessment import (
     Assessment,
     Consequence,
     ConsequenceStatus,
+    ContractExposure,
+    Exposure,
     Finding,
+    PersonExposure,
     Status,
     Subject,
 )
@@ -44,8 +47,9 @@ from accountframe.evaluation.explanation import Explanation
 from accountframe.evaluation.schedule import ItemStatus, Schedule, ScheduleItem
 from accountframe.framework.duration import Duration
 from accountframe.framework.folder import bundled, load_framework
-from accountframe.framework.framework import Framework, Role
+from accountframe.framework.framework import Framework, ParamNote, Role
 from accountframe.framework.policies import (
+    Basis,
     OversightCadence,
     PersonalResponsibility,
     RequiredInformation,
@@ -97,6 +101,7 @@ __all__ = [
     "AppliedConsequence",
     "Assessment",
     "Assignment",
+    "Basis",
     "CelCompileError",
     "CelError",
     "CelEvaluationError",
@@ -105,10 +110,12 @@ __all__ = [
     "ConsequenceSpell",
     "ConsequenceStatus",
     "Contract",
+    "ContractExposure",
     "Diagnostic",
     "Duration",
     "Effect",
     "Explanation",
+    "Exposure",
     "Finding",
     "Framework",
     "FrameworkError",
@@ -122,8 +129,10 @@ __all__ = [
     "Location",
     "OcdsError",
     "OversightCadence",
+    "ParamNote",
     "Period",
     "Person",
+    "PersonExposure",
     "PersonalResponsibility",
     "Portfolio",
     "PortfolioError",

@@ -456,9 +456,13 @@ def _exposure_failed(message: str) -> str:
 
     >>> _exposure_failed("exposure: definition 'x' failed: no such key")
     "exposure failed: definition 'x' failed: no such key"
+    >>> _exposure_failed("exposure must give a number (got string 'a')")
+    "exposure failed: it must give a number (got string 'a')"
     """
     if message.startswith("exposure failed"):
         return message
+    if message.startswith("exposure must"):  # a value of the wrong type
+        return f"exposure failed: it{message.removeprefix('exposure')}"
     return f"exposure failed: {message.removeprefix('exposure: ')}"
 
 

@@ -495,9 +495,7 @@ def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
             exposure=exposure,
         )  # fmt: skip
     if kind == "rule":
-        return Rule(
-            **common, require=draw(st.sampled_from(CONTRACT_CONDITIONS)), exposure=exposure
-        )
+        return Rule(**common, require=draw(st.sampled_from(CONTRACT_CONDITIONS)), exposure=exposure)
     if kind == "person-rule":
         return Rule(
             **{**common, "applies_to": "true"}, scope="person",

@@ -85,7 +85,7 @@ class Basis(enum.StrEnum):
     `rationale` says why it is a sensible default).
 
     Example:
-        >>> Basis("statute"), [basis.value for basis in Basis][-1]
+        >>> Basis("statute"), Basis.PROPOSED.value
         (<Basis.STATUTE: 'statute'>, 'proposed')
     """
 

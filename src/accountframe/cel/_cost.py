@@ -159,9 +159,7 @@ def size_units(value: Any, limit: int) -> int:
 
 #: Functions whose work grows with their arguments (`call_units`), and those of them that make
 #: a new value (held to the size cap).
-SIZED_CALLS = frozenset(
-    {"contains", "matches", "startsWith", "endsWith", "string", "bytes", "sum"}
-)
+SIZED_CALLS = frozenset({"contains", "matches", "startsWith", "endsWith", "string", "bytes", "sum"})
 MAKING_CALLS = frozenset({"string", "bytes"})
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -350,3 +352,40 @@ def test_the_schema_has_the_facts() -> None:
     assert "decision" in definitions["Review"]["properties"]
     assert {"approved_by", "approved_on"} <= set(definitions["Amendment"]["properties"])
     assert "regime" not in definitions["Contract"].get("required", [])
+
+
+# -- the docs' example ----------------------------------------------------------------------
+
+
+def test_the_policies_page_example_lints_and_judges_the_facts(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "policies.md").read_text()
+    block = re.search(r"```yaml\n(- id: RULE-CHANGE-CONTROL\n.*?)```", text, re.DOTALL)
+    assert block is not None
+    (tmp_path / "framework.yaml").write_text(
+        'framework: facts\nversion: "1"\ntitle: Facts\nroles:\n'
+        "  - {id: accounting_officer}\n  - {id: sro, reports_to: accounting_officer}\n"
+    )
+    (tmp_path / "policies.yaml").write_text("policies:\n" + textwrap.indent(block[1], "  "))
+    loaded = af.load_framework(tmp_path)
+    assert [d.render() for d in af.lint(tmp_path).diagnostics] == []
+    compiled = af.compile(loaded)
+
+    def judged(source: af.Portfolio, as_of: datetime.date) -> dict[str, str]:
+        return {f.policy: f.status.value for f in compiled.evaluate(source, as_of).findings}
+
+    # PCR 2015: the Act's change control does not apply; no decision since the break came
+    # within 18 months (the only decision was on 1 February).
+    assert judged(portfolio(), D(2026, 5, 1)) == {
+        "RULE-CHANGE-CONTROL": "not_applicable",
+        "RULE-EXPIRY": "fail",
+    }
+    decided = dict(FACTS, contracts=[dict(FACTS["contracts"][0], regime="pa2023")])
+    decided["contracts"][0]["reviews"] = [
+        *FACTS["contracts"][0]["reviews"],
+        {"date": "2026-04-20", "forum": "board", "decision": "Do not break"},
+    ]
+    assert judged(portfolio(decided), D(2026, 4, 20)) == {
+        "RULE-CHANGE-CONTROL": "pass",  # the one amendment in effect was approved on 15 April
+        "RULE-EXPIRY": "pass",
+    }
+    assert judged(portfolio(decided), D(2026, 5, 1))["RULE-CHANGE-CONTROL"] == "fail"

@@ -270,9 +270,17 @@ class Amendment:
         metadata=meta("When it was approved; unknown as of an earlier date (see `Contract.view`)."),
     )
 
-    def as_of(self, as_of: datetime.date) -> Amendment:
-        """The amendment as known on `as_of`: an approval dated later is not known yet."""
-        if self.approved_on is not None and self.approved_on > as_of:
+    def known_on(self, day: datetime.date) -> Amendment:
+        """The amendment as known on `day`: an approval dated later is not known yet.
+
+        >>> amendment = Amendment(datetime.date(2026, 3, 1), approved_by="p-ps",
+        ...                       approved_on=datetime.date(2026, 4, 15))
+        >>> amendment.known_on(datetime.date(2026, 4, 1)).approved_by is None
+        True
+        >>> amendment.known_on(datetime.date(2026, 4, 15)) == amendment
+        True
+        """
+        if self.approved_on is not None and self.approved_on > day:
             return attrs.evolve(self, approved_by=None, approved_on=None)
         return self
 
@@ -523,8 +531,8 @@ class Contract:
         return view
 
     def _amendments(self, as_of: datetime.date) -> list[Amendment]:
-        """The amendments dated on or before `as_of`, each as known then (`Amendment.as_of`)."""
-        return [a.as_of(as_of) for a in self.amendments if a.date <= as_of]
+        """The amendments dated on or before `as_of`, each as known then (`Amendment.known_on`)."""
+        return [a.known_on(as_of) for a in self.amendments if a.date <= as_of]
 
     def spent(self, as_of: datetime.date) -> float:
         """The sum of transaction amounts dated on or before `as_of`."""

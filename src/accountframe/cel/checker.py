@@ -558,7 +558,7 @@ def _contains_compatible(container: Type, item: Type) -> bool:
 
 def _summable(values: Type) -> bool:
     """Whether `sum()` can add the elements of `values`: numbers, or unknown (`dyn`) ones."""
-    element = values.element or DYN if values.kind == "list" else DYN
+    element = (values.element or DYN) if values.kind == "list" else DYN
     return element.is_dyn or element.kind in ("int", "uint", "double")
 
 

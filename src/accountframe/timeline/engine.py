@@ -273,7 +273,7 @@ class _Timeline:
         days.update(report.received for report in contract.reports)
         days.update(transaction.date for transaction in contract.transactions)
         days.update(amendment.date for amendment in contract.amendments)
-        # An approval becomes known on its own day (`Amendment.as_of`).
+        # An approval becomes known on its own day (`Amendment.known_on`).
         days.update(a.approved_on for a in contract.amendments if a.approved_on is not None)
         days.update(applied.date for applied in contract.consequences)
         for assignment in contract.assignments:

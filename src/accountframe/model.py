@@ -62,10 +62,12 @@ __all__ = [
     "Assignment",
     "Contract",
     "Effect",
+    "KeyDate",
     "Period",
     "Person",
     "Portfolio",
     "Rating",
+    "Regime",
     "Report",
     "Review",
     "Source",
@@ -104,6 +106,21 @@ class Rating(enum.StrEnum):
     APPROACHING_TARGET = "approaching_target"
     REQUIRES_IMPROVEMENT = "requires_improvement"
     INADEQUATE = "inadequate"
+    OTHER = "other"
+
+
+class Regime(enum.StrEnum):
+    """The procurement regime a contract was let under: it decides which statutory duties bind it.
+
+    A value not listed is an error (with a "did you mean"): a typo would silently take a
+    contract out of its statutory duties. `other` is for any regime not listed.
+    """
+
+    PA2023 = "pa2023"  # Procurement Act 2023
+    PCR2015 = "pcr2015"  # Public Contracts Regulations 2015
+    UCR2016 = "ucr2016"  # Utilities Contracts Regulations 2016
+    CCR2016 = "ccr2016"  # Concession Contracts Regulations 2016
+    DSR2011 = "dsr2011"  # Defence and Security Public Contracts Regulations 2011
     OTHER = "other"
 
 
@@ -186,6 +203,13 @@ class Review:
         default=(), converter=_tuple, metadata=meta("Person ids of those present.")
     )
     notes: str = attrs.field(default="", metadata=meta("Free text."))
+    decision: str | None = attrs.field(
+        default=None,
+        metadata=meta(
+            "The decision the review recorded (e.g. recover the overpayment); absent if none.",
+            nonempty=True,
+        ),
+    )
 
 
 @attrs.frozen
@@ -240,6 +264,41 @@ class Amendment:
     value_change: float | None = attrs.field(
         default=None, metadata=meta("Change to the total value.")
     )
+    approved_by: str | None = attrs.field(
+        default=None, metadata=meta("Person id of whoever approved it.", nonempty=True)
+    )
+    approved_on: datetime.date | None = attrs.field(
+        default=None,
+        metadata=meta("When it was approved; unknown as of an earlier date (see `Contract.view`)."),
+    )
+
+    def known_on(self, day: datetime.date) -> Amendment:
+        """The amendment as known on `day`: an approval dated later is not known yet.
+
+        >>> amendment = Amendment(datetime.date(2026, 3, 1), approved_by="p-ps",
+        ...                       approved_on=datetime.date(2026, 4, 15))
+        >>> amendment.known_on(datetime.date(2026, 4, 1)).approved_by is None
+        True
+        >>> amendment.known_on(datetime.date(2026, 4, 15)) == amendment
+        True
+        """
+        if self.approved_on is not None and self.approved_on > day:
+            return attrs.evolve(self, approved_by=None, approved_on=None)
+        return self
+
+
+@attrs.frozen
+class KeyDate:
+    """A date in the contract's life that calls for a decision: a break, an extension, expiry."""
+
+    kind: str = attrs.field(
+        metadata=meta(
+            "What falls due: break_option, extension_option, expiry, notice_deadline, ...",
+            nonempty=True,
+        )
+    )
+    date: datetime.date = attrs.field(metadata=meta("The day it falls on."))
+    notes: str | None = attrs.field(default=None, metadata=meta("Free text."))
 
 
 @attrs.frozen
@@ -307,6 +366,18 @@ class Contract:
     attributes: dict[str, Any] = attrs.field(
         factory=dict, converter=_dict, metadata=meta("Anything else the body records.")
     )
+    regime: Regime | None = attrs.field(
+        default=None,
+        metadata=meta(
+            "The procurement regime it was let under (pa2023, pcr2015, ucr2016, ccr2016, "
+            "dsr2011, other); absent if not known."
+        ),
+    )
+    key_dates: tuple[KeyDate, ...] = attrs.field(
+        default=(),
+        converter=_tuple,
+        metadata=meta("Breaks, extension options, expiry, notice deadlines: future dates too."),
+    )
 
     def accountable(self, as_of: datetime.date) -> dict[str, str]:
         """Role → person id of each role's current holder on `as_of`.
@@ -351,7 +422,9 @@ class Contract:
         """The contract as plain values for CEL, as of a date (SPEC section 5).
 
         Events dated after `as_of` (reviews, reports received, transactions, amendments,
-        applied consequences, assignments not yet started) are left out; the derived views
+        applied consequences, assignments not yet started) are left out, and so is an
+        amendment's approval dated after it (`approved_by`, `approved_on`); `key_dates` are
+        kept whatever their dates (they are future dates by nature). The derived views
         `accountable`, `latest`, `last_review` and `spent` are added. Dates stay
         `datetime.date` (timestamps in CEL), money is float, enums are their strings, lists and
         maps are always present, and an absent optional value is absent from its map.
@@ -370,7 +443,7 @@ class Contract:
             "reviews": reviews,
             "reports": reports,
             "transactions": [t for t in self.transactions if t.date <= as_of],
-            "amendments": [a for a in self.amendments if a.date <= as_of],
+            "amendments": self._amendments(as_of),
             "consequences": [c for c in self.consequences if c.date <= as_of],
         }
         # plain(self) with the events filtered, without building a filtered Contract.
@@ -429,9 +502,7 @@ class Contract:
                     Transaction, [t for t in self.transactions if t.date <= as_of], stamps
                 )
             elif name == "amendments":
-                value = cel_items(
-                    Amendment, [a for a in self.amendments if a.date <= as_of], stamps
-                )
+                value = cel_items(Amendment, self._amendments(as_of), stamps)
             elif name == "consequences":
                 value = cel_items(
                     AppliedConsequence, [c for c in self.consequences if c.date <= as_of], stamps
@@ -460,6 +531,10 @@ class Contract:
         if "spent" in wanted:
             view["spent"] = cel_plain(self.spent(as_of), stamps)
         return view
+
+    def _amendments(self, as_of: datetime.date) -> list[Amendment]:
+        """The amendments dated on or before `as_of`, each as known then (`Amendment.known_on`)."""
+        return [a.known_on(as_of) for a in self.amendments if a.date <= as_of]
 
     def spent(self, as_of: datetime.date) -> float:
         """The sum of transaction amounts dated on or before `as_of`."""
@@ -682,6 +757,9 @@ def _reference_problems(data: Mapping[str, Any]) -> list[Problem]:
             if isinstance(attendees, list | tuple):
                 for a_index, attendee in enumerate(attendees):
                     person_ref(attendee, (*path, "attendees", a_index), "attendee")
+        for index, amendment in _items(contract, "amendments"):
+            approver = (*base, "amendments", index, "approved_by")
+            person_ref(amendment.get("approved_by"), approver, "approver")
     for index, waiver in _items(data, "waivers"):
         waiver_path = ("waivers", index)
         person_ref(waiver.get("approved_by"), (*waiver_path, "approved_by"), "approver")

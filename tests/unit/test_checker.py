@@ -128,6 +128,28 @@ BROKEN = [
      "<expression>:1:2: af-type: no matching overload for '-' applied to (string)", 2),
     ("result-not-bool", "contract.spent",
      "<expression>:1:1: af-type: require must give a bool (got double)", 1),
+    ("unknown-field-regime", "contract.regmie == 'pa2023'",
+     "<expression>:1:10: af-type: unknown field 'regmie' of contract (did you mean 'regime'?)", 10),
+    ("unknown-field-decision", "contract.reviews.exists(r, has(r.decison))",
+     "<expression>:1:34: af-type: unknown field 'decison' of review (did you mean "
+     "'decision'?)", 34),
+    ("unknown-field-approval", "contract.amendments.all(a, has(a.aproved_by))",
+     "<expression>:1:34: af-type: unknown field 'aproved_by' of amendment (did you mean "
+     "'approved_by'?)", 34),
+    ("unknown-field-key-date", "contract.key_dates.exists(k, k.dat < now)",
+     "<expression>:1:32: af-type: unknown field 'dat' of key_date (did you mean 'date'?)", 32),
+    ("regime-is-a-string", "contract.regime == 1",
+     "<expression>:1:20: af-type: no matching overload for '==' applied to (string, int)", 20),
+    ("sum-of-strings", "sum(contract.reviews.map(r, r.forum)) > 0.0",
+     "<expression>:1:1: af-type: sum() expects a list of numbers (int, uint or double) (got "
+     "list(string))", 1),
+    ("sum-of-a-string", 'sum("x") > 0.0',
+     "<expression>:1:1: af-type: sum() expects (list) (got (string))", 1),
+    ("sum-of-a-double", "sum(contract.spent) > 0.0",
+     "<expression>:1:1: af-type: sum() expects (list) (got (double))", 1),
+    ("sum-is-a-double", "sum(contract.transactions.map(t, t.amount)) > 1",
+     "<expression>:1:47: af-type: no matching overload for '>' applied to (double, int) "
+     "(compare with 1.0)", 47),
 ]  # fmt: skip
 
 
@@ -230,6 +252,17 @@ VALID = [
     "contract.transactions.map(t, t.amount).size() == 0 || contract.spent >= 0.0",
     "is_major",
     "(((((((((contract.strategic)))))))))",
+    'has(contract.regime) && contract.regime in ["pa2023", "pcr2015"]',
+    "contract.reviews.exists(r, has(r.decision) && r.decision != '')",
+    "contract.amendments.all(a, has(a.approved_by) && a.approved_on >= a.date && "
+    "a.approved_by in people)",
+    "contract.key_dates.exists(k, k.kind == 'break_option' && k.date <= add_months(now, 18) && "
+    "!has(k.notes))",
+    "sum(contract.transactions.map(t, t.amount)) == contract.spent",
+    "sum(contract.reviews.map(r, r.attendees.size())) > 1.5",
+    "sum([1, 2u, 0.5]) > 0.0 && sum([]) == 0.0 && contract.reports.map(r, "
+    "r.figures).exists(f, sum([f.billed_units]) > 1.0)",
+    "sum(contract.attributes.amounts) >= 0.0",
 ]
 
 

@@ -54,6 +54,7 @@ from accountframe.model import (
     AppliedConsequence,
     Assignment,
     Contract,
+    KeyDate,
     Person,
     Portfolio,
     Report,
@@ -73,7 +74,7 @@ __all__ = [
 ]
 
 # Record names in messages, where the class name is not what authors write.
-_NAMES = {KPI: "kpi", AppliedConsequence: "consequence"}
+_NAMES = {KPI: "kpi", AppliedConsequence: "consequence", KeyDate: "key_date"}
 
 #: The contract's derived views (`Contract.view`), each typed by its method's return annotation.
 DERIVED = ("accountable", "latest", "last_review", "spent")

@@ -41,10 +41,12 @@ from accountframe.model import (
     Assignment,
     Contract,
     Effect,
+    KeyDate,
     Period,
     Person,
     Portfolio,
     Rating,
+    Regime,
     Report,
     Review,
     Source,
@@ -287,6 +289,7 @@ def _review(draw: st.DrawFn, person_ids: list[str]) -> Review:
         chair=draw(st.none() | chosen),
         attendees=tuple(draw(st.lists(chosen, max_size=3))) if person_ids else (),
         notes=draw(texts()),
+        decision=draw(st.none() | _names()),
     )
 
 
@@ -328,6 +331,7 @@ def contracts(
     start = draw(st.none() | dates())
     end = None if start is None else _ended(start, draw)
     assignments = draw(st.lists(_assignment(person_ids), max_size=4)) if person_ids else []
+    approvers = st.sampled_from(person_ids) if person_ids else st.nothing()
     return Contract(
         id=contract_id or draw(_ids("c-", 1).filter(bool))[0],
         title=draw(_names()),
@@ -356,6 +360,8 @@ def contracts(
                         date=dates(),
                         rationale=texts(),
                         value_change=st.none() | money(),
+                        approved_by=st.none() | approvers,
+                        approved_on=st.none() | dates(),
                     ),
                     max_size=2,
                 )
@@ -376,6 +382,22 @@ def contracts(
             )
         ),
         attributes=draw(free_maps()),
+        regime=draw(st.none() | st.sampled_from(Regime)),
+        key_dates=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        KeyDate,
+                        kind=st.sampled_from(
+                            ["break_option", "extension_option", "expiry", "notice_deadline"]
+                        ),
+                        date=dates(),
+                        notes=st.none() | texts(),
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
     )
 
 
@@ -428,8 +450,17 @@ CONTRACT_CONDITIONS = (
     "size(contract.reviews) > 1",
     "has(contract.accountable.sro)",
     "contract.reports.exists(r, r.verified)",
+    'has(contract.regime) && contract.regime == "pa2023"',
+    "contract.amendments.all(a, has(a.approved_by) && has(a.approved_on))",
+    'contract.key_dates.exists(k, k.kind == "break_option")',
+    "sum(contract.transactions.map(t, t.amount)) <= 1000000.0",
 )
-REVIEW_CONDITIONS = ("true", 'review.forum == "sro_review"', "has(review.chair)")
+REVIEW_CONDITIONS = (
+    "true",
+    'review.forum == "sro_review"',
+    "has(review.chair)",
+    "has(review.decision)",
+)
 REPORT_CONDITIONS = (
     "true",
     "report.verified",

@@ -7,9 +7,9 @@ results may change.
 A contract is looked at again:
 
 - on a *static* day: an event of it becomes visible (a review, a report received, a payment, an
-  amendment, an applied sanction or reward), an assignment starts or ends, or a waiver of it
-  starts or expires. Only then does its value change (its views, holders and waivers), so it
-  is built afresh, and every policy judged;
+  amendment or its approval, an applied sanction or reward), an assignment starts or ends, or
+  a waiver of it starts or expires. Only then does its value change (its views, holders and
+  waivers), so it is built afresh, and every policy judged;
 - on a day its judges named (`judges.DATE_CHANGES`: a due date passed, a vacancy's limit):
   every policy judged, the value reused with the date rebound (`Scopes.rebased`);
 - every day, for the policies whose expressions read the date itself (`Plan.reads_date`) and,
@@ -273,6 +273,8 @@ class _Timeline:
         days.update(report.received for report in contract.reports)
         days.update(transaction.date for transaction in contract.transactions)
         days.update(amendment.date for amendment in contract.amendments)
+        # An approval becomes known on its own day (`Amendment.known_on`).
+        days.update(a.approved_on for a in contract.amendments if a.approved_on is not None)
         days.update(applied.date for applied in contract.consequences)
         for assignment in contract.assignments:
             days.add(assignment.start)

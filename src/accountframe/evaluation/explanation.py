@@ -524,7 +524,15 @@ class _Explainer:
         facts += [
             Fact("last", last),
             Fact("base", values["base"], based_on),
-            Fact("due", due, f"base + {values['every']}"),
+        ]
+        if values.get("period_end") is not None:
+            facts += [
+                Fact("period end", values["period_end"], "the first period end after base"),
+                Fact("due", due, f"period end + {values['within']}"),
+            ]
+        else:
+            facts.append(Fact("due", due, f"base + {values['every']}"))
+        facts += [
             Fact(
                 "warn from", values["warn_from"], f"due - {values['warn_before']}: warn after this"
             ),

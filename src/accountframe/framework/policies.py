@@ -23,6 +23,7 @@ import attrs
 
 from accountframe.errors import did_you_mean
 from accountframe.framework.duration import duration_text
+from accountframe.framework.periods import Periods, to_periods
 from accountframe.load.fields import meta
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ __all__ = [
     "Sanction",
     "Scope",
     "Severity",
+    "duration_texts",
     "nonempty_line",
     "optional_text",
     "text",
@@ -213,15 +215,47 @@ class Policy:
         return "accounting_officer" if self.scope is Scope.PERSON else "sro"
 
 
+def _one_of(policy: OversightCadence | RequiredInformation) -> None:
+    """Exactly one of the rolling duration (`every`, `max_age`) and `periods`."""
+    rolling = policy.rolling
+    given = getattr(policy, rolling) is not None
+    if given == (policy.periods is not None):
+        said = "both" if given else "neither"
+        raise ValueError(
+            f"give exactly one of '{rolling}' (a rolling period) and 'periods' (fixed period "
+            f"ends) (got {said})"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class OversightCadence(Policy):
-    """Senior review at a set frequency: a qualifying review at least every `every`."""
+    """Senior review at a set frequency: a qualifying review at least every `every`.
+
+    With `periods` in place of `every` (fixed-period deadlines): `base` = the latest qualifying
+    review date (not before `contract.start`), else `contract.start`; with neither (e.g. at
+    organisation scope) the finding fails with no due date. `period_end` = the first period
+    end strictly after `base` (an review dated on a period end counts for the period that ends
+    that day); `due` = `period_end` + `within`. Status: `pass` if as_of <= due - warn_before;
+    `warn` if due - warn_before < as_of <= due + grace; `fail` if as_of > due + grace. The
+    evidence adds `period_end`.
+
+    Example:
+        >>> policy = OversightCadence(id="X-1", title="Twice a year", periods={"ends": ["03-31", "09-30"], "within": "30 days"})
+        >>> policy.periods.ends, policy.every
+        (('03-31', '09-30'), None)
+    """  # noqa: E501 - doctest input is one line
 
     kind: ClassVar[str] = "oversight_cadence"
     expressions: ClassVar[dict[str, str]] = {**Policy.expressions, "counts_if": "bool"}
     durations: ClassVar[tuple[str, ...]] = ("every", "grace", "warn_before")
+    #: The rolling duration field that `periods` stands in place of.
+    rolling: ClassVar[str] = "every"
 
-    every: str = attrs.field(validator=duration_text, metadata=meta("How often, e.g. 1 month."))
+    every: str | None = attrs.field(
+        default=None,
+        validator=duration_text,
+        metadata=meta("How often, e.g. 1 month (or give `periods`)."),
+    )
     counts_if: str = attrs.field(
         default="true", validator=text, metadata=meta("CEL bool over `review`: does it count?")
     )
@@ -231,11 +265,37 @@ class OversightCadence(Policy):
     warn_before: str = attrs.field(
         default="0 days", validator=duration_text, metadata=meta("Warn this long before due.")
     )
+    periods: Periods | None = attrs.field(
+        default=None,
+        converter=to_periods,
+        metadata=meta(
+            "Fixed periods in place of `every`: `ends` (MM-DD, every year) and `within` "
+            "(due that long after each period end)."
+        ),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        _one_of(self)
 
 
 @attrs.frozen(kw_only=True)
 class RequiredInformation(Policy):
-    """Information received, fresh and complete: a report of a kind no older than `max_age`."""
+    """Information received, fresh and complete: a report of a kind no older than `max_age`.
+
+    With `periods` in place of `max_age` (fixed-period deadlines): `base` = the latest qualifying
+    report (its `received` date) date (not before `contract.start`), else `contract.start`; with neither (e.g. at
+    organisation scope) the finding fails with no due date. `period_end` = the first period
+    end strictly after `base` (an report (its `received` date) dated on a period end counts for the period that ends
+    that day); `due` = `period_end` + `within`. Status: `pass` if as_of <= due - warn_before;
+    `warn` if due - warn_before < as_of <= due + grace; `fail` if as_of > due + grace. The
+    evidence adds `period_end`.
+
+    Example:
+        >>> policy = RequiredInformation(id="X-1", title="Twice a year", report="notice", periods={"ends": ["03-31", "09-30"], "within": "30 days"})
+        >>> policy.periods.ends, policy.max_age
+        (('03-31', '09-30'), None)
+    """  # noqa: E501 - doctest input is one line
 
     kind: ClassVar[str] = "required_information"
     expressions: ClassVar[dict[str, str]] = {
@@ -244,11 +304,17 @@ class RequiredInformation(Policy):
         "require": "bool",
     }
     durations: ClassVar[tuple[str, ...]] = ("max_age", "grace", "warn_before")
+    #: The rolling duration field that `periods` stands in place of.
+    rolling: ClassVar[str] = "max_age"
 
     report: str = attrs.field(
         validator=nonempty_line, metadata=meta("The report kind, e.g. performance.")
     )
-    max_age: str = attrs.field(validator=duration_text, metadata=meta("Freshness, e.g. 45 days."))
+    max_age: str | None = attrs.field(
+        default=None,
+        validator=duration_text,
+        metadata=meta("Freshness, e.g. 45 days (or give `periods`)."),
+    )
     require: str | None = attrs.field(
         default=None,
         validator=optional_text,
@@ -263,6 +329,18 @@ class RequiredInformation(Policy):
     warn_before: str = attrs.field(
         default="0 days", validator=duration_text, metadata=meta("Warn this long before due.")
     )
+    periods: Periods | None = attrs.field(
+        default=None,
+        converter=to_periods,
+        metadata=meta(
+            "Fixed periods in place of `max_age`: `ends` (MM-DD, every year) and `within` "
+            "(due that long after each period end)."
+        ),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        _one_of(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -362,6 +440,26 @@ class Reward(Consequence):
 
     kind: ClassVar[str] = "reward"
     effect: ClassVar[str] = "reward"
+
+
+def duration_texts(policy: Policy) -> dict[str, str]:
+    """Every duration a policy sets, as written, by field: its duration fields, and for a
+    fixed-period policy `periods.within`.
+
+    Example:
+        >>> duration_texts(OversightCadence(id="C", title="t", periods={"ends": ["03-31"],
+        ...                                                          "within": "params.days"}))
+        {'grace': '0 days', 'warn_before': '0 days', 'periods.within': 'params.days'}
+    """
+    texts = {
+        field: value
+        for field in type(policy).durations
+        if isinstance(value := getattr(policy, field, None), str)
+    }
+    periods = getattr(policy, "periods", None)
+    if isinstance(periods, Periods):
+        texts["periods.within"] = periods.within
+    return texts
 
 
 #: Policy kind name → class.

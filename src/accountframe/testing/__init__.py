@@ -80,6 +80,8 @@ __all__ = [
     "load_tests",
     "money",
     "people",
+    "period_ends",
+    "periods",
     "policies",
     "portfolios",
     "run_tests",
@@ -455,6 +457,23 @@ def durations() -> st.SearchStrategy[str]:
     )
 
 
+def period_ends() -> st.SearchStrategy[list[str]]:
+    """Fixed period ends: one to four distinct `MM-DD` days of the year (never `02-29`),
+    month ends, leap-year neighbours and the year's last day more often than the rest."""
+    days = st.one_of(
+        st.sampled_from(["03-31", "06-30", "09-30", "12-31", "02-28", "03-01", "01-01"]),
+        st.dates(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)).map(
+            lambda day: day.strftime("%m-%d")
+        ),
+    )
+    return st.lists(days, min_size=1, max_size=4, unique=True)
+
+
+def periods() -> st.SearchStrategy[dict[str, Any]]:
+    """`periods` mappings of fixed-period policies: period ends and a `within`."""
+    return st.fixed_dictionaries({"ends": period_ends(), "within": durations()})
+
+
 @st.composite
 def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
     """One policy of any of the six kinds, with valid fields and CEL that compiles."""
@@ -467,15 +486,18 @@ def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
     kind = draw(st.sampled_from(["cadence", "information", "responsibility", "rule",
                                  "sanction", "reward", "person-rule"]))  # fmt: skip
     if kind == "cadence":
+        fixed = draw(st.none() | periods())
         return OversightCadence(
-            **common, every=draw(durations().filter(lambda d: d not in ("0 days",))),
+            **common, periods=fixed,
+            every=None if fixed else draw(durations().filter(lambda d: d not in ("0 days",))),
             grace=draw(durations()), warn_before=draw(durations()),
             counts_if=draw(st.sampled_from(REVIEW_CONDITIONS)),
         )  # fmt: skip
     if kind == "information":
+        fixed = draw(st.none() | periods())
         return RequiredInformation(
             **common, report=draw(st.sampled_from(["performance", "cost", "billing"])),
-            max_age=draw(durations()), grace=draw(durations()),
+            periods=fixed, max_age=None if fixed else draw(durations()), grace=draw(durations()),
             require=draw(st.none() | st.sampled_from(REPORT_CONDITIONS)),
         )  # fmt: skip
     if kind == "responsibility":

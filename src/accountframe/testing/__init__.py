@@ -413,6 +413,9 @@ def portfolios(draw: st.DrawFn, *, max_contracts: int = 4, max_people: int = 5) 
         people=persons,
         contracts=tuple(contract_list),
         waivers=tuple(waivers),
+        # The organisation's own reports and reviews, as a contract's (issue 23).
+        reports=tuple(draw(st.lists(_report(), max_size=3))),
+        reviews=tuple(draw(st.lists(_review(person_ids), max_size=3))),
     )
 
 

@@ -11,6 +11,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import accountframe as af
@@ -308,3 +309,20 @@ def test_the_command_line_checks_and_lints_a_fixed_period_framework(
     err = capsys.readouterr().err
     assert "af-value: C.periods (policies[0]): 'ends' may not hold '02-29'" in err
     assert "Traceback" not in err
+
+
+def test_the_framework_schema_takes_periods_in_place_of_every() -> None:
+    validator = jsonschema.Draft202012Validator(af.framework_schema())
+    policy = {"id": "C", "kind": "oversight_cadence", "title": "T"}
+    fixed = {**policy, "periods": {"ends": ["03-31", "09-30"], "within": "30 days"}}
+    assert list(validator.iter_errors({"policies": [fixed]})) == []
+    assert list(validator.iter_errors({"policies": [{**policy, "every": "1 month"}]})) == []
+    for invalid in (
+        policy,  # neither
+        {**fixed, "every": "1 month"},  # both
+        {**policy, "periods": {"ends": ["3-31"], "within": "1 day"}},
+        {**policy, "periods": {"ends": ["03-31", "03-31"], "within": "1 day"}},
+        {**policy, "periods": {"ends": [], "within": "1 day"}},
+        {**policy, "periods": {"ends": ["03-31"]}},
+    ):
+        assert list(validator.iter_errors({"policies": [invalid]})) != [], invalid

@@ -491,7 +491,13 @@ class Waiver:
     """An approved exception: a policy does not bind a subject for a while."""
 
     policy: str = attrs.field(metadata=meta("Id of the waived policy.", nonempty=True))
-    subject: str = attrs.field(metadata=meta("Contract id or person id.", nonempty=True))
+    subject: str = attrs.field(
+        metadata=meta(
+            "Contract id or person id (or the organisation's name, for an organisation-scope "
+            "policy).",
+            nonempty=True,
+        )
+    )
     reason: str = attrs.field(metadata=meta("Why the waiver was granted.", nonempty=True))
     approved_by: str = attrs.field(metadata=meta("Person id of the approver.", nonempty=True))
     approved_on: datetime.date = attrs.field(metadata=meta("When it was approved."))
@@ -712,7 +718,14 @@ def _reference_problems(data: Mapping[str, Any]) -> list[Problem]:
         waiver_path = ("waivers", index)
         person_ref(waiver.get("approved_by"), (*waiver_path, "approved_by"), "approver")
         subject = waiver.get("subject")
-        if isinstance(subject, str) and subject not in contracts and subject not in people:
+        # The organisation's name is the subject of its organisation-scope findings.
+        organisation = data.get("organisation")
+        if (
+            isinstance(subject, str)
+            and subject not in contracts
+            and subject not in people
+            and subject != organisation
+        ):
             hint = did_you_mean(subject, [*contracts, *people])
             problems.append(
                 Problem(

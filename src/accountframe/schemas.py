@@ -78,7 +78,7 @@ def assessment_schema() -> dict[str, Any]:
 
     defs: dict[str, Any] = {
         "Subject": _closed(
-            {"type": {"enum": ["contract", "person"]}, "id": text},
+            {"type": {"enum": ["contract", "person", "organisation"]}, "id": text},
             doc="What a finding or consequence is about.",
         ),
         "Accountable": _closed(
@@ -199,7 +199,7 @@ def history_schema() -> dict[str, Any]:
 
     defs: dict[str, Any] = {
         "Subject": _closed(
-            {"type": {"enum": ["contract", "person"]}, "id": text},
+            {"type": {"enum": ["contract", "person", "organisation"]}, "id": text},
             doc="What a spell is about.",
         ),
         "Accountable": _closed(

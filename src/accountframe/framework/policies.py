@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from accountframe.errors import did_you_mean
-from accountframe.framework.duration import duration_text
+from accountframe.framework.duration import Duration, duration_text
 from accountframe.framework.periods import Periods, to_periods
 from accountframe.load.fields import meta
 
@@ -44,6 +44,7 @@ __all__ = [
     "Sanction",
     "Scope",
     "Severity",
+    "duration_text_is_nonzero",
     "duration_texts",
     "nonempty_line",
     "optional_text",
@@ -79,10 +80,11 @@ _RANK = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class Scope(enum.StrEnum):
-    """What a policy is evaluated for: each contract, or each person."""
+    """What a policy is evaluated for: each contract, each person, or the organisation once."""
 
     CONTRACT = "contract"
     PERSON = "person"
+    ORGANISATION = "organisation"
 
 
 def text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -179,7 +181,10 @@ class Policy:
     scope: Scope = attrs.field(
         default=Scope.CONTRACT,
         converter=_to_scope,
-        metadata=meta("contract (default) or person (rule, sanction, reward only)."),
+        metadata=meta(
+            "contract (default), person (rule, sanction, reward only) or organisation (one "
+            "subject: the organisation)."
+        ),
     )
     applies_to: str = attrs.field(
         default="true", validator=text, metadata=meta("CEL bool; false gives not_applicable.")
@@ -212,7 +217,15 @@ class Policy:
         """The role that owns this policy's findings when `accountable` is not given."""
         if self.accountable is not None:
             return self.accountable
-        return "accounting_officer" if self.scope is Scope.PERSON else "sro"
+        return "sro" if self.scope is Scope.CONTRACT else "accounting_officer"
+
+
+def duration_text_is_nonzero(text: str) -> bool:
+    """Whether a duration field's text sets a span (a `params.NAME` reference always may)."""
+    try:
+        return Duration.parse(text) != Duration()
+    except ValueError:
+        return True
 
 
 def _one_of(policy: OversightCadence | RequiredInformation) -> None:
@@ -365,10 +378,22 @@ class PersonalResponsibility(Policy):
         metadata=meta("How long the role may stand empty before it fails."),
     )
 
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.scope is Scope.ORGANISATION and duration_text_is_nonzero(self.max_vacancy):
+            raise ValueError(
+                "'max_vacancy' cannot be used with 'scope: organisation': an organisation role "
+                "(portfolio.roles) has a holder but no assignment history, so there is no "
+                "vacancy to time (no holder fails at once)"
+            )
+
     def default_accountable(self, roles: Sequence[Role]) -> str:
-        """The role that `role` reports to (the holder cannot own their own absence)."""
+        """The role that `role` reports to (the holder cannot own their own absence); at
+        organisation scope, `accounting_officer`."""
         if self.accountable is not None:
             return self.accountable
+        if self.scope is Scope.ORGANISATION:  # an organisation role: as any organisation policy
+            return "accounting_officer"
         reports_to = {role.id: role.reports_to for role in roles}
         return reports_to.get(self.role) or "accounting_officer"
 

@@ -13,18 +13,19 @@ import datetime
 from accountframe.compiler.compiler import CompiledPolicy
 from accountframe.evaluation.judges.base import Judging, Outcome
 from accountframe.evaluation.judges.freshness import (
+    NO_START_ORGANISATION,
     days_overdue,
     freshness,
     period_end,
     status_changes,
 )
-from accountframe.evaluation.scope import ContractScope
+from accountframe.evaluation.scope import EventScope
 from accountframe.framework.policies import OversightCadence
 
 __all__ = ["changes", "judge"]
 
 
-def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Outcome:
+def judge(policy: CompiledPolicy, scope: EventScope, judging: Judging) -> Outcome:
     """The cadence finding for a contract."""
     kind = policy.policy
     assert isinstance(kind, OversightCadence)
@@ -36,19 +37,23 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
     counted = expressions.counted(policy, scope, "review", reviews, canonical, items)
     dates = [review.date for review in counted]
     periods = kind.periods
+    # The organisation has no start date: no qualifying event fails (SPEC section 4).
+    start = scope.contract.start if scope.contract is not None else None
+    no_start = "no contract start date" if scope.contract is not None else NO_START_ORGANISATION
     status, due, message = freshness(
         policy.durations,
         "every",
         dates,
-        scope.contract.start,
+        start,
         "review",
         judging.as_of,
         observer,
         periods,
+        no_start,
     )
     observer.note("freshness_result", status=status, message=message)
     # `period_end` only with fixed periods: a rolling cadence's evidence is as it always was.
-    fixed = {"period_end": period_end(periods, dates, scope.contract.start)} if periods else {}
+    fixed = {"period_end": period_end(periods, dates, start)} if periods else {}
     evidence = {
         "last": max(dates) if dates else None,
         **fixed,

@@ -28,9 +28,18 @@ from accountframe.evaluation.observer import Observer
 from accountframe.framework.duration import Duration
 from accountframe.framework.periods import Periods
 
-__all__ = ["base_date", "days_overdue", "freshness", "period_end", "status_changes"]
+__all__ = [
+    "NO_START_ORGANISATION",
+    "base_date",
+    "days_overdue",
+    "freshness",
+    "period_end",
+    "status_changes",
+]
 
 _PASS, _WARN, _FAIL = Status.PASS, Status.WARN, Status.FAIL
+#: What is missing besides an event at organisation scope (there is no date to count from).
+NO_START_ORGANISATION = "the organisation has no start date to count from"
 
 
 def freshness(
@@ -42,6 +51,7 @@ def freshness(
     as_of: datetime.date,
     observer: Observer,
     periods: Periods | None = None,
+    no_start: str = "no contract start date",
 ) -> tuple[Status, datetime.date | None, str]:
     """(status, due, message) for events dated `events` (those that count) as of `as_of`.
 
@@ -56,12 +66,13 @@ def freshness(
         observer: Told the computation (`freshness`).
         periods: Fixed periods, for a policy that gives them in place of `every`: then
             `due` = the first period end strictly after `base`, plus `durations["within"]`.
+        no_start: What the message says is missing besides an event, when neither is there.
     """
     last = max(events) if events else None
     base = base_date(last, start)
     if base is None:
         observer.note("freshness", last=None, start=None, base=None)
-        return _FAIL, None, f"no {what} on record and no contract start date"
+        return _FAIL, None, f"no {what} on record and {no_start}"
     period_end = periods.period_end_after(base) if periods is not None else None
     if period_end is not None:
         due = durations["within"].after(period_end)

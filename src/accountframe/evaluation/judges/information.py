@@ -17,18 +17,19 @@ from accountframe.assessment import Status
 from accountframe.compiler.compiler import CompiledPolicy
 from accountframe.evaluation.judges.base import Judging, Outcome
 from accountframe.evaluation.judges.freshness import (
+    NO_START_ORGANISATION,
     days_overdue,
     freshness,
     period_end,
     status_changes,
 )
-from accountframe.evaluation.scope import ContractScope
+from accountframe.evaluation.scope import EventScope
 from accountframe.framework.policies import RequiredInformation
 
 __all__ = ["changes", "judge"]
 
 
-def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Outcome:
+def judge(policy: CompiledPolicy, scope: EventScope, judging: Judging) -> Outcome:
     """The information finding for a contract."""
     kind = policy.policy
     assert isinstance(kind, RequiredInformation)
@@ -40,15 +41,19 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
     dates = [report.received for report in counted]
     what = f"{kind.report} report"
     periods = kind.periods
+    # The organisation has no start date: no qualifying event fails (SPEC section 4).
+    start = scope.contract.start if scope.contract is not None else None
+    no_start = "no contract start date" if scope.contract is not None else NO_START_ORGANISATION
     status, due, message = freshness(
         policy.durations,
         "max_age",
         dates,
-        scope.contract.start,
+        start,
         what,
         judging.as_of,
         observer,
         periods,
+        no_start,
     )
     observer.note("freshness_result", status=status, message=message)
     failed_check = "freshness" if status is not Status.PASS else None
@@ -82,7 +87,7 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
                 message = f"{message}; {failing}"
             status = Status.FAIL
     # `period_end` only with fixed periods: a rolling policy's evidence is as it always was.
-    fixed = {"period_end": period_end(periods, dates, scope.contract.start)} if periods else {}
+    fixed = {"period_end": period_end(periods, dates, start)} if periods else {}
     evidence = {
         "last_received": max(dates) if dates else None,
         **fixed,

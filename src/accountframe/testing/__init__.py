@@ -433,6 +433,17 @@ CONTRACT_CONDITIONS = (
     "has(contract.accountable.sro)",
     "contract.reports.exists(r, r.verified)",
 )
+#: Boolean CEL conditions at organisation scope (over `organisation` and `contracts`).
+ORGANISATION_CONDITIONS = (
+    "true",
+    "size(contracts) > 1",
+    'contracts.exists(c, c.stage == "live")',
+    "size(organisation.reviews) > 0",
+    "has(organisation.latest.performance)",
+    'organisation.last_review.exists(f, f == "board")',
+    "has(organisation.roles.accounting_officer)",
+    "organisation.reviews.exists(r, r.date > add_months(now, -3))",
+)
 REVIEW_CONDITIONS = ("true", 'review.forum == "sro_review"', "has(review.chair)")
 REPORT_CONDITIONS = (
     "true",
@@ -488,6 +499,10 @@ def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
     }
     kind = draw(st.sampled_from(["cadence", "information", "responsibility", "rule",
                                  "sanction", "reward", "person-rule"]))  # fmt: skip
+    if kind != "person-rule" and draw(st.integers(min_value=0, max_value=4)) == 0:
+        # One in five at organisation scope (issue 23): its own variables, no definitions.
+        common["scope"] = "organisation"
+        common["applies_to"] = draw(st.sampled_from(ORGANISATION_CONDITIONS[:4]))
     if kind == "cadence":
         fixed = draw(st.none() | periods())
         return OversightCadence(
@@ -503,21 +518,29 @@ def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
             periods=fixed, max_age=None if fixed else draw(durations()), grace=draw(durations()),
             require=draw(st.none() | st.sampled_from(REPORT_CONDITIONS)),
         )  # fmt: skip
+    organisation = common.get("scope") == "organisation"
     if kind == "responsibility":
         return PersonalResponsibility(
-            **common, role=draw(st.sampled_from(["sro", "contract_manager"])),
-            max_vacancy=draw(durations()),
+            **common,
+            role=draw(st.sampled_from(["accounting_officer", "commercial_lead"]
+                                      if organisation else ["sro", "contract_manager"])),
+            max_vacancy="0 days" if organisation else draw(durations()),
             eligible=draw(st.none() | st.just('has(person.grade) && person.grade != "G7"')),
         )  # fmt: skip
     if kind == "rule":
-        return Rule(**common, require=draw(st.sampled_from(CONTRACT_CONDITIONS)))
+        conditions = ORGANISATION_CONDITIONS if organisation else CONTRACT_CONDITIONS
+        return Rule(**common, require=draw(st.sampled_from(conditions)))
     if kind == "person-rule":
         return Rule(
             **{**common, "applies_to": "true"}, scope="person",
             require=draw(st.sampled_from(["size(contracts) <= 2", 'has(person.grade)', "true"])),
         )  # fmt: skip
     effect = Sanction if kind == "sanction" else Reward
-    scope = draw(st.sampled_from(["contract", "person"]))
+    scope = (
+        "organisation"
+        if common.pop("scope", None)
+        else draw(st.sampled_from(["contract", "person"]))
+    )
     if scope == "person":
         common["applies_to"] = "true"  # no `contract` in person scope
     return effect(

@@ -287,6 +287,8 @@ def reading(framework: Framework, policy: Policy) -> str | None:
     """
     subject = "person" if policy.scope.value == "person" else "contract"
     text = policy.applies_to.strip()
+    if policy.scope.value == "organisation":
+        return "The organisation (once)." if text == "true" else None
     if text == "true":
         return f"Every {subject}."
     titles = framework.definition_titles
@@ -600,7 +602,12 @@ def _policy_page(framework: Framework, policy: Policy, cases: Sequence[PolicyTes
         ("Kind", f"{code(policy.kind)}: {_KIND_PURPOSE[policy.kind]}"),
         ("Severity", policy.severity.value),
         ("Accountable", _accountable(framework, policy)),
-        ("Scope", f"each {policy.scope.value}"),
+        (
+            "Scope",
+            "the organisation (once)"
+            if policy.scope.value == "organisation"
+            else f"each {policy.scope.value}",
+        ),
     ]
     if isinstance(policy, RequiredInformation):
         facts.append(("Report", code(policy.report)))

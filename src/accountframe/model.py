@@ -75,6 +75,8 @@ __all__ = [
     "Transaction",
     "Value",
     "Waiver",
+    "last_reviews",
+    "latest_reports",
 ]
 
 PORTFOLIO_FORMAT = "portfolio/1"
@@ -311,6 +313,30 @@ class AppliedConsequence:
     amount: float | None = attrs.field(default=None, metadata=meta("Money involved, if any."))
 
 
+def latest_reports(reports: Iterable[Report], as_of: datetime.date) -> dict[str, Report]:
+    """Report kind → the latest of `reports` of that kind received on or before `as_of`; on
+    equal dates the one listed later (a contract's `latest`, the organisation's)."""
+    latest: dict[str, Report] = {}
+    for report in reports:
+        if report.received <= as_of:
+            held = latest.get(report.kind)
+            if held is None or report.received >= held.received:
+                latest[report.kind] = report
+    return latest
+
+
+def last_reviews(reviews: Iterable[Review], as_of: datetime.date) -> dict[str, Review]:
+    """Forum → the latest of `reviews` of that forum on or before `as_of`; on equal dates the
+    one listed later (a contract's `last_review`, the organisation's)."""
+    last: dict[str, Review] = {}
+    for review in reviews:
+        if review.date <= as_of:
+            held = last.get(review.forum)
+            if held is None or review.date >= held.date:
+                last[review.forum] = review
+    return last
+
+
 def _accountable_holders(
     assignments: Iterable[Assignment], as_of: datetime.date
 ) -> dict[str, Assignment]:
@@ -400,23 +426,11 @@ class Contract:
 
         On equal dates the report listed later wins.
         """
-        latest: dict[str, Report] = {}
-        for report in self.reports:
-            if report.received <= as_of:
-                held = latest.get(report.kind)
-                if held is None or report.received >= held.received:
-                    latest[report.kind] = report
-        return latest
+        return latest_reports(self.reports, as_of)
 
     def last_review(self, as_of: datetime.date) -> dict[str, Review]:
         """Forum → the latest review of that forum on or before `as_of` (later listed on a tie)."""
-        last: dict[str, Review] = {}
-        for review in self.reviews:
-            if review.date <= as_of:
-                held = last.get(review.forum)
-                if held is None or review.date >= held.date:
-                    last[review.forum] = review
-        return last
+        return last_reviews(self.reviews, as_of)
 
     def view(self, as_of: datetime.date) -> dict[str, Any]:
         """The contract as plain values for CEL, as of a date (SPEC section 5).
@@ -554,7 +568,13 @@ class Waiver:
     """An approved exception: a policy does not bind a subject for a while."""
 
     policy: str = attrs.field(metadata=meta("Id of the waived policy.", nonempty=True))
-    subject: str = attrs.field(metadata=meta("Contract id or person id.", nonempty=True))
+    subject: str = attrs.field(
+        metadata=meta(
+            "Contract id or person id (or the organisation's name, for an organisation-scope "
+            "policy).",
+            nonempty=True,
+        )
+    )
     reason: str = attrs.field(metadata=meta("Why the waiver was granted.", nonempty=True))
     approved_by: str = attrs.field(metadata=meta("Person id of the approver.", nonempty=True))
     approved_on: datetime.date = attrs.field(metadata=meta("When it was approved."))
@@ -616,6 +636,18 @@ class Portfolio:
             code="af-value",
         ),
     )
+    reports: tuple[Report, ...] = attrs.field(
+        default=(),
+        converter=_tuple,
+        metadata=meta(
+            "Information the organisation itself received or published (not per contract)."
+        ),
+    )
+    reviews: tuple[Review, ...] = attrs.field(
+        default=(),
+        converter=_tuple,
+        metadata=meta("Senior oversight of the organisation as a whole (not of one contract)."),
+    )
 
     @classmethod
     def from_dict(cls, data: Any) -> Portfolio:
@@ -661,6 +693,23 @@ class Portfolio:
         True
         """
         return portfolio_digest(self, Portfolio)
+
+    def latest(self, as_of: datetime.date) -> dict[str, Report]:
+        """The organisation's own reports: kind → the latest received on or before `as_of`
+        (the one listed later on equal dates), as a contract's `latest` is.
+
+        >>> book = Portfolio.from_dict({"organisation": "A", "reports": [
+        ...     {"kind": "notice", "received": "2026-04-20"},
+        ...     {"kind": "notice", "received": "2026-10-20"}]})
+        >>> book.latest(datetime.date(2026, 6, 1))["notice"].received
+        datetime.date(2026, 4, 20)
+        """
+        return latest_reports(self.reports, as_of)
+
+    def last_review(self, as_of: datetime.date) -> dict[str, Review]:
+        """The organisation's own reviews: forum → the latest on or before `as_of` (the one
+        listed later on equal dates), as a contract's `last_review` is."""
+        return last_reviews(self.reviews, as_of)
 
     def people_view(self) -> dict[str, dict[str, Any]]:
         """People as plain values for CEL: person id → person map (SPEC section 5 `people`)."""
@@ -746,25 +795,38 @@ def _reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     if isinstance(roles, Mapping):
         for role, holder in roles.items():
             person_ref(holder, ("roles", str(role)), "role holder")
-    for c_index, contract in _items(data, "contracts"):
-        base = ("contracts", c_index)
-        for index, assignment in _items(contract, "assignments"):
-            person_ref(assignment.get("person"), (*base, "assignments", index, "person"), "person")
-        for index, review in _items(contract, "reviews"):
+
+    def review_refs(holder: Mapping[str, Any], base: tuple[str | int, ...]) -> None:
+        for index, review in _items(holder, "reviews"):
             path = (*base, "reviews", index)
             person_ref(review.get("chair"), (*path, "chair"), "chair")
             attendees = review.get("attendees")
             if isinstance(attendees, list | tuple):
                 for a_index, attendee in enumerate(attendees):
                     person_ref(attendee, (*path, "attendees", a_index), "attendee")
+
+    for c_index, contract in _items(data, "contracts"):
+        base = ("contracts", c_index)
+        for index, assignment in _items(contract, "assignments"):
+            person_ref(assignment.get("person"), (*base, "assignments", index, "person"), "person")
+        review_refs(contract, base)
         for index, amendment in _items(contract, "amendments"):
             approver = (*base, "amendments", index, "approved_by")
             person_ref(amendment.get("approved_by"), approver, "approver")
+    # The organisation's own reviews: a chair or attendee must be known, as on a contract.
+    review_refs(data, ())
     for index, waiver in _items(data, "waivers"):
         waiver_path = ("waivers", index)
         person_ref(waiver.get("approved_by"), (*waiver_path, "approved_by"), "approver")
         subject = waiver.get("subject")
-        if isinstance(subject, str) and subject not in contracts and subject not in people:
+        # The organisation's name is the subject of its organisation-scope findings.
+        organisation = data.get("organisation")
+        if (
+            isinstance(subject, str)
+            and subject not in contracts
+            and subject not in people
+            and subject != organisation
+        ):
             hint = did_you_mean(subject, [*contracts, *people])
             problems.append(
                 Problem(

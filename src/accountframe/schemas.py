@@ -81,7 +81,7 @@ def assessment_schema() -> dict[str, Any]:
 
     defs: dict[str, Any] = {
         "Subject": _closed(
-            {"type": {"enum": ["contract", "person"]}, "id": text},
+            {"type": {"enum": ["contract", "person", "organisation"]}, "id": text},
             doc="What a finding or consequence is about.",
         ),
         "Accountable": _closed(
@@ -236,7 +236,7 @@ def history_schema() -> dict[str, Any]:
 
     defs: dict[str, Any] = {
         "Subject": _closed(
-            {"type": {"enum": ["contract", "person"]}, "id": text},
+            {"type": {"enum": ["contract", "person", "organisation"]}, "id": text},
             doc="What a spell is about.",
         ),
         "Accountable": _closed(
@@ -354,7 +354,17 @@ def framework_schema() -> dict[str, Any]:
             body["properties"][field]["description"] += (
                 " A duration: '30 days', '2 weeks', '1 month', '1 year', 'P1M' or params.NAME."
             )
+        rolling = getattr(cls, "rolling", None)
+        if rolling is not None:
+            # A deadline is given one way: a rolling duration or fixed periods, never both.
+            body["oneOf"] = [{"required": [rolling]}, {"required": ["periods"]}]
         definitions[cls.__name__] = body
+    ends = definitions["Periods"]["properties"]["ends"]
+    ends.update(minItems=1, uniqueItems=True)
+    ends["items"]["pattern"] = "^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    definitions["Periods"]["properties"]["within"]["description"] += (
+        " A duration: '30 days', '2 weeks', '1 month', '1 year', 'P1M' or params.NAME."
+    )
     definitions["Policy"] = {
         "description": "One policy: one of the six kinds, chosen by `kind`.",
         "oneOf": [{"$ref": f"#/$defs/{cls.__name__}"} for cls in KINDS.values()],

@@ -323,6 +323,14 @@ def judge_one(
     recorder = Recorder()
     run = Run(plan, portfolio, as_of, observer=recorder, since=since)
     subjects = {scope.subject.id: scope for scope in run.subjects(policy)}
+    organisation = policy.policy.scope is Scope.ORGANISATION
+    if organisation and subject_id == "organisation":  # the word, as well as its name
+        subject_id = portfolio.organisation
+    if organisation and subject_id not in subjects:
+        raise UsageError(
+            f"{policy_id} is about the organisation: give its name "
+            f"({portfolio.organisation!r}) or the word 'organisation' (got {subject_id!r})"
+        )
     if subject_id not in subjects:
         scope, other = ("person", "contract")
         if policy.policy.scope is not Scope.PERSON:
@@ -339,7 +347,12 @@ def judge_one(
     bound = subject.bound
     if isinstance(policy.policy, ConsequencePolicy):
         findings = list(Run(plan, portfolio, as_of).assessment().findings)
-        result = run.consequence(policy, subject, FindingsIndex(findings)(subject.subject))
+        relevant = (
+            [f for f in findings if f.subject.type == "organisation"]
+            if organisation
+            else FindingsIndex(findings)(subject.subject)
+        )
+        result = run.consequence(policy, subject, relevant)
         seen: list[dict[str, Any]] = next(
             (step.values["findings"] for step in recorder.steps if step.name == "findings"), []
         )
@@ -532,7 +545,15 @@ class _Explainer:
         facts += [
             Fact("last", last),
             Fact("base", values["base"], based_on),
-            Fact("due", due, f"base + {values['every']}"),
+        ]
+        if values.get("period_end") is not None:
+            facts += [
+                Fact("period end", values["period_end"], "the first period end after base"),
+                Fact("due", due, f"period end + {values['within']}"),
+            ]
+        else:
+            facts.append(Fact("due", due, f"base + {values['every']}"))
+        facts += [
             Fact(
                 "warn from", values["warn_from"], f"due - {values['warn_before']}: warn after this"
             ),

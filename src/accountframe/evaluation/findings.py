@@ -310,6 +310,10 @@ class FindingsIndex:
                 if person is not None and person != subject.id:
                     about_people[person].append(finding)
                     maps_people[person].append(made)
+            elif subject.type == "organisation":  # about no contract: its accountable person's
+                if person is not None:
+                    about_people[person].append(finding)
+                    maps_people[person].append(made)
             else:
                 if wanted is None or subject.id in wanted:
                     about[subject.id].append(finding)

@@ -3,7 +3,8 @@
 A `Run` does the work in two halves. `part` does everything that needs only one contract at a
 time: the contract-scope findings and the contract-scope consequences (whose `findings` are
 the findings about that contract). `assessment` then does what needs the whole portfolio: the
-person-scope findings and consequences, unused waivers and the summary. `part` can run over
+organisation-scope and person-scope findings and consequences, unused waivers and the
+summary. `part` can run over
 chunks of contracts in other processes (`evaluation.pool`), with the same result.
 
 Around each judge (`evaluation.judges`) the run applies what is the same for every kind: who
@@ -128,6 +129,8 @@ class Run:
             (i, p) for i, p in positions if _scope(p) is PolicyScope.CONTRACT and _consequence(p)
         ]
         self.person_policies = [(i, p) for i, p in positions if _scope(p) is PolicyScope.PERSON]
+        organisation = PolicyScope.ORGANISATION
+        self.organisation_policies = [(i, p) for i, p in positions if _scope(p) is organisation]
         counts = collections.Counter(contract.id for contract in portfolio.contracts)
         #: Contract ids listed more than once (possible in a portfolio built in Python): their
         #: `findings` are the findings of every contract with that id.
@@ -293,6 +296,8 @@ class Run:
         if policy.policy.scope is PolicyScope.PERSON:
             for person in self.portfolio.people:
                 yield self.scopes.person(person)
+        elif policy.policy.scope is PolicyScope.ORGANISATION:
+            yield self.scopes.organisation()
         else:
             for contract in self.portfolio.contracts:
                 yield self.scopes.contract(contract)
@@ -380,9 +385,10 @@ class Run:
                 placed[index].extend(made)
             positions.extend(part.positions)
             self.waivers.used |= part.used_waivers
+        organised = self.organisation_findings(by_policy)
         findings = self.in_policy_order(by_policy)
         if self.keep_finding_values:
-            for index, policy in self.person_policies:
+            for index, policy in self.person_policies + self.organisation_policies:
                 if not _consequence(policy):
                     maps_by_policy[index] = self.maps(by_policy[index])
         # Asked for below: contracts whose id is repeated (the others were done by `part`),
@@ -412,6 +418,11 @@ class Run:
                                      relevant.maps(scope.subject))
                     for scope in people
                 ]  # fmt: skip
+        for index, policy in self.organisation_policies:
+            if _consequence(policy):
+                consequences_by_policy[index] = [
+                    self.consequence(policy, self.scopes.organisation(), organised)
+                ]
         framework = self.plan.framework
         return Assessment(
             framework=framework.name,
@@ -426,6 +437,17 @@ class Run:
             consequences=tuple(self.in_policy_order(consequences_by_policy)),
             waivers_unused=tuple(self.waivers.unused(policy.id for policy in self.plan.policies)),
         )
+
+    def organisation_findings(self, by_policy: dict[int, list[Finding]]) -> list[Finding]:
+        """The organisation-scope findings, one a policy, added to `by_policy`; gives them in
+        policy order: the organisation's sanctions and rewards see them as `findings`."""
+        made: list[Finding] = []
+        for index, policy in self.organisation_policies:
+            if not _consequence(policy):
+                finding = self.finding(policy, self.scopes.organisation())
+                by_policy[index] = [finding]
+                made.append(finding)
+        return made
 
     def repeated_consequences(
         self, placed: dict[int, list[Consequence]], relevant: FindingsIndex

@@ -50,7 +50,14 @@ from accountframe.framework.framework import (
     is_long_param,
     look_back_duration,
 )
-from accountframe.framework.policies import IDENTIFIER, KINDS, RESERVED, Policy
+from accountframe.framework.periods import Periods
+from accountframe.framework.policies import (
+    IDENTIFIER,
+    KINDS,
+    RESERVED,
+    Policy,
+    duration_texts,
+)
 from accountframe.load.documents import Document, LoadLimits
 from accountframe.load.fields import Path, Problem, describe
 from accountframe.load.structure import structure
@@ -206,6 +213,12 @@ class PolicyReader:
             return None
         cls = KINDS[kind]
         data = {key: value for key, value in item.items() if key != "kind"}
+        rolling = getattr(cls, "rolling", None)
+        if rolling is not None and data.get(rolling) is None and data.get("periods") is None:
+            # Said as it always was (`periods` is the other way to give the deadline); a
+            # stand-in keeps the policy from being reported twice.
+            self.report(document, "af-missing", f"missing required key '{rolling}'", path)
+            data[rolling] = "0 days"
         for field in cls.durations:
             if data.get(field) is not None and not self.duration(
                 document, cls, field, data[field], (*path, field), params
@@ -214,6 +227,16 @@ class PolicyReader:
                 # whatever it named still counts as used.
                 self.collector.mentioned.update(mentioned_names(data[field]))
                 data[field] = "0 days"
+        periods = data.get("periods")
+        if (
+            isinstance(periods, Mapping)
+            and periods.get("within") is not None
+            and not self.duration(
+                document, Periods, "within", periods["within"], (*path, "periods", "within"), params
+            )
+        ):
+            self.collector.mentioned.update(mentioned_names(periods["within"]))
+            data["periods"] = {**periods, "within": "0 days"}
         policy, problems = structure(cls, data, path)
         self.collector.structure_problems(document, data, problems, path)
         if policy is None:
@@ -226,7 +249,7 @@ class PolicyReader:
     def duration(
         self,
         document: Document,
-        cls: type[Policy],
+        cls: type[Policy] | type[Periods],
         field: str,
         value: Any,
         path: Path,
@@ -551,8 +574,7 @@ class Composer:
         if self.base is None:
             return
         for policy in self.base.policies:
-            for field in type(policy).durations:
-                value = getattr(policy, field)
+            for field, value in duration_texts(policy).items():
                 name = param_reference(value) if isinstance(value, str) else None
                 if name is None or name not in header.params:
                     continue

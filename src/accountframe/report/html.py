@@ -85,6 +85,8 @@ OPTIONAL_SECTIONS: dict[str, tuple[str, str]] = {"money": ("Money at stake", "wo
 KINDS = ("oversight_cadence", "required_information", "personal_responsibility", "rule")
 #: Bars in the days-overdue chart at most; the table below it lists every one.
 MAX_OVERDUE_BARS = 30
+#: The heatmap's column of the organisation's own findings (organisation scope).
+_ORGANISATION_COLUMN = "(organisation)"
 #: Contracts (columns) in the heatmap at most: those with the most exceptions.
 MAX_HEATMAP_CONTRACTS = 40
 #: People in the failures chart at most, in "worst first" order.
@@ -432,7 +434,11 @@ def _kind_chart(assessment: Assessment) -> str:
 
 
 def _heatmap(assessment: Assessment, titles: Mapping[str, str]) -> str:
-    grid = assessment.by_contract()
+    grid = dict(assessment.by_contract())
+    # The organisation's own findings (organisation scope) are a column of their own, first.
+    organisation = [f for f in assessment.findings if f.subject.type == "organisation"]
+    if organisation and _ORGANISATION_COLUMN not in grid:
+        grid = {_ORGANISATION_COLUMN: organisation, **grid}
     contracts = list(grid)
     policies: list[str] = []
     for findings in grid.values():
@@ -440,7 +446,7 @@ def _heatmap(assessment: Assessment, titles: Mapping[str, str]) -> str:
             if finding.policy not in policies:
                 policies.append(finding.policy)
     cells: dict[tuple[str, str], Finding] = {
-        (f.policy, f.subject.id): f for findings in grid.values() for f in findings
+        (f.policy, column): f for column, findings in grid.items() for f in findings
     }
     heading = "Contracts × policies"  # noqa: RUF001 (the multiplication sign is meant)
     rows = [

@@ -40,6 +40,7 @@ from accountframe import atomic
 from accountframe.errors import UsageError
 from accountframe.framework.duration import Duration, param_reference
 from accountframe.framework.framework import Framework
+from accountframe.framework.periods import Periods
 from accountframe.framework.policies import (
     KINDS,
     Consequence,
@@ -47,6 +48,7 @@ from accountframe.framework.policies import (
     PersonalResponsibility,
     Policy,
     RequiredInformation,
+    duration_texts,
 )
 from accountframe.lint import title_drift
 from accountframe.sanitise import markdown_inline, terminal
@@ -80,6 +82,7 @@ _FIELD_LABELS = {
     "max_age": "No older than",
     "max_vacancy": "May stand empty for",
     "within": "Must be applied within",
+    "periods.within": "Due after each period end within",
 }
 _EXPRESSION_LABELS = {
     "counts_if": "What counts",
@@ -222,9 +225,8 @@ def _params_used(framework: Framework, policy: Policy) -> list[str]:
     texts = list(_expressions(policy).values())
     texts += [framework.definitions[name] for name in _definitions_used(framework, texts)]
     names = {name for text in texts for name in _PARAM_USE.findall(text)}
-    for field in type(policy).durations:
-        value = getattr(policy, field, None)
-        reference = param_reference(value) if isinstance(value, str) else None
+    for value in duration_texts(policy).values():
+        reference = param_reference(value)
         if reference is not None:
             names.add(reference)
     return [name for name in framework.params if name in names]
@@ -250,16 +252,25 @@ def resolved_duration(framework: Framework, text: str) -> str:
 def _durations(framework: Framework, policy: Policy) -> list[tuple[str, str, str]]:
     """(label, value, where it comes from) for each duration the policy sets."""
     rows = []
-    for field in type(policy).durations:
-        value = getattr(policy, field, None)
-        if not isinstance(value, str):
-            continue
+    for field, value in duration_texts(policy).items():
         if field in ("grace", "warn_before", "max_vacancy") and _is_zero(framework, value):
             continue
         name = param_reference(value)
         origin = code(f"params.{name}") if name is not None else "written in the policy"
         rows.append((_FIELD_LABELS[field], resolved_duration(framework, value), origin))
+    periods = getattr(policy, "periods", None)
+    if isinstance(periods, Periods):
+        rows.insert(
+            0, ("Period ends (every year)", ", ".join(periods.ends), "written in the policy")
+        )
     return rows
+
+
+def _how_often(framework: Framework, rolling: str | None, periods: Periods | None) -> str:
+    """A rolling duration as people read it, or fixed periods: `within 30 days of 03-31, 09-30`."""
+    if periods is not None:
+        return f"within {resolved_duration(framework, periods.within)} of {', '.join(periods.ends)}"
+    return resolved_duration(framework, rolling or "0 days")
 
 
 def _is_zero(framework: Framework, text: str) -> bool:
@@ -285,6 +296,8 @@ def reading(framework: Framework, policy: Policy) -> str | None:
     """
     subject = "person" if policy.scope.value == "person" else "contract"
     text = policy.applies_to.strip()
+    if policy.scope.value == "organisation":
+        return "The organisation (once)." if text == "true" else None
     if text == "true":
         return f"Every {subject}."
     titles = framework.definition_titles
@@ -487,7 +500,7 @@ def _reviews(framework: Framework) -> str:
         (
             _accountable(framework, policy),
             _title(framework, policy),
-            resolved_duration(framework, policy.every),
+            _how_often(framework, policy.every, policy.periods),
             "" if _is_zero(framework, policy.grace) else resolved_duration(framework, policy.grace),
             _link(policy.id),
         )
@@ -505,7 +518,7 @@ def _reviews(framework: Framework) -> str:
             _accountable(framework, policy),
             code(policy.report),
             _title(framework, policy),
-            resolved_duration(framework, policy.max_age),
+            _how_often(framework, policy.max_age, policy.periods),
             _link(policy.id),
         )
         for policy in information
@@ -614,7 +627,12 @@ def _policy_page(framework: Framework, policy: Policy, cases: Sequence[PolicyTes
         ("Kind", f"{code(policy.kind)}: {_KIND_PURPOSE[policy.kind]}"),
         ("Severity", policy.severity.value),
         ("Accountable", _accountable(framework, policy)),
-        ("Scope", f"each {policy.scope.value}"),
+        (
+            "Scope",
+            "the organisation (once)"
+            if policy.scope.value == "organisation"
+            else f"each {policy.scope.value}",
+        ),
     ]
     if isinstance(policy, RequiredInformation):
         facts.append(("Report", code(policy.report)))

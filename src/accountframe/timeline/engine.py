@@ -51,7 +51,7 @@ from accountframe.framework.duration import Duration
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import OversightCadence, RequiredInformation
 from accountframe.framework.policies import Scope as PolicyScope
-from accountframe.model import Contract, Portfolio
+from accountframe.model import Contract, Portfolio, Waiver
 from accountframe.timeline.daily import spell_accountable
 from accountframe.timeline.moving import Guards, Moving
 from accountframe.timeline.spells import ConsequenceSpell, History, Spell, runs
@@ -246,7 +246,10 @@ class _Timeline:
         """Every day on which some subject must be looked at, in order."""
         contracts = self.portfolio.contracts
         states = [
-            _Contract(self.static_days(contract), len(self.contract_findings))
+            _Contract(
+                _static_days(contract, self.portfolio.waivers, self.start, self.end),
+                len(self.contract_findings),
+            )
             for contract in contracts
         ]
         agenda: list[tuple[datetime.date, int]] = [(self.start, c) for c in range(len(contracts))]
@@ -279,26 +282,6 @@ class _Timeline:
             if self.people_daily and day < self.end:
                 candidates.append(day + _DAY)
             day = min(candidates, default=None)
-
-    def static_days(self, contract: Contract) -> list[datetime.date]:
-        """The days after the first on which the contract's value may change (see the module)."""
-        days: set[datetime.date] = set()
-        days.update(review.date for review in contract.reviews)
-        days.update(report.received for report in contract.reports)
-        days.update(transaction.date for transaction in contract.transactions)
-        days.update(amendment.date for amendment in contract.amendments)
-        # An approval becomes known on its own day (`Amendment.known_on`).
-        days.update(a.approved_on for a in contract.amendments if a.approved_on is not None)
-        days.update(applied.date for applied in contract.consequences)
-        for assignment in contract.assignments:
-            days.add(assignment.start)
-            if assignment.end is not None:
-                days.update(_after(assignment.end))
-        for waiver in self.portfolio.waivers:
-            if waiver.subject == contract.id:
-                days.add(waiver.approved_on)
-                days.update(_after(waiver.expires))
-        return sorted(day for day in days if self.start < day <= self.end)
 
     def person_static_days(self) -> dict[datetime.date, set[int]]:
         """Day → the people (by position) whose holdings or waivers change that day."""
@@ -613,6 +596,30 @@ class _Organisation:
         if self.daily and day < self.end:
             candidates.append(day + _DAY)
         return (min(candidates),) if candidates else ()
+
+
+def _static_days(
+    contract: Contract, waivers: Iterable[Waiver], start: datetime.date, end: datetime.date
+) -> list[datetime.date]:
+    """The days after `start`, up to `end`, on which the contract's value may change (see the
+    module)."""
+    days: set[datetime.date] = set()
+    days.update(review.date for review in contract.reviews)
+    days.update(report.received for report in contract.reports)
+    days.update(transaction.date for transaction in contract.transactions)
+    days.update(amendment.date for amendment in contract.amendments)
+    # An approval becomes known on its own day (`Amendment.known_on`).
+    days.update(a.approved_on for a in contract.amendments if a.approved_on is not None)
+    days.update(applied.date for applied in contract.consequences)
+    for assignment in contract.assignments:
+        days.add(assignment.start)
+        if assignment.end is not None:
+            days.update(_after(assignment.end))
+    for waiver in waivers:
+        if waiver.subject == contract.id:
+            days.add(waiver.approved_on)
+            days.update(_after(waiver.expires))
+    return sorted(day for day in days if start < day <= end)
 
 
 def _spells(listed: list[tuple[int, CompiledPolicy]], count: int) -> dict[_Key, _Spells]:

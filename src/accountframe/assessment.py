@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -23,11 +24,15 @@ __all__ = [
     "Assessment",
     "Consequence",
     "ConsequenceStatus",
+    "ContractExposure",
+    "Exposure",
     "Finding",
+    "PersonExposure",
     "Status",
     "Subject",
     "WaiverApplied",
     "WaiverUnused",
+    "exposures",
 ]
 
 ASSESSMENT_FORMAT = "accountframe/assessment/1"
@@ -142,6 +147,11 @@ class Finding:
     since: datetime.date | None = None
     #: True when the spell reaches the look-back's limit (it may have begun earlier).
     since_limited: bool = False
+    #: The money at stake (the policy's `exposure`), evaluated only for a warn or fail
+    #: (and so a waived) finding whose policy has one; None otherwise.
+    exposure: float | None = None
+    #: The currency of `exposure` (ISO 4217): the contract's, or the portfolio's for a person.
+    currency: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -166,6 +176,8 @@ class Finding:
         if self.since is not None:
             data["since"] = self.since.isoformat()
             data["since_limited"] = self.since_limited
+        if self.exposure is not None:
+            data["exposure"] = {"amount": self.exposure, "currency": self.currency}
         return data
 
 
@@ -219,6 +231,107 @@ class WaiverUnused:
 
 
 @attrs.frozen
+class PersonExposure:
+    """The money at stake on the findings one person is accountable for (None: no one)."""
+
+    person: str | None
+    name: str | None
+    amount: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person": self.person, "name": self.name, "amount": self.amount}
+
+
+@attrs.frozen
+class ContractExposure:
+    """The money at stake on the findings about one contract (None: findings about no
+    contract, such as person-scope ones)."""
+
+    contract: str | None
+    amount: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"contract": self.contract, "amount": self.amount}
+
+
+@attrs.frozen
+class Exposure:
+    """The money at stake in one currency: the sum of the findings' `exposure`.
+
+    `waived` is the part on waived findings (included in `total`). `by_person` (by the
+    finding's accountable person) and `by_contract` each sum to `total`; each is sorted by
+    amount, largest first, then by id.
+
+    Example:
+        >>> finding = Finding("R1", "rule", Subject("contract", "C1"), Status.FAIL,
+        ...                   Severity.HIGH, Accountable("sro", "p-1", "Sam"), "not met",
+        ...                   exposure=416667.0, currency="GBP")
+        >>> [total.to_dict() for total in exposures([finding])]  # doctest: +NORMALIZE_WHITESPACE
+        [{'currency': 'GBP', 'total': 416667.0, 'waived': 0.0,
+          'by_person': [{'person': 'p-1', 'name': 'Sam', 'amount': 416667.0}],
+          'by_contract': [{'contract': 'C1', 'amount': 416667.0}]}]
+    """
+
+    currency: str
+    total: float
+    waived: float
+    by_person: tuple[PersonExposure, ...]
+    by_contract: tuple[ContractExposure, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency,
+            "total": self.total,
+            "waived": self.waived,
+            "by_person": [item.to_dict() for item in self.by_person],
+            "by_contract": [item.to_dict() for item in self.by_contract],
+        }
+
+
+def exposures(findings: Iterable[Finding]) -> tuple[Exposure, ...]:
+    """The money at stake on `findings`, one `Exposure` per currency, in code order (empty
+    when no finding has an exposure). Sums are `math.fsum`: exact, whatever the order."""
+    by_currency: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.exposure is not None:
+            by_currency.setdefault(finding.currency or "", []).append(finding)
+    totals = []
+    for currency, found in sorted(by_currency.items()):
+        people: dict[str | None, list[float]] = {}
+        names: dict[str | None, str | None] = {}
+        contracts: dict[str | None, list[float]] = {}
+        for finding in found:
+            amount = finding.exposure or 0.0
+            person = finding.accountable.person
+            people.setdefault(person, []).append(amount)
+            names.setdefault(person, finding.accountable.name)
+            about = finding.subject.id if finding.subject.type == "contract" else None
+            contracts.setdefault(about, []).append(amount)
+        by_person = sorted(
+            (PersonExposure(person, names[person], math.fsum(amounts))
+             for person, amounts in people.items()),
+            key=lambda item: (-item.amount, item.person is None, item.person or ""),
+        )  # fmt: skip
+        by_contract = sorted(
+            (ContractExposure(contract, math.fsum(amounts))
+             for contract, amounts in contracts.items()),
+            key=lambda item: (-item.amount, item.contract is None, item.contract or ""),
+        )  # fmt: skip
+        totals.append(
+            Exposure(
+                currency=currency,
+                total=math.fsum(finding.exposure or 0.0 for finding in found),
+                waived=math.fsum(
+                    finding.exposure or 0.0 for finding in found if finding.status is Status.WAIVED
+                ),
+                by_person=tuple(by_person),
+                by_contract=tuple(by_contract),
+            )
+        )
+    return tuple(totals)
+
+
+@attrs.frozen
 class Assessment:
     """All findings and consequences of one framework over one portfolio as of one date."""
 
@@ -232,6 +345,9 @@ class Assessment:
     findings: tuple[Finding, ...]
     consequences: tuple[Consequence, ...] = ()
     waivers_unused: tuple[WaiverUnused, ...] = ()
+    #: Policy id → what the policy rests on (`basis`: statute, ..., proposed), for the
+    #: policies that say; reports show it beside the policy. Not in the JSON document.
+    bases: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def failures(self) -> tuple[Finding, ...]:
@@ -242,6 +358,13 @@ class Assessment:
     def errors(self) -> tuple[Finding, ...]:
         """The findings whose status is `error` (an expression failed: fail closed)."""
         return tuple(finding for finding in self.findings if finding.status is Status.ERROR)
+
+    @property
+    def exposure(self) -> tuple[Exposure, ...]:
+        """The money at stake, one `Exposure` per currency in code order: the sum of the
+        findings' `exposure`, in total, waived, by accountable person and by contract;
+        empty when no finding has one."""
+        return exposures(self.findings)
 
     @property
     def due(self) -> tuple[Consequence, ...]:
@@ -289,6 +412,7 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         """The `accountframe/assessment/1` document."""
+        exposure = self.exposure
         return {
             "format": ASSESSMENT_FORMAT,
             "framework": {
@@ -306,6 +430,8 @@ class Assessment:
                     status.value: sum(1 for c in self.consequences if c.status is status)
                     for status in ConsequenceStatus
                 },
+                # Only when some finding has an exposure: other assessments keep their bytes.
+                **({"exposure": [total.to_dict() for total in exposure]} if exposure else {}),
             },
             "findings": [finding.to_dict() for finding in self.findings],
             "consequences": [consequence.to_dict() for consequence in self.consequences],

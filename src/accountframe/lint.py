@@ -39,7 +39,7 @@ from accountframe.errors import Diagnostic, FrameworkError, Location, did_you_me
 from accountframe.framework.duration import Duration, param_reference
 from accountframe.framework.folder import bundled_folder_of, read_framework
 from accountframe.framework.framework import PLACEHOLDER, TEXT_FIELDS, Framework
-from accountframe.framework.policies import Policy
+from accountframe.framework.policies import Policy, duration_texts
 from accountframe.load.documents import DEFAULT_LIMITS, LoadLimits
 
 __all__ = ["LintReport", "lint", "periods_named", "title_drift"]
@@ -255,10 +255,7 @@ def periods_named(text: str) -> list[tuple[str, Duration]]:
 def _durations(framework: Framework, policy: Policy) -> dict[str, Duration]:
     """The policy's durations, parameters resolved (those that do not resolve left out)."""
     found = {}
-    for field in type(policy).durations:
-        value = getattr(policy, field)
-        if not isinstance(value, str):
-            continue
+    for field, value in duration_texts(policy).items():
         name = param_reference(value)
         try:
             found[field] = Duration.parse(framework.params[name] if name is not None else value)
@@ -294,9 +291,8 @@ def _from_params(policy: Policy) -> list[str]:
     """The parameters the policy's duration fields name."""
     return [
         name
-        for field in type(policy).durations
-        if isinstance(value := getattr(policy, field), str)
-        and (name := param_reference(value)) is not None
+        for value in duration_texts(policy).values()
+        if (name := param_reference(value)) is not None
     ]
 
 

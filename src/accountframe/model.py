@@ -31,6 +31,7 @@ import datetime
 import enum
 import functools
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -53,6 +54,7 @@ from accountframe.load.plain import (
 from accountframe.load.structure import structure
 
 __all__ = [
+    "CURRENCY",
     "KPI",
     "PORTFOLIO_FORMAT",
     "Amendment",
@@ -60,10 +62,12 @@ __all__ = [
     "Assignment",
     "Contract",
     "Effect",
+    "KeyDate",
     "Period",
     "Person",
     "Portfolio",
     "Rating",
+    "Regime",
     "Report",
     "Review",
     "Source",
@@ -71,6 +75,8 @@ __all__ = [
     "Transaction",
     "Value",
     "Waiver",
+    "last_reviews",
+    "latest_reports",
 ]
 
 PORTFOLIO_FORMAT = "portfolio/1"
@@ -102,6 +108,21 @@ class Rating(enum.StrEnum):
     APPROACHING_TARGET = "approaching_target"
     REQUIRES_IMPROVEMENT = "requires_improvement"
     INADEQUATE = "inadequate"
+    OTHER = "other"
+
+
+class Regime(enum.StrEnum):
+    """The procurement regime a contract was let under: it decides which statutory duties bind it.
+
+    A value not listed is an error (with a "did you mean"): a typo would silently take a
+    contract out of its statutory duties. `other` is for any regime not listed.
+    """
+
+    PA2023 = "pa2023"  # Procurement Act 2023
+    PCR2015 = "pcr2015"  # Public Contracts Regulations 2015
+    UCR2016 = "ucr2016"  # Utilities Contracts Regulations 2016
+    CCR2016 = "ccr2016"  # Concession Contracts Regulations 2016
+    DSR2011 = "dsr2011"  # Defence and Security Public Contracts Regulations 2011
     OTHER = "other"
 
 
@@ -184,6 +205,13 @@ class Review:
         default=(), converter=_tuple, metadata=meta("Person ids of those present.")
     )
     notes: str = attrs.field(default="", metadata=meta("Free text."))
+    decision: str | None = attrs.field(
+        default=None,
+        metadata=meta(
+            "The decision the review recorded (e.g. recover the overpayment); absent if none.",
+            nonempty=True,
+        ),
+    )
 
 
 @attrs.frozen
@@ -238,6 +266,41 @@ class Amendment:
     value_change: float | None = attrs.field(
         default=None, metadata=meta("Change to the total value.")
     )
+    approved_by: str | None = attrs.field(
+        default=None, metadata=meta("Person id of whoever approved it.", nonempty=True)
+    )
+    approved_on: datetime.date | None = attrs.field(
+        default=None,
+        metadata=meta("When it was approved; unknown as of an earlier date (see `Contract.view`)."),
+    )
+
+    def known_on(self, day: datetime.date) -> Amendment:
+        """The amendment as known on `day`: an approval dated later is not known yet.
+
+        >>> amendment = Amendment(datetime.date(2026, 3, 1), approved_by="p-ps",
+        ...                       approved_on=datetime.date(2026, 4, 15))
+        >>> amendment.known_on(datetime.date(2026, 4, 1)).approved_by is None
+        True
+        >>> amendment.known_on(datetime.date(2026, 4, 15)) == amendment
+        True
+        """
+        if self.approved_on is not None and self.approved_on > day:
+            return attrs.evolve(self, approved_by=None, approved_on=None)
+        return self
+
+
+@attrs.frozen
+class KeyDate:
+    """A date in the contract's life that calls for a decision: a break, an extension, expiry."""
+
+    kind: str = attrs.field(
+        metadata=meta(
+            "What falls due: break_option, extension_option, expiry, notice_deadline, ...",
+            nonempty=True,
+        )
+    )
+    date: datetime.date = attrs.field(metadata=meta("The day it falls on."))
+    notes: str | None = attrs.field(default=None, metadata=meta("Free text."))
 
 
 @attrs.frozen
@@ -248,6 +311,30 @@ class AppliedConsequence:
     effect: Effect = attrs.field(metadata=meta("sanction or reward."))
     kind: str = attrs.field(metadata=meta("What it was, e.g. service_credit.", nonempty=True))
     amount: float | None = attrs.field(default=None, metadata=meta("Money involved, if any."))
+
+
+def latest_reports(reports: Iterable[Report], as_of: datetime.date) -> dict[str, Report]:
+    """Report kind → the latest of `reports` of that kind received on or before `as_of`; on
+    equal dates the one listed later (a contract's `latest`, the organisation's)."""
+    latest: dict[str, Report] = {}
+    for report in reports:
+        if report.received <= as_of:
+            held = latest.get(report.kind)
+            if held is None or report.received >= held.received:
+                latest[report.kind] = report
+    return latest
+
+
+def last_reviews(reviews: Iterable[Review], as_of: datetime.date) -> dict[str, Review]:
+    """Forum → the latest of `reviews` of that forum on or before `as_of`; on equal dates the
+    one listed later (a contract's `last_review`, the organisation's)."""
+    last: dict[str, Review] = {}
+    for review in reviews:
+        if review.date <= as_of:
+            held = last.get(review.forum)
+            if held is None or review.date >= held.date:
+                last[review.forum] = review
+    return last
 
 
 def _accountable_holders(
@@ -305,6 +392,18 @@ class Contract:
     attributes: dict[str, Any] = attrs.field(
         factory=dict, converter=_dict, metadata=meta("Anything else the body records.")
     )
+    regime: Regime | None = attrs.field(
+        default=None,
+        metadata=meta(
+            "The procurement regime it was let under (pa2023, pcr2015, ucr2016, ccr2016, "
+            "dsr2011, other); absent if not known."
+        ),
+    )
+    key_dates: tuple[KeyDate, ...] = attrs.field(
+        default=(),
+        converter=_tuple,
+        metadata=meta("Breaks, extension options, expiry, notice deadlines: future dates too."),
+    )
 
     def accountable(self, as_of: datetime.date) -> dict[str, str]:
         """Role → person id of each role's current holder on `as_of`.
@@ -327,29 +426,19 @@ class Contract:
 
         On equal dates the report listed later wins.
         """
-        latest: dict[str, Report] = {}
-        for report in self.reports:
-            if report.received <= as_of:
-                held = latest.get(report.kind)
-                if held is None or report.received >= held.received:
-                    latest[report.kind] = report
-        return latest
+        return latest_reports(self.reports, as_of)
 
     def last_review(self, as_of: datetime.date) -> dict[str, Review]:
         """Forum → the latest review of that forum on or before `as_of` (later listed on a tie)."""
-        last: dict[str, Review] = {}
-        for review in self.reviews:
-            if review.date <= as_of:
-                held = last.get(review.forum)
-                if held is None or review.date >= held.date:
-                    last[review.forum] = review
-        return last
+        return last_reviews(self.reviews, as_of)
 
     def view(self, as_of: datetime.date) -> dict[str, Any]:
         """The contract as plain values for CEL, as of a date (SPEC section 5).
 
         Events dated after `as_of` (reviews, reports received, transactions, amendments,
-        applied consequences, assignments not yet started) are left out; the derived views
+        applied consequences, assignments not yet started) are left out, and so is an
+        amendment's approval dated after it (`approved_by`, `approved_on`); `key_dates` are
+        kept whatever their dates (they are future dates by nature). The derived views
         `accountable`, `latest`, `last_review` and `spent` are added. Dates stay
         `datetime.date` (timestamps in CEL), money is float, enums are their strings, lists and
         maps are always present, and an absent optional value is absent from its map.
@@ -368,7 +457,7 @@ class Contract:
             "reviews": reviews,
             "reports": reports,
             "transactions": [t for t in self.transactions if t.date <= as_of],
-            "amendments": [a for a in self.amendments if a.date <= as_of],
+            "amendments": self._amendments(as_of),
             "consequences": [c for c in self.consequences if c.date <= as_of],
         }
         # plain(self) with the events filtered, without building a filtered Contract.
@@ -427,9 +516,7 @@ class Contract:
                     Transaction, [t for t in self.transactions if t.date <= as_of], stamps
                 )
             elif name == "amendments":
-                value = cel_items(
-                    Amendment, [a for a in self.amendments if a.date <= as_of], stamps
-                )
+                value = cel_items(Amendment, self._amendments(as_of), stamps)
             elif name == "consequences":
                 value = cel_items(
                     AppliedConsequence, [c for c in self.consequences if c.date <= as_of], stamps
@@ -459,6 +546,10 @@ class Contract:
             view["spent"] = cel_plain(self.spent(as_of), stamps)
         return view
 
+    def _amendments(self, as_of: datetime.date) -> list[Amendment]:
+        """The amendments dated on or before `as_of`, each as known then (`Amendment.known_on`)."""
+        return [a.known_on(as_of) for a in self.amendments if a.date <= as_of]
+
     def spent(self, as_of: datetime.date) -> float:
         """The sum of transaction amounts dated on or before `as_of`."""
         # math.fsum: an exact sum, independent of the order transactions are listed in.
@@ -477,13 +568,31 @@ class Waiver:
     """An approved exception: a policy does not bind a subject for a while."""
 
     policy: str = attrs.field(metadata=meta("Id of the waived policy.", nonempty=True))
-    subject: str = attrs.field(metadata=meta("Contract id or person id.", nonempty=True))
+    subject: str = attrs.field(
+        metadata=meta(
+            "Contract id or person id (or the organisation's name, for an organisation-scope "
+            "policy).",
+            nonempty=True,
+        )
+    )
     reason: str = attrs.field(metadata=meta("Why the waiver was granted.", nonempty=True))
     approved_by: str = attrs.field(metadata=meta("Person id of the approver.", nonempty=True))
     approved_on: datetime.date = attrs.field(metadata=meta("When it was approved."))
     expires: datetime.date = attrs.field(
         validator=_ordered("approved_on", "expires"), metadata=meta("Last day it applies.")
     )
+
+
+#: An ISO 4217 currency code: three capital letters.
+CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _currency(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not CURRENCY.fullmatch(value):
+        raise ValueError(
+            f"'{attribute.name}' must be an ISO 4217 code of three capital letters, like GBP "
+            f"(got {value!r})"
+        )
 
 
 def _check_format(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -517,6 +626,27 @@ class Portfolio:
     )
     waivers: tuple[Waiver, ...] = attrs.field(
         default=(), converter=_tuple, metadata=meta("Approved exceptions.")
+    )
+    currency: str = attrs.field(
+        default="GBP",
+        validator=_currency,
+        metadata=meta(
+            "ISO 4217 code of money not tied to one contract (the exposure of a person-scope "
+            "finding); default GBP.",
+            code="af-value",
+        ),
+    )
+    reports: tuple[Report, ...] = attrs.field(
+        default=(),
+        converter=_tuple,
+        metadata=meta(
+            "Information the organisation itself received or published (not per contract)."
+        ),
+    )
+    reviews: tuple[Review, ...] = attrs.field(
+        default=(),
+        converter=_tuple,
+        metadata=meta("Senior oversight of the organisation as a whole (not of one contract)."),
     )
 
     @classmethod
@@ -563,6 +693,23 @@ class Portfolio:
         True
         """
         return portfolio_digest(self, Portfolio)
+
+    def latest(self, as_of: datetime.date) -> dict[str, Report]:
+        """The organisation's own reports: kind → the latest received on or before `as_of`
+        (the one listed later on equal dates), as a contract's `latest` is.
+
+        >>> book = Portfolio.from_dict({"organisation": "A", "reports": [
+        ...     {"kind": "notice", "received": "2026-04-20"},
+        ...     {"kind": "notice", "received": "2026-10-20"}]})
+        >>> book.latest(datetime.date(2026, 6, 1))["notice"].received
+        datetime.date(2026, 4, 20)
+        """
+        return latest_reports(self.reports, as_of)
+
+    def last_review(self, as_of: datetime.date) -> dict[str, Review]:
+        """The organisation's own reviews: forum → the latest on or before `as_of` (the one
+        listed later on equal dates), as a contract's `last_review` is."""
+        return last_reviews(self.reviews, as_of)
 
     def people_view(self) -> dict[str, dict[str, Any]]:
         """People as plain values for CEL: person id → person map (SPEC section 5 `people`)."""
@@ -648,22 +795,38 @@ def _reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     if isinstance(roles, Mapping):
         for role, holder in roles.items():
             person_ref(holder, ("roles", str(role)), "role holder")
-    for c_index, contract in _items(data, "contracts"):
-        base = ("contracts", c_index)
-        for index, assignment in _items(contract, "assignments"):
-            person_ref(assignment.get("person"), (*base, "assignments", index, "person"), "person")
-        for index, review in _items(contract, "reviews"):
+
+    def review_refs(holder: Mapping[str, Any], base: tuple[str | int, ...]) -> None:
+        for index, review in _items(holder, "reviews"):
             path = (*base, "reviews", index)
             person_ref(review.get("chair"), (*path, "chair"), "chair")
             attendees = review.get("attendees")
             if isinstance(attendees, list | tuple):
                 for a_index, attendee in enumerate(attendees):
                     person_ref(attendee, (*path, "attendees", a_index), "attendee")
+
+    for c_index, contract in _items(data, "contracts"):
+        base = ("contracts", c_index)
+        for index, assignment in _items(contract, "assignments"):
+            person_ref(assignment.get("person"), (*base, "assignments", index, "person"), "person")
+        review_refs(contract, base)
+        for index, amendment in _items(contract, "amendments"):
+            approver = (*base, "amendments", index, "approved_by")
+            person_ref(amendment.get("approved_by"), approver, "approver")
+    # The organisation's own reviews: a chair or attendee must be known, as on a contract.
+    review_refs(data, ())
     for index, waiver in _items(data, "waivers"):
         waiver_path = ("waivers", index)
         person_ref(waiver.get("approved_by"), (*waiver_path, "approved_by"), "approver")
         subject = waiver.get("subject")
-        if isinstance(subject, str) and subject not in contracts and subject not in people:
+        # The organisation's name is the subject of its organisation-scope findings.
+        organisation = data.get("organisation")
+        if (
+            isinstance(subject, str)
+            and subject not in contracts
+            and subject not in people
+            and subject != organisation
+        ):
             hint = did_you_mean(subject, [*contracts, *people])
             problems.append(
                 Problem(

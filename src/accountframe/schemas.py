@@ -43,6 +43,7 @@ def portfolio_schema() -> dict[str, Any]:
         "description": "Format marker; optional.",
         "const": PORTFOLIO_FORMAT,
     }
+    schema["properties"]["currency"]["pattern"] = "^[A-Z]{3}$"
     return schema
 
 
@@ -66,6 +67,8 @@ def assessment_schema() -> dict[str, Any]:
     date: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     digest: dict[str, Any] = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
     count: dict[str, Any] = {"type": "integer", "minimum": 0}
+    money: dict[str, Any] = {"type": "number", "minimum": 0}
+    currency: dict[str, Any] = {"type": "string", "pattern": "^[A-Z]{3}$"}
 
     def ref(name: str) -> dict[str, Any]:
         return {"$ref": f"#/$defs/{name}"}
@@ -78,7 +81,7 @@ def assessment_schema() -> dict[str, Any]:
 
     defs: dict[str, Any] = {
         "Subject": _closed(
-            {"type": {"enum": ["contract", "person"]}, "id": text},
+            {"type": {"enum": ["contract", "person", "organisation"]}, "id": text},
             doc="What a finding or consequence is about.",
         ),
         "Accountable": _closed(
@@ -117,10 +120,36 @@ def assessment_schema() -> dict[str, Any]:
                 "waiver": ref("Waiver"),
                 "since": date,
                 "since_limited": {"type": "boolean"},
+                "exposure": ref("FindingExposure"),
             },
-            optional=("waiver", "since", "since_limited"),
+            optional=("waiver", "since", "since_limited", "exposure"),
             doc="The result of one policy for one subject; `waiver` only when waived; `since` "
-            "and `since_limited` only with a look-back (the first day of the current spell).",
+            "and `since_limited` only with a look-back (the first day of the current spell); "
+            "`exposure` only when the policy has one and the finding is warn, fail or waived.",
+        ),
+        "FindingExposure": _closed(
+            {"amount": money, "currency": currency},
+            doc="The money at stake in a finding (its policy's `exposure`), with its currency.",
+        ),
+        "Exposure": _closed(
+            {
+                "currency": currency,
+                "total": money,
+                "waived": money,
+                "by_person": {
+                    "type": "array",
+                    "items": _closed(
+                        {"person": nullable(text), "name": nullable(text), "amount": money}
+                    ),
+                },
+                "by_contract": {
+                    "type": "array",
+                    "items": _closed({"contract": nullable(text), "amount": money}),
+                },
+            },
+            doc="The money at stake in one currency: the findings' exposures summed, in total, "
+            "on waived findings, by accountable person (null: no one) and by contract (null: "
+            "findings about no contract); each list largest first, then by id.",
         ),
         "Consequence": _closed(
             {
@@ -158,7 +187,15 @@ def assessment_schema() -> dict[str, Any]:
                     "status": counts(statuses, "Findings per status, zeros included."),
                     "failures_by_severity": counts(severities, "`fail` findings per severity."),
                     "consequences": counts(consequence_statuses, "Consequences per status."),
-                }
+                    "exposure": {
+                        "type": "array",
+                        "items": ref("Exposure"),
+                        "minItems": 1,
+                        "description": "Money at stake, one entry per currency in code order; "
+                        "only when some finding has an exposure.",
+                    },
+                },
+                optional=("exposure",),
             ),
             "findings": {"type": "array", "items": ref("Finding")},
             "consequences": {"type": "array", "items": ref("Consequence")},
@@ -199,7 +236,7 @@ def history_schema() -> dict[str, Any]:
 
     defs: dict[str, Any] = {
         "Subject": _closed(
-            {"type": {"enum": ["contract", "person"]}, "id": text},
+            {"type": {"enum": ["contract", "person", "organisation"]}, "id": text},
             doc="What a spell is about.",
         ),
         "Accountable": _closed(
@@ -317,7 +354,17 @@ def framework_schema() -> dict[str, Any]:
             body["properties"][field]["description"] += (
                 " A duration: '30 days', '2 weeks', '1 month', '1 year', 'P1M' or params.NAME."
             )
+        rolling = getattr(cls, "rolling", None)
+        if rolling is not None:
+            # A deadline is given one way: a rolling duration or fixed periods, never both.
+            body["oneOf"] = [{"required": [rolling]}, {"required": ["periods"]}]
         definitions[cls.__name__] = body
+    ends = definitions["Periods"]["properties"]["ends"]
+    ends.update(minItems=1, uniqueItems=True)
+    ends["items"]["pattern"] = "^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+    definitions["Periods"]["properties"]["within"]["description"] += (
+        " A duration: '30 days', '2 weeks', '1 month', '1 year', 'P1M' or params.NAME."
+    )
     definitions["Policy"] = {
         "description": "One policy: one of the six kinds, chosen by `kind`.",
         "oneOf": [{"$ref": f"#/$defs/{cls.__name__}"} for cls in KINDS.values()],

@@ -3,7 +3,8 @@
 A grammar-based strategy writes well-typed CEL over the operators, macros and functions policies
 use (arithmetic, comparisons, `&&`/`||`/`!`, `?:`, `in`, `size`, `has`, field selection,
 indexing, list and map literals, `all`/`exists`/`exists_one`/`map`/`filter`, string functions,
-timestamps and durations, and accountframe's `days`, `days_between`, `add_months` and `date`),
+timestamps and durations, and accountframe's `days`, `days_between`, `add_months`, `date` and
+`sum`),
 over generated bindings. Well-typed does not mean error-free: division by zero, overflow, a
 missing key or an out-of-range index are all reachable, and both engines must then fail.
 
@@ -117,6 +118,8 @@ def doubles(depth: int, *, from_ints: bool = True) -> st.SearchStrategy[str]:
             lambda p: f"({p[0]} {p[1]} {p[2]})"
         ),
         smaller.map(lambda a: f"({a} / 4.0)"),
+        lists(depth - 1).map(lambda xs: f"sum({xs})"),
+        st.lists(smaller, max_size=3).map(lambda xs: f"sum([{', '.join(xs)}])"),
     ]
     if from_ints:
         branches.append(ints(depth - 1).map(lambda a: f"double({a})"))

@@ -43,6 +43,7 @@ TRIGGERS = (
     "findings.exists(f, has(f.evidence.days_overdue) && f.evidence.days_overdue > 20)",
     'findings.all(f, f.status in ["pass", "not_applicable"])',
     'findings.filter(f, f.status == "warn").size() >= 1',
+    "findings.exists(f, has(f.exposure) && f.exposure > 500.0)",
 )
 #: A rule's `due`: from the contract's data, or from the date itself.
 DUE = (
@@ -53,6 +54,14 @@ DUE = (
 APPLIED_IF = (
     "contract.consequences.exists(c, c.date >= add_months(now, -1))",
     'contract.consequences.exists(c, c.date > now - duration("240h")) || contract.strategic',
+)
+#: Money at stake that can fail (no value, spent beyond the value: negative), or that reads
+#: the date itself (negative, so failing, before a contract's 300th day): a finding's status
+#: becomes `error` through its exposure, which history must see on the day it does.
+EXPOSURES = (
+    "contract.value.total - contract.spent",
+    "double(days_between(contract.start, now)) - 300.0",
+    "double(size(contract.transactions)) * 100.0",
 )
 #: Triggers that read how long a finding has had its status (with a look-back only).
 SINCE_TRIGGERS = (
@@ -66,10 +75,17 @@ def dated_policies(draw: st.DrawFn, policy_id: str, since: bool = False) -> Any:
     """A policy from `accountframe.testing.policies`, or one that reads the date, or a
     sanction or reward over `findings`, contract or person scope."""
     shape = draw(
-        st.sampled_from(["standard", "dated-rule", "dated-applies", "due-rule", "consequence"])
+        st.sampled_from(
+            ["standard", "dated-rule", "dated-applies", "due-rule", "consequence", "money"]
+        )
     )
     if shape == "standard":
         return draw(policies(policy_id))
+    if shape == "money":  # a finding policy whose exposure may fail, or read the date
+        policy = draw(policies(policy_id))
+        if policy.kind in ("sanction", "reward") or policy.scope.value == "person":
+            return policy
+        return attrs.evolve(policy, exposure=draw(st.sampled_from(EXPOSURES)))
     if shape == "dated-rule":
         return Rule(id=policy_id, title="dated", require=draw(st.sampled_from(DATED)))
     if shape == "due-rule":  # days overdue in its evidence, which sanctions may read

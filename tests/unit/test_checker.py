@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import accountframe as af
@@ -127,6 +128,28 @@ BROKEN = [
      "<expression>:1:2: af-type: no matching overload for '-' applied to (string)", 2),
     ("result-not-bool", "contract.spent",
      "<expression>:1:1: af-type: require must give a bool (got double)", 1),
+    ("unknown-field-regime", "contract.regmie == 'pa2023'",
+     "<expression>:1:10: af-type: unknown field 'regmie' of contract (did you mean 'regime'?)", 10),
+    ("unknown-field-decision", "contract.reviews.exists(r, has(r.decison))",
+     "<expression>:1:34: af-type: unknown field 'decison' of review (did you mean "
+     "'decision'?)", 34),
+    ("unknown-field-approval", "contract.amendments.all(a, has(a.aproved_by))",
+     "<expression>:1:34: af-type: unknown field 'aproved_by' of amendment (did you mean "
+     "'approved_by'?)", 34),
+    ("unknown-field-key-date", "contract.key_dates.exists(k, k.dat < now)",
+     "<expression>:1:32: af-type: unknown field 'dat' of key_date (did you mean 'date'?)", 32),
+    ("regime-is-a-string", "contract.regime == 1",
+     "<expression>:1:20: af-type: no matching overload for '==' applied to (string, int)", 20),
+    ("sum-of-strings", "sum(contract.reviews.map(r, r.forum)) > 0.0",
+     "<expression>:1:1: af-type: sum() expects a list of numbers (int, uint or double) (got "
+     "list(string))", 1),
+    ("sum-of-a-string", 'sum("x") > 0.0',
+     "<expression>:1:1: af-type: sum() expects (list) (got (string))", 1),
+    ("sum-of-a-double", "sum(contract.spent) > 0.0",
+     "<expression>:1:1: af-type: sum() expects (list) (got (double))", 1),
+    ("sum-is-a-double", "sum(contract.transactions.map(t, t.amount)) > 1",
+     "<expression>:1:47: af-type: no matching overload for '>' applied to (double, int) "
+     "(compare with 1.0)", 47),
 ]  # fmt: skip
 
 
@@ -229,6 +252,17 @@ VALID = [
     "contract.transactions.map(t, t.amount).size() == 0 || contract.spent >= 0.0",
     "is_major",
     "(((((((((contract.strategic)))))))))",
+    'has(contract.regime) && contract.regime in ["pa2023", "pcr2015"]',
+    "contract.reviews.exists(r, has(r.decision) && r.decision != '')",
+    "contract.amendments.all(a, has(a.approved_by) && a.approved_on >= a.date && "
+    "a.approved_by in people)",
+    "contract.key_dates.exists(k, k.kind == 'break_option' && k.date <= add_months(now, 18) && "
+    "!has(k.notes))",
+    "sum(contract.transactions.map(t, t.amount)) == contract.spent",
+    "sum(contract.reviews.map(r, r.attendees.size())) > 1.5",
+    "sum([1, 2u, 0.5]) > 0.0 && sum([]) == 0.0 && contract.reports.map(r, "
+    "r.figures).exists(f, sum([f.billed_units]) > 1.0)",
+    "sum(contract.attributes.amounts) >= 0.0",
 ]
 
 
@@ -377,9 +411,14 @@ def test_findings_element_matches_what_evaluation_binds() -> None:
     assert assessment.findings
     # `since` and `days_in_status` only with a look-back (the lint checks they are not read
     # without one); with one, every field.
-    assert set(finding_value(assessment.findings[0])) == set(FINDING.fields) - SINCE_FIELDS
+    # `exposure` only on a finding that has one (has(f.exposure) tells).
+    first = assessment.findings[0]
+    assert first.exposure is None
+    assert set(finding_value(first)) == set(FINDING.fields) - SINCE_FIELDS - {"exposure"}
+    with_money = attrs.evolve(first, exposure=12.5, currency="GBP")
+    assert finding_value(with_money)["exposure"] == 12.5
     since = Since(Duration.parse("1 year"))
-    value = since.value(assessment.findings[0], assessment.as_of)
+    value = since.value(with_money, assessment.as_of)
     assert set(value) == set(FINDING.fields)
 
 

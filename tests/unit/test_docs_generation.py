@@ -19,11 +19,14 @@ GOLDEN = ROOT / "tests" / "golden" / "docs"
 BUNDLED = ROOT / "policies" / "uk-central-government"
 VALID = ROOT / "tests" / "fixtures" / "frameworks" / "valid"
 PASSING = ROOT / "tests" / "fixtures" / "policytests" / "passing"
+MONEY = ROOT / "tests" / "fixtures" / "frameworks" / "money"
 
 #: Golden case → (framework folder, the folder whose tests/ the pages list, or None).
 CASES = {
     "valid": (VALID, None),
     "extended-with-tests": (PASSING, PASSING),
+    # basis on policies, parameters written long, exposure (issue 23).
+    "money": (MONEY, None),
 }
 
 

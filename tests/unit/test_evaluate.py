@@ -295,5 +295,5 @@ def test_findings_are_made_with_their_fields_in_the_order_evaluate_passes_them()
 
     assert [field.name for field in attrs.fields(Finding)] == [
         "policy", "kind", "subject", "status", "severity", "accountable", "message", "due",
-        "evidence", "waiver", "tags", "since", "since_limited",
+        "evidence", "waiver", "tags", "since", "since_limited", "exposure", "currency",
     ]  # fmt: skip

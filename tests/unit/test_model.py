@@ -302,3 +302,46 @@ def test_decimals_reach_cel_as_doubles() -> None:
     )  # fmt: skip
     assessment = framework.evaluate(portfolio, as_of=datetime.date(2026, 1, 1))
     assert [f.status.value for f in assessment.findings] == ["pass"]
+
+
+# -- the organisation's own reports and reviews (issue 23) ------------------------------------
+
+
+def test_organisation_reports_and_reviews_have_views_as_a_contract_s_do() -> None:
+    book = af.Portfolio.from_dict(
+        {
+            "organisation": "Ministry of Example",
+            "people": [{"id": "p-ps", "name": "Alex Permanent"}],
+            "reports": [
+                {"kind": "notice", "received": "2026-04-28", "verified": False},
+                {"kind": "notice", "received": "2026-04-28", "verified": True},
+                {"kind": "notice", "received": "2026-10-28"},
+                {"kind": "board_pack", "received": "2026-05-01"},
+            ],
+            "reviews": [
+                {"date": "2026-06-10", "forum": "exco", "chair": "p-ps", "attendees": ["p-ps"]},
+                {"date": "2026-06-10", "forum": "exco", "notes": "later listed"},
+                {"date": "2026-12-01", "forum": "exco"},
+            ],
+        }
+    )
+    as_of = datetime.date(2026, 9, 1)
+    latest = book.latest(as_of)
+    # Events after as_of are ignored; on equal dates the one listed later is the latest.
+    assert sorted(latest) == ["board_pack", "notice"]
+    assert (latest["notice"].received, latest["notice"].verified) == (
+        datetime.date(2026, 4, 28),
+        True,
+    )
+    assert book.last_review(as_of)["exco"].notes == "later listed"
+    assert book.last_review(datetime.date(2026, 6, 9)) == {}
+    assert af.Portfolio.from_dict(book.to_dict()) == book
+
+
+def test_a_portfolio_without_organisation_events_dumps_and_digests_as_before() -> None:
+    book = af.Portfolio.from_dict({"organisation": "A"})
+    assert (book.reports, book.reviews) == ((), ())
+    assert "reports" not in book.to_dict()
+    assert "reviews" not in book.to_dict()
+    # The digest of a portfolio that does not use them is what it always was.
+    assert book.digest == "59ca99ee217918dce58cfc6dfa96a43f0c7455d72451cf94ef8f58938639b01e"

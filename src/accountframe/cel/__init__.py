@@ -27,7 +27,7 @@ Errors: `compile` raises `CelCompileError` (code `af-cel-syntax` or `af-cel-limi
 `accountframe.cel.types`) before anything runs; see `accountframe.cel.checker`.
 
 Functions beyond standard CEL are listed in `FUNCTIONS`: `days`, `days_between`,
-`add_months` and `date`.
+`add_months`, `date` and `sum`.
 """
 
 from __future__ import annotations

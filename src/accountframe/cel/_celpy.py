@@ -136,7 +136,7 @@ class Runner(celpy.InterpretedRunner):
         meter = new_meter(self.limits)
         cap = self.limits.max_value_size
         functions: dict[str, Any] = dict(self.functions or {})
-        functions.update(metered_functions(meter, cap))
+        functions.update(metered_functions(meter, cap, functions))
         activation = Activation(
             package=self.environment.package,
             annotations=self.environment.annotations,
@@ -145,9 +145,13 @@ class Runner(celpy.InterpretedRunner):
         return MeteredEvaluator(self.ast, activation, meter, cap).evaluate(context)
 
 
-def metered_functions(meter: Meter, cap: int) -> dict[str, Callable[..., Any]]:
+def metered_functions(
+    meter: Meter, cap: int, given: dict[str, Callable[..., Any]] | None = None
+) -> dict[str, Callable[..., Any]]:
     """celpy's operators and sized functions, each spending `meter` before it runs (see
-    `_cost`); `+`, `string()` and `bytes()` hold what they make to the size cap `cap`."""
+    `_cost`); `+`, `string()` and `bytes()` hold what they make to the size cap `cap`.
+    `given`: the functions the program was built with, where a sized one celpy lacks
+    (accountframe's `sum`) is found."""
     functions: dict[str, Callable[..., Any]] = {}
     add = base_functions["_+_"]
 
@@ -172,7 +176,9 @@ def metered_functions(meter: Meter, cap: int) -> dict[str, Callable[..., Any]]:
 
     functions["_in_"] = within
     for name in SIZED_CALLS:
-        functions[name] = _sized(name, base_functions[name], meter, cap)
+        function = base_functions.get(name) or (given or {}).get(name)
+        if function is not None:
+            functions[name] = _sized(name, function, meter, cap)
     return functions
 
 

@@ -8,7 +8,7 @@ in both engines (docs/limits.md has the table):
 * work that grows with a value's size costs 1 more per `TEXT_UNIT` characters or bytes
   (comparing two strings neither of which is a constant, `+`, `contains`, `startsWith`,
   `endsWith`, `matches`, `string()`, `bytes()`) and 1 per element of a list or map, nested ones
-  included (`==` and `in` over lists and maps, `+` of lists);
+  included (`==` and `in` over lists and maps, `+` of lists, `sum()`);
 * a value made by the evaluation (by `+`, `string()`, `bytes()`, `map`, `filter`) may hold at
   most `Limits.max_value_size` characters, bytes or elements.
 
@@ -159,7 +159,7 @@ def size_units(value: Any, limit: int) -> int:
 
 #: Functions whose work grows with their arguments (`call_units`), and those of them that make
 #: a new value (held to the size cap).
-SIZED_CALLS = frozenset({"contains", "matches", "startsWith", "endsWith", "string", "bytes"})
+SIZED_CALLS = frozenset({"contains", "matches", "startsWith", "endsWith", "string", "bytes", "sum"})
 MAKING_CALLS = frozenset({"string", "bytes"})
 
 

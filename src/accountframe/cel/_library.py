@@ -14,6 +14,7 @@ from accountframe.cel._runtime import (
     matches,
     size,
     starts_with,
+    sum_of,
     to_bool,
     to_bytes,
     to_double,
@@ -75,5 +76,6 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = MappingProxyType(
         "days_between": days_between,
         "add_months": add_months,
         "date": date,
+        "sum": sum_of,
     }
 )

@@ -13,6 +13,7 @@ may be evaluated from many threads at once.
 from __future__ import annotations
 
 import datetime
+import fractions
 import math
 import re
 import struct
@@ -451,6 +452,36 @@ def contains(container: Any, item: Any) -> bool:
     if kind is dict:
         return contained(item, container)
     no_overload("contains", container, item)
+
+
+def sum_of(values: Any) -> float:
+    """`sum(list) -> double`: the double nearest the exact sum of the elements.
+
+    Each element (int, uint or double) is converted to double, then the doubles are added
+    exactly and rounded once (`math.fsum`), so the result does not depend on the order of the
+    list and equals `contract.spent` for the same amounts. Beyond the double range it is ±inf;
+    a NaN, or both infinities, give NaN (as IEEE addition does). An empty list gives 0.0.
+    """
+    if type(values) is not list:
+        fail(f"sum() expects (list) (got ({type_name(values)}))")
+    doubles: list[float] = []
+    for position, value in enumerate(values):
+        if type(value) not in _NUMBERS:
+            fail(
+                f"sum() expects a list of numbers (int, uint or double); element {position} "
+                f"is a {type_name(value)}"
+            )
+        doubles.append(float(value))
+    try:
+        return math.fsum(doubles)
+    except ValueError:  # inf + -inf: no number
+        return math.nan
+    except OverflowError:  # a partial sum beyond the double range: add the exact rationals
+        exact = sum(map(fractions.Fraction, doubles))
+        try:
+            return float(exact)
+        except OverflowError:
+            return math.inf if exact > 0 else -math.inf
 
 
 def starts_with(text: Any, prefix: Any) -> bool:

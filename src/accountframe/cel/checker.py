@@ -113,6 +113,7 @@ SIGNATURES: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]] = MappingProxy
         "days_between": _overloads("int", ("timestamp", "timestamp")),
         "add_months": _overloads("timestamp", ("timestamp", "int")),
         "date": _overloads("timestamp", ("string",)),
+        "sum": _overloads("double", ("list",)),
     }
 )
 
@@ -498,6 +499,12 @@ class _Walker:
             if len(params) == len(found) and all(map(_accepts, params, found)):
                 if name == "contains" and not _contains_compatible(found[0], found[1]):
                     break  # an item that can never equal an element: no overload at run time
+                if name == "sum" and not _summable(found[0]):
+                    return self.report(
+                        "af-type",
+                        f"{shown} expects a list of numbers (int, uint or double) (got {found[0]})",
+                        name_token,
+                    )
                 return _T[result]
         expected = " or ".join(
             f"({', '.join(params)})" for params, _ in overloads if len(params) == len(found)
@@ -547,6 +554,12 @@ def _contains_compatible(container: Type, item: Type) -> bool:
     if container.is_map_like:
         return equality_compatible(container.map_key(), item)
     return True
+
+
+def _summable(values: Type) -> bool:
+    """Whether `sum()` can add the elements of `values`: numbers, or unknown (`dyn`) ones."""
+    element = (values.element or DYN) if values.kind == "list" else DYN
+    return element.is_dyn or element.kind in ("int", "uint", "double")
 
 
 def _plain_string(node: Any) -> str | None:

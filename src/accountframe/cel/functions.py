@@ -24,7 +24,7 @@ import celpy.celtypes as ct
 from celpy.evaluation import CELEvalError, base_functions
 
 import accountframe.cel._time as time_functions
-from accountframe.cel._runtime import CelFailure, shown
+from accountframe.cel._runtime import CelFailure, shown, sum_of
 from accountframe.cel.values import cel_type_name, plain_value, to_cel
 from accountframe.errors import CelEvaluationError
 
@@ -39,6 +39,8 @@ FUNCTIONS: Mapping[str, str] = MappingProxyType(
         "days": "days(int) -> duration: a whole number of days",
         "days_between": "days_between(timestamp, timestamp) -> int: whole days from the first "
         "to the second (floor)",
+        "sum": "sum(list) -> double: the sum of a list of numbers (int, uint, double), added "
+        "exactly and rounded once; 0.0 for an empty list",
     }
 )
 
@@ -115,6 +117,24 @@ def date(text: Any) -> Any:
     "date() expects an ISO date like '2026-04-01' (got '1 April')"
     """
     return _on_plain(time_functions.date, text)
+
+
+def sum_(values: Any) -> Any:
+    """`sum(list) -> double`: the sum of a list of numbers, added exactly, rounded once.
+
+    Each element (int, uint or double) is converted to double; the result is `math.fsum` of
+    them (so the order of the list does not matter); an empty list gives 0.0. Any other
+    element is a CEL error naming its position and type.
+
+    Example (CEL):
+        `sum(contract.transactions.map(t, t.amount)) == contract.spent`
+
+    >>> sum_(ct.ListType([ct.IntType(1), ct.DoubleType(0.5)]))
+    DoubleType(1.5)
+    >>> sum_(ct.ListType([ct.StringType("x")])).args[0]
+    'sum() expects a list of numbers (int, uint or double); element 0 is a string'
+    """
+    return _on_plain(sum_of, values)
 
 
 def duration(value: Any) -> Any:
@@ -195,6 +215,7 @@ CEL_FUNCTIONS: Mapping[str, Callable[..., Any]] = MappingProxyType(
         "days": days,
         "days_between": days_between,
         "duration": duration,
+        "sum": sum_,
         "timestamp": timestamp,
         **{name: _zoned(name) for name in _ACCESSORS},
     }

@@ -396,11 +396,13 @@ class _Compiler:
             compiled.append((name, program))
         return tuple(compiled)
 
-    def duration(self, policy: Policy, field: str) -> Duration | None:
-        text = getattr(policy, field)
+    def duration(self, policy: Policy, field: str, text: str | None = None) -> Duration | None:
+        """The duration of `field` (or of `text`, a duration held deeper, as `periods.within`
+        is: `field` then names it), parameters resolved; None, reported, if it has none."""
+        text = getattr(policy, field) if text is None else text
         if text is None:
             return None
-        key, path = ("policies", policy.id, field), f"{policy.id}.{field}"
+        key, path = ("policies", policy.id, *field.split(".")), f"{policy.id}.{field}"
         name = param_reference(text)
         if name is not None:
             if name not in self.framework.params:
@@ -455,6 +457,13 @@ class _Compiler:
             for field in policy.durations
             if (duration := self.duration(policy, field)) is not None
         }
+        periods = getattr(policy, "periods", None)
+        if periods is not None:
+            # A fixed-period policy's `within` sits beside its other durations: the judges,
+            # the schedule and history read them all from one map.
+            within = self.duration(policy, "periods.within", periods.within)
+            if within is not None:
+                durations["within"] = within
         role = policy.default_accountable(self.framework.roles)
         if policy.scope is Scope.CONTRACT and self.role_ids:
             key, path = ("policies", policy.id, "accountable"), f"{policy.id}.accountable"

@@ -54,6 +54,7 @@ from accountframe.model import (
     AppliedConsequence,
     Assignment,
     Contract,
+    KeyDate,
     Person,
     Portfolio,
     Report,
@@ -64,6 +65,8 @@ __all__ = [
     "CONTRACT",
     "DERIVED",
     "FINDING",
+    "ORGANISATION",
+    "ORGANISATION_ASSIGNMENT",
     "PERSON",
     "PORTFOLIO",
     "REPORT",
@@ -73,7 +76,7 @@ __all__ = [
 ]
 
 # Record names in messages, where the class name is not what authors write.
-_NAMES = {KPI: "kpi", AppliedConsequence: "consequence"}
+_NAMES = {KPI: "kpi", AppliedConsequence: "consequence", KeyDate: "key_date"}
 
 #: The contract's derived views (`Contract.view`), each typed by its method's return annotation.
 DERIVED = ("accountable", "latest", "last_review", "spent")
@@ -142,6 +145,22 @@ PORTFOLIO = record(
         if (name := field.name) in ("organisation", "roles", "as_of")
     },
 )
+#: `organisation` at organisation scope: the body's name, its own reports and reviews (dated
+#: on or before as_of) with their views, and its role holders (`portfolio.roles`).
+ORGANISATION = record(
+    "organisation",
+    {
+        "name": STRING,
+        "reports": list_of(REPORT),
+        "reviews": list_of(REVIEW),
+        "latest": map_of(STRING, REPORT),
+        "last_review": map_of(STRING, REVIEW),
+        "roles": map_of(STRING, STRING),
+    },
+)
+#: `assignment` in `eligible` at organisation scope: an organisation role and its holder (an
+#: organisation role has no dates: `portfolio.roles` names only who holds it).
+ORGANISATION_ASSIGNMENT = record("organisation_assignment", {"role": STRING, "person": STRING})
 #: An element of `findings` (`evaluate._finding_value`).
 FINDING = record(
     "finding",
@@ -158,6 +177,8 @@ FINDING = record(
         # With a look-back only (SPEC section 13; reading them without one is an error).
         "since": TIMESTAMP,
         "days_in_status": INT,
+        # Only when the finding has one (test it with has()).
+        "exposure": DOUBLE,
     },
 )
 
@@ -176,8 +197,14 @@ _WHERE = {
     "assignment": "it is only available in eligible of a personal_responsibility policy",
     "findings": "it is only available in sanction and reward policies",
     "contract": "person-scope policies have 'person' and 'contracts' instead",
-    "contracts": "it is only available in person-scope policies",
+    "contracts": "it is only available in person-scope and organisation-scope policies",
     "person": "it is only available in person-scope policies and in eligible",
+    "organisation": "it is only available in organisation-scope policies",
+}
+#: Why a name is not a variable at organisation scope, where it differs from the above.
+_WHERE_ORGANISATION = {
+    "contract": "organisation-scope policies have 'organisation' and 'contracts' (every "
+    "contract) instead",
 }
 
 
@@ -221,6 +248,8 @@ class Environment:
             scope = policy.scope.value
         if scope == Scope.PERSON.value:
             variables.update(person=PERSON, contracts=list_of(CONTRACT))
+        elif scope == Scope.ORGANISATION.value:
+            variables.update(organisation=ORGANISATION, contracts=list_of(CONTRACT))
         else:
             variables.update(definitions or {})
             variables["contract"] = CONTRACT
@@ -230,18 +259,21 @@ class Environment:
             for (kind, name), extra in _KIND_VARIABLES.items():
                 if isinstance(policy, kind) and name == field:
                     variables.update(extra)
+            if scope == Scope.ORGANISATION.value and "assignment" in variables:
+                variables["assignment"] = ORGANISATION_ASSIGNMENT
         return variables
 
     def hints(
         self, variables: Mapping[str, Type], definitions: Iterable[str] = ()
     ) -> dict[str, str]:
         """Why a known name is not a variable here, for a better message than "unknown"."""
-        hints = {name: text for name, text in _WHERE.items() if name not in variables}
+        organisation = "organisation" in variables
+        where = {**_WHERE, **_WHERE_ORGANISATION} if organisation else _WHERE
+        hints = {name: text for name, text in where.items() if name not in variables}
+        scope = "organisation-scope" if organisation else "person-scope"
         for name in definitions:
             if name not in variables:
-                hints[name] = (
-                    "definitions are contract scope; person-scope policies cannot use them"
-                )
+                hints[name] = f"definitions are contract scope; {scope} policies cannot use them"
         return hints
 
 
@@ -260,6 +292,7 @@ def reference_table() -> str:
         ("report", REPORT),
         ("portfolio", PORTFOLIO),
         ("findings[i]", FINDING),
+        ("organisation", ORGANISATION),
     ]
     nested: dict[str, Type] = {}
     pending = [t for _, t in shown]

@@ -181,6 +181,7 @@ class Explanation:
         evaluations: Every expression evaluation, in the order the evaluator made them.
         computation: The kind's own arithmetic and checks.
         waivers: The waivers for this policy and subject, and why each applied or not.
+        basis: What the policy rests on (`statute`, ..., `proposed`), if it says.
     """
 
     policy: str
@@ -192,6 +193,7 @@ class Explanation:
     evaluations: tuple[Evaluation, ...] = ()
     computation: tuple[Fact, ...] = ()
     waivers: tuple[Fact, ...] = ()
+    basis: str | None = None
 
     @property
     def status(self) -> str:
@@ -223,13 +225,16 @@ class Explanation:
             "evaluations": [evaluation.to_dict() for evaluation in self.evaluations],
             "computation": [fact.to_dict() for fact in self.computation],
             "waivers": [fact.to_dict() for fact in self.waivers],
+            # Only when the policy gives one: other explanations keep their bytes.
+            **({"basis": self.basis} if self.basis is not None else {}),
         }
 
     def render(self) -> str:
         """The explanation as text for a terminal, ending with the result."""
         lines = [
             f"{self.policy}: {self.title}",
-            f"{self.kind} · {self.subject.type} {self.subject.id} · as of {self.as_of}",
+            f"{self.kind} · {self.subject.type} {self.subject.id} · as of {self.as_of}"
+            + (f" · basis: {self.basis}" if self.basis is not None else ""),
         ]
         for evaluation in self.evaluations:
             heading = evaluation.field + (f" for {evaluation.about}" if evaluation.about else "")
@@ -246,6 +251,8 @@ class Explanation:
         lines.append(f"  accountable: {_accountable_line(self.accountable)}")
         if isinstance(self.result, Finding) and self.result.due is not None:
             lines.append(f"  due: {self.result.due}")
+        if isinstance(self.result, Finding) and self.result.exposure is not None:
+            lines.append(f"  exposure: {_show(self.result.exposure)} {self.result.currency}")
         if isinstance(self.result, Consequence):
             lines.append(f"  action: {self.result.action}")
             if self.result.amount is not None:
@@ -316,6 +323,14 @@ def judge_one(
     recorder = Recorder()
     run = Run(plan, portfolio, as_of, observer=recorder, since=since)
     subjects = {scope.subject.id: scope for scope in run.subjects(policy)}
+    organisation = policy.policy.scope is Scope.ORGANISATION
+    if organisation and subject_id == "organisation":  # the word, as well as its name
+        subject_id = portfolio.organisation
+    if organisation and subject_id not in subjects:
+        raise UsageError(
+            f"{policy_id} is about the organisation: give its name "
+            f"({portfolio.organisation!r}) or the word 'organisation' (got {subject_id!r})"
+        )
     if subject_id not in subjects:
         scope, other = ("person", "contract")
         if policy.policy.scope is not Scope.PERSON:
@@ -332,7 +347,12 @@ def judge_one(
     bound = subject.bound
     if isinstance(policy.policy, ConsequencePolicy):
         findings = list(Run(plan, portfolio, as_of).assessment().findings)
-        result = run.consequence(policy, subject, FindingsIndex(findings)(subject.subject))
+        relevant = (
+            [f for f in findings if f.subject.type == "organisation"]
+            if organisation
+            else FindingsIndex(findings)(subject.subject)
+        )
+        result = run.consequence(policy, subject, relevant)
         seen: list[dict[str, Any]] = next(
             (step.values["findings"] for step in recorder.steps if step.name == "findings"), []
         )
@@ -375,6 +395,7 @@ class _Explainer:
             ),
             computation=tuple(computation),
             waivers=tuple(self.waivers()),
+            basis=policy.basis.value if policy.basis is not None else None,
         )
 
     # -- expressions -------------------------------------------------------------------------
@@ -524,7 +545,15 @@ class _Explainer:
         facts += [
             Fact("last", last),
             Fact("base", values["base"], based_on),
-            Fact("due", due, f"base + {values['every']}"),
+        ]
+        if values.get("period_end") is not None:
+            facts += [
+                Fact("period end", values["period_end"], "the first period end after base"),
+                Fact("due", due, f"period end + {values['within']}"),
+            ]
+        else:
+            facts.append(Fact("due", due, f"base + {values['every']}"))
+        facts += [
             Fact(
                 "warn from", values["warn_from"], f"due - {values['warn_before']}: warn after this"
             ),

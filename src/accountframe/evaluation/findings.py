@@ -3,8 +3,9 @@
 For a contract, the findings about it; for a person, the findings for which they are the
 accountable person and the person-scope findings about them: always in assessment order
 (`FindingsIndex`). Each finding becomes a map (`finding_value`: policy, kind, status,
-severity, tags, subject, subject_type, accountable, evidence), made once however many
-subjects see it, and only with the keys the sanctions and rewards read (`FindingMaps`).
+severity, tags, subject, subject_type, accountable, evidence, and exposure when it has
+one), made once however many subjects see it, and only with the keys the sanctions and
+rewards read (`FindingMaps`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def finding_value(finding: Finding) -> dict[str, Any]:
         "subject_type": finding.subject.type,
         "accountable": finding.accountable.person or "",
         "evidence": {key: value for key, value in finding.evidence.items() if value is not None},
+        # Only when the finding has one: `has(f.exposure)` tells.
+        **({"exposure": finding.exposure} if finding.exposure is not None else {}),
     }
 
 
@@ -127,6 +130,11 @@ def finding_map(
                 elif value is not None:
                     return None
             result[key] = evidence
+        elif key == "exposure":
+            if finding.exposure is not None:
+                if type(finding.exposure) is not float:
+                    return None
+                result[key] = finding.exposure
         else:
             if key == "policy":
                 text: object = finding.policy
@@ -146,7 +154,7 @@ def finding_map(
 
 #: The keys of a `findings` map, in order (see `finding_value`).
 FINDING_ORDER = ("policy", "kind", "status", "severity", "tags", "subject", "subject_type",
-                  "accountable", "evidence")  # fmt: skip
+                  "accountable", "evidence", "exposure")  # fmt: skip
 FINDING_KEYS = frozenset(FINDING_ORDER)
 #: Where each text key of a finding's `findings` map comes from (see `finding_value`).
 FINDING_TEXTS = {
@@ -300,6 +308,10 @@ class FindingsIndex:
                 about_people[subject.id].append(finding)
                 maps_people[subject.id].append(made)
                 if person is not None and person != subject.id:
+                    about_people[person].append(finding)
+                    maps_people[person].append(made)
+            elif subject.type == "organisation":  # about no contract: its accountable person's
+                if person is not None:
                     about_people[person].append(finding)
                     maps_people[person].append(made)
             else:

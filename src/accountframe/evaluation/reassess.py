@@ -176,6 +176,7 @@ def evaluate_contract(
         framework=framework.name,
         framework_version=framework.version,
         framework_digest=framework.digest,
+        bases=framework.policy_bases(),
         organisation=portfolio.organisation,
         portfolio_digest=portfolio.digest,
         as_of=as_of,

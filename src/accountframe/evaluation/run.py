@@ -3,7 +3,8 @@
 A `Run` does the work in two halves. `part` does everything that needs only one contract at a
 time: the contract-scope findings and the contract-scope consequences (whose `findings` are
 the findings about that contract). `assessment` then does what needs the whole portfolio: the
-person-scope findings and consequences, unused waivers and the summary. `part` can run over
+organisation-scope and person-scope findings and consequences, unused waivers and the
+summary. `part` can run over
 chunks of contracts in other processes (`evaluation.pool`), with the same result.
 
 Around each judge (`evaluation.judges`) the run applies what is the same for every kind: who
@@ -25,6 +26,7 @@ from __future__ import annotations
 import collections
 import copy
 import datetime
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -114,6 +116,8 @@ class Run:
         self.chain = Chain(plan, portfolio, self.scopes.people)
         self.waivers = Waivers(portfolio.waivers, as_of)
         self.has_waivers = bool(self.waivers)
+        #: The currency of exposures not tied to a contract.
+        self.currency = portfolio.currency
         self.maps = FindingMaps(plan.finding_fields, self.scopes.stamps)
         positions = list(enumerate(plan.policies))
         self.contract_findings = [
@@ -125,6 +129,8 @@ class Run:
             (i, p) for i, p in positions if _scope(p) is PolicyScope.CONTRACT and _consequence(p)
         ]
         self.person_policies = [(i, p) for i, p in positions if _scope(p) is PolicyScope.PERSON]
+        organisation = PolicyScope.ORGANISATION
+        self.organisation_policies = [(i, p) for i, p in positions if _scope(p) is organisation]
         counts = collections.Counter(contract.id for contract in portfolio.contracts)
         #: Contract ids listed more than once (possible in a portfolio built in Python): their
         #: `findings` are the findings of every contract with that id.
@@ -178,8 +184,21 @@ class Run:
             message = self.expressions.message(policy, scope, message, "pass_message")
         elif status is _NOT_APPLICABLE:
             accountable = self.chain.unrouted(accountable)  # asks nothing: not escalated
+        exposure: float | None = None
+        currency: str | None = None
+        if (status is _WARN or status is _FAIL) and "exposure" in policy.programs:
+            try:
+                exposure = self.exposure(policy, scope)
+            except Failed as failure:
+                # Fail closed: money at stake that cannot be worked out is an error, not a
+                # finding without it.
+                status, message, due = _ERROR, _exposure_failed(str(failure)), None
+            else:
+                contract = scope.contract
+                currency = contract.value.currency if contract is not None else self.currency
         # Positional, in field order (policy, kind, subject, status, severity, accountable,
-        # message, due, evidence, waiver, tags): a finding per policy and subject is made here.
+        # message, due, evidence, waiver, tags, since, since_limited, exposure, currency): a
+        # finding per policy and subject is made here.
         finding = Finding(
             kind.id,
             kind.kind,
@@ -192,10 +211,28 @@ class Run:
             evidence,
             None,
             kind.tags,
+            None,
+            False,
+            exposure,
+            currency,
         )
         if self.has_waivers and (status is _WARN or status is _FAIL):
             return self.waivers.apply(finding)
         return finding
+
+    def exposure(self, policy: CompiledPolicy, scope: Scope) -> float:
+        """The policy's `exposure` for a subject: a finite number, not negative.
+
+        Raises:
+            Failed: the expression failed, or gave a negative, NaN or infinite number.
+        """
+        value = float(self.expressions.value(policy, "exposure", scope, (int, float)))
+        if not math.isfinite(value) or value < 0:
+            raise Failed(
+                f"exposure failed: it must be a finite number, not negative (got {value}) "
+                f"(at {policy.where('exposure')})"
+            )
+        return value
 
     def consequence(
         self,
@@ -259,6 +296,8 @@ class Run:
         if policy.policy.scope is PolicyScope.PERSON:
             for person in self.portfolio.people:
                 yield self.scopes.person(person)
+        elif policy.policy.scope is PolicyScope.ORGANISATION:
+            yield self.scopes.organisation()
         else:
             for contract in self.portfolio.contracts:
                 yield self.scopes.contract(contract)
@@ -346,9 +385,10 @@ class Run:
                 placed[index].extend(made)
             positions.extend(part.positions)
             self.waivers.used |= part.used_waivers
+        organised = self.organisation_findings(by_policy)
         findings = self.in_policy_order(by_policy)
         if self.keep_finding_values:
-            for index, policy in self.person_policies:
+            for index, policy in self.person_policies + self.organisation_policies:
                 if not _consequence(policy):
                     maps_by_policy[index] = self.maps(by_policy[index])
         # Asked for below: contracts whose id is repeated (the others were done by `part`),
@@ -378,11 +418,17 @@ class Run:
                                      relevant.maps(scope.subject))
                     for scope in people
                 ]  # fmt: skip
+        for index, policy in self.organisation_policies:
+            if _consequence(policy):
+                consequences_by_policy[index] = [
+                    self.consequence(policy, self.scopes.organisation(), organised)
+                ]
         framework = self.plan.framework
         return Assessment(
             framework=framework.name,
             framework_version=framework.version,
             framework_digest=framework.digest,
+            bases=framework.policy_bases(),
             organisation=self.portfolio.organisation,
             portfolio_digest=digest,
             as_of=self.as_of,
@@ -391,6 +437,17 @@ class Run:
             consequences=tuple(self.in_policy_order(consequences_by_policy)),
             waivers_unused=tuple(self.waivers.unused(policy.id for policy in self.plan.policies)),
         )
+
+    def organisation_findings(self, by_policy: dict[int, list[Finding]]) -> list[Finding]:
+        """The organisation-scope findings, one a policy, added to `by_policy`; gives them in
+        policy order: the organisation's sanctions and rewards see them as `findings`."""
+        made: list[Finding] = []
+        for index, policy in self.organisation_policies:
+            if not _consequence(policy):
+                finding = self.finding(policy, self.scopes.organisation())
+                by_policy[index] = [finding]
+                made.append(finding)
+        return made
 
     def repeated_consequences(
         self, placed: dict[int, list[Consequence]], relevant: FindingsIndex
@@ -414,6 +471,21 @@ class Run:
             item for index in range(len(self.plan.policies))
             for item in by_policy.get(index, ())
         ]  # fmt: skip
+
+
+def _exposure_failed(message: str) -> str:
+    """A finding's message when its exposure failed: says so, then why.
+
+    >>> _exposure_failed("exposure: definition 'x' failed: no such key")
+    "exposure failed: definition 'x' failed: no such key"
+    >>> _exposure_failed("exposure must give a number (got string 'a')")
+    "exposure failed: it must give a number (got string 'a')"
+    """
+    if message.startswith("exposure failed"):
+        return message
+    if message.startswith("exposure must"):  # a value of the wrong type
+        return f"exposure failed: it{message.removeprefix('exposure')}"
+    return f"exposure failed: {message.removeprefix('exposure: ')}"
 
 
 def _scope(policy: CompiledPolicy) -> PolicyScope:

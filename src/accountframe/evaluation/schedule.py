@@ -6,7 +6,8 @@ and the ones after it up to `until`; for each contract-scope `rule` with a `due`
 (once: a rule has no cadence). Due dates are the evaluator's own: the first comes from
 the finding that `check` gives (the same code: `base + every`, SPEC section 4), and each later
 one assumes the one before is met on its due date (`due + every`, calendar arithmetic), or, for
-an overdue one, on `as_of` (`as_of + every`). Dates saturate at the calendar's last day,
+an overdue one, on `as_of` (`as_of + every`); for a policy with fixed `periods`, the next is
+due `within` after the first period end after that date. Dates saturate at the calendar's last day,
 9999-12-31, and the repeats stop there; one policy lists at most `MAX_OCCURRENCES` for one
 contract.
 
@@ -250,12 +251,13 @@ def schedule(
             what = max(own)[1] if own else (max(anywhere)[1] if anywhere else "")
             # Never an empty name: the forum `counts_if` names, else the policy's title.
             what = what or _forum_named(kind.counts_if) or kind.title
-            every, noun = policy.durations["every"], "review"
+            every, noun = policy.durations.get("every", Duration()), "review"
         elif isinstance(kind, RequiredInformation):
-            what, every, noun = kind.report, policy.durations["max_age"], "report"
+            what, every, noun = kind.report, policy.durations.get("max_age", Duration()), "report"
         else:
             # A rule with `due`: the next date only (a rule has no cadence to repeat it by).
             what, every, noun = kind.title, Duration(), "rule"
+        periods = getattr(kind, "periods", None)
         warn_before = policy.durations.get("warn_before", Duration())
         window = warn_before if warn_before != Duration() else DUE_SOON_DEFAULT
         contract_id = finding.subject.id
@@ -297,15 +299,21 @@ def schedule(
             if due is None:
                 break
             # An overdue one cannot be met on its date any more: assume it is met on as_of.
-            following = every.after(max(due, as_of))
+            met = max(due, as_of)
+            if periods is not None:
+                # Met on `met`: the next is due for the first period end after it.
+                following = policy.durations["within"].after(periods.period_end_after(met))
+                how_often = f"periods ending {', '.join(periods.ends)}"
+            else:
+                following, how_often = every.after(met), f"every {every}"
             # Dates saturate at 9999-12-31 (and a zero duration adds nothing): each due date is
             # strictly later than the last, so the loop ends at the calendar's end at the latest.
-            if following <= due or every == Duration():
+            if following <= due or (periods is None and every == Duration()):
                 break
             if following <= until and occurrence >= MAX_OCCURRENCES:
                 raise UsageError(
                     f"the schedule would list more than {MAX_OCCURRENCES:,} occurrences of "
-                    f"{policy.id} for {contract_id} (every {every}) up to {until}; "
+                    f"{policy.id} for {contract_id} ({how_often}) up to {until}; "
                     "choose an earlier until"
                 )
             due = following

@@ -24,9 +24,26 @@ from accountframe.compiler.compiler import Plan
 from accountframe.errors import CelError
 from accountframe.fastpath import Declined
 from accountframe.load.plain import Stamps, cel_items, cel_plain, plain
-from accountframe.model import Assignment, Contract, Person, Portfolio, Report, Review
+from accountframe.model import (
+    Assignment,
+    Contract,
+    Person,
+    Portfolio,
+    Report,
+    Review,
+    last_reviews,
+    latest_reports,
+)
 
-__all__ = ["ContractScope", "PersonScope", "Scope", "Scopes", "failed_definition"]
+__all__ = [
+    "ContractScope",
+    "EventScope",
+    "OrganisationScope",
+    "PersonScope",
+    "Scope",
+    "Scopes",
+    "failed_definition",
+]
 
 # A failed definition is left unbound, so CEL's own rules decide whether it matters
 # (`true || failed` is true); when it does, this is the error CEL gives.
@@ -152,8 +169,55 @@ class PersonScope:
         self.failed: Mapping[str, str] = {}
 
 
+class OrganisationScope:
+    """The organisation as an organisation-scope policy sees it (issue 23): `organisation`
+    (its name, its own reports and reviews dated on or before as_of with their views, its
+    role holders) and `contracts`, every contract as contract-scope expressions see
+    `contract`, in portfolio order. One subject: `{type: organisation, id: <name>}`."""
+
+    __slots__ = ("as_of", "bound", "events", "failed", "portfolio", "received", "reviews",
+                 "subject", "view")  # fmt: skip
+
+    #: The organisation's scope has no contract (and so no contract facts or start date).
+    contract = None
+
+    def __init__(
+        self, portfolio: Portfolio, as_of: datetime.date, view: dict[str, Any], bound: cel.Bindings
+    ) -> None:
+        self.portfolio = portfolio
+        self.subject = Subject("organisation", portfolio.organisation)
+        self.as_of = as_of
+        #: `organisation` as plain values, before binding (what explained steps show).
+        self.view = view
+        self.bound = bound
+        #: No definitions are evaluated for the organisation: none can fail.
+        self.failed: Mapping[str, str] = {}
+        #: The organisation's reviews and reports dated on or before as_of.
+        self.reviews = [r for r in portfolio.reviews if r.date <= as_of]
+        self.received = [r for r in portfolio.reports if r.received <= as_of]
+        value = bound["organisation"]
+        #: id of a review or report → its value as bound (what `review` and `report` see).
+        self.events: dict[int, Any] = dict(
+            zip(map(id, self.reviews), value["reviews"], strict=True)
+        )
+        self.events.update(zip(map(id, self.received), value["reports"], strict=True))
+
+    def reports(self, kind: str) -> tuple[list[int], list[Report]]:
+        """The reports of `kind` received on or before as_of, and their positions among all
+        those received on or before as_of (`organisation.reports`)."""
+        chosen = [(p, r) for p, r in enumerate(self.received) if r.kind == kind]
+        return [p for p, _ in chosen], [r for _, r in chosen]
+
+    @property
+    def latest(self) -> dict[str, Report]:
+        """The organisation's latest report of each kind, as of the date."""
+        return latest_reports(self.received, self.as_of)
+
+
 #: A subject's scope.
-Scope = ContractScope | PersonScope
+Scope = ContractScope | PersonScope | OrganisationScope
+#: A scope with reviews and reports of its own: what cadence and information policies judge.
+EventScope = ContractScope | OrganisationScope
 
 
 class Scopes:
@@ -203,6 +267,7 @@ class Scopes:
         self._contract_holders: dict[int, dict[str, str]] = {}
         self._holding: dict[str, list[Any]] | None = None
         self._people: dict[int, PersonScope] = {}
+        self._organisation: OrganisationScope | None = None
 
     def at(self, as_of: datetime.date) -> Scopes:
         """These scopes moved to another date: the same people, parameters and stamps (built
@@ -214,6 +279,7 @@ class Scopes:
         moved.base = self.base._trusted_merged(dict(cel.bindings(dated)))
         moved._contracts, moved._contract_values, moved._contract_holders = {}, {}, {}
         moved._holding, moved._people = None, {}
+        moved._organisation = None
         return moved
 
     def rebased(self, scope: ContractScope) -> ContractScope:
@@ -306,7 +372,28 @@ class Scopes:
         fields = self.people_read
         return value if fields is None else {k: v for k, v in value.items() if k in fields}
 
-    def bound_events(self, scope: ContractScope, events: list[Any]) -> list[Any]:
+    def organisation(self) -> OrganisationScope:
+        """The organisation's scope, built once per run: `organisation` and `contracts`."""
+        if self._organisation is None:
+            portfolio, as_of = self.portfolio, self.as_of
+            reports = [r for r in portfolio.reports if r.received <= as_of]
+            reviews = [r for r in portfolio.reviews if r.date <= as_of]
+            view = {
+                "name": portfolio.organisation,
+                "reports": [plain(report) for report in reports],
+                "reviews": [plain(review) for review in reviews],
+                "latest": {k: plain(r) for k, r in latest_reports(reports, as_of).items()},
+                "last_review": {f: plain(r) for f, r in last_reviews(reviews, as_of).items()},
+                "roles": dict(portfolio.roles),
+            }
+            # Every contract as contract-scope expressions see `contract`, validated on binding
+            # (one subject a run: the plain way is fast enough).
+            contracts = [contract.view(as_of) for contract in portfolio.contracts]
+            bound = self.base.merged({"organisation": view, "contracts": contracts})
+            self._organisation = OrganisationScope(portfolio, as_of, view, bound)
+        return self._organisation
+
+    def bound_events(self, scope: EventScope, events: list[Any]) -> list[Any]:
         """Reviews or reports of the scope's contract (dated on or before as_of), as bound in
         `contract`: what a policy's `counts_if` and `require` see as `review` or `report`.
 
@@ -316,8 +403,8 @@ class Scopes:
         """
         known = scope.events
         values = [known.get(id(event)) for event in events]
-        if None not in values:
-            return values
+        if None not in values or isinstance(scope, OrganisationScope):
+            return values  # the organisation's: all bound with it
         missing = [event for event in events if id(event) not in known]
         try:
             converted = [cel_plain(event, self.stamps) for event in missing]

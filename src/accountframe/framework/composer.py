@@ -44,11 +44,20 @@ from accountframe.framework.files import (
 from accountframe.framework.framework import (
     TEXT_FIELDS,
     Framework,
+    ParamNote,
     Removal,
     Role,
+    is_long_param,
     look_back_duration,
 )
-from accountframe.framework.policies import IDENTIFIER, KINDS, RESERVED, Policy
+from accountframe.framework.periods import Periods
+from accountframe.framework.policies import (
+    IDENTIFIER,
+    KINDS,
+    RESERVED,
+    Policy,
+    duration_texts,
+)
 from accountframe.load.documents import Document, LoadLimits
 from accountframe.load.fields import Path, Problem, describe
 from accountframe.load.structure import structure
@@ -204,6 +213,12 @@ class PolicyReader:
             return None
         cls = KINDS[kind]
         data = {key: value for key, value in item.items() if key != "kind"}
+        rolling = getattr(cls, "rolling", None)
+        if rolling is not None and data.get(rolling) is None and data.get("periods") is None:
+            # Said as it always was (`periods` is the other way to give the deadline); a
+            # stand-in keeps the policy from being reported twice.
+            self.report(document, "af-missing", f"missing required key '{rolling}'", path)
+            data[rolling] = "0 days"
         for field in cls.durations:
             if data.get(field) is not None and not self.duration(
                 document, cls, field, data[field], (*path, field), params
@@ -212,6 +227,16 @@ class PolicyReader:
                 # whatever it named still counts as used.
                 self.collector.mentioned.update(mentioned_names(data[field]))
                 data[field] = "0 days"
+        periods = data.get("periods")
+        if (
+            isinstance(periods, Mapping)
+            and periods.get("within") is not None
+            and not self.duration(
+                document, Periods, "within", periods["within"], (*path, "periods", "within"), params
+            )
+        ):
+            self.collector.mentioned.update(mentioned_names(periods["within"]))
+            data["periods"] = {**periods, "within": "0 days"}
         policy, problems = structure(cls, data, path)
         self.collector.structure_problems(document, data, problems, path)
         if policy is None:
@@ -224,7 +249,7 @@ class PolicyReader:
     def duration(
         self,
         document: Document,
-        cls: type[Policy],
+        cls: type[Policy] | type[Periods],
         field: str,
         value: Any,
         path: Path,
@@ -357,8 +382,37 @@ class Composer:
         self.limits = limits
         self.document = document
         self.policy_documents = list(policy_documents)
-        self.header = header
         self.base = base
+        #: The notes of the parameters this level writes long; `header.params` holds values.
+        self.param_notes: dict[str, ParamNote] = {}
+        self.header = None if header is None else self.param_values(header)
+
+    def param_values(self, header: FrameworkFile) -> FrameworkFile:
+        """`header` with each parameter written long (`{value, basis, source, rationale}`)
+        as its value, its notes kept in `param_notes`; a bad note is reported at its key."""
+        if not any(is_long_param(value) for value in header.params.values()):
+            return header
+        values: dict[str, Any] = {}
+        for name, value in header.params.items():
+            if not is_long_param(value):
+                values[name] = value
+                continue
+            values[name] = value["value"]
+            path: Path = ("params", name)
+            # Structured as every mapping of the file is: the same messages (a basis outside
+            # the five reads as a policy's does, with a suggestion), each at its key.
+            data = {key: item for key, item in value.items() if key != "value"}
+            note, problems = structure(ParamNote, data, path)
+            self.collector.structure_problems(self.document, data, problems, path)
+            if note is None:
+                sound = {
+                    key: item
+                    for key, item in data.items()
+                    if not structure(ParamNote, {key: item}, path)[1]
+                }
+                note = ParamNote(**sound)
+            self.param_notes[name] = note
+        return attrs.evolve(header, params=values)
 
     def compose(self) -> Framework | None:
         """The framework of this level over its base, or None if there is nothing to build it
@@ -520,8 +574,7 @@ class Composer:
         if self.base is None:
             return
         for policy in self.base.policies:
-            for field in type(policy).durations:
-                value = getattr(policy, field)
+            for field, value in duration_texts(policy).items():
                 name = param_reference(value) if isinstance(value, str) else None
                 if name is None or name not in header.params:
                     continue
@@ -628,6 +681,7 @@ class Composer:
                 roles=roles,
                 policies=policies,
                 look_back=_sound_look_back(header.look_back),
+                param_notes={n: note for n, note in self.param_notes.items() if n in params},
             )
         given = self.document.data
         return self.base.extend(
@@ -643,6 +697,7 @@ class Composer:
             override=changes.override,
             remove=[Removal(id=item.id, reason=item.reason) for item in changes.remove],
             look_back=_sound_look_back(header.look_back),
+            param_notes={n: note for n, note in self.param_notes.items() if n in params},
         )
 
 

@@ -94,7 +94,8 @@ class FrameworkFile:
         factory=dict,
         metadata=meta(
             "Values usable as params.NAME in CEL and in duration fields, and as {params.NAME} "
-            "in titles, rationales and actions."
+            "in titles, rationales and actions. A value may be written long, {value, basis, "
+            "source, rationale}: a mapping with a value key and only those keys."
         ),
     )
     definitions: Mapping[str, Any] = attrs.field(

@@ -38,10 +38,12 @@ from accountframe.framework.duration import Duration
 from accountframe.framework.policies import (
     IDENTIFIER,
     RESERVED,
+    Basis,
     Policy,
     nonempty_line,
     optional_text,
     text,
+    to_basis,
 )
 from accountframe.load.fields import meta
 from accountframe.load.plain import unstructure
@@ -52,13 +54,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMPILER",
+    "PARAM_NOTE_KEYS",
     "PLACEHOLDER",
     "TEXT_FIELDS",
     "Framework",
+    "ParamNote",
     "Removal",
     "Role",
+    "is_long_param",
     "look_back_duration",
     "param_text",
+    "split_params",
 ]
 
 #: `{params.NAME}` in a policy's title, rationale or action: the parameter's value, so that
@@ -79,6 +85,75 @@ class Role:
     reports_to: str | None = attrs.field(
         default=None, validator=optional_text, metadata=meta("The role above it.")
     )
+
+
+@attrs.frozen(kw_only=True)
+class ParamNote:
+    """What a parameter rests on, as its long form gives it: basis, source, rationale.
+
+    Example:
+        >>> ParamNote(basis="proposed", rationale="no source gives a number")
+        ParamNote(basis=<Basis.PROPOSED: 'proposed'>, source='', rationale='no source gives a number')
+    """  # noqa: E501 - doctest output is one line
+
+    basis: Basis | None = attrs.field(
+        default=None,
+        converter=to_basis,
+        metadata=meta("statute, regulation, guidance, recommendation or proposed."),
+    )
+    source: str = attrs.field(
+        default="", validator=text, metadata=meta("Citation: report, paragraph, standard.")
+    )
+    rationale: str = attrs.field(
+        default="", validator=text, metadata=meta("Why this value; shown in docs.")
+    )
+
+
+#: The keys of a parameter's long form: a mapping with `value` and only these keys is one.
+PARAM_NOTE_KEYS = frozenset({"value", "basis", "source", "rationale"})
+
+
+def is_long_param(value: Any) -> bool:
+    """Whether a parameter is written long, `{value, basis, source, rationale}`: a mapping
+    with a `value` key and no key but those four (any other mapping is a map parameter).
+
+    Example:
+        >>> is_long_param({"value": "30 days", "basis": "proposed"})
+        True
+        >>> is_long_param({"value": 1, "unit": "days"}), is_long_param({"gold": 1})
+        (False, False)
+    """
+    return isinstance(value, Mapping) and "value" in value and PARAM_NOTE_KEYS.issuperset(value)
+
+
+def split_params(params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, ParamNote]]:
+    """Parameters' values, and the notes of those written long (see `is_long_param`).
+
+    Raises:
+        ValueError: a long form's basis, source or rationale is not valid, naming the parameter.
+
+    Example:
+        >>> values, notes = split_params({"every": {"value": "1 month", "basis": "proposed"},
+        ...                               "limit": 4})
+        >>> values, notes["every"].basis
+        ({'every': '1 month', 'limit': 4}, <Basis.PROPOSED: 'proposed'>)
+    """
+    values: dict[str, Any] = {}
+    notes: dict[str, ParamNote] = {}
+    for name, value in params.items():
+        if not is_long_param(value):
+            values[name] = value
+            continue
+        values[name] = value["value"]
+        try:
+            notes[name] = ParamNote(**{key: value[key] for key in value if key != "value"})
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"parameter {name!r}: {error}") from None
+    return values, notes
+
+
+def _param_notes(value: Mapping[str, ParamNote]) -> dict[str, ParamNote]:
+    return dict(value)
 
 
 def _roles(value: Iterable[Role | str]) -> tuple[Role, ...]:
@@ -157,6 +232,9 @@ class Framework:
         removed: Inherited policies this framework removed, with reasons.
         look_back: How far back an assessment looks for when each finding's status began
             (`since`, SPEC section 13); None: no look-back.
+        param_notes: What parameters rest on (basis, source, rationale), by name: given,
+            or from parameters written long (`{value, basis, source, rationale}`), which the
+            constructor splits: `params` then holds the values only.
         base: The framework this one was extended from (`extend` sets it), for the checks
             that tell what this framework changed; not compared, not in `to_dict`.
     """
@@ -174,6 +252,7 @@ class Framework:
     overridden: tuple[str, ...] = attrs.field(default=(), converter=_ids)
     removed: tuple[Removal, ...] = attrs.field(default=(), converter=_removals)
     look_back: Duration | None = attrs.field(default=None, converter=look_back_duration)
+    param_notes: dict[str, ParamNote] = attrs.field(factory=dict, converter=_param_notes)
     #: Where each value came from, for messages: ("policies", id, field) → (Location, indent).
     sources: Mapping[tuple[str, ...], Any] = attrs.field(
         factory=dict, eq=False, repr=False, converter=_sources
@@ -187,6 +266,10 @@ class Framework:
     )
 
     def __attrs_post_init__(self) -> None:
+        if any(is_long_param(value) for value in self.params.values()):
+            values, notes = split_params(self.params)
+            object.__setattr__(self, "params", values)
+            object.__setattr__(self, "param_notes", {**self.param_notes, **notes})
         problems = self.problems()
         if problems:
             raise ValueError("; ".join(problems))
@@ -274,6 +357,9 @@ class Framework:
         for name in self.params:
             if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
                 found.append(f"parameter name {name!r} must be an identifier like review_every")
+        for name in getattr(self, "param_notes", {}):
+            if name not in self.params:
+                found.append(f"parameter note for {name!r}, which is not a parameter")
         if not found:
             found.extend(_params_problems(self.params))
         return found
@@ -312,6 +398,17 @@ class Framework:
             text,
         )
 
+    def policy_bases(self) -> dict[str, str]:
+        """Policy id → what it rests on (`basis`), for the policies that give one.
+
+        Example:
+            >>> from accountframe.framework.policies import Rule
+            >>> rule = Rule(id="R-1", title="t", require="true", basis="statute")
+            >>> Framework(name="f", version="1", policies=[rule]).policy_bases()
+            {'R-1': 'statute'}
+        """
+        return {p.id: p.basis.value for p in self.policies if p.basis is not None}
+
     @functools.cached_property
     def digest(self) -> str:
         """sha256 of the framework's content (canonical JSON), the same however it was built."""
@@ -343,6 +440,12 @@ class Framework:
             "removed": [unstructure(removal) for removal in self.removed],
             # Only when set: a framework without one keeps the digest it always had.
             **({"look_back": str(self.look_back)} if self.look_back is not None else {}),
+            # Likewise: only a framework with notes on its parameters has them.
+            **(
+                {"param_notes": {n: unstructure(note) for n, note in self.param_notes.items()}}
+                if self.param_notes
+                else {}
+            ),
         }
 
     # -- composing --------------------------------------------------------------------------
@@ -362,6 +465,7 @@ class Framework:
         override: Mapping[str, Mapping[str, Any]] | None = None,
         remove: Iterable[str | tuple[str, str] | Removal] = (),
         look_back: Duration | str | None = None,
+        param_notes: Mapping[str, ParamNote] | None = None,
     ) -> Framework:
         """A new framework built on this one; this one is unchanged.
 
@@ -370,7 +474,9 @@ class Framework:
             version: Its version (default: this one's).
             title: Its title (default: this one's).
             description: Its description (default: this one's).
-            params: Parameters to add or replace.
+            params: Parameters to add or replace, each a value or written long
+                (`{value, basis, source, rationale}`); a parameter set here replaces the
+                inherited value and its notes together.
             definitions: Definitions to add or replace (new ones come after inherited ones).
             definition_titles: Titles of definitions to add or replace, by name.
             roles: Roles to add or replace, by id.
@@ -378,6 +484,7 @@ class Framework:
             override: Inherited policy id → fields to change, e.g. `{"severity": "critical"}`.
             remove: Inherited policy ids to remove, or (id, reason) pairs.
             look_back: Its look-back (default: this one's).
+            param_notes: Notes (basis, source, rationale) of parameters, by name.
 
         Raises:
             UsageError: an override or removal names no inherited policy, or an override
@@ -425,6 +532,10 @@ class Framework:
                 overridden=[policy_id for policy_id in overridden if policy_id not in gone],
                 removed=removals,
                 look_back=look_back if look_back is not None else self.look_back,
+                param_notes={
+                    **{n: note for n, note in self.param_notes.items() if n not in (params or {})},
+                    **(param_notes or {}),
+                },
                 sources=self.sources,
                 base=self,
             )

@@ -22,17 +22,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from accountframe.errors import did_you_mean
-from accountframe.framework.duration import duration_text
+from accountframe.framework.duration import Duration, duration_text
+from accountframe.framework.periods import Periods, to_periods
 from accountframe.load.fields import meta
 
 if TYPE_CHECKING:
     from accountframe.framework.framework import Role
 
 __all__ = [
+    "FINDING_KINDS",
     "IDENTIFIER",
     "KINDS",
     "POLICY_ID",
     "RESERVED",
+    "Basis",
     "Consequence",
     "OversightCadence",
     "PersonalResponsibility",
@@ -43,6 +46,8 @@ __all__ = [
     "Sanction",
     "Scope",
     "Severity",
+    "duration_text_is_nonzero",
+    "duration_texts",
     "nonempty_line",
     "optional_text",
     "text",
@@ -76,11 +81,30 @@ class Severity(enum.StrEnum):
 _RANK = {severity: rank for rank, severity in enumerate(Severity)}
 
 
+class Basis(enum.StrEnum):
+    """What a policy or a parameter rests on: the kind of source that says it.
+
+    `proposed` is a number or rule this framework proposes where no source gives one (its
+    `rationale` says why it is a sensible default).
+
+    Example:
+        >>> Basis("statute"), Basis.PROPOSED.value
+        (<Basis.STATUTE: 'statute'>, 'proposed')
+    """
+
+    STATUTE = "statute"
+    REGULATION = "regulation"
+    GUIDANCE = "guidance"
+    RECOMMENDATION = "recommendation"
+    PROPOSED = "proposed"
+
+
 class Scope(enum.StrEnum):
-    """What a policy is evaluated for: each contract, or each person."""
+    """What a policy is evaluated for: each contract, each person, or the organisation once."""
 
     CONTRACT = "contract"
     PERSON = "person"
+    ORGANISATION = "organisation"
 
 
 def text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -128,6 +152,23 @@ def _to_severity(value: Any) -> Severity:
     return result
 
 
+def to_basis(value: Any) -> Basis | None:
+    """A basis from its name (None stays None), or a ValueError that names the choices.
+
+    Example:
+        >>> to_basis("guidance"), to_basis(None)
+        (<Basis.GUIDANCE: 'guidance'>, None)
+        >>> to_basis("statue")
+        Traceback (most recent call last):
+        ...
+        ValueError: 'basis' must be one of statute, regulation, guidance, recommendation, proposed (got 'statue') (did you mean 'statute'?)
+    """  # noqa: E501 - doctest output is one line
+    if value is None:
+        return None
+    result: Basis = _enum_converter(Basis, "basis")(value)
+    return result
+
+
 def _to_scope(value: Any) -> Scope:
     result: Scope = _enum_converter(Scope, "scope")(value)
     return result
@@ -140,6 +181,18 @@ def _tags(value: Iterable[Any]) -> tuple[str, ...]:
     if not all(isinstance(tag, str) and tag for tag in tags):
         raise ValueError(f"'tags' must be a list of non-empty text (got {list(tags)!r})")
     return tags
+
+
+def _exposure() -> Any:
+    """The `exposure` field of the four kinds that give findings."""
+    return attrs.field(
+        default=None,
+        validator=optional_text,
+        metadata=meta(
+            "CEL double: the money at stake in a warn or fail (or waived) finding, in the "
+            "contract's currency (the portfolio's for person scope)."
+        ),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -177,7 +230,10 @@ class Policy:
     scope: Scope = attrs.field(
         default=Scope.CONTRACT,
         converter=_to_scope,
-        metadata=meta("contract (default) or person (rule, sanction, reward only)."),
+        metadata=meta(
+            "contract (default), person (rule, sanction, reward only) or organisation (one "
+            "subject: the organisation)."
+        ),
     )
     applies_to: str = attrs.field(
         default="true", validator=text, metadata=meta("CEL bool; false gives not_applicable.")
@@ -193,6 +249,14 @@ class Policy:
         metadata=meta("CEL string replacing the message of a pass."),
     )
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags, metadata=meta("Free labels."))
+    basis: Basis | None = attrs.field(
+        default=None,
+        converter=to_basis,
+        metadata=meta(
+            "What the policy rests on: statute, regulation, guidance, recommendation or "
+            "proposed (no source gives it; this framework proposes it)."
+        ),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.scope is Scope.PERSON and self.kind not in ("rule", "sanction", "reward"):
@@ -210,18 +274,62 @@ class Policy:
         """The role that owns this policy's findings when `accountable` is not given."""
         if self.accountable is not None:
             return self.accountable
-        return "accounting_officer" if self.scope is Scope.PERSON else "sro"
+        return "sro" if self.scope is Scope.CONTRACT else "accounting_officer"
+
+
+def duration_text_is_nonzero(text: str) -> bool:
+    """Whether a duration field's text sets a span (a `params.NAME` reference always may)."""
+    try:
+        return Duration.parse(text) != Duration()
+    except ValueError:
+        return True
+
+
+def _one_of(policy: OversightCadence | RequiredInformation) -> None:
+    """Exactly one of the rolling duration (`every`, `max_age`) and `periods`."""
+    rolling = policy.rolling
+    given = getattr(policy, rolling) is not None
+    if given == (policy.periods is not None):
+        said = "both" if given else "neither"
+        raise ValueError(
+            f"give exactly one of '{rolling}' (a rolling period) and 'periods' (fixed period "
+            f"ends) (got {said})"
+        )
 
 
 @attrs.frozen(kw_only=True)
 class OversightCadence(Policy):
-    """Senior review at a set frequency: a qualifying review at least every `every`."""
+    """Senior review at a set frequency: a qualifying review at least every `every`.
+
+    With `periods` in place of `every` (fixed-period deadlines): `base` = the latest qualifying
+    review date (not before `contract.start`), else `contract.start`; with neither (e.g. at
+    organisation scope) the finding fails with no due date. `period_end` = the first period
+    end strictly after `base` (an review dated on a period end counts for the period that ends
+    that day); `due` = `period_end` + `within`. Status: `pass` if as_of <= due - warn_before;
+    `warn` if due - warn_before < as_of <= due + grace; `fail` if as_of > due + grace. The
+    evidence adds `period_end`.
+
+    Example:
+        >>> policy = OversightCadence(id="X-1", title="Twice a year", periods={"ends": ["03-31", "09-30"], "within": "30 days"})
+        >>> policy.periods.ends, policy.every
+        (('03-31', '09-30'), None)
+    """  # noqa: E501 - doctest input is one line
 
     kind: ClassVar[str] = "oversight_cadence"
-    expressions: ClassVar[dict[str, str]] = {**Policy.expressions, "counts_if": "bool"}
+    expressions: ClassVar[dict[str, str]] = {
+        **Policy.expressions,
+        "counts_if": "bool",
+        "exposure": "double",
+    }
     durations: ClassVar[tuple[str, ...]] = ("every", "grace", "warn_before")
+    #: The rolling duration field that `periods` stands in place of.
+    rolling: ClassVar[str] = "every"
 
-    every: str = attrs.field(validator=duration_text, metadata=meta("How often, e.g. 1 month."))
+    every: str | None = attrs.field(
+        default=None,
+        validator=duration_text,
+        metadata=meta("How often, e.g. 1 month (or give `periods`)."),
+    )
     counts_if: str = attrs.field(
         default="true", validator=text, metadata=meta("CEL bool over `review`: does it count?")
     )
@@ -231,24 +339,58 @@ class OversightCadence(Policy):
     warn_before: str = attrs.field(
         default="0 days", validator=duration_text, metadata=meta("Warn this long before due.")
     )
+    exposure: str | None = _exposure()
+    periods: Periods | None = attrs.field(
+        default=None,
+        converter=to_periods,
+        metadata=meta(
+            "Fixed periods in place of `every`: `ends` (MM-DD, every year) and `within` "
+            "(due that long after each period end)."
+        ),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        _one_of(self)
 
 
 @attrs.frozen(kw_only=True)
 class RequiredInformation(Policy):
-    """Information received, fresh and complete: a report of a kind no older than `max_age`."""
+    """Information received, fresh and complete: a report of a kind no older than `max_age`.
+
+    With `periods` in place of `max_age` (fixed-period deadlines): `base` = the latest qualifying
+    report (its `received` date) date (not before `contract.start`), else `contract.start`; with neither (e.g. at
+    organisation scope) the finding fails with no due date. `period_end` = the first period
+    end strictly after `base` (an report (its `received` date) dated on a period end counts for the period that ends
+    that day); `due` = `period_end` + `within`. Status: `pass` if as_of <= due - warn_before;
+    `warn` if due - warn_before < as_of <= due + grace; `fail` if as_of > due + grace. The
+    evidence adds `period_end`.
+
+    Example:
+        >>> policy = RequiredInformation(id="X-1", title="Twice a year", report="notice", periods={"ends": ["03-31", "09-30"], "within": "30 days"})
+        >>> policy.periods.ends, policy.max_age
+        (('03-31', '09-30'), None)
+    """  # noqa: E501 - doctest input is one line
 
     kind: ClassVar[str] = "required_information"
     expressions: ClassVar[dict[str, str]] = {
         **Policy.expressions,
         "counts_if": "bool",
         "require": "bool",
+        "exposure": "double",
     }
     durations: ClassVar[tuple[str, ...]] = ("max_age", "grace", "warn_before")
+    #: The rolling duration field that `periods` stands in place of.
+    rolling: ClassVar[str] = "max_age"
 
     report: str = attrs.field(
         validator=nonempty_line, metadata=meta("The report kind, e.g. performance.")
     )
-    max_age: str = attrs.field(validator=duration_text, metadata=meta("Freshness, e.g. 45 days."))
+    max_age: str | None = attrs.field(
+        default=None,
+        validator=duration_text,
+        metadata=meta("Freshness, e.g. 45 days (or give `periods`)."),
+    )
     require: str | None = attrs.field(
         default=None,
         validator=optional_text,
@@ -263,6 +405,19 @@ class RequiredInformation(Policy):
     warn_before: str = attrs.field(
         default="0 days", validator=duration_text, metadata=meta("Warn this long before due.")
     )
+    exposure: str | None = _exposure()
+    periods: Periods | None = attrs.field(
+        default=None,
+        converter=to_periods,
+        metadata=meta(
+            "Fixed periods in place of `max_age`: `ends` (MM-DD, every year) and `within` "
+            "(due that long after each period end)."
+        ),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        _one_of(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -270,7 +425,11 @@ class PersonalResponsibility(Policy):
     """A named, eligible person holds a role on the contract."""
 
     kind: ClassVar[str] = "personal_responsibility"
-    expressions: ClassVar[dict[str, str]] = {**Policy.expressions, "eligible": "bool"}
+    expressions: ClassVar[dict[str, str]] = {
+        **Policy.expressions,
+        "eligible": "bool",
+        "exposure": "double",
+    }
     durations: ClassVar[tuple[str, ...]] = ("max_vacancy",)
 
     role: str = attrs.field(
@@ -286,11 +445,24 @@ class PersonalResponsibility(Policy):
         validator=duration_text,
         metadata=meta("How long the role may stand empty before it fails."),
     )
+    exposure: str | None = _exposure()
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.scope is Scope.ORGANISATION and duration_text_is_nonzero(self.max_vacancy):
+            raise ValueError(
+                "'max_vacancy' cannot be used with 'scope: organisation': an organisation role "
+                "(portfolio.roles) has a holder but no assignment history, so there is no "
+                "vacancy to time (no holder fails at once)"
+            )
 
     def default_accountable(self, roles: Sequence[Role]) -> str:
-        """The role that `role` reports to (the holder cannot own their own absence)."""
+        """The role that `role` reports to (the holder cannot own their own absence); at
+        organisation scope, `accounting_officer`."""
         if self.accountable is not None:
             return self.accountable
+        if self.scope is Scope.ORGANISATION:  # an organisation role: as any organisation policy
+            return "accounting_officer"
         reports_to = {role.id: role.reports_to for role in roles}
         return reports_to.get(self.role) or "accounting_officer"
 
@@ -304,6 +476,7 @@ class Rule(Policy):
         **Policy.expressions,
         "require": "bool",
         "due": "timestamp",
+        "exposure": "double",
     }
 
     require: str = attrs.field(validator=text, metadata=meta("CEL bool: true passes."))
@@ -314,6 +487,7 @@ class Rule(Policy):
             "CEL timestamp: by when the rule must next be met (the finding's due date; scheduled)."
         ),
     )
+    exposure: str | None = _exposure()
 
 
 @attrs.frozen(kw_only=True)
@@ -362,6 +536,30 @@ class Reward(Consequence):
 
     kind: ClassVar[str] = "reward"
     effect: ClassVar[str] = "reward"
+
+
+#: The kinds that give findings (and may have an `exposure`).
+FINDING_KINDS = (OversightCadence, RequiredInformation, PersonalResponsibility, Rule)
+
+
+def duration_texts(policy: Policy) -> dict[str, str]:
+    """Every duration a policy sets, as written, by field: its duration fields, and for a
+    fixed-period policy `periods.within`.
+
+    Example:
+        >>> duration_texts(OversightCadence(id="C", title="t", periods={"ends": ["03-31"],
+        ...                                                          "within": "params.days"}))
+        {'grace': '0 days', 'warn_before': '0 days', 'periods.within': 'params.days'}
+    """
+    texts = {
+        field: value
+        for field in type(policy).durations
+        if isinstance(value := getattr(policy, field, None), str)
+    }
+    periods = getattr(policy, "periods", None)
+    if isinstance(periods, Periods):
+        texts["periods.within"] = periods.within
+    return texts
 
 
 #: Policy kind name → class.

@@ -9,6 +9,9 @@ file, text that is not JSON) raises `OcdsError`.
 
 People, assignments and reviews are not in OCDS: the portfolio has none; the body adds them.
 
+A contract's procurement `regime` is set where the releases show it (a legal basis, a Procurement
+Act notice: `ocds_regime`), and otherwise left out and counted.
+
 Releases are merged (`ocds_merge.merge_all`) rather than with `ocdsmerge`, the reference merger,
 which needs the release schema (fetched from the web) and is not a dependency.
 
@@ -47,6 +50,7 @@ import attrs
 from accountframe.errors import Diagnostic, LoadError, Location
 from accountframe.load.documents import DEFAULT_LIMITS, LoadLimits, deeper_than
 from accountframe.load.ocds_merge import merge_all, release_key
+from accountframe.load.ocds_regime import DISAGREE, UNKNOWN, legal_bases, regime_of
 from accountframe.load.structure import structure
 from accountframe.model import Contract, Portfolio
 
@@ -484,6 +488,9 @@ class _Mapper:
         data["amendments"] = self.amendments(item)
         data["reports"] = self.reports(item, award, tender, implementation)
         data["consequences"] = self.consequences(item, implementation)
+        regime = self.regime(item, award, tender, implementation)
+        if regime is not None:
+            data["regime"] = regime
         data["attributes"] = {
             "ocid": self.ocid,
             "release_ids": list(self.entry.release_ids),
@@ -495,6 +502,28 @@ class _Mapper:
         if buyer_name:
             data["attributes"]["buyer"] = buyer_name
         return data
+
+    def regime(
+        self,
+        item: Mapping[str, Any],
+        award: Mapping[str, Any],
+        tender: Mapping[str, Any],
+        implementation: Mapping[str, Any],
+    ) -> str | None:
+        """The procurement regime the releases show (`ocds_regime`), counting what is not."""
+        notices = [notice for notice, _ in self.entry.tag_notices]
+        for part in (_map(self.release.get("planning")), tender, award, item, implementation):
+            notices += [
+                notice
+                for d in _list(part.get("documents"))
+                if (notice := _text(d.get("noticeType")))
+            ]
+        regime, disagree = regime_of(legal_bases(tender), notices)
+        if regime is None:
+            self.summary.skip(UNKNOWN)
+        elif disagree:
+            self.summary.skip(DISAGREE)
+        return regime
 
     def supplier(self, award: Mapping[str, Any]) -> str | None:
         names = [_text(s.get("name")) for s in _list(award.get("suppliers"))]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+import decimal
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -12,12 +13,15 @@ from accountframe.assessment import (
     Assessment,
     Consequence,
     ConsequenceStatus,
+    ContractExposure,
     Finding,
+    PersonExposure,
     Status,
     Subject,
 )
 
 __all__ = [
+    "CURRENCY_SYMBOLS",
     "EXCEPTIONS",
     "OPEN",
     "Concern",
@@ -25,9 +29,14 @@ __all__ = [
     "action_text",
     "amount_text",
     "concerns",
+    "contract_exposure_text",
     "date_text",
     "days_overdue",
+    "exposure_text",
+    "money_text",
+    "person_exposure_text",
     "person_heading",
+    "policy_text",
     "roles_text",
     "since_text",
     "subject_text",
@@ -102,6 +111,52 @@ def action_text(consequence: Consequence) -> str:
 def amount_text(consequence: Consequence) -> str:
     """The amount with thousands separators and two decimals, or empty when there is none."""
     return "" if consequence.amount is None else f"{consequence.amount:,.2f}"
+
+
+#: The symbol written before an amount in these currencies; any other reads `CHF 416,667`.
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def money_text(amount: float, currency: str | None) -> str:
+    """Money as a reader expects it: whole units (half up), thousands separators, and the
+    currency's symbol, or its code before the amount when it has none here.
+
+    Example:
+        >>> money_text(416666.67, "GBP"), money_text(2.5, "EUR"), money_text(1e6, "CHF")
+        ('£416,667', '€3', 'CHF 1,000,000')
+    """
+    whole = decimal.Decimal(repr(amount)).quantize(decimal.Decimal(1), decimal.ROUND_HALF_UP)
+    number = f"{whole:,}"
+    code = currency or ""
+    symbol = CURRENCY_SYMBOLS.get(code)
+    if symbol is not None:
+        return f"{symbol}{number}"
+    return f"{code} {number}" if code else number
+
+
+def exposure_text(finding: Finding) -> str:
+    """The finding's money at stake (`money_text`), or empty when it has none."""
+    if finding.exposure is None:
+        return ""
+    return money_text(finding.exposure, finding.currency)
+
+
+def person_exposure_text(item: PersonExposure) -> str:
+    """Who an amount at stake is owed by: `Sam Owner (p-sro)`, or `no one` for a vacancy."""
+    if item.person is None:
+        return "no one"
+    return f"{item.name} ({item.person})" if item.name else item.person
+
+
+def contract_exposure_text(item: ContractExposure) -> str:
+    """The contract an amount at stake is on, or `not about a contract` (person scope)."""
+    return item.contract if item.contract is not None else "not about a contract"
+
+
+def policy_text(policy: str, bases: Mapping[str, str]) -> str:
+    """A policy's id, with what it rests on when the framework says: `CAD-1 (statute)`."""
+    basis = bases.get(policy)
+    return f"{policy} ({basis})" if basis else policy
 
 
 def date_text(date: datetime.date | None) -> str:

@@ -27,7 +27,7 @@ from accountframe.assessment import Assessment
 from accountframe.report._common import date_text
 from accountframe.sanitise import csv_cell
 
-__all__ = ["COLUMNS", "render"]
+__all__ = ["COLUMNS", "MONEY_COLUMNS", "render"]
 
 #: The header row, in order.
 COLUMNS = (
@@ -46,12 +46,29 @@ COLUMNS = (
 )
 
 
+#: The columns added when some finding has money at stake (`exposure`): the amount, a plain
+#: number, and its currency; both empty for a finding without one.
+MONEY_COLUMNS = ("exposure", "currency")
+
+
 def render(assessment: Assessment) -> str:
-    """The findings as CSV text with a header row; `waived_from` is a waived finding's status."""
+    """The findings as CSV text with a header row; `waived_from` is a waived finding's status.
+
+    When some finding has an exposure, two more columns, `MONEY_COLUMNS`, end each row (an
+    assessment without money at stake keeps the columns it always had).
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    money = any(finding.exposure is not None for finding in assessment.findings)
+    writer.writerow(COLUMNS + MONEY_COLUMNS if money else COLUMNS)
     for finding in assessment.findings:
+        extra: tuple[str, ...] = ()
+        if money:
+            extra = (
+                ("", "")
+                if finding.exposure is None
+                else (repr(finding.exposure), finding.currency or "")
+            )
         # The columns of our own words (kind, status, severity, dates) need no sanitising.
         writer.writerow(
             (
@@ -67,6 +84,7 @@ def render(assessment: Assessment) -> str:
                 date_text(finding.due),
                 csv_cell(finding.message),
                 finding.waiver.original_status.value if finding.waiver is not None else "",
+                *extra,
             )
         )
     return buffer.getvalue()

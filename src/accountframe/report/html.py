@@ -52,8 +52,12 @@ from accountframe.report._common import (
     action_text,
     amount_text,
     concerns,
+    contract_exposure_text,
     date_text,
     days_overdue,
+    exposure_text,
+    money_text,
+    person_exposure_text,
     person_heading,
     roles_text,
     since_text,
@@ -62,7 +66,7 @@ from accountframe.report._common import (
 )
 from accountframe.report._page import BASE_CSS, escape, footer, identifier
 
-__all__ = ["KINDS", "SECTIONS", "render"]
+__all__ = ["KINDS", "OPTIONAL_SECTIONS", "SECTIONS", "render"]
 
 #: Section ids and headings, in page order.
 SECTIONS: dict[str, str] = {
@@ -74,10 +78,15 @@ SECTIONS: dict[str, str] = {
     "by-contract": "Findings by contract",
     "waivers": "Unused waivers",
 }
+#: Sections only some pages have, each after the section it follows: "Money at stake" only
+#: when some finding has an exposure (a page without one is as it was).
+OPTIONAL_SECTIONS: dict[str, tuple[str, str]] = {"money": ("Money at stake", "worried")}
 #: The finding kinds, in the order the charts show them.
 KINDS = ("oversight_cadence", "required_information", "personal_responsibility", "rule")
 #: Bars in the days-overdue chart at most; the table below it lists every one.
 MAX_OVERDUE_BARS = 30
+#: The heatmap's column of the organisation's own findings (organisation scope).
+_ORGANISATION_COLUMN = "(organisation)"
 #: Contracts (columns) in the heatmap at most: those with the most exceptions.
 MAX_HEATMAP_CONTRACTS = 40
 #: People in the failures chart at most, in "worst first" order.
@@ -114,10 +123,11 @@ def render(assessment: Assessment, portfolio: Portfolio | None = None) -> str:
         "</head>",
         "<body>",
         _header(assessment),
-        _nav(),
+        _nav(bool(assessment.exposure)),
         "<main>",
         _summary(assessment),
         _worried(assessment),
+        *_money(assessment),
         _charts_section(assessment, titles),
         _consequences(assessment),
         _by_person(assessment, titles),
@@ -137,7 +147,8 @@ def render(assessment: Assessment, portfolio: Portfolio | None = None) -> str:
 def _section(key: str, *body: str) -> str:
     return (
         f'<section id="{key}" aria-labelledby="{key}-h">\n'
-        f'<h2 id="{key}-h">{SECTIONS[key]}</h2>\n' + "\n".join(body) + "\n</section>"
+        f'<h2 id="{key}-h">{SECTIONS[key] if key in SECTIONS else OPTIONAL_SECTIONS[key][0]}'
+        "</h2>\n" + "\n".join(body) + "\n</section>"
     )
 
 
@@ -203,6 +214,8 @@ def _evidence(finding: Finding) -> str:
         for key, value in finding.evidence.items()
         if value is not None
     ]
+    if finding.exposure is not None:
+        items.append(f"<div><dt>at stake</dt><dd>{_e(exposure_text(finding))}</dd></div>")
     if finding.waiver is not None:
         waiver = finding.waiver
         items.append(
@@ -248,8 +261,12 @@ def _header(assessment: Assessment) -> str:
     )
 
 
-def _nav() -> str:
-    links = "".join(f'<li><a href="#{key}">{_e(name)}</a></li>' for key, name in SECTIONS.items())
+def _nav(money: bool) -> str:
+    shown = list(SECTIONS.items())
+    if money:
+        name, after = OPTIONAL_SECTIONS["money"]
+        shown.insert([key for key, _ in shown].index(after) + 1, ("money", name))
+    links = "".join(f'<li><a href="#{key}">{_e(name)}</a></li>' for key, name in shown)
     return f'<nav aria-label="Contents"><ol>{links}</ol></nav>'
 
 
@@ -324,6 +341,41 @@ def _worried_row(rank: int, concern: Concern) -> tuple[str, ...]:
     )
 
 
+def _money(assessment: Assessment) -> list[str]:
+    """The money at stake, per currency: total, by accountable person, by contract."""
+    totals = assessment.exposure
+    if not totals:
+        return []
+    rows = [
+        (_e(t.currency), _e(money_text(t.total, t.currency)), _e(money_text(t.waived, t.currency)))
+        for t in totals
+    ]
+    people = [
+        (_e(person_exposure_text(item)), _e(t.currency), _e(money_text(item.amount, t.currency)))
+        for t in totals
+        for item in t.by_person
+    ]
+    contracts = [
+        (_id(contract_exposure_text(item)), _e(t.currency), _e(money_text(item.amount, t.currency)))
+        for t in totals
+        for item in t.by_contract
+    ]
+    return [
+        _section(
+            "money",
+            "<p>The findings' exposure (what their policies say is at stake), summed per "
+            "currency; waived findings are included, and counted apart.</p>",
+            '<div class="cols">',
+            _table("Total", ["currency", "total", "of which waived"], rows, numeric=[1, 2]),
+            _table(
+                "By accountable person", ["person", "currency", "at stake"], people, numeric=[2]
+            ),
+            _table("By contract", ["contract", "currency", "at stake"], contracts, numeric=[2]),
+            "</div>",
+        )
+    ]
+
+
 def _charts_section(assessment: Assessment, titles: Mapping[str, str]) -> str:
     figures = [
         _kind_chart(assessment),
@@ -382,7 +434,11 @@ def _kind_chart(assessment: Assessment) -> str:
 
 
 def _heatmap(assessment: Assessment, titles: Mapping[str, str]) -> str:
-    grid = assessment.by_contract()
+    grid = dict(assessment.by_contract())
+    # The organisation's own findings (organisation scope) are a column of their own, first.
+    organisation = [f for f in assessment.findings if f.subject.type == "organisation"]
+    if organisation and _ORGANISATION_COLUMN not in grid:
+        grid = {_ORGANISATION_COLUMN: organisation, **grid}
     contracts = list(grid)
     policies: list[str] = []
     for findings in grid.values():
@@ -390,7 +446,7 @@ def _heatmap(assessment: Assessment, titles: Mapping[str, str]) -> str:
             if finding.policy not in policies:
                 policies.append(finding.policy)
     cells: dict[tuple[str, str], Finding] = {
-        (f.policy, f.subject.id): f for findings in grid.values() for f in findings
+        (f.policy, column): f for column, findings in grid.items() for f in findings
     }
     heading = "Contracts × policies"  # noqa: RUF001 (the multiplication sign is meant)
     rows = [
@@ -574,7 +630,12 @@ def _consequences(assessment: Assessment) -> str:
 
 
 def _finding_rows(
-    findings: Sequence[Finding], titles: Mapping[str, str], *, first: str, as_of: datetime.date
+    findings: Sequence[Finding],
+    titles: Mapping[str, str],
+    *,
+    first: str,
+    as_of: datetime.date,
+    bases: Mapping[str, str],
 ) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for f in findings:
@@ -585,7 +646,7 @@ def _finding_rows(
         )
         rows.append(
             (
-                _id(f.policy),
+                _id(f.policy) + _basis(f.policy, bases),
                 _status(f),
                 _e(f.severity.value),
                 lead,
@@ -594,6 +655,12 @@ def _finding_rows(
             )
         )
     return rows
+
+
+def _basis(policy: str, bases: Mapping[str, str]) -> str:
+    """What the policy rests on, below its id, when the framework says."""
+    basis = bases.get(policy)
+    return f'<br><span class="muted">{_e(basis)}</span>' if basis else ""
 
 
 def _since(finding: Finding, as_of: datetime.date) -> str:
@@ -611,6 +678,7 @@ def _group(
     *,
     first: str,
     as_of: datetime.date,
+    bases: Mapping[str, str],
 ) -> str:
     ordered = worst_first(findings)
     exceptions = [f for f in ordered if f.status in EXCEPTIONS]
@@ -630,7 +698,7 @@ def _group(
             _table(
                 f"Exceptions: {heading}",
                 columns,
-                _finding_rows(exceptions, titles, first=first, as_of=as_of),
+                _finding_rows(exceptions, titles, first=first, as_of=as_of, bases=bases),
                 css="findings",
             )
         )
@@ -640,7 +708,7 @@ def _group(
             + _table(
                 f"Passing: {heading}",
                 columns,
-                _finding_rows(passing, titles, first=first, as_of=as_of),
+                _finding_rows(passing, titles, first=first, as_of=as_of, bases=bases),
                 css="findings",
             )
             + "\n</details>"
@@ -658,6 +726,7 @@ def _by_person(assessment: Assessment, titles: Mapping[str, str]) -> str:
             titles,
             first="subject",
             as_of=assessment.as_of,
+            bases=assessment.bases,
         )
         for i, (person, findings) in enumerate(assessment.by_person().items(), start=1)
     ]
@@ -677,6 +746,7 @@ def _by_contract(assessment: Assessment, titles: Mapping[str, str]) -> str:
                 titles,
                 first="accountable",
                 as_of=assessment.as_of,
+                bases=assessment.bases,
             )
         )
     return _section("by-contract", *(groups or ["<p>No contract findings.</p>"]))

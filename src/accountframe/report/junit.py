@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from accountframe.assessment import Assessment, Finding, Status
-from accountframe.report._common import accountable_text, date_text
+from accountframe.report._common import accountable_text, date_text, exposure_text
 from accountframe.sanitise import xml_text
 
 __all__ = ["render"]
@@ -75,7 +75,8 @@ def _counts(findings: Sequence[Finding], *, name: str) -> dict[str, str]:
 def _testcase(suite: ET.Element, finding: Finding) -> None:
     attributes = {"classname": xml_text(finding.policy), "name": xml_text(finding.subject.id)}
     case = ET.SubElement(suite, "testcase", attributes)
-    message = xml_text(finding.message)
+    at_stake = f" (at stake: {exposure_text(finding)})" if finding.exposure is not None else ""
+    message = xml_text(finding.message + at_stake)
     details = xml_text(
         "\n".join(
             line
@@ -84,6 +85,7 @@ def _testcase(suite: ET.Element, finding: Finding) -> None:
                 f"severity: {finding.severity.value}",
                 f"accountable: {accountable_text(finding.accountable)}",
                 f"due: {date_text(finding.due)}" if finding.due else "",
+                f"at stake: {exposure_text(finding)}" if finding.exposure is not None else "",
             )
             if line
         )
@@ -99,6 +101,7 @@ def _testcase(suite: ET.Element, finding: Finding) -> None:
     elif finding.status is Status.WAIVED:
         waiver = finding.waiver
         reason = f"waived ({waiver.original_status.value}): {waiver.reason}" if waiver else "waived"
+        reason += at_stake
         ET.SubElement(case, "skipped", {"message": xml_text(reason)})
     elif finding.status is Status.NOT_APPLICABLE:
         ET.SubElement(case, "skipped", {"message": f"not applicable: {message}"})

@@ -39,9 +39,14 @@ from accountframe.report._common import (
     action_text,
     amount_text,
     concerns,
+    contract_exposure_text,
     date_text,
     days_overdue,
+    exposure_text,
+    money_text,
+    person_exposure_text,
     person_heading,
+    policy_text,
     since_text,
     subject_text,
     top_risks,
@@ -96,6 +101,7 @@ def render(assessment: Assessment, portfolio: Portfolio | None = None) -> str:
         "### Who should be worried",
         "",
         *_worried(assessment),
+        *_money(assessment),
         "### Consequences due",
         "",
         *_consequences(assessment),
@@ -159,7 +165,7 @@ def _top_risks(assessment: Assessment, titles: Mapping[str, str]) -> list[str]:
             str(rank),
             _status_text(f),
             f.severity.value,
-            f.policy,
+            policy_text(f.policy, assessment.bases),
             _subject(f, titles),
             accountable_text(f.accountable),
             str(days_overdue(f)) if days_overdue(f) else "",
@@ -232,16 +238,24 @@ def _exceptions(assessment: Assessment, titles: Mapping[str, str]) -> list[str]:
         lines += [f"### {escape(person_heading(person, shown))}", ""]
         lines += _table(
             ["status", "severity", "policy", "subject", "message", "due"],
-            [_finding_row(finding, titles, assessment.as_of) for finding in worst_first(shown)],
+            [
+                _finding_row(finding, titles, assessment.as_of, assessment.bases)
+                for finding in worst_first(shown)
+            ],
         )
         lines += [""]
     return lines if listed else [*lines, "None.", ""]
 
 
 def _finding_row(
-    finding: Finding, titles: Mapping[str, str], as_of: datetime.date
+    finding: Finding,
+    titles: Mapping[str, str],
+    as_of: datetime.date,
+    bases: Mapping[str, str],
 ) -> tuple[str, ...]:
     message = finding.message
+    if finding.exposure is not None:
+        message += f" (at stake: {exposure_text(finding)})"
     if finding.since is not None and finding.status in EXCEPTIONS:
         message += f"; {since_text(finding, as_of)}"
     if finding.waiver is not None:
@@ -252,11 +266,60 @@ def _finding_row(
     return (
         _status_text(finding),
         finding.severity.value,
-        finding.policy,
+        policy_text(finding.policy, bases),
         _subject(finding, titles),
         message,
         date_text(finding.due),
     )
+
+
+def _money(assessment: Assessment) -> list[str]:
+    """Money at stake: the total per currency, then by accountable person and by contract
+    (largest first); nothing when no finding has an exposure."""
+    totals = assessment.exposure
+    if not totals:
+        return []
+    lines = [
+        "### Money at stake",
+        "",
+        "The findings' exposure (what their policies say is at stake), summed per currency; "
+        "waived findings are included, and counted apart.",
+        "",
+        *_table(
+            ["currency", "total", "of which waived"],
+            [
+                (t.currency, money_text(t.total, t.currency), money_text(t.waived, t.currency))
+                for t in totals
+            ],
+            right=1,
+        ),
+        "",
+        "By accountable person:",
+        "",
+        *_table(
+            ["accountable person", "currency", "at stake"],
+            [
+                (person_exposure_text(item), t.currency, money_text(item.amount, t.currency))
+                for t in totals
+                for item in t.by_person
+            ],
+            right=2,
+        ),
+        "",
+        "By contract:",
+        "",
+        *_table(
+            ["contract", "currency", "at stake"],
+            [
+                (contract_exposure_text(item), t.currency, money_text(item.amount, t.currency))
+                for t in totals
+                for item in t.by_contract
+            ],
+            right=2,
+        ),
+        "",
+    ]
+    return lines
 
 
 def _consequences(assessment: Assessment) -> list[str]:

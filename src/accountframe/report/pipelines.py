@@ -186,6 +186,12 @@ def from_findings(
                     "severity": finding.severity.value,
                     "accountable": finding.accountable.to_dict(),
                     "due": finding.due.isoformat() if finding.due is not None else None,
+                    # As in the assessment's JSON, only when the finding has money at stake.
+                    **(
+                        {"exposure": {"amount": finding.exposure, "currency": finding.currency}}
+                        if finding.exposure is not None
+                        else {}
+                    ),
                 },
             )
         )

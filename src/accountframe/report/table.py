@@ -48,7 +48,11 @@ from accountframe.report._common import (
     accountable_text,
     action_text,
     amount_text,
+    contract_exposure_text,
     date_text,
+    exposure_text,
+    money_text,
+    person_exposure_text,
     person_heading,
     since_text,
     subject_text,
@@ -248,6 +252,7 @@ def _blocks(assessment: Assessment, show: str = "all", compact: bool = False) ->
             blocks.append(_BLANK)
     if compact and groups:
         blocks.append(_BLANK)
+    blocks += _money(assessment)
     blocks += _consequences(assessment)
     blocks.append(_BLANK)
     blocks += _waivers(assessment)
@@ -326,6 +331,7 @@ def _findings(
             f"{terminal_line(finding.policy).ljust(widths['policy'] + 2)}"
             f"{_subject(finding.subject).ljust(widths['subject'])}"
             f"{'' if finding.due is None else f'  due {date_text(finding.due)}'}"
+            f"{'' if finding.exposure is None else f'  at stake {exposure_text(finding)}'}"
         )
         style = STATUS_STYLES.get(finding.status.value, "")
         since = ""
@@ -347,6 +353,38 @@ def _entry(status: str, style: str, fields: str, detail: str) -> list[_Block]:
         _Paragraph((("  ", ""), (status, style), (fields, ""))),
         _Paragraph(((detail, ""),), indent=6),
     ]
+
+
+def _money(assessment: Assessment) -> list[_Block]:
+    """Money at stake, a paragraph per currency: the total, then by accountable person and
+    by contract; nothing when no finding has an exposure."""
+    blocks: list[_Block] = []
+    for total in assessment.exposure:
+        currency = total.currency
+        waived = f" (waived: {money_text(total.waived, currency)})" if total.waived else ""
+        people = "; ".join(
+            f"{terminal_line(person_exposure_text(item))} {money_text(item.amount, currency)}"
+            for item in total.by_person
+        )
+        contracts = "; ".join(
+            f"{terminal_line(contract_exposure_text(item))} {money_text(item.amount, currency)}"
+            for item in total.by_contract
+        )
+        blocks += [
+            _Paragraph(
+                (
+                    (
+                        f"Money at stake ({currency}): {money_text(total.total, currency)}{waived}",
+                        "",
+                    ),
+                ),
+                style="bold",
+            ),
+            _Paragraph(((f"by accountable person: {people}", ""),), indent=2),
+            _Paragraph(((f"by contract: {contracts}", ""),), indent=2),
+            _BLANK,
+        ]
+    return blocks
 
 
 def _consequences(assessment: Assessment) -> list[_Block]:

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
+    Basis,
     OversightCadence,
     PersonalResponsibility,
     Policy,
@@ -40,10 +41,12 @@ from accountframe.model import (
     Assignment,
     Contract,
     Effect,
+    KeyDate,
     Period,
     Person,
     Portfolio,
     Rating,
+    Regime,
     Report,
     Review,
     Source,
@@ -80,6 +83,8 @@ __all__ = [
     "load_tests",
     "money",
     "people",
+    "period_ends",
+    "periods",
     "policies",
     "portfolios",
     "run_tests",
@@ -286,6 +291,7 @@ def _review(draw: st.DrawFn, person_ids: list[str]) -> Review:
         chair=draw(st.none() | chosen),
         attendees=tuple(draw(st.lists(chosen, max_size=3))) if person_ids else (),
         notes=draw(texts()),
+        decision=draw(st.none() | _names()),
     )
 
 
@@ -327,6 +333,7 @@ def contracts(
     start = draw(st.none() | dates())
     end = None if start is None else _ended(start, draw)
     assignments = draw(st.lists(_assignment(person_ids), max_size=4)) if person_ids else []
+    approvers = st.sampled_from(person_ids) if person_ids else st.nothing()
     return Contract(
         id=contract_id or draw(_ids("c-", 1).filter(bool))[0],
         title=draw(_names()),
@@ -355,6 +362,8 @@ def contracts(
                         date=dates(),
                         rationale=texts(),
                         value_change=st.none() | money(),
+                        approved_by=st.none() | approvers,
+                        approved_on=st.none() | dates(),
                     ),
                     max_size=2,
                 )
@@ -375,6 +384,22 @@ def contracts(
             )
         ),
         attributes=draw(free_maps()),
+        regime=draw(st.none() | st.sampled_from(Regime)),
+        key_dates=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        KeyDate,
+                        kind=st.sampled_from(
+                            ["break_option", "extension_option", "expiry", "notice_deadline"]
+                        ),
+                        date=dates(),
+                        notes=st.none() | texts(),
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
     )
 
 
@@ -411,6 +436,9 @@ def portfolios(draw: st.DrawFn, *, max_contracts: int = 4, max_people: int = 5) 
         people=persons,
         contracts=tuple(contract_list),
         waivers=tuple(waivers),
+        # The organisation's own reports and reviews, as a contract's (issue 23).
+        reports=tuple(draw(st.lists(_report(), max_size=3))),
+        reviews=tuple(draw(st.lists(_review(person_ids), max_size=3))),
     )
 
 
@@ -427,8 +455,28 @@ CONTRACT_CONDITIONS = (
     "size(contract.reviews) > 1",
     "has(contract.accountable.sro)",
     "contract.reports.exists(r, r.verified)",
+    'has(contract.regime) && contract.regime == "pa2023"',
+    "contract.amendments.all(a, has(a.approved_by) && has(a.approved_on))",
+    'contract.key_dates.exists(k, k.kind == "break_option")',
+    "sum(contract.transactions.map(t, t.amount)) <= 1000000.0",
 )
-REVIEW_CONDITIONS = ("true", 'review.forum == "sro_review"', "has(review.chair)")
+REVIEW_CONDITIONS = (
+    "true",
+    'review.forum == "sro_review"',
+    "has(review.chair)",
+    "has(review.decision)",
+)
+#: Boolean CEL conditions at organisation scope (over `organisation` and `contracts`).
+ORGANISATION_CONDITIONS = (
+    "true",
+    "size(contracts) > 1",
+    'contracts.exists(c, c.stage == "live")',
+    "size(organisation.reviews) > 0",
+    "has(organisation.latest.performance)",
+    'organisation.last_review.exists(f, f == "board")',
+    "has(organisation.roles.accounting_officer)",
+    "organisation.reviews.exists(r, r.date > add_months(now, -3))",
+)
 REPORT_CONDITIONS = (
     "true",
     "report.verified",
@@ -440,7 +488,15 @@ FINDINGS_CONDITIONS = (
     'findings.all(f, f.status in ["pass", "not_applicable"])',
     "size(findings) > 2",
     "false",
+    "findings.exists(f, has(f.exposure) && f.exposure >= 1000.0)",
 )
+#: Money at stake (`exposure`) of a contract-scope policy: never negative, never failing, so
+#: that a finding's status is the kind's (an int is converted to a double).
+EXPOSURES = ("1000", "12500.0", "double(size(contract.reviews)) * 1000.0")
+#: The same for a person-scope rule.
+PERSON_EXPOSURES = ("1000", "double(size(contracts)) * 500.0")
+#: The same at organisation scope (over `organisation` and `contracts`).
+ORGANISATION_EXPOSURES = ("1000", "double(size(contracts)) * 250.0")
 
 
 def durations() -> st.SearchStrategy[str]:
@@ -455,6 +511,23 @@ def durations() -> st.SearchStrategy[str]:
     )
 
 
+def period_ends() -> st.SearchStrategy[list[str]]:
+    """Fixed period ends: one to four distinct `MM-DD` days of the year (never `02-29`),
+    month ends, leap-year neighbours and the year's last day more often than the rest."""
+    days = st.one_of(
+        st.sampled_from(["03-31", "06-30", "09-30", "12-31", "02-28", "03-01", "01-01"]),
+        st.dates(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)).map(
+            lambda day: day.strftime("%m-%d")
+        ),
+    )
+    return st.lists(days, min_size=1, max_size=4, unique=True)
+
+
+def periods() -> st.SearchStrategy[dict[str, Any]]:
+    """`periods` mappings of fixed-period policies: period ends and a `within`."""
+    return st.fixed_dictionaries({"ends": period_ends(), "within": durations()})
+
+
 @st.composite
 def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
     """One policy of any of the six kinds, with valid fields and CEL that compiles."""
@@ -463,36 +536,56 @@ def policies(draw: st.DrawFn, policy_id: str = "P1") -> Policy:
         "title": f"Policy {policy_id}",
         "severity": draw(st.sampled_from(["info", "low", "medium", "high", "critical"])),
         "applies_to": draw(st.sampled_from(CONTRACT_CONDITIONS[:5])),
+        "basis": draw(st.none() | st.sampled_from([basis.value for basis in Basis])),
     }
+    exposure = draw(st.none() | st.sampled_from(EXPOSURES))
     kind = draw(st.sampled_from(["cadence", "information", "responsibility", "rule",
                                  "sanction", "reward", "person-rule"]))  # fmt: skip
+    if kind != "person-rule" and draw(st.integers(min_value=0, max_value=4)) == 0:
+        # One in five at organisation scope (issue 23): its own variables, no definitions.
+        common["scope"] = "organisation"
+        common["applies_to"] = draw(st.sampled_from(ORGANISATION_CONDITIONS[:4]))
+        exposure = draw(st.none() | st.sampled_from(ORGANISATION_EXPOSURES))
     if kind == "cadence":
+        fixed = draw(st.none() | periods())
         return OversightCadence(
-            **common, every=draw(durations().filter(lambda d: d not in ("0 days",))),
+            **common, periods=fixed,
+            every=None if fixed else draw(durations().filter(lambda d: d not in ("0 days",))),
             grace=draw(durations()), warn_before=draw(durations()),
-            counts_if=draw(st.sampled_from(REVIEW_CONDITIONS)),
+            counts_if=draw(st.sampled_from(REVIEW_CONDITIONS)), exposure=exposure,
         )  # fmt: skip
     if kind == "information":
+        fixed = draw(st.none() | periods())
         return RequiredInformation(
             **common, report=draw(st.sampled_from(["performance", "cost", "billing"])),
-            max_age=draw(durations()), grace=draw(durations()),
-            require=draw(st.none() | st.sampled_from(REPORT_CONDITIONS)),
+            periods=fixed, max_age=None if fixed else draw(durations()), grace=draw(durations()),
+            require=draw(st.none() | st.sampled_from(REPORT_CONDITIONS)), exposure=exposure,
         )  # fmt: skip
+    organisation = common.get("scope") == "organisation"
     if kind == "responsibility":
         return PersonalResponsibility(
-            **common, role=draw(st.sampled_from(["sro", "contract_manager"])),
-            max_vacancy=draw(durations()),
+            **common,
+            role=draw(st.sampled_from(["accounting_officer", "commercial_lead"]
+                                      if organisation else ["sro", "contract_manager"])),
+            max_vacancy="0 days" if organisation else draw(durations()),
             eligible=draw(st.none() | st.just('has(person.grade) && person.grade != "G7"')),
+            exposure=exposure,
         )  # fmt: skip
     if kind == "rule":
-        return Rule(**common, require=draw(st.sampled_from(CONTRACT_CONDITIONS)))
+        conditions = ORGANISATION_CONDITIONS if organisation else CONTRACT_CONDITIONS
+        return Rule(**common, require=draw(st.sampled_from(conditions)), exposure=exposure)
     if kind == "person-rule":
         return Rule(
             **{**common, "applies_to": "true"}, scope="person",
             require=draw(st.sampled_from(["size(contracts) <= 2", 'has(person.grade)', "true"])),
+            exposure=draw(st.none() | st.sampled_from(PERSON_EXPOSURES)),
         )  # fmt: skip
     effect = Sanction if kind == "sanction" else Reward
-    scope = draw(st.sampled_from(["contract", "person"]))
+    scope = (
+        "organisation"
+        if common.pop("scope", None)
+        else draw(st.sampled_from(["contract", "person"]))
+    )
     if scope == "person":
         common["applies_to"] = "true"  # no `contract` in person scope
     return effect(

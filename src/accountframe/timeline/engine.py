@@ -7,9 +7,9 @@ results may change.
 A contract is looked at again:
 
 - on a *static* day: an event of it becomes visible (a review, a report received, a payment, an
-  amendment, an applied sanction or reward), an assignment starts or ends, or a waiver of it
-  starts or expires. Only then does its value change (its views, holders and waivers), so it
-  is built afresh, and every policy judged;
+  amendment or its approval, an applied sanction or reward), an assignment starts or ends, or
+  a waiver of it starts or expires. Only then does its value change (its views, holders and
+  waivers), so it is built afresh, and every policy judged;
 - on a day its judges named (`judges.DATE_CHANGES`: a due date passed, a vacancy's limit):
   every policy judged, the value reused with the date rebound (`Scopes.rebased`);
 - every day, for the policies whose expressions read the date itself (`Plan.reads_date`) and,
@@ -20,6 +20,12 @@ A contract is looked at again:
   the days a condition changes, found by bisection (`moving.Moving`, `cel.monotone`).
 
 Its sanctions and rewards are judged again when its value or a finding's content changed.
+
+The organisation (organisation-scope policies) is looked at after the contracts of the day:
+on the first day, on any day a contract is looked at (its `contracts` may have changed), on
+the days of its own reviews, reports and waivers, on the days its judges name, and every day
+if one of its policies reads the date (or its sanctions and rewards read days overdue or
+`since`). Its sanctions and rewards are judged again when one of its findings changed.
 
 A person is looked at again, after the contracts of the day, when one of their inputs may have
 changed: an assignment of theirs starts or ends, a waiver of theirs starts or expires, a
@@ -45,7 +51,7 @@ from accountframe.framework.duration import Duration
 from accountframe.framework.policies import Consequence as ConsequencePolicy
 from accountframe.framework.policies import OversightCadence, RequiredInformation
 from accountframe.framework.policies import Scope as PolicyScope
-from accountframe.model import Contract, Portfolio
+from accountframe.model import Contract, Portfolio, Waiver
 from accountframe.timeline.daily import spell_accountable
 from accountframe.timeline.moving import Guards, Moving
 from accountframe.timeline.spells import ConsequenceSpell, History, Spell, runs
@@ -141,13 +147,16 @@ class _Timeline:
         #: policies and the accountability chain are worked out once.
         self.run = Run(plan, portfolio, self.start, since=self.since)
         positions = list(enumerate(plan.policies))
-        person = PolicyScope.PERSON
+        person, each = PolicyScope.PERSON, PolicyScope.CONTRACT
         self.contract_findings = [
-            (i, p) for i, p in positions if p.policy.scope is not person and not _consequence(p)
+            (i, p) for i, p in positions if p.policy.scope is each and not _consequence(p)
         ]
         self.contract_consequences = [
-            (i, p) for i, p in positions if p.policy.scope is not person and _consequence(p)
+            (i, p) for i, p in positions if p.policy.scope is each and _consequence(p)
         ]
+        self.organisation = _Organisation(
+            plan, portfolio, positions, (self.start, end), self.since is not None
+        )
         self.person_findings = [
             (i, p) for i, p in positions if p.policy.scope is person and not _consequence(p)
         ]
@@ -211,8 +220,10 @@ class _Timeline:
         #: Spells being recorded, by key (see `_Key`).
         self.finding_spells = _spells(self.contract_findings, len(contracts))
         self.finding_spells.update(_spells(self.person_findings, len(people)))
+        self.finding_spells.update(_spells(self.organisation.findings, 1))
         self.consequence_spells = _spells(self.contract_consequences, len(contracts))
         self.consequence_spells.update(_spells(self.person_consequences, len(people)))
+        self.consequence_spells.update(_spells(self.organisation.consequences, 1))
         #: Every finding as it stands on the day being looked at, its `findings` map, and the
         #: findings each person is the accountable person of (a person's `findings`).
         self.findings: dict[_Key, Finding] = {}
@@ -235,7 +246,10 @@ class _Timeline:
         """Every day on which some subject must be looked at, in order."""
         contracts = self.portfolio.contracts
         states = [
-            _Contract(self.static_days(contract), len(self.contract_findings))
+            _Contract(
+                _static_days(contract, self.portfolio.waivers, self.start, self.end),
+                len(self.contract_findings),
+            )
             for contract in contracts
         ]
         agenda: list[tuple[datetime.date, int]] = [(self.start, c) for c in range(len(contracts))]
@@ -255,34 +269,19 @@ class _Timeline:
                 following = self.next_day(position, state, day)
                 if following is not None:
                     heapq.heappush(agenda, (following, position))
+            if self.organisation.today(day, bool(due)):
+                dirty |= self.organisation.look_at(self, run, day)
             dirty |= self.person_statics.get(day, set())
             if dirty and self.with_people:
                 self.look_at_people(run, dirty, day)
             candidates = [agenda[0][0]] if agenda else []
+            candidates.extend(self.organisation.next_days(day))
             later = bisect.bisect_right(people_days, day)
             if later < len(people_days):
                 candidates.append(people_days[later])
             if self.people_daily and day < self.end:
                 candidates.append(day + _DAY)
             day = min(candidates, default=None)
-
-    def static_days(self, contract: Contract) -> list[datetime.date]:
-        """The days after the first on which the contract's value may change (see the module)."""
-        days: set[datetime.date] = set()
-        days.update(review.date for review in contract.reviews)
-        days.update(report.received for report in contract.reports)
-        days.update(transaction.date for transaction in contract.transactions)
-        days.update(amendment.date for amendment in contract.amendments)
-        days.update(applied.date for applied in contract.consequences)
-        for assignment in contract.assignments:
-            days.add(assignment.start)
-            if assignment.end is not None:
-                days.update(_after(assignment.end))
-        for waiver in self.portfolio.waivers:
-            if waiver.subject == contract.id:
-                days.add(waiver.approved_on)
-                days.update(_after(waiver.expires))
-        return sorted(day for day in days if self.start < day <= self.end)
 
     def person_static_days(self) -> dict[datetime.date, set[int]]:
         """Day → the people (by position) whose holdings or waivers change that day."""
@@ -509,6 +508,120 @@ class _Timeline:
             run.reset()
 
 
+class _Organisation:
+    """When the organisation-scope policies must be judged again (see the module): on the
+    first day; on any day a contract is looked at (their `contracts` may have changed); on
+    the days of the organisation's own reviews and reports and of its waivers; on the days
+    their judges name (a due date passed); and every day if one reads the date."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        portfolio: Portfolio,
+        positions: list[tuple[int, CompiledPolicy]],
+        period: tuple[datetime.date, datetime.date],
+        since: bool,
+    ) -> None:
+        scope = PolicyScope.ORGANISATION
+        listed = [(i, p) for i, p in positions if p.policy.scope is scope]
+        self.findings = [(i, p) for i, p in listed if not _consequence(p)]
+        self.consequences = [(i, p) for i, p in listed if _consequence(p)]
+        start, end = self.start, self.end = period
+        read = plan.findings_read
+        overdue_read = read is None or any(
+            path[0] == "evidence" and path[1:] in ((), ("days_overdue",)) for path in read
+        )
+        #: Whether they are judged every day: one reads the date, or the sanctions and
+        #: rewards read days overdue or `since` (with a look-back), which move daily.
+        self.daily = any(p.id in plan.reads_date for _, p in listed) or (
+            bool(self.consequences) and (overdue_read or since)
+        )
+        days: set[datetime.date] = {review.date for review in portfolio.reviews}
+        days.update(report.received for report in portfolio.reports)
+        for waiver in portfolio.waivers:
+            if waiver.subject == portfolio.organisation:
+                days.add(waiver.approved_on)
+                days.update(_after(waiver.expires))
+        #: The days after the first on which the organisation's own value may change.
+        self.statics = sorted(day for day in days if start < day <= end)
+        self.static_days = frozenset(self.statics)
+        #: The days their judges named (a due date passed), still to come.
+        self.pending: set[datetime.date] = set()
+
+    def today(self, day: datetime.date, contracts_looked_at: bool) -> bool:
+        """Whether to judge them on `day` (after the contracts of the day)."""
+        if not (self.findings or self.consequences):
+            return False
+        named = day in self.pending
+        self.pending.discard(day)
+        return (
+            day == self.start
+            or contracts_looked_at
+            or self.daily
+            or named
+            or day in self.static_days
+        )
+
+    def look_at(self, timeline: _Timeline, run: Run, day: datetime.date) -> set[int]:
+        """Judge the organisation-scope policies on `day`, then, if a finding of theirs changed
+        (or they are judged daily), its sanctions and rewards; recorded in `timeline`. Gives
+        the people (by position) a changed finding is routed to."""
+        scope = run.scopes.organisation()
+        dirty: set[int] = set()
+        changed = day == timeline.start
+        for index, policy in self.findings:
+            outcome = run.outcome(policy, scope)
+            for change in DATE_CHANGES[policy.policy.kind](policy, outcome):
+                if day < change <= self.end:
+                    self.pending.add(change)
+            finding = run.found(policy, scope, outcome)
+            if timeline.update((index, 0), finding, run, day, dirty):
+                changed = True
+        if self.consequences and (changed or self.daily):
+            about = [timeline.findings[index, 0] for index, _ in self.findings]
+            for index, policy in self.consequences:
+                made = run.consequence(policy, scope, about)
+                timeline.consequence_spells[index, 0].note(day, made.status, made.accountable)
+            run.reset()
+        return dirty
+
+    def next_days(self, day: datetime.date) -> tuple[datetime.date, ...]:
+        """The next day they must be judged on, whatever the contracts do (none: empty)."""
+        if not (self.findings or self.consequences):
+            return ()
+        candidates = [pending for pending in self.pending if pending > day]
+        later = bisect.bisect_right(self.statics, day)
+        if later < len(self.statics):
+            candidates.append(self.statics[later])
+        if self.daily and day < self.end:
+            candidates.append(day + _DAY)
+        return (min(candidates),) if candidates else ()
+
+
+def _static_days(
+    contract: Contract, waivers: Iterable[Waiver], start: datetime.date, end: datetime.date
+) -> list[datetime.date]:
+    """The days after `start`, up to `end`, on which the contract's value may change (see the
+    module)."""
+    days: set[datetime.date] = set()
+    days.update(review.date for review in contract.reviews)
+    days.update(report.received for report in contract.reports)
+    days.update(transaction.date for transaction in contract.transactions)
+    days.update(amendment.date for amendment in contract.amendments)
+    # An approval becomes known on its own day (`Amendment.known_on`).
+    days.update(a.approved_on for a in contract.amendments if a.approved_on is not None)
+    days.update(applied.date for applied in contract.consequences)
+    for assignment in contract.assignments:
+        days.add(assignment.start)
+        if assignment.end is not None:
+            days.update(_after(assignment.end))
+    for waiver in waivers:
+        if waiver.subject == contract.id:
+            days.add(waiver.approved_on)
+            days.update(_after(waiver.expires))
+    return sorted(day for day in days if start < day <= end)
+
+
 def _spells(listed: list[tuple[int, CompiledPolicy]], count: int) -> dict[_Key, _Spells]:
     """A record of spells for each of `listed` policies and each of `count` subjects."""
     return {(index, position): _Spells() for index, _ in listed for position in range(count)}
@@ -588,9 +701,13 @@ def _assembled(timeline: _Timeline) -> History:
     contracts, people = timeline.portfolio.contracts, timeline.portfolio.people
     for index, compiled in enumerate(timeline.plan.policies):
         policy = compiled.policy
-        person_scope = policy.scope is PolicyScope.PERSON
-        ids = [p.id for p in people] if person_scope else [c.id for c in contracts]
-        kind = "person" if person_scope else "contract"
+        kind = policy.scope.value
+        if policy.scope is PolicyScope.ORGANISATION:
+            ids = [timeline.portfolio.organisation]
+        elif policy.scope is PolicyScope.PERSON:
+            ids = [p.id for p in people]
+        else:
+            ids = [c.id for c in contracts]
         for position, subject_id in enumerate(ids):
             changes = (
                 timeline.consequence_spells if _consequence(compiled) else timeline.finding_spells

@@ -176,6 +176,17 @@ class PolicyTest:
         assessment = compile(framework).evaluate(self.portfolio, as_of=self.as_of)
         findings = {(f.policy, f.subject.id): f for f in assessment.findings}
         consequences = {(c.policy, c.subject.id): c for c in assessment.consequences}
+        # An organisation-scope result may be expected by the word `organisation` too.
+        findings |= {
+            (f.policy, "organisation"): f
+            for f in assessment.findings
+            if f.subject.type == "organisation"
+        }
+        consequences |= {
+            (c.policy, "organisation"): c
+            for c in assessment.consequences
+            if c.subject.type == "organisation"
+        }
         mismatches: list[Mismatch] = []
         for expectation in self.expectations:
             key = (expectation.policy, expectation.subject)

@@ -40,6 +40,7 @@ from accountframe import atomic
 from accountframe.errors import UsageError
 from accountframe.framework.duration import Duration, param_reference
 from accountframe.framework.framework import Framework
+from accountframe.framework.periods import Periods
 from accountframe.framework.policies import (
     KINDS,
     Consequence,
@@ -47,6 +48,7 @@ from accountframe.framework.policies import (
     PersonalResponsibility,
     Policy,
     RequiredInformation,
+    duration_texts,
 )
 from accountframe.lint import title_drift
 from accountframe.sanitise import markdown_inline, terminal
@@ -80,6 +82,7 @@ _FIELD_LABELS = {
     "max_age": "No older than",
     "max_vacancy": "May stand empty for",
     "within": "Must be applied within",
+    "periods.within": "Due after each period end within",
 }
 _EXPRESSION_LABELS = {
     "counts_if": "What counts",
@@ -91,6 +94,15 @@ _EXPRESSION_LABELS = {
     "message": "Message",
     "pass_message": "Message on a pass",
     "due": "Due by",
+    "exposure": "Money at stake, on a warn or a fail",
+}
+#: What each basis means, for readers of the generated pages.
+_BASIS_MEANING = {
+    "statute": "required by an Act",
+    "regulation": "required by regulations made under an Act",
+    "guidance": "set out in government guidance",
+    "recommendation": "recommended by a report, such as a committee's or the NAO's",
+    "proposed": "proposed by this framework: no source gives it",
 }
 _PARAM_USE = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 _IDENTIFIER_USE = re.compile(r"(?<![.\w])([A-Za-z_][A-Za-z0-9_]*)\b")
@@ -213,9 +225,8 @@ def _params_used(framework: Framework, policy: Policy) -> list[str]:
     texts = list(_expressions(policy).values())
     texts += [framework.definitions[name] for name in _definitions_used(framework, texts)]
     names = {name for text in texts for name in _PARAM_USE.findall(text)}
-    for field in type(policy).durations:
-        value = getattr(policy, field, None)
-        reference = param_reference(value) if isinstance(value, str) else None
+    for value in duration_texts(policy).values():
+        reference = param_reference(value)
         if reference is not None:
             names.add(reference)
     return [name for name in framework.params if name in names]
@@ -241,16 +252,25 @@ def resolved_duration(framework: Framework, text: str) -> str:
 def _durations(framework: Framework, policy: Policy) -> list[tuple[str, str, str]]:
     """(label, value, where it comes from) for each duration the policy sets."""
     rows = []
-    for field in type(policy).durations:
-        value = getattr(policy, field, None)
-        if not isinstance(value, str):
-            continue
+    for field, value in duration_texts(policy).items():
         if field in ("grace", "warn_before", "max_vacancy") and _is_zero(framework, value):
             continue
         name = param_reference(value)
         origin = code(f"params.{name}") if name is not None else "written in the policy"
         rows.append((_FIELD_LABELS[field], resolved_duration(framework, value), origin))
+    periods = getattr(policy, "periods", None)
+    if isinstance(periods, Periods):
+        rows.insert(
+            0, ("Period ends (every year)", ", ".join(periods.ends), "written in the policy")
+        )
     return rows
+
+
+def _how_often(framework: Framework, rolling: str | None, periods: Periods | None) -> str:
+    """A rolling duration as people read it, or fixed periods: `within 30 days of 03-31, 09-30`."""
+    if periods is not None:
+        return f"within {resolved_duration(framework, periods.within)} of {', '.join(periods.ends)}"
+    return resolved_duration(framework, rolling or "0 days")
 
 
 def _is_zero(framework: Framework, text: str) -> bool:
@@ -276,6 +296,8 @@ def reading(framework: Framework, policy: Policy) -> str | None:
     """
     subject = "person" if policy.scope.value == "person" else "contract"
     text = policy.applies_to.strip()
+    if policy.scope.value == "organisation":
+        return "The organisation (once)." if text == "true" else None
     if text == "true":
         return f"Every {subject}."
     titles = framework.definition_titles
@@ -478,7 +500,7 @@ def _reviews(framework: Framework) -> str:
         (
             _accountable(framework, policy),
             _title(framework, policy),
-            resolved_duration(framework, policy.every),
+            _how_often(framework, policy.every, policy.periods),
             "" if _is_zero(framework, policy.grace) else resolved_duration(framework, policy.grace),
             _link(policy.id),
         )
@@ -496,7 +518,7 @@ def _reviews(framework: Framework) -> str:
             _accountable(framework, policy),
             code(policy.report),
             _title(framework, policy),
-            resolved_duration(framework, policy.max_age),
+            _how_often(framework, policy.max_age, policy.periods),
             _link(policy.id),
         )
         for policy in information
@@ -568,20 +590,36 @@ def _parameters(framework: Framework) -> str:
     for policy in framework.policies:
         for name in _params_used(framework, policy):
             users.setdefault(name, []).append(policy.id)
+    notes = framework.param_notes
     rows = [
         (
             code(name),
             _format_value(value),
+            *(_param_note(framework, name) if notes else ()),
             ", ".join(_link(policy_id) for policy_id in users.get(name, [])) or "(no policy)",
         )
         for name, value in framework.params.items()
     ]
-    parts.append(
-        _table(["Parameter", "Value", "Used by"], rows)
-        if rows
-        else "This framework has no parameters."
-    )
+    # Basis and source columns only when some parameter has notes (its long form).
+    header = ["Parameter", "Value", *(["Basis", "Source"] if notes else []), "Used by"]
+    parts.append(_table(header, rows) if rows else "This framework has no parameters.")
     return "\n\n".join(parts) + "\n"
+
+
+def _param_note(framework: Framework, name: str) -> tuple[str, str]:
+    """A parameter's basis and source (its rationale after the source), as table cells."""
+    note = framework.param_notes.get(name)
+    if note is None:
+        return "", ""
+    source = "; ".join(part for part in (note.source, note.rationale) if part)
+    return (note.basis.value if note.basis is not None else ""), escape(" ".join(source.split()))
+
+
+def _basis(policy: Policy) -> str:
+    """What the policy rests on, in words, or empty when it does not say."""
+    if policy.basis is None:
+        return ""
+    return f"Basis: {policy.basis.value} ({_BASIS_MEANING[policy.basis.value]})."
 
 
 def _policy_page(framework: Framework, policy: Policy, cases: Sequence[PolicyTest] | None) -> str:
@@ -589,7 +627,12 @@ def _policy_page(framework: Framework, policy: Policy, cases: Sequence[PolicyTes
         ("Kind", f"{code(policy.kind)}: {_KIND_PURPOSE[policy.kind]}"),
         ("Severity", policy.severity.value),
         ("Accountable", _accountable(framework, policy)),
-        ("Scope", f"each {policy.scope.value}"),
+        (
+            "Scope",
+            "the organisation (once)"
+            if policy.scope.value == "organisation"
+            else f"each {policy.scope.value}",
+        ),
     ]
     if isinstance(policy, RequiredInformation):
         facts.append(("Report", code(policy.report)))
@@ -597,6 +640,8 @@ def _policy_page(framework: Framework, policy: Policy, cases: Sequence[PolicyTes
         facts.append(("Role held", _role_name(framework, policy.role)))
     if isinstance(policy, Consequence):
         facts.append(("Action", escape(policy.action)))
+    if policy.basis is not None:
+        facts.append(("Basis", policy.basis.value))
     if policy.tags:
         facts.append(("Tags", ", ".join(code(tag) for tag in policy.tags)))
     if policy.id in framework.overridden:
@@ -638,10 +683,21 @@ def _policy_page(framework: Framework, policy: Policy, cases: Sequence[PolicyTes
         parts.append(_block(text))
     parts += ["## Rationale", paragraphs(policy.rationale) or "No rationale is given."]
     parts += ["## Source", paragraphs(policy.source) or "No source is given."]
+    if policy.basis is not None:
+        parts.append(_basis(policy))
     params = _params_used(framework, policy)
     if params:
-        rows = [(code(name), _format_value(framework.params[name])) for name in params]
-        parts += ["## Parameters", _table(["Parameter", "Value"], rows)]
+        noted = any(name in framework.param_notes for name in params)
+        rows = [
+            (
+                code(name),
+                _format_value(framework.params[name]),
+                *(_param_note(framework, name) if noted else ()),
+            )
+            for name in params
+        ]
+        header = ["Parameter", "Value", *(["Basis", "Source"] if noted else [])]
+        parts += ["## Parameters", _table(header, rows)]
     if cases is not None:
         parts.append("## Policy tests")
         if cases:

@@ -111,7 +111,13 @@ class _ExpectEntry:
     """An expected finding: a policy's status for one subject."""
 
     policy: str = attrs.field(metadata=meta("The policy id.", nonempty=True))
-    subject: str = attrs.field(metadata=meta("A contract id or person id.", nonempty=True))
+    subject: str = attrs.field(
+        metadata=meta(
+            "A contract id or person id (for an organisation-scope policy: the organisation's "
+            "name, or the word organisation).",
+            nonempty=True,
+        )
+    )
     status: Status = attrs.field(metadata=meta("The expected status."))
     accountable: str | None = attrs.field(
         default=None, metadata=meta("The person id expected to own the finding.")
@@ -126,7 +132,13 @@ class _ConsequenceEntry:
     """An expected sanction or reward for one subject."""
 
     policy: str = attrs.field(metadata=meta("The sanction or reward id.", nonempty=True))
-    subject: str = attrs.field(metadata=meta("A contract id or person id.", nonempty=True))
+    subject: str = attrs.field(
+        metadata=meta(
+            "A contract id or person id (for an organisation-scope policy: the organisation's "
+            "name, or the word organisation).",
+            nonempty=True,
+        )
+    )
     status: ConsequenceStatus = attrs.field(metadata=meta("The expected status."))
 
 
@@ -666,7 +678,17 @@ class _TestLoader:
         contracts = [contract.id for contract in portfolio.contracts]
         people = [person.id for person in portfolio.people]
         policy = self.policies.get(policy_id) if policy_id is not None else None
-        if subject not in contracts and subject not in people:
+        if policy is not None and policy.scope is Scope.ORGANISATION:
+            if subject not in (portfolio.organisation, "organisation"):
+                self.report(
+                    document,
+                    "af-reference",
+                    f"{policy_id} is about the organisation: its subject is the organisation's "
+                    f"name ({portfolio.organisation!r}) or the word 'organisation' "
+                    f"(got {subject!r})",
+                    (*path, "subject"),
+                )
+        elif subject not in contracts and subject not in people:
             self.report(
                 document,
                 "af-reference",

@@ -4,8 +4,9 @@ Freshness is the cadence rule (`freshness`) with the `received` dates of the rep
 policy's kind for which `counts_if` holds; `require`, given, must hold for the latest report of
 the kind, and a failure names the part of it that was false. The status is the worse of the
 two. A finding that fails on `require` alone has no due date (the next report's date is no
-deadline for the report at hand; the evidence keeps it). Evidence: `last_received`, `due`,
-`days_overdue`, and `failed_check` (`freshness`, `require`, both, or None).
+deadline for the report at hand; the evidence keeps it). Evidence: `last_received`,
+`period_end` (fixed `periods` only), `due`, `days_overdue`, and `failed_check` (`freshness`,
+`require`, both, or None).
 """
 
 from __future__ import annotations
@@ -15,14 +16,20 @@ import datetime
 from accountframe.assessment import Status
 from accountframe.compiler.compiler import CompiledPolicy
 from accountframe.evaluation.judges.base import Judging, Outcome
-from accountframe.evaluation.judges.freshness import days_overdue, freshness, status_changes
-from accountframe.evaluation.scope import ContractScope
+from accountframe.evaluation.judges.freshness import (
+    NO_START_ORGANISATION,
+    days_overdue,
+    freshness,
+    period_end,
+    status_changes,
+)
+from accountframe.evaluation.scope import EventScope
 from accountframe.framework.policies import RequiredInformation
 
 __all__ = ["changes", "judge"]
 
 
-def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Outcome:
+def judge(policy: CompiledPolicy, scope: EventScope, judging: Judging) -> Outcome:
     """The information finding for a contract."""
     kind = policy.policy
     assert isinstance(kind, RequiredInformation)
@@ -33,8 +40,20 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
     counted = expressions.counted(policy, scope, "report", reports, canonical, items)
     dates = [report.received for report in counted]
     what = f"{kind.report} report"
+    periods = kind.periods
+    # The organisation has no start date: no qualifying event fails (SPEC section 4).
+    start = scope.contract.start if scope.contract is not None else None
+    no_start = "no contract start date" if scope.contract is not None else NO_START_ORGANISATION
     status, due, message = freshness(
-        policy.durations, "max_age", dates, scope.contract.start, what, judging.as_of, observer
+        policy.durations,
+        "max_age",
+        dates,
+        start,
+        what,
+        judging.as_of,
+        observer,
+        periods,
+        no_start,
     )
     observer.note("freshness_result", status=status, message=message)
     failed_check = "freshness" if status is not Status.PASS else None
@@ -67,8 +86,11 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
                 failed_check = "freshness and require"
                 message = f"{message}; {failing}"
             status = Status.FAIL
+    # `period_end` only with fixed periods: a rolling policy's evidence is as it always was.
+    fixed = {"period_end": period_end(periods, dates, start)} if periods else {}
     evidence = {
         "last_received": max(dates) if dates else None,
+        **fixed,
         "due": due,
         "days_overdue": days_overdue(due, judging.as_of),
         "failed_check": failed_check,

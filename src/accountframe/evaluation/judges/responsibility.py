@@ -14,7 +14,7 @@ from typing import Any
 from accountframe.assessment import Status
 from accountframe.compiler.compiler import CompiledPolicy
 from accountframe.evaluation.judges.base import Judging, Outcome
-from accountframe.evaluation.scope import ContractScope
+from accountframe.evaluation.scope import ContractScope, OrganisationScope
 from accountframe.fastpath import Declined
 from accountframe.framework.policies import PersonalResponsibility
 from accountframe.load.plain import cel_plain, plain
@@ -23,10 +23,14 @@ from accountframe.model import Assignment, Person
 __all__ = ["changes", "judge"]
 
 
-def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Outcome:
-    """The responsibility finding for a contract."""
+def judge(
+    policy: CompiledPolicy, scope: ContractScope | OrganisationScope, judging: Judging
+) -> Outcome:
+    """The responsibility finding for a contract, or for the organisation."""
     kind = policy.policy
     assert isinstance(kind, PersonalResponsibility)
+    if isinstance(scope, OrganisationScope):
+        return _organisation(policy, kind, scope, judging)
     current = scope.current.get(kind.role)
     if current is None:
         return _vacant(policy, kind, scope, judging)
@@ -47,6 +51,42 @@ def judge(policy: CompiledPolicy, scope: ContractScope, judging: Judging) -> Out
             return Status.FAIL, message, None, evidence, ()
     message = f"{name} holds {kind.role!r} since {current.start.isoformat()}"
     return Status.PASS, message, None, evidence, ()
+
+
+def _organisation(
+    policy: CompiledPolicy,
+    kind: PersonalResponsibility,
+    scope: OrganisationScope,
+    judging: Judging,
+) -> Outcome:
+    """At organisation scope the holder is `portfolio.roles[role]`: there is no assignment
+    history, so no holder fails at once (no vacancy to time), and there is no `since`."""
+    holder = scope.portfolio.roles.get(kind.role)
+    evidence: dict[str, Any] = {"person": holder, "since": None, "vacant_since": None}
+    if holder is None:
+        judging.observer.note("vacancy", last_end=None)
+        message = f"no one holds the organisation role {kind.role!r} (portfolio.roles)"
+        return Status.FAIL, message, None, evidence, ()
+    person = judging.scopes.people.get(holder)
+    assignment = {"role": kind.role, "person": holder}
+    if judging.observer.thorough:
+        judging.observer.note(
+            "holder", assignment={**assignment, "start": None}, known=person is not None
+        )
+    if person is None:
+        message = f"the holder {holder!r} of {kind.role!r} is not in people"
+        return Status.ERROR, message, None, evidence, ()
+    name = f"{person.name} ({person.id})"
+    if "eligible" in policy.programs:
+        scopes, expressions = judging.scopes, judging.expressions
+        values = {"person": scopes.people_values[person.id], "assignment": assignment}
+        if not expressions.test(policy, "eligible", scope, values):
+            unmet = expressions.unmet(policy, "eligible", scope, values)
+            message = f"{name} holds {kind.role!r} but is not eligible" + (
+                f": {unmet}" if unmet else ""
+            )
+            return Status.FAIL, message, None, evidence, ()
+    return Status.PASS, f"{name} holds the organisation role {kind.role!r}", None, evidence, ()
 
 
 def _vacant(

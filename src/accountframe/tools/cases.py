@@ -37,6 +37,8 @@ class Expectation:
             `consequence` is true.
         accountable: The person id expected to own the finding, if the case says.
         message_contains: Text the finding's message must contain, if the case says.
+        money: The finding's exposure (money at stake), or the consequence's amount, if the
+            case says; equal to the penny.
         consequence: True for an entry of `expect_consequences`.
         line: The line of the test file the expectation is on.
 
@@ -50,6 +52,7 @@ class Expectation:
     status: str
     accountable: str | None = None
     message_contains: str | None = None
+    money: float | None = None
     consequence: bool = False
     line: int | None = None
 
@@ -65,7 +68,7 @@ class Mismatch:
 
     Attributes:
         expectation: The expectation that was not met.
-        field: What differs: `status`, `accountable` or `message`.
+        field: What differs: `status`, `accountable`, `message`, `exposure` or `amount`.
         expected: What the case expects, as text.
         actual: What the assessment gave, as text.
     """
@@ -201,6 +204,10 @@ class PolicyTest:
                 actual = consequence.status.value if consequence else "no consequence"
                 if actual != expectation.status:
                     differs("status", expectation.status, actual, expectation)
+                if expectation.money is not None:
+                    amount = consequence.amount if consequence else None
+                    if not _same_money(expectation.money, amount):
+                        differs("amount", _money(expectation.money), _money(amount), expectation)
                 continue
             finding = findings.get(key)
             if finding is None:
@@ -215,6 +222,12 @@ class PolicyTest:
             wanted = expectation.message_contains
             if wanted is not None and wanted not in finding.message:
                 differs("message", f"to contain {wanted!r}", repr(finding.message), expectation)
+            if expectation.money is not None and not _same_money(
+                expectation.money, finding.exposure
+            ):
+                differs(
+                    "exposure", _money(expectation.money), _money(finding.exposure), expectation
+                )
         return CaseResult(
             name=self.name,
             file=self.file,
@@ -405,3 +418,13 @@ def quantity(number: int, singular: str, plural: str | None = None) -> str:
     '2 policies'
     """
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def _same_money(expected: float, actual: float | None) -> bool:
+    """Whether two amounts agree to the penny (money is a double: compare rounded)."""
+    return actual is not None and round(expected, 2) == round(actual, 2)
+
+
+def _money(amount: float | None) -> str:
+    """An amount as a mismatch shows it: two decimals, or `none`."""
+    return "none" if amount is None else f"{amount:,.2f}"

@@ -125,6 +125,9 @@ class _ExpectEntry:
     message_contains: str | None = attrs.field(
         default=None, metadata=meta("Text the finding's message must contain.")
     )
+    exposure: float | None = attrs.field(
+        default=None, metadata=meta("The finding's money at stake (to the penny).")
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -140,6 +143,9 @@ class _ConsequenceEntry:
         )
     )
     status: ConsequenceStatus = attrs.field(metadata=meta("The expected status."))
+    amount: float | None = attrs.field(
+        default=None, metadata=meta("The consequence's amount (to the penny).")
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -633,6 +639,7 @@ class _TestLoader:
                         status=spec.status.value,
                         accountable=getattr(spec, "accountable", None),
                         message_contains=getattr(spec, "message_contains", None),
+                        money=getattr(spec, "amount" if consequence else "exposure", None),
                         consequence=consequence,
                         line=document.locate(path).line,
                     )

@@ -299,3 +299,37 @@ def test_the_command_line_checks_an_organisation_framework(
     out = capsys.readouterr().out
     assert code == 1  # INF-PAYMENTS-NOTICE fails at severity high
     assert "RESP-CROWN-REP,personal_responsibility,organisation,Ministry of Example,fail" in out
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        af.Rule(id="P", title="t", scope="organisation", require="1 / 0 == 1"),
+        af.Rule(id="P", title="t", scope="organisation", applies_to="contracts[9].tier == ''",
+                require="true"),
+        af.OversightCadence(id="P", title="t", scope="organisation", every="1 month",
+                            counts_if="review.chair == 'p-ao'"),
+        af.RequiredInformation(id="P", title="t", scope="organisation", report="r",
+                               max_age="1 month", require="report.figures.missing > 0.0"),
+        af.PersonalResponsibility(id="P", title="t", scope="organisation",
+                                  role="accounting_officer", eligible="person.grade == 'x'"),
+    ],
+    ids=["require", "applies_to", "counts_if", "require-report", "eligible"],
+)  # fmt: skip
+def test_an_expression_that_errors_gives_error_never_pass(policy: Policy) -> None:
+    book = portfolio(
+        roles={"accounting_officer": "p-nograde"},
+        people=[{"id": "p-nograde", "name": "No Grade"}],
+        reviews=[{"date": "2026-10-01", "forum": "board"}],  # no chair: chair is absent
+        reports=[{"kind": "r", "received": "2026-10-01"}],
+    )
+    found = only(policy, book)
+    assert found.status is Status.ERROR, found.message
+
+
+def test_a_trigger_that_errors_gives_an_error_consequence() -> None:
+    fw = framework(
+        af.Sanction(id="S", title="t", scope="organisation", action="a", trigger="1 / 0 == 1")
+    )
+    (made,) = fw.evaluate(portfolio(), as_of=AS_OF).consequences
+    assert made.status is ConsequenceStatus.ERROR

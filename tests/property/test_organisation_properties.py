@@ -75,7 +75,10 @@ def organisation_policies(draw: st.DrawFn, policy_id: str) -> Policy:
             **common, action="Act",
             trigger=draw(st.sampled_from(['findings.exists(f, f.status == "fail")',
                                           "size(findings) > 1",
-                                          'findings.exists(f, f.evidence.days_overdue > 30)'])),
+                                          'findings.exists(f, f.evidence.days_overdue > 30)',
+                                          # What changes without a finding changing:
+                                          "size(organisation.reviews) > 1",
+                                          'contracts.exists(c, c.spent > 0.0)'])),
         )  # fmt: skip
     if shape == "contract":
         return OversightCadence(id=policy_id, title="contract", every="1 month")

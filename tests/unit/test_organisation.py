@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 
@@ -333,3 +334,25 @@ def test_a_trigger_that_errors_gives_an_error_consequence() -> None:
     )
     (made,) = fw.evaluate(portfolio(), as_of=AS_OF).consequences
     assert made.status is ConsequenceStatus.ERROR
+
+
+def test_history_judges_the_organisation_s_sanctions_when_its_facts_change() -> None:
+    # No finding changes here: the sanction reads the organisation's reviews and the contracts.
+    fw = framework(
+        af.Sanction(id="S-REVIEWED", title="t", scope="organisation", action="a",
+                    trigger="size(organisation.reviews) > 0"),
+        af.Sanction(id="S-SPENT", title="t", scope="organisation", action="a",
+                    trigger="contracts.exists(c, c.spent > 0.0)"),
+    )  # fmt: skip
+    book = portfolio(reviews=[{"date": "2026-03-10", "forum": "board"}])
+    contracts = [attrs.evolve(book.contracts[0],
+                              transactions=[af.Transaction(date=D(2026, 3, 20), amount=5.0)]),
+                 book.contracts[1]]  # fmt: skip
+    book = attrs.evolve(book, contracts=contracts)
+    spells = af.history(fw, book, start=D(2026, 3, 1), end=D(2026, 3, 31)).consequence_spells
+    assert [(s.policy, s.status.value, s.start, s.end) for s in spells] == [
+        ("S-REVIEWED", "not_triggered", D(2026, 3, 1), D(2026, 3, 9)),
+        ("S-REVIEWED", "due", D(2026, 3, 10), D(2026, 3, 31)),
+        ("S-SPENT", "not_triggered", D(2026, 3, 1), D(2026, 3, 19)),
+        ("S-SPENT", "due", D(2026, 3, 20), D(2026, 3, 31)),
+    ]

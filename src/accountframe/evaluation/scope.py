@@ -1,9 +1,10 @@
-"""Subjects as the policies see them: a contract's or a person's bindings, facts and definitions.
+"""Subjects as the policies see them: a contract's, a person's or the organisation's bindings.
 
 A *scope* is one subject of one assessment: its CEL bindings (the run's base variables, then
-`contract` with every definition, or `person` and `contracts`), the definitions that failed
-for it, and the contract (with its views as of the date, worked out once and shared by every
-policy) or the person. `Scopes` builds them for one run, each once.
+`contract` with every definition, or `person` and `contracts`, or `organisation` and
+`contracts`), the definitions that failed for it, and the contract (with its views as of the
+date, worked out once and shared by every policy), the person or the organisation. `Scopes`
+builds them for one run, each once.
 
 The values bound are built canonical by the library itself (`cel_plain`, `Contract._cel_view`)
 and bound without validating them again; a value that the fast builders are not sure of

@@ -19,6 +19,7 @@ from accountframe.framework.policies import Severity
 
 __all__ = [
     "ASSESSMENT_FORMAT",
+    "ASSESSMENT_LINES_FORMAT",
     "Accountable",
     "Assessment",
     "Consequence",
@@ -26,11 +27,14 @@ __all__ = [
     "Finding",
     "Status",
     "Subject",
+    "Summary",
     "WaiverApplied",
     "WaiverUnused",
 ]
 
 ASSESSMENT_FORMAT = "accountframe/assessment/1"
+#: The `format` of the summary line of the `jsonl` output (`report.streamed`).
+ASSESSMENT_LINES_FORMAT = "accountframe/assessment-lines/1"
 
 
 class Status(enum.StrEnum):
@@ -218,6 +222,78 @@ class WaiverUnused:
         return {"policy": self.policy, "subject": self.subject, "reason": self.reason}
 
 
+class Summary:
+    """An assessment's `summary`, accumulated one finding and one consequence at a time.
+
+    What every output's summary is made from, the in-memory document's and the streamed
+    ones' alike: it holds counts, never the findings, so a streamed assessment keeps it
+    whatever the portfolio's size. Summaries of parts of a portfolio (spans of contracts,
+    worker processes) `merge` into the summary of the whole. It also keeps what the command
+    line's exit code reads: the policies with a failing finding.
+
+    Example:
+        >>> summary = Summary()
+        >>> summary.to_dict()["status"]["fail"], summary.errors
+        (0, 0)
+    """
+
+    def __init__(self) -> None:
+        #: A count for each of the six statuses, zeros included, in a fixed order.
+        self.status = {status.value: 0 for status in Status}
+        #: A count of `fail` findings for each severity, zeros included.
+        self.failures_by_severity = {severity.value: 0 for severity in Severity}
+        #: A count of consequences for each of their statuses.
+        self.consequences = {status.value: 0 for status in ConsequenceStatus}
+        #: The ids of the policies with a `fail` finding (not in the document).
+        self.failed_policies: set[str] = set()
+
+    def add_finding(self, finding: Finding) -> None:
+        """Count one finding."""
+        status = finding.status
+        self.status[status._value_] += 1
+        if status is Status.FAIL:
+            self.failures_by_severity[finding.severity._value_] += 1
+            self.failed_policies.add(finding.policy)
+
+    def add_consequence(self, consequence: Consequence) -> None:
+        """Count one consequence."""
+        self.consequences[consequence.status._value_] += 1
+
+    def merge(self, other: Summary) -> None:
+        """Add the counts of `other`, the summary of findings and consequences not counted here."""
+        for mine, theirs in (
+            (self.status, other.status),
+            (self.failures_by_severity, other.failures_by_severity),
+            (self.consequences, other.consequences),
+        ):
+            for key, count in theirs.items():
+                mine[key] += count
+        self.failed_policies |= other.failed_policies
+
+    @property
+    def errors(self) -> int:
+        """How many findings are `error`."""
+        return self.status[Status.ERROR.value]
+
+    def fails_at(self, rank: int | None, policies: frozenset[str] = frozenset()) -> bool:
+        """Whether a `fail` finding has a severity of at least `rank` (None: no severity
+        counts) or is of one of `policies`."""
+        if not self.failed_policies.isdisjoint(policies):
+            return True
+        return rank is not None and any(
+            count and Severity(severity).rank >= rank
+            for severity, count in self.failures_by_severity.items()
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document's `summary`: `status`, `failures_by_severity`, `consequences`."""
+        return {
+            "status": dict(self.status),
+            "failures_by_severity": dict(self.failures_by_severity),
+            "consequences": dict(self.consequences),
+        }
+
+
 @attrs.frozen
 class Assessment:
     """All findings and consequences of one framework over one portfolio as of one date."""
@@ -287,6 +363,15 @@ class Assessment:
                 groups.setdefault(finding.subject.id, []).append(finding)
         return groups
 
+    def summary(self) -> Summary:
+        """The `summary` of the document, accumulated over every finding and consequence."""
+        summary = Summary()
+        for finding in self.findings:
+            summary.add_finding(finding)
+        for consequence in self.consequences:
+            summary.add_consequence(consequence)
+        return summary
+
     def to_dict(self) -> dict[str, Any]:
         """The `accountframe/assessment/1` document."""
         return {
@@ -299,14 +384,7 @@ class Assessment:
             "portfolio": {"organisation": self.organisation, "digest": self.portfolio_digest},
             "as_of": self.as_of.isoformat(),
             "generated_by": self.generated_by,
-            "summary": {
-                "status": self.status_counts(),
-                "failures_by_severity": self.failures_by_severity(),
-                "consequences": {
-                    status.value: sum(1 for c in self.consequences if c.status is status)
-                    for status in ConsequenceStatus
-                },
-            },
+            "summary": self.summary().to_dict(),
             "findings": [finding.to_dict() for finding in self.findings],
             "consequences": [consequence.to_dict() for consequence in self.consequences],
             "waivers_unused": [waiver.to_dict() for waiver in self.waivers_unused],

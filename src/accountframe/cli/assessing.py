@@ -30,6 +30,7 @@ from accountframe.cli.common import (
     parse_date,
     refuse_own_input,
     write,
+    write_chunks,
 )
 from accountframe.framework.framework import look_back_duration
 from accountframe.report import pipelines
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     type=click.Choice([*report.FORMATS, *pipelines.FORMATS]),
     default=report.DEFAULT_FORMAT,
     show_default=True,
-    help="Output format (sarif: SARIF 2.1.0; github: workflow annotations).",
+    help="Output format (jsonl: JSON Lines; sarif: SARIF 2.1.0; github: workflow annotations).",
 )
 @click.option(
     "-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout (-: stdout)."
@@ -141,6 +142,18 @@ def check(
         err=True,
     )
     compiled = af.compile(fw)
+    if format_ in af.STREAMED_FORMATS:
+        # Written as it is judged: memory holds counts and what people's consequences read,
+        # not every finding (the same bytes as rendering the whole assessment).
+        with af.stream(
+            compiled, facts, format_, as_of=date, workers=workers, look_back=look_back
+        ) as streamed:
+            if output is not None and output != "-":  # `-o -`: stdout, as with no -o
+                write_chunks(output, streamed.chunks(), inputs)
+            else:
+                for chunk in streamed.chunks():
+                    click.echo(chunk, nl=False)
+        return exit_code(streamed.summary, *failing)
     assessment = compiled.evaluate(facts, as_of=date, workers=workers, look_back=look_back)
     try:
         if format_ in pipelines.FORMATS:
@@ -174,16 +187,17 @@ def fail_on_option(values: Sequence[str], fw: af.Framework) -> tuple[int | None,
 
 
 def exit_code(
-    assessment: Assessment, threshold: int | None, policies: frozenset[str] = frozenset()
+    assessment: Assessment | af.Summary,
+    threshold: int | None,
+    policies: frozenset[str] = frozenset(),
 ) -> int:
     """SPEC section 9: first match wins; `warn` and `waived` never fail the run. A `fail`
     finding fails the run at or above `threshold` (a severity's rank; None: none does) or
-    when its policy is one of `policies`."""
-    if assessment.errors:
+    when its policy is one of `policies`. Read from the assessment's summary (a streamed
+    assessment has only that)."""
+    summary = assessment if isinstance(assessment, af.Summary) else assessment.summary()
+    if summary.errors:
         return EXIT_ERROR
-    for finding in assessment.failures:
-        if finding.policy in policies or (
-            threshold is not None and finding.severity.rank >= threshold
-        ):
-            return EXIT_FAIL
+    if summary.fails_at(threshold, policies):
+        return EXIT_FAIL
     return EXIT_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -36,6 +36,7 @@ CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "assessment": af.assessment_schema,
+    "assessment-line": af.assessment_line_schema,
     "framework": af.framework_schema,
     "history": af.history_schema,
     "portfolio": af.portfolio_schema,
@@ -210,6 +211,14 @@ def write(output: str, text: str, inputs: Sequence[str]) -> None:
     never sees half a report), a symlink written through, a FIFO or device written into."""
     try:
         atomic.write_text(output, text, inputs=inputs)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+
+
+def write_chunks(output: str, chunks: Iterable[str], inputs: Sequence[str]) -> None:
+    """`write`, for a report given in pieces (a streamed one)."""
+    try:
+        atomic.write_chunks(output, chunks, inputs=inputs)
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
 

@@ -8,7 +8,7 @@ escapes (`\\x1b`).
 
 Example:
     >>> import datetime
-    >>> from accountframe.assessment import Assessment
+    >>> from accountframe.assessment import Assessment, Finding
     >>> empty = Assessment(
     ...     framework="demo", framework_version="1", framework_digest="0" * 64,
     ...     organisation="Ministry of Example", portfolio_digest="0" * 64,
@@ -23,11 +23,11 @@ from __future__ import annotations
 import csv
 import io
 
-from accountframe.assessment import Assessment
+from accountframe.assessment import Assessment, Finding
 from accountframe.report._common import date_text
 from accountframe.sanitise import csv_cell
 
-__all__ = ["COLUMNS", "render"]
+__all__ = ["COLUMNS", "header", "render", "row"]
 
 #: The header row, in order.
 COLUMNS = (
@@ -48,25 +48,36 @@ COLUMNS = (
 
 def render(assessment: Assessment) -> str:
     """The findings as CSV text with a header row; `waived_from` is a waived finding's status."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for finding in assessment.findings:
-        # The columns of our own words (kind, status, severity, dates) need no sanitising.
-        writer.writerow(
-            (
-                csv_cell(finding.policy),
-                finding.kind,
-                csv_cell(finding.subject.type),
-                csv_cell(finding.subject.id),
-                finding.status.value,
-                finding.severity.value,
-                csv_cell(finding.accountable.role),
-                csv_cell(finding.accountable.person or ""),
-                csv_cell(finding.accountable.name or ""),
-                date_text(finding.due),
-                csv_cell(finding.message),
-                finding.waiver.original_status.value if finding.waiver is not None else "",
-            )
+    return "".join([header(), *map(row, assessment.findings)])
+
+
+def header() -> str:
+    """The header row, with its CRLF."""
+    return _line(COLUMNS)
+
+
+def row(finding: Finding) -> str:
+    """One finding's row, with its CRLF (a streamed report writes them one at a time)."""
+    # The columns of our own words (kind, status, severity, dates) need no sanitising.
+    return _line(
+        (
+            csv_cell(finding.policy),
+            finding.kind,
+            csv_cell(finding.subject.type),
+            csv_cell(finding.subject.id),
+            finding.status.value,
+            finding.severity.value,
+            csv_cell(finding.accountable.role),
+            csv_cell(finding.accountable.person or ""),
+            csv_cell(finding.accountable.name or ""),
+            date_text(finding.due),
+            csv_cell(finding.message),
+            finding.waiver.original_status.value if finding.waiver is not None else "",
         )
+    )
+
+
+def _line(cells: tuple[str, ...]) -> str:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
     return buffer.getvalue()

@@ -43,6 +43,7 @@ from accountframe.framework.policies import Scope as PolicyScope
 
 __all__ = [
     "Kept",
+    "Spool",
     "Spools",
     "StreamPart",
     "Texts",
@@ -74,6 +75,51 @@ class Texts:
     separator: str = ""
 
 
+class Spool:
+    """One policy's text: held in memory up to `SPOOL_MEMORY` characters, then written on to a
+    temporary file in pieces of about that size (a write per item would cost more than the
+    text: a spooled file asks its size at every write)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.file: IO[str] | None = None
+
+    def write(self, text: str) -> None:
+        """Add text at the end."""
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size > SPOOL_MEMORY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Move the text held in memory to the temporary file."""
+        if self.file is None:
+            # newline="": the text is read back exactly (CSV rows end with CRLF).
+            self.file = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close)
+        self.file.write("".join(self.parts))
+        self.parts, self.size = [], 0
+
+    def chunks(self, skip: int = 0) -> Iterator[str]:
+        """The text, in pieces of at most `COPY_CHUNK` characters; the first `skip` left out."""
+        if self.file is None:
+            text = "".join(self.parts)[skip:]
+            for start in range(0, len(text), COPY_CHUNK):
+                yield text[start : start + COPY_CHUNK]
+            return
+        self.flush()
+        self.file.seek(0)
+        self.file.read(skip)
+        while chunk := self.file.read(COPY_CHUNK):
+            yield chunk
+
+    def close(self) -> None:
+        """Remove the temporary file, if there is one."""
+        if self.file is not None:
+            self.file.close()
+        self.parts, self.size, self.file = [], 0, None
+
+
 class Spools:
     """The text of each policy's findings and consequences, in subject order, held in memory
     up to `SPOOL_MEMORY` per policy and then in a temporary file; and the `Summary`.
@@ -84,8 +130,8 @@ class Spools:
     def __init__(self, texts: Texts) -> None:
         self.texts = texts
         self.summary = Summary()
-        self.findings: dict[int, IO[str]] = {}
-        self.consequences: dict[int, IO[str]] = {}
+        self.findings: dict[int, Spool] = {}
+        self.consequences: dict[int, Spool] = {}
         #: How many findings and consequences were written.
         self.counts = {"findings": 0, "consequences": 0}
 
@@ -102,15 +148,12 @@ class Spools:
         self.findings.clear()
         self.consequences.clear()
 
-    def spool(self, index: int, consequence: bool = False) -> IO[str]:
+    def spool(self, index: int, consequence: bool = False) -> Spool:
         """The spool of the policy at `index` (made when first asked for)."""
         spools = self.consequences if consequence else self.findings
         spool = spools.get(index)
         if spool is None:
-            # newline="": the text is written back exactly (CSV rows end with CRLF).
-            spool = spools[index] = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (closed by close)
-                max_size=SPOOL_MEMORY, mode="w+", encoding="utf-8", newline=""
-            )
+            spool = spools[index] = Spool()
         return spool
 
     def finding(self, index: int, finding: Finding) -> None:
@@ -141,15 +184,10 @@ class Spools:
         """The text of every finding (or consequence), in policy order, then subject order,
         with `separator` between two: in chunks of at most `COPY_CHUNK` characters."""
         spools = self.consequences if consequences else self.findings
-        first = True
+        skip = len(self.texts.separator)  # nothing before the first item
         for index in sorted(spools):
-            spool = spools[index]
-            spool.seek(0)
-            if first:
-                spool.read(len(self.texts.separator))  # nothing before the first item
-                first = False
-            while chunk := spool.read(COPY_CHUNK):
-                yield chunk
+            yield from spools[index].chunks(skip)
+            skip = 0
 
     def copy(self, target: IO[str], consequences: bool = False) -> None:
         """Write `chunks` to `target`."""
@@ -233,20 +271,14 @@ def stream_part(run: Run, texts: Texts, start: int, stop: int) -> StreamPart:
     with Spools(texts) as spools:
         judge_contracts(run, spools, kept, start, stop)
         return StreamPart(
-            findings={i: "".join(_whole(s)) for i, s in spools.findings.items()},
-            consequences={i: "".join(_whole(s)) for i, s in spools.consequences.items()},
+            findings={i: "".join(s.chunks()) for i, s in spools.findings.items()},
+            consequences={i: "".join(s.chunks()) for i, s in spools.consequences.items()},
             summary=spools.summary,
             counts=dict(spools.counts),
             used_waivers=frozenset(run.waivers.used),
             maps=kept.maps if kept.on else None,
             persons=kept.persons if kept.on else None,
         )
-
-
-def _whole(spool: IO[str]) -> Iterator[str]:
-    spool.seek(0)
-    while chunk := spool.read(COPY_CHUNK):
-        yield chunk
 
 
 def stream_run(run: Run, spools: Spools, parts: Iterable[StreamPart] | None = None) -> None:

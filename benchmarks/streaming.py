@@ -15,7 +15,8 @@ child's wall time, CPU time (user + system) and peak memory (`resource.getrusage
 worktree's venv) whose `check` runs are measured too, in turn with this one's.
 
     python benchmarks/streaming.py [--contracts 10000 20000 50000 100000]
-        [--formats json jsonl csv] [--python /work/venv/bin/python]
+        [--formats json jsonl csv] [--workers 1 2] [--python /work/venv/bin/python]
+        [--python-formats json]
 """
 
 from __future__ import annotations
@@ -90,6 +91,12 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, nargs="+", default=[10_000, 20_000, 50_000])
     parser.add_argument("--formats", nargs="+", default=["json", "jsonl", "csv"])
     parser.add_argument("--python", help="another interpreter to compare (check runs only)")
+    parser.add_argument(
+        "--python-formats", nargs="+", default=["json"], help="the formats it is measured on"
+    )
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1], help="check's --workers values to measure"
+    )
     parser.add_argument("--skip", nargs="*", default=[], help="load and/or evaluate")
     options = parser.parse_args()
     pythons = [("this", sys.executable)]
@@ -109,10 +116,15 @@ def main() -> None:
                 runs.append(("evaluate", "this", [sys.executable, "-c", EVALUATE, str(path)], None))
             for format in options.formats:
                 for name, python in pythons:
-                    out = Path(folder, f"out-{name}.{format}")
-                    command = [python, "-m", "accountframe", "check", str(path), "--format",
-                               format, "-o", str(out), "--fail-on", "never"]  # fmt: skip
-                    runs.append((f"check {format}", name, command, out))
+                    if name != "this" and format not in options.python_formats:
+                        continue
+                    for workers in options.workers if name == "this" else [1]:
+                        out = Path(folder, f"out-{name}.{format}")
+                        command = [python, "-m", "accountframe", "check", str(path), "--format",
+                                   format, "-o", str(out), "--fail-on", "never",
+                                   "--workers", str(workers)]  # fmt: skip
+                        label = f"check {format}" + (f" --workers {workers}" if workers > 1 else "")
+                        runs.append((label, name, command, out))
             for label, name, command, out in runs:
                 wall, cpu, peak = measure(command)
                 size = f"{out.stat().st_size / 1e6:.0f}" if out is not None else ""

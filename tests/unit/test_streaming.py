@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import types
 from pathlib import Path
 
 import attrs
@@ -253,3 +254,26 @@ def test_check_streamed_exit_codes_are_the_tables(
     table = main(["check", "--format", "table", "--fail-on", fail_on])
     capsys.readouterr()
     assert streamed == table == expected
+
+
+# -- what people's sanctions read ----------------------------------------------------------
+
+
+def test_equal_maps_are_kept_once_and_unequal_ones_apart() -> None:
+    kept = stream.Kept(types.SimpleNamespace(keep_finding_values=True))  # type: ignore[arg-type]
+    tags = ["a"]
+
+    def made(value: object) -> dict[str, object]:
+        return {"policy": "P", "status": "fail", "tags": tags, "evidence": {"days": value}}
+
+    first = made(1)
+    assert kept.interned(made(1)) is kept.interned(first)
+    # Equal in Python, different to CEL: 1, 1.0 and True; 0.0 and -0.0.
+    values = [1, 1.0, True, 0.0, -0.0]
+    shared = [kept.interned(made(value)) for value in values]
+    assert [map_["evidence"]["days"] for map_ in shared] == values  # type: ignore[index]
+    assert [type(map_["evidence"]["days"]) for map_ in shared] == [int, float, bool, float, float]  # type: ignore[index]
+    assert str(shared[4]["evidence"]["days"]) == "-0.0"  # type: ignore[index]
+    unhashable = {"policy": "P", "evidence": {"list": [1]}}
+    assert kept.interned(unhashable) is unhashable
+    assert len(kept.known) == len(values)

@@ -219,12 +219,23 @@ class Kept:
         self.on = run.keep_finding_values
         self.maps: dict[int, list[dict[str, Any] | None]] = {}
         self.persons: dict[int, list[str | None]] = {}
+        #: Each different map kept, by its content (see `interned`).
+        self.known: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def add(self, index: int, made: dict[str, Any] | None, person: str | None) -> None:
         if made is None:
             raise Declined  # its map needs the ordinary validation, which reads the finding
-        self.maps.setdefault(index, []).append(made)
+        self.maps.setdefault(index, []).append(self.interned(made))
         self.persons.setdefault(index, []).append(person)
+
+    def interned(self, made: dict[str, Any]) -> dict[str, Any]:
+        """One map for equal maps: a map holds only the keys sanctions read (rarely the
+        subject), so many findings have equal ones, and memory then grows with the different
+        maps, not with the findings. Maps are bound as they are and never changed."""
+        try:
+            return self.known.setdefault(_content(made), made)
+        except TypeError:  # a value that does not hash: kept as it is
+            return made
 
     def extend(self, part: StreamPart) -> None:
         if part.maps is None or part.persons is None:
@@ -232,9 +243,30 @@ class Kept:
         for index, maps in part.maps.items():
             if None in maps:
                 raise Declined
-            self.maps.setdefault(index, []).extend(maps)
+            self.maps.setdefault(index, []).extend(
+                self.interned(made) for made in maps if made is not None
+            )
         for index, persons in part.persons.items():
             self.persons.setdefault(index, []).extend(persons)
+
+
+def _content(made: dict[str, Any]) -> tuple[Any, ...]:
+    """A map's content as a key (TypeError if a value does not hash)."""
+    parts: list[tuple[str, Any]] = []
+    for name, value in made.items():
+        if name == "evidence":
+            parts.append((name, tuple((item, _exactly(v)) for item, v in value.items())))
+        elif name == "tags":
+            parts.append((name, tuple(value)))
+        else:
+            parts.append((name, _exactly(value)))
+    return tuple(parts)
+
+
+def _exactly(value: Any) -> tuple[type, Any]:
+    """A value as a key that equal values of another type (1, 1.0, True) or another float
+    (0.0 and -0.0) do not share."""
+    return (type(value), value.hex() if type(value) is float else value)
 
 
 def check_streamable(run: Run) -> None:

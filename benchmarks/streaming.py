@@ -16,7 +16,7 @@ worktree's venv) whose `check` runs are measured too, in turn with this one's.
 
     python benchmarks/streaming.py [--contracts 10000 20000 50000 100000]
         [--formats json jsonl csv] [--workers 1 2] [--python /work/venv/bin/python]
-        [--python-formats json]
+        [--python-formats json] [--python-max 50000]
 """
 
 from __future__ import annotations
@@ -95,6 +95,9 @@ def main() -> None:
         "--python-formats", nargs="+", default=["json"], help="the formats it is measured on"
     )
     parser.add_argument(
+        "--python-max", type=int, default=50_000, help="and the most contracts it is given"
+    )
+    parser.add_argument(
         "--workers", type=int, nargs="+", default=[1], help="check's --workers values to measure"
     )
     parser.add_argument("--skip", nargs="*", default=[], help="load and/or evaluate")
@@ -116,12 +119,17 @@ def main() -> None:
                 runs.append(("evaluate", "this", [sys.executable, "-c", EVALUATE, str(path)], None))
             for format in options.formats:
                 for name, python in pythons:
-                    if name != "this" and format not in options.python_formats:
+                    if name != "this" and (
+                        format not in options.python_formats or count > options.python_max
+                    ):
                         continue
                     for workers in options.workers if name == "this" else [1]:
                         out = Path(folder, f"out-{name}.{format}")
-                        command = [python, "-m", "accountframe", "check", str(path), "--format",
-                                   format, "-o", str(out), "--fail-on", "never",
+                        # The other interpreter runs its own accountframe, whatever PYTHONPATH
+                        # says for this one.
+                        unset = ["env", "-u", "PYTHONPATH"] if name != "this" else []
+                        command = [*unset, python, "-m", "accountframe", "check", str(path),
+                                   "--format", format, "-o", str(out), "--fail-on", "never",
                                    "--workers", str(workers)]  # fmt: skip
                         label = f"check {format}" + (f" --workers {workers}" if workers > 1 else "")
                         runs.append((label, name, command, out))

@@ -208,7 +208,9 @@ def write_chunks(
     regular file is left as it was (a FIFO or a device has what was written so far).
 
     Raises:
-        As `write_text`, and whatever `chunks` raises.
+        RefusedError: as `write_text`.
+        OSError: as `write_text`.
+        Exception: whatever `chunks` raises, after the temporary file is removed.
     """
     path = _valid_name(target)
     clash = own_input(path, inputs)

@@ -189,11 +189,6 @@ class Spools:
             yield from spools[index].chunks(skip)
             skip = 0
 
-    def copy(self, target: IO[str], consequences: bool = False) -> None:
-        """Write `chunks` to `target`."""
-        for chunk in self.chunks(consequences):
-            target.write(chunk)
-
 
 @attrs.frozen
 class StreamPart:

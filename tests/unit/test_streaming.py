@@ -277,3 +277,16 @@ def test_equal_maps_are_kept_once_and_unequal_ones_apart() -> None:
     unhashable = {"policy": "P", "evidence": {"list": [1]}}
     assert kept.interned(unhashable) is unhashable
     assert len(kept.known) == len(values)
+
+
+def test_max_bytes_sets_the_file_size_limit_of_portfolios(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    size = EXAMPLE.stat().st_size
+    assert main(["--max-bytes", str(size - 1), "validate", str(EXAMPLE)]) == 2
+    error = capsys.readouterr().err
+    assert f"af-limit: the file is {size:,} bytes; the limit is {size - 1:,}" in error
+    assert main(["--max-bytes", str(size), "check", str(EXAMPLE), "--format", "csv"]) == 1
+    assert capsys.readouterr().out.startswith("policy,kind,")
+    assert main(["--max-bytes", "0", "validate", str(EXAMPLE)]) == 2
+    assert "Invalid value for '--max-bytes'" in capsys.readouterr().err

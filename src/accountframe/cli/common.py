@@ -87,10 +87,20 @@ machine_format_option = click.option(
     hidden=True,
     help="A folder outside a framework's own that it and its tests may read too (repeatable).",
 )
+@click.option(
+    "--max-bytes",
+    "max_bytes",
+    type=click.IntRange(min=1),
+    default=af.LoadLimits().max_bytes,
+    metavar="BYTES",
+    # Hidden as --allow-read is; docs/reference/cli.md and docs/limits.md document it.
+    hidden=True,
+    help="The largest portfolio or framework file read (default 100 MiB).",
+)
 @click.pass_context
-def cli(context: click.Context, allow_read: tuple[str, ...]) -> None:
+def cli(context: click.Context, allow_read: tuple[str, ...], max_bytes: int) -> None:
     """Check live contracts against an accountability framework written as code."""
-    context.obj = af.LoadLimits(allow_read=allow_read)
+    context.obj = af.LoadLimits(allow_read=allow_read, max_bytes=max_bytes)
 
 
 def parse_date(text: str, option: str = "--as-of") -> datetime.date:
@@ -154,7 +164,7 @@ def limits() -> af.LoadLimits:
 
 def load_portfolio(name: str) -> af.Portfolio:
     try:
-        return af.load_portfolio(name)
+        return af.load_portfolio(name, limits=limits())
     except af.AccountframeError as error:
         report_error(error, name)
 

@@ -22,6 +22,7 @@ from accountframe.cli.common import (
     fail,
     framework_option,
     inputs_of,
+    limits,
     load_framework,
     machine_format_option,
     parse_date,
@@ -52,7 +53,7 @@ def validate(portfolios: Sequence[str], format_: str) -> None:
     problems: list[pipelines.Annotation] = []
     for name in portfolios:
         try:
-            portfolio = af.load_portfolio(name)
+            portfolio = af.load_portfolio(name, limits=limits())
         except af.LoadError as load_error:
             invalid += 1
             echo(load_error.render(), err=True)

@@ -289,8 +289,8 @@ class Summary:
             for key, count in theirs.items():
                 mine[key] += count
         self.failed_policies |= other.failed_policies
-        for currency, theirs in other.stakes.items():
-            self.stakes.setdefault(currency, _Stake()).merge(theirs)
+        for currency, stake in other.stakes.items():
+            self.stakes.setdefault(currency, _Stake()).merge(stake)
 
     @property
     def errors(self) -> int:

@@ -221,11 +221,8 @@ class Run:
         return finding
 
     def exposure(self, policy: CompiledPolicy, scope: Scope) -> float:
-        """The policy's `exposure` for a subject: a finite number, not negative.
-
-        Raises:
-            Failed: the expression failed, or gave a negative, NaN or infinite number.
-        """
+        """The policy's `exposure` for a subject: a finite number, not negative; `Failed` if
+        the expression failed or gave a negative, NaN or infinite number."""
         value = float(self.expressions.value(policy, "exposure", scope, (int, float)))
         if not math.isfinite(value) or value < 0:
             raise Failed(

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from accountframe.framework.framework import Role
 
 __all__ = [
-    "FINDING_KINDS",
     "IDENTIFIER",
     "KINDS",
     "POLICY_ID",
@@ -434,9 +433,6 @@ class Reward(Consequence):
     kind: ClassVar[str] = "reward"
     effect: ClassVar[str] = "reward"
 
-
-#: The kinds that give findings (and may have an `exposure`).
-FINDING_KINDS = (OversightCadence, RequiredInformation, PersonalResponsibility, Rule)
 
 #: Policy kind name → class.
 KINDS: dict[str, type[Policy]] = {

@@ -197,8 +197,9 @@ class Run:
                 contract = scope.contract
                 currency = contract.value.currency if contract is not None else self.currency
         # Positional, in field order (policy, kind, subject, status, severity, accountable,
-        # message, due, evidence, waiver, tags, since, since_limited, exposure, currency): a
-        # finding per policy and subject is made here.
+        # message, due, evidence, waiver, tags): a finding per policy and subject is made here,
+        # so the fields after them (since, ..., exposure, currency) are left to their defaults
+        # unless there is money at stake (fewer arguments: measurably fewer instructions).
         finding = Finding(
             kind.id,
             kind.kind,
@@ -211,11 +212,9 @@ class Run:
             evidence,
             None,
             kind.tags,
-            None,
-            False,
-            exposure,
-            currency,
         )
+        if exposure is not None:
+            finding = attrs.evolve(finding, exposure=exposure, currency=currency)
         if self.has_waivers and (status is _WARN or status is _FAIL):
             return self.waivers.apply(finding)
         return finding

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from accountframe.framework.framework import Role
 
 __all__ = [
-    "FINDING_KINDS",
     "IDENTIFIER",
     "KINDS",
     "POLICY_ID",
@@ -535,10 +534,6 @@ class Reward(Consequence):
 
     kind: ClassVar[str] = "reward"
     effect: ClassVar[str] = "reward"
-
-
-#: The kinds that give findings (and may have an `exposure`).
-FINDING_KINDS = (OversightCadence, RequiredInformation, PersonalResponsibility, Rule)
 
 
 def duration_texts(policy: Policy) -> dict[str, str]:

@@ -37,6 +37,7 @@ class Expectation:
             `consequence` is true.
         accountable: The person id expected to own the finding, if the case says.
         message_contains: Text the finding's message must contain, if the case says.
+        exposure: The money at stake the finding must carry (within 0.005), if the case says.
         consequence: True for an entry of `expect_consequences`.
         line: The line of the test file the expectation is on.
 
@@ -51,6 +52,7 @@ class Expectation:
     accountable: str | None = None
     message_contains: str | None = None
     consequence: bool = False
+    exposure: float | None = None
     line: int | None = None
 
     @property
@@ -65,7 +67,7 @@ class Mismatch:
 
     Attributes:
         expectation: The expectation that was not met.
-        field: What differs: `status`, `accountable` or `message`.
+        field: What differs: `status`, `accountable`, `message` or `exposure`.
         expected: What the case expects, as text.
         actual: What the assessment gave, as text.
     """
@@ -215,6 +217,13 @@ class PolicyTest:
             wanted = expectation.message_contains
             if wanted is not None and wanted not in finding.message:
                 differs("message", f"to contain {wanted!r}", repr(finding.message), expectation)
+            amount = expectation.exposure
+            # To the penny: an author writes 416666.67 for a twelfth of 5,000,000.
+            if amount is not None and (
+                finding.exposure is None or abs(finding.exposure - amount) > 0.005
+            ):
+                actual_amount = "none" if finding.exposure is None else repr(finding.exposure)
+                differs("exposure", repr(amount), actual_amount, expectation)
         return CaseResult(
             name=self.name,
             file=self.file,

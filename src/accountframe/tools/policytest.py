@@ -125,6 +125,10 @@ class _ExpectEntry:
     message_contains: str | None = attrs.field(
         default=None, metadata=meta("Text the finding's message must contain.")
     )
+    exposure: float | None = attrs.field(
+        default=None,
+        metadata=meta("The money at stake the finding must carry, to the penny (within 0.005)."),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -633,6 +637,7 @@ class _TestLoader:
                         status=spec.status.value,
                         accountable=getattr(spec, "accountable", None),
                         message_contains=getattr(spec, "message_contains", None),
+                        exposure=getattr(spec, "exposure", None),
                         consequence=consequence,
                         line=document.locate(path).line,
                     )

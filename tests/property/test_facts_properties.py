@@ -139,6 +139,7 @@ BASES = st.lists(
 )
 
 
+@SETTINGS
 @given(BASES, NOTICES)
 def test_the_regime_comes_from_the_evidence_only(
     bases: list[dict[str, Any]], notices: list[str]
@@ -156,6 +157,7 @@ def test_the_regime_comes_from_the_evidence_only(
         assert not noticed
 
 
+@SETTINGS
 @given(JSON, JSON, st.lists(JSON, max_size=2))
 def test_odd_legal_bases_and_notice_types_never_stop_the_import(
     legal_basis: Any, notice_type: Any, tags: list[Any]

@@ -55,10 +55,16 @@ def test_a_known_approval_stays_known(
     portfolio: af.Portfolio, day: datetime.date, later_by: int
 ) -> None:
     later = day + datetime.timedelta(days=later_by)
+
+    def by_position(contract: af.Contract, on: datetime.date) -> dict[int, Any]:
+        """The view's amendments on `on`, by their position in the contract's list."""
+        positions = [i for i, a in enumerate(contract.amendments) if a.date <= on]
+        return dict(zip(positions, contract.view(on)["amendments"], strict=True))
+
     for contract in portfolio.contracts:
-        before = contract.view(day)["amendments"]
-        after = contract.view(later)["amendments"][: len(before)]
-        for first, second in zip(before, after, strict=True):
+        before, after = by_position(contract, day), by_position(contract, later)
+        for position, first in before.items():
+            second = after[position]
             if "approved_on" in first:
                 assert second["approved_on"] == first["approved_on"]
                 assert second.get("approved_by") == first.get("approved_by")

@@ -100,10 +100,11 @@ def stream(
     is then written from temporary files. The text is that of `render(evaluate(...), format)`
     byte for byte, whatever `workers`.
 
-    With a look-back (`look_back`, or the framework's), a contract id repeated in the
-    portfolio, a finding whose `findings` map needs the ordinary validation, or `csv` with a
-    policy that has an `exposure` (the money columns are there only when some finding has
-    one), the assessment is made in memory (as `evaluate` makes it) and written the same way:
+    With a look-back (`look_back`, or the framework's), an organisation-scope policy, a
+    contract id repeated in the portfolio, a finding whose `findings` map needs the ordinary
+    validation, or `csv` with a policy that has an `exposure` (the money columns are there
+    only when some finding has one), the assessment is made in memory (as `evaluate` makes
+    it) and written the same way:
     the same text, without the memory bound.
 
     Args:

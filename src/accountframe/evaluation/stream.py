@@ -20,10 +20,11 @@ person scope, people's sanctions and rewards and the unused waivers come last, f
 merged parts.
 
 A streamed run declines (raises `fastpath.Declined`) where it cannot keep that promise: a
-look-back (when each status began needs the whole history), a contract id repeated in the
-portfolio (its consequences read the findings of every contract with that id), or a finding
-whose map needs the ordinary validation. The caller then assesses in memory and writes the
-same text.
+look-back (when each status began needs the whole history), an organisation-scope policy (its
+`contracts` are every contract, and its findings come after them: not streamed yet), a
+contract id repeated in the portfolio (its consequences read the findings of every contract
+with that id), or a finding whose map needs the ordinary validation. The caller then
+assesses in memory and writes the same text.
 """
 
 from __future__ import annotations
@@ -267,6 +268,8 @@ def _exactly(value: Any) -> tuple[type, Any]:
 def check_streamable(run: Run) -> None:
     """Raise `Declined` if this run cannot be streamed (see the module)."""
     if run.since is not None or run.repeated_ids:
+        raise Declined
+    if any(policy.policy.scope is PolicyScope.ORGANISATION for policy in run.plan.policies):
         raise Declined
 
 

@@ -26,6 +26,7 @@ from accountframe import jsontext
 from accountframe.assessment import ASSESSMENT_LINES_FORMAT, Assessment, Consequence, Finding
 from accountframe.evaluation.stream import Spools, Texts
 from accountframe.report.csvfmt import header as csv_header
+from accountframe.report.csvfmt import render as csv_render
 from accountframe.report.csvfmt import row as csv_row
 
 __all__ = ["LINES_FORMAT", "STREAMED", "chunks", "lines", "summary_line"]
@@ -143,6 +144,10 @@ def lines(assessment: Assessment) -> str:
 
 def render_in_memory(assessment: Assessment, format: str) -> Iterator[str]:
     """An assessment held in memory written as a streamed one is (the same text)."""
+    if format == "csv":
+        # Its columns depend on every finding (money at stake): written whole.
+        yield csv_render(assessment)
+        return
     texts = STREAMED[format][0]
     positions: dict[str, int] = {}
     for finding in assessment.findings:

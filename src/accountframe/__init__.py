@@ -21,6 +21,7 @@ from accountframe.assessment import (
     PersonExposure,
     Status,
     Subject,
+    Summary,
 )
 from accountframe.collector import collector_paused
 from accountframe.compiled import (
@@ -85,11 +86,13 @@ from accountframe.model import (
     Waiver,
 )
 from accountframe.schemas import (
+    assessment_line_schema,
     assessment_schema,
     framework_schema,
     history_schema,
     portfolio_schema,
 )
+from accountframe.streaming import STREAMED_FORMATS, StreamedAssessment, stream
 from accountframe.timeline.spells import ConsequenceSpell, History, Spell
 from accountframe.tools.docgen import write_docs, write_mkdocs_config
 from accountframe.tools.policytest import TestReport, run_tests
@@ -97,6 +100,7 @@ from accountframe.tools.snapshot import snapshot
 
 __all__ = [
     "KPI",
+    "STREAMED_FORMATS",
     "Accountable",
     "AccountframeError",
     "Amendment",
@@ -156,13 +160,16 @@ __all__ = [
     "Spell",
     "Stage",
     "Status",
+    "StreamedAssessment",
     "Subject",
+    "Summary",
     "TestReport",
     "Transaction",
     "UsageError",
     "Value",
     "Waiver",
     "__version__",
+    "assessment_line_schema",
     "assessment_schema",
     "bundled",
     "collector_paused",
@@ -179,6 +186,7 @@ __all__ = [
     "run_tests",
     "schedule",
     "snapshot",
+    "stream",
     "subject_locations",
     "write_docs",
     "write_mkdocs_config",

@@ -20,6 +20,7 @@ from accountframe.framework.policies import Severity
 
 __all__ = [
     "ASSESSMENT_FORMAT",
+    "ASSESSMENT_LINES_FORMAT",
     "Accountable",
     "Assessment",
     "Consequence",
@@ -30,12 +31,15 @@ __all__ = [
     "PersonExposure",
     "Status",
     "Subject",
+    "Summary",
     "WaiverApplied",
     "WaiverUnused",
     "exposures",
 ]
 
 ASSESSMENT_FORMAT = "accountframe/assessment/1"
+#: The `format` of the summary line of the `jsonl` output (`report.streamed`).
+ASSESSMENT_LINES_FORMAT = "accountframe/assessment-lines/1"
 
 
 class Status(enum.StrEnum):
@@ -230,6 +234,146 @@ class WaiverUnused:
         return {"policy": self.policy, "subject": self.subject, "reason": self.reason}
 
 
+class Summary:
+    """An assessment's `summary`, accumulated one finding and one consequence at a time.
+
+    What every output's summary is made from, the in-memory document's and the streamed
+    ones' alike: it holds counts, never the findings, so a streamed assessment keeps it
+    whatever the portfolio's size. Summaries of parts of a portfolio (spans of contracts,
+    worker processes) `merge` into the summary of the whole. It also keeps what the command
+    line's exit code reads: the policies with a failing finding.
+
+    Example:
+        >>> summary = Summary()
+        >>> summary.to_dict()["status"]["fail"], summary.errors
+        (0, 0)
+    """
+
+    def __init__(self) -> None:
+        #: A count for each of the six statuses, zeros included, in a fixed order.
+        self.status = {status.value: 0 for status in Status}
+        #: A count of `fail` findings for each severity, zeros included.
+        self.failures_by_severity = {severity.value: 0 for severity in Severity}
+        #: A count of consequences for each of their statuses.
+        self.consequences = {status.value: 0 for status in ConsequenceStatus}
+        #: The ids of the policies with a `fail` finding (not in the document).
+        self.failed_policies: set[str] = set()
+        #: Money at stake, by currency: the findings' exposures (see `exposures`).
+        self.stakes: dict[str, _Stake] = {}
+
+    def add_finding(self, finding: Finding) -> None:
+        """Count one finding."""
+        status = finding.status
+        self.status[status._value_] += 1
+        if status is Status.FAIL:
+            self.failures_by_severity[finding.severity._value_] += 1
+            self.failed_policies.add(finding.policy)
+        if finding.exposure is not None:
+            currency = finding.currency or ""
+            stake = self.stakes.get(currency)
+            if stake is None:
+                stake = self.stakes[currency] = _Stake()
+            stake.add(finding)
+
+    def add_consequence(self, consequence: Consequence) -> None:
+        """Count one consequence."""
+        self.consequences[consequence.status._value_] += 1
+
+    def merge(self, other: Summary) -> None:
+        """Add the counts of `other`, the summary of findings and consequences not counted here."""
+        for mine, theirs in (
+            (self.status, other.status),
+            (self.failures_by_severity, other.failures_by_severity),
+            (self.consequences, other.consequences),
+        ):
+            for key, count in theirs.items():
+                mine[key] += count
+        self.failed_policies |= other.failed_policies
+        for currency, stake in other.stakes.items():
+            self.stakes.setdefault(currency, _Stake()).merge(stake)
+
+    @property
+    def errors(self) -> int:
+        """How many findings are `error`."""
+        return self.status[Status.ERROR.value]
+
+    def fails_at(self, rank: int | None, policies: frozenset[str] = frozenset()) -> bool:
+        """Whether a `fail` finding has a severity of at least `rank` (None: no severity
+        counts) or is of one of `policies`."""
+        if not self.failed_policies.isdisjoint(policies):
+            return True
+        return rank is not None and any(
+            count and Severity(severity).rank >= rank
+            for severity, count in self.failures_by_severity.items()
+        )
+
+    def exposures(self) -> tuple[Exposure, ...]:
+        """The money at stake, one `Exposure` per currency, in code order (empty when no
+        finding has an exposure)."""
+        return tuple(self.stakes[currency].total(currency) for currency in sorted(self.stakes))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document's `summary`: `status`, `failures_by_severity`, `consequences`, and
+        `exposure` when some finding has one (other assessments keep their bytes)."""
+        exposure = self.exposures()
+        return {
+            "status": dict(self.status),
+            "failures_by_severity": dict(self.failures_by_severity),
+            "consequences": dict(self.consequences),
+            **({"exposure": [total.to_dict() for total in exposure]} if exposure else {}),
+        }
+
+
+class _Stake:
+    """The exposures of one currency, kept as amounts so that the sums are `math.fsum`:
+    exact, whatever the order the findings (or the merged parts) came in."""
+
+    def __init__(self) -> None:
+        self.amounts: list[float] = []
+        self.waived: list[float] = []
+        #: Accountable person (None: no one) → their name and amounts.
+        self.people: dict[str | None, tuple[str | None, list[float]]] = {}
+        #: Contract id (None: a finding about no contract) → amounts.
+        self.contracts: dict[str | None, list[float]] = {}
+
+    def add(self, finding: Finding) -> None:
+        amount = finding.exposure or 0.0
+        self.amounts.append(amount)
+        if finding.status is Status.WAIVED:
+            self.waived.append(amount)
+        accountable = finding.accountable
+        self.people.setdefault(accountable.person, (accountable.name, []))[1].append(amount)
+        about = finding.subject.id if finding.subject.type == "contract" else None
+        self.contracts.setdefault(about, []).append(amount)
+
+    def merge(self, other: _Stake) -> None:
+        self.amounts += other.amounts
+        self.waived += other.waived
+        for person, (name, amounts) in other.people.items():
+            self.people.setdefault(person, (name, []))[1].extend(amounts)
+        for contract, amounts in other.contracts.items():
+            self.contracts.setdefault(contract, []).extend(amounts)
+
+    def total(self, currency: str) -> Exposure:
+        by_person = sorted(
+            (PersonExposure(person, name, math.fsum(amounts))
+             for person, (name, amounts) in self.people.items()),
+            key=lambda item: (-item.amount, item.person is None, item.person or ""),
+        )  # fmt: skip
+        by_contract = sorted(
+            (ContractExposure(contract, math.fsum(amounts))
+             for contract, amounts in self.contracts.items()),
+            key=lambda item: (-item.amount, item.contract is None, item.contract or ""),
+        )  # fmt: skip
+        return Exposure(
+            currency=currency,
+            total=math.fsum(self.amounts),
+            waived=math.fsum(self.waived),
+            by_person=tuple(by_person),
+            by_contract=tuple(by_contract),
+        )
+
+
 @attrs.frozen
 class PersonExposure:
     """The money at stake on the findings one person is accountable for (None: no one)."""
@@ -291,44 +435,11 @@ class Exposure:
 def exposures(findings: Iterable[Finding]) -> tuple[Exposure, ...]:
     """The money at stake on `findings`, one `Exposure` per currency, in code order (empty
     when no finding has an exposure). Sums are `math.fsum`: exact, whatever the order."""
-    by_currency: dict[str, list[Finding]] = {}
+    summary = Summary()
     for finding in findings:
         if finding.exposure is not None:
-            by_currency.setdefault(finding.currency or "", []).append(finding)
-    totals = []
-    for currency, found in sorted(by_currency.items()):
-        people: dict[str | None, list[float]] = {}
-        names: dict[str | None, str | None] = {}
-        contracts: dict[str | None, list[float]] = {}
-        for finding in found:
-            amount = finding.exposure or 0.0
-            person = finding.accountable.person
-            people.setdefault(person, []).append(amount)
-            names.setdefault(person, finding.accountable.name)
-            about = finding.subject.id if finding.subject.type == "contract" else None
-            contracts.setdefault(about, []).append(amount)
-        by_person = sorted(
-            (PersonExposure(person, names[person], math.fsum(amounts))
-             for person, amounts in people.items()),
-            key=lambda item: (-item.amount, item.person is None, item.person or ""),
-        )  # fmt: skip
-        by_contract = sorted(
-            (ContractExposure(contract, math.fsum(amounts))
-             for contract, amounts in contracts.items()),
-            key=lambda item: (-item.amount, item.contract is None, item.contract or ""),
-        )  # fmt: skip
-        totals.append(
-            Exposure(
-                currency=currency,
-                total=math.fsum(finding.exposure or 0.0 for finding in found),
-                waived=math.fsum(
-                    finding.exposure or 0.0 for finding in found if finding.status is Status.WAIVED
-                ),
-                by_person=tuple(by_person),
-                by_contract=tuple(by_contract),
-            )
-        )
-    return tuple(totals)
+            summary.add_finding(finding)
+    return summary.exposures()
 
 
 @attrs.frozen
@@ -410,9 +521,17 @@ class Assessment:
                 groups.setdefault(finding.subject.id, []).append(finding)
         return groups
 
+    def summary(self) -> Summary:
+        """The `summary` of the document, accumulated over every finding and consequence."""
+        summary = Summary()
+        for finding in self.findings:
+            summary.add_finding(finding)
+        for consequence in self.consequences:
+            summary.add_consequence(consequence)
+        return summary
+
     def to_dict(self) -> dict[str, Any]:
         """The `accountframe/assessment/1` document."""
-        exposure = self.exposure
         return {
             "format": ASSESSMENT_FORMAT,
             "framework": {
@@ -423,16 +542,7 @@ class Assessment:
             "portfolio": {"organisation": self.organisation, "digest": self.portfolio_digest},
             "as_of": self.as_of.isoformat(),
             "generated_by": self.generated_by,
-            "summary": {
-                "status": self.status_counts(),
-                "failures_by_severity": self.failures_by_severity(),
-                "consequences": {
-                    status.value: sum(1 for c in self.consequences if c.status is status)
-                    for status in ConsequenceStatus
-                },
-                # Only when some finding has an exposure: other assessments keep their bytes.
-                **({"exposure": [total.to_dict() for total in exposure]} if exposure else {}),
-            },
+            "summary": self.summary().to_dict(),
             "findings": [finding.to_dict() for finding in self.findings],
             "consequences": [consequence.to_dict() for consequence in self.consequences],
             "waivers_unused": [waiver.to_dict() for waiver in self.waivers_unused],

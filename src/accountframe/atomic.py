@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["RefusedError", "leftovers", "own_input", "replace_folder", "write_text"]
+__all__ = ["RefusedError", "leftovers", "own_input", "replace_folder", "write_chunks", "write_text"]
 
 _CHUNK = 1 << 16
 #: Bytes of a target's name kept in its temporary name: room for the suffix within 255.
@@ -176,7 +176,7 @@ def write_text(
 ) -> None:
     """Write `text` to `target` by the rules above: replaced atomically if it is a regular
     file (through any symlink), written into if it is a FIFO, a character device or this
-    process's standard output or error.
+    process's standard output or error. (`write_chunks` with one chunk.)
 
     A new file gets the permissions a newly created file gets (0666 less the umask); a file
     replaced keeps its permission bits.
@@ -193,11 +193,30 @@ def write_text(
         OSError: the target cannot be written; a regular file is unchanged and no temporary
             file is left behind.
     """
+    write_chunks(target, [text], encoding=encoding, inputs=inputs)
+
+
+def write_chunks(
+    target: StrPath,
+    chunks: Iterable[str],
+    *,
+    encoding: str = "utf-8",
+    inputs: Iterable[StrPath] = (),
+) -> None:
+    """Write the text of `chunks`, one after another, to `target`, as `write_text` writes
+    text: a large report is written without ever being one string. If `chunks` raises, a
+    regular file is left as it was (a FIFO or a device has what was written so far).
+
+    Raises:
+        RefusedError: as `write_text`.
+        OSError: as `write_text`.
+        Exception: whatever `chunks` raises, after the temporary file is removed.
+    """
     path = _valid_name(target)
     clash = own_input(path, inputs)
     if clash is not None:
         raise RefusedError(path, f"it is an input of this command ({clash})")
-    data = text.encode(encoding)
+    data = (chunk.encode(encoding) for chunk in chunks)
     try:
         status = os.stat(path)
     except FileNotFoundError:
@@ -211,7 +230,7 @@ def write_text(
     _replace(real, data, None if status is None else stat.S_IMODE(status.st_mode))
 
 
-def _write_into(path: Path, status: os.stat_result, data: bytes) -> None:
+def _write_into(path: Path, status: os.stat_result, data: Iterable[bytes]) -> None:
     """Write into our standard output or error, a FIFO or a character device; or refuse."""
     stream = _stdio(status)
     if stream is not None:
@@ -245,14 +264,15 @@ def _stdio(status: os.stat_result) -> TextIO | None:
     return None
 
 
-def _write_all(descriptor: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(descriptor, view[:_CHUNK])
-        view = view[written:]
+def _write_all(descriptor: int, data: Iterable[bytes]) -> None:
+    for piece in data:
+        view = memoryview(piece)
+        while view:
+            written = os.write(descriptor, view[:_CHUNK])
+            view = view[written:]
 
 
-def _replace(path: Path, data: bytes, mode: int | None) -> None:
+def _replace(path: Path, data: Iterable[bytes], mode: int | None) -> None:
     """Write `data` to a temporary file beside `path`, then rename it over `path`."""
     _sweep(path)
     temporary = _temporary(path, "tmp")

@@ -61,7 +61,13 @@ def dumps(
         }
     """
     if indent is None:
-        return _safe(json.dumps(_finite(value), ensure_ascii=False, default=default))
+        try:
+            # Most values hold no float that is not finite: the C encoder alone, refusing
+            # one, spares walking the value for them (a streamed `jsonl` line per finding).
+            text = json.dumps(value, ensure_ascii=False, default=default, allow_nan=False)
+        except ValueError:
+            text = json.dumps(_finite(value), ensure_ascii=False, default=default)
+        return _safe(text)
     parts: list[str] = []
     try:
         _write(value, parts, "\n", " " * indent)

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from accountframe.assessment import ASSESSMENT_FORMAT, ConsequenceStatus, Status
+from accountframe.assessment import (
+    ASSESSMENT_FORMAT,
+    ASSESSMENT_LINES_FORMAT,
+    ConsequenceStatus,
+    Status,
+)
 from accountframe.framework.files import DefinitionEntry, FrameworkFile
 from accountframe.framework.policies import KINDS, Severity
 from accountframe.load.structure import json_schema
@@ -25,6 +30,7 @@ from accountframe.timeline.spells import HISTORY_FORMAT
 
 __all__ = [
     "SCHEMA_BASE",
+    "assessment_line_schema",
     "assessment_schema",
     "framework_schema",
     "history_schema",
@@ -208,6 +214,66 @@ def assessment_schema() -> dict[str, Any]:
         "$id": f"{SCHEMA_BASE}/assessment-1.json",
         "title": "accountframe assessment/1",
         **schema,
+        "$defs": defs,
+    }
+
+
+def assessment_line_schema() -> dict[str, Any]:
+    """The JSON Schema of one line of the `jsonl` format (`accountframe/assessment-lines/1`).
+
+    A line is one of three records, told apart by `record`: a `finding` or a `consequence`
+    (its keys as in the assessment document, after `record`), or the last line, the
+    `summary` (the document's other keys, and how many findings and consequences came
+    before it).
+
+    Examples:
+        >>> schema = assessment_line_schema()
+        >>> [ref["$ref"] for ref in schema["oneOf"]]
+        ['#/$defs/FindingLine', '#/$defs/ConsequenceLine', '#/$defs/SummaryLine']
+        >>> schema["$defs"]["SummaryLine"]["properties"]["format"]["const"]
+        'accountframe/assessment-lines/1'
+    """
+    whole = assessment_schema()
+    defs: dict[str, Any] = whole["$defs"]
+    document = whole["properties"]
+    count: dict[str, Any] = {"type": "integer", "minimum": 0}
+
+    def line(name: str, record: str) -> dict[str, Any]:
+        item = defs[name]
+        return _closed(
+            {"record": {"const": record}, **item["properties"]},
+            optional=tuple(key for key in item["properties"] if key not in item["required"]),
+            doc=f"A line of one {record}: " + item["description"],
+        )
+
+    defs["FindingLine"] = line("Finding", "finding")
+    defs["ConsequenceLine"] = line("Consequence", "consequence")
+    defs["SummaryLine"] = _closed(
+        {
+            "record": {"const": "summary"},
+            "format": {"const": ASSESSMENT_LINES_FORMAT},
+            "assessment_format": document["format"],
+            "framework": document["framework"],
+            "portfolio": document["portfolio"],
+            "as_of": document["as_of"],
+            "generated_by": document["generated_by"],
+            "summary": document["summary"],
+            "findings": count,
+            "consequences": count,
+            "waivers_unused": document["waivers_unused"],
+        },
+        doc="The last line: the assessment's header and summary, the number of findings "
+        "and consequences written before it, and the unused waivers.",
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_BASE}/assessment-line-1.json",
+        "title": "accountframe assessment-lines/1: one line",
+        "oneOf": [
+            {"$ref": "#/$defs/FindingLine"},
+            {"$ref": "#/$defs/ConsequenceLine"},
+            {"$ref": "#/$defs/SummaryLine"},
+        ],
         "$defs": defs,
     }
 

@@ -171,8 +171,8 @@ def test_a_generated_text_map_is_the_findings_map_or_declines(
 ) -> None:
     wanted = frozenset(fields)
     make = texts_finding_map(wanted)
-    if make is None:  # tags, evidence or no key at all: left to _finding_map
-        assert not wanted or wanted & {"tags", "evidence"}
+    if make is None:  # tags, evidence, exposure or no key at all: left to _finding_map
+        assert not wanted or wanted & {"tags", "evidence", "exposure"}
         return
     for finding in framework.evaluate(portfolio, as_of=as_of).findings:
         made = make(finding)

@@ -242,3 +242,4 @@ def test_units() -> None:
     assert call_units("startsWith", ["x" * 10_000, "y" * 300], 10**6) == 3
     assert call_units("matches", ["x" * 1_000, "y" * 200], 10**6) == 12
     assert call_units("string", [b"x" * 1_000], 10**6) == 10
+    assert call_units("sum", [[1.0] * 250], 10**6) == 250  # one per element (test_cel_sum.py)

@@ -25,6 +25,7 @@ import accountframe as af
 from accountframe import cli, report
 from accountframe import model as model_module
 from accountframe.collector import collector_paused
+from accountframe.evaluation import stream
 from accountframe.evaluation.run import Run
 from accountframe.framework.framework import Framework
 from accountframe.framework.policies import Policy
@@ -187,15 +188,35 @@ def test_no_library_call_touches_the_collector(
 def test_the_command_line_opts_in(collector: None, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
     part = Run.part
+    judge = stream.judge_contracts
 
     def recording(run: Run, start: int, stop: int) -> object:
         seen.append(gc.isenabled())
         return part(run, start, stop)
 
+    def streamed(*args: Any) -> None:
+        seen.append(gc.isenabled())
+        judge(*args)
+
     monkeypatch.setattr(Run, "part", recording)
+    # `json` is streamed (issue 25): contract by contract, not through `Run.part`.
+    monkeypatch.setattr(stream, "judge_contracts", streamed)
     assert cli.main(["check", "--format", "json", "-o", "-", "--fail-on", "never"]) == 0
-    assert seen == [False]
+    assert cli.main(["check", "--format", "markdown", "-o", "-", "--fail-on", "never"]) == 0
+    assert seen == [False, False]
     assert gc.isenabled()
+
+
+def test_a_streamed_assessment_leaves_no_cyclic_garbage(collector: None) -> None:
+    compiled = af.compile(af.bundled("uk-central-government"))
+    portfolio = af.load_portfolio(EXAMPLE_PATH)
+
+    def streamed() -> None:
+        for format in af.STREAMED_FORMATS:
+            with af.stream(compiled, portfolio, format) as output:
+                assert "".join(output.chunks())
+
+    assert cyclic_garbage(streamed) == []
 
 
 @pytest.mark.parametrize(

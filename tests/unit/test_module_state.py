@@ -17,6 +17,7 @@ MUTATORS = {"append", "extend", "update", "add", "setdefault", "pop", "popitem",
 ALLOWED_GLOBALS = {
     ("cel/_engine.py", "_engine"): "created once under _ENGINE_LOCK",
     ("evaluation/pool.py", "_worker_run"): "set once per worker process by the pool initializer",
+    ("evaluation/pool.py", "_worker_texts"): "set once per worker process by the pool initializer",
 }
 #: (file, name) of a container of another module that a module fills -> why it is safe.
 ALLOWED_REGISTRATIONS = {

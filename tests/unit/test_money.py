@@ -13,6 +13,7 @@ import io
 import json
 import math
 import os
+import shutil
 from pathlib import Path
 
 import attrs
@@ -29,7 +30,7 @@ from accountframe.report._common import money_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MONEY = FIXTURES / "frameworks" / "money"
-PORTFOLIO = FIXTURES / "portfolios" / "money.yaml"
+PORTFOLIO = MONEY / "tests" / "fixtures" / "money.yaml"
 AS_OF = datetime.date(2026, 11, 25)
 ROLES = [af.Role("accounting_officer"), af.Role("sro", reports_to="accounting_officer")]
 
@@ -484,3 +485,28 @@ def test_lint_through_main_reports_a_bad_basis(
     assert "framework.yaml:4:24: af-enum: params.a.basis: expected one of statute" in err
     assert "did you mean 'statute'?" in err
     assert "Traceback" not in err
+
+
+# -- policy tests -------------------------------------------------------------------------
+
+
+def test_policy_tests_check_the_exposure_to_the_penny(tmp_path: Path) -> None:
+    report = af.run_tests(MONEY)
+    assert report.passed
+    assert [case.passed for case in report.cases] == [True]
+    folder = tmp_path / "money"
+    shutil.copytree(MONEY, folder)
+    cases = folder / "tests" / "money.yaml"
+    text = cases.read_text()
+    assert "exposure: 416666.67}" in text
+    cases.write_text(
+        text.replace("exposure: 416666.67}", "exposure: 416666.66}").replace(
+            "subject: FM-002, status: pass}", "subject: FM-002, status: pass, exposure: 1}"
+        )
+    )
+    (result,) = af.run_tests(folder).cases
+    assert [(m.expectation.policy, m.field, m.expected, m.actual) for m in result.mismatches] == [
+        ("CAD-SRO", "exposure", "416666.66", "416666.6666666667"),
+        ("CAD-SRO", "exposure", "1.0", "none"),
+    ]
+    assert "  exposure: expected 416666.66, got 416666.6666666667" in result.diff()

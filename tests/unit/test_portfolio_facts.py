@@ -389,3 +389,19 @@ def test_the_policies_page_example_lints_and_judges_the_facts(tmp_path: Path) ->
         "RULE-EXPIRY": "pass",
     }
     assert judged(portfolio(decided), D(2026, 5, 1))["RULE-CHANGE-CONTROL"] == "fail"
+
+
+def test_the_portfolio_page_example_loads_with_every_fact(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "portfolio.md").read_text()
+    block = re.search(r"```yaml\n(accountframe: portfolio/1.*?)```", text, re.DOTALL)
+    assert block is not None
+    path = tmp_path / "portfolio.yaml"
+    path.write_text(block[1])
+    (contract,) = af.load_portfolio(path).contracts
+    assert contract.regime is af.Regime.PCR2015
+    assert contract.key_dates == (af.KeyDate("break_option", D(2027, 9, 30), "12 months' notice"),)
+    assert contract.reviews[0].decision == "Recover the overpayment; refer to counter-fraud"
+    assert (contract.amendments[0].approved_by, contract.amendments[0].approved_on) == (
+        "p-ps",
+        D(2025, 5, 20),
+    )

@@ -44,6 +44,7 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report"
 SUFFIX = {
     "table": "txt",
     "json": "json",
+    "jsonl": "jsonl",
     "markdown": "md",
     "html": "html",
     "csv": "csv",

@@ -141,7 +141,7 @@ class Run:
         #: sanctions and rewards.
         self.keep_finding_values = any(_consequence(p) for _, p in self.person_policies)
         #: id of a subject's `findings` → (them, the subject's bindings, with them bound).
-        self._findings_scopes: dict[int, tuple[list[Finding], Any, Rebound]] = {}
+        self._findings_scopes: dict[int, tuple[list[Any], Any, Rebound]] = {}
 
     def at(self, as_of: datetime.date) -> Run:
         """This run moved to another date: what does not depend on the date (the compiled
@@ -197,8 +197,9 @@ class Run:
                 contract = scope.contract
                 currency = contract.value.currency if contract is not None else self.currency
         # Positional, in field order (policy, kind, subject, status, severity, accountable,
-        # message, due, evidence, waiver, tags, since, since_limited, exposure, currency): a
-        # finding per policy and subject is made here.
+        # message, due, evidence, waiver, tags): a finding per policy and subject is made here,
+        # so the fields after them (since, ..., exposure, currency) are left to their defaults
+        # unless there is money at stake (fewer arguments: measurably fewer instructions).
         finding = Finding(
             kind.id,
             kind.kind,
@@ -211,21 +212,16 @@ class Run:
             evidence,
             None,
             kind.tags,
-            None,
-            False,
-            exposure,
-            currency,
         )
+        if exposure is not None:
+            finding = attrs.evolve(finding, exposure=exposure, currency=currency)
         if self.has_waivers and (status is _WARN or status is _FAIL):
             return self.waivers.apply(finding)
         return finding
 
     def exposure(self, policy: CompiledPolicy, scope: Scope) -> float:
-        """The policy's `exposure` for a subject: a finite number, not negative.
-
-        Raises:
-            Failed: the expression failed, or gave a negative, NaN or infinite number.
-        """
+        """The policy's `exposure` for a subject: a finite number, not negative; `Failed` if
+        the expression failed or gave a negative, NaN or infinite number."""
         value = float(self.expressions.value(policy, "exposure", scope, (int, float)))
         if not math.isfinite(value) or value < 0:
             raise Failed(
@@ -238,18 +234,27 @@ class Run:
         self,
         policy: CompiledPolicy,
         scope: Scope,
-        relevant: list[Finding],
+        relevant: list[Finding] | None,
         maps: list[dict[str, Any] | None] | None = None,
     ) -> Consequence:
         """A sanction or reward for one subject; `relevant`: its `findings` (see
-        `FindingsIndex`), and `maps`, when at hand, their maps as bound (see `FindingMaps`)."""
+        `FindingsIndex`), and `maps`, when at hand, their maps as bound (see `FindingMaps`).
+        A streamed assessment keeps only the maps: `relevant` is then None, and `maps` given,
+        with none None (and no look-back, no thorough observer)."""
         kind = policy.policy
         assert isinstance(kind, ConsequencePolicy)
         accountable = self.chain.accountable(policy, scope)
         # Every consequence policy of a subject sees the same findings: bind them once.
-        cached = self._findings_scopes.get(id(relevant))
-        if cached is not None and cached[0] is relevant and cached[1] is scope.bound:
+        key: list[Any] | None = relevant if relevant is not None else maps
+        cached = self._findings_scopes.get(id(key))
+        if cached is not None and cached[0] is key and cached[1] is scope.bound:
             at = cached[2]
+        elif relevant is None:
+            assert maps is not None
+            assert None not in maps
+            assert self.since is None
+            at = Rebound(scope.bound._trusted_merged({"findings": maps}), scope.failed)
+            self._findings_scopes[id(maps)] = (maps, scope.bound, at)
         else:
             if self.since is not None:  # with since and days_in_status: made here, validated
                 since, day = self.since, self.as_of
@@ -264,6 +269,7 @@ class Run:
             at = Rebound(bound, scope.failed)
             self._findings_scopes[id(relevant)] = (relevant, scope.bound, at)
         if self.judging.observer.thorough:
+            assert relevant is not None  # an explanation is never streamed
             shown = (
                 [finding_value(finding) for finding in relevant]
                 if self.since is None

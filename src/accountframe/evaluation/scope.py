@@ -1,9 +1,10 @@
-"""Subjects as the policies see them: a contract's or a person's bindings, facts and definitions.
+"""Subjects as the policies see them: a contract's, a person's or the organisation's bindings.
 
 A *scope* is one subject of one assessment: its CEL bindings (the run's base variables, then
-`contract` with every definition, or `person` and `contracts`), the definitions that failed
-for it, and the contract (with its views as of the date, worked out once and shared by every
-policy) or the person. `Scopes` builds them for one run, each once.
+`contract` with every definition, or `person` and `contracts`, or `organisation` and
+`contracts`), the definitions that failed for it, and the contract (with its views as of the
+date, worked out once and shared by every policy), the person or the organisation. `Scopes`
+builds them for one run, each once.
 
 The values bound are built canonical by the library itself (`cel_plain`, `Contract._cel_view`)
 and bound without validating them again; a value that the fast builders are not sure of
@@ -23,6 +24,7 @@ from accountframe.assessment import Accountable, Subject
 from accountframe.compiler.compiler import Plan
 from accountframe.errors import CelError
 from accountframe.fastpath import Declined
+from accountframe.framework.policies import Scope as PolicyScope
 from accountframe.load.plain import Stamps, cel_items, cel_plain, plain
 from accountframe.model import (
     Assignment,
@@ -268,6 +270,12 @@ class Scopes:
         self._holding: dict[str, list[Any]] | None = None
         self._people: dict[int, PersonScope] = {}
         self._organisation: OrganisationScope | None = None
+        self._organisation_reads_contracts = any(
+            "contracts" in program.references()
+            for policy in plan.policies
+            if policy.policy.scope is PolicyScope.ORGANISATION
+            for program in policy.programs.values()
+        )
 
     def at(self, as_of: datetime.date) -> Scopes:
         """These scopes moved to another date: the same people, parameters and stamps (built
@@ -387,8 +395,13 @@ class Scopes:
                 "roles": dict(portfolio.roles),
             }
             # Every contract as contract-scope expressions see `contract`, validated on binding
-            # (one subject a run: the plain way is fast enough).
-            contracts = [contract.view(as_of) for contract in portfolio.contracts]
+            # (one subject a run: the plain way is fast enough); only if an expression reads
+            # them (history makes this scope on many days).
+            contracts = (
+                [contract.view(as_of) for contract in portfolio.contracts]
+                if self._organisation_reads_contracts
+                else []
+            )
             bound = self.base.merged({"organisation": view, "contracts": contracts})
             self._organisation = OrganisationScope(portfolio, as_of, view, bound)
         return self._organisation

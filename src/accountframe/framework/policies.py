@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from accountframe.framework.framework import Role
 
 __all__ = [
-    "FINDING_KINDS",
     "IDENTIFIER",
     "KINDS",
     "POLICY_ID",
@@ -46,7 +45,6 @@ __all__ = [
     "Sanction",
     "Scope",
     "Severity",
-    "duration_text_is_nonzero",
     "duration_texts",
     "nonempty_line",
     "optional_text",
@@ -277,7 +275,7 @@ class Policy:
         return "sro" if self.scope is Scope.CONTRACT else "accounting_officer"
 
 
-def duration_text_is_nonzero(text: str) -> bool:
+def _sets_a_span(text: str) -> bool:
     """Whether a duration field's text sets a span (a `params.NAME` reference always may)."""
     try:
         return Duration.parse(text) != Duration()
@@ -301,13 +299,13 @@ def _one_of(policy: OversightCadence | RequiredInformation) -> None:
 class OversightCadence(Policy):
     """Senior review at a set frequency: a qualifying review at least every `every`.
 
-    With `periods` in place of `every` (fixed-period deadlines): `base` = the latest qualifying
-    review date (not before `contract.start`), else `contract.start`; with neither (e.g. at
-    organisation scope) the finding fails with no due date. `period_end` = the first period
-    end strictly after `base` (an review dated on a period end counts for the period that ends
-    that day); `due` = `period_end` + `within`. Status: `pass` if as_of <= due - warn_before;
-    `warn` if due - warn_before < as_of <= due + grace; `fail` if as_of > due + grace. The
-    evidence adds `period_end`.
+    With `periods` in place of `every` (fixed-period deadlines): `base` = the date of the latest
+    qualifying review (for a contract, not before `contract.start`), else `contract.start`; with
+    neither (e.g. at organisation scope) the finding fails with no due date. `period_end` = the
+    first period end strictly after `base` (a review dated on a period end counts for the
+    period that ends that day); `due` = `period_end` + `within`. Status: `pass` if
+    as_of <= due - warn_before; `warn` if due - warn_before < as_of <= due + grace; `fail` if
+    as_of > due + grace. The evidence adds `period_end`.
 
     Example:
         >>> policy = OversightCadence(id="X-1", title="Twice a year", periods={"ends": ["03-31", "09-30"], "within": "30 days"})
@@ -358,13 +356,13 @@ class OversightCadence(Policy):
 class RequiredInformation(Policy):
     """Information received, fresh and complete: a report of a kind no older than `max_age`.
 
-    With `periods` in place of `max_age` (fixed-period deadlines): `base` = the latest qualifying
-    report (its `received` date) date (not before `contract.start`), else `contract.start`; with neither (e.g. at
-    organisation scope) the finding fails with no due date. `period_end` = the first period
-    end strictly after `base` (an report (its `received` date) dated on a period end counts for the period that ends
-    that day); `due` = `period_end` + `within`. Status: `pass` if as_of <= due - warn_before;
-    `warn` if due - warn_before < as_of <= due + grace; `fail` if as_of > due + grace. The
-    evidence adds `period_end`.
+    With `periods` in place of `max_age` (fixed-period deadlines): `base` = the `received` date
+    of the latest qualifying report (for a contract, not before `contract.start`), else
+    `contract.start`; with neither (e.g. at organisation scope) the finding fails with no due
+    date. `period_end` = the first period end strictly after `base` (a report received on a
+    period end counts for the period that ends that day); `due` = `period_end` + `within`.
+    Status: `pass` if as_of <= due - warn_before; `warn` if due - warn_before < as_of <= due +
+    grace; `fail` if as_of > due + grace. The evidence adds `period_end`.
 
     Example:
         >>> policy = RequiredInformation(id="X-1", title="Twice a year", report="notice", periods={"ends": ["03-31", "09-30"], "within": "30 days"})
@@ -449,7 +447,7 @@ class PersonalResponsibility(Policy):
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
-        if self.scope is Scope.ORGANISATION and duration_text_is_nonzero(self.max_vacancy):
+        if self.scope is Scope.ORGANISATION and _sets_a_span(self.max_vacancy):
             raise ValueError(
                 "'max_vacancy' cannot be used with 'scope: organisation': an organisation role "
                 "(portfolio.roles) has a holder but no assignment history, so there is no "
@@ -536,10 +534,6 @@ class Reward(Consequence):
 
     kind: ClassVar[str] = "reward"
     effect: ClassVar[str] = "reward"
-
-
-#: The kinds that give findings (and may have an `exposure`).
-FINDING_KINDS = (OversightCadence, RequiredInformation, PersonalResponsibility, Rule)
 
 
 def duration_texts(policy: Policy) -> dict[str, str]:

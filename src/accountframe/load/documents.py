@@ -150,7 +150,7 @@ class Document:
     ) -> None:
         self.data = data
         self.file = file
-        self.lines = lines
+        self._lines = lines
         self.problems = problems
         self._positions = positions
         self._scalar_styles = scalar_styles if scalar_styles is not None else {}
@@ -159,6 +159,15 @@ class Document:
 
     def __repr__(self) -> str:
         return f"Document(file={self.file!r}, problems={len(self.problems)})"
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The text's lines, for showing a problem's source line: split from the text when
+        first asked for (a document parsed on the fast path keeps one copy of its text, not
+        two, as a large portfolio is loaded)."""
+        if not self._lines and self._text:
+            self._lines = tuple(self._text.splitlines())
+        return self._lines
 
     @property
     def positions(self) -> Mapping[Path, tuple[int, int]]:
@@ -356,9 +365,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _LONG_NUMBER = re.compile(r"-?[0-9]{2,}")
 
 
-def _refuse_surrogates(
-    text: str, data: Any, file: str, lines: tuple[str, ...], error: type[LoadError]
-) -> None:
+def _refuse_surrogates(text: str, data: Any, file: str, error: type[LoadError]) -> None:
     """Raise if JSON `text` escapes half a surrogate pair on its own (`"\\ud800"`): Python
     reads it as a string that is not text, which no output can encode (RFC 8259, 8.2)."""
     if _SURROGATE_ESCAPE.search(text) is None or not _holds_surrogate(data):
@@ -367,6 +374,7 @@ def _refuse_surrogates(
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     escape = text[offset : offset + 6]
+    lines = text.splitlines()
     raise error(
         [
             Diagnostic(
@@ -471,7 +479,6 @@ def _parse_document(
         except UnicodeDecodeError as decode_error:
             raise error([_decode_diagnostic(file, raw, decode_error)]) from None
     fmt: Format = format or ("json" if file.lower().endswith(".json") else "yaml")
-    lines = tuple(text.splitlines())
     if not text.strip():
         raise error(
             [_file_problem(file, "af-empty", "the file is empty; expected a mapping of keys")]
@@ -479,9 +486,11 @@ def _parse_document(
     data = _fast_parse(text, fmt, limits)
     if data is not _WALK:
         if fmt == "json":
-            _refuse_surrogates(text, data, file, lines, error)
-        document = Document(data, file, lines, text=text, limits=limits)
+            _refuse_surrogates(text, data, file, error)
+        # No lines: the document splits them from its text if a problem is shown.
+        document = Document(data, file, text=text, limits=limits)
         return _require_mapping(document, error)
+    lines = tuple(text.splitlines())
     return _walk_document(text, file=file, fmt=fmt, lines=lines, limits=limits, error=error)
 
 
@@ -715,7 +724,7 @@ def _parse_json(
         found = _number_diagnostic(text, file, lines)
         reason = " ".join(str(value_error).split())[:200]
         raise error([found or _file_problem(file, "af-value", reason)]) from None
-    _refuse_surrogates(text, data, file, lines, error)
+    _refuse_surrogates(text, data, file, error)
     problems = tuple(Problem("af-duplicate", f"duplicate key {key!r}", ()) for key in duplicates)
     return Document(data, file, lines, problems=problems, positions=({}, {}))
 

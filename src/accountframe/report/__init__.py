@@ -4,6 +4,7 @@
 |---|---|
 | `table` | a terminal (the default): findings by accountable person, worst first |
 | `json` | other programs: the `accountframe/assessment/1` document |
+| `jsonl` | pipelines: JSON Lines, a finding a line, then the consequences, then a summary line |
 | `markdown` | board papers: a one-page summary, then the exceptions by person |
 | `html` | people: one self-contained page with charts (needs the `html` extra) |
 | `csv` | spreadsheets: one row per finding |
@@ -21,7 +22,7 @@ Example:
     ...     as_of=datetime.date(2026, 11, 25), generated_by="accountframe 0", findings=(),
     ... )
     >>> sorted(FORMATS)
-    ['csv', 'html', 'json', 'junit', 'markdown', 'table']
+    ['csv', 'html', 'json', 'jsonl', 'junit', 'markdown', 'table']
     >>> render(empty, "csv").splitlines()[0].split(",")[:3]
     ['policy', 'kind', 'subject_type']
 """
@@ -33,7 +34,7 @@ from collections.abc import Callable, Mapping
 from accountframe.assessment import Assessment
 from accountframe.errors import UsageError, did_you_mean
 from accountframe.model import Portfolio
-from accountframe.report import csvfmt, html, jsonfmt, junit, markdown, table
+from accountframe.report import csvfmt, html, jsonfmt, junit, markdown, streamed, table
 
 __all__ = ["DEFAULT_FORMAT", "FORMATS", "Renderer", "render"]
 
@@ -44,6 +45,7 @@ Renderer = Callable[[Assessment], str]
 FORMATS: Mapping[str, Renderer] = {
     "table": table.render,
     "json": jsonfmt.render,
+    "jsonl": streamed.lines,
     "markdown": markdown.render,
     "html": html.render,
     "csv": csvfmt.render,

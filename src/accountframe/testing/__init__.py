@@ -68,6 +68,7 @@ from accountframe.tools.policytest import (
 
 __all__ = [
     "HOSTILE_PIECES",
+    "ORGANISATION_CONDITIONS",
     "CaseResult",
     "Expectation",
     "Mismatch",

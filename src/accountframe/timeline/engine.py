@@ -25,7 +25,7 @@ The organisation (organisation-scope policies) is looked at after the contracts 
 on the first day, on any day a contract is looked at (its `contracts` may have changed), on
 the days of its own reviews, reports and waivers, on the days its judges name, and every day
 if one of its policies reads the date (or its sanctions and rewards read days overdue or
-`since`). Its sanctions and rewards are judged again when one of its findings changed.
+`since`). Its sanctions and rewards are judged with it.
 
 A person is looked at again, after the contracts of the day, when one of their inputs may have
 changed: an assignment of theirs starts or ends, a waiver of theirs starts or expires, a
@@ -563,21 +563,20 @@ class _Organisation:
         )
 
     def look_at(self, timeline: _Timeline, run: Run, day: datetime.date) -> set[int]:
-        """Judge the organisation-scope policies on `day`, then, if a finding of theirs changed
-        (or they are judged daily), its sanctions and rewards; recorded in `timeline`. Gives
-        the people (by position) a changed finding is routed to."""
+        """Judge the organisation-scope policies on `day`, then its sanctions and rewards;
+        recorded in `timeline`. Gives the people (by position) a changed finding is routed
+        to."""
         scope = run.scopes.organisation()
         dirty: set[int] = set()
-        changed = day == timeline.start
         for index, policy in self.findings:
             outcome = run.outcome(policy, scope)
             for change in DATE_CHANGES[policy.policy.kind](policy, outcome):
                 if day < change <= self.end:
                     self.pending.add(change)
-            finding = run.found(policy, scope, outcome)
-            if timeline.update((index, 0), finding, run, day, dirty):
-                changed = True
-        if self.consequences and (changed or self.daily):
+            timeline.update((index, 0), run.found(policy, scope, outcome), run, day, dirty)
+        # Judged whenever the organisation is: they may read `organisation` and `contracts`,
+        # which change on these days, as well as the findings (one subject: cheap).
+        if self.consequences:
             about = [timeline.findings[index, 0] for index, _ in self.findings]
             for index, policy in self.consequences:
                 made = run.consequence(policy, scope, about)

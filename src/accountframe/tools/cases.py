@@ -37,8 +37,8 @@ class Expectation:
             `consequence` is true.
         accountable: The person id expected to own the finding, if the case says.
         message_contains: Text the finding's message must contain, if the case says.
-        money: The finding's exposure (money at stake), or the consequence's amount, if the
-            case says; equal to the penny.
+        exposure: The money at stake the finding must carry (within 0.005), if the case says.
+        amount: The amount the consequence must carry (within 0.005), if the case says.
         consequence: True for an entry of `expect_consequences`.
         line: The line of the test file the expectation is on.
 
@@ -52,8 +52,9 @@ class Expectation:
     status: str
     accountable: str | None = None
     message_contains: str | None = None
-    money: float | None = None
     consequence: bool = False
+    exposure: float | None = None
+    amount: float | None = None
     line: int | None = None
 
     @property
@@ -68,7 +69,7 @@ class Mismatch:
 
     Attributes:
         expectation: The expectation that was not met.
-        field: What differs: `status`, `accountable`, `message`, `exposure` or `amount`.
+        field: What differs: `status`, `accountable`, `message` `exposure` or `amount`.
         expected: What the case expects, as text.
         actual: What the assessment gave, as text.
     """
@@ -204,10 +205,13 @@ class PolicyTest:
                 actual = consequence.status.value if consequence else "no consequence"
                 if actual != expectation.status:
                     differs("status", expectation.status, actual, expectation)
-                if expectation.money is not None:
-                    amount = consequence.amount if consequence else None
-                    if not _same_money(expectation.money, amount):
-                        differs("amount", _money(expectation.money), _money(amount), expectation)
+                wanted_amount = expectation.amount
+                got = consequence.amount if consequence is not None else None
+                # To the penny, as a finding's exposure.
+                if wanted_amount is not None and (got is None or abs(got - wanted_amount) > 0.005):
+                    differs(
+                        "amount", repr(wanted_amount), repr(got) if got else "none", expectation
+                    )
                 continue
             finding = findings.get(key)
             if finding is None:
@@ -222,12 +226,13 @@ class PolicyTest:
             wanted = expectation.message_contains
             if wanted is not None and wanted not in finding.message:
                 differs("message", f"to contain {wanted!r}", repr(finding.message), expectation)
-            if expectation.money is not None and not _same_money(
-                expectation.money, finding.exposure
+            amount = expectation.exposure
+            # To the penny: an author writes 416666.67 for a twelfth of 5,000,000.
+            if amount is not None and (
+                finding.exposure is None or abs(finding.exposure - amount) > 0.005
             ):
-                differs(
-                    "exposure", _money(expectation.money), _money(finding.exposure), expectation
-                )
+                actual_amount = "none" if finding.exposure is None else repr(finding.exposure)
+                differs("exposure", repr(amount), actual_amount, expectation)
         return CaseResult(
             name=self.name,
             file=self.file,
@@ -418,13 +423,3 @@ def quantity(number: int, singular: str, plural: str | None = None) -> str:
     '2 policies'
     """
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
-
-
-def _same_money(expected: float, actual: float | None) -> bool:
-    """Whether two amounts agree to the penny (money is a double: compare rounded)."""
-    return actual is not None and round(expected, 2) == round(actual, 2)
-
-
-def _money(amount: float | None) -> str:
-    """An amount as a mismatch shows it: two decimals, or `none`."""
-    return "none" if amount is None else f"{amount:,.2f}"

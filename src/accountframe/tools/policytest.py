@@ -126,7 +126,8 @@ class _ExpectEntry:
         default=None, metadata=meta("Text the finding's message must contain.")
     )
     exposure: float | None = attrs.field(
-        default=None, metadata=meta("The finding's money at stake (to the penny).")
+        default=None,
+        metadata=meta("The money at stake the finding must carry, to the penny (within 0.005)."),
     )
 
 
@@ -144,7 +145,8 @@ class _ConsequenceEntry:
     )
     status: ConsequenceStatus = attrs.field(metadata=meta("The expected status."))
     amount: float | None = attrs.field(
-        default=None, metadata=meta("The consequence's amount (to the penny).")
+        default=None,
+        metadata=meta("The amount the consequence must carry, to the penny (within 0.005)."),
     )
 
 
@@ -639,7 +641,8 @@ class _TestLoader:
                         status=spec.status.value,
                         accountable=getattr(spec, "accountable", None),
                         message_contains=getattr(spec, "message_contains", None),
-                        money=getattr(spec, "amount" if consequence else "exposure", None),
+                        exposure=getattr(spec, "exposure", None),
+                        amount=getattr(spec, "amount", None),
                         consequence=consequence,
                         line=document.locate(path).line,
                     )

@@ -1,0 +1,173 @@
+"""The formats written as the assessment goes: `json`, `jsonl` and `csv` (see `evaluation.stream`).
+
+Each has a `Texts` (how one finding and one consequence are written: in worker processes too)
+and `chunks`, which gives the whole output from the `Spools` once every subject is judged:
+
+- `json`: the same bytes as `Assessment.to_json()` and a newline (`jsonfmt.render`). The
+  summary comes before the findings in that document, so the findings wait in the spools
+  (temporary files past a megabyte a policy) until the summary is known.
+- `jsonl` (JSON Lines): one line per finding (`"record": "finding"` and the finding's keys as
+  in the `json` document), then one per consequence (`"record": "consequence"`), then one
+  summary line (`"record": "summary"`: the document's other keys and the number of findings
+  and consequences); see `lines`.
+- `csv`: the `csv` format's bytes (`csvfmt.render`).
+
+Example:
+    >>> sorted(STREAMED)
+    ['csv', 'json', 'jsonl']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from accountframe import jsontext
+from accountframe.assessment import ASSESSMENT_LINES_FORMAT, Assessment, Consequence, Finding
+from accountframe.evaluation.stream import Spools, Texts
+from accountframe.report.csvfmt import header as csv_header
+from accountframe.report.csvfmt import render as csv_render
+from accountframe.report.csvfmt import row as csv_row
+
+__all__ = ["LINES_FORMAT", "STREAMED", "chunks", "lines", "summary_line"]
+
+#: The `format` of a `jsonl` summary line.
+LINES_FORMAT = ASSESSMENT_LINES_FORMAT
+
+# The findings and consequences of the `json` document are two levels in: each line of an
+# item's own text is indented by four more spaces.
+_ITEM_INDENT = "\n    "
+_FINDINGS = '\n  "findings": [],\n  "consequences": [],\n'
+
+
+def _json_finding(finding: Finding) -> str:
+    return jsontext.dumps(finding.to_dict()).replace("\n", _ITEM_INDENT)
+
+
+def _json_consequence(consequence: Consequence) -> str:
+    return jsontext.dumps(consequence.to_dict()).replace("\n", _ITEM_INDENT)
+
+
+def _line_finding(finding: Finding) -> str:
+    return jsontext.dumps({"record": "finding", **finding.to_dict()}, None) + "\n"
+
+
+def _line_consequence(consequence: Consequence) -> str:
+    return jsontext.dumps({"record": "consequence", **consequence.to_dict()}, None) + "\n"
+
+
+def _json_chunks(head: Assessment, spools: Spools) -> Iterator[str]:
+    document = head.to_dict()
+    document["summary"] = spools.summary.to_dict()
+    # Written with empty lists, then split where they are: a line break and two spaces
+    # begin a key of the document itself only (strings hold no raw line breaks).
+    before, after = jsontext.dumps(document).split(_FINDINGS, 1)
+    yield before + '\n  "findings": '
+    yield from _json_list(spools, consequences=False)
+    yield ',\n  "consequences": '
+    yield from _json_list(spools, consequences=True)
+    yield ",\n" + after + "\n"
+
+
+def _json_list(spools: Spools, consequences: bool) -> Iterator[str]:
+    if not spools.counts["consequences" if consequences else "findings"]:
+        yield "[]"
+        return
+    yield "[" + _ITEM_INDENT
+    yield from spools.chunks(consequences)
+    yield "\n  ]"
+
+
+def summary_line(head: Assessment, spools: Spools) -> dict[str, Any]:
+    """The last line of a `jsonl` output, as data (see the module)."""
+    document = head.to_dict()
+    return {
+        "record": "summary",
+        "format": LINES_FORMAT,
+        "assessment_format": document["format"],
+        "framework": document["framework"],
+        "portfolio": document["portfolio"],
+        "as_of": document["as_of"],
+        "generated_by": document["generated_by"],
+        "summary": spools.summary.to_dict(),
+        "findings": spools.counts["findings"],
+        "consequences": spools.counts["consequences"],
+        "waivers_unused": document["waivers_unused"],
+    }
+
+
+def _lines_chunks(head: Assessment, spools: Spools) -> Iterator[str]:
+    yield from spools.chunks()
+    yield from spools.chunks(consequences=True)
+    yield jsontext.dumps(summary_line(head, spools), None) + "\n"
+
+
+def _csv_chunks(head: Assessment, spools: Spools) -> Iterator[str]:
+    yield csv_header()
+    yield from spools.chunks()
+
+
+#: Format → how its items are written, and how the whole output is put together.
+STREAMED: Mapping[str, tuple[Texts, Callable[[Assessment, Spools], Iterator[str]]]] = {
+    "json": (Texts(_json_finding, _json_consequence, "," + _ITEM_INDENT), _json_chunks),
+    "jsonl": (Texts(_line_finding, _line_consequence), _lines_chunks),
+    "csv": (Texts(csv_row), _csv_chunks),
+}
+
+
+def chunks(format: str, head: Assessment, spools: Spools) -> Iterator[str]:
+    """The output of a streamed assessment in `format`, in pieces.
+
+    `head` is the assessment with no findings or consequences (its header and unused
+    waivers); `spools` holds the findings and consequences written with `STREAMED[format]`'s
+    `Texts`.
+    """
+    return STREAMED[format][1](head, spools)
+
+
+def lines(assessment: Assessment) -> str:
+    """An assessment held in memory as `jsonl` text: the same as its streamed output.
+
+    Example:
+        >>> import datetime, json
+        >>> empty = Assessment(
+        ...     framework="demo", framework_version="1", framework_digest="0" * 64,
+        ...     organisation="Ministry of Example", portfolio_digest="0" * 64,
+        ...     as_of=datetime.date(2026, 11, 25), generated_by="accountframe 0", findings=(),
+        ... )
+        >>> last = json.loads(lines(empty).splitlines()[-1])
+        >>> last["record"], last["findings"], last["summary"]["status"]["pass"]
+        ('summary', 0, 0)
+    """
+    return "".join(render_in_memory(assessment, "jsonl"))
+
+
+def render_in_memory(assessment: Assessment, format: str) -> Iterator[str]:
+    """An assessment held in memory written as a streamed one is (the same text)."""
+    if format == "csv":
+        # Its columns depend on every finding (money at stake): written whole.
+        yield csv_render(assessment)
+        return
+    texts = STREAMED[format][0]
+    positions: dict[str, int] = {}
+    for finding in assessment.findings:
+        positions.setdefault(finding.policy, len(positions))
+    for consequence in assessment.consequences:
+        positions.setdefault(consequence.policy, len(positions))
+    with Spools(texts) as spools:
+        for finding in assessment.findings:
+            spools.finding(positions[finding.policy], finding)
+        for consequence in assessment.consequences:
+            spools.consequence(positions[consequence.policy], consequence)
+        head = Assessment(
+            framework=assessment.framework,
+            framework_version=assessment.framework_version,
+            framework_digest=assessment.framework_digest,
+            organisation=assessment.organisation,
+            portfolio_digest=assessment.portfolio_digest,
+            as_of=assessment.as_of,
+            generated_by=assessment.generated_by,
+            findings=(),
+            waivers_unused=assessment.waivers_unused,
+        )
+        yield from chunks(format, head, spools)

@@ -1,0 +1,68 @@
+"""Streamed output (issue 25) as properties: for any framework and portfolio, the streamed
+text is the rendered assessment's, byte for byte, and its summary is the assessment's."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from hypothesis import HealthCheck, given, settings
+
+import accountframe as af
+from accountframe import report
+from accountframe.assessment import Summary
+from accountframe.testing import dates, frameworks, portfolios
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+AS_OF = dates(datetime.date(2020, 1, 1), datetime.date(2030, 12, 31))
+
+
+def streamed(
+    framework: af.Framework, portfolio: af.Portfolio, format: str, as_of: datetime.date
+) -> str:
+    with af.stream(framework, portfolio, format, as_of=as_of) as output:
+        return "".join(output.chunks())
+
+
+@SETTINGS
+@given(frameworks(), portfolios(), AS_OF)
+def test_streamed_json_is_to_json(
+    framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    assessment = framework.evaluate(portfolio, as_of=as_of)
+    assert streamed(framework, portfolio, "json", as_of) == assessment.to_json() + "\n"
+
+
+@SETTINGS
+@given(frameworks(), portfolios(), AS_OF)
+def test_streamed_jsonl_and_csv_are_the_rendered_assessment(
+    framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    assessment = framework.evaluate(portfolio, as_of=as_of)
+    lines = streamed(framework, portfolio, "jsonl", as_of)
+    assert lines == report.render(assessment, "jsonl")
+    records = [json.loads(line) for line in lines.splitlines()]
+    assert records[-1]["summary"] == assessment.to_dict()["summary"]
+    assert records[-1]["findings"] == len(assessment.findings)
+    assert len(records) == len(assessment.findings) + len(assessment.consequences) + 1
+    assert streamed(framework, portfolio, "csv", as_of) == report.render(assessment, "csv")
+
+
+@SETTINGS
+@given(frameworks(), portfolios(), AS_OF)
+def test_a_summary_is_the_same_however_its_findings_are_split(
+    framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
+) -> None:
+    assessment = framework.evaluate(portfolio, as_of=as_of)
+    whole = assessment.summary()
+    for cut in range(len(assessment.findings) + 1):
+        first, second = Summary(), Summary()
+        for finding in assessment.findings[:cut]:
+            first.add_finding(finding)
+        for finding in assessment.findings[cut:]:
+            second.add_finding(finding)
+        for consequence in assessment.consequences:
+            first.add_consequence(consequence)
+        first.merge(second)
+        assert first.to_dict() == whole.to_dict()
+        assert first.failed_policies == whole.failed_policies

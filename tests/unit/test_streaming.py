@@ -1,0 +1,292 @@
+"""Streamed assessments (`af.stream`, issue 25): the same bytes as the assessment in memory,
+whatever `workers`; `jsonl` lines; the summary accumulator; the command line's streamed path.
+
+The pool tests start real worker processes (spawn), so they are few and small.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import types
+from pathlib import Path
+
+import attrs
+import jsonschema
+import pytest
+
+import accountframe as af
+from accountframe import atomic, report
+from accountframe.assessment import Summary
+from accountframe.cli import main
+from accountframe.evaluation import pool, stream
+from accountframe.report import streamed as streamed_formats
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "policies" / "examples" / "ministry-of-example.yaml"
+AS_OF = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> af.Framework:
+    return af.bundled("uk-central-government")
+
+
+@pytest.fixture(scope="module")
+def example() -> af.Portfolio:
+    return af.load_portfolio(EXAMPLE)
+
+
+def streamed_text(*args: object, **options: object) -> str:
+    with af.stream(*args, **options) as streamed:  # type: ignore[arg-type]
+        return "".join(streamed.chunks())
+
+
+def test_the_streamed_path_is_taken_for_the_bundled_example(
+    bundled: af.Framework, example: af.Portfolio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without this, a streamed run that declined would go unnoticed (the in-memory path
+    # gives the same bytes).
+    def not_in_memory(*args: object, **options: object) -> None:
+        raise AssertionError("the assessment was made in memory")
+
+    monkeypatch.setattr(streamed_formats, "render_in_memory", not_in_memory)
+    text = streamed_text(bundled, example, "json", as_of=AS_OF)
+    assert json.loads(text)["summary"]["status"]["fail"] == 20
+
+
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
+def test_each_streamed_format_is_the_rendered_assessment_byte_for_byte(
+    bundled: af.Framework, example: af.Portfolio, format: str
+) -> None:
+    assessment = bundled.evaluate(example, as_of=AS_OF)
+    assert streamed_text(bundled, example, format, as_of=AS_OF) == report.render(assessment, format)
+
+
+def test_streamed_json_is_to_json(bundled: af.Framework, example: af.Portfolio) -> None:
+    assessment = bundled.evaluate(example, as_of=AS_OF)
+    assert streamed_text(bundled, example, as_of=AS_OF) == assessment.to_json() + "\n"
+
+
+def test_the_summary_is_known_before_the_output_is_written(
+    bundled: af.Framework, example: af.Portfolio
+) -> None:
+    assessment = bundled.evaluate(example, as_of=AS_OF)
+    with af.stream(bundled, example, "csv", as_of=AS_OF) as streamed:
+        assert streamed.summary.to_dict() == assessment.to_dict()["summary"]
+        assert streamed.summary.failed_policies == {f.policy for f in assessment.failures}
+
+
+def test_a_look_back_is_assessed_in_memory_with_the_same_bytes(
+    bundled: af.Framework, example: af.Portfolio
+) -> None:
+    assessment = af.compile(bundled).evaluate(example, as_of=AS_OF, look_back="30 days")
+    assert "since" in assessment.findings[0].to_dict()
+    text = streamed_text(bundled, example, "json", as_of=AS_OF, look_back="30 days")
+    assert text == assessment.to_json() + "\n"
+
+
+def test_a_repeated_contract_id_is_assessed_in_memory_with_the_same_bytes(
+    bundled: af.Framework, example: af.Portfolio
+) -> None:
+    first = example.contracts[0]
+    repeated = attrs.evolve(example, contracts=(*example.contracts, first))
+    assessment = bundled.evaluate(repeated, as_of=AS_OF)
+    assert streamed_text(bundled, repeated, "jsonl", as_of=AS_OF) == report.render(
+        assessment, "jsonl"
+    )
+
+
+def test_an_unknown_format_is_a_usage_error(bundled: af.Framework, example: af.Portfolio) -> None:
+    with pytest.raises(af.UsageError, match=r"unknown streamed format 'jsn'.*did you mean 'json'"):
+        af.stream(bundled, example, "jsn")
+
+
+def test_bad_workers_is_a_usage_error(bundled: af.Framework, example: af.Portfolio) -> None:
+    with pytest.raises(af.UsageError, match="workers must be a positive whole number"):
+        af.stream(bundled, example, "json", workers=0)
+
+
+# -- workers -------------------------------------------------------------------------------
+
+
+def test_every_number_of_workers_gives_the_serial_bytes(
+    bundled: af.Framework, example: af.Portfolio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = streamed_text(bundled, example, "json", as_of=AS_OF)
+    # Small partitions, so that several are in flight and merged; and none judged here:
+    # a pool that failed would go unnoticed (the run falls back to one process).
+    monkeypatch.setattr(pool, "STREAM_SPAN", 3)
+
+    def not_here(*args: object) -> None:
+        raise AssertionError("contract-scope work ran in the parent process")
+
+    monkeypatch.setattr(stream, "judge_contracts", not_here)
+    for workers in (2, 3):
+        assert streamed_text(bundled, example, "json", as_of=AS_OF, workers=workers) == serial
+    lines = streamed_text(bundled, example, "jsonl", as_of=AS_OF, workers=2)
+    assert lines == report.render(bundled.evaluate(example, as_of=AS_OF), "jsonl")
+
+
+# -- jsonl ---------------------------------------------------------------------------------
+
+
+def test_jsonl_lines_are_the_findings_then_consequences_then_the_summary(
+    bundled: af.Framework, example: af.Portfolio
+) -> None:
+    assessment = bundled.evaluate(example, as_of=AS_OF)
+    records = [json.loads(line) for line in report.render(assessment, "jsonl").splitlines()]
+    kinds = [record.pop("record") for record in records]
+    count, consequences = len(assessment.findings), len(assessment.consequences)
+    assert kinds == ["finding"] * count + ["consequence"] * consequences + ["summary"]
+    document = assessment.to_dict()
+    assert records[:count] == document["findings"]
+    assert records[count:-1] == document["consequences"]
+    summary = records[-1]
+    assert summary == {
+        "format": "accountframe/assessment-lines/1",
+        "assessment_format": "accountframe/assessment/1",
+        "framework": document["framework"],
+        "portfolio": document["portfolio"],
+        "as_of": "2026-11-25",
+        "generated_by": document["generated_by"],
+        "summary": document["summary"],
+        "findings": count,
+        "consequences": consequences,
+        "waivers_unused": document["waivers_unused"],
+    }
+
+
+def test_every_jsonl_line_is_valid_against_the_line_schema(
+    bundled: af.Framework, example: af.Portfolio
+) -> None:
+    schema = af.assessment_line_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    text = streamed_text(bundled, example, "jsonl", as_of=AS_OF)
+    for line in text.splitlines():
+        validator.validate(json.loads(line))
+    wrong = json.loads(text.splitlines()[0]) | {"record": "findings"}
+    assert not validator.is_valid(wrong)
+
+
+# -- the summary accumulator ---------------------------------------------------------------
+
+
+def test_summaries_of_parts_merge_into_the_summary_of_the_whole(
+    bundled: af.Framework, example: af.Portfolio
+) -> None:
+    assessment = bundled.evaluate(example, as_of=AS_OF)
+    half = len(assessment.findings) // 2
+    first, second = Summary(), Summary()
+    for finding in assessment.findings[:half]:
+        first.add_finding(finding)
+    for finding in assessment.findings[half:]:
+        second.add_finding(finding)
+    for consequence in assessment.consequences:
+        second.add_consequence(consequence)
+    first.merge(second)
+    assert first.to_dict() == assessment.summary().to_dict() == assessment.to_dict()["summary"]
+    assert first.to_dict()["status"]["fail"] == 20
+
+
+def test_fails_at_reads_severity_and_policy() -> None:
+    summary = Summary()
+    summary.failures_by_severity["medium"] = 1
+    summary.failed_policies.add("P")
+    assert summary.fails_at(af.Severity.MEDIUM.rank)
+    assert not summary.fails_at(af.Severity.HIGH.rank)
+    assert summary.fails_at(None, frozenset({"P"}))
+    assert not summary.fails_at(None, frozenset({"Q"}))
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def test_write_chunks_leaves_the_file_as_it_was_when_the_chunks_fail(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("before")
+
+    def failing() -> object:
+        yield "half a report"
+        raise RuntimeError("judging failed")
+
+    with pytest.raises(RuntimeError, match="judging failed"):
+        atomic.write_chunks(target, failing())  # type: ignore[arg-type]
+    assert target.read_text() == "before"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.json"]
+    atomic.write_chunks(target, ["a", "", "b"])
+    assert target.read_text() == "ab"
+
+
+def test_streamed_write_to_a_text_file(bundled: af.Framework, example: af.Portfolio) -> None:
+    out = io.StringIO()
+    with af.stream(bundled, example, "csv", as_of=AS_OF) as streamed:
+        streamed.write(out)
+    assert out.getvalue() == report.render(bundled.evaluate(example, as_of=AS_OF), "csv")
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
+def test_check_writes_the_streamed_formats_to_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], format: str
+) -> None:
+    target = tmp_path / f"out.{format}"
+    code = main(["check", "--format", format, "-o", str(target), "--workers", "2"])
+    assert code == 1  # the example fails high-severity policies
+    expected = report.render(
+        af.evaluate(af.bundled("uk-central-government"), af.load_portfolio(EXAMPLE)), format
+    )
+    assert target.read_bytes() == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "expected"),
+    [("never", 0), ("critical", 1), ("CAD-AO", 0), ("CAD-BOARD", 1), ("info", 1)],
+)
+def test_check_streamed_exit_codes_are_the_tables(
+    capsys: pytest.CaptureFixture[str], fail_on: str, expected: int
+) -> None:
+    streamed = main(["check", "--format", "jsonl", "--fail-on", fail_on])
+    table = main(["check", "--format", "table", "--fail-on", fail_on])
+    capsys.readouterr()
+    assert streamed == table == expected
+
+
+# -- what people's sanctions read ----------------------------------------------------------
+
+
+def test_equal_maps_are_kept_once_and_unequal_ones_apart() -> None:
+    kept = stream.Kept(types.SimpleNamespace(keep_finding_values=True))  # type: ignore[arg-type]
+    tags = ["a"]
+
+    def made(value: object) -> dict[str, object]:
+        return {"policy": "P", "status": "fail", "tags": tags, "evidence": {"days": value}}
+
+    first = made(1)
+    assert kept.interned(made(1)) is kept.interned(first)
+    # Equal in Python, different to CEL: 1, 1.0 and True; 0.0 and -0.0.
+    values = [1, 1.0, True, 0.0, -0.0]
+    shared = [kept.interned(made(value)) for value in values]
+    assert [map_["evidence"]["days"] for map_ in shared] == values  # type: ignore[index]
+    assert [type(map_["evidence"]["days"]) for map_ in shared] == [int, float, bool, float, float]  # type: ignore[index]
+    assert str(shared[4]["evidence"]["days"]) == "-0.0"  # type: ignore[index]
+    unhashable = {"policy": "P", "evidence": {"list": [1]}}
+    assert kept.interned(unhashable) is unhashable
+    assert len(kept.known) == len(values)
+
+
+def test_max_bytes_sets_the_file_size_limit_of_portfolios(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    size = EXAMPLE.stat().st_size
+    assert main(["--max-bytes", str(size - 1), "validate", str(EXAMPLE)]) == 2
+    error = capsys.readouterr().err
+    assert f"af-limit: the file is {size:,} bytes; the limit is {size - 1:,}" in error
+    assert main(["--max-bytes", str(size), "check", str(EXAMPLE), "--format", "csv"]) == 1
+    assert capsys.readouterr().out.startswith("policy,kind,")
+    assert main(["--max-bytes", "0", "validate", str(EXAMPLE)]) == 2
+    assert "Invalid value for '--max-bytes'" in capsys.readouterr().err

@@ -210,7 +210,10 @@ class PolicyTest:
                 # To the penny, as a finding's exposure.
                 if wanted_amount is not None and (got is None or abs(got - wanted_amount) > 0.005):
                     differs(
-                        "amount", repr(wanted_amount), repr(got) if got else "none", expectation
+                        "amount",
+                        repr(wanted_amount),
+                        "none" if got is None else repr(got),
+                        expectation,
                     )
                 continue
             finding = findings.get(key)

@@ -294,6 +294,10 @@ def _headline(assessment: Assessment) -> _Paragraph:
 
 
 def _subject(subject: Subject) -> str:
+    # The organisation is named in the table's first line: its findings say `organisation`,
+    # so that a long name does not widen every row's subject column.
+    if subject.type == "organisation":
+        return "organisation"
     return terminal_line(subject_text(subject))
 
 

@@ -477,6 +477,13 @@ def sum_of(values: Any) -> float:
     except ValueError:  # inf + -inf: no number
         return math.nan
     except OverflowError:  # a partial sum beyond the double range: add the exact rationals
+        # fsum can overflow before it meets a NaN or an infinity later in the list: those
+        # decide the sum, and have no exact rational.
+        if any(math.isnan(d) for d in doubles) or {math.inf, -math.inf} <= set(doubles):
+            return math.nan
+        infinite = [d for d in doubles if math.isinf(d)]
+        if infinite:
+            return infinite[0]
         exact = sum(map(fractions.Fraction, doubles))
         try:
             return float(exact)

@@ -150,8 +150,8 @@ def test_first_due_dates_are_the_findings_own(
 
 def test_counts_and_order(plan: Schedule) -> None:
     assert plan.until == datetime.date(2027, 2, 25)  # three months on by default
-    # CAD-RISK, a rule with a due date, has one item on each of its eight contracts.
-    assert plan.counts() == {"unscheduled": 0, "overdue": 9, "due_soon": 4, "planned": 80}
+    # CAD-RISK, a rule with a due date, has one item on each of its nine contracts.
+    assert plan.counts() == {"unscheduled": 0, "overdue": 13, "due_soon": 4, "planned": 87}
     dues = [item.due for item in plan.items]
     assert all(d is not None for d in dues)
     assert dues == sorted(dues)  # type: ignore[type-var]
@@ -378,8 +378,8 @@ def test_to_dict(plan: Schedule) -> None:
     assert document["format"] == "accountframe/schedule/1"
     assert document["summary"] == plan.counts()
     first = document["items"][0]
-    assert (first["due"], first["status"]) == ("2023-05-16", "overdue")
-    assert first["accountable"] == {"role": "sro", "person": "p-sro4", "name": "Jordan Lee"}
+    assert (first["due"], first["status"]) == ("2021-08-01", "overdue")
+    assert first["accountable"] == {"role": "sro", "person": "p-sro1", "name": "Sam Owner"}
 
 
 def test_ics_parses_back_with_icalendar(plan: Schedule) -> None:
@@ -411,7 +411,8 @@ def test_ics_parses_back_with_vobject(plan: Schedule) -> None:
     overdue = [e.summary.value for e in events if e.summary.value.startswith("OVERDUE")]
     assert len(overdue) == plan.counts()["overdue"]
     assert overdue[0] == (
-        "OVERDUE by 1289 days (due 2023-05-16): billing report for IT-003 (INF-BILLING)"
+        "OVERDUE by 1942 days (due 2021-08-01): resolution_planning report for ESC-012 "
+        "(INF-RESOLUTION)"
     )
 
 
@@ -420,7 +421,7 @@ def test_overdue_items_are_on_the_as_of_date_with_how_overdue(plan: Schedule) ->
     calendar = icalendar.Calendar.from_ical(schedule_report.render(plan, "ics"))
     by_uid = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
     overdue = [item for item in plan.items if item.status is ItemStatus.OVERDUE]
-    assert len(overdue) == 9
+    assert len(overdue) == 13
     for item in overdue:
         event = by_uid[item.uid]
         assert event.decoded("DTSTART") == AS_OF
@@ -441,10 +442,11 @@ def test_rules_with_a_due_date_are_scheduled(plan: Schedule) -> None:
         ("EM-001", "2027-01-01", "planned"),
         ("FAC-004", "2027-01-01", "planned"),
         ("DATA-007", "2027-01-01", "planned"),
+        ("PRB-013", "2027-01-15", "planned"),
         ("PR-002", "2027-01-20", "planned"),
     ]
     assert {(item.kind, item.what, item.occurrence) for item in risk} == {
-        ("rule", "The risk register of each live major contract is reviewed quarterly", 1)
+        ("rule", "The risk register of each live major contract is reviewed every 3 months", 1)
     }
 
 
@@ -549,7 +551,7 @@ def test_cli_defaults_to_the_bundled_example_and_says_so() -> None:
     result = run()
     assert result.returncode == 0, result.stderr
     assert result.stderr == (
-        "framework: uk-central-government 2026.1; portfolio: bundled example "
+        "framework: uk-central-government 2027.1; portfolio: bundled example "
         "(ministry-of-example.yaml); from 2026-11-25 (from the portfolio) to 2027-02-25\n"
     )
     assert result.stdout == (GOLDEN / "example.txt").read_text()

@@ -28,6 +28,7 @@ __all__ = [
     "accountable_text",
     "action_text",
     "amount_text",
+    "column_subject_text",
     "concerns",
     "contract_exposure_text",
     "date_text",
@@ -99,6 +100,13 @@ def accountable_text(accountable: Accountable) -> str:
 def subject_text(subject: Subject) -> str:
     """A contract reads as its id; any other subject says its type: `person p-sro`."""
     return subject.id if subject.type == "contract" else f"{subject.type} {subject.id}"
+
+
+def column_subject_text(subject: Subject) -> str:
+    """`subject_text` for a terminal table's aligned subject column: the organisation reads
+    `organisation` (the table's first line names it), so that a long name does not widen
+    every row."""
+    return "organisation" if subject.type == "organisation" else subject_text(subject)
 
 
 def action_text(consequence: Consequence) -> str:

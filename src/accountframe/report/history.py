@@ -46,7 +46,7 @@ from rich.text import Text
 from accountframe.errors import UsageError, did_you_mean
 from accountframe.model import Portfolio
 from accountframe.report import history_html, history_markdown
-from accountframe.report._common import accountable_text, subject_text
+from accountframe.report._common import accountable_text, column_subject_text, subject_text
 from accountframe.report._spells import (
     Run,
     Track,
@@ -212,7 +212,7 @@ def _run_line(run: Run, widths: Mapping[str, int], detail: str) -> _Line:
         (run.status, STATUS_STYLES.get(run.status, "")),
         (" " * (widths["status"] - len(run.status) + 2), ""),
         (terminal_line(run.policy).ljust(widths["policy"] + 2), ""),
-        (terminal_line(subject_text(run.subject)).ljust(widths["subject"] + 2), ""),
+        (terminal_line(column_subject_text(run.subject)).ljust(widths["subject"] + 2), ""),
         (detail, ""),
     )
 
@@ -221,7 +221,9 @@ def _widths(runs: Sequence[Run]) -> dict[str, int]:
     return {
         "status": max((len(run.status) for run in runs), default=4),
         "policy": max((len(terminal_line(run.policy)) for run in runs), default=6),
-        "subject": max((len(terminal_line(subject_text(run.subject))) for run in runs), default=7),
+        "subject": max(
+            (len(terminal_line(column_subject_text(run.subject))) for run in runs), default=7
+        ),
     }
 
 

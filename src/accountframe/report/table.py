@@ -48,6 +48,7 @@ from accountframe.report._common import (
     accountable_text,
     action_text,
     amount_text,
+    column_subject_text,
     contract_exposure_text,
     date_text,
     exposure_text,
@@ -55,7 +56,6 @@ from accountframe.report._common import (
     person_exposure_text,
     person_heading,
     since_text,
-    subject_text,
     worst_first,
 )
 from accountframe.sanitise import terminal, terminal_line
@@ -294,11 +294,7 @@ def _headline(assessment: Assessment) -> _Paragraph:
 
 
 def _subject(subject: Subject) -> str:
-    # The organisation is named in the table's first line: its findings say `organisation`,
-    # so that a long name does not widen every row's subject column.
-    if subject.type == "organisation":
-        return "organisation"
-    return terminal_line(subject_text(subject))
+    return terminal_line(column_subject_text(subject))
 
 
 def _status_plain(finding: Finding) -> str:

@@ -144,9 +144,7 @@ def test_a_policy_that_uses_a_proposed_number_says_so(framework: Any) -> None:
     }
     definitions = dict(framework.definitions)
     for policy in framework.policies:
-        text = " ".join(
-            str(value) for value in attrs_values(policy) if isinstance(value, str)
-        )
+        text = " ".join(str(value) for value in attrs_values(policy) if isinstance(value, str))
         # The definitions a policy reads count as its own text.
         for name, body in definitions.items():
             if re.search(rf"\b{re.escape(name)}\b", text):
@@ -286,9 +284,7 @@ def test_electronic_monitoring_overbilling_is_found(example: Any, assessment: An
     for policy in ("INF-BILLING", "INF-PERFORMANCE", "RULE-KPI-INADEQUATE", "CAD-GOLD-SRO"):
         assert _value(finding(policy).status) == "pass", policy
 
-    consequences = {
-        c.policy: c for c in assessment.consequences if c.subject.id == "EM-001"
-    }
+    consequences = {c.policy: c for c in assessment.consequences if c.subject.id == "EM-001"}
     recovery = consequences["SAN-RECOVERY"]
     assert _value(recovery.status) == "due"
     assert recovery.amount == pytest.approx(overbilled - recovered)

@@ -59,7 +59,7 @@ def test_golden_pages(case: str, update_golden: bool) -> None:
 def test_bundled_framework_has_a_page_per_policy_with_rationale_and_source() -> None:
     framework = af.bundled("uk-central-government")
     pages = render_docs(framework, tests=BUNDLED)
-    assert len(framework.policies) == 36
+    assert len(framework.policies) == 48
     for policy in framework.policies:
         page = pages[f"policies/{policy.id}.md"]
         assert page.startswith(f"# {escape(policy.id)}: {escape(policy.title)}\n")
@@ -72,7 +72,7 @@ def test_bundled_framework_has_a_page_per_policy_with_rationale_and_source() -> 
 def test_bundled_policy_pages_list_the_tests_that_name_them() -> None:
     pages = render_docs(af.bundled("uk-central-government"), tests=BUNDLED)
     page = pages["policies/CAD-GOLD-SRO.md"]
-    assert "- `cadence.yaml` line 36: the gold SRO review fails after the week of grace" in page
+    assert "- `cadence.yaml` line 62: the gold SRO review fails after the week of grace" in page
     untested = [name for name, text in pages.items() if "No policy test names this" in text]
     report = af.run_tests("uk-central-government")
     assert untested == [f"policies/{policy_id}.md" for policy_id in report.untested]
@@ -88,7 +88,10 @@ def test_parameters_are_resolved() -> None:
         r"\| Senior Responsible Owner \(`sro`\) \| .* \| 1 month \| 7 days \|", reviews
     )
     assert "params." not in reviews  # every frequency is shown as a duration
-    assert "| `gold_sro_review_every` | `1 month` | [CAD-GOLD-SRO]" in pages["parameters.md"]
+    assert (
+        "| `gold_sro_review_every` | `1 month` | proposed |  | [CAD-GOLD-SRO]"
+        in pages["parameters.md"]
+    )
     assert "## Policy tests" not in page  # no tests given, nothing said about them
 
 
@@ -200,10 +203,10 @@ def test_cli_writes_the_bundled_framework(tmp_path: Path) -> None:
     result = _run("docs", "-o", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        f"ok: uk-central-government 2026.1: 40 pages written to {tmp_path / 'site'}; "
+        f"ok: uk-central-government 2027.1: 52 pages written to {tmp_path / 'site'}; "
         f"{tmp_path / 'mkdocs.yml'} written (build the site with mkdocs build)\n"
     )
-    assert len(list((tmp_path / "site" / "policies").glob("*.md"))) == 36
+    assert len(list((tmp_path / "site" / "policies").glob("*.md"))) == 48
     assert "## Policy tests" in (tmp_path / "site" / "policies" / "CAD-GOLD-SRO.md").read_text()
 
 
@@ -255,7 +258,7 @@ def test_cli_writes_a_ready_mkdocs_yml_once_and_the_site_builds(tmp_path: Path) 
     # A second run keeps the file, edited or not, and says nothing of it.
     (tmp_path / "mkdocs.yml").write_text(config + "# mine\n")
     again = _run("docs", "-o", str(site))
-    assert again.stdout == f"ok: uk-central-government 2026.1: 40 pages written to {site}\n"
+    assert again.stdout == f"ok: uk-central-government 2027.1: 52 pages written to {site}\n"
     assert (tmp_path / "mkdocs.yml").read_text().endswith("# mine\n")
 
 
@@ -286,9 +289,12 @@ def test_applies_to_reads_titled_definitions_in_words(tmp_path: Path) -> None:
 
 
 def test_a_review_title_that_contradicts_its_period_is_marked() -> None:
-    fw = af.bundled("uk-central-government").extend(
-        "mine", params={"gold_sro_review_every": "2 weeks"}
-    )
+    cadence = af.OversightCadence(
+        id="CAD-GOLD-SRO", title="The SRO reviews every live gold contract monthly",
+        every="params.every", counts_if='review.forum == "sro_review"',
+    )  # fmt: skip
+    base = af.Framework(name="base", version="1", params={"every": "1 month"}, policies=[cadence])
+    fw = base.extend("mine", params={"every": "2 weeks"})
     row = next(
         line for line in render_docs(fw)["reviews.md"].splitlines() if "CAD-GOLD-SRO" in line
     )

@@ -252,26 +252,46 @@ def test_an_unknown_placeholder_is_an_error_when_compiled() -> None:
 
 
 def test_a_title_that_contradicts_its_parameter_warns(tmp_path: Path) -> None:
-    # The issue's problem 4: after gold_sro_review_every: 2 weeks, "monthly | 14 days".
+    # The issue's problem 4: a base titled "monthly", extended with every: 2 weeks.
     folder = write(
         tmp_path,
-        {"fw/framework.yaml": HEADER + "extends: uk-central-government\n"
-         "params:\n  gold_sro_review_every: 2 weeks\n"},
-    )  # fmt: skip
+        {
+            "base/framework.yaml": 'framework: base\nversion: "1"\nparams:\n  every: 1 month\n',
+            "base/policies.yaml": "policies:\n  - {id: CAD-GOLD-SRO, kind: oversight_cadence, "
+            "title: The SRO reviews every live gold contract monthly, every: params.every}\n",
+            "fw/framework.yaml": HEADER + "extends: ../base\nparams:\n  every: 2 weeks\n",
+        },
+    )
     report = af.lint(folder / "fw")
     assert report.ok
     (warning,) = report.warnings
     assert (warning.code, warning.location.path, warning.location.line) == (
         "af-drift",
-        "params.gold_sro_review_every",
+        "params.every",
         5,
     )
     # Fixed with a placeholder in the title: no warning, and the text says 2 weeks.
     (folder / "fw" / "framework.yaml").write_text(
-        HEADER + "extends: uk-central-government\nparams:\n  gold_sro_review_every: 2 weeks\n"
+        HEADER + "extends: ../base\nparams:\n  every: 2 weeks\n"
         "override:\n  CAD-GOLD-SRO:\n    title: The SRO reviews every live gold contract "
-        "every {params.gold_sro_review_every}\n"
+        "every {params.every}\n"
     )
+    report = af.lint(folder / "fw")
+    assert report.diagnostics == ()
+    assert report.framework is not None
+    assert report.framework.policy("CAD-GOLD-SRO").title == (
+        "The SRO reviews every live gold contract every 2 weeks"
+    )
+
+
+def test_the_bundled_titles_follow_their_parameters(tmp_path: Path) -> None:
+    """The bundled framework writes its periods as {params.NAME}: a body that changes one gets
+    no drift warning, and titles that say its value."""
+    folder = write(
+        tmp_path,
+        {"fw/framework.yaml": HEADER + "extends: uk-central-government\n"
+         "params:\n  gold_sro_review_every: 2 weeks\n"},
+    )  # fmt: skip
     report = af.lint(folder / "fw")
     assert report.diagnostics == ()
     assert report.framework is not None
@@ -294,8 +314,8 @@ def test_a_title_of_the_framework_itself_that_drifts_warns_at_the_title() -> Non
 @pytest.mark.parametrize(
     ("args", "code", "stdout", "last"),
     [
-        (["lint"], 0, "ok: uk-central-government 2026.1: 36 policies\n", None),
-        (["lint", "{fw}"], 0, "ok: mine 1: 36 policies, and 1 warning\n", None),
+        (["lint"], 0, "ok: uk-central-government 2027.1: 48 policies\n", None),
+        (["lint", "{fw}"], 0, "ok: mine 1: 48 policies, and 1 warning\n", None),
         (["lint", "--strict", "{fw}"], 2, "", "error: {fw}: 1 warning (--strict)"),
     ],
 )

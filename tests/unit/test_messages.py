@@ -298,7 +298,7 @@ class TestNotApplicableIsNotEscalated:
         unrouted = [
             f for f in result.findings if f.subject.id in closed and f.accountable.person is None
         ]
-        assert len(unrouted) == 22
+        assert len(unrouted) == 29
         assert {f.status for f in unrouted} == {Status.NOT_APPLICABLE}
         headings = report.render(result, "table")
         assert "Not applicable, routed to no one (no one holds: sro)" in headings

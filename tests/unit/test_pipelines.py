@@ -64,19 +64,24 @@ def test_the_bundled_example_as_sarif(capsys: pytest.CaptureFixture[str]) -> Non
     assessment = af.bundled("uk-central-government").evaluate(af.load_portfolio(EXAMPLE))
     listed = [f for f in assessment.findings if f.status in (Status.ERROR, Status.FAIL,
               Status.WARN, Status.WAIVED)]  # fmt: skip
-    assert len(results) == len(listed) == 26
+    assert len(results) == len(listed) == 40
     assert run["properties"]["summary"] == assessment.status_counts()
     waived = [r for r in results if "suppressions" in r]
     assert len(waived) == 2
     assert {r["level"] for r in waived} == {"note"}
     rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
-    # Each result points at its contract's entry in the portfolio file.
+    # Each result points at its contract's entry in the portfolio file, or for the
+    # organisation, at its name.
     lines = EXAMPLE.read_text().splitlines()
     for result in results:
         region = result["locations"][0]["physicalLocation"]["region"]
-        subject = result["properties"]["subject"]["id"]
-        assert lines[region["startLine"] - 1].strip() == f"- id: {subject}"
+        subject = result["properties"]["subject"]
+        line = lines[region["startLine"] - 1].strip()
+        if subject["type"] == "organisation":
+            assert line == f"organisation: {subject['id']}"
+        else:
+            assert line == f"- id: {subject['id']}"
 
 
 @pytest.mark.parametrize("case", GITHUB_GOLDENS, ids=[c.parent.name for c in GITHUB_GOLDENS])

@@ -33,7 +33,8 @@ _SUBJECTS = (("contracts", "contract"), ("people", "person"))
 def subject_locations(
     source: str | os.PathLike[str], *, limits: LoadLimits = DEFAULT_LIMITS
 ) -> Mapping[tuple[str, str], Location]:
-    """(subject type, id) → where that contract or person is written in the portfolio file.
+    """(subject type, id) → where that contract or person is written in the portfolio file,
+    and the organisation (the subject of organisation-scope findings) where its name is.
 
     Entries without a string id are skipped (a portfolio that loads has none); the first of two
     entries with one id wins (a portfolio that loads has no such pair).
@@ -53,4 +54,7 @@ def subject_locations(
             if isinstance(identity, str) and (subject, identity) not in found:
                 # The entry's first key: a mapping's own position is where its first key is.
                 found[subject, identity] = document.locate((key, index))
+    name = data.get("organisation")
+    if isinstance(name, str):
+        found["organisation", name] = document.locate(("organisation",))
     return found

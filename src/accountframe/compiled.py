@@ -410,9 +410,9 @@ def history(
         >>> portfolio = af.load_portfolio("policies/examples/ministry-of-example.yaml")
         >>> found = af.history(framework, portfolio, start=datetime.date(2026, 1, 1),
         ...                    end=datetime.date(2026, 11, 25))
-        >>> spell = found.spell_at("INF-BILLING", "EM-001", datetime.date(2026, 11, 25))
+        >>> spell = found.spell_at("RULE-OVERBILLING", "EM-001", datetime.date(2026, 11, 25))
         >>> spell.status.value, spell.start.isoformat(), spell.accountable.role
-        ('fail', '2026-01-01', 'sro')
+        ('fail', '2026-05-12', 'sro')
         >>> af.history(framework, portfolio, start=datetime.date(2026, 2, 1),
         ...            end=datetime.date(2026, 1, 1))
         Traceback (most recent call last):

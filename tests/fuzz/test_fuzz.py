@@ -68,7 +68,12 @@ def nothing_dropped(
     """One result per (policy, subject), and every status a known one."""
     expected_findings = expected_consequences = 0
     for policy in framework.policies:
-        subjects = len(portfolio.people if policy.scope.value == "person" else portfolio.contracts)
+        scope = policy.scope.value
+        subjects = (
+            1
+            if scope == "organisation"
+            else len(portfolio.people if scope == "person" else portfolio.contracts)
+        )
         if policy.kind in ("sanction", "reward"):
             expected_consequences += subjects
         else:

@@ -145,9 +145,13 @@ def test_fields_read_examples() -> None:
 
 
 def test_the_bundled_framework_builds_only_what_it_reads() -> None:
-    fields = af.compile(af.bundled("uk-central-government")).plan.contract_fields
+    bundled = af.bundled("uk-central-government")
+    # CAD-ATTENTION sums over every contract's reviews (`sum(contracts.map(...))`), which the
+    # analysis does not follow: with it, every field is built.
+    assert af.compile(bundled).plan.contract_fields is None
+    fields = af.compile(bundled.extend("x", remove=[("CAD-ATTENTION", "t")])).plan.contract_fields
     assert fields is not None
-    assert "transactions" not in fields
+    assert not {"title", "supplier"} & fields
     assert {"reviews", "reports", "latest"} <= fields
 
 

@@ -83,7 +83,7 @@ def dated_policies(draw: st.DrawFn, policy_id: str, since: bool = False) -> Any:
         return draw(policies(policy_id))
     if shape == "money":  # a finding policy whose exposure may fail, or read the date
         policy = draw(policies(policy_id))
-        if policy.kind in ("sanction", "reward") or policy.scope.value == "person":
+        if policy.kind in ("sanction", "reward") or policy.scope.value != "contract":
             return policy
         return attrs.evolve(policy, exposure=draw(st.sampled_from(EXPOSURES)))
     if shape == "dated-rule":

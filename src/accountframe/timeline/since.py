@@ -44,9 +44,9 @@ def evaluate_with_since(
         >>> portfolio = af.load_portfolio("policies/examples/ministry-of-example.yaml")
         >>> assessment = evaluate_with_since(compiled.plan, portfolio,
         ...     datetime.date(2026, 11, 25), Duration.parse("1 year"))
-        >>> billing = next(f for f in assessment.findings
-        ...                if (f.policy, f.subject.id) == ("INF-BILLING", "EM-001"))
-        >>> billing.status.value, billing.since, billing.since_limited
+        >>> verified = next(f for f in assessment.findings
+        ...                 if (f.policy, f.subject.id) == ("INF-VERIFIED", "ESC-012"))
+        >>> verified.status.value, verified.since, verified.since_limited
         ('fail', datetime.date(2025, 11, 25), True)
     """
     limit = look_back.before(as_of)

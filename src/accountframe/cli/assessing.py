@@ -27,6 +27,7 @@ from accountframe.cli.common import (
     limits,
     load_framework,
     load_portfolio,
+    output_file,
     parse_date,
     refuse_own_input,
     write,
@@ -148,8 +149,8 @@ def check(
         with af.stream(
             compiled, facts, format_, as_of=date, workers=workers, look_back=look_back
         ) as streamed:
-            if output is not None and output != "-":  # `-o -`: stdout, as with no -o
-                write_chunks(output, streamed.chunks(), inputs)
+            if (to_file := output_file(output)) is not None:
+                write_chunks(to_file, streamed.chunks(), inputs)
             else:
                 for chunk in streamed.chunks():
                     click.echo(chunk, nl=False)
@@ -164,8 +165,8 @@ def check(
             text = report.render(assessment, format_, portfolio=facts, show=show, compact=compact)
     except af.UsageError as error:  # an optional dependency of the format is missing
         fail(str(error))
-    if output is not None and output != "-":  # `-o -`: stdout, as with no -o
-        write(output, text, inputs)
+    if (to_file := output_file(output)) is not None:
+        write(to_file, text, inputs)
     elif format_ == "table" and to_terminal:
         from rich.console import Console
 

@@ -208,12 +208,18 @@ def inputs_of(portfolio: str | None, framework: str) -> list[str]:
     return inputs
 
 
+def output_file(output: str | None) -> str | None:
+    """The file `-o` names, or None for stdout (no `-o`, or `-o -`)."""
+    return output if output is not None and output != "-" else None
+
+
 def refuse_own_input(output: str | None, inputs: Sequence[str]) -> None:
     """Exit 2 before any work if `-o` names one of the command's inputs."""
-    if output is not None and output != "-":
-        clash = atomic.own_input(output, inputs)
+    to_file = output_file(output)
+    if to_file is not None:
+        clash = atomic.own_input(to_file, inputs)
         if clash is not None:
-            fail(f"cannot write {output}: it is an input of this command ({clash})")
+            fail(f"cannot write {to_file}: it is an input of this command ({clash})")
 
 
 def write(output: str, text: str, inputs: Sequence[str]) -> None:

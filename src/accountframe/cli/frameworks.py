@@ -29,6 +29,7 @@ from accountframe.cli.common import (
     load_framework,
     load_portfolio,
     machine_format_option,
+    output_file,
     parse_date,
     refuse_own_input,
     report_error,
@@ -157,7 +158,7 @@ def policy_tests(
 def _snapshot(framework: str, portfolio: str, as_of: str | None, output: str | None) -> int:
     """`test --snapshot`: the test file, naming the portfolio relative to where it is written."""
     date = parse_date(as_of) if as_of is not None else None
-    to_file = output if output is not None and output != "-" else None
+    to_file = output_file(output)
     if to_file is not None:
         refuse_own_input(to_file, [portfolio])
     reference = cli_pipeline.named_from(portfolio, to_file)

@@ -25,6 +25,7 @@ from accountframe.cli.common import (
     limits,
     load_framework,
     machine_format_option,
+    output_file,
     parse_date,
     portfolio_or_example,
     refuse_own_input,
@@ -136,8 +137,8 @@ def schedule_command(
         f"portfolio: {described}; from {date} (from {date_source}) to {plan.until}",
         err=True,
     )
-    if output is not None and output != "-":  # `-o -`: stdout, as with no -o
-        write(output, text, inputs)
+    if (to_file := output_file(output)) is not None:
+        write(to_file, text, inputs)
     else:
         click.echo(text, nl=False)
 
@@ -200,8 +201,8 @@ def history_command(
         err=True,
     )
     text = history_report.render(spells, format_, portfolio=facts)
-    if output is not None and output != "-":  # `-o -`: stdout, as with no -o
-        write(output, text, inputs)
+    if (to_file := output_file(output)) is not None:
+        write(to_file, text, inputs)
     elif format_ == "table" and sys.stdout.isatty():
         from rich.console import Console
 

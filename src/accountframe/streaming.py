@@ -100,12 +100,10 @@ def stream(
     is then written from temporary files. The text is that of `render(evaluate(...), format)`
     byte for byte, whatever `workers`.
 
-    With a look-back (`look_back`, or the framework's), an organisation-scope policy, a
-    contract id repeated in the portfolio, a finding whose `findings` map needs the ordinary
-    validation, or `csv` with a policy that has an `exposure` (the money columns are there
-    only when some finding has one), the assessment is made in memory (as `evaluate` makes
-    it) and written the same way:
-    the same text, without the memory bound.
+    With a look-back (`look_back`, or the framework's), a contract id repeated in the
+    portfolio, or a finding whose `findings` map needs the ordinary validation, the
+    assessment is made in memory (as `evaluate` makes it) and written the same way: the same
+    text, without the memory bound.
 
     Args:
         framework: The framework, or a compiled one.
@@ -128,12 +126,7 @@ def stream(
     compiled = framework if isinstance(framework, CompiledFramework) else compile(framework)
     if as_of is None:
         as_of = portfolio.as_of or datetime.date.today()
-    # A csv's columns depend on whether some finding has money at stake, known only at the
-    # end: with a policy that can give one, the csv is written from memory.
-    money = format == "csv" and any(
-        getattr(policy.policy, "exposure", None) is not None for policy in compiled.plan.policies
-    )
-    if look_back is None and compiled.framework.look_back is None and not money:
+    if look_back is None and compiled.framework.look_back is None:
         try:
             return _streamed(compiled, portfolio, format, as_of, workers)
         except Declined:

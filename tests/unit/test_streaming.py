@@ -11,17 +11,18 @@ import io
 import json
 import types
 from pathlib import Path
+from typing import Any
 
 import attrs
 import jsonschema
 import pytest
 
 import accountframe as af
-from accountframe import atomic, report
+from accountframe import atomic, report, streaming
 from accountframe.assessment import Summary
 from accountframe.cli import main
 from accountframe.evaluation import pool, stream
-from accountframe.report import streamed as streamed_formats
+from accountframe.fastpath import Declined
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "policies" / "examples" / "ministry-of-example.yaml"
@@ -43,21 +44,97 @@ def streamed_text(*args: object, **options: object) -> str:
         return "".join(streamed.chunks())
 
 
-def test_the_streamed_path_is_taken_for_the_bundled_example(
-    bundled: af.Framework, example: af.Portfolio, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Without this, a streamed run that declined would go unnoticed (the in-memory path
-    # gives the same bytes).
-    def not_in_memory(*args: object, **options: object) -> None:
-        raise AssertionError("the assessment was made in memory")
+@pytest.fixture
+def streamed_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each `af.stream` call's path: "streamed", or "declined" (assessed in memory). A streamed
+    run that declined would go unnoticed otherwise: the in-memory path gives the same bytes."""
+    runs: list[str] = []
+    original = streaming._streamed
 
-    monkeypatch.setattr(streamed_formats, "render_in_memory", not_in_memory)
-    # Organisation-scope policies are assessed in memory (not streamed yet): without them.
-    contracts_only = bundled.extend(
-        "contracts-only", remove=[("RESP-AO", "t"), ("CAD-ATTENTION", "t"), ("INF-PAYMENTS", "t")]
-    )
-    text = streamed_text(contracts_only, example, "json", as_of=AS_OF)
-    assert json.loads(text)["summary"]["status"]["fail"] == 33
+    def recording(*args: Any, **options: Any) -> Any:
+        try:
+            made = original(*args, **options)
+        except Declined:
+            runs.append("declined")
+            raise
+        runs.append("streamed")
+        return made
+
+    monkeypatch.setattr(streaming, "_streamed", recording)
+    return runs
+
+
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
+def test_the_streamed_path_is_taken_for_the_bundled_example(
+    bundled: af.Framework, example: af.Portfolio, format: str, streamed_runs: list[str]
+) -> None:
+    # The bundled framework has organisation-scope policies (RESP-AO, CAD-ATTENTION,
+    # INF-PAYMENTS; CAD-ATTENTION reads `contracts`) and exposures (the csv's money columns).
+    assessment = bundled.evaluate(example, as_of=AS_OF)
+    assert {f.subject.type for f in assessment.findings} >= {"contract", "person", "organisation"}
+    text = streamed_text(bundled, example, format, as_of=AS_OF)
+    assert text == report.render(assessment, format)
+    assert streamed_runs == ["streamed"]
+
+
+ORGANISATION_FRAMEWORK = """
+framework: organisation-streamed
+version: "1"
+roles:
+  - {id: accounting_officer, title: Accounting Officer}
+  - {id: sro, title: SRO, reports_to: accounting_officer}
+policies:
+  - id: ORG-GOLD
+    kind: rule
+    scope: organisation
+    title: Most contracts are bronze
+    accountable: accounting_officer
+    require: contracts.filter(c, c.tier == "bronze").map(c, c.id).size() * 2 > size(contracts)
+    exposure: double(contracts.filter(c, c.tier != "bronze").size())
+  - id: CON-GOLD
+    kind: rule
+    title: The contract is gold
+    accountable: sro
+    require: contract.tier == "gold"
+  - id: ORG-SANCTION
+    kind: sanction
+    scope: organisation
+    title: The organisation answers for its own failures
+    accountable: accounting_officer
+    action: Explain to the board
+    trigger: findings.exists(f, f.status == "fail")
+  - id: AO-SANCTION
+    kind: sanction
+    scope: person
+    title: A person answers for failures they are accountable for
+    accountable: sro
+    action: Explain
+    trigger: findings.filter(f, f.status == "fail").size() > 0
+"""
+
+
+def test_organisation_scope_is_streamed_after_the_contracts(
+    tmp_path: Path, streamed_runs: list[str]
+) -> None:
+    source = tmp_path / "framework.yaml"
+    source.write_text(ORGANISATION_FRAMEWORK, encoding="utf-8")
+    framework = af.load_framework(source)
+    portfolio = af.load_portfolio(EXAMPLE)
+    assessment = framework.evaluate(portfolio, as_of=AS_OF)
+    organisation = [f for f in assessment.findings if f.policy == "ORG-GOLD"]
+    assert [f.status.value for f in organisation] == ["fail"]
+    assert organisation[0].exposure is not None
+    assert organisation[0].exposure > 0
+    sanctions = {(c.policy, c.subject.id): c.status.value for c in assessment.consequences}
+    assert sanctions[("ORG-SANCTION", portfolio.organisation)] == "due"
+    # The Accounting Officer answers for the organisation's failure (and no contract's).
+    officer = dict(portfolio.roles)["accounting_officer"]
+    assert sanctions[("AO-SANCTION", officer)] == "due"
+    for format in ("json", "jsonl", "csv"):
+        expected = report.render(assessment, format)
+        assert streamed_text(framework, portfolio, format, as_of=AS_OF) == expected
+        assert streamed_text(framework, portfolio, format, as_of=AS_OF, workers=2) == expected
+    assert streamed_runs == ["streamed"] * 6
 
 
 @pytest.mark.parametrize("format", ["json", "jsonl", "csv"])

@@ -9,7 +9,8 @@ to a function, returned.
 
 For a list of maps (`elements=True`, as `contracts` is in person scope): the fields its
 elements are read by, when the list is only the target of macros whose variable is used that
-way and, for `filter`, whose result is only counted (`.size()` or `size(...)`).
+way and, for `filter`, whose result is only counted (`.size()` or `size(...)`) or is itself
+the target of such a macro (`ms.filter(x, ...).map(y, y.a)`).
 """
 
 from __future__ import annotations
@@ -70,14 +71,19 @@ def paths_read(tree: Any, variable: str, *, elements: bool = False) -> frozenset
             target, variable_node, bodies = macro
             macro_variable = bound_name(variable_node)
             inner = bound | {macro_variable} if macro_variable is not None else bound
-            if elements and _is_free(target, variable, bound):
+            filters = _filters(target, variable, bound) if elements else None
+            if filters is not None:
                 if macro_variable is None or (str(children[1]) not in _SAFE_MACROS and not sized):
                     return None
-                for body in bodies:
-                    read = paths_read(body, macro_variable)
-                    if read is None:
-                        return None
-                    paths |= read
+                # This macro's bodies, and those of the filters before it, see the elements.
+                for element, seen in [*filters, (macro_variable, bodies)]:
+                    for body in seen:
+                        read = paths_read(body, element)
+                        if read is None:
+                            return None
+                        paths |= read
+                for element, seen in filters:
+                    pending.extend((body, bound | {element}, False) for body in seen)
             else:
                 pending.append((target, bound, False))
             pending.extend((body, inner, False) for body in bodies)
@@ -108,6 +114,28 @@ def _chain(node: Any, variable: str, bound: frozenset[str]) -> FieldPath | None:
     if not _is_free(node, variable, bound):
         return None
     return tuple(reversed(names))
+
+
+def _filters(node: Any, variable: str, bound: frozenset[str]) -> list[tuple[str, list[Any]]] | None:
+    """For a macro's target made of the free `variable` and the filters applied to it in turn
+    (`ms`, `ms.filter(x, ...)`, `ms.filter(x, ...).filter(y, ...)`): each filter's variable
+    and bodies, first applied first (none for `ms` itself); None for any other target.
+
+    A filter's result holds elements of the list, unchanged: what the macro applied to it
+    reads of them is read of the list's elements, as the filters' own bodies are."""
+    filters: list[tuple[str, list[Any]]] = []
+    node = step(node)
+    while not _is_free(node, variable, bound):
+        macro = macro_parts(node) if isinstance(node, lark.Tree) else None
+        if macro is None or str(node.children[1]) != "filter":
+            return None
+        target, variable_node, bodies = macro
+        element = bound_name(variable_node)
+        if element is None:
+            return None
+        filters.append((element, bodies))
+        node = step(target)
+    return filters[::-1]
 
 
 def _is_free(node: Any, variable: str, bound: frozenset[str]) -> bool:

@@ -101,6 +101,10 @@ class Plan:
     #: The fields of the elements of `contracts` that person-scope expressions can read (None:
     #: some may use a contract's value whole); evaluation keeps only these for the people.
     people_read: frozenset[str] | None = None
+    #: Whether an organisation-scope expression reads `contracts`, and the fields of its
+    #: elements such expressions can read (None: some may use a contract's value whole).
+    organisation_reads_contracts: bool = False
+    organisation_read: frozenset[str] | None = frozenset()
     #: The paths of fields of the elements of `findings` that sanctions and rewards can read
     #: (("evidence", "failed_check") for `f.evidence.failed_check`); None: a map used whole.
     findings_read: frozenset[tuple[str, ...]] | None = None
@@ -142,6 +146,12 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Pla
         if policy.policy.scope is Scope.PERSON
         for program in policy.programs.values()
     ]
+    organisation_programs = [
+        program
+        for policy in policies
+        if policy.policy.scope is Scope.ORGANISATION
+        for program in policy.programs.values()
+    ]
     return Plan(
         framework=framework,
         definitions=definitions,
@@ -151,7 +161,11 @@ def compile_framework(framework: Framework, *, engine: str | None = None) -> Pla
         contract_fields=_contract_fields(definitions, policies),
         finding_fields=_finding_fields(policies),
         reads_contracts=any("contracts" in program.references() for program in person_programs),
-        people_read=_people_read(person_programs),
+        people_read=_elements_read(person_programs),
+        organisation_reads_contracts=any(
+            "contracts" in program.references() for program in organisation_programs
+        ),
+        organisation_read=_elements_read(organisation_programs),
         reads_date=_date_readers(definitions, policies)[1],
         dated_definitions=_date_readers(definitions, policies)[0],
         findings_read=_findings_read(policies),
@@ -225,8 +239,9 @@ def _findings_read(policies: tuple[CompiledPolicy, ...]) -> frozenset[tuple[str,
     return frozenset(paths)
 
 
-def _people_read(programs: list[cel.Program]) -> frozenset[str] | None:
-    """`Plan.people_read`: what person-scope programs read of the elements of `contracts`."""
+def _elements_read(programs: list[cel.Program]) -> frozenset[str] | None:
+    """What `programs` read of the elements of `contracts` (`Plan.people_read` for the
+    person-scope programs, `Plan.organisation_read` for the organisation-scope ones)."""
     fields: set[str] = set()
     for program in programs:
         read = program.fields_read("contracts", elements=True)
@@ -240,7 +255,7 @@ def _contract_fields(
     definitions: tuple[tuple[str, cel.Program], ...], policies: tuple[CompiledPolicy, ...]
 ) -> frozenset[str] | None:
     """`Plan.contract_fields`: what any program reads of `contract` (contract
-    scope) or of the elements of `contracts` (person scope)."""
+    scope) or of the elements of `contracts` (person and organisation scope)."""
     fields: set[str] = set()
     programs = [program for _, program in definitions]
     programs.extend(program for policy in policies for program in policy.programs.values())

@@ -135,8 +135,11 @@ class Run:
         #: Contract ids listed more than once (possible in a portfolio built in Python): their
         #: `findings` are the findings of every contract with that id.
         self.repeated_ids = frozenset(key for key, count in counts.items() if count > 1)
-        #: Whether `part` keeps each contract's value for the person scope's `contracts`.
-        self.keep_contract_values = bool(self.person_policies) and plan.reads_contracts
+        #: Whether `part` keeps each contract's value for the person and the organisation
+        #: scopes' `contracts`.
+        self.keep_contract_values = (bool(self.person_policies) and plan.reads_contracts) or (
+            bool(self.organisation_policies) and plan.organisation_reads_contracts
+        )
         #: Whether `part` keeps the `findings` maps it makes (`Part.maps`), for people's
         #: sanctions and rewards.
         self.keep_finding_values = any(_consequence(p) for _, p in self.person_policies)

@@ -24,7 +24,6 @@ from accountframe.assessment import Accountable, Subject
 from accountframe.compiler.compiler import Plan
 from accountframe.errors import CelError
 from accountframe.fastpath import Declined
-from accountframe.framework.policies import Scope as PolicyScope
 from accountframe.load.plain import Stamps, cel_items, cel_plain, plain
 from accountframe.model import (
     Assignment,
@@ -239,9 +238,11 @@ class Scopes:
         #: Dates as timestamps, one object per day for every value this run binds.
         self.stamps: Stamps = {}
         #: The parts of each contract's value to build (see `Plan.contract_fields`; None: all
-        #: of it), and of those the parts the people's `contracts` keep (`Plan.people_read`).
+        #: of it).
         self.contract_fields = None if whole else plan.contract_fields
-        self.people_read = None if whole else plan.people_read
+        #: What the elements of `contracts` keep of each contract's value: the fields that
+        #: person-scope and organisation-scope expressions read (None: all of it).
+        self.elements_read = None if whole else _union(plan.people_read, plan.organisation_read)
         self._people_values: dict[str, dict[str, Any]] | None = None
         variables = {
             "people": {},  # first, as before: replaced below
@@ -270,12 +271,6 @@ class Scopes:
         self._holding: dict[str, list[Any]] | None = None
         self._people: dict[int, PersonScope] = {}
         self._organisation: OrganisationScope | None = None
-        self._organisation_reads_contracts = any(
-            "contracts" in program.references()
-            for policy in plan.policies
-            if policy.policy.scope is PolicyScope.ORGANISATION
-            for program in policy.programs.values()
-        )
 
     def at(self, as_of: datetime.date) -> Scopes:
         """These scopes moved to another date: the same people, parameters and stamps (built
@@ -368,16 +363,17 @@ class Scopes:
 
     def forget(self, scope: ContractScope, *, keep: bool) -> None:
         """Let a contract's scope go once its findings are made; with `keep`, keep what the
-        people's `contracts` read of its value, and its holders, first."""
+        people's and the organisation's `contracts` read of its value, and its holders, first."""
         contract = scope.contract
         if keep:
-            self._contract_values[id(contract)] = self._for_people(scope.bound["contract"])
+            self._contract_values[id(contract)] = self._element(scope.bound["contract"])
             self._contract_holders[id(contract)] = scope.holders
         del self._contracts[id(contract)]
 
-    def _for_people(self, value: dict[str, Any]) -> dict[str, Any]:
-        """What person-scope expressions read of a contract's value (its canonical items)."""
-        fields = self.people_read
+    def _element(self, value: dict[str, Any]) -> dict[str, Any]:
+        """What person-scope and organisation-scope expressions read of a contract's value
+        (its canonical items)."""
+        fields = self.elements_read
         return value if fields is None else {k: v for k, v in value.items() if k in fields}
 
     def organisation(self) -> OrganisationScope:
@@ -394,15 +390,17 @@ class Scopes:
                 "last_review": {f: plain(r) for f, r in last_reviews(reviews, as_of).items()},
                 "roles": dict(portfolio.roles),
             }
-            # Every contract as contract-scope expressions see `contract`, validated on binding
-            # (one subject a run: the plain way is fast enough); only if an expression reads
-            # them (history makes this scope on many days).
+            # Every contract as contract-scope expressions see `contract` (what organisation-
+            # scope expressions read of it: kept as each contract was judged, or built now);
+            # only if an expression reads them (history makes this scope on many days).
             contracts = (
-                [contract.view(as_of) for contract in portfolio.contracts]
-                if self._organisation_reads_contracts
+                [self.element(contract) for contract in portfolio.contracts]
+                if self.plan.organisation_reads_contracts
                 else []
             )
-            bound = self.base.merged({"organisation": view, "contracts": contracts})
+            bound = self.base.merged({"organisation": view})._trusted_merged(
+                {"contracts": contracts}
+            )
             self._organisation = OrganisationScope(portfolio, as_of, view, bound)
         return self._organisation
 
@@ -428,16 +426,16 @@ class Scopes:
             known.update(zip(map(id, missing), converted, strict=True))
         return [known[id(event)] for event in events]
 
-    def value_for_people(self, contract: Contract) -> Any:
-        """A contract's value as an element of the people's `contracts`: what they read of the
-        value bound for the contract's own scope."""
+    def element(self, contract: Contract) -> Any:
+        """A contract's value as an element of the people's or the organisation's
+        `contracts`: what they read of the value bound for the contract's own scope."""
         value = self._contract_values.get(id(contract))
         if value is None:
             scope = self._contracts.get(id(contract))
             bound = (
                 scope.bound if scope else self.base.merged({"contract": contract.view(self.as_of)})
             )
-            value = self._contract_values[id(contract)] = self._for_people(bound["contract"])
+            value = self._contract_values[id(contract)] = self._element(bound["contract"])
         return value
 
     def hold(self, holding: Mapping[str, list[Any]]) -> None:
@@ -461,7 +459,7 @@ class Scopes:
                         scope = self._contracts.get(id(contract))
                         holders = scope.holders if scope else contract.accountable(self.as_of)
                     if holders:
-                        value = self.value_for_people(contract)
+                        value = self.element(contract)
                         for holder in dict.fromkeys(holders.values()):
                             holding.setdefault(holder, []).append(value)
                 self._holding = holding
@@ -486,3 +484,14 @@ def _validated_events(scope: ContractScope, view: Mapping[str, Any]) -> dict[int
 
 def _where(program: cel.Program, fallback: str) -> str:
     return str(program.location) if program.location is not None else fallback
+
+
+def _union(first: frozenset[str] | None, second: frozenset[str] | None) -> frozenset[str] | None:
+    """Both sets of fields; None (every field) if either is.
+
+    >>> sorted(_union(frozenset({"a"}), frozenset({"b"})))
+    ['a', 'b']
+    >>> print(_union(frozenset({"a"}), None))
+    None
+    """
+    return None if first is None or second is None else first | second

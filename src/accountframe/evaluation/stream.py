@@ -19,12 +19,16 @@ judged anywhere (`evaluation.pool`) and merged in contract order, with the same 
 person scope, people's sanctions and rewards and the unused waivers come last, from the
 merged parts.
 
+The organisation scope is judged last too, after the person scope: its `contracts` are every
+contract's value as it keeps them (only the fields organisation-scope expressions read, as
+for the people's), its sanctions and rewards see its own findings, and people's sanctions and
+rewards see its findings they are accountable for.
+
 A streamed run declines (raises `fastpath.Declined`) where it cannot keep that promise: a
-look-back (when each status began needs the whole history), an organisation-scope policy (its
-`contracts` are every contract, and its findings come after them: not streamed yet), a
-contract id repeated in the portfolio (its consequences read the findings of every contract
-with that id), or a finding whose map needs the ordinary validation. The caller then
-assesses in memory and writes the same text.
+look-back (when each status began needs the whole history), a contract id repeated in the
+portfolio (its consequences read the findings of every contract with that id), or a finding
+whose map needs the ordinary validation. The caller then assesses in memory and writes the
+same text.
 """
 
 from __future__ import annotations
@@ -40,7 +44,6 @@ from accountframe.assessment import Consequence, Finding, Summary
 from accountframe.evaluation.run import Run
 from accountframe.fastpath import Declined
 from accountframe.framework.policies import Consequence as ConsequencePolicy
-from accountframe.framework.policies import Scope as PolicyScope
 
 __all__ = [
     "Kept",
@@ -269,8 +272,6 @@ def check_streamable(run: Run) -> None:
     """Raise `Declined` if this run cannot be streamed (see the module)."""
     if run.since is not None or run.repeated_ids:
         raise Declined
-    if any(policy.policy.scope is PolicyScope.ORGANISATION for policy in run.plan.policies):
-        raise Declined
 
 
 def judge_contracts(run: Run, spools: Spools, kept: Kept, start: int, stop: int) -> None:
@@ -332,21 +333,30 @@ def stream_run(run: Run, spools: Spools, parts: Iterable[StreamPart] | None = No
 
 
 def finish(run: Run, spools: Spools, kept: Kept) -> None:
-    """The person scope, then people's sanctions and rewards, after every contract."""
+    """After every contract: the person scope, the organisation scope and its sanctions and
+    rewards, then people's sanctions and rewards."""
     people = [run.scopes.person(person) for person in run.portfolio.people]
-    person_findings: dict[int, list[Finding]] = {}
+    # The person-scope and organisation-scope findings, by policy position.
+    found_late: dict[int, list[Finding]] = {}
     for index, policy in run.person_policies:
         if not isinstance(policy.policy, ConsequencePolicy):
-            found = person_findings[index] = [run.finding(policy, scope) for scope in people]
+            found = found_late[index] = [run.finding(policy, scope) for scope in people]
             for finding in found:
                 spools.finding(index, finding)
+    organised = run.organisation_findings(found_late)
+    for index, policy in run.organisation_policies:
+        if index in found_late:
+            spools.finding(index, found_late[index][0])
+        else:
+            made = run.consequence(policy, run.scopes.organisation(), organised)
+            spools.consequence(index, made)
     consequences = [
         (index, policy)
         for index, policy in run.person_policies
         if isinstance(policy.policy, ConsequencePolicy)
     ]
     if consequences:
-        by_person = _people_maps(run, kept, person_findings)
+        by_person = _people_maps(run, kept, found_late)
         for index, policy in consequences:
             for scope in people:
                 maps = by_person.get(scope.subject.id)
@@ -356,24 +366,29 @@ def finish(run: Run, spools: Spools, kept: Kept) -> None:
 
 
 def _people_maps(
-    run: Run, kept: Kept, person_findings: dict[int, list[Finding]]
+    run: Run, kept: Kept, found_late: dict[int, list[Finding]]
 ) -> dict[str, list[dict[str, Any] | None]]:
     """Person id → the maps of their `findings`, in assessment order (as `FindingsIndex`
-    indexes them: the findings about them, and those they are accountable for)."""
+    indexes them: the findings about them, and those they are accountable for, the
+    organisation's among them)."""
     by_person: collections.defaultdict[str, list[dict[str, Any] | None]]
     by_person = collections.defaultdict(list)
-    for index, policy in enumerate(run.plan.policies):
+    for index in range(len(run.plan.policies)):
         if index in kept.maps:
             for made, person in zip(kept.maps[index], kept.persons[index], strict=True):
                 if person is not None:
                     by_person[person].append(made)
-        elif index in person_findings and policy.policy.scope is PolicyScope.PERSON:
-            found = person_findings[index]
+        elif index in found_late:
+            found = found_late[index]
             for finding, made in zip(found, run.maps(found), strict=True):
                 if made is None:
                     raise Declined
-                subject, person = finding.subject.id, finding.accountable.person
-                by_person[subject].append(made)
-                if person is not None and person != subject:
+                subject, person = finding.subject, finding.accountable.person
+                if subject.type != "person":  # the organisation: its accountable person's
+                    if person is not None:
+                        by_person[person].append(made)
+                    continue
+                by_person[subject.id].append(made)
+                if person is not None and person != subject.id:
                     by_person[person].append(made)
     return by_person

@@ -10,7 +10,11 @@ and `chunks`, which gives the whole output from the `Spools` once every subject 
   in the `json` document), then one per consequence (`"record": "consequence"`), then one
   summary line (`"record": "summary"`: the document's other keys and the number of findings
   and consequences); see `lines`.
-- `csv`: the `csv` format's bytes (`csvfmt.render`).
+- `csv`: the `csv` format's bytes (`csvfmt.render`). Its two money columns are there only
+  when some finding has an exposure, which is known at the end: each row is written with them
+  (empty without an exposure), and if no finding had one they are cut from every row as the
+  text is copied out (a row ends with the only CRLF in it: `csv_cell` escapes a carriage
+  return in a cell, so the row's last two empty cells are its last `,,` before its CRLF).
 
 Example:
     >>> sorted(STREAMED)
@@ -19,7 +23,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from accountframe import jsontext
@@ -29,7 +33,7 @@ from accountframe.report.csvfmt import header as csv_header
 from accountframe.report.csvfmt import render as csv_render
 from accountframe.report.csvfmt import row as csv_row
 
-__all__ = ["LINES_FORMAT", "STREAMED", "chunks", "lines", "summary_line"]
+__all__ = ["LINES_FORMAT", "STREAMED", "chunks", "lines", "summary_line", "without_money"]
 
 #: The `format` of a `jsonl` summary line.
 LINES_FORMAT = ASSESSMENT_LINES_FORMAT
@@ -102,16 +106,42 @@ def _lines_chunks(head: Assessment, spools: Spools) -> Iterator[str]:
     yield jsontext.dumps(summary_line(head, spools), None) + "\n"
 
 
+def _csv_row(finding: Finding) -> str:
+    return csv_row(finding, money=True)
+
+
 def _csv_chunks(head: Assessment, spools: Spools) -> Iterator[str]:
-    yield csv_header()
-    yield from spools.chunks()
+    money = bool(spools.summary.stakes)
+    yield csv_header(money)
+    yield from spools.chunks() if money else without_money(spools.chunks())
+
+
+def without_money(chunks: Iterable[str]) -> Iterator[str]:
+    """CSV rows written with the two money columns, empty in every row, without them: the
+    same rows as written without money (see the module).
+
+    Example:
+        >>> list(without_money(["a,b,,\\r\\nc,'-1,", ",\\r\\n"]))
+        ['a,b\\r\\n', "c,'-1\\r\\n"]
+    """
+    carry = ""
+    for chunk in chunks:
+        text = carry + chunk
+        end = text.rfind("\r\n") + 2  # the rows that are whole in the text so far
+        if end < 2:
+            carry = text
+            continue
+        yield text[:end].replace(",,\r\n", "\r\n")
+        carry = text[end:]
+    if carry:  # never, as rows end with CRLF: given as it is
+        yield carry
 
 
 #: Format → how its items are written, and how the whole output is put together.
 STREAMED: Mapping[str, tuple[Texts, Callable[[Assessment, Spools], Iterator[str]]]] = {
     "json": (Texts(_json_finding, _json_consequence, "," + _ITEM_INDENT), _json_chunks),
     "jsonl": (Texts(_line_finding, _line_consequence), _lines_chunks),
-    "csv": (Texts(csv_row), _csv_chunks),
+    "csv": (Texts(_csv_row), _csv_chunks),
 }
 
 

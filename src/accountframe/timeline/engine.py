@@ -409,7 +409,7 @@ class _Timeline:
                     )
             run.reset()
         if self.keep_values and static:
-            value = scopes.value_for_people(contract)
+            value = scopes.element(contract)
             if value != self.values[position]:
                 self.values[position] = value
                 dirty.update(_holders(contract, day, self.person_ids))

@@ -35,6 +35,7 @@ __all__ = [
     "WaiverApplied",
     "WaiverUnused",
     "exposures",
+    "json_ready",
 ]
 
 ASSESSMENT_FORMAT = "accountframe/assessment/1"
@@ -172,7 +173,7 @@ class Finding:
             "accountable": self.accountable.to_dict(),
             "message": self.message,
             "due": self.due.isoformat() if self.due else None,
-            "evidence": _plain(self.evidence),
+            "evidence": json_ready(self.evidence),
             "tags": list(self.tags),
         }
         if self.waiver is not None:
@@ -553,7 +554,7 @@ class Assessment:
         return jsontext.dumps(self.to_dict(), indent)
 
 
-def _plain(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
     """Evidence as JSON-ready data: dates as ISO text, tuples as lists, sets sorted."""
     if isinstance(value, datetime.datetime):
         return value.isoformat()
@@ -562,9 +563,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): json_ready(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [json_ready(item) for item in value]
     if isinstance(value, set | frozenset):
-        return sorted(_plain(item) for item in value)
+        return sorted(json_ready(item) for item in value)
     return value

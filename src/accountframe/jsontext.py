@@ -32,7 +32,7 @@ from typing import Any
 
 from accountframe.fastpath import Declined
 
-__all__ = ["dumps"]
+__all__ = ["dumps", "safe", "scalar", "write"]
 
 _encode = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
 _SCALARS = {True: "true", False: "false", None: "null"}
@@ -76,6 +76,50 @@ def dumps(
         text = json.dumps(_finite(value), indent=indent, ensure_ascii=False, default=default)
         return _safe(text)
     return _safe("".join(parts))
+
+
+def write(value: Any, parts: list[str], newline: str, step: str = "  ") -> None:
+    """Append the indented text of a plain JSON value to `parts`, as `dumps` writes it at the
+    indentation `newline` (a line break and the current indentation), but for the escapes of
+    `safe`, which the caller applies to the whole text.
+
+    Raises:
+        Declined: a value that is not plain JSON (`dumps` writes it, by calling `json.dumps`).
+        RecursionError: a value nested too deep.
+
+    Example:
+        >>> parts = ['{\\n  "a": ']
+        >>> write({"b": [1]}, parts, "\\n  ")
+        >>> print("".join(parts) + "\\n}")
+        {
+          "a": {
+            "b": [
+              1
+            ]
+          }
+        }
+    """
+    _write(value, parts, newline, step)
+
+
+def scalar(value: Any) -> str:
+    """The text of a plain JSON value that is not a container, or `Declined`; strings are not
+    yet made `safe`.
+
+    >>> scalar("a"), scalar(1.5), scalar(None)
+    ('"a"', '1.5', 'null')
+    """
+    return _scalar(value)
+
+
+def safe(text: str) -> str:
+    """JSON text with the characters no output carries raw written as `\\u` escapes (see the
+    module).
+
+    >>> safe('"a\\x85b"')
+    '"a\\\\u0085b"'
+    """
+    return _safe(text)
 
 
 def _safe(text: str) -> str:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
+import attrs
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_hostile_outputs import FINDINGS
 
 import accountframe as af
-from accountframe import report
-from accountframe.assessment import Summary
-from accountframe.testing import dates, frameworks, portfolios
+from accountframe import jsontext, report
+from accountframe.assessment import Finding, Summary
+from accountframe.report import streamed as streamed_formats
+from accountframe.testing import dates, frameworks, free_maps, portfolios, texts
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 AS_OF = dates(datetime.date(2020, 1, 1), datetime.date(2030, 12, 31))
@@ -66,3 +71,56 @@ def test_a_summary_is_the_same_however_its_findings_are_split(
         first.merge(second)
         assert first.to_dict() == whole.to_dict()
         assert first.failed_policies == whole.failed_policies
+
+
+EVIDENCE = st.one_of(
+    free_maps(),
+    # What judges put in evidence besides plain JSON: dates, tuples, sets, NaN and the
+    # infinities, keys that are not strings.
+    st.dictionaries(
+        st.sampled_from(["due", "seen", 1]),
+        st.one_of(
+            dates(),
+            st.tuples(st.integers(), texts()),
+            st.frozensets(st.integers(-3, 3), max_size=3),
+            st.floats(),
+        ),
+        max_size=3,
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    FINDINGS,
+    EVIDENCE,
+    st.none() | dates(),
+    st.booleans(),
+    st.none() | st.floats(min_value=0, max_value=1e15),
+    st.none() | st.sampled_from(["GBP", "EUR"]),
+    st.lists(texts(max_size=5), max_size=3).map(tuple),
+)
+def test_a_findings_streamed_json_text_is_its_maps(
+    finding: Finding,
+    evidence: dict[Any, Any],
+    since: datetime.date | None,
+    limited: bool,
+    exposure: float | None,
+    currency: str | None,
+    tags: tuple[str, ...],
+) -> None:
+    """The `json` format's text of a finding, written from the finding (`finding_text`), is
+    its map's text, indented as the document indents it; twice (texts are reused)."""
+    finding = attrs.evolve(
+        finding,
+        evidence=evidence,
+        since=since,
+        since_limited=limited,
+        exposure=exposure,
+        currency=currency,
+        tags=tags,
+    )
+    expected = jsontext.dumps(finding.to_dict()).replace("\n", "\n    ")
+    texts_ = streamed_formats.STREAMED["json"][0]
+    assert texts_.finding(finding) == expected
+    assert texts_.finding(finding) == expected

@@ -24,19 +24,38 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from accountframe import jsontext
-from accountframe.assessment import ASSESSMENT_LINES_FORMAT, Assessment, Consequence, Finding
+from accountframe.assessment import (
+    ASSESSMENT_LINES_FORMAT,
+    Accountable,
+    Assessment,
+    Consequence,
+    Finding,
+    Subject,
+    json_ready,
+)
 from accountframe.evaluation.stream import Spools, Texts
+from accountframe.fastpath import Declined
 from accountframe.report.csvfmt import header as csv_header
 from accountframe.report.csvfmt import render as csv_render
 from accountframe.report.csvfmt import row as csv_row
 
-__all__ = ["LINES_FORMAT", "STREAMED", "chunks", "lines", "summary_line", "without_money"]
+__all__ = [
+    "LINES_FORMAT",
+    "STREAMED",
+    "chunks",
+    "finding_text",
+    "lines",
+    "summary_line",
+    "without_money",
+]
 
 #: The `format` of a `jsonl` summary line.
 LINES_FORMAT = ASSESSMENT_LINES_FORMAT
+
+_Key = TypeVar("_Key")
 
 # The findings and consequences of the `json` document are two levels in: each line of an
 # item's own text is indented by four more spaces.
@@ -45,7 +64,84 @@ _FINDINGS = '\n  "findings": [],\n  "consequences": [],\n'
 
 
 def _json_finding(finding: Finding) -> str:
-    return jsontext.dumps(finding.to_dict()).replace("\n", _ITEM_INDENT)
+    try:
+        return jsontext.safe(finding_text(finding))
+    except (Declined, RecursionError):  # a value of the evidence json.dumps must write
+        return jsontext.dumps(finding.to_dict()).replace("\n", _ITEM_INDENT)
+
+
+# A finding's keys, and the keys of the maps in it, as the document indents them.
+_KEY = ",\n      "
+_INNER = "\n      "
+_TEXTS_KEPT = 4096
+#: The text of the last subject, and of each accountable and each list of tags seen (up to
+#: `_TEXTS_KEPT` of each, then started again): a contract's findings come one after another,
+#: and share their accountable people and their policies' tags with many others.
+_last_subject: list[tuple[Subject, str]] = []
+_accountable_texts: dict[Accountable, str] = {}
+_tags_texts: dict[tuple[str, ...], str] = {}
+
+
+def finding_text(finding: Finding) -> str:
+    """A finding's text as an item of the `json` document's findings (not yet made `safe`):
+    `jsontext.dumps(finding.to_dict())` indented two levels in, written from the finding
+    (its subject, accountable and tags each once), not from its map.
+
+    Raises:
+        Declined: evidence that is not plain JSON once dates are written as text.
+    """
+    scalar = jsontext.scalar
+    cached = _last_subject[0] if _last_subject else None
+    if cached is not None and cached[0] is finding.subject:
+        subject = cached[1]
+    else:
+        subject = _map_text(finding.subject.to_dict())
+        _last_subject[:] = [(finding.subject, subject)]
+    accountable = _accountable_texts.get(finding.accountable)
+    if accountable is None:
+        accountable = _kept(_accountable_texts, finding.accountable, finding.accountable.to_dict())
+    tags = _tags_texts.get(finding.tags)
+    if tags is None:
+        tags = _kept(_tags_texts, finding.tags, list(finding.tags))
+    parts = [
+        "{" + _INNER + '"policy": ' + scalar(finding.policy)
+        + _KEY + '"kind": ' + scalar(finding.kind)
+        + _KEY + '"subject": ' + subject
+        + _KEY + '"status": ' + scalar(finding.status.value)
+        + _KEY + '"severity": ' + scalar(finding.severity.value)
+        + _KEY + '"accountable": ' + accountable
+        + _KEY + '"message": ' + scalar(finding.message)
+        + _KEY + '"due": ' + (scalar(finding.due.isoformat()) if finding.due else "null")
+        + _KEY + '"evidence": '
+    ]  # fmt: skip
+    if finding.evidence:
+        jsontext.write(json_ready(finding.evidence), parts, _INNER)
+    else:  # most findings: nothing to show
+        parts.append("{}")
+    parts.append(_KEY + '"tags": ' + tags)
+    if finding.waiver is not None:
+        parts.append(_KEY + '"waiver": ' + _map_text(finding.waiver.to_dict()))
+    if finding.since is not None:
+        parts.append(_KEY + '"since": ' + scalar(finding.since.isoformat()))
+        parts.append(_KEY + '"since_limited": ' + scalar(finding.since_limited))
+    if finding.exposure is not None:
+        money = {"amount": finding.exposure, "currency": finding.currency}
+        parts.append(_KEY + '"exposure": ' + _map_text(money))
+    parts.append("\n    }")
+    return "".join(parts)
+
+
+def _map_text(value: Any) -> str:
+    parts: list[str] = []
+    jsontext.write(value, parts, _INNER)
+    return "".join(parts)
+
+
+def _kept(texts: dict[_Key, str], key: _Key, value: Any) -> str:
+    if len(texts) >= _TEXTS_KEPT:
+        texts.clear()
+    text = texts[key] = _map_text(value)
+    return text
 
 
 def _json_consequence(consequence: Consequence) -> str:

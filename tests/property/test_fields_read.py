@@ -65,7 +65,9 @@ def _list_uses(var: str) -> st.SearchStrategy[str]:
         st.just(f"{var}[0].a == 1"),
         KEY.map(lambda k: f"{var}.exists(x, [x].exists(y, has(y.{k})))"),
         # A filter's result as the target of another macro: its elements are the list's.
-        st.tuples(KEY, KEY).map(lambda k: f"{var}.filter(x, has(x.{k[0]})).exists(y, has(y.{k[1]}))"),
+        st.tuples(KEY, KEY).map(
+            lambda k: f"{var}.filter(x, has(x.{k[0]})).exists(y, has(y.{k[1]}))"
+        ),
         st.tuples(KEY, KEY).map(
             lambda k: f"{var}.filter(x, has(x.{k[0]})).map(y, has(y.{k[1]}) ? 1 : 0).size() > 0"
         ),

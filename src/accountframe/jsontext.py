@@ -32,7 +32,7 @@ from typing import Any
 
 from accountframe.fastpath import Declined
 
-__all__ = ["dumps", "safe", "scalar", "write"]
+__all__ = ["dumps", "safe", "scalar", "string", "write"]
 
 _encode = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
 _SCALARS = {True: "true", False: "false", None: "null"}
@@ -102,16 +102,6 @@ def write(value: Any, parts: list[str], newline: str, step: str = "  ") -> None:
     _write(value, parts, newline, step)
 
 
-def scalar(value: Any) -> str:
-    """The text of a plain JSON value that is not a container, or `Declined`; strings are not
-    yet made `safe`.
-
-    >>> scalar("a"), scalar(1.5), scalar(None)
-    ('"a"', '1.5', 'null')
-    """
-    return _scalar(value)
-
-
 def safe(text: str) -> str:
     """JSON text with the characters no output carries raw written as `\\u` escapes (see the
     module).
@@ -149,8 +139,13 @@ def _finite(value: Any, path: frozenset[int] = frozenset()) -> Any:
     return value if same else converted
 
 
-def _scalar(value: Any) -> str:
-    """The text of a value that is not a container, or `Declined`."""
+def scalar(value: Any) -> str:
+    """The text of a plain JSON value that is not a container (NaN and the infinities as
+    strings, see the module), or `Declined` for anything else; strings are not yet `safe`.
+
+    >>> scalar("a"), scalar(1.5), scalar(None)
+    ('"a"', '1.5', 'null')
+    """
     kind = type(value)
     if kind is str:
         return _encode(value)
@@ -160,7 +155,11 @@ def _scalar(value: Any) -> str:
         return float.__repr__(value) if math.isfinite(value) else _NOT_FINITE[repr(value)]
     if kind is bool or value is None:
         return _SCALARS[value]
-    raise Declined  # NaN and the infinities too: json.dumps has its own words for them
+    raise Declined
+
+
+#: JSON text of a string, as `json.dumps` writes it with `ensure_ascii=False` (not yet `safe`).
+string: Callable[[str], str] = _encode
 
 
 def _write(value: Any, parts: list[str], newline: str, step: str) -> None:
@@ -181,7 +180,7 @@ def _write(value: Any, parts: list[str], newline: str, step: str) -> None:
                 parts.append(f"{separator}{_encode(key)}: ")
                 _write(item, parts, inner, step)
             else:
-                parts.append(f"{separator}{_encode(key)}: {_scalar(item)}")
+                parts.append(f"{separator}{_encode(key)}: {scalar(item)}")
             separator = "," + inner
         parts.append(newline + "}")
     elif kind is list:
@@ -196,8 +195,8 @@ def _write(value: Any, parts: list[str], newline: str, step: str) -> None:
                 parts.append(separator)
                 _write(item, parts, inner, step)
             else:
-                parts.append(separator + _scalar(item))
+                parts.append(separator + scalar(item))
             separator = "," + inner
         parts.append(newline + "]")
     else:
-        parts.append(_scalar(value))
+        parts.append(scalar(value))

@@ -33,11 +33,13 @@ from accountframe.assessment import (
     Assessment,
     Consequence,
     Finding,
+    Status,
     Subject,
     json_ready,
 )
 from accountframe.evaluation.stream import Spools, Texts
 from accountframe.fastpath import Declined
+from accountframe.framework.policies import Severity
 from accountframe.report.csvfmt import header as csv_header
 from accountframe.report.csvfmt import render as csv_render
 from accountframe.report.csvfmt import row as csv_row
@@ -78,6 +80,8 @@ _TEXTS_KEPT = 4096
 #: `_TEXTS_KEPT` of each, then started again): a contract's findings come one after another,
 #: and share their accountable people and their policies' tags with many others.
 _last_subject: list[tuple[Subject, str]] = []
+_STATUS_TEXTS = {status: jsontext.string(status.value) for status in Status}
+_SEVERITY_TEXTS = {severity: jsontext.string(severity.value) for severity in Severity}
 _accountable_texts: dict[Accountable, str] = {}
 _tags_texts: dict[tuple[str, ...], str] = {}
 
@@ -103,15 +107,16 @@ def finding_text(finding: Finding) -> str:
     tags = _tags_texts.get(finding.tags)
     if tags is None:
         tags = _kept(_tags_texts, finding.tags, list(finding.tags))
+    string = jsontext.string
     parts = [
-        "{" + _INNER + '"policy": ' + scalar(finding.policy)
-        + _KEY + '"kind": ' + scalar(finding.kind)
+        "{" + _INNER + '"policy": ' + string(finding.policy)
+        + _KEY + '"kind": ' + string(finding.kind)
         + _KEY + '"subject": ' + subject
-        + _KEY + '"status": ' + scalar(finding.status.value)
-        + _KEY + '"severity": ' + scalar(finding.severity.value)
+        + _KEY + '"status": ' + _STATUS_TEXTS[finding.status]
+        + _KEY + '"severity": ' + _SEVERITY_TEXTS[finding.severity]
         + _KEY + '"accountable": ' + accountable
-        + _KEY + '"message": ' + scalar(finding.message)
-        + _KEY + '"due": ' + (scalar(finding.due.isoformat()) if finding.due else "null")
+        + _KEY + '"message": ' + string(finding.message)
+        + _KEY + '"due": ' + (string(finding.due.isoformat()) if finding.due else "null")
         + _KEY + '"evidence": '
     ]  # fmt: skip
     if finding.evidence:

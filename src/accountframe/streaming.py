@@ -108,7 +108,7 @@ def stream(
     Args:
         framework: The framework, or a compiled one.
         portfolio: The facts.
-        format: `json`, `jsonl` or `csv` (`STREAMED_FORMATS`).
+        format: `json`, `jsonl`, `csv` or `junit` (`STREAMED_FORMATS`).
         as_of: The assessment date (default: the portfolio's `as_of`, else today).
         workers: Worker processes for contract-scope work; 1 starts none.
         look_back: As `evaluate`'s.

@@ -40,7 +40,7 @@ def test_streamed_json_is_to_json(
 
 @SETTINGS
 @given(frameworks(), portfolios(), AS_OF)
-def test_streamed_jsonl_and_csv_are_the_rendered_assessment(
+def test_streamed_jsonl_csv_and_junit_are_the_rendered_assessment(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
     assessment = framework.evaluate(portfolio, as_of=as_of)
@@ -51,6 +51,7 @@ def test_streamed_jsonl_and_csv_are_the_rendered_assessment(
     assert records[-1]["findings"] == len(assessment.findings)
     assert len(records) == len(assessment.findings) + len(assessment.consequences) + 1
     assert streamed(framework, portfolio, "csv", as_of) == report.render(assessment, "csv")
+    assert streamed(framework, portfolio, "junit", as_of) == report.render(assessment, "junit")
 
 
 @SETTINGS

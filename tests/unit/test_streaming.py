@@ -64,7 +64,7 @@ def streamed_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return runs
 
 
-@pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv", "junit"])
 def test_the_streamed_path_is_taken_for_the_bundled_example(
     bundled: af.Framework, example: af.Portfolio, format: str, streamed_runs: list[str]
 ) -> None:
@@ -130,14 +130,14 @@ def test_organisation_scope_is_streamed_after_the_contracts(
     # The Accounting Officer answers for the organisation's failure (and no contract's).
     officer = dict(portfolio.roles)["accounting_officer"]
     assert sanctions[("AO-SANCTION", officer)] == "due"
-    for format in ("json", "jsonl", "csv"):
+    for format in ("json", "jsonl", "csv", "junit"):
         expected = report.render(assessment, format)
         assert streamed_text(framework, portfolio, format, as_of=AS_OF) == expected
         assert streamed_text(framework, portfolio, format, as_of=AS_OF, workers=2) == expected
-    assert streamed_runs == ["streamed"] * 6
+    assert streamed_runs == ["streamed"] * 8
 
 
-@pytest.mark.parametrize("format", ["json", "jsonl", "csv"])
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv", "junit"])
 def test_each_streamed_format_is_the_rendered_assessment_byte_for_byte(
     bundled: af.Framework, example: af.Portfolio, format: str
 ) -> None:
@@ -206,8 +206,12 @@ def test_every_number_of_workers_gives_the_serial_bytes(
     monkeypatch.setattr(stream, "judge_contracts", not_here)
     for workers in (2, 3):
         assert streamed_text(bundled, example, "json", as_of=AS_OF, workers=workers) == serial
+    assessment = bundled.evaluate(example, as_of=AS_OF)
     lines = streamed_text(bundled, example, "jsonl", as_of=AS_OF, workers=2)
-    assert lines == report.render(bundled.evaluate(example, as_of=AS_OF), "jsonl")
+    assert lines == report.render(assessment, "jsonl")
+    # Each policy's counts (junit's testsuites) merged from the parts.
+    junit = streamed_text(bundled, example, "junit", as_of=AS_OF, workers=2)
+    assert junit == report.render(assessment, "junit")
 
 
 # -- jsonl ---------------------------------------------------------------------------------
@@ -371,3 +375,23 @@ def test_max_bytes_sets_the_file_size_limit_of_portfolios(
     assert capsys.readouterr().out.startswith("policy,kind,")
     assert main(["--max-bytes", "0", "validate", str(EXAMPLE)]) == 2
     assert "Invalid value for '--max-bytes'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("format", ["json", "jsonl", "csv", "junit"])
+def test_a_portfolio_without_findings_streams_an_empty_document(
+    bundled: af.Framework, example: af.Portfolio, format: str, streamed_runs: list[str]
+) -> None:
+    contracts_only = bundled.extend(
+        "contracts-only",
+        remove=[
+            (policy.id, "only contracts")
+            for policy in bundled.policies
+            if policy.scope is not af.Scope.CONTRACT
+        ],
+    )
+    empty = attrs.evolve(example, contracts=())
+    assessment = contracts_only.evaluate(empty, as_of=AS_OF)
+    assert assessment.findings == ()
+    text = streamed_text(contracts_only, empty, format, as_of=AS_OF)
+    assert text == report.render(assessment, format)
+    assert streamed_runs == ["streamed"]

@@ -40,7 +40,7 @@ from typing import IO, Any
 
 import attrs
 
-from accountframe.assessment import Consequence, Finding, Summary
+from accountframe.assessment import Consequence, Finding, Status, Summary
 from accountframe.evaluation.run import Run
 from accountframe.fastpath import Declined
 from accountframe.framework.policies import Consequence as ConsequencePolicy
@@ -138,6 +138,10 @@ class Spools:
         self.consequences: dict[int, Spool] = {}
         #: How many findings and consequences were written.
         self.counts = {"findings": 0, "consequences": 0}
+        #: Policy position → its id and how many of its findings have each status (what a
+        #: format that heads each policy's findings with their counts needs: `junit`).
+        self.policies: dict[int, str] = {}
+        self.tallies: dict[int, dict[Status, int]] = {}
 
     def __enter__(self) -> Spools:
         return self
@@ -164,6 +168,11 @@ class Spools:
         """Count and write one finding of the policy at `index`."""
         self.summary.add_finding(finding)
         self.counts["findings"] += 1
+        tally = self.tallies.get(index)
+        if tally is None:
+            tally = self.tallies[index] = {}
+            self.policies[index] = finding.policy
+        tally[finding.status] = tally.get(finding.status, 0) + 1
         self.spool(index).write(self.texts.separator + self.texts.finding(finding))
 
     def consequence(self, index: int, consequence: Consequence) -> None:
@@ -179,6 +188,11 @@ class Spools:
         self.summary.merge(part.summary)
         for key, count in part.counts.items():
             self.counts[key] += count
+        self.policies.update(part.policies)
+        for index, statuses in part.tallies.items():
+            tally = self.tallies.setdefault(index, {})
+            for status, count in statuses.items():
+                tally[status] = tally.get(status, 0) + count
         for index, text in part.findings.items():
             self.spool(index).write(text)
         for index, text in part.consequences.items():
@@ -205,6 +219,9 @@ class StreamPart:
     summary: Summary
     counts: dict[str, int]
     used_waivers: frozenset[int]
+    #: As `Spools.policies` and `Spools.tallies`, for these contracts.
+    policies: dict[int, str]
+    tallies: dict[int, dict[Status, int]]
     #: Policy position → each finding's map as `findings` binds it, and its accountable
     #: person, for people's sanctions and rewards; None when none read them.
     maps: dict[int, list[dict[str, Any] | None]] | None = None
@@ -307,6 +324,8 @@ def stream_part(run: Run, texts: Texts, start: int, stop: int) -> StreamPart:
             summary=spools.summary,
             counts=dict(spools.counts),
             used_waivers=frozenset(run.waivers.used),
+            policies=dict(spools.policies),
+            tallies={index: dict(tally) for index, tally in spools.tallies.items()},
             maps=kept.maps if kept.on else None,
             persons=kept.persons if kept.on else None,
         )

@@ -25,16 +25,19 @@ Example:
 
 from __future__ import annotations
 
+import collections
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 from accountframe.assessment import Assessment, Finding, Status
 from accountframe.report._common import accountable_text, date_text, exposure_text
 from accountframe.sanitise import xml_text
 
-__all__ = ["render"]
+__all__ = ["DECLARATION", "case_element", "counts", "name", "render"]
 
 _SKIPPED = (Status.WAIVED, Status.NOT_APPLICABLE)
+#: The document's first line.
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def render(assessment: Assessment) -> str:
@@ -44,37 +47,45 @@ def render(assessment: Assessment) -> str:
         suites.setdefault(finding.policy, []).append(finding)
     root = ET.Element(
         "testsuites",
-        _counts(
-            assessment.findings,
-            name=xml_text(
-                f"{assessment.framework} {assessment.framework_version}: "
-                f"{assessment.organisation} as of {assessment.as_of}"
-            ),
+        counts(
+            name(assessment),
+            collections.Counter(finding.status for finding in assessment.findings),
         ),
     )
     for policy, findings in suites.items():
-        suite = ET.SubElement(root, "testsuite", _counts(findings, name=xml_text(policy)))
-        for finding in findings:
-            _testcase(suite, finding)
+        tally = collections.Counter(finding.status for finding in findings)
+        suite = ET.SubElement(root, "testsuite", counts(xml_text(policy), tally))
+        suite.extend(case_element(finding) for finding in findings)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    return DECLARATION + body + "\n"
 
 
-def _counts(findings: Sequence[Finding], *, name: str) -> dict[str, str]:
+def name(assessment: Assessment) -> str:
+    """The `name` of the `testsuites` element."""
+    return xml_text(
+        f"{assessment.framework} {assessment.framework_version}: "
+        f"{assessment.organisation} as of {assessment.as_of}"
+    )
+
+
+def counts(name: str, statuses: Mapping[Status, int]) -> dict[str, str]:
+    """The attributes of a `testsuites` or `testsuite` element of findings with `statuses`
+    (how many of each status)."""
     # Attribute order is insertion order (ElementTree keeps it), so the output is stable.
     return {
         "name": name,
-        "tests": str(len(findings)),
-        "failures": str(sum(1 for f in findings if f.status is Status.FAIL)),
-        "errors": str(sum(1 for f in findings if f.status is Status.ERROR)),
-        "skipped": str(sum(1 for f in findings if f.status in _SKIPPED)),
+        "tests": str(sum(statuses.values())),
+        "failures": str(statuses.get(Status.FAIL, 0)),
+        "errors": str(statuses.get(Status.ERROR, 0)),
+        "skipped": str(sum(statuses.get(status, 0) for status in _SKIPPED)),
     }
 
 
-def _testcase(suite: ET.Element, finding: Finding) -> None:
+def case_element(finding: Finding) -> ET.Element:
+    """The `testcase` element of one finding."""
     attributes = {"classname": xml_text(finding.policy), "name": xml_text(finding.subject.id)}
-    case = ET.SubElement(suite, "testcase", attributes)
+    case = ET.Element("testcase", attributes)
     at_stake = f" (at stake: {exposure_text(finding)})" if finding.exposure is not None else ""
     message = xml_text(finding.message + at_stake)
     details = xml_text(
@@ -107,3 +118,4 @@ def _testcase(suite: ET.Element, finding: Finding) -> None:
         ET.SubElement(case, "skipped", {"message": f"not applicable: {message}"})
     elif finding.status is Status.WARN:
         ET.SubElement(case, "system-out").text = f"warn: {details}"
+    return case

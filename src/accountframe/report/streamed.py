@@ -1,4 +1,5 @@
-"""The formats written as the assessment goes: `json`, `jsonl` and `csv` (see `evaluation.stream`).
+"""The formats written as the assessment goes: `json`, `jsonl`, `csv` and `junit` (see
+`evaluation.stream`).
 
 Each has a `Texts` (how one finding and one consequence are written: in worker processes too)
 and `chunks`, which gives the whole output from the `Spools` once every subject is judged:
@@ -10,6 +11,8 @@ and `chunks`, which gives the whole output from the `Spools` once every subject 
   in the `json` document), then one per consequence (`"record": "consequence"`), then one
   summary line (`"record": "summary"`: the document's other keys and the number of findings
   and consequences); see `lines`.
+- `junit`: the `junit` format's bytes (`junit.render`): each policy's `testsuite` is headed by
+  its counts, known at the end; its `testcase`s wait in its spool.
 - `csv`: the `csv` format's bytes (`csvfmt.render`). Its two money columns are there only
   when some finding has an exposure, which is known at the end: each row is written with them
   (empty without an exposure), and if no finding had one they are cut from every row as the
@@ -18,11 +21,12 @@ and `chunks`, which gives the whole output from the `Spools` once every subject 
 
 Example:
     >>> sorted(STREAMED)
-    ['csv', 'json', 'jsonl']
+    ['csv', 'json', 'jsonl', 'junit']
 """
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -40,9 +44,11 @@ from accountframe.assessment import (
 from accountframe.evaluation.stream import Spools, Texts
 from accountframe.fastpath import Declined
 from accountframe.framework.policies import Severity
+from accountframe.report import junit
 from accountframe.report.csvfmt import header as csv_header
 from accountframe.report.csvfmt import render as csv_render
 from accountframe.report.csvfmt import row as csv_row
+from accountframe.sanitise import xml_text
 
 __all__ = [
     "LINES_FORMAT",
@@ -238,11 +244,39 @@ def without_money(chunks: Iterable[str]) -> Iterator[str]:
         yield carry
 
 
+def _junit_case(finding: Finding) -> str:
+    case = junit.case_element(finding)
+    ET.indent(case, level=2)
+    return "\n    " + ET.tostring(case, encoding="unicode", short_empty_elements=True)
+
+
+def _tag(name: str, attributes: dict[str, str], *, empty: bool = False) -> str:
+    """An element's start tag (or, `empty`, the whole empty element) as ElementTree writes it."""
+    text = ET.tostring(ET.Element(name, attributes), encoding="unicode", short_empty_elements=True)
+    return text if empty else text.removesuffix(" />") + ">"
+
+
+def _junit_chunks(head: Assessment, spools: Spools) -> Iterator[str]:
+    statuses = {Status(value): count for value, count in spools.summary.status.items()}
+    root = junit.counts(junit.name(head), statuses)
+    if not spools.counts["findings"]:
+        yield junit.DECLARATION + _tag("testsuites", root, empty=True) + "\n"
+        return
+    yield junit.DECLARATION + _tag("testsuites", root)
+    for index in sorted(spools.findings):
+        suite = junit.counts(xml_text(spools.policies[index]), spools.tallies[index])
+        yield "\n  " + _tag("testsuite", suite)
+        yield from spools.findings[index].chunks()
+        yield "\n  </testsuite>"
+    yield "\n</testsuites>\n"
+
+
 #: Format → how its items are written, and how the whole output is put together.
 STREAMED: Mapping[str, tuple[Texts, Callable[[Assessment, Spools], Iterator[str]]]] = {
     "json": (Texts(_json_finding, _json_consequence, "," + _ITEM_INDENT), _json_chunks),
     "jsonl": (Texts(_line_finding, _line_consequence), _lines_chunks),
     "csv": (Texts(_csv_row), _csv_chunks),
+    "junit": (Texts(_junit_case), _junit_chunks),
 }
 
 
@@ -275,9 +309,10 @@ def lines(assessment: Assessment) -> str:
 
 def render_in_memory(assessment: Assessment, format: str) -> Iterator[str]:
     """An assessment held in memory written as a streamed one is (the same text)."""
-    if format == "csv":
-        # Its columns depend on every finding (money at stake): written whole.
-        yield csv_render(assessment)
+    if format in ("csv", "junit"):
+        # The columns (csv) and the counts that head the findings (junit) depend on every
+        # finding: written whole.
+        yield csv_render(assessment) if format == "csv" else junit.render(assessment)
         return
     texts = STREAMED[format][0]
     positions: dict[str, int] = {}

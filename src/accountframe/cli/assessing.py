@@ -28,6 +28,7 @@ from accountframe.cli.common import (
     load_framework,
     load_portfolio,
     output_file,
+    output_option,
     parse_date,
     refuse_own_input,
     write,
@@ -54,9 +55,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Output format (jsonl: JSON Lines; sarif: SARIF 2.1.0; github: workflow annotations).",
 )
-@click.option(
-    "-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout (-: stdout)."
-)
+@output_option("the report")
 @click.option(
     "--fail-on",
     multiple=True,

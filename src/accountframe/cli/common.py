@@ -63,6 +63,15 @@ framework_option = click.option(
     help="A framework folder, or the name of a bundled framework.",
 )
 as_of_option = click.option("--as-of", metavar="DATE", help="Assess as of this date, YYYY-MM-DD.")
+
+
+def output_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`-o FILE`: where a command writes `what` (the report, the schedule) instead of stdout."""
+    return click.option(
+        "-o", "--output", metavar="FILE", help=f"Write {what} to FILE, not stdout (-: stdout)."
+    )
+
+
 MACHINE_FORMATS = ("json", *pipelines.FORMATS)  # of lint, validate and test
 machine_format_option = click.option(
     "--format",

@@ -26,6 +26,7 @@ from accountframe.cli.common import (
     load_framework,
     machine_format_option,
     output_file,
+    output_option,
     parse_date,
     portfolio_or_example,
     refuse_own_input,
@@ -97,9 +98,7 @@ def validate(portfolios: Sequence[str], format_: str) -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o", "--output", metavar="FILE", help="Write the schedule to FILE, not stdout (-: stdout)."
-)
+@output_option("the schedule")
 def schedule_command(
     portfolio: str | None,
     framework: str,
@@ -158,9 +157,7 @@ def schedule_command(
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o", "--output", metavar="FILE", help="Write the report to FILE, not stdout (-: stdout)."
-)
+@output_option("the report")
 def history_command(
     portfolio: str | None,
     framework: str,

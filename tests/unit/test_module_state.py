@@ -34,6 +34,9 @@ ALLOWED_CACHES = {
     ("load/digest.py", "_many"): "a column writer, a pure function of an attrs class",
     ("evaluation/findings.py", "texts_finding_map"): "generated from a set of keys, bounded",
     ("framework/duration.py", "_shift"): "a pure function of a date and two ints, bounded (LRU)",
+    ("report/streamed.py", "_subject_text"): "a pure function of a frozen value, bounded (LRU)",
+    ("report/streamed.py", "_accountable_text"): "a pure function of a frozen value, bounded (LRU)",
+    ("report/streamed.py", "_tags_text"): "a pure function of a tuple of str, bounded (LRU)",
 }
 CONTAINERS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 

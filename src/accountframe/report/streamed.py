@@ -26,9 +26,10 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from accountframe import jsontext
 from accountframe.assessment import (
@@ -63,8 +64,6 @@ __all__ = [
 #: The `format` of a `jsonl` summary line.
 LINES_FORMAT = ASSESSMENT_LINES_FORMAT
 
-_Key = TypeVar("_Key")
-
 # The findings and consequences of the `json` document are two levels in: each line of an
 # item's own text is indented by four more spaces.
 _ITEM_INDENT = "\n    "
@@ -81,15 +80,26 @@ def _json_finding(finding: Finding) -> str:
 # A finding's keys, and the keys of the maps in it, as the document indents them.
 _KEY = ",\n      "
 _INNER = "\n      "
-_TEXTS_KEPT = 4096
-#: The text of the last subject, and of each accountable and each list of tags seen (up to
-#: `_TEXTS_KEPT` of each, then started again): a contract's findings come one after another,
-#: and share their accountable people and their policies' tags with many others.
-_last_subject: list[tuple[Subject, str]] = []
 _STATUS_TEXTS = {status: jsontext.string(status.value) for status in Status}
 _SEVERITY_TEXTS = {severity: jsontext.string(severity.value) for severity in Severity}
-_accountable_texts: dict[Accountable, str] = {}
-_tags_texts: dict[tuple[str, ...], str] = {}
+
+
+# The text of a finding's subject, accountable and tags, each a pure function of an immutable
+# value, cached (bounded): a contract's findings come one after another, and share their
+# accountable people and their policies' tags with many others.
+@functools.lru_cache(maxsize=64)
+def _subject_text(subject: Subject) -> str:
+    return _map_text(subject.to_dict())
+
+
+@functools.lru_cache(maxsize=4096)
+def _accountable_text(accountable: Accountable) -> str:
+    return _map_text(accountable.to_dict())
+
+
+@functools.lru_cache(maxsize=1024)
+def _tags_text(tags: tuple[str, ...]) -> str:
+    return _map_text(list(tags))
 
 
 def finding_text(finding: Finding) -> str:
@@ -100,27 +110,14 @@ def finding_text(finding: Finding) -> str:
     Raises:
         Declined: evidence that is not plain JSON once dates are written as text.
     """
-    scalar = jsontext.scalar
-    cached = _last_subject[0] if _last_subject else None
-    if cached is not None and cached[0] is finding.subject:
-        subject = cached[1]
-    else:
-        subject = _map_text(finding.subject.to_dict())
-        _last_subject[:] = [(finding.subject, subject)]
-    accountable = _accountable_texts.get(finding.accountable)
-    if accountable is None:
-        accountable = _kept(_accountable_texts, finding.accountable, finding.accountable.to_dict())
-    tags = _tags_texts.get(finding.tags)
-    if tags is None:
-        tags = _kept(_tags_texts, finding.tags, list(finding.tags))
-    string = jsontext.string
+    scalar, string = jsontext.scalar, jsontext.string
     parts = [
         "{" + _INNER + '"policy": ' + string(finding.policy)
         + _KEY + '"kind": ' + string(finding.kind)
-        + _KEY + '"subject": ' + subject
+        + _KEY + '"subject": ' + _subject_text(finding.subject)
         + _KEY + '"status": ' + _STATUS_TEXTS[finding.status]
         + _KEY + '"severity": ' + _SEVERITY_TEXTS[finding.severity]
-        + _KEY + '"accountable": ' + accountable
+        + _KEY + '"accountable": ' + _accountable_text(finding.accountable)
         + _KEY + '"message": ' + string(finding.message)
         + _KEY + '"due": ' + (string(finding.due.isoformat()) if finding.due else "null")
         + _KEY + '"evidence": '
@@ -129,7 +126,7 @@ def finding_text(finding: Finding) -> str:
         jsontext.write(json_ready(finding.evidence), parts, _INNER)
     else:  # most findings: nothing to show
         parts.append("{}")
-    parts.append(_KEY + '"tags": ' + tags)
+    parts.append(_KEY + '"tags": ' + _tags_text(finding.tags))
     if finding.waiver is not None:
         parts.append(_KEY + '"waiver": ' + _map_text(finding.waiver.to_dict()))
     if finding.since is not None:
@@ -146,13 +143,6 @@ def _map_text(value: Any) -> str:
     parts: list[str] = []
     jsontext.write(value, parts, _INNER)
     return "".join(parts)
-
-
-def _kept(texts: dict[_Key, str], key: _Key, value: Any) -> str:
-    if len(texts) >= _TEXTS_KEPT:
-        texts.clear()
-    text = texts[key] = _map_text(value)
-    return text
 
 
 def _json_consequence(consequence: Consequence) -> str:

@@ -9,13 +9,13 @@ child's wall time, CPU time (user + system) and peak memory (`resource.getrusage
 - `load`: `af.load_portfolio`;
 - `evaluate`: load, then `compiled.evaluate` (the whole assessment in memory);
 - `check FORMAT`: the command line, `accountframe check FILE --format FORMAT -o /dev/null
-  --fail-on never` (load, evaluate, render, write); json, jsonl and csv are streamed.
+  --fail-on never` (load, evaluate, render, write); json, jsonl, csv and junit are streamed.
 
 `--python` names another interpreter with accountframe installed (an older version, in a
 worktree's venv) whose `check` runs are measured too, in turn with this one's.
 
     python benchmarks/streaming.py [--contracts 10000 20000 50000 100000]
-        [--formats json jsonl csv] [--workers 1 2] [--python /work/venv/bin/python]
+        [--formats json jsonl csv junit] [--workers 1 2] [--python /work/venv/bin/python]
         [--python-formats json] [--python-max 50000]
 """
 
@@ -96,7 +96,7 @@ def measure(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contracts", type=int, nargs="+", default=[10_000, 20_000, 50_000])
-    parser.add_argument("--formats", nargs="+", default=["json", "jsonl", "csv"])
+    parser.add_argument("--formats", nargs="+", default=["json", "jsonl", "csv", "junit"])
     parser.add_argument("--python", help="another interpreter to compare (check runs only)")
     parser.add_argument(
         "--python-formats", nargs="+", default=["json"], help="the formats it is measured on"

@@ -362,6 +362,11 @@ def test_equal_maps_are_kept_once_and_unequal_ones_apart() -> None:
     unhashable = {"policy": "P", "evidence": {"list": [1]}}
     assert kept.interned(unhashable) is unhashable
     assert len(kept.known) == len(values)
+    # Another policy's list of tags, equal or not: another map (a policy's maps share one).
+    other = {"policy": "P", "status": "fail", "tags": ["a"], "evidence": {"days": 1}}
+    assert kept.interned(other) is other
+    # A string is not the value of another type that reads the same.
+    assert kept.interned({"policy": "1"}) is not kept.interned({"policy": 1})
 
 
 def test_max_bytes_sets_the_file_size_limit_of_portfolios(

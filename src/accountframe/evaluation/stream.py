@@ -241,8 +241,12 @@ class Kept:
     def add(self, index: int, made: dict[str, Any] | None, person: str | None) -> None:
         if made is None:
             raise Declined  # its map needs the ordinary validation, which reads the finding
-        self.maps.setdefault(index, []).append(self.interned(made))
-        self.persons.setdefault(index, []).append(person)
+        maps = self.maps.get(index)
+        if maps is None:
+            maps = self.maps[index] = []
+            self.persons[index] = []
+        maps.append(self.interned(made))
+        self.persons[index].append(person)
 
     def interned(self, made: dict[str, Any]) -> dict[str, Any]:
         """One map for equal maps: a map holds only the keys sanctions read (rarely the
@@ -267,15 +271,22 @@ class Kept:
 
 
 def _content(made: dict[str, Any]) -> tuple[Any, ...]:
-    """A map's content as a key (TypeError if a value does not hash)."""
-    parts: list[tuple[str, Any]] = []
-    for name, value in made.items():
-        if name == "evidence":
-            parts.append((name, tuple((item, _exactly(v)) for item, v in value.items())))
-        elif name == "tags":
-            parts.append((name, tuple(value)))
+    """A map's content as a key (TypeError if a value does not hash): its keys, then each
+    value as `_exactly` gives it, but a string as it is (no other value's key equals a
+    string), the evidence (a map) as its items, and the tags (a list) as the list's identity:
+    the maps of one policy's findings share one list of tags (`FindingMaps`), kept alive by
+    the maps kept."""
+    parts: list[Any] = [tuple(made)]
+    for value in made.values():
+        kind = type(value)
+        if kind is str:
+            parts.append(value)
+        elif kind is dict:
+            parts.append(tuple([(item, *_exactly(v)) for item, v in value.items()]))
+        elif kind is list:
+            parts.append(("list", id(value)))
         else:
-            parts.append((name, _exactly(value)))
+            parts.append(_exactly(value))
     return tuple(parts)
 
 

@@ -225,3 +225,29 @@ def test_the_example_portfolio_needs_no_rich_but_the_waivers_table() -> None:
     # Money at stake (the pound sign) is the only text left to rich.
     assert all("£" in text(paragraph) for paragraph in paragraphs if paragraph not in plain)
     assert len(blocks) - len(paragraphs) == (1 if assessment.waivers_unused else 0)
+
+
+def test_people_with_as_many_exceptions_keep_the_order_of_their_exceptions() -> None:
+    """Found by the property above: a finding not listed (a pass) no longer decides which of
+    two people with as many exceptions comes first."""
+
+    def finding(status: Status, person: str | None) -> Finding:
+        accountable = Accountable(role="sro", person=person)
+        return Finding(
+            "P", "rule", Subject("contract", "C"), status, Severity.MEDIUM, accountable, ""
+        )
+
+    findings = (
+        finding(Status.PASS, "p-2"),
+        finding(Status.FAIL, "p-1"),
+        finding(Status.FAIL, "p-2"),
+    )
+    assessment = Assessment(
+        framework="f", framework_version="1", framework_digest="0" * 64, organisation="o",
+        portfolio_digest="0" * 64, as_of=datetime.date(2026, 1, 1), generated_by="t",
+        findings=findings,
+    )  # fmt: skip
+    shown = table.render(assessment, show="exceptions")
+    assert shown.index("p-1") < shown.index("p-2")
+    only = table.render(attrs.evolve(assessment, findings=findings[1:]))
+    assert shown.split("\n\n", 2)[2] == only.split("\n\n", 1)[1]

@@ -35,6 +35,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import IO, NamedTuple
 
+import attrs
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -231,12 +232,10 @@ def _blocks(assessment: Assessment, show: str = "all", compact: bool = False) ->
     groups = assessment.by_person()
     listed = assessment.findings
     if show == "exceptions":
-        groups = {
-            person: shown
-            for person, findings in groups.items()
-            if (shown := [f for f in findings if f.status in EXCEPTIONS])
-        }
         listed = tuple(f for f in listed if f.status in EXCEPTIONS)
+        # Grouped and ordered as an assessment of only these would be: the findings not
+        # listed do not break ties between people.
+        groups = attrs.evolve(assessment, findings=listed).by_person()
         counts = assessment.status_counts()
         blocks += [_Paragraph(((_not_listed(counts), ""),)), _BLANK]
         if not groups and assessment.findings:

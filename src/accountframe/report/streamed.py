@@ -236,7 +236,18 @@ def without_money(chunks: Iterable[str]) -> Iterator[str]:
 
 def _junit_case(finding: Finding) -> str:
     case = junit.case_element(finding)
-    ET.indent(case, level=2)
+    # As `ET.indent` indents it in the document (a `testcase` two levels in, its children
+    # hold text only), without the recursive closure `ET.indent` makes at every call: a
+    # reference cycle a finding would leave for the collector.
+    if len(case):
+        if not case.text or not case.text.strip():
+            case.text = "\n      "
+        for child in case:
+            if not child.tail or not child.tail.strip():
+                child.tail = "\n      "
+        last = case[-1]
+        if not (last.tail or "").strip():
+            last.tail = "\n    "
     return "\n    " + ET.tostring(case, encoding="unicode", short_empty_elements=True)
 
 

@@ -64,9 +64,9 @@ def replicate(count: int) -> dict[str, Any]:
     return document
 
 
-def measure(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak MiB) of `command` run as a child process, which must
-    exit with one of `ok`."""
+def measure(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak MiB, exit code) of `command` run as a child process,
+    which must exit with one of `ok`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     # ru_maxrss of RUSAGE_CHILDREN is the largest of any child waited for: read the child's
@@ -74,7 +74,7 @@ def measure(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, floa
     wrapper = (
         "import resource, subprocess, sys; "
         "code = subprocess.call(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code, file=sys.stderr); "
         f"sys.exit(0 if code in {ok!r} else code or 1)"
     )
     result = subprocess.run(
@@ -88,9 +88,9 @@ def measure(command: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, floa
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
-    peak_kib = int(result.stderr.strip().splitlines()[-1])
+    peak_kib, code = map(int, result.stderr.strip().splitlines()[-1].split())
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, peak_kib / 1024
+    return wall, cpu, peak_kib / 1024, code
 
 
 def main() -> None:
@@ -112,8 +112,8 @@ def main() -> None:
     pythons = [("this", sys.executable)]
     if options.python:
         pythons.append(("other", options.python))
-    print("| contracts | measurement | python | wall s | CPU s | peak MiB | output MB |")
-    print("|---|---|---|---|---|---|---|")
+    print("| contracts | measurement | python | wall s | CPU s | peak MiB | output MB | exit |")
+    print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for count in options.contracts:
             path = Path(folder, f"portfolio-{count}.json")
@@ -143,11 +143,13 @@ def main() -> None:
                         label = f"check {format}" + (f" --workers {workers}" if workers > 1 else "")
                         runs.append((label, name, command, out))
             for label, name, command, out in runs:
-                # check exits 1 when a finding fails (the example's do): not a failed run.
-                wall, cpu, peak = measure(command, (0, 1) if out is not None else (0,))
+                # check exits 1 when a finding fails (the example's do), 3 when one is an
+                # error (an expression over its evaluation budget): a run all the same, its
+                # exit code shown.
+                wall, cpu, peak, code = measure(command, (0, 1, 3) if out is not None else (0,))
                 size = f"{out.stat().st_size / 1e6:.0f}" if out is not None else ""
                 print(f"| {count:,} | {label} | {name} | {wall:.1f} | {cpu:.1f} | {peak:.0f} | "
-                      f"{size} |", flush=True)  # fmt: skip
+                      f"{size} | {code if out is not None else ''} |", flush=True)  # fmt: skip
                 if out is not None:
                     out.unlink()
 

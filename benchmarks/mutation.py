@@ -50,6 +50,16 @@ class Group(NamedTuple):
 # surviving mutant of a function every evaluation calls took minutes, not seconds.
 _EVALUATION_TESTS = (
     "tests/unit/test_evaluation_boundaries.py",
+    "tests/unit/test_evaluation_mutants.py",
+    # What reaches the functions of the evaluation stage that other features call: the
+    # look-back (`Since`), the schedule and history (the days a status changes, a run moved
+    # to another day), exposure, the messages of a false condition, the organisation scope.
+    "tests/unit/test_since.py",
+    "tests/unit/test_schedule.py",
+    "tests/unit/test_money.py",
+    "tests/unit/test_messages.py",
+    "tests/unit/test_organisation.py",
+    "tests/property/test_reassess.py",
     "tests/unit/test_evaluate.py",
     "tests/unit/test_evaluate_golden.py",
     "tests/unit/test_fail_closed.py",

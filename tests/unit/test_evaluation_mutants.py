@@ -1,0 +1,337 @@
+"""Behaviours of the evaluation stage that surviving mutants showed no test stated (issue 27).
+
+Each test is the smallest statement of one behaviour a mutant of `evaluation/` changed without
+any test noticing (benchmarks/mutation.py, `NOTES`): what `findings` shows of an exposure,
+what an explanation tells of a vacancy and of an eligibility, the validated fallback for an
+assignment the fast conversion declines.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import attrs
+import pytest
+
+import accountframe as af
+from accountframe.assessment import Accountable, ConsequenceStatus, Finding, Status, Subject
+from accountframe.compiler.compiler import CompiledPolicy
+from accountframe.evaluation.findings import Since, finding_value
+from accountframe.evaluation.judges import cadence, information, responsibility
+from accountframe.evaluation.judges.base import Outcome
+from accountframe.evaluation.judges.freshness import status_changes
+from accountframe.framework.framework import Framework, Role
+from accountframe.framework.policies import (
+    OversightCadence,
+    PersonalResponsibility,
+    Policy,
+    RequiredInformation,
+    Rule,
+    Sanction,
+    Severity,
+)
+from accountframe.framework.duration import Duration
+
+AS_OF = datetime.date(2026, 11, 25)
+ROLES = [Role("accounting_officer"), Role("sro", reports_to="accounting_officer")]
+
+
+def framework(*policies: Policy) -> Framework:
+    return Framework(name="t", version="1", roles=ROLES, policies=list(policies))
+
+
+def portfolio(**contract: Any) -> af.Portfolio:
+    return af.Portfolio.from_dict(
+        {
+            "organisation": "Test",
+            "roles": {"accounting_officer": "p-ao"},
+            "people": [{"id": "p-ao", "name": "Ada Officer"}, {"id": "p-sro", "name": "Sam Owner"}],
+            "contracts": [
+                {"id": "C1", "title": "One", "stage": "live", "start": "2026-01-01", **contract}
+            ],
+        }
+    )
+
+
+def only(result: af.Assessment) -> Finding:
+    (finding,) = result.findings
+    return finding
+
+
+# -- findings: what sanctions and rewards see ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("exposure", "shown"), [(None, {}), (0.0, {"exposure": 0.0}), (2.5, {"exposure": 2.5})])
+def test_the_findings_variable_shows_an_exposure_only_when_there_is_one(
+    exposure: float | None, shown: dict[str, float]
+) -> None:
+    found = Finding(
+        policy="P",
+        kind="rule",
+        subject=Subject("contract", "C1"),
+        status=Status.FAIL,
+        severity=Severity.HIGH,
+        accountable=Accountable("sro", "p-sro", "Sam Owner"),
+        message="not met",
+        exposure=exposure,
+        currency=None if exposure is None else "GBP",
+    )
+    assert finding_value(found) == {
+        "policy": "P",
+        "kind": "rule",
+        "status": "fail",
+        "severity": "high",
+        "tags": [],
+        "subject": "C1",
+        "subject_type": "contract",
+        "accountable": "p-sro",
+        "evidence": {},
+        **shown,
+    }
+
+
+# -- personal responsibility --------------------------------------------------------------------
+
+ELIGIBLE = PersonalResponsibility(
+    id="P", title="t", role="sro", eligible='assignment.letter && person.name == "Sam Owner"'
+)
+
+
+def held(letter: bool) -> list[dict[str, Any]]:
+    return [{"role": "sro", "person": "p-sro", "start": "2025-01-01", "letter": letter}]
+
+
+def test_an_explanation_of_a_role_never_held_says_so() -> None:
+    policy = PersonalResponsibility(id="P", title="t", role="sro")
+    told = af.explain(framework(policy), portfolio(), "P", "C1", as_of=AS_OF).render()
+    assert "\n  holder: none  (no one holds the role, and no one has held it)\n" in told
+
+
+def test_an_explanation_of_eligibility_shows_the_holders_values() -> None:
+    told = af.explain(framework(ELIGIBLE), portfolio(assignments=held(False)), "P", "C1", as_of=AS_OF)
+    lines = told.render().splitlines()
+    start = lines.index("eligible for holder p-sro")
+    assert lines[start : start + 7] == [
+        "eligible for holder p-sro",
+        '  false  <- assignment.letter && person.name == "Sam Owner"',
+        "    false  <- assignment.letter",
+        '    true  <- person.name == "Sam Owner"',
+        "  values:",
+        "    assignment.letter = false",
+        '    person.name = "Sam Owner"',
+    ]
+
+
+class _Name(str):
+    """A person id of a str subclass: the fast conversion declines it (it may be anything)."""
+
+
+@pytest.mark.parametrize(
+    ("letter", "status", "message"),
+    [
+        (True, Status.PASS, "Sam Owner (p-sro) holds 'sro' since 2025-01-01"),
+        (
+            False,
+            Status.FAIL,
+            "Sam Owner (p-sro) holds 'sro' but is not eligible: assignment.letter is false",
+        ),
+    ],
+)
+def test_an_assignment_the_fast_conversion_declines_is_judged_validated(
+    letter: bool, status: Status, message: str
+) -> None:
+    """A Portfolio built in code may hold values the canonical conversion is not sure of;
+    `eligible` then sees the assignment validated, with the same result."""
+    data = portfolio(assignments=held(letter))
+    (contract,) = data.contracts
+    (assignment,) = contract.assignments
+    odd = attrs.evolve(assignment, person=_Name("p-sro"))
+    data = attrs.evolve(data, contracts=[attrs.evolve(contract, assignments=[odd])])
+    found = only(framework(ELIGIBLE).evaluate(data, as_of=AS_OF))
+    assert (found.status, found.message) == (status, message)
+
+
+# -- the days on which a finding changes with the date alone (history, SPEC section 13) ---------
+
+DUE = datetime.date(2026, 11, 20)
+MAX = datetime.date.max
+
+
+def compiled(policy: Policy) -> CompiledPolicy:
+    (made,) = af.compile(framework(policy)).plan.policies
+    return made
+
+
+def outcome(
+    status: Status, due: datetime.date | None, evidence: dict[str, Any] | None = None
+) -> Outcome:
+    return status, "m", due, evidence or {}, ()
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "expected"),
+    [
+        (Status.WARN, DUE, (DUE + datetime.timedelta(days=1),)),  # the day after the limit
+        (Status.WARN, None, ()),
+        (Status.WARN, MAX, ()),  # no day after the calendar's last
+        (Status.WARN, MAX - datetime.timedelta(days=1), (MAX,)),
+        (Status.FAIL, DUE, ()),  # a vacancy past its limit stays failed
+        (Status.PASS, DUE, ()),
+    ],
+)
+def test_a_vacancy_changes_the_day_after_its_limit(
+    status: Status, due: datetime.date | None, expected: tuple[datetime.date, ...]
+) -> None:
+    policy = compiled(PersonalResponsibility(id="P", title="t", role="sro", max_vacancy="30 days"))
+    assert responsibility.changes(policy, outcome(status, due)) == expected
+
+
+FRESHNESS = [
+    # (due, warn_before, grace) → the first day of warning and the first day of failing
+    (DUE, "7 days", "3 days", (datetime.date(2026, 11, 14), datetime.date(2026, 11, 24))),
+    (DUE, "0 days", "0 days", (DUE + datetime.timedelta(days=1),) * 2),
+    (None, "7 days", "3 days", ()),  # no base: fails whatever the date
+    (MAX, "0 days", "0 days", ()),  # no day after the calendar's last
+    (MAX, "1 day", "0 days", (MAX,)),
+    (MAX - datetime.timedelta(days=1), "0 days", "0 days", (MAX, MAX)),
+]
+
+
+@pytest.mark.parametrize(("due", "warn_before", "grace", "expected"), FRESHNESS)
+def test_a_cadence_changes_on_its_first_days_of_warning_and_of_failing(
+    due: datetime.date | None, warn_before: str, grace: str, expected: tuple[datetime.date, ...]
+) -> None:
+    policy = compiled(
+        OversightCadence(
+            id="P", title="t", every="1 month", warn_before=warn_before, grace=grace
+        )
+    )
+    assert cadence.changes(policy, outcome(Status.PASS, due)) == expected
+    assert status_changes(policy.durations, due) == expected
+
+
+@pytest.mark.parametrize(("due", "warn_before", "grace", "expected"), FRESHNESS)
+def test_information_changes_with_the_due_date_of_its_evidence(
+    due: datetime.date | None, warn_before: str, grace: str, expected: tuple[datetime.date, ...]
+) -> None:
+    policy = compiled(
+        RequiredInformation(
+            id="P", title="t", report="perf", max_age="1 month", warn_before=warn_before, grace=grace
+        )
+    )
+    # A finding failed on `require` alone has no due date; its evidence keeps the freshness one.
+    assert information.changes(policy, outcome(Status.FAIL, None, {"due": due})) == expected
+    assert information.changes(policy, outcome(Status.PASS, DUE)) == ()
+
+
+# -- since: the look-back (SPEC section 13) ------------------------------------------------------
+
+LOOK_BACK = Duration.parse("30 days")
+LIMIT = datetime.date(2026, 10, 26)  # AS_OF - 30 days
+
+
+@pytest.mark.parametrize(
+    ("start", "since", "limited"),
+    [
+        (None, LIMIT, True),  # no spell known: as far back as it was looked for
+        (LIMIT - datetime.timedelta(days=1), LIMIT, True),
+        (LIMIT, LIMIT, True),  # began on the limit: limited
+        (LIMIT + datetime.timedelta(days=1), LIMIT + datetime.timedelta(days=1), False),
+        (AS_OF, AS_OF, False),
+    ],
+)
+def test_since_is_the_spells_start_unless_it_began_on_or_before_the_limit(
+    start: datetime.date | None, since: datetime.date, limited: bool
+) -> None:
+    starts = {} if start is None else {("R1", "contract", "C1"): start}
+    look = Since(LOOK_BACK, starts)
+    assert look.of("R1", Subject("contract", "C1"), AS_OF) == (since, limited)
+    # Another policy, or the same id as another kind of subject, has a spell of its own.
+    assert look.of("R2", Subject("contract", "C1"), AS_OF) == (LIMIT, True)
+    assert look.of("R1", Subject("person", "C1"), AS_OF) == (LIMIT, True)
+    found = Finding(
+        policy="R1",
+        kind="rule",
+        subject=Subject("contract", "C1"),
+        status=Status.FAIL,
+        severity=Severity.HIGH,
+        accountable=Accountable("sro", None),
+        message="not met",
+    )
+    assert look.value(found, AS_OF) == {
+        **finding_value(found),
+        "since": since,
+        "days_in_status": (AS_OF - since).days,
+    }
+
+
+# -- events the fast conversion declines ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("odd", [False, True], ids=["str", "str-subclass"])
+def test_events_the_fast_conversion_declines_are_counted_as_validated(odd: bool) -> None:
+    """A review and a report of a str subclass (a Portfolio built in code): the contract's
+    value is validated, and `counts_if` sees its events as the validated value holds them."""
+    name = _Name if odd else str
+    data = portfolio(
+        reviews=[
+            {"date": "2026-10-01", "forum": "board", "chair": "p-ao"},
+            {"date": "2026-11-01", "forum": "board", "chair": "p-sro"},
+        ],
+        reports=[
+            {"kind": "perf", "received": "2026-09-01", "verified": True},
+            {"kind": "perf", "received": "2026-11-01", "verified": False},
+        ],
+    )
+    (contract,) = data.contracts
+    reviews = [attrs.evolve(r, forum=name(r.forum)) for r in contract.reviews]
+    reports = [attrs.evolve(r, kind=name(r.kind)) for r in contract.reports]
+    data = attrs.evolve(
+        data, contracts=[attrs.evolve(contract, reviews=reviews, reports=reports)]
+    )
+    cadence_policy = OversightCadence(
+        id="C", title="t", every="2 months", counts_if='review.chair == "p-ao"'
+    )
+    information_policy = RequiredInformation(
+        id="I", title="t", report="perf", max_age="2 months", counts_if="report.verified"
+    )
+    found = framework(cadence_policy, information_policy).evaluate(data, as_of=AS_OF).findings
+    assert [(f.status, f.due) for f in found] == [
+        (Status.PASS, datetime.date(2026, 12, 1)),
+        (Status.FAIL, datetime.date(2026, 11, 1)),
+    ]
+
+
+# -- contracts whose id is repeated (a Portfolio built in code) ---------------------------------
+
+
+def test_a_repeated_contract_ids_consequences_see_the_findings_of_every_contract_with_it() -> None:
+    data = portfolio()
+    (first,) = data.contracts
+    contracts = [
+        attrs.evolve(first, attributes={"ok": False}),
+        attrs.evolve(first, id="C2", attributes={"ok": True}),
+        attrs.evolve(first, attributes={"ok": True}),
+    ]
+    data = attrs.evolve(data, contracts=contracts)
+    rule = Rule(id="R", title="t", require="contract.attributes.ok")
+    sanction = Sanction(
+        id="S",
+        title="s",
+        action="Act",
+        trigger='findings.exists(f, f.status == "fail")',
+        amount="double(size(findings))",
+    )
+    result = framework(rule, sanction).evaluate(data, as_of=AS_OF)
+    assert [(f.subject.id, f.status) for f in result.findings] == [
+        ("C1", Status.FAIL),
+        ("C2", Status.PASS),
+        ("C1", Status.PASS),
+    ]
+    # In portfolio order; each C1 sees both C1 findings, one of which fails.
+    assert [(c.subject.id, c.status, c.amount) for c in result.consequences] == [
+        ("C1", ConsequenceStatus.DUE, 2.0),
+        ("C2", ConsequenceStatus.NOT_TRIGGERED, None),
+        ("C1", ConsequenceStatus.DUE, 2.0),
+    ]

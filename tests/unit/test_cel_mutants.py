@@ -145,6 +145,12 @@ STRINGS = [
         {"a": "x", "b": "(é"},
         ("error", "invalid regular expression '(é': missing ): (é"),
     ),
+    # A lone surrogate is no text RE2 can take (Python's encoder names only the codec).
+    (
+        "a.matches(b)",
+        {"a": "x", "b": "a\ud800"},
+        ("error", "invalid regular expression 'a\\ud800': surrogates not allowed at 1"),
+    ),
     ("a.startsWith(b)", {"a": 1, "b": "a"}, no_overload("startsWith", "int", "string")),
     ("a.startsWith(b)", {"a": [1], "b": [1]}, no_overload("startsWith", "list", "list")),
     ("a.endsWith(b)", {"a": "abc", "b": 1}, no_overload("endsWith", "string", "int")),

@@ -3,7 +3,10 @@ found nothing that would notice a change (benchmarks/mutation.py, `NOTES`).
 
 Every operand that matters is a variable, so that nothing is folded at compile time and the
 closures that evaluate real data run. Each table states a behaviour: the exact value, its CEL
-type where an `int` and a `uint` would export alike, or the exact error message.
+type where an `int` and a `uint` would export alike, or the exact error message. With them,
+what the issue named and test_cel_fast_paths.py began: `&&` and `||` over an error of every
+operand shape the engine lowers apart, the error of the first failing element of every macro,
+and overflow on the paths that add durations and timestamps.
 """
 
 from __future__ import annotations
@@ -262,3 +265,97 @@ def test_overflow_of_durations_and_timestamps_at_run_time(
     source: str, values: dict[str, Any], expected: Any
 ) -> None:
     check(source, values, expected)
+
+
+# -- && and || over the specialised shapes of an operand -----------------------------------------
+
+#: Operands that fail at run time, one per shape the engine lowers to a closure of its own (a
+#: field compared with a constant, ordered against one, tested for membership in a constant
+#: list, a call, `has()` of a missing map): each is the error named beside it.
+FAILING_SHAPES = {
+    "m.x == 'a'": "no such member in mapping: 'x'",
+    "m.x != 'a'": "no such member in mapping: 'x'",
+    "m.x > 1": "no such member in mapping: 'x'",
+    "m.x in ['a']": "no such member in mapping: 'x'",
+    "size(m.x) > 0": "no such member in mapping: 'x'",
+    "has(m.x.y)": "no such member in mapping: 'x'",
+    "a / z == 1": "division by zero",
+    "a + a > 0": "integer overflow",
+}
+#: The other side, a variable: (CEL text, its value).
+SIDES = {"t": True, "f": False}
+#: (operator, the other side's value) → the result, whichever side the error is on: the
+#: deciding value absorbs the error (false for &&, true for ||), the other does not.
+ABSORBED = {("&&", False): False, ("||", True): True}
+LOGIC_SHAPES = [
+    (shape, operator, side, error_first)
+    for shape in FAILING_SHAPES
+    for operator in ("&&", "||")
+    for side in SIDES
+    for error_first in (True, False)
+]
+
+
+@pytest.mark.parametrize(
+    ("shape", "operator", "side", "error_first"),
+    LOGIC_SHAPES,
+    ids=[
+        f"{shape} {op} {side}" if first else f"{side} {op} {shape}"
+        for shape, op, side, first in LOGIC_SHAPES
+    ],
+)
+def test_logic_absorbs_an_error_of_every_shape_only_when_decided(
+    shape: str, operator: str, side: str, error_first: bool
+) -> None:
+    source = f"({shape}) {operator} {side}" if error_first else f"{side} {operator} ({shape})"
+    values = {"m": {}, "a": INT64_MAX, "z": 0, **SIDES}
+    expected = ABSORBED.get((operator, SIDES[side]), ("error", FAILING_SHAPES[shape]))
+    check(source, values, expected)
+
+
+#: Data on which each failing shape is true instead.
+GOOD_DATA: dict[str, dict[str, Any]] = {
+    "m.x == 'a'": {"m": {"x": "a"}},
+    "m.x != 'a'": {"m": {"x": "b"}},
+    "m.x > 1": {"m": {"x": 2}},
+    "m.x in ['a']": {"m": {"x": "a"}},
+    "size(m.x) > 0": {"m": {"x": "a"}},
+    "has(m.x.y)": {"m": {"x": {"y": 1}}},
+    "a / z == 1": {"a": 1, "z": 1},
+    "a + a > 0": {"a": 1},
+}
+
+
+@pytest.mark.parametrize("shape", list(FAILING_SHAPES))
+def test_each_failing_shape_gives_its_value_on_good_data(shape: str) -> None:
+    # The same shapes, true on data that has what they read: a plain bool to && and ||.
+    assert outcome(f"({shape}) && t", t=True, **GOOD_DATA[shape]) is True
+    assert outcome(f"f || ({shape})", f=False, **GOOD_DATA[shape]) is True
+    assert outcome(f"({shape}) && f", f=False, **GOOD_DATA[shape]) is False
+
+
+# -- the other macros: the first failing element's error ---------------------------------------
+
+DIVIDE_BY_ZERO = ("error", "division by zero")
+STRING_DIVISOR = no_overload("/", "int", "string")
+MACRO_ERRORS = [
+    (source, items, expected)
+    for source in (
+        "xs.exists_one(x, 6 / x == 2)",
+        "xs.map(x, 6 / x)",
+        "xs.filter(x, 6 / x == 2)",
+        "xs.filter(x, 6 / x == 2).size()",
+    )
+    for items, expected in (([0, "a", 3], DIVIDE_BY_ZERO), (["a", 0, 3], STRING_DIVISOR))
+] + [
+    # The filter of a two-argument map skips an element before its transform can fail.
+    ("xs.map(x, x > 0, 6 / x)", [0, 3], [2]),
+    ("xs.map(x, x > 0, 6 / x)", [0, "a", 3], no_overload(">", "string", "int")),
+]
+
+
+@pytest.mark.parametrize(("source", "items", "expected"), MACRO_ERRORS)
+def test_the_first_failing_element_names_the_error(
+    source: str, items: list[Any], expected: Any
+) -> None:
+    check(source, {"xs": items}, expected)

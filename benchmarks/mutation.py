@@ -68,6 +68,7 @@ _EVALUATION_TESTS = (
 )
 _CEL_TESTS = (
     "tests/unit/test_cel_fast_paths.py",
+    "tests/unit/test_cel_mutants.py",
     "tests/unit/test_cel.py",
     "tests/unit/test_cel_conformance.py",
     "tests/property/test_cel_differential.py",
@@ -349,6 +350,104 @@ NOTES: dict[str, str] = {
     "scope.py:294": "equivalent: as scope.py:290 (the contract's view, made again)",
     "scope.py:296": "equivalent: as scope.py:290",
     # -- the CEL engine
+    "cel/_lower.py:131": "killed by test_cel_fast_paths.py::test_each_item_of_a_per_item_"
+    "evaluation_has_its_own_meter (the message names the cost, not the iterations)",
+    "cel/_lower.py:484": "killed by test_cel_mutants.py::test_values_made_from_data (`{k: v}`, "
+    "not folded)",
+    "cel/_lower.py:487": "killed as cel/_lower.py:484",
+    "cel/_runtime.py:54": "killed by test_cel_mutants.py::test_values_made_from_data "
+    "(`no such key: 5u`)",
+    "cel/_runtime.py:63": "killed by test_cel_mutants.py::test_values_made_from_data (`the CEL "
+    "type int`) when run directly; `CelType.__init__` runs only at import, so mutmut may see "
+    "no test call it and list the mutant as 'no tests'",
+    "cel/_runtime.py:109": "equivalent: every value an evaluation sees has a CEL type "
+    "(bindings make it plain or reject it: 'unsupported value of type set'), so the fallback "
+    "name is never used",
+    "cel/_runtime.py:236": "equivalent: each change differs only for two operands of the same "
+    "type, converted to float only when that type is float: float(x) is x",
+    "cel/_runtime.py:248": "killed by test_cel_mutants.py::test_ordering_at_run_time (the "
+    "operator named in the error)",
+    "cel/_runtime.py:254": "killed as cel/_runtime.py:248",
+    "cel/_runtime.py:260": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(`a >= b`, string and int)",
+    "cel/_runtime.py:372": "equivalent: `<= 0` and `< 1` differ from `< 0` only for a dividend "
+    "of 0, whose remainder is 0, and -0 == 0",
+    "cel/_runtime.py:373": "killed by test_cel_mutants.py::test_modulo_at_run_time (`type(a % "
+    "b) == int`, `type(uint(a) % uint(b)) == uint`)",
+    "cel/_runtime.py:374": "killed by test_cel_mutants.py::test_modulo_at_run_time (the "
+    "operator and both types in the error)",
+    "cel/_runtime.py:432": "`is not dict`: killed by test_cel_mutants.py::test_has_tests_a_"
+    "field_of_a_map_only (`has(a.f)` of 'of'); `type(None)`: equivalent, `has_field` is "
+    "reached only with a value that is not a map (the `has` closure of _calls tests a map "
+    "itself)",
+    "cel/_runtime.py:433": "equivalent: as cel/_runtime.py:432, never reached with a map",
+    "cel/_runtime.py:434": "killed by test_cel_mutants.py::test_has_tests_a_field_of_a_map_only",
+    "cel/_runtime.py:449": "equivalent: with `or`, `1 in 'abc'` raises TypeError, which the "
+    "call's closure (_calls) reports as the same no_overload; a string in a list or a map is "
+    "found by Python's `in` as by CEL's equality",
+    "cel/_runtime.py:451": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(`[1, 2].contains(2.0)`)",
+    "cel/_runtime.py:452": "killed as cel/_runtime.py:451",
+    "cel/_runtime.py:453": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(`{'k': 1}.contains('k')`)",
+    "cel/_runtime.py:454": "killed as cel/_runtime.py:453",
+    "cel/_runtime.py:455": "killed by test_cel_fast_paths.py::test_the_runtime_functions (the "
+    "no_overload of `contains`)",
+    "cel/_runtime.py:496": "killed by test_cel_mutants.py::test_string_functions_check_their_"
+    "operands (`a.startsWith(b)` of an int: AttributeError, not no_overload)",
+    "cel/_runtime.py:498": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:502": "killed by test_cel_fast_paths.py::test_the_runtime_functions (an "
+    "int's `endsWith`)",
+    "cel/_runtime.py:504": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:514": "killed by test_cel_mutants.py::test_a_bad_pattern_is_an_error_and_"
+    "writes_nothing (without the options, RE2 logs the pattern to stderr)",
+    "cel/_runtime.py:518": "equivalent: every exception re2.compile raises carries its message "
+    "(re2.error, TypeError; a UnicodeEncodeError has its own clause), so `error.args` is never "
+    "empty",
+    "cel/_runtime.py:520": "equivalent: codec names ignore case, and RE2 quotes whole "
+    "characters of a pattern that was valid UTF-8, so decoding never needs an error handler "
+    "(the decoding itself: test_cel_mutants.py::test_string_functions_check_their_operands)",
+    "cel/_runtime.py:525": "killed by test_cel_mutants.py::test_string_functions_check_their_"
+    "operands (a pattern that is not a string)",
+    "cel/_runtime.py:527": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:569": "`+1.0`: killed by test_cel_mutants.py::test_uint_conversions "
+    "(`uint(0.5)`, `uint(1.0)`); the rest equivalent: a finite double the changed bounds let "
+    "through is truncated and refused by check_uint with the same message",
+    "cel/_runtime.py:570": "killed by test_cel_mutants.py::test_uint_conversions (infinities, NaN)",
+    "cel/_runtime.py:573": "killed by test_cel_mutants.py::test_uint_conversions ('+5', 'abc', "
+    "40 and 41 digits, '5'); `'XX+-XX'`: equivalent, a string that matched the digits starts "
+    "with a digit or a sign",
+    "cel/_runtime.py:574": "killed by test_cel_mutants.py::test_uint_conversions",
+    "cel/_runtime.py:576": "killed by test_cel_mutants.py::test_uint_conversions (`uint([1])`)",
+    "cel/_runtime.py:604": "killed by test_cel_mutants.py::test_a_timestamp_as_a_string "
+    "(fractions of a second); `rstrip('XX0XX')`: equivalent, it strips the characters X and 0 "
+    "and the text ends in a digit",
+    "cel/_runtime.py:605": "killed by test_cel_mutants.py::test_a_timestamp_as_a_string (years "
+    "5 and 999); `or True`, `<= 1000`, `< 1001`: equivalent, from the year 1000 on strftime "
+    "writes four digits, so both forms give the same text",
+    "cel/_runtime.py:610": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "('-0.5s', '0s')",
+    "cel/_runtime.py:613": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "('-0.5s', '1.25s'); `rstrip('XX0XX')`: equivalent, as cel/_runtime.py:604",
+    "cel/_runtime.py:644": "equivalent: codec names ignore case ('UTF-8' is 'utf-8')",
+    "cel/_runtime.py:645": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:655": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:657": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:671": "killed by test_cel_fast_paths.py::test_only_the_wrapper_messages_"
+    "are_made and ::test_the_runtime_functions "
+    "(`_convert` was a closure made at import, which mutmut saw no test call: 'no tests')",
+    "cel/_runtime.py:672": "killed as cel/_runtime.py:671",
+    "cel/_runtime.py:673": "killed as cel/_runtime.py:671 (`UInt32Value{value: 1}`)",
+    "cel/_runtime.py:677": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(Int32Value at -2**31 - 1, -2**31, 2**31 - 1, 2**31)",
+    "cel/_runtime.py:679": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:683": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(UInt32Value at 0, 2**32 - 1, 2**32)",
+    "cel/_runtime.py:685": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:692": "equivalent: struct's native 'f' packs a double beyond float32 as "
+    "±inf without OverflowError, so the `except` is never taken (the ±inf results: "
+    "test_cel_fast_paths.py::test_the_runtime_functions, FloatValue of ±1e39)",
+    "cel/_runtime.py:723": "equivalent: as cel/_runtime.py:109, every value has a CEL type",
     "cel/_lower.py:111": "killed by test_cel_fast_paths.py::test_each_item_of_a_per_item_"
     "evaluation_has_its_own_meter (a cost of exactly the limit)",
     "cel/_lower.py:112": "killed as cel/_lower.py:111",

@@ -21,6 +21,7 @@ from accountframe.evaluation.findings import Since, finding_value
 from accountframe.evaluation.judges import cadence, information, responsibility
 from accountframe.evaluation.judges.base import Outcome
 from accountframe.evaluation.judges.freshness import status_changes
+from accountframe.framework.duration import Duration
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
     OversightCadence,
@@ -31,7 +32,7 @@ from accountframe.framework.policies import (
     Sanction,
     Severity,
 )
-from accountframe.framework.duration import Duration
+from accountframe.model import Report, Review
 
 AS_OF = datetime.date(2026, 11, 25)
 ROLES = [Role("accounting_officer"), Role("sro", reports_to="accounting_officer")]
@@ -62,7 +63,9 @@ def only(result: af.Assessment) -> Finding:
 # -- findings: what sanctions and rewards see ---------------------------------------------------
 
 
-@pytest.mark.parametrize(("exposure", "shown"), [(None, {}), (0.0, {"exposure": 0.0}), (2.5, {"exposure": 2.5})])
+@pytest.mark.parametrize(
+    ("exposure", "shown"), [(None, {}), (0.0, {"exposure": 0.0}), (2.5, {"exposure": 2.5})]
+)
 def test_the_findings_variable_shows_an_exposure_only_when_there_is_one(
     exposure: float | None, shown: dict[str, float]
 ) -> None:
@@ -109,7 +112,9 @@ def test_an_explanation_of_a_role_never_held_says_so() -> None:
 
 
 def test_an_explanation_of_eligibility_shows_the_holders_values() -> None:
-    told = af.explain(framework(ELIGIBLE), portfolio(assignments=held(False)), "P", "C1", as_of=AS_OF)
+    told = af.explain(
+        framework(ELIGIBLE), portfolio(assignments=held(False)), "P", "C1", as_of=AS_OF
+    )
     lines = told.render().splitlines()
     start = lines.index("eligible for holder p-sro")
     assert lines[start : start + 7] == [
@@ -203,9 +208,7 @@ def test_a_cadence_changes_on_its_first_days_of_warning_and_of_failing(
     due: datetime.date | None, warn_before: str, grace: str, expected: tuple[datetime.date, ...]
 ) -> None:
     policy = compiled(
-        OversightCadence(
-            id="P", title="t", every="1 month", warn_before=warn_before, grace=grace
-        )
+        OversightCadence(id="P", title="t", every="1 month", warn_before=warn_before, grace=grace)
     )
     assert cadence.changes(policy, outcome(Status.PASS, due)) == expected
     assert status_changes(policy.durations, due) == expected
@@ -217,7 +220,12 @@ def test_information_changes_with_the_due_date_of_its_evidence(
 ) -> None:
     policy = compiled(
         RequiredInformation(
-            id="P", title="t", report="perf", max_age="1 month", warn_before=warn_before, grace=grace
+            id="P",
+            title="t",
+            report="perf",
+            max_age="1 month",
+            warn_before=warn_before,
+            grace=grace,
         )
     )
     # A finding failed on `require` alone has no due date; its evidence keeps the freshness one.
@@ -287,9 +295,7 @@ def test_events_the_fast_conversion_declines_are_counted_as_validated(odd: bool)
     (contract,) = data.contracts
     reviews = [attrs.evolve(r, forum=name(r.forum)) for r in contract.reviews]
     reports = [attrs.evolve(r, kind=name(r.kind)) for r in contract.reports]
-    data = attrs.evolve(
-        data, contracts=[attrs.evolve(contract, reviews=reviews, reports=reports)]
-    )
+    data = attrs.evolve(data, contracts=[attrs.evolve(contract, reviews=reviews, reports=reports)])
     cadence_policy = OversightCadence(
         id="C", title="t", every="2 months", counts_if='review.chair == "p-ao"'
     )
@@ -335,3 +341,184 @@ def test_a_repeated_contract_ids_consequences_see_the_findings_of_every_contract
         ("C2", ConsequenceStatus.NOT_TRIGGERED, None),
         ("C1", ConsequenceStatus.DUE, 2.0),
     ]
+
+
+# -- what sanctions read of findings through the fast maps ---------------------------------------
+
+
+def test_a_sanction_reads_a_findings_exposure_and_tags() -> None:
+    rule = Rule(id="R", title="t", require="false", exposure="100.0", tags=["money"])
+    sanction = Sanction(
+        id="S",
+        title="s",
+        action="Act",
+        trigger='findings.exists(f, "money" in f.tags && has(f.exposure))',
+        amount="findings[0].exposure / 4.0",
+    )
+    (consequence,) = framework(rule, sanction).evaluate(portfolio(), as_of=AS_OF).consequences
+    assert (consequence.status, consequence.amount) == (ConsequenceStatus.DUE, 25.0)
+
+
+def test_a_person_with_no_findings_sees_an_empty_list() -> None:
+    sanction = Sanction(
+        id="S", title="s", action="Act", scope="person", trigger="size(findings) == 0"
+    )
+    result = framework(sanction).evaluate(portfolio(), as_of=AS_OF)
+    assert [(c.subject.id, c.status) for c in result.consequences] == [
+        ("p-ao", ConsequenceStatus.DUE),
+        ("p-sro", ConsequenceStatus.DUE),
+    ]
+
+
+# -- the organisation's own events and view (SPEC section 5, organisation scope) -----------------
+
+
+def test_the_organisations_events_on_the_as_of_day_are_in_its_view() -> None:
+    data = attrs.evolve(
+        portfolio(),
+        reviews=[
+            Review(AS_OF - datetime.timedelta(days=1), "board"),
+            Review(AS_OF, "board", chair="p-ao"),
+            Review(AS_OF + datetime.timedelta(days=1), "board"),
+        ],
+        reports=[Report("annual", AS_OF), Report("annual", AS_OF + datetime.timedelta(days=1))],
+    )
+    rule = Rule(
+        id="R",
+        title="t",
+        scope="organisation",
+        require=(
+            'organisation.name == "Test" && organisation.roles.accounting_officer == "p-ao"'
+            " && size(organisation.reviews) == 2 && size(organisation.reports) == 1"
+            ' && organisation.last_review.board.chair == "p-ao"'
+            " && organisation.latest.annual.received == organisation.last_review.board.date"
+        ),
+    )
+    cadence_policy = OversightCadence(id="C", title="t", scope="organisation", every="1 day")
+    information_policy = RequiredInformation(
+        id="I", title="t", scope="organisation", report="annual", max_age="1 day"
+    )
+    found = framework(rule, cadence_policy, information_policy).evaluate(data, as_of=AS_OF)
+    assert [(f.status, f.due) for f in found.findings] == [
+        (Status.PASS, None),
+        (Status.PASS, AS_OF + datetime.timedelta(days=1)),
+        (Status.PASS, AS_OF + datetime.timedelta(days=1)),
+    ]
+
+
+def test_with_no_event_the_organisation_has_no_start_to_count_from() -> None:
+    cadence_policy = OversightCadence(id="C", title="t", scope="organisation", every="1 month")
+    information_policy = RequiredInformation(
+        id="I", title="t", scope="organisation", report="annual", max_age="1 year"
+    )
+    fw = framework(cadence_policy, information_policy)
+    found = fw.evaluate(portfolio(), as_of=AS_OF).findings
+    assert [(f.status, f.message) for f in found] == [
+        (Status.FAIL, "no review on record and the organisation has no start date to count from"),
+        (
+            Status.FAIL,
+            "no annual report on record and the organisation has no start date to count from",
+        ),
+    ]
+
+
+# -- messages ------------------------------------------------------------------------------------
+
+
+def test_a_due_that_is_not_a_timestamp_names_the_type_it_must_give() -> None:
+    rule = Rule(id="R", title="t", require="false", due="contract.attributes.d")
+    found = only(framework(rule).evaluate(portfolio(attributes={"d": 1}), as_of=AS_OF))
+    assert (found.status, found.message) == (
+        Status.ERROR,
+        "due must give a timestamp (got int 1) (at R.due)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("require", "told"),
+    [
+        ("report.verified", ": report.verified is false"),
+        ("false", ""),  # the literal false says nothing more than the failure
+    ],
+)
+def test_a_report_that_does_not_meet_the_requirement_says_which_part(
+    require: str, told: str
+) -> None:
+    policy = RequiredInformation(
+        id="I", title="t", report="perf", max_age="1 year", require=require
+    )
+    data = portfolio(reports=[{"kind": "perf", "received": "2026-11-01", "verified": False}])
+    found = only(framework(policy).evaluate(data, as_of=AS_OF))
+    assert (found.status, found.message) == (
+        Status.FAIL,
+        f"the latest perf report (2026-11-01) does not meet the requirement{told}"
+        " (the next is due by 2027-11-01)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("scope", "eligible", "message"),
+    [
+        ("contract", "false", "Sam Owner (p-sro) holds 'sro' but is not eligible"),
+        ("organisation", "false", "Sam Owner (p-sro) holds 'sro' but is not eligible"),
+        (
+            "organisation",
+            'person.name == "x" || assignment.role != "sro"',
+            "Sam Owner (p-sro) holds 'sro' but is not eligible: "
+            'neither person.name == "x" nor assignment.role != "sro" holds',
+        ),
+        ("organisation", 'assignment.person == "p-sro"', None),
+    ],
+)
+def test_eligibility_at_either_scope(scope: str, eligible: str, message: str | None) -> None:
+    policy = PersonalResponsibility(id="P", title="t", role="sro", scope=scope, eligible=eligible)
+    data = portfolio(assignments=held(True))
+    data = attrs.evolve(data, roles={**data.roles, "sro": "p-sro"})
+    found = only(framework(policy).evaluate(data, as_of=AS_OF))
+    if message is None:
+        assert (found.status, found.message) == (
+            Status.PASS,
+            "Sam Owner (p-sro) holds the organisation role 'sro'",
+        )
+    else:
+        assert (found.status, found.message) == (Status.FAIL, message)
+
+
+@pytest.mark.parametrize("scope", ["contract", "organisation"])
+def test_a_holder_not_in_people_is_an_error_and_explained(scope: str) -> None:
+    """Only a Portfolio built in code gets here (loading checks every person reference)."""
+    policy = PersonalResponsibility(id="P", title="t", role="sro", scope=scope)
+    data = portfolio(assignments=held(True))
+    data = attrs.evolve(data, roles={**data.roles, "sro": "p-sro"}, people=data.people[:1])
+    found = only(framework(policy).evaluate(data, as_of=AS_OF))
+    assert (found.status, found.message) == (
+        Status.ERROR,
+        "the holder 'p-sro' of 'sro' is not in people",
+    )
+    subject = "C1" if scope == "contract" else "organisation"
+    told = af.explain(framework(policy), data, "P", subject, as_of=AS_OF).render()
+    assert "\n  holder: p-sro  (not in people)\n" in told
+
+
+def test_an_explanation_of_an_organisation_role_names_its_holder() -> None:
+    policy = PersonalResponsibility(
+        id="P", title="t", role="accounting_officer", scope="organisation"
+    )
+    told = af.explain(framework(policy), portfolio(), "P", "organisation", as_of=AS_OF).render()
+    assert "\ncomputation\n  holder: p-ao\n  since: none\n" in told
+    vacant = PersonalResponsibility(id="P", title="t", role="sro", scope="organisation")
+    told = af.explain(framework(vacant), portfolio(), "P", "organisation", as_of=AS_OF).render()
+    assert "\n  holder: none  (no one holds the role, and no one has held it)\n" in told
+
+
+def test_an_explanation_tells_the_freshness_and_the_latest_report() -> None:
+    policy = RequiredInformation(
+        id="I", title="t", report="perf", max_age="1 year", require="report.verified"
+    )
+    data = portfolio(reports=[{"kind": "perf", "received": "2026-11-01", "verified": True}])
+    told = af.explain(framework(policy), data, "I", "C1", as_of=AS_OF).render()
+    assert "\n  freshness: pass  (last perf report on 2026-11-01; next due by 2027-11-01)\n" in told
+    assert "\n  latest report: 2026-11-01  (require is checked against it)\n" in told
+    cadence_policy = OversightCadence(id="C", title="t", every="1 month")
+    told = af.explain(framework(cadence_policy), portfolio(), "C", "C1", as_of=AS_OF).render()
+    assert "\n  freshness: fail  (no review since the start; was due on 2026-02-01" in told

@@ -278,9 +278,13 @@ def test_since_is_the_spells_start_unless_it_began_on_or_before_the_limit(
 
 
 @pytest.mark.parametrize("odd", [False, True], ids=["str", "str-subclass"])
-def test_events_the_fast_conversion_declines_are_counted_as_validated(odd: bool) -> None:
-    """A review and a report of a str subclass (a Portfolio built in code): the contract's
-    value is validated, and `counts_if` sees its events as the validated value holds them."""
+@pytest.mark.parametrize("whole", [False, True], ids=["events-only", "contract-reads-them"])
+def test_events_the_fast_conversion_declines_are_counted_as_validated(
+    odd: bool, whole: bool
+) -> None:
+    """A review and a report of a str subclass (a Portfolio built in code): `counts_if` sees
+    them as the validated value holds them, whether only the events are converted or the
+    contract's whole value (a rule reads its events) is validated."""
     name = _Name if odd else str
     data = portfolio(
         reviews=[
@@ -302,11 +306,16 @@ def test_events_the_fast_conversion_declines_are_counted_as_validated(odd: bool)
     information_policy = RequiredInformation(
         id="I", title="t", report="perf", max_age="2 months", counts_if="report.verified"
     )
-    found = framework(cadence_policy, information_policy).evaluate(data, as_of=AS_OF).findings
+    policies: list[Policy] = [cadence_policy, information_policy]
+    if whole:
+        policies.append(
+            Rule(id="R", title="t", require="size(contract.reviews) + size(contract.reports) == 4")
+        )
+    found = framework(*policies).evaluate(data, as_of=AS_OF).findings
     assert [(f.status, f.due) for f in found] == [
         (Status.PASS, datetime.date(2026, 12, 1)),
         (Status.FAIL, datetime.date(2026, 11, 1)),
-    ]
+    ] + [(Status.PASS, None)] * whole
 
 
 # -- contracts whose id is repeated (a Portfolio built in code) ---------------------------------
@@ -522,3 +531,52 @@ def test_an_explanation_tells_the_freshness_and_the_latest_report() -> None:
     cadence_policy = OversightCadence(id="C", title="t", every="1 month")
     told = af.explain(framework(cadence_policy), portfolio(), "C", "C1", as_of=AS_OF).render()
     assert "\n  freshness: fail  (no review since the start; was due on 2026-02-01" in told
+
+
+def test_a_failing_definition_of_a_framework_built_in_code_is_named_where_it_is() -> None:
+    """No file, no line: the message names the definition instead."""
+    fw = Framework(
+        name="t",
+        version="1",
+        roles=ROLES,
+        definitions={"x": "contract.attributes.missing + 1"},
+        policies=[Rule(id="R", title="t", require="x > 0")],
+    )
+    found = only(fw.evaluate(portfolio(), as_of=AS_OF))
+    assert (found.status, found.message) == (
+        Status.ERROR,
+        "require: definition 'x' failed: no such member in mapping: 'missing' (at definition x)",
+    )
+
+
+def test_repeated_contract_ids_and_people_read_the_findings_meant_for_them() -> None:
+    """With a person-scope sanction the findings' maps are kept: a repeated contract reads
+    those of its id, a person those routed to them."""
+    data = portfolio(assignments=held(True))
+    (first,) = data.contracts
+    data = attrs.evolve(
+        data,
+        contracts=[
+            attrs.evolve(first, attributes={"ok": False}),
+            attrs.evolve(first, attributes={"ok": True}),
+        ],
+    )
+    rule = Rule(id="R", title="t", require="contract.attributes.ok", accountable="sro")
+    on_contract = Sanction(
+        id="S", title="s", action="Act", trigger="true", amount="double(size(findings))"
+    )
+    on_person = Sanction(
+        id="P",
+        title="s",
+        action="Act",
+        scope="person",
+        trigger="true",
+        amount='double(size(findings.filter(f, f.status == "fail")))',
+    )
+    result = framework(rule, on_contract, on_person).evaluate(data, as_of=AS_OF)
+    assert [(c.policy, c.subject.id, c.amount) for c in result.consequences] == [
+        ("S", "C1", 2.0),
+        ("S", "C1", 2.0),
+        ("P", "p-ao", 0.0),
+        ("P", "p-sro", 1.0),
+    ]

@@ -318,37 +318,79 @@ NOTES: dict[str, str] = {
     "date is converted again, to the same value",
     "model.py:531": "equivalent: as model.py:528",
     "model.py:546": "equivalent: as model.py:528",
-    # -- waivers
-    "waivers.py:42": "equivalent: `if not candidates` treats None as it treats []",
-    "waivers.py:61": "equivalent: reached only when no waiver is in force, and one expiring on "
-    "as_of is in force (approved_on <= expires), so `<` and `<=` pick the same waivers",
-    # -- the findings a sanction sees
-    "findings.py:37": "killed by test_evaluation_boundaries.py::test_a_finding_as_the_findings_"
-    "variable_shows_it (the validated path; the fast `finding_map` is pinned by the goldens)",
-    "findings.py:40": "killed as findings.py:37",
-    "findings.py:43": "killed as findings.py:37 (a finding with no one accountable: '')",
-    "findings.py:44": "killed as findings.py:37",
-    # -- the explaining evaluator (`explain`): the same results, told to an observer
-    "expressions.py:239": "equivalent: without the canonical binding, `value` validates the "
+    # -- the evaluation stage
+    # The explaining evaluator (`ObservedExpressions`, `explain`) is given both the plain item
+    # (what it tells) and the canonical one (what it binds); validated, the plain item binds to
+    # the same value as the canonical one.
+    "expressions.py:139": "equivalent: `_evaluate_each` is a fast path; without it (None, or "
+    "given None and declining) `test` evaluates the same binding and gives the same bool",
+    "expressions.py:143": "equivalent: the canonical item bound validated (as `extra`) is the "
+    "same value",
+    "expressions.py:192": "equivalent: with no `counts_if` every event counts either way; "
+    "`counting` only spares evaluating it",
+    "expressions.py:210": "equivalent: as expressions.py:139 (the per-item fast path of "
+    "`counts_if`)",
+    "expressions.py:242": "equivalent: without the canonical binding, `value` validates the "
     "plain item, which is the same value",
-    "expressions.py:260": "equivalent: `canonical` has one value per event; `strict` only "
+    "expressions.py:255": "equivalent: as expressions.py:242",
+    "expressions.py:268": "equivalent: the explaining evaluator is always given the item, the "
+    "plain value of the same report; bound validated or canonical, the same value",
+    "expressions.py:289": "equivalent: `canonical` has one value per event; `strict` only "
     "guards it",
-    "expressions.py:261": "equivalent: the explaining evaluator is always given the items",
-    "expressions.py:266": "equivalent: the item and the bound item are the same value, plain "
-    "and canonical",
-    "expressions.py:267": "equivalent: as expressions.py:239",
-    "judges/cadence.py:23": "equivalent: the bound events are made but not needed (no "
+    "expressions.py:290": "equivalent: the explaining evaluator is always given the items",
+    "expressions.py:295": "equivalent: as expressions.py:268 (the item and the bound item are "
+    "the same value, plain and canonical)",
+    "expressions.py:296": "equivalent: as expressions.py:242",
+    "findings.py:127": "equivalent: `stamps` is a cache of converted dates; a miss converts "
+    "the date again, to the same value",
+    "findings.py:135": "equivalent: declining (None) makes the caller validate "
+    "`finding_value`, the same map; a float exposure is always a float here",
+    "findings.py:232": "equivalent: a cache of each policy's tags as a list; a miss lists them "
+    "again",
+    "findings.py:233": "equivalent: as findings.py:232 (a miss, or the tags of the same "
+    "policy, which every finding of it shares)",
+    "findings.py:235": "equivalent: declining makes the caller validate `finding_value`, the "
+    "same map (tags are always text)",
+    "findings.py:238": "`fields` None: equivalent, the whole map where a cut one was asked "
+    "for: an expression reads only the fields it names",
+    "findings.py:331": "equivalent: without the maps (None) the caller validates the findings, "
+    "the same values",
+    "findings.py:334": "equivalent: as findings.py:331",
+    "judges/cadence.py:35": "equivalent: the bound events are made but not needed (no "
     "`counts_if`); the same reviews count",
-    "judges/cadence.py:24": "equivalent: the plain reviews go only to the explaining "
+    "judges/cadence.py:36": "equivalent: the plain reviews go only to the explaining "
     "evaluator, which tells them",
-    # -- the scopes' caches: a miss works out the same value again
-    "scope.py:262": "equivalent: the people's maps cut to the fields read, or whole: a CEL "
-    "expression reads only the fields it names",
-    "scope.py:263": "equivalent: as scope.py:262",
-    "scope.py:290": "equivalent: a cache; a miss converts the contract again, to the same value",
-    "scope.py:292": "equivalent: as scope.py:290",
-    "scope.py:294": "equivalent: as scope.py:290 (the contract's view, made again)",
-    "scope.py:296": "equivalent: as scope.py:290",
+    "judges/information.py:38": "equivalent: as judges/cadence.py:35",
+    "judges/information.py:39": "equivalent: as judges/cadence.py:36",
+    "judges/information.py:72": "equivalent: the plain report goes only to the explaining "
+    "evaluator",
+    "judges/information.py:84": "equivalent: a `pass` always has a due date, so the '-' is "
+    "never shown",
+    "judges/responsibility.py:99": "equivalent: reached only when no assignment of the role is "
+    "current, and one ending on as_of is current, so `<` and `<=` find the same ended ones",
+    "judges/responsibility.py:144": "equivalent: the plain values go only to the explaining "
+    "evaluator; made always, they are not used otherwise",
+    "judges/responsibility.py:150": "equivalent: `stamps` is a cache of converted dates",
+    "scope.py:203": "equivalent: the organisation's value has one review and one report per "
+    "event; `strict` only guards it",
+    "scope.py:205": "equivalent: as scope.py:203",
+    "scope.py:380": "equivalent: the contract's value cut to the fields the people's "
+    "expressions read, or whole: an expression reads only the fields it names",
+    "scope.py:381": "equivalent: as scope.py:380",
+    "scope.py:419": "equivalent: with every event known, `missing` is empty and the same "
+    "values are returned; the organisation's events are all known",
+    "scope.py:421": "equivalent: every event converted again, to the same values",
+    "scope.py:423": "equivalent: `stamps` is a cache of converted dates",
+    "scope.py:428": "equivalent: one value per event converted; `strict` only guards it",
+    "scope.py:434": "equivalent: a cache; a miss makes the contract's value for people again, "
+    "the same value",
+    "scope.py:436": "equivalent: without the contract's scope its value is bound again from "
+    "its view, validated: the same value",
+    "scope.py:438": "equivalent: as scope.py:436",
+    "scope.py:440": "equivalent: as scope.py:434 (kept under another key: a miss next time)",
+    "waivers.py:48": "equivalent: `if not candidates` treats None as it treats []",
+    "waivers.py:67": "equivalent: reached only when no waiver is in force, and one expiring on "
+    "as_of is in force (approved_on <= expires), so `<` and `<=` pick the same waivers",
     # -- the CEL engine
     "cel/_lower.py:131": "killed by test_cel_fast_paths.py::test_each_item_of_a_per_item_"
     "evaluation_has_its_own_meter (the message names the cost, not the iterations)",
@@ -460,72 +502,6 @@ NOTES: dict[str, str] = {
     "cel/_lower.py:428": "killed as cel/_lower.py:423 (the message of `{x: a}`)",
     "cel/_lower.py:432": "killed as cel/_lower.py:423 (`Int64Value{value: a}`, not folded)",
     "cel/_lower.py:435": "killed as cel/_lower.py:432",
-    "expressions.py:287": "killed by test_evaluation_boundaries.py::test_an_expression_of_the_"
-    "wrong_type_names_the_type_it_must_give",
-    "expressions.py:288": "killed as expressions.py:287",
-    "expressions.py:289": "killed as expressions.py:287",
-    "expressions.py:83": "not handled: `extra` without `canonical` is bound validated; no "
-    "selected test takes that branch",
-    "expressions.py:94": "not handled: what the observer is told of an error (not rendered)",
-    "expressions.py:96": "`not bool`: killed by test_evaluation_boundaries.py::test_an_amount_"
-    "that_is_not_a_number_says_what_it_was (a bool amount); `type(None)`: equivalent, a bool "
-    "condition is returned by the check after it",
-    "expressions.py:98": "killed as expressions.py:96 (the message now describes `given`: the "
-    "fix this mutant revealed)",
-    "expressions.py:99": "killed as expressions.py:96",
-    "expressions.py:100": "equivalent since the fix: `''` fails the check as None does, and the "
-    "message describes the value given",
-    "expressions.py:106": "not handled: what the observer is told of a wrong type (not rendered)",
-    "expressions.py:138": "equivalent: without the per-item fast path, `test` evaluates the "
-    "same binding and gives the same bool",
-    "expressions.py:142": "equivalent: as expressions.py:239",
-    "expressions.py:159": "killed by test_evaluation_boundaries.py::test_a_blank_message_falls_"
-    "back_to_the_default",
-    "expressions.py:213": "equivalent: as expressions.py:239",
-    "expressions.py:226": "equivalent: as expressions.py:239",
-    "expressions.py:294": "killed as expressions.py:96 (`got null`)",
-    "expressions.py:296": "killed as expressions.py:96 (`got bool true`)",
-    "expressions.py:301": "killed as expressions.py:96 (`got list`)",
-    "findings.py:95": "killed by test_evaluation_boundaries.py::test_the_findings_map_made_"
-    "directly_is_the_validated_one (no one accountable: '')",
-    "judges/cadence.py:30": "not handled: the result told to the observer (explain shows the "
-    "finding's own message)",
-    "judges/information.py:27": "equivalent: as judges/cadence.py:23",
-    "judges/information.py:28": "equivalent: as judges/cadence.py:24",
-    "judges/information.py:29": "killed by test_evaluation_boundaries.py::test_information_"
-    "counts_only_the_reports_counts_if_accepts_and_starts_from_the_start",
-    "judges/information.py:33": "killed as judges/information.py:29 (the clock from the start)",
-    "judges/information.py:35": "not handled: as judges/cadence.py:30",
-    "judges/information.py:39": "not handled: the latest report told to the observer",
-    "judges/information.py:49": "equivalent: the plain report goes only to the observer",
-    "judges/responsibility.py:36": "not handled: told to the observer only",
-    "judges/responsibility.py:38": "not handled: a holder not in people is a load error of a "
-    "loaded portfolio; only a Portfolio built in code reaches it",
-    "judges/responsibility.py:41": "killed by test_evaluation_boundaries.py::test_eligible_"
-    "reads_the_holder_and_the_assignment",
-    "judges/responsibility.py:57": "not handled: told to the observer only",
-    "judges/responsibility.py:97": "equivalent: the plain values go only to the observer",
-    "judges/responsibility.py:98": "equivalent: as judges/responsibility.py:97",
-    "judges/responsibility.py:104": "killed as judges/responsibility.py:41 (`assignment.letter`)",
-    "judges/responsibility.py:107": "not handled: the fallback when the assignment cannot be "
-    "bound directly (`Declined`); no test builds such an assignment",
-    "judges/responsibility.py:108": "not handled: as judges/responsibility.py:107",
-    "judges/responsibility.py:109": "equivalent: as expressions.py:239",
-    "judges/responsibility.py:54": "`or`: killed by test_evaluation_boundaries.py::test_a_role_"
-    "never_held_fails_and_another_roles_past_holder_does_not_count; `<=`: equivalent, an "
-    "assignment of the role ending on as_of is current, so the role is not vacant",
-    "judges/responsibility.py:58": "killed as judges/responsibility.py:54",
-    "judges/responsibility.py:59": "killed as judges/responsibility.py:54",
-    "cel/_macros.py:93": "killed by test_cel_fast_paths.py::test_exists_one",
-    "cel/_macros.py:94": "killed by test_cel_fast_paths.py::test_exists_one (the variable "
-    "restored, or absent)",
-    "cel/_macros.py:98": "killed by test_cel_fast_paths.py::test_a_macro_may_spend_its_budget_"
-    "exactly",
-    "cel/_macros.py:99": "killed as cel/_macros.py:98",
-    "cel/_macros.py:100": "killed as cel/_macros.py:98",
-    "cel/_macros.py:101": "killed as cel/_macros.py:98",
-    "cel/_macros.py:109": "killed by test_cel_fast_paths.py::test_exists_one",
-    "cel/_macros.py:111": "killed by test_cel_fast_paths.py::test_exists_one",
 }
 
 

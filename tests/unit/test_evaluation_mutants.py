@@ -580,3 +580,62 @@ def test_repeated_contract_ids_and_people_read_the_findings_meant_for_them() -> 
         ("P", "p-ao", 0.0),
         ("P", "p-sro", 1.0),
     ]
+
+
+# -- which part of a false condition a failure names ---------------------------------------------
+
+A, B, C = (
+    "contract.attributes.a",
+    "contract.attributes.b",
+    "contract.attributes.c",
+)  # true, false, 1
+LONG = f'{A} == ("{"x" * 170}" == "y")'
+#: A condition of exactly `QUOTED` (160) characters, quoted whole.
+EXACT = f'{A} == ("{"x" * (160 - len(A) - 15)}" == "y")'
+
+
+@pytest.mark.parametrize(
+    ("require", "told"),
+    [
+        (f"{A} && {B}", f"{B} is false"),  # the operand of `&&` that gave false
+        (f"{C} == 2 && {A}", f"{C} == 2 is false"),
+        (f"({B} || {A}) && ({C} == 3)", f"{C} == 3 is false"),
+        (f"{A} && false", ""),  # the literal false says nothing more
+        ("  false  ", ""),
+        (f"{A} ? {B} : true", f"{B} is false"),  # the branch `?:` took
+        (f"!{A} ? true : {B}", f"{B} is false"),
+        (f"(({B}))", f"{B} is false"),  # outer parentheses dropped
+        (f"({B}) && ({A})", f"{B} is false"),
+        (f"({B}) || ({C} == 2)", f"neither {B} nor {C} == 2 holds"),
+        (" || ".join([B] * 9), "none of its 9 alternatives holds"),
+        (LONG, f"{LONG[:157]}... is false"),
+        (EXACT, f"{EXACT} is false"),
+    ],
+)
+def test_a_failure_names_the_part_of_its_condition_that_was_false(require: str, told: str) -> None:
+    assert len(EXACT) == 160
+    data = portfolio(attributes={"a": True, "b": False, "c": 1})
+    found = only(framework(Rule(id="R", title="T", require=require)).evaluate(data, as_of=AS_OF))
+    assert (found.status, found.message) == (
+        Status.FAIL,
+        f"not met: T ({told})" if told else "not met: T",
+    )
+
+
+def test_a_counts_if_that_fails_on_one_event_names_its_problem() -> None:
+    """One event at a time once they do not all give a bool: the first counts, the second
+    has no chair (an absent optional value is absent from its map)."""
+    data = portfolio(
+        reviews=[
+            {"date": "2026-11-01", "forum": "board", "chair": "p-ao"},
+            {"date": "2026-11-02", "forum": "board"},
+        ]
+    )
+    policy = OversightCadence(
+        id="C", title="t", every="1 month", counts_if='review.chair == "p-ao"'
+    )
+    found = only(framework(policy).evaluate(data, as_of=AS_OF))
+    assert (found.status, found.message) == (
+        Status.ERROR,
+        "counts_if failed: no such member in mapping: 'chair' (at C.counts_if)",
+    )

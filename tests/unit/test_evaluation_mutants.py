@@ -639,3 +639,59 @@ def test_a_counts_if_that_fails_on_one_event_names_its_problem() -> None:
         Status.ERROR,
         "counts_if failed: no such member in mapping: 'chair' (at C.counts_if)",
     )
+
+
+# -- what an explanation shows of the due arithmetic ---------------------------------------------
+
+
+def computation(policy: Policy, data: af.Portfolio, subject: str) -> list[str]:
+    lines = af.explain(framework(policy), data, policy.id, subject, as_of=AS_OF).render()
+    shown = lines.splitlines()
+    start = shown.index("computation")
+    return shown[start + 1 : shown.index("", start)]
+
+
+def test_an_explanation_shows_every_step_of_a_rolling_due_date() -> None:
+    policy = OversightCadence(
+        id="C", title="t", every="1 month", warn_before="7 days", grace="3 days"
+    )
+    data = portfolio(reviews=[{"date": "2026-10-20", "forum": "board"}])
+    assert computation(policy, data, "C1") == [
+        "  review 2026-10-20 (board): counts",
+        "  qualifying: 1  (of 1 on or before 2026-11-25)",
+        "  last: 2026-10-20",
+        "  base: 2026-10-20  (the latest qualifying event)",
+        "  due: 2026-11-20  (base + 1 month)",
+        "  warn from: 2026-11-13  (due - 7 days: warn after this)",
+        "  grace end: 2026-11-23  (due + 3 days: fail after this)",
+        "  days overdue: 5",
+        "  freshness: fail  (last review on 2026-10-20; was due on 2026-11-20, 5 days overdue)",
+    ]
+
+
+def test_an_explanation_shows_every_step_of_a_fixed_period_due_date() -> None:
+    policy = OversightCadence(
+        id="C", title="t", periods={"ends": ["03-31", "09-30"], "within": "30 days"}
+    )
+    assert computation(policy, portfolio(), "C1") == [
+        "  qualifying: 0  (of 0 on or before 2026-11-25)",
+        "  last: none",
+        "  base: 2026-01-01  (the contract start)",
+        "  period end: 2026-03-31  (the first period end after base)",
+        "  due: 2026-04-30  (period end + 30 days)",
+        "  warn from: 2026-04-30  (due - 0 days: warn after this)",
+        "  grace end: 2026-04-30  (due + 0 days: fail after this)",
+        "  days overdue: 209",
+        "  freshness: fail  (no review since the start; period ending 2026-03-31; was due on "
+        "2026-04-30, 209 days overdue)",
+    ]
+
+
+def test_an_explanation_with_nothing_to_count_from() -> None:
+    policy = OversightCadence(id="C", title="t", every="1 month", scope="organisation")
+    assert computation(policy, portfolio(), "organisation") == [
+        "  qualifying: 0  (of 0 on or before 2026-11-25)",
+        "  base: none  (no qualifying event and no contract start date)",
+        "  freshness: fail  (no review on record and the organisation has no start date to count "
+        "from)",
+    ]

@@ -371,6 +371,13 @@ NOTES: dict[str, str] = {
     "judges/responsibility.py:144": "equivalent: the plain values go only to the explaining "
     "evaluator; made always, they are not used otherwise",
     "judges/responsibility.py:150": "equivalent: `stamps` is a cache of converted dates",
+    "judges/responsibility.py:157": "equivalent: as expressions.py:143 (the canonical values "
+    "bound validated)",
+    "judges/responsibility.py:159": "equivalent: as judges/responsibility.py:157",
+    "judges/freshness.py:54": "equivalent: both callers (cadence, information) give `no_start`; "
+    "the default is never used",
+    "scope.py:402": "equivalent: the contracts bound for the organisation though no expression "
+    "reads them: unused",
     "scope.py:203": "equivalent: the organisation's value has one review and one report per "
     "event; `strict` only guards it",
     "scope.py:205": "equivalent: as scope.py:203",

@@ -589,6 +589,7 @@ A, B, C = (
     "contract.attributes.b",
     "contract.attributes.c",
 )  # true, false, 1
+S = "contract.attributes.s"  # "x"
 LONG = f'{A} == ("{"x" * 170}" == "y")'
 #: A condition of exactly `QUOTED` (160) characters, quoted whole.
 EXACT = f'{A} == ("{"x" * (160 - len(A) - 15)}" == "y")'
@@ -610,11 +611,17 @@ EXACT = f'{A} == ("{"x" * (160 - len(A) - 15)}" == "y")'
         (" || ".join([B] * 9), "none of its 9 alternatives holds"),
         (LONG, f"{LONG[:157]}... is false"),
         (EXACT, f"{EXACT} is false"),
+        # Parentheses inside a string literal do not pair with those outside it.
+        (f'({S} == ")(")', f'{S} == ")(" is false'),
+        (f"({S} == ')(')", f"{S} == ')(' is false"),
+        (f'({S} == "\\"(")', f'{S} == "\\"(" is false'),
+        (f"({S} == 'a') || ({S} == 'b')", f"neither {S} == 'a' nor {S} == 'b' holds"),
+        (f"({S} == 'a') && (({S} == 'b'))", f"{S} == 'a' is false"),
     ],
 )
 def test_a_failure_names_the_part_of_its_condition_that_was_false(require: str, told: str) -> None:
     assert len(EXACT) == 160
-    data = portfolio(attributes={"a": True, "b": False, "c": 1})
+    data = portfolio(attributes={"a": True, "b": False, "c": 1, "s": "x"})
     found = only(framework(Rule(id="R", title="T", require=require)).evaluate(data, as_of=AS_OF))
     assert (found.status, found.message) == (
         Status.FAIL,

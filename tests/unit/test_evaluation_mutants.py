@@ -702,3 +702,48 @@ def test_an_explanation_with_nothing_to_count_from() -> None:
         "  freshness: fail  (no review on record and the organisation has no start date to count "
         "from)",
     ]
+
+
+# -- a rule's due date, a consequence's deadline and amount --------------------------------------
+
+
+@pytest.mark.parametrize("require", ["false", "true"])
+def test_a_rules_due_date_is_evaluated_whatever_require_gives(require: str) -> None:
+    data = portfolio(attributes={"d": "2026-11-20T00:00:00Z"})
+    rule = Rule(id="R", title="t", require=require, due="timestamp(contract.attributes.d)")
+    found = only(framework(rule).evaluate(data, as_of=AS_OF))
+    assert (found.due, found.evidence) == (
+        datetime.date(2026, 11, 20),
+        {"due": datetime.date(2026, 11, 20), "days_overdue": 5},
+    )
+    plain = only(framework(Rule(id="R", title="t", require=require)).evaluate(data, as_of=AS_OF))
+    assert (plain.due, plain.evidence) == (None, {})
+
+
+@pytest.mark.parametrize(
+    ("within", "due", "message"),
+    [
+        ("30 days", datetime.date(2026, 12, 25), "triggered; apply by 2026-12-25"),
+        (None, None, "triggered"),
+    ],
+)
+def test_a_triggered_consequence_is_due_within_its_period(
+    within: str | None, due: datetime.date | None, message: str
+) -> None:
+    sanction = Sanction(id="S", title="s", action="Act", trigger="true", within=within)
+    (made,) = framework(sanction).evaluate(portfolio(), as_of=AS_OF).consequences
+    assert (made.status, made.due, made.message) == (ConsequenceStatus.DUE, due, message)
+
+
+def test_an_amount_that_is_not_finite_is_an_error_naming_where() -> None:
+    sanction = Sanction(
+        id="S", title="s", action="Act", trigger="true", amount="contract.attributes.x / 0.0"
+    )
+    data = portfolio(attributes={"x": 1.0})
+    (made,) = framework(sanction).evaluate(data, as_of=AS_OF).consequences
+    assert (made.status, made.amount, made.due, made.message) == (
+        ConsequenceStatus.ERROR,
+        None,
+        None,
+        "amount must be a finite number (got inf) (at S.amount)",
+    )

@@ -591,6 +591,8 @@ A, B, C = (
 )  # true, false, 1
 S = "contract.attributes.s"  # "x"
 LONG = f'{A} == ("{"x" * 170}" == "y")'
+#: With `B`, two alternatives of exactly `QUOTED` characters together.
+PAIRED = f'{S} == "{"x" * (160 - len(B) - len(S) - 6)}"'
 #: A condition of exactly `QUOTED` (160) characters, quoted whole.
 EXACT = f'{A} == ("{"x" * (160 - len(A) - 15)}" == "y")'
 
@@ -611,6 +613,10 @@ EXACT = f'{A} == ("{"x" * (160 - len(A) - 15)}" == "y")'
         (" || ".join([B] * 9), "none of its 9 alternatives holds"),
         (LONG, f"{LONG[:157]}... is false"),
         (EXACT, f"{EXACT} is false"),
+        (f"{B} || {C} == 2 || {S} == 'a'", f"none of {B}; {C} == 2; {S} == 'a' holds"),
+        # Two alternatives of exactly `QUOTED` characters together are still named.
+        (f"{B} || {PAIRED}", f"neither {B} nor {PAIRED} holds"),
+        (f'{B} || {PAIRED[:-1]}x"', "none of its 2 alternatives holds"),
         # Parentheses inside a string literal do not pair with those outside it.
         (f'({S} == ")(")', f'{S} == ")(" is false'),
         (f"({S} == ')(')", f"{S} == ')(' is false"),
@@ -747,3 +753,25 @@ def test_an_amount_that_is_not_finite_is_an_error_naming_where() -> None:
         None,
         "amount must be a finite number (got inf) (at S.amount)",
     )
+
+
+def test_a_definition_that_uses_a_failed_one_says_which() -> None:
+    fw = Framework(
+        name="t",
+        version="1",
+        roles=ROLES,
+        definitions={"x": "contract.attributes.missing + 1", "y": "x + 1"},
+        policies=[Rule(id="R", title="t", require="y > 0")],
+    )
+    found = only(fw.evaluate(portfolio(), as_of=AS_OF))
+    assert (found.status, found.message) == (
+        Status.ERROR,
+        "require: definition 'y' failed: uses definition 'x', which failed: no such member in "
+        "mapping: 'missing' (at definition x)",
+    )
+
+
+def test_an_accountable_person_not_in_people_is_named_by_id_only() -> None:
+    data = attrs.evolve(portfolio(), roles={"accounting_officer": "p-x"})
+    found = only(framework(Rule(id="R", title="t", require="false")).evaluate(data, as_of=AS_OF))
+    assert found.accountable == Accountable("accounting_officer", "p-x", None, ("sro",))

@@ -378,6 +378,26 @@ NOTES: dict[str, str] = {
     "the default is never used",
     "scope.py:402": "equivalent: the contracts bound for the organisation though no expression "
     "reads them: unused",
+    "accountability.py:79": "equivalent: a cache of the answers by role and holder; a miss "
+    "makes the same answer",
+    "expressions.py:97": "equivalent: a bool for a bool field is returned by the check after it",
+    "expressions.py:101": "equivalent: `''` fails the check as None does, and the message "
+    "describes the value given",
+    "expressions.py:334": "equivalent: a `||` chain has at least two operands",
+    "findings.py:218": "equivalent: without the texts-only fast path every map is made by "
+    "`finding_map`, the same map",
+    "findings.py:220": "equivalent: as findings.py:218",
+    "findings.py:222": "equivalent: a map left None is validated by the caller (the same "
+    "value), one made again is the same map",
+    "findings.py:224": "equivalent: as findings.py:222",
+    "findings.py:225": "equivalent: one map per finding; `strict` only guards it",
+    "scope.py:96": "equivalent: the plain view is made again when asked for, the same value",
+    "scope.py:327": "equivalent: a cache of the contracts' scopes; a miss builds the same scope",
+    "scope.py:332": "equivalent: None is as false as False",
+    "scope.py:335": "equivalent: `stamps` and `events` are caches (a miss converts again), "
+    "and the whole view where a cut one was asked for: an expression reads only the fields it "
+    "names",
+    "scope.py:374": "equivalent: as scope.py:434 (the value kept for people is made again)",
     "scope.py:203": "equivalent: the organisation's value has one review and one report per "
     "event; `strict` only guards it",
     "scope.py:205": "equivalent: as scope.py:203",

@@ -736,9 +736,16 @@ def test_a_rules_due_date_is_evaluated_whatever_require_gives(require: str) -> N
 def test_a_triggered_consequence_is_due_within_its_period(
     within: str | None, due: datetime.date | None, message: str
 ) -> None:
-    sanction = Sanction(id="S", title="s", action="Act", trigger="true", within=within)
+    sanction = Sanction(
+        id="S", title="s", action="Act", trigger="true", within=within, severity="high"
+    )
     (made,) = framework(sanction).evaluate(portfolio(), as_of=AS_OF).consequences
-    assert (made.status, made.due, made.message) == (ConsequenceStatus.DUE, due, message)
+    assert (made.status, made.due, made.message, made.severity) == (
+        ConsequenceStatus.DUE,
+        due,
+        message,
+        Severity.HIGH,
+    )
 
 
 def test_an_amount_that_is_not_finite_is_an_error_naming_where() -> None:

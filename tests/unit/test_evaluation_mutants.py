@@ -782,3 +782,25 @@ def test_an_accountable_person_not_in_people_is_named_by_id_only() -> None:
     data = attrs.evolve(portfolio(), roles={"accounting_officer": "p-x"})
     found = only(framework(Rule(id="R", title="t", require="false")).evaluate(data, as_of=AS_OF))
     assert found.accountable == Accountable("accounting_officer", "p-x", None, ("sro",))
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        (
+            {"accounting_officer": "p-ao"},
+            Accountable("accounting_officer", "p-ao", "Ada Officer", ("sro", "board")),
+        ),
+        # No Accounting Officer either: the role, no one, and every vacant role passed over.
+        ({}, Accountable("accounting_officer", None, None, ("sro", "board"))),
+    ],
+)
+def test_a_chain_that_ends_below_the_top_falls_back_to_the_accounting_officer(
+    roles: dict[str, str], expected: Accountable
+) -> None:
+    """`board` reports to no one: past it, the organisation's Accounting Officer (SPEC 6)."""
+    chain = [Role("accounting_officer"), Role("board"), Role("sro", reports_to="board")]
+    rule = Rule(id="R", title="t", require="false", accountable="sro")
+    fw = Framework(name="t", version="1", roles=chain, policies=[rule])
+    data = attrs.evolve(portfolio(), roles=roles)
+    assert only(fw.evaluate(data, as_of=AS_OF)).accountable == expected

@@ -15,7 +15,14 @@ import attrs
 import pytest
 
 import accountframe as af
-from accountframe.assessment import Accountable, ConsequenceStatus, Finding, Status, Subject
+from accountframe.assessment import (
+    Accountable,
+    ConsequenceStatus,
+    Finding,
+    Status,
+    Subject,
+    WaiverUnused,
+)
 from accountframe.compiler.compiler import CompiledPolicy
 from accountframe.evaluation.findings import Since, finding_value
 from accountframe.evaluation.judges import cadence, information, responsibility
@@ -32,7 +39,7 @@ from accountframe.framework.policies import (
     Sanction,
     Severity,
 )
-from accountframe.model import Report, Review
+from accountframe.model import Report, Review, Waiver
 
 AS_OF = datetime.date(2026, 11, 25)
 ROLES = [Role("accounting_officer"), Role("sro", reports_to="accounting_officer")]
@@ -804,3 +811,29 @@ def test_a_chain_that_ends_below_the_top_falls_back_to_the_accounting_officer(
     fw = Framework(name="t", version="1", roles=chain, policies=[rule])
     data = attrs.evolve(portfolio(), roles=roles)
     assert only(fw.evaluate(data, as_of=AS_OF)).accountable == expected
+
+
+@pytest.mark.parametrize(
+    ("approved_on", "expires", "unused"),
+    [
+        (AS_OF, AS_OF + datetime.timedelta(days=5), True),  # in force from its approval day
+        (AS_OF - datetime.timedelta(days=5), AS_OF, True),  # to its expiry day
+        (AS_OF - datetime.timedelta(days=5), AS_OF - datetime.timedelta(days=1), False),
+        (AS_OF + datetime.timedelta(days=1), AS_OF + datetime.timedelta(days=5), False),
+    ],
+)
+def test_a_waiver_in_force_that_waived_nothing_is_listed_unused(
+    approved_on: datetime.date, expires: datetime.date, unused: bool
+) -> None:
+    waiver = Waiver("R", "C1", "agreed", "p-ao", approved_on, expires)
+    data = attrs.evolve(portfolio(), waivers=[waiver])
+    result = framework(Rule(id="R", title="t", require="true")).evaluate(data, as_of=AS_OF)
+    assert (
+        list(result.waivers_unused)
+        == [
+            WaiverUnused(
+                "R", "C1", "nothing to waive: no warn or fail finding for this policy and subject"
+            )
+        ]
+        * unused
+    )

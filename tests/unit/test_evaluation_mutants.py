@@ -837,3 +837,33 @@ def test_a_waiver_in_force_that_waived_nothing_is_listed_unused(
         ]
         * unused
     )
+
+
+@pytest.mark.parametrize(
+    ("counts_if", "error"),
+    [
+        (
+            "report.verified && contract.attributes.n",
+            "counts_if failed: no matching overload for '&&' applied to (bool, int)",
+        ),
+        (
+            "report.verified ? contract.attributes.n : true",
+            "counts_if must give a bool (got int 1)",
+        ),
+    ],
+)
+def test_an_explanation_names_the_event_an_expression_failed_for(
+    counts_if: str, error: str
+) -> None:
+    data = portfolio(
+        reports=[{"kind": "perf", "received": "2026-11-01", "verified": True}],
+        attributes={"n": 1},
+    )
+    policy = RequiredInformation(
+        id="I", title="t", report="perf", max_age="1 year", counts_if=counts_if
+    )
+    told = af.explain(framework(policy), data, "I", "C1", as_of=AS_OF).render().splitlines()
+    assert told[3:5] == [
+        "counts_if for perf report received 2026-11-01",
+        f"  error: {error} (at I.counts_if)  <- {counts_if}",
+    ]

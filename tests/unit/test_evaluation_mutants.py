@@ -28,6 +28,7 @@ from accountframe.evaluation.findings import Since, finding_value
 from accountframe.evaluation.judges import cadence, information, responsibility
 from accountframe.evaluation.judges.base import Outcome
 from accountframe.evaluation.judges.freshness import status_changes
+from accountframe.evaluation.run import Part, Run
 from accountframe.framework.duration import Duration
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
@@ -867,3 +868,58 @@ def test_an_explanation_names_the_event_an_expression_failed_for(
         "counts_if for perf report received 2026-11-01",
         f"  error: {error} (at I.counts_if)  <- {counts_if}",
     ]
+
+
+# -- an assessment from parts made elsewhere (workers) -------------------------------------------
+
+
+@pytest.mark.parametrize("with_maps", [True, False], ids=["maps-made-by-parts", "maps-made-here"])
+def test_an_assessment_from_parts_made_elsewhere_is_the_one_made_here(with_maps: bool) -> None:
+    """`Run.assessment(parts)`, as worker processes give their parts: the same findings,
+    consequences, people's findings and used waivers as one run over every contract."""
+    data = portfolio(assignments=held(True))
+    (first,) = data.contracts
+    waiver = Waiver("R", "C2", "agreed", "p-ao", AS_OF, AS_OF)
+    data = attrs.evolve(
+        data,
+        contracts=[
+            attrs.evolve(first, attributes={"ok": False}),
+            attrs.evolve(first, id="C2", attributes={"ok": False}),
+            attrs.evolve(first, id="C3", attributes={"ok": True}),
+        ],
+        waivers=[waiver],
+    )
+    rule = Rule(id="R", title="t", require="contract.attributes.ok", accountable="sro")
+    on_contract = Sanction(
+        id="S", title="s", action="Act", trigger="true", amount="double(size(findings))"
+    )
+    on_person = Sanction(
+        id="P",
+        title="s",
+        action="Act",
+        scope="person",
+        trigger="true",
+        amount='double(size(findings.filter(f, f.status == "fail")))',
+    )
+    plan = af.compile(framework(rule, on_contract, on_person)).plan
+    here = Run(plan, data, AS_OF).assessment()
+
+    def parts() -> list[Part]:
+        made = [Run(plan, data, AS_OF).part(0, 2), Run(plan, data, AS_OF).part(2, 3)]
+        return made if with_maps else [attrs.evolve(p, maps=None, persons=None) for p in made]
+
+    elsewhere = Run(plan, data, AS_OF).assessment(parts)
+    assert elsewhere == here
+    assert [(f.subject.id, f.status) for f in here.findings] == [
+        ("C1", Status.FAIL),
+        ("C2", Status.WAIVED),
+        ("C3", Status.PASS),
+    ]
+    assert [(c.subject.id, c.amount) for c in here.consequences] == [
+        ("C1", 1.0),
+        ("C2", 1.0),
+        ("C3", 1.0),
+        ("p-ao", 0.0),
+        ("p-sro", 1.0),
+    ]
+    assert here.waivers_unused == ()

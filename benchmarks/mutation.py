@@ -398,6 +398,19 @@ NOTES: dict[str, str] = {
     "and the whole view where a cut one was asked for: an expression reads only the fields it "
     "names",
     "scope.py:374": "equivalent: as scope.py:434 (the value kept for people is made again)",
+    "run.py:112": "equivalent: the explaining evaluator gives the results of the plain one "
+    "(it evaluates more, and tells a silent observer)",
+    "run.py:121": "equivalent: the findings' maps whole where cut ones were asked for: an "
+    "expression reads only the fields it names",
+    "run.py:137": "`>= 1`: equivalent, every contract's consequences made in `assessment` with "
+    "the findings of its id, which for an id listed once are its own, and put back in "
+    "portfolio order; `> 2`: killed by test_evaluation_mutants.py::test_a_repeated_contract_"
+    "ids_consequences_see_the_findings_of_every_contract_with_it",
+    "run.py:139": "equivalent: the contracts' values for people kept or not: one not kept is "
+    "made again (scope.py:434)",
+    "run.py:363": "equivalent: this process's part made as well, then not used (the parts "
+    "given are); it uses the same waivers",
+    "scope.py:375": "equivalent: the holders not kept are read again from the contract",
     "scope.py:203": "equivalent: the organisation's value has one review and one report per "
     "event; `strict` only guards it",
     "scope.py:205": "equivalent: as scope.py:203",

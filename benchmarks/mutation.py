@@ -2,7 +2,8 @@
 
     nice -n 15 python benchmarks/mutation.py                 # every group, then the report
     nice -n 15 python benchmarks/mutation.py cli model       # some groups, then the report
-    nice -n 15 python benchmarks/mutation.py --survivors     # again, only what survived
+    nice -n 15 python benchmarks/mutation.py --survivors     # again, what survived (not
+                                                             # what NOTES calls equivalent)
     python benchmarks/mutation.py --report                   # the report of what was run
 
 Needs the `mutation` extra (`pip install -e '.[mutation,test]'`). mutmut (configured in
@@ -193,7 +194,13 @@ def _worker(name: str, max_children: int, exclude: tuple[str, ...], survivors: b
     group = GROUPS[name]
     names = list(group.patterns)
     if survivors:
-        names = [r.mutant for r in results() if r.status in NOT_KILLED and _in(group, r.mutant)]
+        # Not those listed as equivalent: no test can kill them, and a survivor runs every
+        # test that calls its function (minutes each, for the run's and the scopes').
+        names = [
+            r.mutant
+            for r in results()
+            if r.status in NOT_KILLED and _in(group, r.mutant) and not equivalent(r)
+        ]
         if not names:
             print("    no survivors", flush=True)
             return
@@ -543,6 +550,11 @@ NOTES: dict[str, str] = {
     "cel/_lower.py:432": "killed as cel/_lower.py:423 (`Int64Value{value: a}`, not folded)",
     "cel/_lower.py:435": "killed as cel/_lower.py:432",
 }
+
+
+def equivalent(result: Result) -> bool:
+    """Whether `NOTES` lists the mutant as equivalent (it cannot change what a caller sees)."""
+    return _note(result.module, change(result)[0]).startswith("equivalent")
 
 
 def _note(module: str, line: int) -> str:

@@ -329,6 +329,14 @@ NOTES: dict[str, str] = {
     # The explaining evaluator (`ObservedExpressions`, `explain`) is given both the plain item
     # (what it tells) and the canonical one (what it binds); validated, the plain item binds to
     # the same value as the canonical one.
+    "expressions.py:61": "equivalent: a literal `applies_to: true` evaluated rather than "
+    "skipped gives true all the same",
+    "expressions.py:62": "equivalent: as expressions.py:61, for `counts_if: true`",
+    "expressions.py:120": "equivalent: the fast path taken without the variables it is given "
+    "fails on them (unbound) and gives None, and `value` then binds them; or not taken, and "
+    "`value` gives the same bool",
+    "expressions.py:122": "equivalent: the fast path not taken (None, or an error it turns into "
+    "None): `value` gives the same bool",
     "expressions.py:139": "equivalent: `_evaluate_each` is a fast path; without it (None, or "
     "given None and declining) `test` evaluates the same binding and gives the same bool",
     "expressions.py:143": "equivalent: the canonical item bound validated (as `extra`) is the "
@@ -391,6 +399,9 @@ NOTES: dict[str, str] = {
     "expressions.py:101": "equivalent: `''` fails the check as None does, and the message "
     "describes the value given",
     "expressions.py:334": "equivalent: a `||` chain has at least two operands",
+    "findings.py:206": "equivalent: the maps whole where cut ones were asked for: an "
+    "expression reads only the fields it names",
+    "findings.py:209": "equivalent: as findings.py:218",
     "findings.py:218": "equivalent: without the texts-only fast path every map is made by "
     "`finding_map`, the same map",
     "findings.py:220": "equivalent: as findings.py:218",

@@ -923,3 +923,46 @@ def test_an_assessment_from_parts_made_elsewhere_is_the_one_made_here(with_maps:
         ("p-sro", 1.0),
     ]
     assert here.waivers_unused == ()
+
+
+def test_a_person_sees_the_findings_about_them_and_those_routed_to_them() -> None:
+    """SPEC section 6: a person-scope sanction's `findings` are those about the person and
+    those whose accountable person they are (contract, person and organisation findings)."""
+    data = portfolio(assignments=held(True))  # p-sro holds sro on C1; no one holds it above
+    about_people = Rule(
+        id="P1", title="t", scope="person", require='person.id != "p-sro"', accountable="sro"
+    )
+    on_contract = Rule(id="R", title="t", require="false", accountable="sro")
+    on_organisation = Rule(id="O", title="t", scope="organisation", require="false")
+
+    def counting(policy_id: str, which: str) -> Sanction:
+        amount = f"double(size({which}))"
+        return Sanction(
+            id=policy_id, title="s", action="Act", scope="person", trigger="true", amount=amount
+        )
+
+    sanctions = [
+        counting("ALL", "findings"),
+        counting("FAIL", 'findings.filter(f, f.status == "fail")'),
+        counting("ABOUT", "findings.filter(f, f.subject == person.id)"),
+        counting("ORG", 'findings.filter(f, f.subject_type == "organisation")'),
+    ]
+    fw = framework(about_people, on_contract, on_organisation, *sanctions)
+    result = fw.evaluate(data, as_of=AS_OF)
+    assert [(f.policy, f.subject.id, f.accountable.person) for f in result.findings] == [
+        ("P1", "p-ao", "p-ao"),
+        ("P1", "p-sro", "p-ao"),  # sro is held on the contract only: up to the AO
+        ("R", "C1", "p-sro"),
+        ("O", "Test", "p-ao"),
+    ]
+    seen = {(c.policy, c.subject.id): c.amount for c in result.consequences}
+    assert seen == {
+        ("ALL", "p-ao"): 3.0,  # about p-ao, P1 about p-sro routed to p-ao, O
+        ("ALL", "p-sro"): 2.0,  # about p-sro, R
+        ("FAIL", "p-ao"): 2.0,
+        ("FAIL", "p-sro"): 2.0,
+        ("ABOUT", "p-ao"): 1.0,
+        ("ABOUT", "p-sro"): 1.0,
+        ("ORG", "p-ao"): 1.0,
+        ("ORG", "p-sro"): 0.0,
+    }

@@ -190,6 +190,7 @@ def _worker(name: str, max_children: int, exclude: tuple[str, ...], survivors: b
     that the last run left alive (after new tests were written for them)."""
     import mutmut.__main__ as mutmut_main
     from mutmut.state import state
+    from mutmut.stats import status_by_exit_code
 
     group = GROUPS[name]
     names = list(group.patterns)
@@ -218,6 +219,16 @@ def _worker(name: str, max_children: int, exclude: tuple[str, ...], survivors: b
             }
 
     mutmut_main.collect_or_load_stats = collect_then_narrow
+    register = mutmut_main._register_mutant_result
+
+    def register_then_tell(result: object, *args: object) -> None:
+        register(result, *args)  # type: ignore[arg-type]
+        # One line a mutant as it is judged (mutmut lists them only at the end of a group),
+        # so that a run stopped part-way still says what it judged.
+        name, code = result.mutant_name, result.exit_code  # type: ignore[attr-defined]
+        print(f"\njudged {status_by_exit_code[code]}: {name}", flush=True)
+
+    mutmut_main._register_mutant_result = register_then_tell
     os.chdir(ROOT)
     mutmut_main._run(names, max_children)
 

@@ -574,6 +574,189 @@ NOTES: dict[str, str] = {
 }
 
 
+#: Survivors of the first run with a test written for them since, in
+#: tests/unit/test_evaluation_mutants.py, not re-judged by a run before the time box
+#: (`--survivors` judges them again): test → the `file:line` it was written for.
+_PENDING: dict[str, tuple[str, ...]] = {
+    "test_the_findings_variable_shows_an_exposure_only_when_there_is_one": ("findings.py:51",),
+    "test_a_sanction_reads_a_findings_exposure_and_tags": ("findings.py:137",),
+    "test_a_person_with_no_findings_sees_an_empty_list": ("findings.py:327",),
+    "test_repeated_contract_ids_and_people_read_the_findings_meant_for_them": (
+        "findings.py:333",
+        "run.py:415",
+        "run.py:417",
+        "run.py:418",
+        "run.py:423",
+        "run.py:424",
+    ),
+    "test_a_holder_not_in_people_is_an_error_and_explained": (
+        "judges/responsibility.py:40",
+        "judges/responsibility.py:42",
+        "judges/responsibility.py:77",
+    ),
+    "test_eligibility_at_either_scope": (
+        "judges/responsibility.py:49",
+        "judges/responsibility.py:80",
+        "judges/responsibility.py:84",
+        "judges/responsibility.py:85",
+        "judges/responsibility.py:86",
+        "expressions.py:164",
+        "expressions.py:165",
+    ),
+    "test_an_explanation_of_an_organisation_role_names_its_holder": (
+        "judges/responsibility.py:67",
+        "judges/responsibility.py:74",
+    ),
+    "test_an_explanation_of_a_role_never_held_says_so": ("judges/responsibility.py:102",),
+    "test_an_explanation_of_eligibility_shows_the_holders_values": (
+        "judges/responsibility.py:143",
+    ),
+    "test_an_assignment_the_fast_conversion_declines_is_judged_validated": (
+        "judges/responsibility.py:153",
+        "judges/responsibility.py:154",
+        "judges/responsibility.py:156",
+    ),
+    "test_with_no_event_the_organisation_has_no_start_to_count_from": (
+        "judges/cadence.py:42",
+        "judges/cadence.py:52",
+        "judges/information.py:46",
+        "judges/information.py:56",
+    ),
+    "test_an_explanation_tells_the_freshness_and_the_latest_report": (
+        "judges/cadence.py:54",
+        "judges/information.py:58",
+        "judges/information.py:62",
+    ),
+    "test_a_report_that_does_not_meet_the_requirement_says_which_part": (
+        "judges/information.py:74",
+        "judges/information.py:77",
+    ),
+    "test_an_explanation_with_nothing_to_count_from": ("judges/freshness.py:74",),
+    "test_an_explanation_shows_every_step_of_a_rolling_due_date": (
+        "judges/freshness.py:87",
+        "judges/freshness.py:93",
+        "judges/freshness.py:95",
+    ),
+    "test_an_explanation_shows_every_step_of_a_fixed_period_due_date": (
+        "judges/freshness.py:89",
+        "judges/freshness.py:90",
+        "judges/freshness.py:91",
+    ),
+    "test_a_rules_due_date_is_evaluated_whatever_require_gives": (
+        "judges/rule.py:28",
+        "judges/rule.py:30",
+        "judges/rule.py:32",
+        "judges/rule.py:33",
+    ),
+    "test_an_amount_that_is_not_finite_is_an_error_naming_where": (
+        "judges/consequence.py:34",
+        "judges/consequence.py:35",
+    ),
+    "test_a_triggered_consequence_is_due_within_its_period": (
+        "judges/consequence.py:39",
+        "judges/consequence.py:40",
+        "judges/consequence.py:42",
+        "run.py:290",
+        "run.py:292",
+    ),
+    "test_an_explanation_names_the_event_an_expression_failed_for": (
+        "expressions.py:95",
+        "expressions.py:107",
+    ),
+    "test_a_counts_if_that_fails_on_one_event_names_its_problem": (
+        "expressions.py:215",
+        "expressions.py:216",
+        "expressions.py:217",
+        "expressions.py:219",
+        "expressions.py:221",
+    ),
+    "test_a_failure_names_the_part_of_its_condition_that_was_false": (
+        "expressions.py:318",
+        "expressions.py:319",
+        "expressions.py:322",
+        "expressions.py:323",
+        "expressions.py:324",
+        "expressions.py:325",
+        "expressions.py:326",
+        "expressions.py:327",
+        "expressions.py:331",
+        "expressions.py:337",
+        "expressions.py:341",
+        "expressions.py:359",
+        "expressions.py:360",
+        "expressions.py:361",
+        "expressions.py:368",
+        "expressions.py:369",
+        "expressions.py:374",
+        "expressions.py:378",
+        "expressions.py:379",
+        "expressions.py:380",
+        "expressions.py:381",
+        "expressions.py:382",
+        "expressions.py:383",
+        "expressions.py:384",
+        "expressions.py:385",
+        "expressions.py:386",
+    ),
+    "test_a_due_that_is_not_a_timestamp_names_the_type_it_must_give": ("expressions.py:404",),
+    "test_the_organisations_events_on_the_as_of_day_are_in_its_view": (
+        "scope.py:198",
+        "scope.py:199",
+        "scope.py:387",
+        "scope.py:388",
+        "scope.py:390",
+        "scope.py:394",
+        "scope.py:395",
+    ),
+    "test_events_the_fast_conversion_declines_are_counted_as_validated": (
+        "scope.py:338",
+        "scope.py:339",
+        "scope.py:340",
+        "scope.py:343",
+        "scope.py:345",
+        "scope.py:346",
+        "scope.py:425",
+        "scope.py:426",
+    ),
+    "test_a_definition_that_uses_a_failed_one_says_which": (
+        "scope.py:361",
+        "scope.py:364",
+        "scope.py:365",
+    ),
+    "test_a_failing_definition_of_a_framework_built_in_code_is_named_where_it_is": (
+        "scope.py:488",
+    ),
+    "test_a_chain_that_ends_below_the_top_falls_back_to_the_accounting_officer": (
+        "accountability.py:64",
+        "accountability.py:66",
+        "accountability.py:71",
+        "accountability.py:74",
+    ),
+    "test_an_accountable_person_not_in_people_is_named_by_id_only": ("accountability.py:88",),
+    "test_a_waiver_in_force_that_waived_nothing_is_listed_unused": ("waivers.py:81",),
+    "test_a_repeated_contract_ids_consequences_see_the_findings_of_every_contract_with_it": (
+        "run.py:134",
+    ),
+    "test_an_assessment_from_parts_made_elsewhere_is_the_one_made_here": (
+        "run.py:378",
+        "run.py:382",
+        "run.py:383",
+        "run.py:385",
+        "run.py:387",
+        "run.py:393",
+        "run.py:399",
+        "run.py:404",
+        "run.py:405",
+        "run.py:406",
+        "run.py:407",
+        "run.py:412",
+    ),
+}
+for _test, _lines in _PENDING.items():
+    for _line in _lines:
+        NOTES.setdefault(_line, f"killed-pending: test_evaluation_mutants.py::{_test}")
+
+
 def equivalent(result: Result) -> bool:
     """Whether `NOTES` lists the mutant as equivalent (it cannot change what a caller sees)."""
     return _note(result.module, change(result)[0]).startswith("equivalent")

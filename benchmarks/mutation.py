@@ -440,6 +440,24 @@ NOTES: dict[str, str] = {
     "run.py:363": "equivalent: this process's part made as well, then not used (the parts "
     "given are); it uses the same waivers",
     "scope.py:375": "equivalent: the holders not kept are read again from the contract",
+    "accountability.py:46": "equivalent: a cache of the answers by role; a miss walks the "
+    "chain again, to the same answer",
+    "expressions.py:218": "equivalent: `canonical` has one value per event; `strict` only "
+    "guards it",
+    "findings.py:304": "equivalent: `strict=None` and no `strict` are `strict=False`",
+    "run.py:249": "equivalent: a cache of each subject's `findings` bindings; a miss binds "
+    "them again, the same values",
+    "run.py:257": "equivalent: as run.py:249 (not kept, or kept under another key: a miss)",
+    "run.py:270": "equivalent: as run.py:257",
+    "run.py:344": "equivalent: one map per finding policy; `strict` only guards it",
+    "scope.py:451": "equivalent: a cache of the people's scopes; a miss builds the same scope",
+    "scope.py:459": "equivalent: the holders not kept are read again from the contract",
+    "scope.py:461": "equivalent: without the contract's scope its holders are read from the "
+    "contract, the same ones",
+    "scope.py:475": "equivalent: as scope.py:451 (kept under another key: a miss)",
+    "scope.py:482": "equivalent: one validated review and report per event; `strict` only "
+    "guards it",
+    "scope.py:483": "equivalent: as scope.py:482",
     "scope.py:203": "equivalent: the organisation's value has one review and one report per "
     "event; `strict` only guards it",
     "scope.py:205": "equivalent: as scope.py:203",

@@ -966,3 +966,37 @@ def test_a_person_sees_the_findings_about_them_and_those_routed_to_them() -> Non
         ("ORG", "p-ao"): 1.0,
         ("ORG", "p-sro"): 0.0,
     }
+
+
+@pytest.mark.parametrize(
+    ("exposure", "message"),
+    [
+        (
+            "contract.attributes.x",
+            "exposure failed: it must be a finite number, not negative (got -1.0) (at R.exposure)",
+        ),
+        (
+            "contract.attributes.s",
+            "exposure failed: it must give a number (got string 'a') (at R.exposure)",
+        ),
+        (
+            "contract.attributes.missing",
+            "exposure failed: no such member in mapping: 'missing' (at R.exposure)",
+        ),
+        (
+            "y",
+            "exposure failed: definition 'y' failed: no such member in mapping: 'missing' "
+            "(at definition y)",
+        ),
+    ],
+)
+def test_an_exposure_that_fails_says_so_once_then_why(exposure: str, message: str) -> None:
+    fw = Framework(
+        name="t",
+        version="1",
+        roles=ROLES,
+        definitions={"y": "contract.attributes.missing + 1"},
+        policies=[Rule(id="R", title="t", require="false", exposure=exposure)],
+    )
+    found = only(fw.evaluate(portfolio(attributes={"x": -1.0, "s": "a"}), as_of=AS_OF))
+    assert (found.status, found.message, found.exposure) == (Status.ERROR, message, None)

@@ -625,6 +625,8 @@ EXACT = f'{A} == ("{"x" * (160 - len(A) - 15)}" == "y")'
         # Two alternatives of exactly `QUOTED` characters together are still named.
         (f"{B} || {PAIRED}", f"neither {B} nor {PAIRED} holds"),
         (f'{B} || {PAIRED[:-1]}x"', "none of its 2 alternatives holds"),
+        # Outer parentheses that do not pair with each other stay.
+        (f"({B}) == ({A})", f"({B}) == ({A}) is false"),
         # Parentheses inside a string literal do not pair with those outside it.
         (f'({S} == ")(")', f'{S} == ")(" is false'),
         (f"({S} == ')(')", f"{S} == ')(' is false"),

@@ -627,6 +627,10 @@ EXACT = f'{A} == ("{"x" * (160 - len(A) - 15)}" == "y")'
         (f'{B} || {PAIRED[:-1]}x"', "none of its 2 alternatives holds"),
         # Outer parentheses that do not pair with each other stay.
         (f"({B}) == ({A})", f"({B}) == ({A}) is false"),
+        (f"((({B})))", f"{B} is false"),
+        # A string literal ends at its closing quote, an escaped character and all.
+        (f'({S} == "x") == ({S} == "b")', f'({S} == "x") == ({S} == "b") is false'),
+        (f'({S} == "\\\\") == ({S} == "x")', f'({S} == "\\\\") == ({S} == "x") is false'),
         # Parentheses inside a string literal do not pair with those outside it.
         (f'({S} == ")(")', f'{S} == ")(" is false'),
         (f"({S} == ')(')", f"{S} == ')(' is false"),

@@ -1006,3 +1006,13 @@ def test_an_exposure_that_fails_says_so_once_then_why(exposure: str, message: st
     )
     found = only(fw.evaluate(portfolio(attributes={"x": -1.0, "s": "a"}), as_of=AS_OF))
     assert (found.status, found.message, found.exposure) == (Status.ERROR, message, None)
+
+
+def test_an_assessment_names_what_each_policy_rests_on() -> None:
+    rules = [
+        Rule(id="R1", title="t", require="true", basis="statute"),
+        Rule(id="R2", title="t", require="true"),
+        Rule(id="R3", title="t", require="true", basis="proposed"),
+    ]
+    assessment = framework(*rules).evaluate(portfolio(), as_of=AS_OF)
+    assert assessment.bases == {"R1": "statute", "R3": "proposed"}

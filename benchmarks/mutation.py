@@ -458,6 +458,9 @@ NOTES: dict[str, str] = {
     "scope.py:482": "equivalent: one validated review and report per event; `strict` only "
     "guards it",
     "scope.py:483": "equivalent: as scope.py:482",
+    "findings.py:327": "equivalent: a subject with no findings gets None instead of []; the "
+    "run then binds its maps, an empty list: the same `findings`",
+    "run.py:470": "equivalent: without the maps the findings are bound validated, the same values",
     "scope.py:203": "equivalent: the organisation's value has one review and one report per "
     "event; `strict` only guards it",
     "scope.py:205": "equivalent: as scope.py:203",

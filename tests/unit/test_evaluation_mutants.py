@@ -124,6 +124,7 @@ def test_an_explanation_of_eligibility_shows_the_holders_values() -> None:
         framework(ELIGIBLE), portfolio(assignments=held(False)), "P", "C1", as_of=AS_OF
     )
     lines = told.render().splitlines()
+    assert lines[lines.index("computation") + 1] == "  holder: p-sro"  # known: in people
     start = lines.index("eligible for holder p-sro")
     assert lines[start : start + 7] == [
         "eligible for holder p-sro",
@@ -455,6 +456,8 @@ def test_a_due_that_is_not_a_timestamp_names_the_type_it_must_give() -> None:
     ("require", "told"),
     [
         ("report.verified", ": report.verified is false"),
+        # The part that was false is found with the report bound.
+        ('report.verified && report.kind == "perf"', ": report.verified is false"),
         ("false", ""),  # the literal false says nothing more than the failure
     ],
 )
@@ -485,6 +488,12 @@ def test_a_report_that_does_not_meet_the_requirement_says_which_part(
             'neither person.name == "x" nor assignment.role != "sro" holds',
         ),
         ("organisation", 'assignment.person == "p-sro"', None),
+        # The part that was false is found with the holder's values bound.
+        (
+            "organisation",
+            'person.name == "Sam Owner" && assignment.role == "x"',
+            "Sam Owner (p-sro) holds 'sro' but is not eligible: assignment.role == \"x\" is false",
+        ),
     ],
 )
 def test_eligibility_at_either_scope(scope: str, eligible: str, message: str | None) -> None:

@@ -2,7 +2,8 @@
 
     nice -n 15 python benchmarks/mutation.py                 # every group, then the report
     nice -n 15 python benchmarks/mutation.py cli model       # some groups, then the report
-    nice -n 15 python benchmarks/mutation.py --survivors     # again, only what survived
+    nice -n 15 python benchmarks/mutation.py --survivors     # again, what survived (not
+                                                             # what NOTES calls equivalent)
     python benchmarks/mutation.py --report                   # the report of what was run
 
 Needs the `mutation` extra (`pip install -e '.[mutation,test]'`). mutmut (configured in
@@ -50,6 +51,16 @@ class Group(NamedTuple):
 # surviving mutant of a function every evaluation calls took minutes, not seconds.
 _EVALUATION_TESTS = (
     "tests/unit/test_evaluation_boundaries.py",
+    "tests/unit/test_evaluation_mutants.py",
+    # What reaches the functions of the evaluation stage that other features call: the
+    # look-back (`Since`), the schedule and history (the days a status changes, a run moved
+    # to another day), exposure, the messages of a false condition, the organisation scope.
+    "tests/unit/test_since.py",
+    "tests/unit/test_schedule.py",
+    "tests/unit/test_money.py",
+    "tests/unit/test_messages.py",
+    "tests/unit/test_organisation.py",
+    "tests/property/test_reassess.py",
     "tests/unit/test_evaluate.py",
     "tests/unit/test_evaluate_golden.py",
     "tests/unit/test_fail_closed.py",
@@ -58,6 +69,7 @@ _EVALUATION_TESTS = (
 )
 _CEL_TESTS = (
     "tests/unit/test_cel_fast_paths.py",
+    "tests/unit/test_cel_mutants.py",
     "tests/unit/test_cel.py",
     "tests/unit/test_cel_conformance.py",
     "tests/property/test_cel_differential.py",
@@ -75,10 +87,16 @@ def _functions(module: str, functions: tuple[str, ...], tests: tuple[str, ...]) 
 #: One group per module (or the functions of a module that matter here): which mutants, and
 #: the test files that may judge them (paths, or prefixes of node ids).
 GROUPS: dict[str, Group] = {
-    "cli": _functions(
-        # The exit codes: how outcomes and errors become the command's status.
-        "cli",
-        ("x__exit_code", "x_main", "x__internal_error", "x__fail"),
+    "cli": Group(
+        # The exit codes: how outcomes and errors become the command's status. The command line
+        # is a package: mutmut names the functions of its `__init__` after the package.
+        (
+            "accountframe.cli.x_main__mutmut_*",
+            "accountframe.cli.x__internal_error__mutmut_*",
+            "accountframe.cli.assessing.x_exit_code__mutmut_*",
+            "accountframe.cli.assessing.x_fail_on_option__mutmut_*",
+            "accountframe.cli.common.x_fail__mutmut_*",
+        ),
         ("tests/unit/test_exit_codes.py", "tests/unit/test_cli_internal_error.py"),
     ),
     "duration": _module(
@@ -93,7 +111,10 @@ GROUPS: dict[str, Group] = {
         # The views as of a date, not the loading and validation in the same module.
         "model",
         (
+            "x_latest_reports",
+            "x_last_reviews",
             "x__accountable_holders",
+            "xǁAmendmentǁknown_on",
             "xǁContractǁaccountable",
             "xǁContractǁcurrent_assignments",
             "xǁContractǁlatest",
@@ -101,6 +122,12 @@ GROUPS: dict[str, Group] = {
             "xǁContractǁspent",
             "xǁContractǁview",
             "xǁContractǁ_cel_view",
+            "xǁContractǁ_amendments",
+            "xǁPortfolioǁlatest",
+            "xǁPortfolioǁlast_review",
+            "xǁPortfolioǁpeople_view",
+            "xǁPortfolioǁperson",
+            "xǁPortfolioǁ_people_by_id",
         ),
         _EVALUATION_TESTS,
     ),
@@ -124,7 +151,9 @@ GROUPS: dict[str, Group] = {
     "cel": Group(
         tuple(
             f"accountframe.cel.{module}.*"
-            for module in ("_macros", "_calls", "_operators", "_lower", "_runtime")
+            # The two the issue names; `_calls`, `_operators` and `_macros` are not mutated
+            # (benchmarks/README.md says why).
+            for module in ("_lower", "_runtime")
         ),
         _CEL_TESTS,
     ),
@@ -161,11 +190,18 @@ def _worker(name: str, max_children: int, exclude: tuple[str, ...], survivors: b
     that the last run left alive (after new tests were written for them)."""
     import mutmut.__main__ as mutmut_main
     from mutmut.state import state
+    from mutmut.stats import status_by_exit_code
 
     group = GROUPS[name]
     names = list(group.patterns)
     if survivors:
-        names = [r.mutant for r in results() if r.status in NOT_KILLED and _in(group, r.mutant)]
+        # Not those listed as equivalent: no test can kill them, and a survivor runs every
+        # test that calls its function (minutes each, for the run's and the scopes').
+        names = [
+            r.mutant
+            for r in results()
+            if r.status in NOT_KILLED and _in(group, r.mutant) and not equivalent(r)
+        ]
         if not names:
             print("    no survivors", flush=True)
             return
@@ -183,6 +219,16 @@ def _worker(name: str, max_children: int, exclude: tuple[str, ...], survivors: b
             }
 
     mutmut_main.collect_or_load_stats = collect_then_narrow
+    register = mutmut_main._register_mutant_result
+
+    def register_then_tell(result: object, *args: object) -> None:
+        register(result, *args)  # type: ignore[arg-type]
+        # One line a mutant as it is judged (mutmut lists them only at the end of a group),
+        # so that a run stopped part-way still says what it judged.
+        name, code = result.mutant_name, result.exit_code  # type: ignore[attr-defined]
+        print(f"\njudged {status_by_exit_code[code]}: {name}", flush=True)
+
+    mutmut_main._register_mutant_result = register_then_tell
     os.chdir(ROOT)
     mutmut_main._run(names, max_children)
 
@@ -261,10 +307,11 @@ def _definition_line(text: str, mutant: str) -> int:
 #: what any caller sees). A survivor without a note is listed as not handled yet.
 NOTES: dict[str, str] = {
     # -- the command line
-    "cli.py:587": "not resolved: test_exit_codes.py::test_no_command_shows_the_help_on_stderr_"
-    "and_is_2 fails against this mutant when run directly (MUTANT_UNDER_TEST=... pytest in "
-    "mutants/), yet mutmut's runs report it survived",
-    "cli.py:594": "equivalent: click tests `not standalone_mode`, and None is as false as False",
+    "cli/__init__.py:72": "killed by test_exit_codes.py::test_no_command_shows_the_help_on_"
+    "stderr_and_is_2, once it forgets the help option click keeps from an earlier command of "
+    "the same process (that cache hid this mutant: mutmut's runs share a process per mutant)",
+    "cli/__init__.py:79": "equivalent: click tests `not standalone_mode`, and None is as false "
+    "as False",
     # -- Duration
     "duration.py:123": "equivalent: `_shift` catches the OverflowError and saturates; its "
     "message is never shown",
@@ -273,73 +320,266 @@ NOTES: dict[str, str] = {
     "duration.py:139": "killed by test_duration.py::test_the_validator_accepts_a_duration_a_"
     "reference_or_an_absent_optional ('expected expected')",
     # -- the model's views
-    "model.py:367": "killed by test_evaluation_boundaries.py::test_the_view_keeps_every_event_"
-    "dated_on_the_as_of_day_and_none_after",
-    "model.py:377": "equivalent: `plain_fields` gives one value per event, so the lengths are "
+    "model.py:287": "killed by test_evaluation_boundaries.py::test_an_amendments_approval_is_"
+    "known_from_its_own_day (an approval on the as-of day is known)",
+    "model.py:288": "killed as model.py:287 (an approval after as_of: both fields dropped, the "
+    "rest kept)",
+    "model.py:551": "killed as model.py:287 (the view's amendments as known on as_of)",
+    "model.py:466": "equivalent: `plain_fields` gives one value per event, so the lengths are "
     "equal; `strict` only guards that",
-    "model.py:378": "equivalent: as model.py:377",
-    "model.py:401": "equivalent: `stamps` is a cache of converted dates; without it (None) or "
-    "with a fresh one each date is converted again, to the same value",
-    "model.py:402": "equivalent: as model.py:401",
-    "model.py:403": "killed by test_evaluation_boundaries.py::test_the_view_keeps_every_event_"
-    "dated_on_the_as_of_day_and_none_after (`events` recorded and reused)",
-    "model.py:404": "killed by the same test (`_cel_view` cut to each key)",
-    "model.py:409": "killed by the same test (an event found in `events` is reused)",
-    "model.py:410": "equivalent: `cel_items` gives one value per event; `strict` only guards it",
-    "model.py:417": "killed by the same test (an assignment after as_of)",
-    "model.py:418": "killed by the same test",
-    "model.py:419": "killed by the same test (an assignment starting on as_of)",
-    "model.py:421": "killed by the same test (a review after as_of)",
-    "model.py:422": "killed by the same test",
-    "model.py:423": "killed by the same test (a report after as_of)",
-    "model.py:424": "killed by the same test",
-    "model.py:425": "killed by the same test (a transaction after as_of)",
-    "model.py:426": "killed by the same test",
-    "model.py:427": "killed by the same test",
-    "model.py:429": "killed by the same test (an amendment after as_of)",
-    "model.py:431": "killed by the same test; with `stamps` None: equivalent, as model.py:401",
-    "model.py:433": "killed by the same test (a consequence after as_of)",
-    "model.py:435": "killed by the same test",
-    "model.py:441": "equivalent: as model.py:401 (`stamps` is only a cache)",
-    "model.py:444": "equivalent: as model.py:401",
-    "model.py:447": "killed by test_evaluation_boundaries.py::test_the_bindings_view_declines_"
-    "a_key_that_is_not_text, and by the view test (a text key is not declined)",
-    "model.py:450": "equivalent: as model.py:410",
-    "model.py:453": "killed as model.py:447",
-    "model.py:456": "equivalent: as model.py:410",
-    "model.py:459": "equivalent: as model.py:401",
-    # -- waivers
-    "waivers.py:42": "equivalent: `if not candidates` treats None as it treats []",
-    "waivers.py:61": "equivalent: reached only when no waiver is in force, and one expiring on "
-    "as_of is in force (approved_on <= expires), so `<` and `<=` pick the same waivers",
-    # -- the findings a sanction sees
-    "findings.py:37": "killed by test_evaluation_boundaries.py::test_a_finding_as_the_findings_"
-    "variable_shows_it (the validated path; the fast `finding_map` is pinned by the goldens)",
-    "findings.py:40": "killed as findings.py:37",
-    "findings.py:43": "killed as findings.py:37 (a finding with no one accountable: '')",
-    "findings.py:44": "killed as findings.py:37",
-    # -- the explaining evaluator (`explain`): the same results, told to an observer
-    "expressions.py:239": "equivalent: without the canonical binding, `value` validates the "
-    "plain item, which is the same value",
-    "expressions.py:260": "equivalent: `canonical` has one value per event; `strict` only "
+    "model.py:467": "equivalent: as model.py:466",
+    "model.py:499": "equivalent: `cel_items` gives one value per event; `strict` only guards it",
+    "model.py:537": "equivalent: `values_of` gives one value per event picked; `strict` only "
     "guards it",
-    "expressions.py:261": "equivalent: the explaining evaluator is always given the items",
-    "expressions.py:266": "equivalent: the item and the bound item are the same value, plain "
-    "and canonical",
-    "expressions.py:267": "equivalent: as expressions.py:239",
-    "judges/cadence.py:23": "equivalent: the bound events are made but not needed (no "
+    "model.py:543": "equivalent: as model.py:537",
+    "model.py:528": "equivalent: `stamps` is a cache of converted dates; without it (None) each "
+    "date is converted again, to the same value",
+    "model.py:531": "equivalent: as model.py:528",
+    "model.py:546": "equivalent: as model.py:528",
+    # -- the evaluation stage
+    # The explaining evaluator (`ObservedExpressions`, `explain`) is given both the plain item
+    # (what it tells) and the canonical one (what it binds); validated, the plain item binds to
+    # the same value as the canonical one.
+    "expressions.py:61": "equivalent: a literal `applies_to: true` evaluated rather than "
+    "skipped gives true all the same",
+    "expressions.py:62": "equivalent: as expressions.py:61, for `counts_if: true`",
+    "expressions.py:120": "equivalent: the fast path taken without the variables it is given "
+    "fails on them (unbound) and gives None, and `value` then binds them; or not taken, and "
+    "`value` gives the same bool",
+    "expressions.py:122": "equivalent: the fast path not taken (None, or an error it turns into "
+    "None): `value` gives the same bool",
+    "expressions.py:139": "equivalent: `_evaluate_each` is a fast path; without it (None, or "
+    "given None and declining) `test` evaluates the same binding and gives the same bool",
+    "expressions.py:143": "equivalent: the canonical item bound validated (as `extra`) is the "
+    "same value",
+    "expressions.py:192": "equivalent: with no `counts_if` every event counts either way; "
+    "`counting` only spares evaluating it",
+    "expressions.py:210": "equivalent: as expressions.py:139 (the per-item fast path of "
+    "`counts_if`)",
+    "expressions.py:242": "equivalent: without the canonical binding, `value` validates the "
+    "plain item, which is the same value",
+    "expressions.py:255": "equivalent: as expressions.py:242",
+    "expressions.py:268": "equivalent: the explaining evaluator is always given the item, the "
+    "plain value of the same report; bound validated or canonical, the same value",
+    "expressions.py:289": "equivalent: `canonical` has one value per event; `strict` only "
+    "guards it",
+    "expressions.py:290": "equivalent: the explaining evaluator is always given the items",
+    "expressions.py:295": "equivalent: as expressions.py:268 (the item and the bound item are "
+    "the same value, plain and canonical)",
+    "expressions.py:296": "equivalent: as expressions.py:242",
+    "findings.py:127": "equivalent: `stamps` is a cache of converted dates; a miss converts "
+    "the date again, to the same value",
+    "findings.py:135": "equivalent: declining (None) makes the caller validate "
+    "`finding_value`, the same map; a float exposure is always a float here",
+    "findings.py:232": "equivalent: a cache of each policy's tags as a list; a miss lists them "
+    "again",
+    "findings.py:233": "equivalent: as findings.py:232 (a miss, or the tags of the same "
+    "policy, which every finding of it shares)",
+    "findings.py:235": "equivalent: declining makes the caller validate `finding_value`, the "
+    "same map (tags are always text)",
+    "findings.py:238": "`fields` None: equivalent, the whole map where a cut one was asked "
+    "for: an expression reads only the fields it names",
+    "findings.py:331": "equivalent: without the maps (None) the caller validates the findings, "
+    "the same values",
+    "findings.py:334": "equivalent: as findings.py:331",
+    "judges/cadence.py:35": "equivalent: the bound events are made but not needed (no "
     "`counts_if`); the same reviews count",
-    "judges/cadence.py:24": "equivalent: the plain reviews go only to the explaining "
+    "judges/cadence.py:36": "equivalent: the plain reviews go only to the explaining "
     "evaluator, which tells them",
-    # -- the scopes' caches: a miss works out the same value again
-    "scope.py:262": "equivalent: the people's maps cut to the fields read, or whole: a CEL "
+    "judges/information.py:38": "equivalent: as judges/cadence.py:35",
+    "judges/information.py:39": "equivalent: as judges/cadence.py:36",
+    "judges/information.py:72": "equivalent: the plain report goes only to the explaining "
+    "evaluator",
+    "judges/information.py:84": "equivalent: a `pass` always has a due date, so the '-' is "
+    "never shown",
+    "judges/responsibility.py:99": "equivalent: reached only when no assignment of the role is "
+    "current, and one ending on as_of is current, so `<` and `<=` find the same ended ones",
+    "judges/responsibility.py:144": "equivalent: the plain values go only to the explaining "
+    "evaluator; made always, they are not used otherwise",
+    "judges/responsibility.py:150": "equivalent: `stamps` is a cache of converted dates",
+    "judges/responsibility.py:157": "equivalent: as expressions.py:143 (the canonical values "
+    "bound validated)",
+    "judges/responsibility.py:159": "equivalent: as judges/responsibility.py:157",
+    "judges/freshness.py:54": "equivalent: both callers (cadence, information) give `no_start`; "
+    "the default is never used",
+    "scope.py:402": "equivalent: the contracts bound for the organisation though no expression "
+    "reads them: unused",
+    "accountability.py:79": "equivalent: a cache of the answers by role and holder; a miss "
+    "makes the same answer",
+    "expressions.py:97": "equivalent: a bool for a bool field is returned by the check after it",
+    "expressions.py:101": "equivalent: `''` fails the check as None does, and the message "
+    "describes the value given",
+    "expressions.py:334": "equivalent: a `||` chain has at least two operands",
+    "findings.py:206": "equivalent: the maps whole where cut ones were asked for: an "
     "expression reads only the fields it names",
-    "scope.py:263": "equivalent: as scope.py:262",
-    "scope.py:290": "equivalent: a cache; a miss converts the contract again, to the same value",
-    "scope.py:292": "equivalent: as scope.py:290",
-    "scope.py:294": "equivalent: as scope.py:290 (the contract's view, made again)",
-    "scope.py:296": "equivalent: as scope.py:290",
+    "findings.py:209": "equivalent: as findings.py:218",
+    "findings.py:218": "equivalent: without the texts-only fast path every map is made by "
+    "`finding_map`, the same map",
+    "findings.py:220": "equivalent: as findings.py:218",
+    "findings.py:222": "equivalent: a map left None is validated by the caller (the same "
+    "value), one made again is the same map",
+    "findings.py:224": "equivalent: as findings.py:222",
+    "findings.py:225": "equivalent: one map per finding; `strict` only guards it",
+    "scope.py:96": "equivalent: the plain view is made again when asked for, the same value",
+    "scope.py:327": "equivalent: a cache of the contracts' scopes; a miss builds the same scope",
+    "scope.py:332": "equivalent: None is as false as False",
+    "scope.py:335": "equivalent: `stamps` and `events` are caches (a miss converts again), "
+    "and the whole view where a cut one was asked for: an expression reads only the fields it "
+    "names",
+    "scope.py:374": "equivalent: as scope.py:434 (the value kept for people is made again)",
+    "run.py:112": "equivalent: the explaining evaluator gives the results of the plain one "
+    "(it evaluates more, and tells a silent observer)",
+    "run.py:121": "equivalent: the findings' maps whole where cut ones were asked for: an "
+    "expression reads only the fields it names",
+    "run.py:137": "`>= 1`: equivalent, every contract's consequences made in `assessment` with "
+    "the findings of its id, which for an id listed once are its own, and put back in "
+    "portfolio order; `> 2`: killed by test_evaluation_mutants.py::test_a_repeated_contract_"
+    "ids_consequences_see_the_findings_of_every_contract_with_it",
+    "run.py:139": "equivalent: the contracts' values for people kept or not: one not kept is "
+    "made again (scope.py:434)",
+    "run.py:363": "equivalent: this process's part made as well, then not used (the parts "
+    "given are); it uses the same waivers",
+    "scope.py:375": "equivalent: the holders not kept are read again from the contract",
+    "accountability.py:46": "equivalent: a cache of the answers by role; a miss walks the "
+    "chain again, to the same answer",
+    "expressions.py:218": "equivalent: `canonical` has one value per event; `strict` only "
+    "guards it",
+    "findings.py:304": "equivalent: `strict=None` and no `strict` are `strict=False`",
+    "run.py:249": "equivalent: a cache of each subject's `findings` bindings; a miss binds "
+    "them again, the same values",
+    "run.py:257": "equivalent: as run.py:249 (not kept, or kept under another key: a miss)",
+    "run.py:270": "equivalent: as run.py:257",
+    "run.py:344": "equivalent: one map per finding policy; `strict` only guards it",
+    "scope.py:451": "equivalent: a cache of the people's scopes; a miss builds the same scope",
+    "scope.py:459": "equivalent: the holders not kept are read again from the contract",
+    "scope.py:461": "equivalent: without the contract's scope its holders are read from the "
+    "contract, the same ones",
+    "scope.py:475": "equivalent: as scope.py:451 (kept under another key: a miss)",
+    "scope.py:482": "equivalent: one validated review and report per event; `strict` only "
+    "guards it",
+    "scope.py:483": "equivalent: as scope.py:482",
+    "findings.py:327": "equivalent: a subject with no findings gets None instead of []; the "
+    "run then binds its maps, an empty list: the same `findings`",
+    "run.py:470": "equivalent: without the maps the findings are bound validated, the same values",
+    "scope.py:203": "equivalent: the organisation's value has one review and one report per "
+    "event; `strict` only guards it",
+    "scope.py:205": "equivalent: as scope.py:203",
+    "scope.py:380": "equivalent: the contract's value cut to the fields the people's "
+    "expressions read, or whole: an expression reads only the fields it names",
+    "scope.py:381": "equivalent: as scope.py:380",
+    "scope.py:419": "equivalent: with every event known, `missing` is empty and the same "
+    "values are returned; the organisation's events are all known",
+    "scope.py:421": "equivalent: every event converted again, to the same values",
+    "scope.py:423": "equivalent: `stamps` is a cache of converted dates",
+    "scope.py:428": "equivalent: one value per event converted; `strict` only guards it",
+    "scope.py:434": "equivalent: a cache; a miss makes the contract's value for people again, "
+    "the same value",
+    "scope.py:436": "equivalent: without the contract's scope its value is bound again from "
+    "its view, validated: the same value",
+    "scope.py:438": "equivalent: as scope.py:436",
+    "scope.py:440": "equivalent: as scope.py:434 (kept under another key: a miss next time)",
+    "waivers.py:48": "equivalent: `if not candidates` treats None as it treats []",
+    "waivers.py:67": "equivalent: reached only when no waiver is in force, and one expiring on "
+    "as_of is in force (approved_on <= expires), so `<` and `<=` pick the same waivers",
     # -- the CEL engine
+    "cel/_lower.py:131": "killed by test_cel_fast_paths.py::test_each_item_of_a_per_item_"
+    "evaluation_has_its_own_meter (the message names the cost, not the iterations)",
+    "cel/_lower.py:484": "killed by test_cel_mutants.py::test_values_made_from_data (`{k: v}`, "
+    "not folded)",
+    "cel/_lower.py:487": "killed as cel/_lower.py:484",
+    "cel/_runtime.py:54": "killed by test_cel_mutants.py::test_values_made_from_data "
+    "(`no such key: 5u`)",
+    "cel/_runtime.py:63": "killed by test_cel_mutants.py::test_values_made_from_data (`the CEL "
+    "type int`) when run directly; `CelType.__init__` runs only at import, so mutmut may see "
+    "no test call it and list the mutant as 'no tests'",
+    "cel/_runtime.py:109": "equivalent: every value an evaluation sees has a CEL type "
+    "(bindings make it plain or reject it: 'unsupported value of type set'), so the fallback "
+    "name is never used",
+    "cel/_runtime.py:236": "equivalent: each change differs only for two operands of the same "
+    "type, converted to float only when that type is float: float(x) is x",
+    "cel/_runtime.py:248": "killed by test_cel_mutants.py::test_ordering_at_run_time (the "
+    "operator named in the error)",
+    "cel/_runtime.py:254": "killed as cel/_runtime.py:248",
+    "cel/_runtime.py:260": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(`a >= b`, string and int)",
+    "cel/_runtime.py:372": "equivalent: `<= 0` and `< 1` differ from `< 0` only for a dividend "
+    "of 0, whose remainder is 0, and -0 == 0",
+    "cel/_runtime.py:373": "killed by test_cel_mutants.py::test_modulo_at_run_time (`type(a % "
+    "b) == int`, `type(uint(a) % uint(b)) == uint`)",
+    "cel/_runtime.py:374": "killed by test_cel_mutants.py::test_modulo_at_run_time (the "
+    "operator and both types in the error)",
+    "cel/_runtime.py:432": "`is not dict`: killed by test_cel_mutants.py::test_has_tests_a_"
+    "field_of_a_map_only (`has(a.f)` of 'of'); `type(None)`: equivalent, `has_field` is "
+    "reached only with a value that is not a map (the `has` closure of _calls tests a map "
+    "itself)",
+    "cel/_runtime.py:433": "equivalent: as cel/_runtime.py:432, never reached with a map",
+    "cel/_runtime.py:434": "killed by test_cel_mutants.py::test_has_tests_a_field_of_a_map_only",
+    "cel/_runtime.py:449": "equivalent: with `or`, `1 in 'abc'` raises TypeError, which the "
+    "call's closure (_calls) reports as the same no_overload; a string in a list or a map is "
+    "found by Python's `in` as by CEL's equality",
+    "cel/_runtime.py:451": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(`[1, 2].contains(2.0)`)",
+    "cel/_runtime.py:452": "killed as cel/_runtime.py:451",
+    "cel/_runtime.py:453": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(`{'k': 1}.contains('k')`)",
+    "cel/_runtime.py:454": "killed as cel/_runtime.py:453",
+    "cel/_runtime.py:455": "killed by test_cel_fast_paths.py::test_the_runtime_functions (the "
+    "no_overload of `contains`)",
+    "cel/_runtime.py:496": "killed by test_cel_mutants.py::test_string_functions_check_their_"
+    "operands (`a.startsWith(b)` of an int: AttributeError, not no_overload)",
+    "cel/_runtime.py:498": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:502": "killed by test_cel_fast_paths.py::test_the_runtime_functions (an "
+    "int's `endsWith`)",
+    "cel/_runtime.py:504": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:514": "killed by test_cel_mutants.py::test_a_bad_pattern_is_an_error_and_"
+    "writes_nothing (without the options, RE2 logs the pattern to stderr)",
+    "cel/_runtime.py:518": "equivalent: every exception re2.compile raises carries its message "
+    "(re2.error, TypeError; a UnicodeEncodeError has its own clause), so `error.args` is never "
+    "empty",
+    "cel/_runtime.py:520": "equivalent: codec names ignore case, and RE2 quotes whole "
+    "characters of a pattern that was valid UTF-8, so decoding never needs an error handler "
+    "(the decoding itself: test_cel_mutants.py::test_string_functions_check_their_operands)",
+    "cel/_runtime.py:525": "killed by test_cel_mutants.py::test_string_functions_check_their_"
+    "operands (a pattern that is not a string)",
+    "cel/_runtime.py:527": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:569": "`+1.0`: killed by test_cel_mutants.py::test_uint_conversions "
+    "(`uint(0.5)`, `uint(1.0)`); the rest equivalent: a finite double the changed bounds let "
+    "through is truncated and refused by check_uint with the same message",
+    "cel/_runtime.py:570": "killed by test_cel_mutants.py::test_uint_conversions (infinities, NaN)",
+    "cel/_runtime.py:573": "killed by test_cel_mutants.py::test_uint_conversions ('+5', 'abc', "
+    "40 and 41 digits, '5'); `'XX+-XX'`: equivalent, a string that matched the digits starts "
+    "with a digit or a sign",
+    "cel/_runtime.py:574": "killed by test_cel_mutants.py::test_uint_conversions",
+    "cel/_runtime.py:576": "killed by test_cel_mutants.py::test_uint_conversions (`uint([1])`)",
+    "cel/_runtime.py:604": "killed by test_cel_mutants.py::test_a_timestamp_as_a_string "
+    "(fractions of a second); `rstrip('XX0XX')`: equivalent, it strips the characters X and 0 "
+    "and the text ends in a digit",
+    "cel/_runtime.py:605": "killed by test_cel_mutants.py::test_a_timestamp_as_a_string (years "
+    "5 and 999); `or True`, `<= 1000`, `< 1001`: equivalent, from the year 1000 on strftime "
+    "writes four digits, so both forms give the same text",
+    "cel/_runtime.py:610": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "('-0.5s', '0s')",
+    "cel/_runtime.py:613": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "('-0.5s', '1.25s'); `rstrip('XX0XX')`: equivalent, as cel/_runtime.py:604",
+    "cel/_runtime.py:644": "equivalent: codec names ignore case ('UTF-8' is 'utf-8')",
+    "cel/_runtime.py:645": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:655": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:657": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:671": "killed by test_cel_fast_paths.py::test_only_the_wrapper_messages_"
+    "are_made and ::test_the_runtime_functions "
+    "(`_convert` was a closure made at import, which mutmut saw no test call: 'no tests')",
+    "cel/_runtime.py:672": "killed as cel/_runtime.py:671",
+    "cel/_runtime.py:673": "killed as cel/_runtime.py:671 (`UInt32Value{value: 1}`)",
+    "cel/_runtime.py:677": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(Int32Value at -2**31 - 1, -2**31, 2**31 - 1, 2**31)",
+    "cel/_runtime.py:679": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:683": "killed by test_cel_fast_paths.py::test_the_runtime_functions "
+    "(UInt32Value at 0, 2**32 - 1, 2**32)",
+    "cel/_runtime.py:685": "killed by test_cel_fast_paths.py::test_the_runtime_functions",
+    "cel/_runtime.py:692": "equivalent: struct's native 'f' packs a double beyond float32 as "
+    "±inf without OverflowError, so the `except` is never taken (the ±inf results: "
+    "test_cel_fast_paths.py::test_the_runtime_functions, FloatValue of ±1e39)",
+    "cel/_runtime.py:723": "equivalent: as cel/_runtime.py:109, every value has a CEL type",
     "cel/_lower.py:111": "killed by test_cel_fast_paths.py::test_each_item_of_a_per_item_"
     "evaluation_has_its_own_meter (a cost of exactly the limit)",
     "cel/_lower.py:112": "killed as cel/_lower.py:111",
@@ -352,73 +592,197 @@ NOTES: dict[str, str] = {
     "cel/_lower.py:428": "killed as cel/_lower.py:423 (the message of `{x: a}`)",
     "cel/_lower.py:432": "killed as cel/_lower.py:423 (`Int64Value{value: a}`, not folded)",
     "cel/_lower.py:435": "killed as cel/_lower.py:432",
-    "expressions.py:287": "killed by test_evaluation_boundaries.py::test_an_expression_of_the_"
-    "wrong_type_names_the_type_it_must_give",
-    "expressions.py:288": "killed as expressions.py:287",
-    "expressions.py:289": "killed as expressions.py:287",
-    "expressions.py:83": "not handled: `extra` without `canonical` is bound validated; no "
-    "selected test takes that branch",
-    "expressions.py:94": "not handled: what the observer is told of an error (not rendered)",
-    "expressions.py:96": "`not bool`: killed by test_evaluation_boundaries.py::test_an_amount_"
-    "that_is_not_a_number_says_what_it_was (a bool amount); `type(None)`: equivalent, a bool "
-    "condition is returned by the check after it",
-    "expressions.py:98": "killed as expressions.py:96 (the message now describes `given`: the "
-    "fix this mutant revealed)",
-    "expressions.py:99": "killed as expressions.py:96",
-    "expressions.py:100": "equivalent since the fix: `''` fails the check as None does, and the "
-    "message describes the value given",
-    "expressions.py:106": "not handled: what the observer is told of a wrong type (not rendered)",
-    "expressions.py:138": "equivalent: without the per-item fast path, `test` evaluates the "
-    "same binding and gives the same bool",
-    "expressions.py:142": "equivalent: as expressions.py:239",
-    "expressions.py:159": "killed by test_evaluation_boundaries.py::test_a_blank_message_falls_"
-    "back_to_the_default",
-    "expressions.py:213": "equivalent: as expressions.py:239",
-    "expressions.py:226": "equivalent: as expressions.py:239",
-    "expressions.py:294": "killed as expressions.py:96 (`got null`)",
-    "expressions.py:296": "killed as expressions.py:96 (`got bool true`)",
-    "expressions.py:301": "killed as expressions.py:96 (`got list`)",
-    "findings.py:95": "killed by test_evaluation_boundaries.py::test_the_findings_map_made_"
-    "directly_is_the_validated_one (no one accountable: '')",
-    "judges/cadence.py:30": "not handled: the result told to the observer (explain shows the "
-    "finding's own message)",
-    "judges/information.py:27": "equivalent: as judges/cadence.py:23",
-    "judges/information.py:28": "equivalent: as judges/cadence.py:24",
-    "judges/information.py:29": "killed by test_evaluation_boundaries.py::test_information_"
-    "counts_only_the_reports_counts_if_accepts_and_starts_from_the_start",
-    "judges/information.py:33": "killed as judges/information.py:29 (the clock from the start)",
-    "judges/information.py:35": "not handled: as judges/cadence.py:30",
-    "judges/information.py:39": "not handled: the latest report told to the observer",
-    "judges/information.py:49": "equivalent: the plain report goes only to the observer",
-    "judges/responsibility.py:36": "not handled: told to the observer only",
-    "judges/responsibility.py:38": "not handled: a holder not in people is a load error of a "
-    "loaded portfolio; only a Portfolio built in code reaches it",
-    "judges/responsibility.py:41": "killed by test_evaluation_boundaries.py::test_eligible_"
-    "reads_the_holder_and_the_assignment",
-    "judges/responsibility.py:57": "not handled: told to the observer only",
-    "judges/responsibility.py:97": "equivalent: the plain values go only to the observer",
-    "judges/responsibility.py:98": "equivalent: as judges/responsibility.py:97",
-    "judges/responsibility.py:104": "killed as judges/responsibility.py:41 (`assignment.letter`)",
-    "judges/responsibility.py:107": "not handled: the fallback when the assignment cannot be "
-    "bound directly (`Declined`); no test builds such an assignment",
-    "judges/responsibility.py:108": "not handled: as judges/responsibility.py:107",
-    "judges/responsibility.py:109": "equivalent: as expressions.py:239",
-    "judges/responsibility.py:54": "`or`: killed by test_evaluation_boundaries.py::test_a_role_"
-    "never_held_fails_and_another_roles_past_holder_does_not_count; `<=`: equivalent, an "
-    "assignment of the role ending on as_of is current, so the role is not vacant",
-    "judges/responsibility.py:58": "killed as judges/responsibility.py:54",
-    "judges/responsibility.py:59": "killed as judges/responsibility.py:54",
-    "cel/_macros.py:93": "killed by test_cel_fast_paths.py::test_exists_one",
-    "cel/_macros.py:94": "killed by test_cel_fast_paths.py::test_exists_one (the variable "
-    "restored, or absent)",
-    "cel/_macros.py:98": "killed by test_cel_fast_paths.py::test_a_macro_may_spend_its_budget_"
-    "exactly",
-    "cel/_macros.py:99": "killed as cel/_macros.py:98",
-    "cel/_macros.py:100": "killed as cel/_macros.py:98",
-    "cel/_macros.py:101": "killed as cel/_macros.py:98",
-    "cel/_macros.py:109": "killed by test_cel_fast_paths.py::test_exists_one",
-    "cel/_macros.py:111": "killed by test_cel_fast_paths.py::test_exists_one",
 }
+
+
+#: Survivors of the first run with a test written for them since, in
+#: tests/unit/test_evaluation_mutants.py, not re-judged by a run before the time box
+#: (`--survivors` judges them again): test → the `file:line` it was written for.
+_PENDING: dict[str, tuple[str, ...]] = {
+    "test_an_assessment_names_what_each_policy_rests_on": ("run.py:437",),
+    "test_an_exposure_that_fails_says_so_once_then_why": ("run.py:490", "run.py:494"),
+    "test_the_findings_variable_shows_an_exposure_only_when_there_is_one": ("findings.py:51",),
+    "test_a_sanction_reads_a_findings_exposure_and_tags": ("findings.py:137",),
+    "test_a_person_with_no_findings_sees_an_empty_list": ("findings.py:327",),
+    "test_repeated_contract_ids_and_people_read_the_findings_meant_for_them": (
+        "findings.py:333",
+        "run.py:415",
+        "run.py:417",
+        "run.py:418",
+        "run.py:423",
+        "run.py:424",
+    ),
+    "test_a_holder_not_in_people_is_an_error_and_explained": (
+        "judges/responsibility.py:40",
+        "judges/responsibility.py:42",
+        "judges/responsibility.py:77",
+    ),
+    "test_eligibility_at_either_scope": (
+        "judges/responsibility.py:49",
+        "judges/responsibility.py:80",
+        "judges/responsibility.py:84",
+        "judges/responsibility.py:85",
+        "judges/responsibility.py:86",
+        "expressions.py:164",
+        "expressions.py:165",
+    ),
+    "test_an_explanation_of_an_organisation_role_names_its_holder": (
+        "judges/responsibility.py:67",
+        "judges/responsibility.py:74",
+    ),
+    "test_an_explanation_of_a_role_never_held_says_so": ("judges/responsibility.py:102",),
+    "test_an_explanation_of_eligibility_shows_the_holders_values": (
+        "judges/responsibility.py:143",
+    ),
+    "test_an_assignment_the_fast_conversion_declines_is_judged_validated": (
+        "judges/responsibility.py:153",
+        "judges/responsibility.py:154",
+        "judges/responsibility.py:156",
+    ),
+    "test_with_no_event_the_organisation_has_no_start_to_count_from": (
+        "judges/cadence.py:42",
+        "judges/cadence.py:52",
+        "judges/information.py:46",
+        "judges/information.py:56",
+    ),
+    "test_an_explanation_tells_the_freshness_and_the_latest_report": (
+        "judges/cadence.py:54",
+        "judges/information.py:58",
+        "judges/information.py:62",
+    ),
+    "test_a_report_that_does_not_meet_the_requirement_says_which_part": (
+        "judges/information.py:74",
+        "judges/information.py:77",
+    ),
+    "test_an_explanation_with_nothing_to_count_from": ("judges/freshness.py:74",),
+    "test_an_explanation_shows_every_step_of_a_rolling_due_date": (
+        "judges/freshness.py:87",
+        "judges/freshness.py:93",
+        "judges/freshness.py:95",
+    ),
+    "test_an_explanation_shows_every_step_of_a_fixed_period_due_date": (
+        "judges/freshness.py:89",
+        "judges/freshness.py:90",
+        "judges/freshness.py:91",
+    ),
+    "test_a_rules_due_date_is_evaluated_whatever_require_gives": (
+        "judges/rule.py:28",
+        "judges/rule.py:30",
+        "judges/rule.py:32",
+        "judges/rule.py:33",
+    ),
+    "test_an_amount_that_is_not_finite_is_an_error_naming_where": (
+        "judges/consequence.py:34",
+        "judges/consequence.py:35",
+    ),
+    "test_a_triggered_consequence_is_due_within_its_period": (
+        "judges/consequence.py:39",
+        "judges/consequence.py:40",
+        "judges/consequence.py:42",
+        "run.py:290",
+        "run.py:292",
+    ),
+    "test_an_explanation_names_the_event_an_expression_failed_for": (
+        "expressions.py:95",
+        "expressions.py:107",
+    ),
+    "test_a_counts_if_that_fails_on_one_event_names_its_problem": (
+        "expressions.py:215",
+        "expressions.py:216",
+        "expressions.py:217",
+        "expressions.py:219",
+        "expressions.py:221",
+    ),
+    "test_a_failure_names_the_part_of_its_condition_that_was_false": (
+        "expressions.py:318",
+        "expressions.py:319",
+        "expressions.py:322",
+        "expressions.py:323",
+        "expressions.py:324",
+        "expressions.py:325",
+        "expressions.py:326",
+        "expressions.py:327",
+        "expressions.py:331",
+        "expressions.py:337",
+        "expressions.py:341",
+        "expressions.py:359",
+        "expressions.py:360",
+        "expressions.py:361",
+        "expressions.py:368",
+        "expressions.py:369",
+        "expressions.py:374",
+        "expressions.py:378",
+        "expressions.py:379",
+        "expressions.py:380",
+        "expressions.py:381",
+        "expressions.py:382",
+        "expressions.py:383",
+        "expressions.py:384",
+        "expressions.py:385",
+        "expressions.py:386",
+    ),
+    "test_a_due_that_is_not_a_timestamp_names_the_type_it_must_give": ("expressions.py:404",),
+    "test_the_organisations_events_on_the_as_of_day_are_in_its_view": (
+        "scope.py:198",
+        "scope.py:199",
+        "scope.py:387",
+        "scope.py:388",
+        "scope.py:390",
+        "scope.py:394",
+        "scope.py:395",
+    ),
+    "test_events_the_fast_conversion_declines_are_counted_as_validated": (
+        "scope.py:338",
+        "scope.py:339",
+        "scope.py:340",
+        "scope.py:343",
+        "scope.py:345",
+        "scope.py:346",
+        "scope.py:425",
+        "scope.py:426",
+    ),
+    "test_a_definition_that_uses_a_failed_one_says_which": (
+        "scope.py:361",
+        "scope.py:364",
+        "scope.py:365",
+    ),
+    "test_a_failing_definition_of_a_framework_built_in_code_is_named_where_it_is": (
+        "scope.py:488",
+    ),
+    "test_a_chain_that_ends_below_the_top_falls_back_to_the_accounting_officer": (
+        "accountability.py:64",
+        "accountability.py:66",
+        "accountability.py:71",
+        "accountability.py:74",
+    ),
+    "test_an_accountable_person_not_in_people_is_named_by_id_only": ("accountability.py:88",),
+    "test_a_waiver_in_force_that_waived_nothing_is_listed_unused": ("waivers.py:81",),
+    "test_a_repeated_contract_ids_consequences_see_the_findings_of_every_contract_with_it": (
+        "run.py:134",
+    ),
+    "test_an_assessment_from_parts_made_elsewhere_is_the_one_made_here": (
+        "run.py:378",
+        "run.py:382",
+        "run.py:383",
+        "run.py:385",
+        "run.py:387",
+        "run.py:393",
+        "run.py:399",
+        "run.py:404",
+        "run.py:405",
+        "run.py:406",
+        "run.py:407",
+        "run.py:412",
+    ),
+}
+for _test, _lines in _PENDING.items():
+    for _line in _lines:
+        NOTES.setdefault(_line, f"killed-pending: test_evaluation_mutants.py::{_test}")
+
+
+def equivalent(result: Result) -> bool:
+    """Whether `NOTES` lists the mutant as equivalent (it cannot change what a caller sees)."""
+    return _note(result.module, change(result)[0]).startswith("equivalent")
 
 
 def _note(module: str, line: int) -> str:

@@ -426,6 +426,33 @@ def test_the_view_keeps_every_event_dated_on_the_as_of_day_and_none_after() -> N
     )
 
 
+@pytest.mark.parametrize(
+    ("approved_on", "known"),
+    [(AS_OF - DAY, True), (AS_OF, True), (AS_OF + DAY, False)],
+    ids=["the-day-before", "on-the-as-of-day", "the-day-after"],
+)
+def test_an_amendments_approval_is_known_from_its_own_day(
+    approved_on: datetime.date, known: bool
+) -> None:
+    """SPEC section 5: an approval dated after as_of is not known yet; one on it is."""
+    amendment = Amendment(AS_OF - 10 * DAY, "scope", approved_by="p-ao", approved_on=approved_on)
+    expected = (
+        amendment
+        if known
+        else Amendment(AS_OF - 10 * DAY, "scope", approved_by=None, approved_on=None)
+    )
+    assert amendment.known_on(AS_OF) == expected
+    held = contract(amendments=[amendment])
+    assert held.view(AS_OF)["amendments"] == [
+        {
+            "date": AS_OF - 10 * DAY,
+            "rationale": "scope",
+            **({"approved_by": "p-ao", "approved_on": approved_on} if known else {}),
+        }
+    ]
+    assert held._cel_view(AS_OF) == plain_value(held.view(AS_OF))
+
+
 def assert_bindings_view_is_the_view(held: Contract) -> None:
     """The one-pass view evaluation binds (`_cel_view`) is `view` as CEL values: whole, cut
     to any one key, and with the events it converted recorded (and reused) in `events`."""

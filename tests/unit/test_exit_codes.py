@@ -254,7 +254,11 @@ def test_a_system_exit_inside_a_command_keeps_its_code(
 # -- the command line's own edges ----------------------------------------------------------------
 
 
-def test_no_command_shows_the_help_on_stderr_and_is_2() -> None:
+def test_no_command_shows_the_help_on_stderr_and_is_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in a fresh process: click keeps the help option a command made first (with its
+    # context's names), so an earlier `--help` in this process would show `-h` whatever
+    # context `main` makes here.
+    monkeypatch.setattr(cli.cli, "_help_option", None)
     code, out, err = run([])
     assert (code, out) == (2, "")
     assert err.startswith("Usage: accountframe [OPTIONS] COMMAND [ARGS]...")

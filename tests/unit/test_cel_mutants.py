@@ -1,0 +1,361 @@
+"""The CEL engine's run-time (`cel/_runtime.py`, `cel/_lower.py`), pinned where mutation testing
+found nothing that would notice a change (benchmarks/mutation.py, `NOTES`).
+
+Every operand that matters is a variable, so that nothing is folded at compile time and the
+closures that evaluate real data run. Each table states a behaviour: the exact value, its CEL
+type where an `int` and a `uint` would export alike, or the exact error message. With them,
+what the issue named and test_cel_fast_paths.py began: `&&` and `||` over an error of every
+operand shape the engine lowers apart, the error of the first failing element of every macro,
+and overflow on the paths that add durations and timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from typing import Any
+
+import pytest
+
+from accountframe import cel
+from accountframe.errors import CelEvaluationError
+
+UTC = datetime.UTC
+INT64_MAX, INT64_MIN = 2**63 - 1, -(2**63)
+DAY = datetime.timedelta(days=1)
+#: CEL's duration range, ±10,000 years (`_runtime.MAX_DURATION`).
+MAX_DURATION = datetime.timedelta(seconds=315_576_000_000)
+
+
+def outcome(source: str, **values: Any) -> Any:
+    """The value, or ("error", message)."""
+    try:
+        return cel.compile(source).evaluate(values)
+    except CelEvaluationError as error:
+        return ("error", error.cel_message)
+
+
+def no_overload(operator: str, *types: str) -> tuple[str, str]:
+    return ("error", f"no matching overload for {operator!r} applied to ({', '.join(types)})")
+
+
+def check(source: str, values: dict[str, Any], expected: Any) -> None:
+    got = outcome(source, **values)
+    assert got == expected
+    # 1 == 1.0 == True in Python: the kind of the value is part of the behaviour.
+    assert type(got) is type(expected)
+
+
+# -- values made from data ---------------------------------------------------------------------
+
+MADE = [
+    # A map literal whose keys or values are known only at run time.
+    ("{k: v}", {"k": "a", "v": 1}, {"a": 1}),
+    ("{k: v, 'b': 2}", {"k": "a", "v": [1]}, {"a": [1], "b": 2}),
+    ("{'a': v}.a + 1", {"v": 41}, 42),
+    ("{k: 1, k: 2}", {"k": "a"}, ("error", "duplicate map key 'a'")),
+    # A uint shows as `5u` in a message; the name of a type is in the message about it.
+    ("m[uint(a)]", {"m": {}, "a": 5}, ("error", "no such key: 5u")),
+    ("type(a)", {"a": 1}, ("error", "the result is the CEL type int, which has no Python value")),
+    (
+        "type(a)",
+        {"a": DAY},
+        ("error", "the result is the CEL type google.protobuf.Duration, which has no Python value"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), MADE)
+def test_values_made_from_data(source: str, values: dict[str, Any], expected: Any) -> None:
+    check(source, values, expected)
+
+
+# -- ordering ----------------------------------------------------------------------------------
+
+ORDERING = [
+    # Two uints compare exactly, not as doubles (2**53 + 1 is not a double).
+    ("uint(a) > uint(b)", {"a": 2**53 + 1, "b": 2**53}, True),
+    ("uint(a) <= uint(b)", {"a": 2**53 + 1, "b": 2**53}, False),
+    ("uint(a) < uint(b)", {"a": 2**53, "b": 2**53 + 1}, True),
+    ("uint(a) >= uint(b)", {"a": 2**53, "b": 2**53 + 1}, False),
+    # An int and a double compare as doubles (cel-go's rule).
+    ("a < b", {"a": 2**53 + 1, "b": 2.0**53}, False),
+    # Each operator names itself when the operands have no ordering.
+    ("a > b", {"a": "a", "b": 1}, no_overload(">", "string", "int")),
+    ("a <= b", {"a": "a", "b": 1}, no_overload("<=", "string", "int")),
+    ("a < b", {"a": 1, "b": "a"}, no_overload("<", "int", "string")),
+    ("a >= b", {"a": [1], "b": [1]}, no_overload(">=", "list", "list")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), ORDERING)
+def test_ordering_at_run_time(source: str, values: dict[str, Any], expected: Any) -> None:
+    check(source, values, expected)
+
+
+# -- has() ---------------------------------------------------------------------------------------
+
+HAS = [
+    ("has(a.f)", {"a": {"f": 1}}, True),
+    ("has(a.f)", {"a": {"g": 1}}, False),
+    # Only a map has fields: not a string that contains the name, not a list.
+    ("has(a.f)", {"a": 1}, ("error", "has() needs a map (got int)")),
+    ("has(a.f)", {"a": "of"}, ("error", "has() needs a map (got string)")),
+    ("has(a.f)", {"a": ["f"]}, ("error", "has() needs a map (got list)")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), HAS)
+def test_has_tests_a_field_of_a_map_only(
+    source: str, values: dict[str, Any], expected: Any
+) -> None:
+    check(source, values, expected)
+
+
+# -- % -------------------------------------------------------------------------------------------
+
+MODULO = [
+    # The remainder has the sign of the dividend (truncated division, as in C and cel-go).
+    ("a % b", {"a": 7, "b": 3}, 1),
+    ("a % b", {"a": -7, "b": 3}, -1),
+    ("a % b", {"a": 7, "b": -3}, 1),
+    ("a % b", {"a": 0, "b": 3}, 0),
+    ("a % b", {"a": 1, "b": 0}, ("error", "modulus by zero")),
+    # An int for ints, a uint for uints: seen by `type`, and by `+` which takes no mix.
+    ("type(a % b) == int", {"a": 7, "b": 3}, True),
+    ("type(uint(a) % uint(b)) == uint", {"a": 7, "b": 3}, True),
+    ("a % b + 1", {"a": 7, "b": 3}, 2),
+    ("uint(a) % uint(b) + uint(1)", {"a": 7, "b": 3}, 2),
+    ("a % b", {"a": 1, "b": 1.0}, no_overload("%", "int", "double")),
+    ("a % b", {"a": 1.5, "b": 1}, no_overload("%", "double", "int")),
+    ("a % b", {"a": 1, "b": True}, no_overload("%", "int", "bool")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), MODULO)
+def test_modulo_at_run_time(source: str, values: dict[str, Any], expected: Any) -> None:
+    check(source, values, expected)
+
+
+# -- strings: the operand's type is checked before anything runs --------------------------------
+
+STRINGS = [
+    ("a.matches(b)", {"a": "abc", "b": 1}, no_overload("matches", "string", "int")),
+    ("a.matches(b)", {"a": 1, "b": 1}, no_overload("matches", "int", "int")),
+    # RE2's message, in bytes, read as UTF-8: the pattern's characters come back whole.
+    (
+        "a.matches(b)",
+        {"a": "x", "b": "(é"},
+        ("error", "invalid regular expression '(é': missing ): (é"),
+    ),
+    # A lone surrogate is no text RE2 can take (Python's encoder names only the codec).
+    (
+        "a.matches(b)",
+        {"a": "x", "b": "a\ud800"},
+        ("error", "invalid regular expression 'a\\ud800': surrogates not allowed at 1"),
+    ),
+    ("a.startsWith(b)", {"a": 1, "b": "a"}, no_overload("startsWith", "int", "string")),
+    ("a.startsWith(b)", {"a": [1], "b": [1]}, no_overload("startsWith", "list", "list")),
+    ("a.endsWith(b)", {"a": "abc", "b": 1}, no_overload("endsWith", "string", "int")),
+    ("a.contains(b)", {"a": ["a", 1], "b": "a"}, True),
+    ("a.contains(b)", {"a": {"k": 1}, "b": "j"}, False),
+    ("a.contains(b)", {"a": 1, "b": "a"}, no_overload("contains", "int", "string")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), STRINGS)
+def test_string_functions_check_their_operands(
+    source: str, values: dict[str, Any], expected: Any
+) -> None:
+    check(source, values, expected)
+
+
+@pytest.mark.parametrize("source", ["a.matches(b)", "a.matches('(')"])
+def test_a_bad_pattern_is_an_error_and_writes_nothing(
+    source: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # RE2 logs a bad pattern to stderr unless told not to: a library writes nothing there.
+    assert outcome(source, a="abc", b="(") == (
+        "error",
+        "invalid regular expression '(': missing ): (",
+    )
+    assert capfd.readouterr() == ("", "")
+
+
+# -- uint() ------------------------------------------------------------------------------------
+
+UINT_OVERFLOW = ("error", "unsigned integer overflow")
+UINT = [
+    # From a double: truncated toward zero, within [0, 2**64).
+    ("uint(a)", {"a": 0.5}, 0),
+    ("uint(a)", {"a": 1.0}, 1),
+    ("uint(a)", {"a": 1.9}, 1),
+    ("uint(a)", {"a": -0.5}, 0),
+    ("uint(a)", {"a": -1.0}, UINT_OVERFLOW),
+    ("uint(a)", {"a": 2.0**64}, UINT_OVERFLOW),
+    ("uint(a)", {"a": math.inf}, UINT_OVERFLOW),
+    ("uint(a)", {"a": -math.inf}, UINT_OVERFLOW),
+    ("uint(a)", {"a": math.nan}, UINT_OVERFLOW),
+    # From a string: digits only, no sign, at most 40 characters.
+    ("uint(a)", {"a": "5"}, 5),
+    ("uint(a)", {"a": "18446744073709551615"}, 2**64 - 1),
+    ("uint(a)", {"a": "18446744073709551616"}, UINT_OVERFLOW),
+    ("uint(a)", {"a": "1" * 40}, UINT_OVERFLOW),
+    ("uint(a)", {"a": "1" * 41}, ("error", f"uint() cannot parse '{'1' * 37}...'")),
+    ("uint(a)", {"a": "+5"}, ("error", "uint() cannot parse '+5'")),
+    ("uint(a)", {"a": "-5"}, ("error", "uint() cannot parse '-5'")),
+    ("uint(a)", {"a": "abc"}, ("error", "uint() cannot parse 'abc'")),
+    ("uint(a)", {"a": ""}, ("error", "uint() cannot parse ''")),
+    # From an int, and nothing else.
+    ("uint(a)", {"a": -1}, UINT_OVERFLOW),
+    ("type(uint(a)) == uint", {"a": 1}, True),
+    ("uint(a)", {"a": [1]}, no_overload("uint", "list")),
+    ("uint(a)", {"a": True}, no_overload("uint", "bool")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), UINT)
+def test_uint_conversions(source: str, values: dict[str, Any], expected: Any) -> None:
+    check(source, values, expected)
+
+
+# -- string(timestamp) -------------------------------------------------------------------------
+
+TIMESTAMPS = [
+    (datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "2026-01-02T03:04:05Z"),
+    (datetime.datetime(2026, 1, 2, 3, 4, 5, 500_000, tzinfo=UTC), "2026-01-02T03:04:05.5Z"),
+    (datetime.datetime(2026, 1, 2, 3, 4, 5, 120, tzinfo=UTC), "2026-01-02T03:04:05.00012Z"),
+    # A year before 1000 has four digits still (RFC 3339).
+    (datetime.datetime(5, 6, 7, 8, 9, 10, tzinfo=UTC), "0005-06-07T08:09:10Z"),
+    (datetime.datetime(999, 12, 31, 0, 0, 0, 250_000, tzinfo=UTC), "0999-12-31T00:00:00.25Z"),
+    (datetime.datetime(1000, 1, 1, tzinfo=UTC), "1000-01-01T00:00:00Z"),
+]
+
+
+@pytest.mark.parametrize(("moment", "expected"), TIMESTAMPS)
+def test_a_timestamp_as_a_string(moment: datetime.datetime, expected: str) -> None:
+    check("string(t)", {"t": moment}, expected)
+
+
+# -- overflow on every path that adds, other than ints (test_cel_fast_paths.py has those) -------
+
+DURATION_RANGE = ("error", "duration out of range (±10,000 years)")
+TIMESTAMP_RANGE = ("error", "timestamp out of range (years 1 to 9999)")
+LAST = datetime.datetime(9999, 12, 31, tzinfo=UTC)
+FIRST = datetime.datetime(1, 1, 1, tzinfo=UTC)
+ADDING = [
+    ("a + b", {"a": MAX_DURATION - DAY, "b": DAY}, MAX_DURATION),
+    ("a + b", {"a": MAX_DURATION, "b": DAY}, DURATION_RANGE),
+    ("a + b", {"a": -MAX_DURATION, "b": -DAY}, DURATION_RANGE),
+    ("a - b", {"a": -MAX_DURATION, "b": DAY}, DURATION_RANGE),
+    ("a + b", {"a": LAST, "b": DAY}, TIMESTAMP_RANGE),
+    ("a + b", {"a": DAY, "b": LAST}, TIMESTAMP_RANGE),
+    ("a - b", {"a": FIRST, "b": DAY}, TIMESTAMP_RANGE),
+    ("a + b", {"a": LAST - DAY, "b": DAY}, LAST),
+    ("xs.map(x, x + d)", {"xs": [DAY, MAX_DURATION], "d": DAY}, DURATION_RANGE),
+    # `sum` adds doubles: ints beyond int64 do not overflow, they round.
+    ("sum(xs)", {"xs": [INT64_MAX, 1]}, 2.0**63),
+    ("sum(xs)", {"xs": [INT64_MIN, -1]}, -(2.0**63)),
+    ("xs.map(x, x + 1).size()", {"xs": [INT64_MAX]}, ("error", "integer overflow")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), ADDING)
+def test_overflow_of_durations_and_timestamps_at_run_time(
+    source: str, values: dict[str, Any], expected: Any
+) -> None:
+    check(source, values, expected)
+
+
+# -- && and || over the specialised shapes of an operand -----------------------------------------
+
+#: Operands that fail at run time, one per shape the engine lowers to a closure of its own (a
+#: field compared with a constant, ordered against one, tested for membership in a constant
+#: list, a call, `has()` of a missing map): each is the error named beside it.
+FAILING_SHAPES = {
+    "m.x == 'a'": "no such member in mapping: 'x'",
+    "m.x != 'a'": "no such member in mapping: 'x'",
+    "m.x > 1": "no such member in mapping: 'x'",
+    "m.x in ['a']": "no such member in mapping: 'x'",
+    "size(m.x) > 0": "no such member in mapping: 'x'",
+    "has(m.x.y)": "no such member in mapping: 'x'",
+    "a / z == 1": "division by zero",
+    "a + a > 0": "integer overflow",
+}
+#: The other side, a variable: (CEL text, its value).
+SIDES = {"t": True, "f": False}
+#: (operator, the other side's value) → the result, whichever side the error is on: the
+#: deciding value absorbs the error (false for &&, true for ||), the other does not.
+ABSORBED = {("&&", False): False, ("||", True): True}
+LOGIC_SHAPES = [
+    (shape, operator, side, error_first)
+    for shape in FAILING_SHAPES
+    for operator in ("&&", "||")
+    for side in SIDES
+    for error_first in (True, False)
+]
+
+
+@pytest.mark.parametrize(
+    ("shape", "operator", "side", "error_first"),
+    LOGIC_SHAPES,
+    ids=[
+        f"{shape} {op} {side}" if first else f"{side} {op} {shape}"
+        for shape, op, side, first in LOGIC_SHAPES
+    ],
+)
+def test_logic_absorbs_an_error_of_every_shape_only_when_decided(
+    shape: str, operator: str, side: str, error_first: bool
+) -> None:
+    source = f"({shape}) {operator} {side}" if error_first else f"{side} {operator} ({shape})"
+    values = {"m": {}, "a": INT64_MAX, "z": 0, **SIDES}
+    expected = ABSORBED.get((operator, SIDES[side]), ("error", FAILING_SHAPES[shape]))
+    check(source, values, expected)
+
+
+#: Data on which each failing shape is true instead.
+GOOD_DATA: dict[str, dict[str, Any]] = {
+    "m.x == 'a'": {"m": {"x": "a"}},
+    "m.x != 'a'": {"m": {"x": "b"}},
+    "m.x > 1": {"m": {"x": 2}},
+    "m.x in ['a']": {"m": {"x": "a"}},
+    "size(m.x) > 0": {"m": {"x": "a"}},
+    "has(m.x.y)": {"m": {"x": {"y": 1}}},
+    "a / z == 1": {"a": 1, "z": 1},
+    "a + a > 0": {"a": 1},
+}
+
+
+@pytest.mark.parametrize("shape", list(FAILING_SHAPES))
+def test_each_failing_shape_gives_its_value_on_good_data(shape: str) -> None:
+    # The same shapes, true on data that has what they read: a plain bool to && and ||.
+    assert outcome(f"({shape}) && t", t=True, **GOOD_DATA[shape]) is True
+    assert outcome(f"f || ({shape})", f=False, **GOOD_DATA[shape]) is True
+    assert outcome(f"({shape}) && f", f=False, **GOOD_DATA[shape]) is False
+
+
+# -- the other macros: the first failing element's error ---------------------------------------
+
+DIVIDE_BY_ZERO = ("error", "division by zero")
+STRING_DIVISOR = no_overload("/", "int", "string")
+MACRO_ERRORS = [
+    (source, items, expected)
+    for source in (
+        "xs.exists_one(x, 6 / x == 2)",
+        "xs.map(x, 6 / x)",
+        "xs.filter(x, 6 / x == 2)",
+        "xs.filter(x, 6 / x == 2).size()",
+    )
+    for items, expected in (([0, "a", 3], DIVIDE_BY_ZERO), (["a", 0, 3], STRING_DIVISOR))
+] + [
+    # The filter of a two-argument map skips an element before its transform can fail.
+    ("xs.map(x, x > 0, 6 / x)", [0, 3], [2]),
+    ("xs.map(x, x > 0, 6 / x)", [0, "a", 3], no_overload(">", "string", "int")),
+]
+
+
+@pytest.mark.parametrize(("source", "items", "expected"), MACRO_ERRORS)
+def test_the_first_failing_element_names_the_error(
+    source: str, items: list[Any], expected: Any
+) -> None:
+    check(source, {"xs": items}, expected)

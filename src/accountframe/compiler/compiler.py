@@ -103,8 +103,8 @@ class Plan:
     people_read: frozenset[str] | None = None
     #: Whether an organisation-scope expression reads `contracts`, and the fields of its
     #: elements such expressions can read (None: some may use a contract's value whole).
-    organisation_reads_contracts: bool = False
-    organisation_read: frozenset[str] | None = frozenset()
+    organisation_reads_contracts: bool = True
+    organisation_read: frozenset[str] | None = None
     #: The paths of fields of the elements of `findings` that sanctions and rewards can read
     #: (("evidence", "failed_check") for `f.evidence.failed_check`); None: a map used whole.
     findings_read: frozenset[tuple[str, ...]] | None = None

@@ -16,27 +16,13 @@ import math
 from typing import Any
 
 import pytest
-
-from accountframe import cel
-from accountframe.errors import CelEvaluationError
+from test_cel_fast_paths import no_overload, outcome
 
 UTC = datetime.UTC
 INT64_MAX, INT64_MIN = 2**63 - 1, -(2**63)
 DAY = datetime.timedelta(days=1)
 #: CEL's duration range, ±10,000 years (`_runtime.MAX_DURATION`).
 MAX_DURATION = datetime.timedelta(seconds=315_576_000_000)
-
-
-def outcome(source: str, **values: Any) -> Any:
-    """The value, or ("error", message)."""
-    try:
-        return cel.compile(source).evaluate(values)
-    except CelEvaluationError as error:
-        return ("error", error.cel_message)
-
-
-def no_overload(operator: str, *types: str) -> tuple[str, str]:
-    return ("error", f"no matching overload for {operator!r} applied to ({', '.join(types)})")
 
 
 def check(source: str, values: dict[str, Any], expected: Any) -> None:

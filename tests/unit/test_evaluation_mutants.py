@@ -566,18 +566,9 @@ def test_a_failing_definition_of_a_framework_built_in_code_is_named_where_it_is(
     )
 
 
-def test_repeated_contract_ids_and_people_read_the_findings_meant_for_them() -> None:
-    """With a person-scope sanction the findings' maps are kept: a repeated contract reads
-    those of its id, a person those routed to them."""
-    data = portfolio(assignments=held(True))
-    (first,) = data.contracts
-    data = attrs.evolve(
-        data,
-        contracts=[
-            attrs.evolve(first, attributes={"ok": False}),
-            attrs.evolve(first, attributes={"ok": True}),
-        ],
-    )
+def sanctions_framework() -> Framework:
+    """A rule on `contract.attributes.ok`, a contract sanction counting its findings and a
+    person sanction counting the failures routed to them."""
     rule = Rule(id="R", title="t", require="contract.attributes.ok", accountable="sro")
     on_contract = Sanction(
         id="S", title="s", action="Act", trigger="true", amount="double(size(findings))"
@@ -590,7 +581,22 @@ def test_repeated_contract_ids_and_people_read_the_findings_meant_for_them() -> 
         trigger="true",
         amount='double(size(findings.filter(f, f.status == "fail")))',
     )
-    result = framework(rule, on_contract, on_person).evaluate(data, as_of=AS_OF)
+    return framework(rule, on_contract, on_person)
+
+
+def test_repeated_contract_ids_and_people_read_the_findings_meant_for_them() -> None:
+    """With a person-scope sanction the findings' maps are kept: a repeated contract reads
+    those of its id, a person those routed to them."""
+    data = portfolio(assignments=held(True))
+    (first,) = data.contracts
+    data = attrs.evolve(
+        data,
+        contracts=[
+            attrs.evolve(first, attributes={"ok": False}),
+            attrs.evolve(first, attributes={"ok": True}),
+        ],
+    )
+    result = sanctions_framework().evaluate(data, as_of=AS_OF)
     assert [(c.policy, c.subject.id, c.amount) for c in result.consequences] == [
         ("S", "C1", 2.0),
         ("S", "C1", 2.0),
@@ -904,19 +910,7 @@ def test_an_assessment_from_parts_made_elsewhere_is_the_one_made_here(with_maps:
         ],
         waivers=[waiver],
     )
-    rule = Rule(id="R", title="t", require="contract.attributes.ok", accountable="sro")
-    on_contract = Sanction(
-        id="S", title="s", action="Act", trigger="true", amount="double(size(findings))"
-    )
-    on_person = Sanction(
-        id="P",
-        title="s",
-        action="Act",
-        scope="person",
-        trigger="true",
-        amount='double(size(findings.filter(f, f.status == "fail")))',
-    )
-    plan = af.compile(framework(rule, on_contract, on_person)).plan
+    plan = af.compile(sanctions_framework()).plan
     here = Run(plan, data, AS_OF).assessment()
 
     def parts() -> list[Part]:

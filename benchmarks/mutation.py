@@ -18,7 +18,9 @@ its own; and prints, in Markdown, the score per module and every mutant that sur
 equivalent), which is what benchmarks/README.md quotes.
 
 The score of a module is killed / (killed + survived + no tests); a timeout counts as killed
-(a mutant that loops is caught), a mutant that no selected test reaches as survived.
+(a mutant that loops is caught), a mutant that no selected test reaches as survived. The
+report also gives the usual score, which leaves out the mutants `NOTES` calls equivalent
+(they cannot change what a caller sees, so no test can kill them).
 Mutation testing is not part of CI (.ci/run): a full run takes hours on two shared cores.
 """
 
@@ -782,12 +784,20 @@ for _test, _lines in _PENDING.items():
 
 def equivalent(result: Result) -> bool:
     """Whether `NOTES` lists the mutant as equivalent (it cannot change what a caller sees)."""
-    return _note(result.module, change(result)[0]).startswith("equivalent")
+    return _note(result.module, *change(result)).startswith("equivalent")
 
 
-def _note(module: str, line: int) -> str:
+def _note(module: str, line: int, what: str) -> str:
+    """The note of a mutant: `NOTES["file:line after-text"]`, where after-text is in the
+    mutated line (for a line whose mutants differ, one equivalent and one killed), else
+    `NOTES["file:line"]`."""
     short = module.removeprefix("src/accountframe/").removeprefix("evaluation/")
     short = short.removeprefix("framework/")
+    after = what.partition(" → ")[2]
+    for key, note in NOTES.items():
+        place, _, fragment = key.partition(" ")
+        if fragment and place == f"{short}:{line}" and fragment in after:
+            return note
     return NOTES.get(f"{short}:{line}", "not handled yet")
 
 
@@ -798,31 +808,38 @@ def report() -> str:
     for result in found:
         by_module.setdefault(result.module, Counter())[result.status] += 1
     out = [
-        "| module | mutants | not run | killed | survived | no tests | score |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| module | mutants | not run | killed | survived | no tests | score "
+        "| equivalent | score less equivalents |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     totals: Counter[str] = Counter()
+    listed = []
+    for result in found:
+        if result.status in ("survived", "no tests", "suspicious"):
+            line, what = change(result)
+            note = _note(result.module, line, what)
+            if note.startswith("equivalent"):
+                by_module[result.module]["equivalent"] += 1
+            listed.append(f"- `{result.module}:{line}` {result.status}: {what}; {note}")
     for module, counts in sorted(by_module.items()):
         totals.update(counts)
         out.append(_row(module, counts))
     out.append(_row("**all**", totals))
     out += ["", "Not killed (`mutmut show NAME` shows each change whole; not run: left out):", ""]
-    for result in found:
-        if result.status in ("survived", "no tests", "suspicious"):
-            line, what = change(result)
-            note = _note(result.module, line)
-            out.append(f"- `{result.module}:{line}` {result.status}: {what}; {note}")
-    return "\n".join(out)
+    return "\n".join(out + listed)
 
 
 def _row(module: str, counts: Counter[str]) -> str:
     killed = counts["killed"] + counts["timeout"]
     judged = killed + counts["survived"] + counts["no tests"] + counts["suspicious"]
     score = f"{100 * killed / judged:.1f}%" if judged else "-"
-    total = sum(counts.values())
+    # The usual mutation score leaves out the mutants that cannot change behaviour.
+    killable = judged - counts["equivalent"]
+    adjusted = f"{100 * killed / killable:.1f}%" if killable else "-"
+    total = sum(counts.values()) - counts["equivalent"]
     return (
         f"| {module} | {total} | {counts['not checked']} | {killed} | {counts['survived']} "
-        f"| {counts['no tests']} | {score} |"
+        f"| {counts['no tests']} | {score} | {counts['equivalent']} | {adjusted} |"
     )
 
 

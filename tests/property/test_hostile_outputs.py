@@ -142,6 +142,18 @@ FINDINGS = st.builds(
         original_status=st.sampled_from([Status.FAIL, Status.WARN]),
     ),
 )
+CONSEQUENCES = st.builds(
+    Consequence,
+    policy=ID,
+    effect=st.sampled_from(["sanction", "reward"]),
+    subject=SUBJECTS,
+    status=st.sampled_from(ConsequenceStatus),
+    action=TEXT,
+    accountable=ACCOUNTABLE,
+    amount=st.none() | st.floats(-1e9, 1e9, allow_nan=False),
+    due=st.none() | DAYS,
+    message=TEXT,
+)
 ASSESSMENTS = st.builds(
     Assessment,
     framework=ID,
@@ -152,21 +164,7 @@ ASSESSMENTS = st.builds(
     as_of=DAYS,
     generated_by=st.just("accountframe test"),
     findings=st.lists(FINDINGS, min_size=1, max_size=5).map(tuple),
-    consequences=st.lists(
-        st.builds(
-            Consequence,
-            policy=ID,
-            effect=st.sampled_from(["sanction", "reward"]),
-            subject=SUBJECTS,
-            status=st.sampled_from(ConsequenceStatus),
-            action=TEXT,
-            accountable=ACCOUNTABLE,
-            amount=st.none() | st.floats(-1e9, 1e9, allow_nan=False),
-            due=st.none() | DAYS,
-            message=TEXT,
-        ),
-        max_size=3,
-    ).map(tuple),
+    consequences=st.lists(CONSEQUENCES, max_size=3).map(tuple),
     waivers_unused=st.lists(
         st.builds(WaiverUnused, policy=ID, subject=ID, reason=TEXT), max_size=2
     ).map(tuple),

@@ -10,11 +10,12 @@ from typing import Any
 import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_hostile_outputs import FINDINGS
+from test_hostile_outputs import CONSEQUENCES, FINDINGS
 
 import accountframe as af
 from accountframe import jsontext, report
-from accountframe.assessment import Finding, Summary
+from accountframe.assessment import Consequence, Finding, Summary
+from accountframe.framework.policies import Severity
 from accountframe.report import streamed as streamed_formats
 from accountframe.testing import dates, frameworks, free_maps, portfolios, texts
 
@@ -125,3 +126,30 @@ def test_a_findings_streamed_json_text_is_its_maps(
     texts_ = streamed_formats.STREAMED["json"][0]
     assert texts_.finding(finding) == expected
     assert texts_.finding(finding) == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    CONSEQUENCES,
+    st.none() | st.integers(-(2**63), 2**63) | st.floats(),
+    st.sampled_from(Severity),
+    st.none() | dates(),
+    st.booleans(),
+)
+def test_a_consequences_streamed_json_text_is_its_maps(
+    consequence: Consequence,
+    amount: float | None,
+    severity: Severity,
+    since: datetime.date | None,
+    limited: bool,
+) -> None:
+    """The `json` format's text of a consequence, written from the consequence
+    (`consequence_text`), is its map's text, indented as the document indents it, whatever
+    its amount (whole, NaN, infinite), severity and look-back."""
+    consequence = attrs.evolve(
+        consequence, amount=amount, severity=severity, since=since, since_limited=limited
+    )
+    expected = jsontext.dumps(consequence.to_dict()).replace("\n", "\n    ")
+    texts_ = streamed_formats.STREAMED["json"][0]
+    assert texts_.consequence is not None
+    assert texts_.consequence(consequence) == expected

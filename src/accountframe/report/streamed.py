@@ -55,6 +55,7 @@ __all__ = [
     "LINES_FORMAT",
     "STREAMED",
     "chunks",
+    "consequence_text",
     "finding_text",
     "lines",
     "summary_line",
@@ -123,7 +124,7 @@ def finding_text(finding: Finding) -> str:
         + _KEY + '"evidence": '
     ]  # fmt: skip
     if finding.evidence:
-        jsontext.write(json_ready(finding.evidence), parts, _INNER)
+        _write_evidence(finding.evidence, parts)
     else:  # most findings: nothing to show
         parts.append("{}")
     parts.append(_KEY + '"tags": ' + _tags_text(finding.tags))
@@ -139,6 +140,18 @@ def finding_text(finding: Finding) -> str:
     return "".join(parts)
 
 
+def _write_evidence(evidence: Mapping[str, Any], parts: list[str]) -> None:
+    """Append the text of a finding's evidence: written as it is when it is plain JSON
+    already (no dates, tuples or sets: `json_ready` would give an equal value), else as
+    `json_ready` makes it."""
+    mark = len(parts)
+    try:
+        jsontext.write(evidence, parts, _INNER)
+    except Declined:
+        del parts[mark:]
+        jsontext.write(json_ready(evidence), parts, _INNER)
+
+
 def _map_text(value: Any) -> str:
     parts: list[str] = []
     jsontext.write(value, parts, _INNER)
@@ -146,7 +159,38 @@ def _map_text(value: Any) -> str:
 
 
 def _json_consequence(consequence: Consequence) -> str:
-    return jsontext.dumps(consequence.to_dict()).replace("\n", _ITEM_INDENT)
+    try:
+        return jsontext.safe(consequence_text(consequence))
+    except Declined:  # never for a consequence the library made: its fields are plain
+        return jsontext.dumps(consequence.to_dict()).replace("\n", _ITEM_INDENT)
+
+
+def consequence_text(consequence: Consequence) -> str:
+    """A consequence's text as an item of the `json` document's consequences (not yet made
+    `safe`): `jsontext.dumps(consequence.to_dict())` indented two levels in, written from the
+    consequence, as `finding_text` writes a finding.
+
+    Raises:
+        Declined: a field that is not of its declared type (an amount that is not a number).
+    """
+    string = jsontext.string
+    due, since = consequence.due, consequence.since
+    text = (
+        "{" + _INNER + '"policy": ' + string(consequence.policy)
+        + _KEY + '"effect": ' + string(consequence.effect)
+        + _KEY + '"subject": ' + _subject_text(consequence.subject)
+        + _KEY + '"status": ' + string(consequence.status.value)
+        + _KEY + '"action": ' + string(consequence.action)
+        + _KEY + '"amount": ' + jsontext.scalar(consequence.amount)
+        + _KEY + '"accountable": ' + _accountable_text(consequence.accountable)
+        + _KEY + '"due": ' + (string(due.isoformat()) if due else "null")
+        + _KEY + '"message": ' + string(consequence.message)
+        + _KEY + '"severity": ' + _SEVERITY_TEXTS[consequence.severity]
+    )  # fmt: skip
+    if since is not None:
+        text += _KEY + '"since": ' + string(since.isoformat())
+        text += _KEY + '"since_limited": ' + jsontext.scalar(consequence.since_limited)
+    return text + "\n    }"
 
 
 def _line_finding(finding: Finding) -> str:

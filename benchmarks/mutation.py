@@ -594,6 +594,110 @@ NOTES: dict[str, str] = {
     "cel/_lower.py:428": "killed as cel/_lower.py:423 (the message of `{x: a}`)",
     "cel/_lower.py:432": "killed as cel/_lower.py:423 (`Int64Value{value: a}`, not folded)",
     "cel/_lower.py:435": "killed as cel/_lower.py:432",
+    # _runtime.py, round 3
+    "cel/_runtime.py:44": "killed by test_cel_mutants.py::test_the_cause_of_an_evaluation_"
+    "error_reads_as_its_message (a traceback shows the chained CelFailure)",
+    "cel/_runtime.py:134": "killed by test_cel_mutants.py::test_arithmetic_at_its_edges (a "
+    "duration of exactly -10,000 years)",
+    "cel/_runtime.py:172": "killed by test_cel_mutants.py::test_numbers_of_different_types_"
+    "compare_by_cel_rules (2**53 + 1 == 2.0**53 as doubles; an int and a uint exactly)",
+    "cel/_runtime.py:197": "equivalent: `get(key)` gives None for a missing bool key, and no "
+    "stored key `is` a key that `get` missed, so the loop returns MISSING as before",
+    "cel/_runtime.py:198": "killed by test_cel_mutants.py::test_map_keys_keep_bools_and_"
+    "numbers_apart (`m[true]` of {1: 'a'})",
+    "cel/_runtime.py:206 kind is not float": "equivalent: an int or uint key is finite and "
+    "integral, so the test is false for it either way",
+    "cel/_runtime.py:206": "killed by test_cel_mutants.py::test_map_keys_keep_bools_and_numbers_"
+    "apart (`m[a]` of inf: no such key, not Python's OverflowError)",
+    "cel/_runtime.py:210 in (0, 1) or any": "equivalent: the loop then also runs for a key "
+    "found that is not 0 or 1, or for a missing one: it finds the same non-bool key, or none",
+    "cel/_runtime.py:210 MISSING or key": "equivalent: as cel/_runtime.py:210 `or any`",
+    "cel/_runtime.py:210": "killed by test_cel_mutants.py::test_map_keys_keep_bools_and_"
+    "numbers_apart (1 and 0 in maps with bool keys, one with only bool keys)",
+    "cel/_runtime.py:213": "killed as cel/_runtime.py:210 ({true: 'a', 's': 'b'}, {false: 'x', "
+    "1: 'a'})",
+    "cel/_runtime.py:217": "equivalent: never reached, every caller lets only a key's type "
+    "through (index, contained: str, int, uint, bool, double; build_map: a key type; "
+    "_maps_equal: a map's own keys)",
+    "cel/_runtime.py:269 type(None) is str": "equivalent: a str found by CEL's equality is the "
+    "str Python's `in` finds (a str equals only a str)",
+    "cel/_runtime.py:269": "killed by test_cel_mutants.py::test_numbers_of_different_types_"
+    "compare_by_cel_rules (`true in [1]`)",
+    "cel/_runtime.py:275": "killed by test_cel_mutants.py::test_numbers_of_different_types_"
+    "compare_by_cel_rules (`null in m`, `[1] in m`)",
+    "cel/_runtime.py:276": "killed by test_cel_mutants.py::test_an_operation_without_an_"
+    "overload_names_itself_and_the_types (`'x' in 5`)",
+    "cel/_runtime.py:299": "killed by test_cel_mutants.py::test_an_operation_without_an_"
+    "overload_names_itself_and_the_types (timestamp + int: no_overload, not a TypeError)",
+    "cel/_runtime.py:301": "killed as cel/_runtime.py:299 (int + timestamp, duration + int)",
+    "cel/_runtime.py:327": "killed as cel/_runtime.py:299 (timestamp - int, int - duration)",
+    "cel/_runtime.py:344": "killed as cel/_runtime.py:276 (`1 * 1.5`)",
+    "cel/_runtime.py:354": "equivalent: `<= 0` and `< 1` differ from `< 0` only for an operand "
+    "of 0: a divisor of 0 fails before, a dividend of 0 has the quotient 0, and -0 == 0",
+    "cel/_runtime.py:356": "killed by test_cel_mutants.py::test_arithmetic_at_its_edges (a uint "
+    "quotient above the int64 range)",
+    "cel/_runtime.py:361": "equivalent: ±inf divided by ±1, or times ±2, is the same ±inf",
+    "cel/_runtime.py:382": "killed by test_cel_mutants.py::test_arithmetic_at_its_edges (`-a` of "
+    "a duration)",
+    "cel/_runtime.py:403": "killed as cel/_runtime.py:276 (`xs[1.5]`)",
+    "cel/_runtime.py:406": "killed as cel/_runtime.py:276 (a list, a map and a string indexed "
+    "wrongly)",
+    "cel/_runtime.py:424": "equivalent: `select` runs only after the closure's own "
+    "`value.get(name)` missed (_lower), and a map has no null key (bindings: str, int, bool; "
+    "literals: build_map), so `get(None)` misses too",
+    "cel/_runtime.py:432 type(None)": "equivalent: `has_field` is reached only with a value "
+    "that is not a map (the `has` closure of _calls tests a map itself)",
+    "cel/_runtime.py:444": "killed as cel/_runtime.py:276 (`size(1)`)",
+    "cel/_runtime.py:467": "killed as cel/_runtime.py:276 (`sum(1)`)",
+    "cel/_runtime.py:472": "killed as cel/_runtime.py:276 (`sum([1, 'a'])`)",
+    "cel/_runtime.py:473": "killed as cel/_runtime.py:472",
+    "cel/_runtime.py:483 } < set(": "equivalent: fsum overflows only with a finite element, so "
+    "a set holding both infinities holds more",
+    "cel/_runtime.py:483": "killed by test_cel_mutants.py::test_a_sum_beyond_the_double_range "
+    "(NaN, +inf, both infinities after an overflow)",
+    "cel/_runtime.py:485": "killed as cel/_runtime.py:483 (one infinity after an overflow)",
+    "cel/_runtime.py:487": "killed as cel/_runtime.py:485",
+    "cel/_runtime.py:488": "killed as cel/_runtime.py:483 (an overflow that comes back in range)",
+    "cel/_runtime.py:490": "killed as cel/_runtime.py:488",
+    "cel/_runtime.py:492 exact >= 0": "equivalent: the exact sum is beyond the double range "
+    "here, never 0",
+    "cel/_runtime.py:492 exact > 1": "equivalent: as cel/_runtime.py:492 `>= 0`, beyond the "
+    "double range |exact| > 1",
+    "cel/_runtime.py:492": "killed as cel/_runtime.py:483 (+inf and -inf)",
+    "cel/_runtime.py:550": "equivalent: a double the changed bounds let through is at least "
+    "2**63, refused by check_int with the same 'integer overflow'",
+    "cel/_runtime.py:551": "killed by test_cel_mutants.py::test_conversions_of_data (`int(1e19)`)",
+    "cel/_runtime.py:554": "killed by test_cel_mutants.py::test_conversions_of_data (40 and 41 "
+    "characters)",
+    "cel/_runtime.py:555": "killed by test_cel_mutants.py::test_conversions_of_data",
+    "cel/_runtime.py:559": "killed as cel/_runtime.py:276 (`int([1])`)",
+    "cel/_runtime.py:569 and not": "equivalent: an infinity or NaN is still out of the bounds, "
+    "and a finite double out of them reaches check_uint, which refuses it with the same message",
+    "cel/_runtime.py:569 -2.0 <": "equivalent: a finite double the changed bounds let through is "
+    "truncated and refused by check_uint with the same message",
+    "cel/_runtime.py:569 -1.0 <= value": "equivalent: as cel/_runtime.py:569 `-2.0 <`",
+    "cel/_runtime.py:569 value <= 2.0**64": "equivalent: as cel/_runtime.py:569 `-2.0 <`",
+    "cel/_runtime.py:569 3.0**64": "equivalent: as cel/_runtime.py:569 `-2.0 <`",
+    "cel/_runtime.py:569 2.0**65": "equivalent: as cel/_runtime.py:569 `-2.0 <`",
+    "cel/_runtime.py:573 XX+-XX": "equivalent: a string that matched the digits starts with a "
+    "digit or a sign, never an X",
+    "cel/_runtime.py:586": "killed by test_cel_mutants.py::test_conversions_of_data (400 and 401 "
+    "characters)",
+    "cel/_runtime.py:587": "killed by test_cel_mutants.py::test_conversions_of_data",
+    "cel/_runtime.py:589": "killed as cel/_runtime.py:276 (`double([1])`)",
+    "cel/_runtime.py:604 XX0XX": "equivalent: it strips the characters X and 0, and the text "
+    "ends in a digit",
+    "cel/_runtime.py:605 or True": "equivalent: from the year 1000 on strftime writes four "
+    "digits, so both forms give the same text",
+    "cel/_runtime.py:605 <= 1000": "equivalent: as cel/_runtime.py:605 `or True`",
+    "cel/_runtime.py:605 < 1001": "equivalent: as cel/_runtime.py:605 `or True`",
+    "cel/_runtime.py:613 XX0XX": "equivalent: as cel/_runtime.py:604 `XX0XX`",
+    "cel/_runtime.py:626": "killed by test_cel_mutants.py::test_conversions_of_data (`string(a)` "
+    "of true and false)",
+    "cel/_runtime.py:629": "equivalent: codec names ignore case ('UTF-8' is 'utf-8')",
+    "cel/_runtime.py:631": "killed by test_cel_mutants.py::test_conversions_of_data (bytes that "
+    "are not UTF-8)",
+    "cel/_runtime.py:636": "killed as cel/_runtime.py:276 (`string([1])`)",
 }
 
 

@@ -18,6 +18,9 @@ from typing import Any
 import pytest
 from test_cel_fast_paths import no_overload, outcome
 
+from accountframe import cel
+from accountframe.errors import CelEvaluationError
+
 UTC = datetime.UTC
 INT64_MAX, INT64_MIN = 2**63 - 1, -(2**63)
 DAY = datetime.timedelta(days=1)
@@ -345,3 +348,149 @@ def test_the_first_failing_element_names_the_error(
     source: str, items: list[Any], expected: Any
 ) -> None:
     check(source, {"xs": items}, expected)
+
+
+# -- round 3: _runtime.py ----------------------------------------------------------------------
+
+#: A map's keys from data: a bool key never meets the number 0 or 1 (Python's dict merges them).
+MAP_KEYS = [
+    ("m[k]", {"m": {1: "a"}, "k": True}, ("error", "no such key: True")),
+    ("m[n]", {"m": {True: "a", "s": "b"}, "n": 1}, ("error", "no such key: 1")),
+    ("m[n]", {"m": {False: "a", "s": "b"}, "n": 0}, ("error", "no such key: 0")),
+    ("m[n]", {"m": {True: "a"}, "n": 1}, ("error", "no such key: 1")),
+    ("m[n]", {"m": {False: "x", 1: "a"}, "n": 1}, "a"),
+    ("m[n]", {"m": {True: "x", 0: "a"}, "n": 0}, "a"),
+    ("m[a]", {"m": {1: "a"}, "a": 1.0}, "a"),
+    # A double that is no integer is no key: not an error of Python's int().
+    ("m[a]", {"m": {"k": 1}, "a": math.inf}, ("error", "no such key: inf")),
+    ("a in m", {"m": {"k": 1}, "a": math.inf}, False),
+    ("a in m", {"m": {"k": 1}, "a": math.nan}, False),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), MAP_KEYS)
+def test_map_keys_keep_bools_and_numbers_apart(
+    source: str, values: dict[str, Any], expected: Any
+) -> None:
+    check(source, values, expected)
+
+
+#: Numbers of different types: equal as doubles when one is a double, exactly otherwise.
+MIXED_EQUALITY = [
+    ("a == b", {"a": 2**53 + 1, "b": 2.0**53}, True),
+    ("a != b", {"a": 2**53 + 1, "b": 2.0**53}, False),
+    ("a == uint(b)", {"a": 2**53 + 1, "b": 2**53}, False),
+    ("uint(a) == b", {"a": 2**53, "b": 2**53}, True),
+    # `in` a list is CEL's equality: a bool is no number, in either place.
+    ("a in b", {"a": True, "b": [1]}, False),
+    ("a in b", {"a": 1, "b": [True]}, False),
+    ("a in b", {"a": 1, "b": [1.0]}, True),
+    # Only a key's type can be in a map: anything else is simply not there.
+    ("a in m", {"a": None, "m": {"k": 1}}, False),
+    ("a in m", {"a": [1], "m": {"k": 1}}, False),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), MIXED_EQUALITY)
+def test_numbers_of_different_types_compare_by_cel_rules(
+    source: str, values: dict[str, Any], expected: Any
+) -> None:
+    check(source, values, expected)
+
+
+MOMENT = datetime.datetime(2026, 1, 2, tzinfo=UTC)
+#: Each operation, given operands it has no overload for, names itself and both types (not a
+#: Python TypeError).
+OVERLOADS = [
+    ("a + b", {"a": MOMENT, "b": 1}, no_overload("+", "timestamp", "int")),
+    ("a + b", {"a": 1, "b": MOMENT}, no_overload("+", "int", "timestamp")),
+    ("a + b", {"a": DAY, "b": 1}, no_overload("+", "duration", "int")),
+    ("a + b", {"a": 1, "b": DAY}, no_overload("+", "int", "duration")),
+    ("a - b", {"a": MOMENT, "b": 1}, no_overload("-", "timestamp", "int")),
+    ("a - b", {"a": 1, "b": DAY}, no_overload("-", "int", "duration")),
+    ("a * b", {"a": 1, "b": 1.5}, no_overload("*", "int", "double")),
+    ("a in b", {"a": "x", "b": 5}, no_overload("in", "string", "int")),
+    ("xs[a]", {"xs": [1], "a": "x"}, no_overload("[]", "list", "string")),
+    ("m[a]", {"m": {"k": 1}, "a": [1]}, no_overload("[]", "map", "list")),
+    ("a[b]", {"a": "abc", "b": 0}, no_overload("[]", "string", "int")),
+    ("size(a)", {"a": 1}, no_overload("size", "int")),
+    ("int(a)", {"a": [1]}, no_overload("int", "list")),
+    ("double(a)", {"a": [1]}, no_overload("double", "list")),
+    ("string(a)", {"a": [1]}, no_overload("string", "list")),
+    ("sum(a)", {"a": 1}, ("error", "sum() expects (list) (got (int))")),
+    (
+        "sum(xs)",
+        {"xs": [1, "a"]},
+        ("error", "sum() expects a list of numbers (int, uint or double); element 1 is a string"),
+    ),
+    ("xs[a]", {"xs": [1], "a": 1.5}, ("error", "invalid list index 1.5")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), OVERLOADS)
+def test_an_operation_without_an_overload_names_itself_and_the_types(
+    source: str, values: dict[str, Any], expected: Any
+) -> None:
+    check(source, values, expected)
+
+
+BIG = 1.7e308
+#: `sum` past the largest double: fsum overflows, and the exact sum decides.
+SUM_OVERFLOW = [
+    ("sum(xs)", {"xs": [BIG, BIG]}, math.inf),
+    ("sum(xs)", {"xs": [-BIG, -BIG]}, -math.inf),
+    ("sum(xs)", {"xs": [BIG, BIG, -BIG]}, BIG),
+    ("sum(xs)", {"xs": [BIG, BIG, -BIG, -BIG, 5.0]}, 5.0),
+    ("sum(xs)", {"xs": [BIG, BIG, -math.inf]}, -math.inf),
+    ("sum(xs)", {"xs": [BIG, BIG, math.inf]}, math.inf),
+    ("string(sum(xs))", {"xs": [BIG, BIG, math.nan]}, "nan"),
+    ("string(sum(xs))", {"xs": [BIG, BIG, math.inf, -math.inf]}, "nan"),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), SUM_OVERFLOW)
+def test_a_sum_beyond_the_double_range(source: str, values: dict[str, Any], expected: Any) -> None:
+    check(source, values, expected)
+
+
+#: Conversions to and from text; the length limits of int() (40) and double() (400).
+CONVERSIONS = [
+    ("int(a)", {"a": "0" * 39 + "7"}, 7),
+    ("int(a)", {"a": "0" * 40 + "7"}, ("error", f"int() cannot parse '{'0' * 37}...'")),
+    ("int(a)", {"a": "abc"}, ("error", "int() cannot parse 'abc'")),
+    ("int(a)", {"a": 1e19}, ("error", "integer overflow")),
+    ("double(a)", {"a": "0" * 399 + "5"}, 5.0),
+    ("double(a)", {"a": "0" * 400 + "5"}, ("error", f"double() cannot parse '{'0' * 37}...'")),
+    ("double(a)", {"a": "abc"}, ("error", "double() cannot parse 'abc'")),
+    ("string(a)", {"a": True}, "true"),
+    ("string(a)", {"a": False}, "false"),
+    ("string(a)", {"a": b"\xff"}, ("error", "string() got bytes that are not valid UTF-8")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), CONVERSIONS)
+def test_conversions_of_data(source: str, values: dict[str, Any], expected: Any) -> None:
+    check(source, values, expected)
+
+
+ARITHMETIC_EDGES = [
+    # The duration range includes its bounds.
+    ("a - b", {"a": -MAX_DURATION + DAY, "b": DAY}, -MAX_DURATION),
+    # A uint quotient stays a uint, above the int64 range too.
+    ("uint(a) / uint(b)", {"a": "18446744073709551615", "b": 1}, 2**64 - 1),
+    ("type(uint(a) / uint(b)) == uint", {"a": 7, "b": 2}, True),
+    ("-a", {"a": DAY}, -DAY),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), ARITHMETIC_EDGES)
+def test_arithmetic_at_its_edges(source: str, values: dict[str, Any], expected: Any) -> None:
+    check(source, values, expected)
+
+
+def test_the_cause_of_an_evaluation_error_reads_as_its_message() -> None:
+    # A traceback (logged, or printed) shows the chained CEL failure: the same message.
+    with pytest.raises(CelEvaluationError) as caught:
+        cel.compile("m.x").evaluate({"m": {}})
+    assert str(caught.value.__cause__) == caught.value.cel_message
+    assert caught.value.cel_message == "no such member in mapping: 'x'"

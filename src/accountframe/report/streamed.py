@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime
 import functools
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -81,6 +82,7 @@ def _json_finding(finding: Finding) -> str:
 # A finding's keys, and the keys of the maps in it, as the document indents them.
 _KEY = ",\n      "
 _INNER = "\n      "
+_EVIDENCE = "\n        "  # a key of the evidence, one level further in
 _STATUS_TEXTS = {status: jsontext.string(status.value) for status in Status}
 _SEVERITY_TEXTS = {severity: jsontext.string(severity.value) for severity in Severity}
 
@@ -141,15 +143,28 @@ def finding_text(finding: Finding) -> str:
 
 
 def _write_evidence(evidence: Mapping[str, Any], parts: list[str]) -> None:
-    """Append the text of a finding's evidence: written as it is when it is plain JSON
-    already (no dates, tuples or sets: `json_ready` would give an equal value), else as
-    `json_ready` makes it."""
-    mark = len(parts)
-    try:
-        jsontext.write(evidence, parts, _INNER)
-    except Declined:
-        del parts[mark:]
-        jsontext.write(json_ready(evidence), parts, _INNER)
+    """Append the text of a finding's evidence. What judges put there is mostly one level of
+    text, numbers and dates: written directly (a date as its ISO text, as `json_ready` gives
+    it); anything else (lists, maps, tuples, sets, keys that are not text) as `json_ready`
+    makes it."""
+    if type(evidence) is dict and evidence:
+        items = []
+        for key, value in evidence.items():
+            kind = type(value)
+            if type(key) is not str or kind is dict or kind is list:
+                break
+            if kind is datetime.date:
+                text = jsontext.string(value.isoformat())
+            else:
+                try:
+                    text = jsontext.scalar(value)
+                except Declined:
+                    break
+            items.append(jsontext.string(key) + ": " + text)
+        else:
+            parts.append("{" + _EVIDENCE + ("," + _EVIDENCE).join(items) + _INNER + "}")
+            return
+    jsontext.write(json_ready(evidence), parts, _INNER)
 
 
 def _map_text(value: Any) -> str:

@@ -16,9 +16,10 @@ import math
 from typing import Any
 
 import pytest
-from test_cel_fast_paths import no_overload, outcome
+from test_cel_fast_paths import no_overload, outcome, outcome_of
 
 from accountframe import cel
+from accountframe.cel.limits import Limits
 from accountframe.errors import CelEvaluationError
 
 UTC = datetime.UTC
@@ -494,3 +495,157 @@ def test_the_cause_of_an_evaluation_error_reads_as_its_message() -> None:
         cel.compile("m.x").evaluate({"m": {}})
     assert str(caught.value.__cause__) == caught.value.cel_message
     assert caught.value.cel_message == "no such member in mapping: 'x'"
+
+
+# -- round 3: _lower.py ------------------------------------------------------------------------
+
+#: A string and bytes of exactly one unit of text work (`_cost.TEXT_UNIT`, 100 characters).
+TEXT = "t" * 100
+BYTES = b"t" * 100
+
+#: (a, b, `a == b`) for each kind the engine compares apart; `a != b` is the opposite.
+EQUAL = [
+    ("x", "x", True),
+    ("x", "y", False),
+    (TEXT, TEXT, True),
+    (TEXT, TEXT + "u", False),
+    (1, 1, True),
+    (1, 2, False),
+    (BYTES, BYTES, True),
+    (BYTES, b"t", False),
+    ([1, 2], [1, 2], True),
+    ([1, 2], [1, 3], False),
+    # Across types: a number equals a number of another type, a bool no int.
+    (1, 1.0, True),
+    (True, 1, False),
+    ([True], [1], False),
+]
+EQUALITY = [("a == b", a, b, equal) for a, b, equal in EQUAL] + [
+    ("a != b", a, b, not equal) for a, b, equal in EQUAL
+]
+
+
+@pytest.mark.parametrize(("source", "a", "b", "expected"), EQUALITY)
+def test_equality_of_two_variables(source: str, a: Any, b: Any, expected: bool) -> None:
+    # Both operands variables: not folded, and not compared with a constant.
+    check(source, {"a": a, "b": b}, expected)
+
+
+#: (source, values, cost): the evaluation gives true with `Limits(max_cost=cost)` and is over
+#: budget at one less. Comparing two strings or bytes of which neither is a constant costs 1 per
+#: 100 characters, in a macro's body (where an operation can run more than once); comparing
+#: with a constant, ordering against a constant or a lookup in a constant list costs nothing more.
+COSTS = [
+    ("xs.all(x, x == s)", {"xs": [TEXT, TEXT], "s": TEXT}, 12),
+    ("xs.all(x, x != s)", {"xs": [TEXT, TEXT], "s": TEXT + "u"}, 12),
+    ("xs.all(x, x == s)", {"xs": [BYTES, BYTES], "s": BYTES}, 12),
+    ("xs.all(x, x != s)", {"xs": [BYTES, BYTES], "s": BYTES + b"u"}, 12),
+    (f"xs.all(x, x == '{TEXT}')", {"xs": [TEXT, TEXT]}, 10),
+    (f"xs.all(x, x != '{TEXT}')", {"xs": [TEXT + "u", TEXT + "u"]}, 10),
+    ("xs.all(x, x < s)", {"xs": [TEXT, TEXT], "s": TEXT + "u"}, 12),
+    ("xs.all(x, x <= s)", {"xs": [TEXT, TEXT], "s": TEXT}, 12),
+    ("xs.all(x, x > s)", {"xs": [TEXT + "u", TEXT + "u"], "s": TEXT}, 12),
+    ("xs.all(x, x >= s)", {"xs": [TEXT, TEXT], "s": TEXT}, 12),
+    (f"xs.all(x, x < '{TEXT}u')", {"xs": [TEXT, TEXT]}, 10),
+    ("xs.all(x, x in ys)", {"xs": ["a", "b"], "ys": ["a", "b"]}, 14),
+    ("xs.all(x, x in ['a', 'b'])", {"xs": ["a", "b"]}, 14),
+    ("xs.all(x, x == ys)", {"xs": [[1, 2], [1, 2]], "ys": [1, 2]}, 14),
+    # A conditional with a constant condition is its branch: compared with a constant.
+    (f"xs.all(x, x == (true ? '{TEXT}' : 'u'))", {"xs": [TEXT, TEXT]}, 16),
+    (f"xs.all(x, x == (false ? 'u' : '{TEXT}'))", {"xs": [TEXT, TEXT]}, 16),
+    # Outside a macro each operation costs 1, whatever its operands' size.
+    ("a == b", {"a": TEXT * 3, "b": TEXT * 3}, 3),
+    ("a + a + a + a > 0", {"a": 1}, 9),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "cost"), COSTS)
+def test_the_exact_cost_of_an_evaluation(source: str, values: dict[str, Any], cost: int) -> None:
+    assert outcome_of(cel.compile(source, limits=Limits(max_cost=cost)), **values) is True
+    over = cel.compile(source, limits=Limits(max_cost=cost - 1))
+    assert outcome_of(over, **values) == (
+        "error",
+        f"evaluation budget exceeded: cost over {cost - 1}",
+    )
+
+
+def test_each_item_of_a_per_item_evaluation_has_the_exact_cost() -> None:
+    # `xs.all(x, x > 0)` over two elements costs 10 (test_the_exact_cost_of_an_evaluation).
+    exact = cel.compile("xs.all(x, x > 0)", limits=Limits(max_cost=10))
+    assert exact._evaluate_each(cel.bindings({}), "xs", [[1, 2], [3, 4]]) == [True, True]
+    over = cel.compile("xs.all(x, x > 0)", limits=Limits(max_cost=9))
+    assert over._evaluate_each(cel.bindings({}), "xs", [[1, 2]]) is None
+
+
+def test_a_concatenation_is_held_to_the_size_cap() -> None:
+    capped = cel.compile("a + b", limits=Limits(max_value_size=3))
+    assert outcome_of(capped, a="x", b="yz") == "xyz"
+    assert outcome_of(capped, a="x", b="yzw") == (
+        "error",
+        "value too large: a string of 4 characters; the limit is 3",
+    )
+
+
+MEMBERS = [
+    # A selection from what is not a variable: `m[k].b`.
+    ("m[k].b", {"m": {"x": {"b": 1}}, "k": "x"}, 1),
+    ("m[k].b", {"m": {"x": {"b": None}}, "k": "x"}, None),
+    ("m[k].b", {"m": {"x": {}}, "k": "x"}, ("error", "no such member in mapping: 'b'")),
+    (
+        "m[k].b",
+        {"m": {"x": [1]}, "k": "x"},
+        ("error", "type 'list' does not support field selection"),
+    ),
+    # A path of one field and of several, from a variable that is not there.
+    ("q.x", {}, ("error", "undeclared reference to 'q'")),
+    ("q.x.y", {}, ("error", "undeclared reference to 'q'")),
+    ("m.x.y", {"m": {"x": {"y": 2}}}, 2),
+    ("m.x.y.z", {"m": {"x": {"y": {"z": 3}}}}, 3),
+    ("m.x.y", {"m": {"x": {"y": None}}}, None),
+    ("m.x.y", {"m": {"x": {}}}, ("error", "no such member in mapping: 'y'")),
+    ("m.x.y", {"m": {"x": 1}}, ("error", "type 'int' does not support field selection")),
+    # An index: a string key of a map, no other key type matched by Python's `==`.
+    ("m[k]", {"m": {"a": 1}, "k": "a"}, 1),
+    ("m[k]", {"m": {"a": None}, "k": "a"}, None),
+    ("m[k]", {"m": {1: "a"}, "k": True}, ("error", "no such key: True")),
+    ("l[k]", {"l": [1], "k": "a"}, no_overload("[]", "list", "string")),
+    # A list literal with an item from data; a call without arguments.
+    ("[a, 1]", {"a": 2}, [2, 1]),
+    ("size()", {}, no_overload("size")),
+]
+
+
+@pytest.mark.parametrize(("source", "values", "expected"), MEMBERS)
+def test_selections_indexes_and_lists_from_data(
+    source: str, values: dict[str, Any], expected: Any
+) -> None:
+    check(source, values, expected)
+
+
+LITERALS = [
+    # Text around an escape is kept as it is, a lone surrogate included.
+    ("'\ud800'", "\ud800"),
+    ("'\ud800\\n'", "\ud800\n"),
+    ("b'\ud800'", b"\xed\xa0\x80"),
+    (
+        "br'\ud800'",
+        (
+            "error",
+            "invalid literal br'\ud800': 'utf-8' codec can't encode character '\\ud800' in "
+            "position 0: surrogates not allowed",
+        ),
+    ),
+    # \u and \U name a code point, not a surrogate: the bounds of both ranges.
+    ("'\\uD7FF'", "\ud7ff"),
+    ("'\\uD800'", ("error", "invalid escape \\uD800 in the literal '\\uD800'")),
+    ("'\\uDFFF'", ("error", "invalid escape \\uDFFF in the literal '\\uDFFF'")),
+    ("'\\uE000'", "\ue000"),
+    ("'\\U0000D800'", ("error", "invalid escape \\U0000D800 in the literal '\\U0000D800'")),
+    ("'\\U0010FFFF'", "\U0010ffff"),
+    ("'\\U00110000'", ("error", "invalid escape \\U00110000 in the literal '\\U00110000'")),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), LITERALS)
+def test_string_literals(source: str, expected: Any) -> None:
+    check(source, {}, expected)

@@ -572,6 +572,12 @@ NOTES: dict[str, str] = {
     "in a map); in `select_path`: killed by test_cel_mutants.py::test_selections_indexes_and_"
     "lists_from_data (`m.x.y`)",
     "cel/_lower.py:365": "killed as cel/_lower.py:362",
+    # `select_path`'s lines read as `select_one`'s (both nested in `Lowerer.path`), so these
+    # two are reported at `select_one`'s line, whose same change is equivalent.
+    "accountframe.cel._lower.xǁLowererǁpath__mutmut_26": "killed by test_cel_mutants.py::"
+    "test_selections_indexes_and_lists_from_data (`m.x.y`: `type(None)` in `select_path`)",
+    "accountframe.cel._lower.xǁLowererǁpath__mutmut_29": "killed as cel/_lower.py:362 "
+    "(`value.get(None, MISSING)` in `select_path`)",
     "cel/_lower.py:366 value.get(None, MISSING)": "equivalent in `select_one` (as cel/_lower.py:"
     "346); in `select_path`: killed as cel/_lower.py:362",
     "cel/_lower.py:366": "killed as cel/_lower.py:362 (a missing field, a null one)",
@@ -1017,13 +1023,16 @@ for _test, _lines in _PENDING.items():
 
 def equivalent(result: Result) -> bool:
     """Whether `NOTES` lists the mutant as equivalent (it cannot change what a caller sees)."""
-    return _note(result.module, *change(result)).startswith("equivalent")
+    return _note(result.module, *change(result), result.mutant).startswith("equivalent")
 
 
-def _note(module: str, line: int, what: str) -> str:
-    """The note of a mutant: `NOTES["file:line after-text"]`, where after-text is in the
-    mutated line (for a line whose mutants differ, one equivalent and one killed), else
+def _note(module: str, line: int, what: str, mutant: str = "") -> str:
+    """The note of a mutant: `NOTES[mutant name]` (two nested functions whose lines read
+    alike), else `NOTES["file:line after-text"]`, where after-text is in the mutated line
+    (for a line whose mutants differ, one equivalent and one killed), else
     `NOTES["file:line"]`."""
+    if mutant in NOTES:
+        return NOTES[mutant]
     short = module.removeprefix("src/accountframe/").removeprefix("evaluation/")
     short = short.removeprefix("framework/")
     after = what.partition(" → ")[2]
@@ -1050,7 +1059,7 @@ def report() -> str:
     for result in found:
         if result.status in ("survived", "no tests", "suspicious"):
             line, what = change(result)
-            note = _note(result.module, line, what)
+            note = _note(result.module, line, what, result.mutant)
             if note.startswith("equivalent"):
                 by_module[result.module]["equivalent"] += 1
             listed.append(f"- `{result.module}:{line}` {result.status}: {what}; {note}")

@@ -367,6 +367,8 @@ NOTES: dict[str, str] = {
     "run.py:200": "killed by "
     "test_evaluation_mutants.py::test_a_findings_message_exposure_and_waiver_follow_its_status (a "
     "contract in euros, a portfolio in pounds)",
+    "run.py:201 or True": "killed by test_evaluation_mutants.py::test_an_organisation_findings_"
+    "exposure_is_in_the_portfolios_currency (the organisation has no contract)",
     "run.py:201": "killed as run.py:200",
     "run.py:217": "killed by "
     "test_evaluation_mutants.py::test_a_findings_message_exposure_and_waiver_follow_its_status "

@@ -9,6 +9,7 @@ assignment the fast conversion declines.
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import attrs
@@ -24,6 +25,7 @@ from accountframe.assessment import (
     WaiverUnused,
 )
 from accountframe.compiler.compiler import CompiledPolicy
+from accountframe.evaluation.explanation import judge_one
 from accountframe.evaluation.findings import Since, finding_value
 from accountframe.evaluation.judges import cadence, information, responsibility
 from accountframe.evaluation.judges.base import Outcome
@@ -1019,3 +1021,166 @@ def test_an_assessment_names_what_each_policy_rests_on() -> None:
     ]
     assessment = framework(*rules).evaluate(portfolio(), as_of=AS_OF)
     assert assessment.bases == {"R1": "statute", "R3": "proposed"}
+
+
+# -- round 3: run.py ----------------------------------------------------------------------------
+
+#: A rule with every text and money field: each is told for the statuses it is for only.
+EVERY_FIELD = Rule(
+    id="R",
+    title="T",
+    require="true",
+    message='"told " + contract.id',
+    pass_message='contract.attributes.x > 0.0 ? "met by " + contract.id : " "',
+    exposure="contract.attributes.x",
+    tags=["money"],
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "x", "message", "waived"),
+    [
+        (Status.PASS, 2.5, "met by C1", False),
+        (Status.PASS, 0.0, "m", False),  # a blank pass_message keeps the pass's own
+        (Status.WARN, 2.5, "told C1", True),
+        (Status.FAIL, 2.5, "told C1", True),
+        (Status.ERROR, 2.5, "m", False),
+        (Status.NOT_APPLICABLE, 2.5, "m", False),
+    ],
+)
+def test_a_findings_message_exposure_and_waiver_follow_its_status(
+    status: Status, x: float, message: str, waived: bool
+) -> None:
+    """SPEC section 6: `message` for a warn or a fail, `pass_message` for a pass; the
+    exposure, in the contract's currency, and a waiver in force for a warn or a fail only."""
+    data = portfolio(attributes={"x": x}, value={"total": 10.0, "currency": "EUR"})
+    data = attrs.evolve(data, waivers=[Waiver("R", "C1", "agreed", "p-ao", AS_OF, AS_OF)])
+    run = Run(af.compile(framework(EVERY_FIELD)).plan, data, AS_OF)
+    (policy,) = run.plan.policies
+    found = run.found(policy, run.scopes.contract(data.contracts[0]), outcome(status, None))
+    at_stake = status in (Status.WARN, Status.FAIL)
+    assert (found.status, found.message, found.exposure, found.currency, found.tags) == (
+        Status.WAIVED if waived else status,
+        message,
+        x if at_stake else None,
+        "EUR" if at_stake else None,
+        ("money",),
+    )
+    assert (found.waiver.original_status if found.waiver else None) == (status if waived else None)
+
+
+def test_an_organisation_findings_exposure_is_in_the_portfolios_currency() -> None:
+    rule = Rule(id="O", title="t", scope="organisation", require="false", exposure="1.5")
+    data = attrs.evolve(portfolio(value={"currency": "USD"}), currency="EUR")
+    found = only(framework(rule).evaluate(data, as_of=AS_OF))
+    assert (found.exposure, found.currency) == (1.5, "EUR")
+
+
+def test_under_a_look_back_a_sanction_and_its_explanation_see_each_findings_spell() -> None:
+    """SPEC section 13: with no earlier spell known, `since` is the look-back's limit."""
+    rule = Rule(id="R", title="t", require="false")
+    sanction = Sanction(
+        id="S", title="s", action="Act", trigger="true", amount="double(findings[0].days_in_status)"
+    )
+    fw = Framework(
+        name="t", version="1", roles=ROLES, policies=[rule, sanction], look_back=LOOK_BACK
+    )
+    (consequence,) = fw.evaluate(portfolio(), as_of=AS_OF).consequences
+    assert (consequence.status, consequence.amount) == (ConsequenceStatus.DUE, 30.0)
+    judged = judge_one(af.compile(fw).plan, portfolio(), AS_OF, "S", "C1", Since(LOOK_BACK, {}))
+    (seen,) = [step.values["findings"] for step in judged.steps if step.name == "findings"]
+    assert [(f["policy"], f["since"], f["days_in_status"]) for f in seen] == [("R", LIMIT, 30)]
+
+
+def test_a_sanction_using_a_failed_definition_names_it() -> None:
+    fw = Framework(
+        name="t",
+        version="1",
+        roles=ROLES,
+        definitions={"y": "contract.attributes.missing + 1.0"},
+        policies=[Sanction(id="S", title="s", action="Act", trigger="true", amount="y")],
+    )
+    (consequence,) = fw.evaluate(portfolio(), as_of=AS_OF).consequences
+    assert (consequence.status, consequence.message) == (
+        ConsequenceStatus.ERROR,
+        "amount: definition 'y' failed: no such member in mapping: 'missing' (at definition y)",
+    )
+
+
+def test_a_streamed_assessment_gives_people_the_findings_routed_to_them() -> None:
+    """The streamed assessment binds people's `findings` from the maps it kept alone."""
+    data = portfolio(attributes={"ok": False}, assignments=held(True))
+    with af.stream(sanctions_framework(), data, "jsonl", as_of=AS_OF) as streamed:
+        lines = [json.loads(line) for line in "".join(streamed.chunks()).splitlines()]
+    assert [(c["policy"], c["subject"]["id"], c["amount"]) for c in lines[1:-1]] == [
+        ("S", "C1", 1.0),
+        ("P", "p-ao", 0.0),
+        ("P", "p-sro", 1.0),
+    ]
+
+
+@pytest.mark.parametrize("scope", ["contract", "person"])
+def test_a_findings_map_the_fast_conversion_declines_is_bound_validated(scope: str) -> None:
+    """A tag of a str subclass (a framework built in code): `findings` holds it as text."""
+    rule = Rule(id="R", title="t", require="false", accountable="sro", tags=[_Name("money")])
+    sanction = Sanction(
+        id="S",
+        title="s",
+        action="Act",
+        scope=scope,
+        trigger='findings.exists(f, "money" in f.tags)',
+    )
+    data = portfolio(assignments=held(True))
+    result = framework(rule, sanction).evaluate(data, as_of=AS_OF)
+    assert [(c.subject.id, c.status) for c in result.consequences] == (
+        [("C1", ConsequenceStatus.DUE)]
+        if scope == "contract"
+        else [("p-ao", ConsequenceStatus.NOT_TRIGGERED), ("p-sro", ConsequenceStatus.DUE)]
+    )
+
+
+def test_an_explanation_shows_a_persons_contracts_whole() -> None:
+    """An explanation shows every value whole, not only the fields the framework reads."""
+    rule = Rule(id="P", title="t", scope="person", require='contracts.exists(c, c.stage == "x")')
+    explained = af.explain(
+        framework(rule), portfolio(assignments=held(True)), "P", "p-sro", as_of=AS_OF
+    ).to_dict()
+    (shown,) = explained["evaluations"][-1]["values"]
+    assert (shown["path"], [(c["id"], c["title"]) for c in shown["value"]]) == (
+        "contracts",
+        [("C1", "One")],
+    )
+
+
+@pytest.mark.parametrize("people", [True, False], ids=["person-sanction", "contract-sanction"])
+def test_a_part_keeps_the_findings_maps_and_people_for_peoples_sanctions_only(
+    people: bool,
+) -> None:
+    rule, on_contract, on_person = sanctions_framework().policies
+    plan = af.compile(framework(rule, on_person if people else on_contract)).plan
+    data = portfolio(attributes={"ok": False}, assignments=held(True))
+    part = Run(plan, data, AS_OF).part(0, 1)
+    assert [(f.subject.id, f.status) for f in part.findings[0]] == [("C1", Status.FAIL)]
+    assert (part.maps, part.persons) == (
+        ({0: [{"status": "fail"}]}, {0: ["p-sro"]}) if people else (None, None)
+    )
+
+
+def test_a_letter_is_not_a_quote_when_pairing_parentheses() -> None:
+    """Only `"` and `'` open a string literal: `(a.X) == (b)` keeps its parentheses."""
+    require = "(contract.attributes.X) == (contract.attributes.b)"
+    data = portfolio(attributes={"X": True, "b": False})
+    found = only(framework(Rule(id="R", title="T", require=require)).evaluate(data, as_of=AS_OF))
+    assert (found.status, found.message) == (Status.FAIL, f"not met: T ({require} is false)")
+
+
+def test_people_with_no_findings_each_see_their_own_variables() -> None:
+    """People with no findings share one empty `findings` list: each still sees itself."""
+    sanction = Sanction(
+        id="S", title="s", action="Act", scope="person", trigger='person.id == "p-sro"'
+    )
+    result = framework(sanction).evaluate(portfolio(), as_of=AS_OF)
+    assert [(c.subject.id, c.status) for c in result.consequences] == [
+        ("p-ao", ConsequenceStatus.NOT_TRIGGERED),
+        ("p-sro", ConsequenceStatus.DUE),
+    ]

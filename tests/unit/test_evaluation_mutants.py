@@ -26,7 +26,7 @@ from accountframe.assessment import (
 )
 from accountframe.compiler.compiler import CompiledPolicy
 from accountframe.evaluation.explanation import judge_one
-from accountframe.evaluation.findings import Since, finding_value
+from accountframe.evaluation.findings import FindingsIndex, Since, finding_value
 from accountframe.evaluation.judges import cadence, information, responsibility
 from accountframe.evaluation.judges.base import Outcome
 from accountframe.evaluation.judges.freshness import status_changes
@@ -42,7 +42,7 @@ from accountframe.framework.policies import (
     Sanction,
     Severity,
 )
-from accountframe.model import Report, Review, Waiver
+from accountframe.model import Person, Report, Review, Waiver
 
 AS_OF = datetime.date(2026, 11, 25)
 ROLES = [Role("accounting_officer"), Role("sro", reports_to="accounting_officer")]
@@ -1184,3 +1184,185 @@ def test_people_with_no_findings_each_see_their_own_variables() -> None:
         ("p-ao", ConsequenceStatus.NOT_TRIGGERED),
         ("p-sro", ConsequenceStatus.DUE),
     ]
+
+
+# -- round 3: scope.py and findings.py -----------------------------------------------------------
+
+
+def test_the_base_variables_are_the_date_and_the_organisation() -> None:
+    rule = Rule(
+        id="R",
+        title="t",
+        require=(
+            'now == timestamp("2026-11-25T00:00:00Z") && portfolio.as_of == now'
+            ' && portfolio.organisation == "Test" && portfolio.roles.accounting_officer == "p-ao"'
+        ),
+    )
+    assert only(framework(rule).evaluate(portfolio(), as_of=AS_OF)).status is Status.PASS
+
+
+def spells(fw: Framework, data: af.Portfolio, start: datetime.date) -> list[Any]:
+    found = af.compile(fw).history(data, start=start, end=AS_OF).spells
+    return [(s.policy, s.status, s.start, s.end) for s in found]
+
+
+def test_history_binds_each_day_its_date_and_keeps_the_definitions_that_do_not_read_it() -> None:
+    """Days without a change of the contract reuse its value (`Scopes.rebased`), with `now`
+    and `portfolio.as_of` of the day (`Scopes.at`), and each definition's value or failure."""
+    before = 'timestamp("2026-11-24T00:00:00Z")'
+    fw = Framework(
+        name="t",
+        version="1",
+        roles=ROLES,
+        definitions={"ok": "contract.attributes.ok", "bad": "contract.attributes.missing + 1"},
+        policies=[
+            Rule(id="R1", title="t", require=f"ok && contract.attributes.ok && now < {before}"),
+            Rule(id="R2", title="t", require=f"portfolio.as_of < {before} || bad > 0"),
+        ],
+    )
+    start, day = datetime.date(2026, 11, 22), datetime.date(2026, 11, 24)
+    assert spells(fw, portfolio(attributes={"ok": True}), start) == [
+        ("R1", Status.PASS, start, day - datetime.timedelta(days=1)),
+        ("R1", Status.FAIL, day, AS_OF),
+        ("R2", Status.PASS, start, day - datetime.timedelta(days=1)),
+        ("R2", Status.ERROR, day, AS_OF),
+    ]
+
+
+#: Whether a person's `contracts` are those on which they hold a role (p-sro: sro on C1).
+HOLDS = Rule(
+    id="H",
+    title="t",
+    scope="person",
+    require='contracts.map(c, c.id) == (person.id == "p-sro" ? ["C1"] : [])',
+)
+
+
+def two_contracts() -> af.Portfolio:
+    """C1 with p-sro as its sro, C2 with the role vacant."""
+    data = portfolio(assignments=held(True))
+    (first,) = data.contracts
+    return attrs.evolve(data, contracts=[first, attrs.evolve(first, id="C2", assignments=[])])
+
+
+def test_a_persons_contracts_are_those_on_which_they_hold_a_role() -> None:
+    found = framework(HOLDS).evaluate(two_contracts(), as_of=AS_OF).findings
+    assert [(f.subject.id, f.status) for f in found] == [
+        ("p-ao", Status.PASS),
+        ("p-sro", Status.PASS),
+    ]
+
+
+def test_an_explanation_of_a_person_works_out_their_contracts() -> None:
+    """Explained alone, no contract has been judged first: the holders are read from each
+    contract."""
+    told = af.explain(framework(HOLDS), two_contracts(), "H", "p-sro", as_of=AS_OF).render()
+    lines = told.splitlines()
+    assert lines[4] == '  true  <- contracts.map(c, c.id) == (person.id == "p-sro" ? ["C1"] : [])'
+    assert "result: pass" in lines
+
+
+def test_two_people_with_one_id_are_each_judged_as_they_are() -> None:
+    """A Portfolio built in code may list an id twice: `people` maps the id to the later
+    person, and each is judged with their own name, and both hold the id's contracts."""
+    data = two_contracts()
+    data = attrs.evolve(data, people=[*data.people, Person("p-sro", "Sam Second")])
+    named = Rule(id="N", title="t", scope="person", require='person.name == "Sam Owner"')
+    found = framework(named, HOLDS).evaluate(data, as_of=AS_OF).findings
+    assert [(f.policy, f.subject.id, f.status) for f in found] == [
+        ("N", "p-ao", Status.FAIL),
+        ("N", "p-sro", Status.PASS),
+        ("N", "p-sro", Status.FAIL),
+        ("H", "p-ao", Status.PASS),
+        ("H", "p-sro", Status.PASS),
+        ("H", "p-sro", Status.PASS),
+    ]
+
+
+def test_people_the_fast_conversion_declines_are_bound_validated() -> None:
+    """A person id of a str subclass (a Portfolio built in code): `people` is validated."""
+    data = portfolio()
+    data = attrs.evolve(data, people=[attrs.evolve(p, id=_Name(p.id)) for p in data.people])
+    rule = Rule(id="R", title="t", require='people["p-sro"].name == "Sam Owner"')
+    assert only(framework(rule).evaluate(data, as_of=AS_OF)).status is Status.PASS
+
+
+def test_an_explanation_of_a_sanction_with_no_findings_sees_an_empty_list() -> None:
+    sanction = Sanction(id="S", title="s", action="Act", trigger="size(findings) == 0")
+    told = af.explain(framework(sanction), portfolio(), "S", "C1", as_of=AS_OF).render()
+    assert "result: due" in told.splitlines()
+
+
+def about(subject: Subject, person: str | None) -> Finding:
+    return Finding(
+        policy="R",
+        kind="rule",
+        subject=subject,
+        status=Status.FAIL,
+        severity=Severity.HIGH,
+        accountable=Accountable("sro", person),
+        message=f"{subject.type} {subject.id}",
+    )
+
+
+ON_C1 = about(Subject("contract", "C1"), "p-sro")
+ON_C2 = about(Subject("contract", "C2"), "p-ao")
+ON_SRO = about(Subject("person", "p-sro"), "p-ao")  # routed up to p-ao
+ON_AO = about(Subject("person", "p-ao"), "p-ao")  # about the person accountable: once
+ON_TEST = about(Subject("organisation", "Test"), "p-ao")
+VACANT = about(Subject("contract", "C1"), None)
+FOUND = [ON_C1, ON_C2, ON_SRO, ON_AO, ON_TEST, VACANT]
+ASKED = [Subject("contract", i) for i in ("C1", "C2", "Test")] + [
+    Subject("person", i) for i in ("p-sro", "p-ao", "p-x")
+]
+EVERY = [[ON_C1, VACANT], [ON_C2], [], [ON_C1, ON_SRO], [ON_C2, ON_SRO, ON_AO, ON_TEST], []]
+
+
+@pytest.mark.parametrize(
+    ("contracts", "people", "seen"),
+    [
+        (None, True, EVERY),
+        # Without people: a person's findings are only those about them (person scope).
+        (["C1"], False, [[ON_C1, VACANT], [], [], [ON_SRO], [ON_AO], []]),
+        (None, False, [[ON_C1, VACANT], [ON_C2], [], [ON_SRO], [ON_AO], []]),
+        ((), False, [[]] * 6),
+    ],
+)
+def test_the_findings_index_gives_each_subject_asked_for_its_findings_and_maps(
+    contracts: list[str] | None, people: bool, seen: list[list[Finding]]
+) -> None:
+    """SPEC section 4: a contract's findings are those about it; a person's, those about
+    them and those for which they are the accountable person; in assessment order."""
+    maps: list[dict[str, Any] | None] = [{"n": n} for n in range(len(FOUND))]
+    index = FindingsIndex(FOUND, contracts, people, maps)
+    assert [index(subject) for subject in ASKED] == seen
+    assert [index.maps(subject) for subject in ASKED] == [
+        [maps[FOUND.index(f) if f is not VACANT else 5] for f in found] for found in seen
+    ]
+    plain = FindingsIndex(FOUND, contracts, people)
+    assert [plain(subject) for subject in ASKED] == seen
+    assert [plain.maps(subject) for subject in ASKED] == [None] * 6
+
+
+@pytest.mark.parametrize("contracts", [(), ["C2"], None])
+@pytest.mark.parametrize("with_maps", [True, False])
+def test_findings_about_contracts_added_with_their_accountable_people(
+    contracts: list[str] | None, with_maps: bool
+) -> None:
+    """`add` with `persons` (as the run adds the findings made by its parts)."""
+    found = [ON_C1, ON_C2, VACANT]
+    maps: list[dict[str, Any] | None] = [{"n": n} for n in range(3)]
+    index = FindingsIndex([], contracts, True, [] if with_maps else None)
+    index.add(found, maps if with_maps else None, ["p-sro", "p-ao", None])
+    every = contracts is None
+    seen = [[ON_C1, VACANT] if every else [], [ON_C2] if every or contracts else [], []]
+    assert [index(subject) for subject in ASKED] == [*seen, [ON_C1], [ON_C2], []]
+    if with_maps:
+        assert [index.maps(subject) for subject in ASKED] == [
+            [maps[0], maps[2]] if every else [],
+            [maps[1]] if every or contracts else [],
+            [],
+            [maps[0]],
+            [maps[1]],
+            [],
+        ]

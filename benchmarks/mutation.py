@@ -469,7 +469,7 @@ NOTES: dict[str, str] = {
     "policy, which every finding of it shares)",
     "findings.py:235": "equivalent: declining makes the caller validate `finding_value`, the "
     "same map (tags are always text)",
-    "findings.py:238": "`fields` None: equivalent, the whole map where a cut one was asked "
+    "findings.py:238": "equivalent: `fields` None, the whole map where a cut one was asked "
     "for: an expression reads only the fields it names",
     "findings.py:331": "equivalent: without the maps (None) the caller validates the findings, "
     "the same values",
@@ -494,7 +494,7 @@ NOTES: dict[str, str] = {
     "judges/responsibility.py:159": "equivalent: as judges/responsibility.py:157",
     "judges/freshness.py:54": "equivalent: both callers (cadence, information) give `no_start`; "
     "the default is never used",
-    "scope.py:402": "equivalent: the contracts bound for the organisation though no expression "
+    "scope.py:398": "equivalent: the contracts bound for the organisation though no expression "
     "reads them: unused",
     "accountability.py:79": "equivalent: a cache of the answers by role and holder; a miss "
     "makes the same answer",
@@ -512,13 +512,13 @@ NOTES: dict[str, str] = {
     "value), one made again is the same map",
     "findings.py:224": "equivalent: as findings.py:222",
     "findings.py:225": "equivalent: one map per finding; `strict` only guards it",
-    "scope.py:96": "equivalent: the plain view is made again when asked for, the same value",
-    "scope.py:327": "equivalent: a cache of the contracts' scopes; a miss builds the same scope",
-    "scope.py:332": "equivalent: None is as false as False",
-    "scope.py:335": "equivalent: `stamps` and `events` are caches (a miss converts again), "
+    "scope.py:95": "equivalent: the plain view is made again when asked for, the same value",
+    "scope.py:322": "equivalent: a cache of the contracts' scopes; a miss builds the same scope",
+    "scope.py:327": "equivalent: None is as false as False",
+    "scope.py:330": "equivalent: `stamps` and `events` are caches (a miss converts again), "
     "and the whole view where a cut one was asked for: an expression reads only the fields it "
     "names",
-    "scope.py:374": "equivalent: as scope.py:434 (the value kept for people is made again)",
+    "scope.py:369": "equivalent: as scope.py:432 (the value kept for people is made again)",
     "run.py:112": "equivalent: the explaining evaluator gives the results of the plain one "
     "(it evaluates more, and tells a silent observer)",
     "run.py:121": "equivalent: the findings' maps whole where cut ones were asked for: an "
@@ -528,10 +528,10 @@ NOTES: dict[str, str] = {
     "portfolio order; `> 2`: killed by test_evaluation_mutants.py::test_a_repeated_contract_"
     "ids_consequences_see_the_findings_of_every_contract_with_it",
     "run.py:140": "equivalent: the contracts' values for people and the organisation kept or "
-    "not: one not kept is made again (scope.py:434)",
+    "not: one not kept is made again (scope.py:432)",
     "run.py:366": "equivalent: this process's part made as well, then not used (the parts "
     "given are); it uses the same waivers",
-    "scope.py:375": "equivalent: the holders not kept are read again from the contract",
+    "scope.py:370": "equivalent: the holders not kept are read again from the contract",
     "accountability.py:46": "equivalent: a cache of the answers by role; a miss walks the "
     "chain again, to the same answer",
     "expressions.py:218": "equivalent: `canonical` has one value per event; `strict` only "
@@ -542,37 +542,117 @@ NOTES: dict[str, str] = {
     "run.py:260": "equivalent: as run.py:252 (not kept, or kept under another key: a miss)",
     "run.py:273": "equivalent: as run.py:260",
     "run.py:347": "equivalent: one map per finding policy; `strict` only guards it",
-    "scope.py:451": "equivalent: a cache of the people's scopes; a miss builds the same scope",
-    "scope.py:459": "equivalent: the holders not kept are read again from the contract",
-    "scope.py:461": "equivalent: without the contract's scope its holders are read from the "
+    "scope.py:449": "equivalent: a cache of the people's scopes; a miss builds the same scope",
+    "scope.py:457": "equivalent: the holders not kept are read again from the contract",
+    "scope.py:459": "equivalent: without the contract's scope its holders are read from the "
     "contract, the same ones",
-    "scope.py:475": "equivalent: as scope.py:451 (kept under another key: a miss)",
-    "scope.py:482": "equivalent: one validated review and report per event; `strict` only "
+    "scope.py:473": "equivalent: as scope.py:449 (kept under another key: a miss)",
+    "scope.py:480": "equivalent: one validated review and report per event; `strict` only "
     "guards it",
-    "scope.py:483": "equivalent: as scope.py:482",
-    "findings.py:327": "equivalent: a subject with no findings gets None instead of []; the "
-    "run then binds its maps, an empty list: the same `findings`",
+    "scope.py:481": "equivalent: as scope.py:480",
+    "findings.py:327": "killed by test_evaluation_mutants.py::test_an_explanation_of_a_sanction_"
+    "with_no_findings_sees_an_empty_list (None is not an empty list) and test_the_findings_"
+    "index_gives_each_subject_asked_for_its_findings_and_maps",
     "run.py:473": "equivalent: without the maps the findings are bound validated, the same values",
-    "scope.py:203": "equivalent: the organisation's value has one review and one report per "
+    "scope.py:202": "equivalent: the organisation's value has one review and one report per "
     "event; `strict` only guards it",
-    "scope.py:205": "equivalent: as scope.py:203",
-    "scope.py:380": "equivalent: the contract's value cut to the fields the people's "
+    "scope.py:204": "equivalent: as scope.py:202",
+    "scope.py:376": "equivalent: the contract's value cut to the fields the people's "
     "expressions read, or whole: an expression reads only the fields it names",
-    "scope.py:381": "equivalent: as scope.py:380",
-    "scope.py:419": "equivalent: with every event known, `missing` is empty and the same "
+    "scope.py:377": "equivalent: as scope.py:376",
+    "scope.py:417": "equivalent: with every event known, `missing` is empty and the same "
     "values are returned; the organisation's events are all known",
-    "scope.py:421": "equivalent: every event converted again, to the same values",
-    "scope.py:423": "equivalent: `stamps` is a cache of converted dates",
-    "scope.py:428": "equivalent: one value per event converted; `strict` only guards it",
-    "scope.py:434": "equivalent: a cache; a miss makes the contract's value for people again, "
+    "scope.py:419": "equivalent: every event converted again, to the same values",
+    "scope.py:421": "equivalent: `stamps` is a cache of converted dates",
+    "scope.py:426": "equivalent: one value per event converted; `strict` only guards it",
+    "scope.py:432": "equivalent: a cache; a miss makes the contract's value for people again, "
     "the same value",
-    "scope.py:436": "equivalent: without the contract's scope its value is bound again from "
+    "scope.py:434": "equivalent: without the contract's scope its value is bound again from "
     "its view, validated: the same value",
-    "scope.py:438": "equivalent: as scope.py:436",
-    "scope.py:440": "equivalent: as scope.py:434 (kept under another key: a miss next time)",
+    "scope.py:436": "equivalent: as scope.py:434",
+    "scope.py:438": "equivalent: as scope.py:432 (kept under another key: a miss next time)",
     "waivers.py:48": "equivalent: `if not candidates` treats None as it treats []",
     "waivers.py:67": "equivalent: reached only when no waiver is in force, and one expiring on "
     "as_of is in force (approved_on <= expires), so `<` and `<=` pick the same waivers",
+    # scope.py, findings.py, round 3 (lines of today's source; the keys of scope.py above moved
+    # with it: issue 25 took two lines out of `Scopes.__init__` and one import)
+    "findings.py:269": "killed by test_evaluation_mutants.py::test_an_explanation_of_a_sanction_"
+    "with_no_findings_sees_an_empty_list",
+    "findings.py:270": "killed by test_evaluation_mutants.py::test_the_findings_index_gives_each_"
+    "subject_asked_for_its_findings_and_maps",
+    "findings.py:271": "killed as findings.py:270",
+    "findings.py:272": "killed as findings.py:270",
+    "findings.py:275": "killed as findings.py:270",
+    "findings.py:293": "killed as findings.py:270",
+    "findings.py:296": "killed as findings.py:270",
+    "findings.py:297": "killed by test_evaluation_mutants.py::test_findings_about_contracts_added_"
+    "with_their_accountable_people",
+    "findings.py:298 strict=True": "killed as findings.py:297 (`persons` without maps: `given` "
+    "repeats None without end)",
+    "findings.py:298": "equivalent: `strict=None` and no `strict` are `strict=False`",
+    "findings.py:300": "killed as findings.py:297",
+    "findings.py:301": "killed as findings.py:297 and findings.py:270 (the line of each branch)",
+    "findings.py:306": "killed as findings.py:270",
+    "findings.py:309": "killed as findings.py:270",
+    "findings.py:310": "killed as findings.py:270",
+    "findings.py:313": "killed as findings.py:270 (an organisation's finding is about no "
+    "contract, not even one with the organisation's name)",
+    "findings.py:318": "killed as findings.py:270",
+    "findings.py:320": "killed as findings.py:270",
+    "scope.py:166": "equivalent: nothing reads a person scope's `person`: its policies see its "
+    "bindings, its findings its subject",
+    "scope.py:232": "equivalent: the one caller (`Run`) always gives `whole`",
+    "scope.py:242": "equivalent: the whole value where a cut one was asked for: an expression "
+    "reads only the fields it names",
+    "scope.py:245": "equivalent: as scope.py:242, for the elements of `contracts`",
+    "scope.py:248": "equivalent: `people` is bound again below, and an extra variable is one no "
+    "expression can name (compiling rejects an undeclared name)",
+    "scope.py:250": "killed by test_evaluation_mutants.py::test_the_base_variables_are_the_date_"
+    "and_the_organisation",
+    "scope.py:252": "killed as scope.py:250",
+    "scope.py:254": "killed as scope.py:250",
+    "scope.py:260": "equivalent: `cel_items` gives one value per person, `strict` only guards "
+    "it; `stamps` is a cache of converted dates",
+    "scope.py:261": "equivalent: the people built canonical bound as they are, or validated: the "
+    "same values (ids of a str subclass are the same keys to CEL: `people[id]` and "
+    "`people.filter(k, k.startsWith(...))` give the same)",
+    "scope.py:265": "killed by test_evaluation_mutants.py::test_people_the_fast_conversion_"
+    "declines_are_bound_validated",
+    "scope.py:281": "killed by test_evaluation_mutants.py::test_history_binds_each_day_its_date_"
+    "and_keeps_the_definitions_that_do_not_read_it",
+    "scope.py:302": "killed as scope.py:281",
+    "scope.py:304": "killed as scope.py:281",
+    "scope.py:305": "killed as scope.py:281",
+    "scope.py:307": "killed as scope.py:281",
+    "scope.py:309": "equivalent: as scope.py:322 (the contract's value is the same on both dates)",
+    "scope.py:335": "equivalent: the events not taken from the validated value are converted "
+    "when first used (`bound_events`), or validated then: the same values",
+    "scope.py:338": "equivalent: as scope.py:95",
+    "scope.py:341": "equivalent: as scope.py:322",
+    "scope.py:445": "equivalent: without the holding given, `person` works it out from the "
+    "contracts on the same day: the same values (history keeps each contract's value as of the "
+    "day)",
+    "scope.py:451 is not None": "equivalent: `contracts` built or not when no expression reads it",
+    "scope.py:451": "killed by test_evaluation_mutants.py::test_a_persons_contracts_are_those_on_"
+    "which_they_hold_a_role",
+    "scope.py:452": "equivalent: as scope.py:451 is not None",
+    "scope.py:458": "killed by test_evaluation_mutants.py::test_an_explanation_of_a_person_works_"
+    "out_their_contracts",
+    "scope.py:460 and False": "equivalent: `contract.accountable(as_of)` gives the holders the "
+    "scope has (both from the current assignments)",
+    "scope.py:460": "killed as scope.py:458",
+    "scope.py:464": "killed as scope.py:451",
+    "scope.py:466": "killed as scope.py:451",
+    "scope.py:467 get(None)": "equivalent: the person bound validated from `plain(person)`: the "
+    "same value as in `people`",
+    "scope.py:467": "killed by test_evaluation_mutants.py::test_two_people_with_one_id_are_each_"
+    "judged_as_they_are",
+    "scope.py:472": "killed as scope.py:467",
+    # killed-pending notes checked (MUTANT_UNDER_TEST): these survive the named test
+    "accountability.py:64": "equivalent: a Framework whose roles chain has a loop is rejected "
+    "when made, so the walk meets no role twice; `seen` only guards it",
+    "judges/information.py:74": "equivalent: as expressions.py:143 (the bound report given as "
+    "`extra`, validated: the same value)",
     # -- the CEL engine
     # _lower.py, round 3
     "cel/_lower.py:86": "killed by test_cel_mutants.py::test_the_exact_cost_of_an_evaluation "
@@ -1063,19 +1143,19 @@ _PENDING: dict[str, tuple[str, ...]] = {
         "scope.py:395",
     ),
     "test_events_the_fast_conversion_declines_are_counted_as_validated": (
+        "scope.py:333",
+        "scope.py:334",
+        "scope.py:335",
         "scope.py:338",
-        "scope.py:339",
         "scope.py:340",
-        "scope.py:343",
-        "scope.py:345",
-        "scope.py:346",
-        "scope.py:425",
-        "scope.py:426",
+        "scope.py:341",
+        "scope.py:423",
+        "scope.py:424",
     ),
     "test_a_definition_that_uses_a_failed_one_says_which": (
-        "scope.py:361",
-        "scope.py:364",
-        "scope.py:365",
+        "scope.py:356",
+        "scope.py:359",
+        "scope.py:360",
     ),
     "test_a_failing_definition_of_a_framework_built_in_code_is_named_where_it_is": (
         "scope.py:488",

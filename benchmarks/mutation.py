@@ -602,20 +602,27 @@ NOTES: dict[str, str] = {
     "scope.py:166": "equivalent: nothing reads a person scope's `person`: its policies see its "
     "bindings, its findings its subject",
     "scope.py:232": "equivalent: the one caller (`Run`) always gives `whole`",
-    "scope.py:242": "equivalent: the whole value where a cut one was asked for: an expression "
-    "reads only the fields it names",
-    "scope.py:245": "equivalent: as scope.py:242, for the elements of `contracts`",
+    "scope.py:242": "equivalent: the contract's own value whole, or cut to the fields read (also "
+    "when explaining, which shows the values of the parts read, and `contracts` made from each "
+    "contract's view): an expression reads only the fields it names",
+    "scope.py:245 and False": "killed by test_evaluation_mutants.py::test_an_explanation_of_a_"
+    "person_works_out_their_contracts (an explanation shows each element of `contracts` whole)",
+    "scope.py:245": "equivalent: the elements of `contracts` whole where cut ones were asked "
+    "for: an expression reads only the fields it names",
     "scope.py:248": "equivalent: `people` is bound again below, and an extra variable is one no "
     "expression can name (compiling rejects an undeclared name)",
     "scope.py:250": "killed by test_evaluation_mutants.py::test_the_base_variables_are_the_date_"
     "and_the_organisation",
     "scope.py:252": "killed as scope.py:250",
     "scope.py:254": "killed as scope.py:250",
-    "scope.py:260": "equivalent: `cel_items` gives one value per person, `strict` only guards "
-    "it; `stamps` is a cache of converted dates",
-    "scope.py:261": "equivalent: the people built canonical bound as they are, or validated: the "
-    "same values (ids of a str subclass are the same keys to CEL: `people[id]` and "
-    "`people.filter(k, k.startsWith(...))` give the same)",
+    "scope.py:260 strict=None": "equivalent: `cel_items` gives one value per person; `strict` "
+    "only guards it",
+    "scope.py:260 strict=False": "equivalent: as scope.py:260 strict=None",
+    "scope.py:260 self.stamps), ))": "equivalent: as scope.py:260 strict=None",
+    "scope.py:260 listed, None)": "equivalent: `stamps` is a cache of converted dates",
+    "scope.py:261 if {str}": "equivalent: the people built canonical bound as they are, or "
+    "validated: the same values (ids of a str subclass are the same keys to CEL: `people[id]` "
+    "and `people.filter(k, k.startsWith(...))` give the same)",
     "scope.py:265": "killed by test_evaluation_mutants.py::test_people_the_fast_conversion_"
     "declines_are_bound_validated",
     "scope.py:281": "killed by test_evaluation_mutants.py::test_history_binds_each_day_its_date_"

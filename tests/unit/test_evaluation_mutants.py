@@ -1260,6 +1260,8 @@ def test_an_explanation_of_a_person_works_out_their_contracts() -> None:
     lines = told.splitlines()
     assert lines[4] == '  true  <- contracts.map(c, c.id) == (person.id == "p-sro" ? ["C1"] : [])'
     assert "result: pass" in lines
+    # An explanation shows each contract whole, not only the fields the expressions read.
+    assert lines[6].startswith('    contracts = [{id: "C1", title: "One", stage: "live",')
 
 
 def test_two_people_with_one_id_are_each_judged_as_they_are() -> None:

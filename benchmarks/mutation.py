@@ -197,12 +197,15 @@ def _worker(name: str, max_children: int, exclude: tuple[str, ...], survivors: b
     group = GROUPS[name]
     names = list(group.patterns)
     if survivors:
-        # Not those listed as equivalent: no test can kill them, and a survivor runs every
-        # test that calls its function (minutes each, for the run's and the scopes').
+        # Not the survivors listed as equivalent: no test can kill them, and a survivor runs
+        # every test that calls its function (minutes each, for the run's and the scopes').
+        # A mutant not run yet (its function changed since) runs whatever its line's note.
         names = [
             r.mutant
             for r in results()
-            if r.status in NOT_KILLED and _in(group, r.mutant) and not equivalent(r)
+            if r.status in NOT_KILLED
+            and _in(group, r.mutant)
+            and (r.status == "not checked" or not equivalent(r))
         ]
         if not names:
             print("    no survivors", flush=True)

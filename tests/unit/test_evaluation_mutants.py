@@ -31,6 +31,7 @@ from accountframe.evaluation.judges import cadence, information, responsibility
 from accountframe.evaluation.judges.base import Outcome
 from accountframe.evaluation.judges.freshness import status_changes
 from accountframe.evaluation.run import Part, Run
+from accountframe.evaluation.scope import Scopes
 from accountframe.framework.duration import Duration
 from accountframe.framework.framework import Framework, Role
 from accountframe.framework.policies import (
@@ -1368,3 +1369,60 @@ def test_findings_about_contracts_added_with_their_accountable_people(
             [maps[1]],
             [],
         ]
+
+
+# -- round 4: what the last --survivors run left ------------------------------------------------
+
+
+def counted_framework(counts_if: str) -> Framework:
+    """A cadence whose `counts_if` reads a definition that fails on every contract."""
+    return Framework(
+        name="t",
+        version="1",
+        roles=ROLES,
+        definitions={"bad": "contract.attributes.missing + 1"},
+        policies=[OversightCadence(id="C", title="t", every="1 month", counts_if=counts_if)],
+    )
+
+
+def test_a_counts_if_that_uses_a_failed_definition_names_it() -> None:
+    """Event by event (the events do not all give a bool), the definition is named."""
+    data = portfolio(reviews=[{"date": "2026-11-01", "forum": "board"}])
+    found = only(counted_framework("bad > 0").evaluate(data, as_of=AS_OF))
+    assert (found.status, found.message) == (
+        Status.ERROR,
+        "counts_if: definition 'bad' failed: no such member in mapping: 'missing' "
+        "(at definition bad)",
+    )
+
+
+def test_the_events_counted_one_by_one_are_the_events() -> None:
+    """With the celpy engine, each event's `counts_if` is evaluated on its own: the events
+    that count are those events (the latest is the cadence's base)."""
+    data = portfolio(
+        reviews=[
+            {"date": "2026-11-01", "forum": "board"},
+            {"date": "2026-11-10", "forum": "audit"},
+        ]
+    )
+    fw = counted_framework('review.forum == "board"')
+    found = only(af.compile(fw, engine="celpy").evaluate(data, as_of=AS_OF))
+    assert (found.status, found.due) == (Status.PASS, datetime.date(2026, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("people", "organisation", "kept"),
+    [
+        (frozenset({"tier"}), frozenset({"stage"}), frozenset({"tier", "stage"})),
+        (None, frozenset({"stage"}), None),
+        (frozenset({"tier"}), None, None),
+        (None, None, None),
+    ],
+)
+def test_the_elements_of_contracts_keep_what_either_scope_reads(
+    people: frozenset[str] | None, organisation: frozenset[str] | None, kept: Any
+) -> None:
+    plan = attrs.evolve(
+        af.compile(framework()).plan, people_read=people, organisation_read=organisation
+    )
+    assert Scopes(plan, portfolio(), AS_OF).elements_read == kept

@@ -176,7 +176,7 @@ def _map_text(value: Any) -> str:
 def _json_consequence(consequence: Consequence) -> str:
     try:
         return jsontext.safe(consequence_text(consequence))
-    except Declined:  # never for a consequence the library made: its fields are plain
+    except (Declined, TypeError):  # never for a consequence the library made
         return jsontext.dumps(consequence.to_dict()).replace("\n", _ITEM_INDENT)
 
 
@@ -186,7 +186,8 @@ def consequence_text(consequence: Consequence) -> str:
     consequence, as `finding_text` writes a finding.
 
     Raises:
-        Declined: a field that is not of its declared type (an amount that is not a number).
+        Declined: an amount that is not a number.
+        TypeError: a text field that is not text.
     """
     string = jsontext.string
     due, since = consequence.due, consequence.since

@@ -400,3 +400,28 @@ def test_a_portfolio_without_findings_streams_an_empty_document(
     text = streamed_text(contracts_only, empty, format, as_of=AS_OF)
     assert text == report.render(assessment, format)
     assert streamed_runs == ["streamed"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"message": None}, {"amount": "12"}, {"action": 3}],
+    ids=["message", "amount", "action"],
+)
+def test_a_consequence_not_as_the_library_makes_it_is_written_from_its_map(
+    changes: dict[str, Any],
+) -> None:
+    """The json text of a consequence is written from its fields; one built in Python with a
+    field of another type is written as its map is (json.dumps), not refused."""
+    consequence = af.Consequence(
+        policy="S",
+        effect="sanction",
+        subject=af.Subject("contract", "C1"),
+        status=af.ConsequenceStatus.DUE,
+        action="review",
+        accountable=af.Accountable("sro", "p-1"),
+    )
+    consequence = attrs.evolve(consequence, **changes)
+    texts = report.streamed.STREAMED["json"][0]
+    assert texts.consequence is not None
+    expected = json.dumps(consequence.to_dict(), indent=2, ensure_ascii=False)
+    assert texts.consequence(consequence) == expected.replace("\n", "\n    ")

@@ -1,5 +1,6 @@
 """Streamed output (issue 25) as properties: for any framework and portfolio, the streamed
-text is the rendered assessment's, byte for byte, and its summary is the assessment's."""
+text is the rendered assessment's (`check`'s, for github and sarif), byte for byte, and its
+summary is the assessment's."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from test_hostile_outputs import CONSEQUENCES, FINDINGS
 import accountframe as af
 from accountframe import jsontext, report
 from accountframe.assessment import Consequence, Finding, Summary
+from accountframe.errors import Location
 from accountframe.framework.policies import Severity
+from accountframe.report import pipelines
 from accountframe.report import streamed as streamed_formats
 from accountframe.testing import dates, frameworks, free_maps, portfolios, texts
 
@@ -24,9 +27,13 @@ AS_OF = dates(datetime.date(2020, 1, 1), datetime.date(2030, 12, 31))
 
 
 def streamed(
-    framework: af.Framework, portfolio: af.Portfolio, format: str, as_of: datetime.date
+    framework: af.Framework | af.CompiledFramework,
+    portfolio: af.Portfolio,
+    format: str,
+    as_of: datetime.date,
+    locations: dict[tuple[str, str], Location] | None = None,
 ) -> str:
-    with af.stream(framework, portfolio, format, as_of=as_of) as output:
+    with af.stream(framework, portfolio, format, as_of=as_of, locations=locations) as output:
         return "".join(output.chunks())
 
 
@@ -41,18 +48,39 @@ def test_streamed_json_is_to_json(
 
 @SETTINGS
 @given(frameworks(), portfolios(), AS_OF)
-def test_streamed_jsonl_csv_and_junit_are_the_rendered_assessment(
+def test_every_other_streamed_format_is_the_rendered_assessment(
     framework: af.Framework, portfolio: af.Portfolio, as_of: datetime.date
 ) -> None:
-    assessment = framework.evaluate(portfolio, as_of=as_of)
-    lines = streamed(framework, portfolio, "jsonl", as_of)
+    compiled = af.compile(framework)  # once for every format
+    assessment = compiled.evaluate(portfolio, as_of)
+    lines = streamed(compiled, portfolio, "jsonl", as_of)
     assert lines == report.render(assessment, "jsonl")
     records = [json.loads(line) for line in lines.splitlines()]
     assert records[-1]["summary"] == assessment.to_dict()["summary"]
     assert records[-1]["findings"] == len(assessment.findings)
     assert len(records) == len(assessment.findings) + len(assessment.consequences) + 1
-    assert streamed(framework, portfolio, "csv", as_of) == report.render(assessment, "csv")
-    assert streamed(framework, portfolio, "junit", as_of) == report.render(assessment, "junit")
+    assert streamed(compiled, portfolio, "csv", as_of) == report.render(assessment, "csv")
+    assert streamed(compiled, portfolio, "junit", as_of) == report.render(assessment, "junit")
+    # github and sarif (check's): each finding at its subject's place, where it has one.
+    places = subject_places(portfolio)
+    for format in ("github", "sarif"):
+        expected = pipelines.render_assessment(format, assessment, compiled.plan, places)
+        assert streamed(compiled, portfolio, format, as_of, places) == expected
+
+
+def subject_places(portfolio: af.Portfolio) -> dict[tuple[str, str], Location]:
+    """Places for every other contract and person, and the organisation (as
+    `af.subject_locations` gives them for a portfolio file)."""
+    subjects = [
+        *(("contract", contract.id) for contract in portfolio.contracts),
+        *(("person", person.id) for person in portfolio.people),
+    ]
+    places = {
+        subject: Location(file="portfolio, 100%.yaml", line=line, column=5)
+        for line, subject in enumerate(subjects[::2], start=2)
+    }
+    places["organisation", portfolio.organisation] = Location(file="p.yaml", line=1, column=15)
+    return places
 
 
 @SETTINGS

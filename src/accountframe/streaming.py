@@ -130,8 +130,11 @@ def stream(
         >>> path = "policies/examples/ministry-of-example.yaml"
         >>> places = af.subject_locations(path)
         >>> with af.stream(fw, af.load_portfolio(path), "github", locations=places) as out:
-        ...     first = next(line for line in out.chunks() if line).splitlines()[0]
-        >>> first.startswith("::error file=policies/examples/ministry-of-example.yaml,line=")
+        ...     lines = "".join(out.chunks()).splitlines()
+        >>> print(lines[0][:72])
+        ::warning file=policies/examples/ministry-of-example.yaml,line=151,col=5
+        >>> len(lines) == out.summary.to_dict()["status"]["fail"] + sum(
+        ...     out.summary.to_dict()["status"][s] for s in ("error", "warn", "waived"))
         True
 
     Raises:

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+import tempfile
+from pathlib import Path
+from typing import Any, NoReturn
 
 import attrs
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_hostile_outputs import CONSEQUENCES, FINDINGS
@@ -17,7 +20,9 @@ import accountframe as af
 from accountframe import jsontext, report
 from accountframe.assessment import Consequence, Finding, Summary
 from accountframe.errors import Location
+from accountframe.fastpath import Declined
 from accountframe.framework.policies import Severity
+from accountframe.load import locations
 from accountframe.report import pipelines
 from accountframe.report import streamed as streamed_formats
 from accountframe.testing import dates, frameworks, free_maps, portfolios, texts
@@ -181,3 +186,43 @@ def test_a_consequences_streamed_json_text_is_its_maps(
     texts_ = streamed_formats.STREAMED["json"][0]
     assert texts_.consequence is not None
     assert texts_.consequence(consequence) == expected
+
+
+WORDS = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=6)
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | WORDS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(WORDS, inner, max_size=3),
+    max_leaves=6,
+)
+ENTRIES = st.lists(
+    st.fixed_dictionaries({"id": WORDS}, optional={"x": VALUES}) | VALUES, max_size=4
+)
+PORTFOLIO_DATA = st.fixed_dictionaries(
+    {"organisation": WORDS | VALUES},
+    optional={"contracts": ENTRIES | VALUES, "people": ENTRIES, "other": VALUES},
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(PORTFOLIO_DATA, st.sampled_from(["block", "flow", "json", "json-indented"]))
+def test_subject_places_read_from_events_are_the_walks(data: dict[str, Any], style: str) -> None:
+    """`subject_locations` reads the places from the parser's events when it can: they are
+    the places the position-recording walk gives, in YAML of either style and in JSON."""
+    if style.startswith("json"):
+        text = json.dumps(data, indent=2 if style == "json-indented" else None)
+    else:
+        text = yaml.safe_dump(data, default_flow_style=style == "flow", sort_keys=False)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "portfolio.json" if style.startswith("json") else "portfolio.yaml")
+        path.write_text(text, encoding="utf-8")
+        read = dict(af.subject_locations(path))
+        original = locations._places
+        try:
+            locations._places = declined  # type: ignore[assignment]
+            assert read == dict(af.subject_locations(path))
+        finally:
+            locations._places = original  # type: ignore[assignment]
+
+
+def declined(*args: object) -> NoReturn:
+    raise Declined

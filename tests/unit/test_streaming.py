@@ -16,13 +16,16 @@ from typing import Any
 import attrs
 import jsonschema
 import pytest
+import yaml
 
 import accountframe as af
 from accountframe import atomic, report, streaming
 from accountframe.assessment import Summary
 from accountframe.cli import main
+from accountframe.errors import Location
 from accountframe.evaluation import pool, stream
 from accountframe.fastpath import Declined
+from accountframe.load import locations
 from accountframe.report import pipelines
 from accountframe.report import streamed as streamed_formats
 
@@ -564,3 +567,71 @@ def test_check_streams_github_and_sarif(
     expected = in_memory(compiled, af.load_portfolio(EXAMPLE), format, EXAMPLE)
     assert target.read_bytes() == expected.encode("utf-8")
     assert streamed_runs == ["streamed"]
+
+
+# -- where subjects are written (for github and sarif) --------------------------------------
+
+
+def walked(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], Any]:
+    """`subject_locations` as the position-recording walk gives them (the events not read)."""
+
+    def declined(*args: object) -> None:
+        raise Declined
+
+    with monkeypatch.context() as patch:
+        patch.setattr(locations, "_places", declined)
+        return dict(af.subject_locations(path))
+
+
+def places_read(path: Path) -> bool:
+    """Whether the places of `path` are read from the parser's events (not walked)."""
+    try:
+        locations._places(path.read_text(encoding="utf-8"), 64)
+    except Declined:
+        return False
+    return True
+
+
+def test_subject_places_from_events_are_the_walks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The example as JSON (its aliases expanded), and as YAML in flow style: read from events.
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    as_json = tmp_path / "example.json"
+    as_json.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+    as_flow = tmp_path / "example.yaml"
+    as_flow.write_text(yaml.safe_dump(json.loads(as_json.read_text()), default_flow_style=True))
+    paths = [as_json, as_flow, FIXTURES / "portfolios" / "cli.yaml", ERRORING]
+    for path in paths:
+        assert places_read(path)
+        found = af.subject_locations(path)
+        assert found == walked(path, monkeypatch)
+        assert len(found) > 2
+    # A flow mapping's place is its brace: the first contract's, the line after `"contracts"`.
+    lines = as_json.read_text(encoding="utf-8").splitlines()
+    line = lines.index(' "contracts": [') + 2
+    assert lines[line - 1] == "  {"
+    first = af.load_portfolio(as_json).contracts[0].id
+    assert af.subject_locations(as_json)["contract", first] == Location(
+        file=str(as_json), line=line, column=3, path="contracts[0]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("aliases", EXAMPLE.read_text(encoding="utf-8")),
+        ("merge key", "organisation: O\n<<: {people: []}\ncontracts:\n  - {id: C1}\n"),
+        ("tagged list", "organisation: O\ncontracts: !!seq\n  - {id: C1}\n"),
+        ("tagged entry", "organisation: O\ncontracts:\n  - !!map {id: C1}\n"),
+        ("alias entry", "organisation: O\nx: &c {id: C0}\ncontracts:\n  - *c\n"),
+        ("deep", "organisation: O\ncontracts:\n  - {id: C1, x: " + "[" * 61 + "]" * 61 + "}\n"),
+    ],
+)
+def test_subject_places_are_walked_when_the_events_could_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str
+) -> None:
+    path = tmp_path / "portfolio.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert not places_read(path)
+    assert af.subject_locations(path) == walked(path, monkeypatch)

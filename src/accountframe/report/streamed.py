@@ -498,7 +498,7 @@ def chunks(format: str, head: Assessment, spools: Spools) -> Iterator[str]:
 
     `head` is the assessment with no findings or consequences (its header and unused
     waivers); `spools` holds the findings and consequences written with `STREAMED[format]`'s
-    `Texts`.
+    `Texts`. For `STREAMED`'s formats; `for_run` gives every format's texts and chunks.
     """
     return STREAMED[format][1](head, spools)
 

@@ -9,7 +9,8 @@ child's wall time, CPU time (user + system) and peak memory (`resource.getrusage
 - `load`: `af.load_portfolio`;
 - `evaluate`: load, then `compiled.evaluate` (the whole assessment in memory);
 - `check FORMAT`: the command line, `accountframe check FILE --format FORMAT -o /dev/null
-  --fail-on never` (load, evaluate, render, write); json, jsonl, csv and junit are streamed.
+  --fail-on never` (load, evaluate, render, write); json, jsonl, csv, junit, github and
+  sarif are streamed.
 
 `--python` names another interpreter with accountframe installed (an older version, in a
 worktree's venv) whose `check` runs are measured too, in turn with this one's.

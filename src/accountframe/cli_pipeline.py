@@ -1,5 +1,5 @@
 """The parts of the command line for pipelines: what `--fail-on` asks for, and `check
---format sarif|github` (findings at their place in the portfolio and the framework).
+--format sarif|github` (where each subject is written in the portfolio).
 
 Kept beside `accountframe.cli`, which stays a thin layer: these take and give plain values
 and raise `UsageError`; the command line turns that into `error: ...` and exit 2.
@@ -13,8 +13,7 @@ from typing import Any
 
 import accountframe as af
 from accountframe import jsontext
-from accountframe.assessment import Assessment
-from accountframe.errors import UsageError, did_you_mean
+from accountframe.errors import Location, UsageError, did_you_mean
 from accountframe.report import pipelines
 from accountframe.sanitise import terminal_line
 
@@ -22,9 +21,9 @@ __all__ = [
     "document",
     "error_for_pipelines",
     "fail_on",
-    "findings_for_pipelines",
     "lint_for_pipelines",
     "named_from",
+    "portfolio_places",
     "test_for_pipelines",
     "validate_for_pipelines",
 ]
@@ -71,36 +70,14 @@ def fail_on(
     return list(severities).index(named[0]), policies
 
 
-def findings_for_pipelines(
-    format_: str,
-    assessment: Assessment,
-    compiled: af.CompiledFramework,
-    portfolio_file: str,
-    limits: af.LoadLimits,
-) -> str:
-    """The findings that are not pass or not applicable as SARIF (`sarif`) or workflow
-    annotations (`github`), each at its subject's entry in the portfolio file (an `error`
+def portfolio_places(portfolio_file: str, limits: af.LoadLimits) -> dict[tuple[str, str], Location]:
+    """Where each subject is written in the portfolio file, for `check --format
+    sarif|github` (`af.subject_locations`): its findings are annotated there (an `error`
     finding at the framework line of the expression that failed)."""
     try:
-        subjects = af.subject_locations(portfolio_file, limits=limits)
+        return dict(af.subject_locations(portfolio_file, limits=limits))
     except af.AccountframeError:  # it loaded a moment ago: read again, it changed; no lines
-        subjects = {}
-    found = pipelines.from_findings(
-        assessment, subjects, pipelines.expression_locations(compiled.plan)
-    )
-    if format_ == "github":
-        return pipelines.github(found)
-    fw = compiled.framework
-    return pipelines.sarif(
-        found,
-        rules={policy.id: policy.title for policy in fw.policies},
-        properties={
-            "framework": {"name": fw.name, "version": fw.version},
-            "organisation": assessment.organisation,
-            "as_of": assessment.as_of.isoformat(),
-            "summary": assessment.status_counts(),
-        },
-    )
+        return {}
 
 
 def document(command: str, content: dict[str, Any]) -> str:

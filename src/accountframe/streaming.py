@@ -3,8 +3,9 @@
 `stream(framework, portfolio, "json")` judges the portfolio contract by contract and writes
 each finding's text as it is made (`evaluation.stream`), then gives the whole output, in
 pieces, with the same bytes as rendering `evaluate(...)` in that format
-(`report.streamed`: `json`, `jsonl`, `csv`). With `workers`, spans of contracts are judged
-in other processes (`evaluation.pool`): the same bytes again.
+(`report.streamed`: `json`, `jsonl`, `csv`, `junit`; `github` and `sarif` as `check` writes
+them). With `workers`, spans of contracts are judged in other processes
+(`evaluation.pool`): the same bytes again.
 
 Example:
     >>> import io, json
@@ -22,13 +23,13 @@ Example:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import IO
 
 from accountframe._version import __version__
 from accountframe.assessment import Assessment, Summary
 from accountframe.compiled import CompiledFramework, compile
-from accountframe.errors import UsageError, did_you_mean
+from accountframe.errors import Location, UsageError, did_you_mean
 from accountframe.evaluation.pool import check_workers, streamed_in_parallel
 from accountframe.evaluation.run import Run
 from accountframe.evaluation.stream import Spools, stream_run
@@ -41,7 +42,7 @@ from accountframe.report import streamed as streamed_formats
 __all__ = ["STREAMED_FORMATS", "StreamedAssessment", "stream"]
 
 #: The formats a streamed assessment writes.
-STREAMED_FORMATS = tuple(streamed_formats.STREAMED)
+STREAMED_FORMATS = streamed_formats.FORMATS
 
 
 class StreamedAssessment:
@@ -93,12 +94,18 @@ def stream(
     as_of: datetime.date | None = None,
     workers: int = 1,
     look_back: Duration | str | None = None,
+    locations: Mapping[tuple[str, str], Location] | None = None,
 ) -> StreamedAssessment:
     """Assess `portfolio` as `evaluate` does, holding the output as text, not findings.
 
     Every subject is judged before this returns (so every error is raised here); the output
     is then written from temporary files. The text is that of `render(evaluate(...), format)`
-    byte for byte, whatever `workers`.
+    byte for byte, whatever `workers`; for `github` and `sarif`, that of `accountframe check
+    --format github|sarif` (`report.pipelines.render_assessment`): one annotation for each
+    `error`, `fail`, `warn` or `waived` finding (a pass or a not-applicable finding writes
+    nothing, and is counted in the summary), at its subject's entry in the portfolio file
+    (`locations`), and an `error` finding at the framework line of the expression that
+    failed.
 
     With a look-back (`look_back`, or the framework's), a contract id repeated in the
     portfolio, or a finding whose `findings` map needs the ordinary validation, the
@@ -108,16 +115,33 @@ def stream(
     Args:
         framework: The framework, or a compiled one.
         portfolio: The facts.
-        format: `json`, `jsonl`, `csv` or `junit` (`STREAMED_FORMATS`).
+        format: `json`, `jsonl`, `csv`, `junit`, `github` or `sarif` (`STREAMED_FORMATS`).
         as_of: The assessment date (default: the portfolio's `as_of`, else today).
         workers: Worker processes for contract-scope work; 1 starts none.
         look_back: As `evaluate`'s.
+        locations: For `github` and `sarif`: (subject type, id) → where that subject is
+            written in the portfolio file, `subject_locations(path)`; without it, a finding
+            has a place only if it is an `error` (its expression's). The other formats do
+            not read it.
+
+    Example:
+        >>> import accountframe as af
+        >>> fw = af.bundled("uk-central-government")
+        >>> path = "policies/examples/ministry-of-example.yaml"
+        >>> places = af.subject_locations(path)
+        >>> with af.stream(fw, af.load_portfolio(path), "github", locations=places) as out:
+        ...     lines = "".join(out.chunks()).splitlines()
+        >>> print(lines[0][:72])
+        ::warning file=policies/examples/ministry-of-example.yaml,line=151,col=5
+        >>> len(lines) == out.summary.to_dict()["status"]["fail"] + sum(
+        ...     out.summary.to_dict()["status"][s] for s in ("error", "warn", "waived"))
+        True
 
     Raises:
         UsageError: an unknown format, `workers` not a positive int, or `look_back` not a
             duration of at least a day.
     """
-    if format not in streamed_formats.STREAMED:
+    if format not in streamed_formats.FORMATS:
         raise UsageError(
             f"unknown streamed format {format!r}; expected one of {', '.join(STREAMED_FORMATS)}"
             f"{did_you_mean(format, list(STREAMED_FORMATS))}"
@@ -128,11 +152,11 @@ def stream(
         as_of = portfolio.as_of or datetime.date.today()
     if look_back is None and compiled.framework.look_back is None:
         try:
-            return _streamed(compiled, portfolio, format, as_of, workers)
+            return _streamed(compiled, portfolio, format, as_of, workers, locations)
         except Declined:
             pass
     assessment = compiled.evaluate(portfolio, as_of, workers=workers, look_back=look_back)
-    chunks = streamed_formats.render_in_memory(assessment, format)
+    chunks = streamed_formats.render_in_memory(assessment, format, compiled.plan, locations)
     return StreamedAssessment(format, assessment.summary(), chunks)
 
 
@@ -142,8 +166,9 @@ def _streamed(
     format: str,
     as_of: datetime.date,
     workers: int,
+    locations: Mapping[tuple[str, str], Location] | None,
 ) -> StreamedAssessment:
-    texts = streamed_formats.STREAMED[format][0]
+    texts, chunks_of = streamed_formats.for_run(format, compiled.plan, locations)
     parallel = workers > 1 and len(portfolio.contracts) > 1
     run = Run(compiled.plan, portfolio, as_of)
     spools = Spools(texts)
@@ -178,5 +203,4 @@ def _streamed(
         findings=(),
         waivers_unused=tuple(run.waivers.unused(policy.id for policy in plan.policies)),
     )
-    chunks = streamed_formats.chunks(format, head, spools)
-    return StreamedAssessment(format, spools.summary, chunks, spools)
+    return StreamedAssessment(format, spools.summary, chunks_of(head, spools), spools)

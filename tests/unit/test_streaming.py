@@ -16,13 +16,18 @@ from typing import Any
 import attrs
 import jsonschema
 import pytest
+import yaml
 
 import accountframe as af
 from accountframe import atomic, report, streaming
 from accountframe.assessment import Summary
 from accountframe.cli import main
+from accountframe.errors import Location
 from accountframe.evaluation import pool, stream
 from accountframe.fastpath import Declined
+from accountframe.load import locations
+from accountframe.report import pipelines
+from accountframe.report import streamed as streamed_formats
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "policies" / "examples" / "ministry-of-example.yaml"
@@ -425,3 +430,237 @@ def test_a_consequence_not_as_the_library_makes_it_is_written_from_its_map(
     assert texts.consequence is not None
     expected = json.dumps(consequence.to_dict(), indent=2, ensure_ascii=False)
     assert texts.consequence(consequence) == expected.replace("\n", "\n    ")
+
+
+# -- github and sarif: texts made per run ---------------------------------------------------
+
+FIXTURES = ROOT / "tests" / "fixtures"
+ERRORING = FIXTURES / "portfolios" / "cli-error.yaml"
+CLI_FRAMEWORK = FIXTURES / "frameworks" / "cli"
+FORMATS = ("github", "sarif")
+
+
+def in_memory(
+    compiled: af.CompiledFramework, portfolio: af.Portfolio, format: str, path: Path, **options: Any
+) -> str:
+    """`check --format github|sarif`'s text made from the assessment in memory."""
+    assessment = compiled.evaluate(portfolio, AS_OF, **options)
+    return pipelines.render_assessment(
+        format, assessment, compiled.plan, af.subject_locations(str(path))
+    )
+
+
+@pytest.mark.parametrize("format", ["github", "sarif"])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_github_and_sarif_are_streamed_at_their_places_for_the_bundled_example(
+    bundled: af.Framework,
+    example: af.Portfolio,
+    format: str,
+    workers: int,
+    streamed_runs: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compiled = af.compile(bundled)
+    expected = in_memory(compiled, example, format, EXAMPLE)
+    if workers > 1:  # several parts merged, none judged here (see above)
+        monkeypatch.setattr(pool, "STREAM_SPAN", 5)
+        monkeypatch.setattr(stream, "judge_contracts", None)
+    places = af.subject_locations(str(EXAMPLE))
+    text = streamed_text(compiled, example, format, as_of=AS_OF, workers=workers, locations=places)
+    assert text == expected
+    assert streamed_runs == ["streamed"]
+    # Every finding that is a result points at its subject's entry (the file as given); the
+    # example has fails, warnings and waivers: every level.
+    if format == "github":
+        lines = text.splitlines()
+        assert {line.split(" ", 1)[0] for line in lines} == {"::error", "::warning", "::notice"}
+        assert all(
+            line.startswith(f"::{line[2:].split(' ')[0]} file={EXAMPLE},line=") for line in lines
+        )
+    else:
+        run = json.loads(text)["runs"][0]
+        assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == [
+            policy.id for policy in bundled.policies
+        ]
+        assert run["properties"]["summary"]["fail"] == 34
+        assert {result["level"] for result in run["results"]} == {"error", "warning", "note"}
+        assert all("region" in r["locations"][0]["physicalLocation"] for r in run["results"])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_finding_is_streamed_at_its_expression(
+    workers: int, streamed_runs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled = af.compile(af.load_framework(CLI_FRAMEWORK))
+    portfolio = af.load_portfolio(ERRORING)
+    expected = {format: in_memory(compiled, portfolio, format, ERRORING) for format in FORMATS}
+    if workers > 1:  # the workers write the text: the places pickled to them
+        monkeypatch.setattr(stream, "judge_contracts", None)
+    places = af.subject_locations(str(ERRORING))
+    policies = CLI_FRAMEWORK / "policies.yaml"
+    lines = streamed_text(
+        compiled, portfolio, "github", as_of=AS_OF, workers=workers, locations=places
+    )
+    assert lines == expected["github"]
+    broken = [line for line in lines.splitlines() if "RULE-BROKEN error" in line]
+    assert broken == [
+        f"::error file={_property(str(policies))},line=20,col=14,title=RULE-BROKEN error%3A "
+        "C-1::contract C-1: require failed: no such member in mapping: 'missing' "
+        f"(at {policies}:20:14)"
+    ]
+    log = streamed_text(
+        compiled, portfolio, "sarif", as_of=AS_OF, workers=workers, locations=places
+    )
+    assert log == expected["sarif"]
+    [error] = [r for r in json.loads(log)["runs"][0]["results"] if r["ruleId"] == "RULE-BROKEN"]
+    assert error["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 20,
+        "startColumn": 14,
+    }
+    assert streamed_runs == ["streamed", "streamed"]
+
+
+def _property(text: str) -> str:
+    return text.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+
+
+def test_github_and_sarif_without_places_point_only_at_expressions(
+    bundled: af.Framework, example: af.Portfolio, streamed_runs: list[str]
+) -> None:
+    compiled = af.compile(bundled)
+    assessment = compiled.evaluate(example, AS_OF)
+    for format in ("github", "sarif"):
+        expected = pipelines.render_assessment(format, assessment, compiled.plan)
+        assert streamed_text(compiled, example, format, as_of=AS_OF) == expected
+    assert "file=" not in streamed_text(compiled, example, "github", as_of=AS_OF)
+    assert streamed_runs == ["streamed"] * 3
+
+
+def test_github_and_sarif_declined_are_made_in_memory_with_the_same_bytes(
+    bundled: af.Framework, example: af.Portfolio, streamed_runs: list[str]
+) -> None:
+    # A repeated contract id: tried, declined, assessed in memory (a look-back is the other
+    # way there, not tried: see above), with the same places.
+    compiled = af.compile(bundled)
+    places = af.subject_locations(str(EXAMPLE))
+    repeated = attrs.evolve(example, contracts=(*example.contracts, example.contracts[0]))
+    for format in ("github", "sarif"):
+        text = streamed_text(compiled, repeated, format, as_of=AS_OF, locations=places)
+        assert text == in_memory(compiled, repeated, format, EXAMPLE)
+        assert f"file={EXAMPLE}," in text if format == "github" else str(EXAMPLE) in text
+    assert streamed_runs == ["declined", "declined"]
+
+
+def test_a_pass_writes_nothing_in_github_and_sarif_but_is_counted(
+    bundled: af.Framework, example: af.Portfolio
+) -> None:
+    compiled = af.compile(bundled)
+    assessment = compiled.evaluate(example, AS_OF)
+    passed = next(f for f in assessment.findings if f.status is af.Status.PASS)
+    failed = assessment.failures[0]
+    for format in ("github", "sarif"):
+        texts, _ = streamed_formats.for_run(format, compiled.plan)
+        assert texts.finding(passed) == ""
+        with stream.Spools(texts) as spools:
+            spools.finding(0, passed)
+            assert spools.summary.status["pass"] == 1
+            assert "".join(spools.chunks()) == ""
+            spools.finding(0, failed)
+            written = "".join(spools.chunks())
+        assert written == texts.finding(failed)
+        assert f"contract {failed.subject.id}: {failed.message}" in written
+
+
+def test_a_sarif_result_of_a_policy_the_framework_does_not_name_is_declined(
+    bundled: af.Framework, example: af.Portfolio
+) -> None:
+    compiled = af.compile(bundled)
+    failed = compiled.evaluate(example, AS_OF).failures[0]
+    texts, _ = streamed_formats.for_run("sarif", compiled.plan)
+    index = [policy.id for policy in bundled.policies].index(failed.policy)
+    assert json.loads(texts.finding(failed)[1:])["ruleIndex"] == index
+    with pytest.raises(Declined):
+        texts.finding(attrs.evolve(failed, policy="NOT-A-POLICY"))
+    with pytest.raises(ValueError, match="the sarif format needs the compiled framework's plan"):
+        next(streamed_formats.render_in_memory(compiled.evaluate(example, AS_OF), "sarif"))
+
+
+@pytest.mark.parametrize("format", ["github", "sarif"])
+def test_check_streams_github_and_sarif(
+    tmp_path: Path, format: str, streamed_runs: list[str]
+) -> None:
+    target = tmp_path / f"out.{format}"
+    code = main(["check", str(EXAMPLE), "--format", format, "-o", str(target)])
+    assert code == 1  # the example fails high-severity policies
+    compiled = af.compile(af.bundled("uk-central-government"))
+    expected = in_memory(compiled, af.load_portfolio(EXAMPLE), format, EXAMPLE)
+    assert target.read_bytes() == expected.encode("utf-8")
+    assert streamed_runs == ["streamed"]
+
+
+# -- where subjects are written (for github and sarif) --------------------------------------
+
+
+def walked(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], Any]:
+    """`subject_locations` as the position-recording walk gives them (the events not read)."""
+
+    def declined(*args: object) -> None:
+        raise Declined
+
+    with monkeypatch.context() as patch:
+        patch.setattr(locations, "_places", declined)
+        return dict(af.subject_locations(path))
+
+
+def places_read(path: Path) -> bool:
+    """Whether the places of `path` are read from the parser's events (not walked)."""
+    try:
+        locations._places(path.read_text(encoding="utf-8"), 64)
+    except Declined:
+        return False
+    return True
+
+
+def test_subject_places_from_events_are_the_walks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The example as JSON (its aliases expanded), and as YAML in flow style: read from events.
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    as_json = tmp_path / "example.json"
+    as_json.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+    as_flow = tmp_path / "example.yaml"
+    as_flow.write_text(yaml.safe_dump(json.loads(as_json.read_text()), default_flow_style=True))
+    paths = [as_json, as_flow, FIXTURES / "portfolios" / "cli.yaml", ERRORING]
+    for path in paths:
+        assert places_read(path)
+        found = af.subject_locations(path)
+        assert found == walked(path, monkeypatch)
+        assert len(found) > 2
+    # A flow mapping's place is its brace: the first contract's, the line after `"contracts"`.
+    lines = as_json.read_text(encoding="utf-8").splitlines()
+    line = lines.index(' "contracts": [') + 2
+    assert lines[line - 1] == "  {"
+    first = af.load_portfolio(as_json).contracts[0].id
+    assert af.subject_locations(as_json)["contract", first] == Location(
+        file=str(as_json), line=line, column=3, path="contracts[0]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("aliases", EXAMPLE.read_text(encoding="utf-8")),
+        ("merge key", "organisation: O\n<<: {people: []}\ncontracts:\n  - {id: C1}\n"),
+        ("tagged list", "organisation: O\ncontracts: !!seq\n  - {id: C1}\n"),
+        ("tagged entry", "organisation: O\ncontracts:\n  - !!map {id: C1}\n"),
+        ("alias entry", "organisation: O\nx: &c {id: C0}\ncontracts:\n  - *c\n"),
+        ("deep", "organisation: O\ncontracts:\n  - {id: C1, x: " + "[" * 61 + "]" * 61 + "}\n"),
+    ],
+)
+def test_subject_places_are_walked_when_the_events_could_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str
+) -> None:
+    path = tmp_path / "portfolio.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert not places_read(path)
+    assert af.subject_locations(path) == walked(path, monkeypatch)

@@ -145,8 +145,17 @@ def check(
     if format_ in af.STREAMED_FORMATS:
         # Written as it is judged: memory holds counts and what people's consequences read,
         # not every finding (the same bytes as rendering the whole assessment).
+        places = None
+        if format_ in pipelines.FORMATS:  # findings at their subjects' entries
+            places = cli_pipeline.portfolio_places(inputs[0], limits())
         with af.stream(
-            compiled, facts, format_, as_of=date, workers=workers, look_back=look_back
+            compiled,
+            facts,
+            format_,
+            as_of=date,
+            workers=workers,
+            look_back=look_back,
+            locations=places,
         ) as streamed:
             if (to_file := output_file(output)) is not None:
                 write_chunks(to_file, streamed.chunks(), inputs)
@@ -156,12 +165,7 @@ def check(
         return exit_code(streamed.summary, *failing)
     assessment = compiled.evaluate(facts, as_of=date, workers=workers, look_back=look_back)
     try:
-        if format_ in pipelines.FORMATS:
-            text = cli_pipeline.findings_for_pipelines(
-                format_, assessment, compiled, inputs[0], limits()
-            )
-        else:
-            text = report.render(assessment, format_, portfolio=facts, show=show, compact=compact)
+        text = report.render(assessment, format_, portfolio=facts, show=show, compact=compact)
     except af.UsageError as error:  # an optional dependency of the format is missing
         fail(str(error))
     if (to_file := output_file(output)) is not None:

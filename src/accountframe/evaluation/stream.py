@@ -68,9 +68,12 @@ COPY_CHUNK = 1 << 20
 class Texts:
     """How an output format writes each finding and consequence as text.
 
-    The functions are module-level ones, so that a `Texts` pickles and worker processes
-    write the text of their own contracts. `separator` goes between two items of the same
-    list (`,` and a line break in JSON; nothing where each item ends its own line).
+    The functions pickle, so that worker processes write the text of their own contracts:
+    module-level functions, or (for a format whose text depends on the run, such as where a
+    finding points) a small frozen attrs class with `__call__`, made per run. `separator`
+    goes between two items of the same list (`,` and a line break in JSON; nothing where each
+    item ends its own line). A finding whose text is empty (a format that leaves out passes)
+    is counted, and nothing is written for it, not even the separator.
     """
 
     finding: Callable[[Finding], str]
@@ -173,7 +176,10 @@ class Spools:
             tally = self.tallies[index] = {}
             self.policies[index] = finding.policy
         tally[finding.status] = tally.get(finding.status, 0) + 1
-        self.spool(index).write(self.texts.separator + self.texts.finding(finding))
+        spool = self.spool(index)  # made all the same: a policy's spool is there (junit)
+        text = self.texts.finding(finding)
+        if text:
+            spool.write(self.texts.separator + text)
 
     def consequence(self, index: int, consequence: Consequence) -> None:
         """Count and write one consequence of the policy at `index`."""

@@ -170,6 +170,12 @@ class Document:
         return self._lines
 
     @property
+    def text(self) -> str | None:
+        """The text, while the positions are still to be found from it (a document parsed
+        on the fast path); None once they are known."""
+        return self._text if self._positions is None else None
+
+    @property
     def positions(self) -> Mapping[Path, tuple[int, int]]:
         """Path → (line, column) of each value."""
         return self._located()[0]

@@ -52,12 +52,19 @@ __all__ = [
     "SARIF_SCHEMA",
     "SARIF_VERSION",
     "Annotation",
+    "Places",
     "expression_locations",
     "from_diagnostics",
     "from_error",
     "from_findings",
     "github",
+    "github_line",
+    "render_assessment",
+    "rules_of",
+    "run_properties",
     "sarif",
+    "sarif_log",
+    "sarif_result",
 ]
 
 SARIF_VERSION = "2.1.0"
@@ -160,42 +167,71 @@ def from_findings(
         expressions: (policy id, field) → where that expression is written in the framework:
             an `error` finding points there, at the expression that failed.
     """
-    subjects = subjects or {}
-    expressions = expressions or {}
+    places = Places(subjects or {}, expressions or {})
     found: list[Annotation] = []
     for finding in assessment.findings:
+        annotation = places.annotation(finding)
+        if annotation is not None:
+            found.append(annotation)
+    return found
+
+
+@attrs.frozen(eq=False)
+class Places:
+    """Where a run's findings point (see `from_findings`): the same for every finding, so it
+    is made once per run, and pickles (a streamed run's worker processes write their own
+    contracts' annotations with it).
+
+    Attributes:
+        subjects: (subject type, id) → where it is written in the portfolio.
+        expressions: (policy id, field) → where that expression is written in the framework.
+    """
+
+    subjects: Mapping[tuple[str, str], Location] = attrs.field(factory=dict)
+    expressions: Mapping[tuple[str, str], Location] = attrs.field(factory=dict)
+
+    def annotation(self, finding: Finding) -> Annotation | None:
+        """The finding's annotation; None for a pass or a not-applicable finding.
+
+        Example:
+            >>> import accountframe as af
+            >>> fw = af.bundled("uk-central-government")
+            >>> assessment = fw.evaluate(af.load_portfolio(
+            ...     "policies/examples/ministry-of-example.yaml"))
+            >>> places = Places()
+            >>> [places.annotation(f) for f in assessment.findings if f.status.value == "pass"][0]
+            >>> places.annotation(assessment.failures[0]).level
+            'error'
+        """
         level = _FINDING_LEVELS.get(finding.status)
         if level is None:
-            continue
-        location = subjects.get((finding.subject.type, finding.subject.id))
+            return None
+        location = self.subjects.get((finding.subject.type, finding.subject.id))
         if finding.status is Status.ERROR:
             field = _FAILED_FIELD.match(finding.message)
             if field is not None:
-                location = expressions.get((finding.policy, field.group(1)), location)
-        found.append(
-            Annotation(
-                level=level,
-                rule=finding.policy,
-                message=_finding_message(finding),
-                location=location,
-                title=f"{finding.policy} {finding.status.value}: {finding.subject.id}",
-                suppression=finding.waiver.reason if finding.waiver is not None else None,
-                properties={
-                    "subject": finding.subject.to_dict(),
-                    "status": finding.status.value,
-                    "severity": finding.severity.value,
-                    "accountable": finding.accountable.to_dict(),
-                    "due": finding.due.isoformat() if finding.due is not None else None,
-                    # As in the assessment's JSON, only when the finding has money at stake.
-                    **(
-                        {"exposure": {"amount": finding.exposure, "currency": finding.currency}}
-                        if finding.exposure is not None
-                        else {}
-                    ),
-                },
-            )
+                location = self.expressions.get((finding.policy, field.group(1)), location)
+        return Annotation(
+            level=level,
+            rule=finding.policy,
+            message=_finding_message(finding),
+            location=location,
+            title=f"{finding.policy} {finding.status.value}: {finding.subject.id}",
+            suppression=finding.waiver.reason if finding.waiver is not None else None,
+            properties={
+                "subject": finding.subject.to_dict(),
+                "status": finding.status.value,
+                "severity": finding.severity.value,
+                "accountable": finding.accountable.to_dict(),
+                "due": finding.due.isoformat() if finding.due is not None else None,
+                # As in the assessment's JSON, only when the finding has money at stake.
+                **(
+                    {"exposure": {"amount": finding.exposure, "currency": finding.currency}}
+                    if finding.exposure is not None
+                    else {}
+                ),
+            },
         )
-    return found
 
 
 def expression_locations(plan: Plan) -> dict[tuple[str, str], Location]:
@@ -207,6 +243,41 @@ def expression_locations(plan: Plan) -> dict[tuple[str, str], Location]:
         for field, program in policy.programs.items()
         if program.location is not None
     }
+
+
+def rules_of(plan: Plan) -> dict[str, str]:
+    """Policy id → title, for every policy of the framework in its order: the rules of a
+    `check` run's SARIF log (every policy listed, whether or not it found anything)."""
+    return {policy.id: policy.title for policy in plan.framework.policies}
+
+
+def run_properties(assessment: Assessment, counts: Mapping[str, int]) -> dict[str, Any]:
+    """The `properties` of a `check` run's SARIF log: the framework, organisation and date of
+    `assessment` (only its header is read), and `counts`, the count of each status
+    (`Assessment.status_counts()`)."""
+    return {
+        "framework": {"name": assessment.framework, "version": assessment.framework_version},
+        "organisation": assessment.organisation,
+        "as_of": assessment.as_of.isoformat(),
+        "summary": dict(counts),
+    }
+
+
+def render_assessment(
+    format: str,
+    assessment: Assessment,
+    plan: Plan,
+    subjects: Mapping[tuple[str, str], Location] | None = None,
+) -> str:
+    """`check --format sarif|github`: the findings that are not pass or not applicable, each
+    at its subject's entry in the portfolio (`subjects`) and an `error` finding at the
+    framework line of the expression that failed (read from `plan`, the compiled framework's).
+    `accountframe.stream` writes the same text as it goes."""
+    found = from_findings(assessment, subjects, expression_locations(plan))
+    if format == "github":
+        return github(found)
+    properties = run_properties(assessment, assessment.status_counts())
+    return sarif(found, rules=rules_of(plan), properties=properties)
 
 
 def _finding_message(finding: Finding) -> str:
@@ -222,20 +293,22 @@ def github(annotations: Iterable[Annotation]) -> str:
         >>> print(github([Annotation("warning", "R", "50% done\\nnext", title="a: b, c")]), end="")
         ::warning title=a%3A b%2C c::50%25 done%0Anext
     """
-    lines = []
-    for annotation in annotations:
-        properties = []
-        location = annotation.location
-        if location is not None and location.file:
-            properties.append(f"file={_property(location.file)}")
-            if location.line is not None:
-                properties.append(f"line={location.line}")
-                if location.column is not None:
-                    properties.append(f"col={location.column}")
-        properties.append(f"title={_property(annotation.title or annotation.rule)}")
-        command = _COMMANDS[annotation.level]
-        lines.append(f"::{command} {','.join(properties)}::{_data(annotation.message)}\n")
-    return "".join(lines)
+    return "".join(github_line(annotation) for annotation in annotations)
+
+
+def github_line(annotation: Annotation) -> str:
+    """One annotation's workflow command, with its newline (see `github`)."""
+    properties = []
+    location = annotation.location
+    if location is not None and location.file:
+        properties.append(f"file={_property(location.file)}")
+        if location.line is not None:
+            properties.append(f"line={location.line}")
+            if location.column is not None:
+                properties.append(f"col={location.column}")
+    properties.append(f"title={_property(annotation.title or annotation.rule)}")
+    command = _COMMANDS[annotation.level]
+    return f"::{command} {','.join(properties)}::{_data(annotation.message)}\n"
 
 
 def _data(text: str) -> str:
@@ -274,6 +347,21 @@ def sarif(
     rules = rules or {}
     ids = list(dict.fromkeys([*rules, *(a.rule for a in annotations)]))
     index = {rule: position for position, rule in enumerate(ids)}
+    results = [sarif_result(a, index[a.rule]) for a in annotations]
+    log = sarif_log(ids, results, rules=rules, tool=tool, properties=properties)
+    return jsontext.dumps(log, 2) + "\n"
+
+
+def sarif_log(
+    ids: Sequence[str],
+    results: list[dict[str, Any]],
+    *,
+    rules: Mapping[str, str],
+    tool: str = "accountframe",
+    properties: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The SARIF log `sarif` writes, as data: the rules named `ids` (in that order, each
+    described by `rules` where it has them) and `results` (`sarif_result`'s)."""
     driver: dict[str, Any] = {
         "name": tool,
         "version": __version__,
@@ -283,12 +371,11 @@ def sarif(
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(a, index[a.rule]) for a in annotations],
+        "results": results,
     }
     if properties:
         run["properties"] = dict(properties)
-    log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return jsontext.dumps(log, 2) + "\n"
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
 def _rule(rule: str, description: str | None) -> dict[str, Any]:
@@ -298,7 +385,9 @@ def _rule(rule: str, description: str | None) -> dict[str, Any]:
     return found
 
 
-def _result(annotation: Annotation, rule_index: int) -> dict[str, Any]:
+def sarif_result(annotation: Annotation, rule_index: int) -> dict[str, Any]:
+    """One annotation as a SARIF result, as data (`rule_index`: its rule's position in the
+    tool's `rules`)."""
     result: dict[str, Any] = {
         "ruleId": annotation.rule,
         "ruleIndex": rule_index,

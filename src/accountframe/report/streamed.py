@@ -1,5 +1,5 @@
-"""The formats written as the assessment goes: `json`, `jsonl`, `csv` and `junit` (see
-`evaluation.stream`).
+"""The formats written as the assessment goes: `json`, `jsonl`, `csv`, `junit`, `github` and
+`sarif` (see `evaluation.stream`).
 
 Each has a `Texts` (how one finding and one consequence are written: in worker processes too)
 and `chunks`, which gives the whole output from the `Spools` once every subject is judged:
@@ -18,10 +18,18 @@ and `chunks`, which gives the whole output from the `Spools` once every subject 
   (empty without an exposure), and if no finding had one they are cut from every row as the
   text is copied out (a row ends with the only CRLF in it: `csv_cell` escapes a carriage
   return in a cell, so the row's last two empty cells are its last `,,` before its CRLF).
+- `github` and `sarif`: the bytes of `check --format github|sarif`
+  (`pipelines.render_assessment`). Their texts are made per run (`for_run`, `PER_RUN`): a
+  finding points at its subject's entry in the portfolio, or an `error` finding at its
+  expression in the framework, and a SARIF result names its rule's position among the
+  framework's policies. A pass or a not-applicable finding writes nothing (it is counted).
+  `github` is its lines in order; the SARIF log's run has its `properties` (the status
+  counts) after its `results`, so it is written whole at the end, the results from the
+  spools.
 
 Example:
-    >>> sorted(STREAMED)
-    ['csv', 'json', 'jsonl', 'junit']
+    >>> sorted(STREAMED), FORMATS[len(STREAMED):]
+    (['csv', 'json', 'jsonl', 'junit'], ('github', 'sarif'))
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ import functools
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
+
+import attrs
 
 from accountframe import jsontext
 from accountframe.assessment import (
@@ -43,21 +53,29 @@ from accountframe.assessment import (
     Subject,
     json_ready,
 )
+from accountframe.compiler.compiler import Plan
+from accountframe.errors import Location
 from accountframe.evaluation.stream import Spools, Texts
 from accountframe.fastpath import Declined
 from accountframe.framework.policies import Severity
-from accountframe.report import junit
+from accountframe.report import junit, pipelines
 from accountframe.report.csvfmt import header as csv_header
 from accountframe.report.csvfmt import render as csv_render
 from accountframe.report.csvfmt import row as csv_row
 from accountframe.sanitise import xml_text
 
 __all__ = [
+    "FORMATS",
     "LINES_FORMAT",
+    "PER_RUN",
     "STREAMED",
+    "Chunks",
+    "GithubLines",
+    "SarifResults",
     "chunks",
     "consequence_text",
     "finding_text",
+    "for_run",
     "lines",
     "summary_line",
     "without_money",
@@ -332,8 +350,11 @@ def _junit_chunks(head: Assessment, spools: Spools) -> Iterator[str]:
     yield "\n</testsuites>\n"
 
 
+#: How a format's whole output is put together from the spools (and the assessment's header).
+Chunks = Callable[[Assessment, Spools], Iterator[str]]
+
 #: Format → how its items are written, and how the whole output is put together.
-STREAMED: Mapping[str, tuple[Texts, Callable[[Assessment, Spools], Iterator[str]]]] = {
+STREAMED: Mapping[str, tuple[Texts, Chunks]] = {
     "json": (Texts(_json_finding, _json_consequence, "," + _ITEM_INDENT), _json_chunks),
     "jsonl": (Texts(_line_finding, _line_consequence), _lines_chunks),
     "csv": (Texts(_csv_row), _csv_chunks),
@@ -341,12 +362,144 @@ STREAMED: Mapping[str, tuple[Texts, Callable[[Assessment, Spools], Iterator[str]
 }
 
 
+# -- github and sarif: texts made per run ---------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class GithubLines:
+    """The `github` text of a finding: its workflow command (`pipelines.github_line`), or
+    nothing for a pass or a not-applicable finding. Made per run (`places`: where its
+    findings point); it pickles, so worker processes write their own contracts' lines."""
+
+    places: pipelines.Places
+
+    def __call__(self, finding: Finding) -> str:
+        annotation = self.places.annotation(finding)
+        return "" if annotation is None else pipelines.github_line(annotation)
+
+
+@attrs.frozen(eq=False)
+class SarifResults:
+    """The `sarif` text of a finding: a comma, then its result as an item of the log's run's
+    `results` (indented four levels in, as `pipelines.sarif` writes it), or nothing for a pass
+    or a not-applicable finding. Each result carries its own comma, as a pass writes nothing
+    and so cannot be followed by a separator: the first result's is cut (`_sarif_results`).
+
+    Attributes:
+        places: Where the run's findings point.
+        rule_index: Policy id → the position of its rule in the log's `rules` (every policy
+            of the framework, in order: `pipelines.rules_of`).
+    """
+
+    places: pipelines.Places
+    rule_index: Mapping[str, int]
+
+    def __call__(self, finding: Finding) -> str:
+        annotation = self.places.annotation(finding)
+        if annotation is None:
+            return ""
+        index = self.rule_index.get(annotation.rule)
+        if index is None:
+            # Never for a finding of the run's framework: a rule it does not name is listed
+            # after its policies, at a position known only once every finding is seen.
+            raise Declined
+        result = pipelines.sarif_result(annotation, index)
+        return "," + _RESULT_INDENT + jsontext.dumps(result).replace("\n", _RESULT_INDENT)
+
+
+# A result is an item of the `results` of the log's only run: four levels in.
+_RESULT_INDENT = "\n        "
+# Where the results go in the log written without them (only the run's own keys are six
+# spaces in; strings hold no raw line breaks).
+_NO_RESULTS = '\n      "results": []'
+
+
+def _github_chunks(head: Assessment, spools: Spools) -> Iterator[str]:
+    return spools.chunks()
+
+
+def _sarif_chunks(rules: Mapping[str, str], head: Assessment, spools: Spools) -> Iterator[str]:
+    properties = pipelines.run_properties(head, spools.summary.status)
+    log = pipelines.sarif_log(list(rules), [], rules=rules, properties=properties)
+    before, after = jsontext.dumps(log).split(_NO_RESULTS, 1)
+    yield before + '\n      "results": '
+    yield from _sarif_results(spools)
+    yield after + "\n"
+
+
+def _sarif_results(spools: Spools) -> Iterator[str]:
+    texts = (text for text in spools.chunks() if text)
+    first = next(texts, None)
+    if first is None:  # no finding is a result
+        yield "[]"
+        return
+    yield "[" + first.removeprefix(",")  # every result's text starts with its comma
+    yield from texts
+    yield "\n      ]"
+
+
+def _github_for(
+    plan: Plan, subjects: Mapping[tuple[str, str], Location] | None
+) -> tuple[Texts, Chunks]:
+    places = pipelines.Places(subjects or {}, pipelines.expression_locations(plan))
+    return Texts(GithubLines(places)), _github_chunks
+
+
+def _sarif_for(
+    plan: Plan, subjects: Mapping[tuple[str, str], Location] | None
+) -> tuple[Texts, Chunks]:
+    places = pipelines.Places(subjects or {}, pipelines.expression_locations(plan))
+    rules = pipelines.rules_of(plan)
+    index = {rule: position for position, rule in enumerate(rules)}
+    return Texts(SarifResults(places, index)), functools.partial(_sarif_chunks, rules)
+
+
+#: Format → its texts and chunks made for one run, from the compiled framework and where each
+#: subject is written in the portfolio (`subject_locations`): the formats whose findings
+#: point at places, and whose rules are the framework's policies.
+PER_RUN: Mapping[
+    str,
+    Callable[[Plan, Mapping[tuple[str, str], Location] | None], tuple[Texts, Chunks]],
+] = {
+    "github": _github_for,
+    "sarif": _sarif_for,
+}
+
+#: Every format a streamed assessment writes.
+FORMATS = (*STREAMED, *PER_RUN)
+
+
+def for_run(
+    format: str, plan: Plan, subjects: Mapping[tuple[str, str], Location] | None = None
+) -> tuple[Texts, Chunks]:
+    """How `format` writes each item of a run of `plan`, and puts the output together.
+
+    Args:
+        format: One of `FORMATS`.
+        plan: The compiled framework (`CompiledFramework.plan`).
+        subjects: For `github` and `sarif`: (subject type, id) → where it is written in the
+            portfolio (`subject_locations`); the other formats do not read it.
+
+    Example:
+        >>> import accountframe as af
+        >>> plan = af.compile(af.bundled("uk-central-government")).plan
+        >>> texts, _ = for_run("sarif", plan)
+        >>> texts.finding.rule_index == {p.id: i for i, p in enumerate(plan.framework.policies)}
+        True
+        >>> for_run("json", plan) == STREAMED["json"]
+        True
+    """
+    if format in PER_RUN:
+        return PER_RUN[format](plan, subjects)
+    return STREAMED[format]
+
+
 def chunks(format: str, head: Assessment, spools: Spools) -> Iterator[str]:
     """The output of a streamed assessment in `format`, in pieces.
 
     `head` is the assessment with no findings or consequences (its header and unused
     waivers); `spools` holds the findings and consequences written with `STREAMED[format]`'s
-    `Texts`.
+    `Texts`. For `STREAMED`'s formats; `for_run` gives every format's texts and chunks.
     """
     return STREAMED[format][1](head, spools)
 
@@ -368,8 +521,23 @@ def lines(assessment: Assessment) -> str:
     return "".join(render_in_memory(assessment, "jsonl"))
 
 
-def render_in_memory(assessment: Assessment, format: str) -> Iterator[str]:
-    """An assessment held in memory written as a streamed one is (the same text)."""
+def render_in_memory(
+    assessment: Assessment,
+    format: str,
+    plan: Plan | None = None,
+    subjects: Mapping[tuple[str, str], Location] | None = None,
+) -> Iterator[str]:
+    """An assessment held in memory written as a streamed one is (the same text); `github`
+    and `sarif` need the run's `plan` (and `subjects`, as `for_run`'s).
+
+    Raises:
+        ValueError: `github` or `sarif` without a plan.
+    """
+    if format in PER_RUN:
+        if plan is None:
+            raise ValueError(f"the {format} format needs the compiled framework's plan")
+        yield pipelines.render_assessment(format, assessment, plan, subjects)
+        return
     if format in ("csv", "junit"):
         # The columns (csv) and the counts that head the findings (junit) depend on every
         # finding: written whole.

@@ -677,6 +677,26 @@ NOTES: dict[str, str] = {
     "are never read",
     "scope.py:497": "killed by test_evaluation_mutants.py::test_the_elements_of_contracts_keep_"
     "what_either_scope_reads",
+    # round 5
+    "judges/freshness.py:87": "killed by test_evaluation_mutants.py::test_an_explanation_bases_"
+    "the_due_date_on_a_start_later_than_the_last_review (`start` tells the event from the "
+    "start)",
+    "expressions.py:107": "killed by test_evaluation_mutants.py::test_an_explanation_of_an_"
+    "expression_of_the_wrong_type_keeps_the_value_it_gave",
+    "expressions.py:165": "equivalent: `CompiledPolicy.parts` is a cache; a miss takes the "
+    "condition apart again (`cel.subconditions`, a function of the program alone): the same parts",
+    "expressions.py:318": "equivalent: a shortcut; a condition that is the one word `false` has "
+    'no parts, so `_quoted(source) == "false"` after the loop gives the same empty text, and '
+    "a condition of more words is not `false` however its words are joined",
+    "expressions.py:322 parts[1]": "equivalent: every operand of a chain has the chain's "
+    "operator (`&&` for each of an `&&` chain, `then` for the second of a `?:`) and a chain "
+    "has at least two, so parts[1] has the operator parts[0] has",
+    "expressions.py:323 False), )": "equivalent: `next` without a default raises only if no "
+    "operand of a false `&&` chain gives false on its own; CEL's `&&` is false only when an "
+    "operand is, and each is evaluated with the same variables",
+    "expressions.py:326 bool) or len": "equivalent: a `?:` has exactly 3 parts, so the mutant "
+    "differs only for a condition that is not a bool; then the `?:` is an error (`no matching "
+    "overload for '?:'`), never false, and `unmet` is asked only of a false condition",
     # -- the CEL engine
     # _lower.py, round 3
     "cel/_lower.py:86": "killed by test_cel_mutants.py::test_the_exact_cost_of_an_evaluation "

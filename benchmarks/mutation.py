@@ -697,6 +697,14 @@ NOTES: dict[str, str] = {
     "expressions.py:326 bool) or len": "equivalent: a `?:` has exactly 3 parts, so the mutant "
     "differs only for a condition that is not a bool; then the `?:` is an error (`no matching "
     "overload for '?:'`), never false, and `unmet` is asked only of a false condition",
+    "run.py:385 setdefault(None": "equivalent: the maps of contract-scope findings lost, so "
+    "people's sanctions and rewards bind those findings validated (`finding_value`): the same "
+    "values (as run.py:473)",
+    "run.py:386 and False": "equivalent: the maps made here from the part's findings, by "
+    "`FindingMaps` as the part made them: the same values",
+    "run.py:388 setdefault(None": "equivalent: without the persons of contract-scope "
+    "findings, `FindingsIndex.add` reads each finding's accountable person itself, the person "
+    "the part read: the same index",
     # -- the CEL engine
     # _lower.py, round 3
     "cel/_lower.py:86": "killed by test_cel_mutants.py::test_the_exact_cost_of_an_evaluation "

@@ -705,6 +705,23 @@ NOTES: dict[str, str] = {
     "run.py:388 setdefault(None": "equivalent: without the persons of contract-scope "
     "findings, `FindingsIndex.add` reads each finding's accountable person itself, the person "
     "the part read: the same index",
+    "run.py:390 and False": "equivalent: as run.py:388 (the persons read here from the "
+    "part's findings: the persons the part read)",
+    "run.py:402 = None": "equivalent: as run.py:385 (the maps of person- and organisation-"
+    "scope findings lost: bound validated, the same values)",
+    "run.py:407": "equivalent: `FindingsIndex` indexes its first argument only when it is not "
+    "empty, and None is as empty as []",
+    "run.py:408": "equivalent: every contract's findings indexed (None) where only the repeated "
+    "ids are asked for: the same answers for those, and the same index of people",
+    "run.py:409 (removed)": "equivalent: people indexed (the default) when no person-scope "
+    "sanction or reward reads them: an index nobody asks",
+    "run.py:410": "equivalent: without maps (None) `consequence` makes them from the findings, "
+    "by `FindingMaps`: the same values; with maps though none are kept ([] always), every map "
+    "is None and the findings are bound validated: the same values",
+    "run.py:415": "equivalent: as run.py:385 (the maps not given: bound validated) and "
+    "run.py:388 (the persons not given: read from the findings)",
+    "run.py:427": "equivalent: without the maps (None) `consequence` makes them from the "
+    "findings, by `FindingMaps`: the same values",
     # -- the CEL engine
     # _lower.py, round 3
     "cel/_lower.py:86": "killed by test_cel_mutants.py::test_the_exact_cost_of_an_evaluation "

@@ -722,6 +722,9 @@ NOTES: dict[str, str] = {
     "run.py:388 (the persons not given: read from the findings)",
     "run.py:427": "equivalent: without the maps (None) `consequence` makes them from the "
     "findings, by `FindingMaps`: the same values",
+    "run.py:141 organisation_policies) or": "equivalent: each contract's value kept though no "
+    "organisation-scope expression reads `contracts`: kept unread, or read as a cache (as "
+    "scope.py:432), the same value as made again",
     # -- the CEL engine
     # _lower.py, round 3
     "cel/_lower.py:86": "killed by test_cel_mutants.py::test_the_exact_cost_of_an_evaluation "

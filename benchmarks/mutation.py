@@ -725,6 +725,8 @@ NOTES: dict[str, str] = {
     "run.py:141 organisation_policies) or": "equivalent: each contract's value kept though no "
     "organisation-scope expression reads `contracts`: kept unread, or read as a cache (as "
     "scope.py:432), the same value as made again",
+    "run.py:141 bool(None)": "equivalent: each contract's value not kept for the organisation: "
+    "its `contracts` make it again from the contract (as scope.py:432), the same value",
     # -- the CEL engine
     # _lower.py, round 3
     "cel/_lower.py:86": "killed by test_cel_mutants.py::test_the_exact_cost_of_an_evaluation "

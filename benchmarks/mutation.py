@@ -677,6 +677,56 @@ NOTES: dict[str, str] = {
     "are never read",
     "scope.py:497": "killed by test_evaluation_mutants.py::test_the_elements_of_contracts_keep_"
     "what_either_scope_reads",
+    # round 5
+    "judges/freshness.py:87": "killed by test_evaluation_mutants.py::test_an_explanation_bases_"
+    "the_due_date_on_a_start_later_than_the_last_review (`start` tells the event from the "
+    "start)",
+    "expressions.py:107": "killed by test_evaluation_mutants.py::test_an_explanation_of_an_"
+    "expression_of_the_wrong_type_keeps_the_value_it_gave",
+    "expressions.py:165": "equivalent: `CompiledPolicy.parts` is a cache; a miss takes the "
+    "condition apart again (`cel.subconditions`, a function of the program alone): the same parts",
+    "expressions.py:318": "equivalent: a shortcut; a condition that is the one word `false` has "
+    'no parts, so `_quoted(source) == "false"` after the loop gives the same empty text, and '
+    "a condition of more words is not `false` however its words are joined",
+    "expressions.py:322 parts[1]": "equivalent: every operand of a chain has the chain's "
+    "operator (`&&` for each of an `&&` chain, `then` for the second of a `?:`) and a chain "
+    "has at least two, so parts[1] has the operator parts[0] has",
+    "expressions.py:323 False), )": "equivalent: `next` without a default raises only if no "
+    "operand of a false `&&` chain gives false on its own; CEL's `&&` is false only when an "
+    "operand is, and each is evaluated with the same variables",
+    "expressions.py:326 bool) or len": "equivalent: a `?:` has exactly 3 parts, so the mutant "
+    "differs only for a condition that is not a bool; then the `?:` is an error (`no matching "
+    "overload for '?:'`), never false, and `unmet` is asked only of a false condition",
+    "run.py:385 setdefault(None": "equivalent: the maps of contract-scope findings lost, so "
+    "people's sanctions and rewards bind those findings validated (`finding_value`): the same "
+    "values (as run.py:473)",
+    "run.py:386 and False": "equivalent: the maps made here from the part's findings, by "
+    "`FindingMaps` as the part made them: the same values",
+    "run.py:388 setdefault(None": "equivalent: without the persons of contract-scope "
+    "findings, `FindingsIndex.add` reads each finding's accountable person itself, the person "
+    "the part read: the same index",
+    "run.py:390 and False": "equivalent: as run.py:388 (the persons read here from the "
+    "part's findings: the persons the part read)",
+    "run.py:402 = None": "equivalent: as run.py:385 (the maps of person- and organisation-"
+    "scope findings lost: bound validated, the same values)",
+    "run.py:407": "equivalent: `FindingsIndex` indexes its first argument only when it is not "
+    "empty, and None is as empty as []",
+    "run.py:408": "equivalent: every contract's findings indexed (None) where only the repeated "
+    "ids are asked for: the same answers for those, and the same index of people",
+    "run.py:409 (removed)": "equivalent: people indexed (the default) when no person-scope "
+    "sanction or reward reads them: an index nobody asks",
+    "run.py:410": "equivalent: without maps (None) `consequence` makes them from the findings, "
+    "by `FindingMaps`: the same values; with maps though none are kept ([] always), every map "
+    "is None and the findings are bound validated: the same values",
+    "run.py:415": "equivalent: as run.py:385 (the maps not given: bound validated) and "
+    "run.py:388 (the persons not given: read from the findings)",
+    "run.py:427": "equivalent: without the maps (None) `consequence` makes them from the "
+    "findings, by `FindingMaps`: the same values",
+    "run.py:141 organisation_policies) or": "equivalent: each contract's value kept though no "
+    "organisation-scope expression reads `contracts`: kept unread, or read as a cache (as "
+    "scope.py:432), the same value as made again",
+    "run.py:141 bool(None)": "equivalent: each contract's value not kept for the organisation: "
+    "its `contracts` make it again from the contract (as scope.py:432), the same value",
     # -- the CEL engine
     # _lower.py, round 3
     "cel/_lower.py:86": "killed by test_cel_mutants.py::test_the_exact_cost_of_an_evaluation "

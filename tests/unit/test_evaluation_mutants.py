@@ -1426,3 +1426,33 @@ def test_the_elements_of_contracts_keep_what_either_scope_reads(
         af.compile(framework()).plan, people_read=people, organisation_read=organisation
     )
     assert Scopes(plan, portfolio(), AS_OF).elements_read == kept
+
+
+# -- round 5: the --survivors run after round 4 -------------------------------------------------
+
+
+def test_an_explanation_bases_the_due_date_on_a_start_later_than_the_last_review() -> None:
+    """A review before the contract started: the clock runs from the start, and says so."""
+    policy = OversightCadence(id="C", title="t", every="1 year")
+    data = portfolio(reviews=[{"date": "2025-12-01", "forum": "board"}])
+    assert computation(policy, data, "C1")[2:4] == [
+        "  last: 2025-12-01",
+        "  base: 2026-01-01  (the contract start)",
+    ]
+
+
+def test_an_explanation_of_an_expression_of_the_wrong_type_keeps_the_value_it_gave() -> None:
+    data = portfolio(
+        reports=[{"kind": "perf", "received": "2026-11-01", "verified": True}],
+        attributes={"n": 7},
+    )
+    counts_if = "report.verified ? contract.attributes.n : true"
+    policy = RequiredInformation(
+        id="I", title="t", report="perf", max_age="1 year", counts_if=counts_if
+    )
+    told = af.explain(framework(policy), data, "I", "C1", as_of=AS_OF).to_dict()
+    condition = told["evaluations"][0]["condition"]
+    assert (condition["value"], condition["error"]) == (
+        7,
+        "counts_if must give a bool (got int 7) (at I.counts_if)",
+    )

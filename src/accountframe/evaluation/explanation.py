@@ -101,7 +101,8 @@ class Condition:
     Attributes:
         source: The expression's text.
         location: `file:line:col` where it starts, when known.
-        value: Its plain value (None when `error` is set).
+        value: Its plain value: None when it failed to evaluate; the value it gave when
+            that value is of the wrong type (the `error` then says so).
         error: The error it gave, if any.
         operator: For an operand: `&&`, `||`, `?` (a condition), `then` or `else`.
         parts: Its own operands, evaluated on their own with the same variables.
